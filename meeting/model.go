@@ -1,0 +1,248 @@
+// Package meeting is gavel's meeting engine: a pure state machine that takes
+// typed events (lines said in a channel, nick changes, joins, parts) and
+// returns effects (say a line, set the topic, log a line, save, end). It does
+// no I/O and has no clock of its own: every event carries its time.
+//
+// The live IRC path and offline replay feed the same Engine, so a live meeting
+// and the replay of its log produce the same minutes.
+package meeting
+
+import (
+	"slices"
+	"strings"
+	"time"
+)
+
+// Style selects between byte-for-byte compatibility with Fedora's zodbot
+// (MeetBot 0.1.4) and gavel's default, which keeps the same files and
+// sections but fixes the family's known bugs.
+type Style int
+
+const (
+	// StyleDefault fixes MeetBot's bugs: escaping, #link parsing,
+	// whole-word action attribution, safe meeting names, chair-only
+	// #meetingname.
+	StyleDefault Style = iota
+	// StyleZodbot reproduces Fedora's MeetBot 0.1.4 output byte for byte.
+	StyleZodbot
+)
+
+// String returns the flag spelling of the style.
+func (s Style) String() string {
+	if s == StyleZodbot {
+		return "zodbot"
+	}
+	return "default"
+}
+
+// ParseStyle reads a --style value.
+func ParseStyle(s string) (Style, bool) {
+	switch strings.ToLower(s) {
+	case "", "default", "gavel":
+		return StyleDefault, true
+	case "zodbot", "meetbot":
+		return StyleZodbot, true
+	}
+	return StyleDefault, false
+}
+
+// ItemKind is the type of a minutes item, spelled as MeetBot prints it.
+type ItemKind string
+
+// The item kinds. TOPIC items separate the minutes into sections.
+const (
+	KindTopic    ItemKind = "TOPIC"
+	KindInfo     ItemKind = "INFO"
+	KindIdea     ItemKind = "IDEA"
+	KindHelp     ItemKind = "HELP"
+	KindLink     ItemKind = "LINK"
+	KindAction   ItemKind = "ACTION"
+	KindAgreed   ItemKind = "AGREED"
+	KindAccepted ItemKind = "ACCEPTED"
+	KindRejected ItemKind = "REJECTED"
+	KindVote     ItemKind = "VOTE"
+)
+
+// Item is one entry of the minutes.
+type Item struct {
+	Kind ItemKind
+	Nick string    // who typed the command
+	Time time.Time // when it was typed
+	Text string    // the command's argument, trimmed; for LINK the whole argument
+	Line int       // 1-based number of the command's line in the meeting log
+}
+
+// Line is one line of the meeting log (.log.txt).
+type Line struct {
+	N      int // 1-based line number within the meeting log
+	Time   time.Time
+	Nick   string
+	Text   string // formatting codes stripped, surrounding spaces and \x01 trimmed
+	Action bool   // a /me line: "HH:MM:SS * nick text"
+}
+
+// Attendee is a person present: everyone who spoke, plus nicks named by
+// #chair and #nick (with 0 lines).
+type Attendee struct {
+	Nick  string
+	Lines int
+}
+
+// Vote is a finished (or running) #startvote.
+type Vote struct {
+	Question string
+	Options  []string
+	// Ballots maps a voter's nick to the chosen option (case as in Options).
+	// Only the last vote of each nick counts.
+	Ballots map[string]string
+	Voters  []string // nicks in order of their first ballot
+	Nick    string   // who started the vote
+	Time    time.Time
+	Line    int
+	Ended   bool
+}
+
+// Results returns, for each option in order, the voters who chose it.
+func (v *Vote) Results() [][]string {
+	out := make([][]string, len(v.Options))
+	for _, voter := range v.Voters {
+		choice := v.Ballots[voter]
+		for i, o := range v.Options {
+			if o == choice {
+				out[i] = append(out[i], voter)
+			}
+		}
+	}
+	return out
+}
+
+// Stub is a .log.txt that zodbot left behind under a meeting's previous name
+// when #meetingname renamed it: it holds the first Lines lines of the log.
+type Stub struct {
+	Name  string
+	Lines int
+}
+
+// Meeting is the state of one meeting: everything the minutes writers need
+// except the log lines themselves, which are streamed (see EffectLogLine).
+type Meeting struct {
+	Channel   string // with its leading '#'
+	Owner     string // who started it
+	Chairs    []string
+	Title     string // the meeting topic: text after #startmeeting, or #meetingtopic
+	Name      string // the meeting name used in file names
+	Start     time.Time
+	End       time.Time // zero while running
+	Items     []Item
+	Attendees []Attendee // in first-seen order
+	Votes     []*Vote
+	Stubs     []Stub
+	Restrict  bool // #restrictlogs: files get no group/other permissions
+	Lurking   bool
+	LineCount int // lines in the meeting log so far
+
+	attendeeIndex map[string]int
+	lastSaved     int // log lines at the last realtime save point
+}
+
+// Ended reports whether #endmeeting has run.
+func (m *Meeting) Ended() bool { return !m.End.IsZero() }
+
+// IsChair reports whether nick may run chair commands (owner or chair).
+// Nicks compare case-insensitively, as IRC does.
+func (m *Meeting) IsChair(nick string) bool {
+	if strings.EqualFold(nick, m.Owner) {
+		return true
+	}
+	for _, c := range m.Chairs {
+		if strings.EqualFold(c, nick) {
+			return true
+		}
+	}
+	return false
+}
+
+// ChairList returns the owner and the chairs, sorted by code point and
+// without duplicates, as "Current chairs:" prints them.
+func (m *Meeting) ChairList() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, n := range append([]string{m.Owner}, m.Chairs...) {
+		if n != "" && !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Topics returns the TOPIC items in order.
+func (m *Meeting) Topics() []Item {
+	var out []Item
+	for _, it := range m.Items {
+		if it.Kind == KindTopic {
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
+// CurrentTopic returns the text of the last #topic, or "".
+func (m *Meeting) CurrentTopic() string {
+	for i := len(m.Items) - 1; i >= 0; i-- {
+		if m.Items[i].Kind == KindTopic {
+			return m.Items[i].Text
+		}
+	}
+	return ""
+}
+
+// Actions returns the ACTION items in order.
+func (m *Meeting) Actions() []Item {
+	var out []Item
+	for _, it := range m.Items {
+		if it.Kind == KindAction {
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
+// addAttendee counts lines said by nick (0 to only register the nick).
+func (m *Meeting) addAttendee(nick string, lines int) {
+	if m.attendeeIndex == nil {
+		m.attendeeIndex = map[string]int{}
+	}
+	if i, ok := m.attendeeIndex[nick]; ok {
+		m.Attendees[i].Lines += lines
+		return
+	}
+	m.attendeeIndex[nick] = len(m.Attendees)
+	m.Attendees = append(m.Attendees, Attendee{Nick: nick, Lines: lines})
+}
+
+// renameAttendee keeps one attendee across a nick change.
+func (m *Meeting) renameAttendee(old, nick string) {
+	i, ok := m.attendeeIndex[old]
+	if !ok {
+		return
+	}
+	if j, taken := m.attendeeIndex[nick]; taken {
+		// Both nicks already spoke: merge the counts into the new nick.
+		m.Attendees[j].Lines += m.Attendees[i].Lines
+		m.Attendees = append(m.Attendees[:i], m.Attendees[i+1:]...)
+		m.reindex()
+		return
+	}
+	delete(m.attendeeIndex, old)
+	m.Attendees[i].Nick = nick
+	m.attendeeIndex[nick] = i
+}
+
+func (m *Meeting) reindex() {
+	m.attendeeIndex = make(map[string]int, len(m.Attendees))
+	for i, a := range m.Attendees {
+		m.attendeeIndex[a.Nick] = i
+	}
+}
