@@ -142,7 +142,8 @@ type Meeting struct {
 	LineCount int // lines in the meeting log so far
 
 	attendeeIndex map[string]int
-	lastSaved     int // log lines at the last realtime save point
+	lastSaved     int    // log lines at the last realtime save point
+	startTopic    string // the channel topic when the meeting started
 }
 
 // Ended reports whether #endmeeting has run.
