@@ -1,0 +1,46 @@
+// Package fetch is the HTTP plumbing shared by gavel's lookup clients (fas,
+// pkgs, mirrors): per-call timeouts, one retry with backoff for idempotent
+// requests, capped bodies, content-type checks, same-host redirects only, a
+// small error taxonomy with one-line messages, and a TTL cache with
+// single-flight.
+package fetch
+
+import "errors"
+
+// Error kinds. Test them with errors.Is.
+var (
+	// ErrNotFound: the subject (user, group, package, file) does not exist.
+	ErrNotFound = errors.New("not found")
+	// ErrUnauthenticated: the service wants credentials (HTTP 401/403).
+	ErrUnauthenticated = errors.New("unauthenticated")
+	// ErrInvalid: the service rejected the request (HTTP 400 and friends).
+	ErrInvalid = errors.New("invalid request")
+	// ErrUnavailable: network failure, timeout or a 5xx answer. Only these
+	// errors make the router fall back to the offline snapshot.
+	ErrUnavailable = errors.New("unavailable")
+	// ErrBadResponse: the answer could not be used (malformed JSON, wrong
+	// content type, body too large, redirect to another host).
+	ErrBadResponse = errors.New("bad response")
+)
+
+// Error is a lookup failure with a one-line message meant for people:
+// "fas: no user named 'x'", "pkgs: dist-git timed out after 5s".
+type Error struct {
+	Service string // "fas", "pkgs", "mirrors"
+	Kind    error  // one of the Err* kinds above
+	Msg     string // the sentence after "service: "
+	Err     error  // the underlying cause, if any
+}
+
+func (e *Error) Error() string { return e.Service + ": " + e.Msg }
+
+// Unwrap returns the underlying cause.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Is reports whether target is this error's kind.
+func (e *Error) Is(target error) bool { return target == e.Kind }
+
+// Errorf builds an *Error of the given kind.
+func Errorf(service string, kind error, cause error, msg string) *Error {
+	return &Error{Service: service, Kind: kind, Msg: msg, Err: cause}
+}
