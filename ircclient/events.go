@@ -1,0 +1,204 @@
+package ircclient
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/ergochat/irc-go/ircmsg"
+)
+
+// Event is one typed thing that happened on the connection. The concrete
+// types are Message, Action, Notice, CTCP, Join, Part, Kick, Quit, NickChange,
+// Topic, Names, Mode, State, Error and Raw.
+type Event interface {
+	// When is the server-time of the line, or the local receive time.
+	When() time.Time
+	isEvent()
+}
+
+// Meta is common to events that come from a server line.
+type Meta struct {
+	Time time.Time         // from the server-time tag when present, else local receive time
+	Tags map[string]string // the line's IRCv3 tags (nil when none)
+}
+
+// When implements Event.
+func (m Meta) When() time.Time { return m.Time }
+func (Meta) isEvent()          {}
+
+// Source is who sent a line.
+type Source struct {
+	Nick    string
+	User    string
+	Host    string
+	Account string // from account-tag; "" when not logged in or unknown
+	Self    bool   // the line is ours (echo-message, or our own JOIN/PART/NICK...)
+}
+
+// Message is a PRIVMSG, including our own (echo-message, Self=true).
+// Text is raw: formatting codes are kept (see StripFormatting).
+// Target is the channel, or our nick for a private message (Private=true).
+type Message struct {
+	Meta
+	Source
+	Target  string
+	Text    string
+	Private bool
+}
+
+// Action is a CTCP ACTION (/me); Text is without the CTCP wrapping.
+type Action Message
+
+// Notice is a NOTICE. Server notices have an empty Nick and Server set.
+type Notice struct {
+	Meta
+	Source
+	Server  string
+	Target  string
+	Text    string
+	Private bool
+}
+
+// CTCP is a CTCP request other than ACTION (no automatic reply is sent).
+type CTCP struct {
+	Meta
+	Source
+	Target  string
+	Command string
+	Args    string
+	Reply   bool // came in a NOTICE
+}
+
+// Join is a user (or we, Self=true) joining Channel.
+type Join struct {
+	Meta
+	Source
+	Channel string
+}
+
+// Part is a user leaving Channel.
+type Part struct {
+	Meta
+	Source
+	Channel string
+	Reason  string
+}
+
+// Kick is Kicked removed from Channel by the source.
+type Kick struct {
+	Meta
+	Source
+	Channel    string
+	Kicked     string // the nick removed
+	KickedSelf bool   // we were kicked
+	Reason     string
+}
+
+// Quit is a user leaving the network.
+type Quit struct {
+	Meta
+	Source
+	Reason string
+}
+
+// NickChange is a nick change; Source.Nick is the old nick.
+type NickChange struct {
+	Meta
+	Source
+	NewNick string
+}
+
+// Topic is a topic change (TOPIC) or the topic sent on join (332, OnJoin).
+type Topic struct {
+	Meta
+	Source  // who changed it; empty for OnJoin
+	Channel string
+	Text    string
+	OnJoin  bool
+}
+
+// Member is one entry of a NAMES reply.
+type Member struct {
+	Nick     string
+	Prefixes string // channel status prefixes such as "@" or "+"
+}
+
+// Names is a complete NAMES list (353 lines collected up to 366).
+type Names struct {
+	Meta
+	Channel string
+	Members []Member
+}
+
+// Mode is a channel or user mode change.
+type Mode struct {
+	Meta
+	Source
+	Target string
+	Modes  string
+	Params []string
+}
+
+// ConnState is the connection's life cycle.
+type ConnState int
+
+const (
+	Connecting   ConnState = iota // dialling (Attempt counts from 0)
+	Registered                    // 001 received; channels are being joined
+	Disconnected                  // the connection ended (Err says why; nil after Quit or cancel)
+	Reconnecting                  // waiting Delay before the next attempt
+	Stopped                       // Run returned; no more events follow
+)
+
+func (s ConnState) String() string {
+	switch s {
+	case Connecting:
+		return "connecting"
+	case Registered:
+		return "registered"
+	case Disconnected:
+		return "disconnected"
+	case Reconnecting:
+		return "reconnecting"
+	case Stopped:
+		return "stopped"
+	}
+	return fmt.Sprintf("ConnState(%d)", int(s))
+}
+
+// State reports a connection state change.
+type State struct {
+	Meta
+	State   ConnState
+	Server  string        // host:port
+	Nick    string        // our nick (Registered)
+	Caps    []string      // acknowledged caps (Registered)
+	Attempt int           // consecutive failed attempts so far
+	Delay   time.Duration // Reconnecting: wait before the next attempt
+	Err     error         // Disconnected/Reconnecting/Stopped: the cause
+}
+
+// Error is an error reply from the server (numerics 400-599, FAIL) that
+// concerns something we sent: e.g. 482 not channel operator, 401 no such nick.
+// Window is where to show it: the channel or nick the error is about, or "".
+type Error struct {
+	Meta
+	Code    string // "482", "401", or "FAIL"
+	Command string // for FAIL: the failed command
+	Window  string
+	Text    string
+	Params  []string
+}
+
+func (e Error) Error() string {
+	if e.Window != "" {
+		return fmt.Sprintf("%s %s: %s", e.Code, e.Window, e.Text)
+	}
+	return e.Code + ": " + e.Text
+}
+
+// Raw is a server line with no typed event; emitted only with Config.RawEvents.
+type Raw struct {
+	Meta
+	Msg ircmsg.Message
+}

@@ -1,0 +1,392 @@
+package ircclient
+
+import (
+	"bufio"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/ergochat/irc-go/ircmsg"
+	"github.com/ergochat/irc-go/ircreader"
+)
+
+// session is one TCP/TLS connection: a reader (which also translates lines
+// into events), a writer (urgent lane first, then the paced queue) and a
+// keep-alive ticker. It ends on the first error.
+type session struct {
+	c      *Client
+	conn   net.Conn
+	urgent chan []byte
+	done   chan struct{}
+	once   sync.Once
+	err    error
+
+	registered atomic.Bool
+	lastRead   atomic.Int64 // unix nanos
+	quitting   atomic.Bool
+
+	// reader-goroutine state
+	nickIdx    int
+	capLS      map[string]string
+	capPending int
+	capAcked   []string
+	saslDone   bool
+	welcomed   bool
+	names      map[string][]Member // folded channel -> members being collected
+	echo       bool                // echo-message acked (written by reader before registration, read by writer after)
+	echoMu     sync.Mutex
+}
+
+// runSession dials, registers and serves one connection until it ends. It
+// reports whether registration had succeeded.
+func (c *Client) runSession(ctx context.Context) (registered bool, err error) {
+	conn, err := c.dial(ctx)
+	if err != nil {
+		return false, err
+	}
+	s := &session{c: c, conn: conn, urgent: make(chan []byte, 256), done: make(chan struct{}), names: map[string][]Member{}}
+	s.lastRead.Store(time.Now().UnixNano())
+	c.mu.Lock()
+	if c.quitting {
+		c.mu.Unlock()
+		conn.Close()
+		return false, errQuit
+	}
+	c.sess = s
+	c.caps = nil
+	c.isup = isupport{}
+	c.status = map[string]string{}
+	c.mu.Unlock()
+	defer func() {
+		c.mu.Lock()
+		c.sess = nil
+		c.mu.Unlock()
+	}()
+
+	var wg sync.WaitGroup
+	wg.Add(3)
+	go func() { defer wg.Done(); s.fail(s.readLoop()) }()
+	go func() { defer wg.Done(); s.fail(s.writeLoop()) }()
+	go func() { defer wg.Done(); s.fail(s.keepAlive()) }()
+
+	s.send("CAP LS 302")
+	s.send("NICK " + c.cfg.Nick)
+	s.send(fmt.Sprintf("USER %s 0 * :%s", c.cfg.User, c.cfg.RealName))
+
+	select {
+	case <-s.done:
+	case <-ctx.Done():
+		s.quit(c.cfg.QuitMessage)
+	}
+	wg.Wait()
+	return s.registered.Load(), s.err
+}
+
+func (c *Client) dial(ctx context.Context) (net.Conn, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.cfg.DialTimeout)
+	defer cancel()
+	var d net.Dialer
+	conn, err := d.DialContext(ctx, "tcp", c.cfg.Addr())
+	if err != nil {
+		return nil, fmt.Errorf("dial %s: %w", c.cfg.Addr(), err)
+	}
+	if c.tls == nil {
+		return conn, nil
+	}
+	tc := tls.Client(conn, c.tls)
+	if err := tc.HandshakeContext(ctx); err != nil {
+		conn.Close()
+		err = fmt.Errorf("TLS handshake with %s: %w", c.cfg.Addr(), err)
+		var cv *tls.CertificateVerificationError
+		var ua x509.UnknownAuthorityError
+		var hn x509.HostnameError
+		var ci x509.CertificateInvalidError
+		if errors.As(err, &cv) || errors.As(err, &ua) || errors.As(err, &hn) || errors.As(err, &ci) {
+			return nil, fatalError{err}
+		}
+		return nil, err
+	}
+	return tc, nil
+}
+
+// fail ends the session with err (the first one wins).
+func (s *session) fail(err error) {
+	if err == nil {
+		return
+	}
+	s.once.Do(func() {
+		if s.quitting.Load() {
+			err = errQuit
+		}
+		s.err = err
+		close(s.done)
+		s.conn.Close()
+	})
+}
+
+// send queues a line on the urgent lane (never paced). It must not block
+// forever: the writer drains the lane until the session ends.
+func (s *session) send(line string) {
+	select {
+	case s.urgent <- []byte(line + "\r\n"):
+	case <-s.done:
+	}
+}
+
+// quit sends QUIT and ends the session when the server closes the
+// connection, or after a short grace period.
+func (s *session) quit(msg string) {
+	if s.quitting.Swap(true) {
+		return
+	}
+	go func() {
+		s.send("QUIT :" + ircmsg.TruncateUTF8Safe(strings.Map(dropControl, msg), 300))
+		t := time.NewTimer(2 * time.Second)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			s.fail(errQuit)
+		case <-s.done:
+		}
+	}()
+}
+
+func (s *session) hasEcho() bool {
+	s.echoMu.Lock()
+	defer s.echoMu.Unlock()
+	return s.echo
+}
+
+func (s *session) writeLoop() error {
+	cfg := s.c.cfg
+	b := newBucket(cfg.SendBurst, cfg.SendRate)
+	if cfg.SendUnpaced {
+		b = newBucket(1, 0)
+	}
+	bw := bufio.NewWriterSize(s.conn, 4096)
+	var echoes []func(time.Time) Event
+	flush := func() error {
+		if bw.Buffered() == 0 {
+			return nil
+		}
+		s.conn.SetWriteDeadline(time.Now().Add(cfg.Timeout))
+		if err := bw.Flush(); err != nil {
+			return fmt.Errorf("write: %w", err)
+		}
+		t := time.Now()
+		for _, e := range echoes {
+			s.c.events.push(e(t))
+		}
+		echoes = echoes[:0]
+		return nil
+	}
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	for {
+		// urgent lane first
+		select {
+		case line := <-s.urgent:
+			bw.Write(line)
+			continue
+		default:
+		}
+		var wait <-chan time.Time
+		if s.registered.Load() && s.c.sendq.len() > 0 {
+			ok, d := b.take(time.Now())
+			if ok {
+				l, _ := s.c.sendq.pop()
+				bw.Write(l.b)
+				if l.echo != nil && !s.hasEcho() {
+					echoes = append(echoes, l.echo)
+				}
+				if bw.Buffered() < 2048 {
+					continue
+				}
+			} else {
+				timer.Reset(d)
+				wait = timer.C
+			}
+		}
+		if err := flush(); err != nil {
+			// lines already taken from the paced queue are lost with the connection
+			return err
+		}
+		if wait == nil && s.registered.Load() && s.c.sendq.len() > 0 {
+			continue
+		}
+		select {
+		case line := <-s.urgent:
+			bw.Write(line)
+		case <-s.c.sendq.wake:
+		case <-wait:
+		case <-s.done:
+			return nil
+		}
+		if wait != nil && !timer.Stop() {
+			select {
+			case <-timer.C:
+			default:
+			}
+		}
+	}
+}
+
+func (s *session) keepAlive() error {
+	cfg := s.c.cfg
+	tick := min(cfg.KeepAlive, cfg.Timeout, cfg.RegTimeout) / 4
+	t := time.NewTicker(max(tick, 10*time.Millisecond))
+	defer t.Stop()
+	start := time.Now()
+	var pingAt time.Time
+	for {
+		select {
+		case <-s.done:
+			return nil
+		case now := <-t.C:
+			if !s.registered.Load() && now.Sub(start) > cfg.RegTimeout {
+				return fmt.Errorf("registration: %w after %v", ErrTimeout, cfg.RegTimeout)
+			}
+			last := time.Unix(0, s.lastRead.Load())
+			if !pingAt.IsZero() {
+				if last.After(pingAt) {
+					pingAt = time.Time{}
+				} else if now.Sub(pingAt) > cfg.Timeout {
+					return fmt.Errorf("keep-alive: %w (no reply to PING for %v)", ErrTimeout, cfg.Timeout)
+				}
+			}
+			if pingAt.IsZero() && now.Sub(last) > cfg.KeepAlive {
+				pingAt = now
+				s.send(fmt.Sprintf("PING :gavel-%d", now.UnixNano()))
+			}
+		}
+	}
+}
+
+func (s *session) readLoop() error {
+	var r ircreader.Reader
+	r.Initialize(s.conn, 4096, ircmsg.MaxlenTags+MaxLineLen+2)
+	for {
+		line, err := r.ReadLine()
+		if err != nil {
+			select {
+			case <-s.done:
+				return nil
+			default:
+			}
+			return fmt.Errorf("read: %w", err)
+		}
+		s.lastRead.Store(time.Now().UnixNano())
+		msg, err := ircmsg.ParseLine(string(line))
+		if err != nil {
+			if !errors.Is(err, ircmsg.ErrorLineIsEmpty) {
+				s.c.log.Debug("unparsable line from server", "err", err)
+			}
+			continue
+		}
+		if err := s.handle(msg); err != nil {
+			return err
+		}
+	}
+}
+
+// nickCandidates is the nick, the alternatives, then nick_ up to nick___.
+func (s *session) nickCandidate(i int) (string, bool) {
+	cfg := s.c.cfg
+	all := append([]string{cfg.Nick}, cfg.AltNicks...)
+	if i < len(all) {
+		return all[i], true
+	}
+	if k := i - len(all) + 1; k <= 3 {
+		return cfg.Nick + strings.Repeat("_", k), true
+	}
+	return "", false
+}
+
+func (s *session) ackedCaps() []string { return slices.Clone(s.capAcked) }
+
+func (s *session) wantSASL() bool { return s.c.cfg.SASLAccount != "" }
+
+// capDone ends CAP negotiation: SASL if configured, else CAP END.
+func (s *session) capDone() error {
+	if !s.wantSASL() {
+		s.send("CAP END")
+		return nil
+	}
+	if !slices.Contains(s.capAcked, "sasl") {
+		return fatalError{fmt.Errorf("%w: the server does not offer SASL (cap not acknowledged)", ErrSASL)}
+	}
+	if v, ok := s.capLS["sasl"]; ok && v != "" && !slices.Contains(strings.Split(v, ","), "PLAIN") {
+		return fatalError{fmt.Errorf("%w: the server does not offer PLAIN (offers %s)", ErrSASL, v)}
+	}
+	s.send("AUTHENTICATE PLAIN")
+	return nil
+}
+
+// registeredNow runs on 001: it records the nick and caps, publishes the
+// state, and sends a PING whose PONG (after the 005s) starts the paced queue.
+func (s *session) registeredNow(msg ircmsg.Message) error {
+	c := s.c
+	if s.wantSASL() && !s.saslDone {
+		return fatalError{fmt.Errorf("%w: registration finished without SASL login", ErrSASL)}
+	}
+	c.mu.Lock()
+	c.nick = msg.Params[0]
+	c.caps = s.ackedCaps()
+	chans := slices.Clone(c.channels)
+	c.mu.Unlock()
+	s.echoMu.Lock()
+	s.echo = slices.Contains(s.capAcked, "echo-message")
+	s.echoMu.Unlock()
+	c.log.Info("registered", "nick", msg.Params[0], "caps", s.capAcked, "channels", len(chans))
+	c.events.push(State{Meta: s.meta(msg), State: Registered, Server: c.cfg.Addr(), Nick: msg.Params[0], Caps: s.ackedCaps()})
+	s.send("PING :gavel-registered")
+	return nil
+}
+
+// startFlow queues the rejoin ahead of anything waiting in the paced queue
+// and lets the writer serve it. It runs on the first line after 001-005, so
+// ISUPPORT (TARGMAX, CASEMAPPING) is known.
+func (s *session) startFlow() {
+	if s.registered.Load() {
+		return
+	}
+	c := s.c
+	c.mu.Lock()
+	chans := slices.Clone(c.channels)
+	targ := c.isup.targMax("JOIN")
+	if lim := c.isup.chanLimit('#'); lim > 0 && len(chans) > lim {
+		c.log.Warn("more channels configured than the server's CHANLIMIT", "channels", len(chans), "chanlimit", lim)
+	}
+	// registered is set under c.mu so that Join sees either the flag or the channel in the rejoin list
+	s.registered.Store(true)
+	c.mu.Unlock()
+	if len(chans) > 0 {
+		c.sendq.pushFront(rawLines(joinLines(chans, targ))...)
+	} else {
+		c.sendq.signal()
+	}
+}
+
+func (s *session) meta(msg ircmsg.Message) Meta {
+	m := Meta{}
+	if ok, t := msg.GetTag("time"); ok {
+		if pt, err := time.Parse(time.RFC3339Nano, t); err == nil {
+			m.Time = pt
+		}
+	}
+	if m.Time.IsZero() {
+		m.Time = time.Now()
+	}
+	if tags := msg.AllTags(); len(tags) > 0 {
+		m.Tags = tags
+	}
+	return m
+}
