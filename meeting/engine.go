@@ -134,7 +134,12 @@ func (e *Engine) nickChange(ev NickChange) {
 }
 
 func (e *Engine) message(ev Message) {
-	text := strings.Trim(ev.Text, " \x01")
+	text := ev.Text
+	if strings.ContainsAny(text, "\r\n") {
+		// One event is one log line, whatever the source handed us.
+		text = strings.NewReplacer("\r\n", " ", "\r", " ", "\n", " ").Replace(text)
+	}
+	text = strings.Trim(text, " \x01")
 	if ev.Account != "" {
 		e.accounts[strings.ToLower(ev.Nick)] = ev.Account
 	}

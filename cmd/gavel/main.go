@@ -1,0 +1,53 @@
+// Command gavel is a terminal console for people who chair IRC meetings.
+//
+//	gavel                       the console (an offline demo without configuration)
+//	gavel replay [flags] LOG…   regenerate minutes from meeting logs
+//	gavel lookup CMD ARGS…      account, package and mirror lookups
+//
+// This package only parses flags and dispatches; the work lives in the
+// meeting, backend, ircclient and tui packages.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `gavel: a console for chairing IRC meetings
+
+Usage:
+  gavel replay [flags] LOG...   regenerate minutes from meeting logs ("-" reads stdin)
+  gavel lookup CMD ARGS...      fas, fasinfo, members, sponsors, whoowns, what,
+                                branches, sources, lookaside, mirrors
+  gavel help                    this text
+
+Run "gavel replay -h" for the replay flags.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run dispatches a command line; it returns the process exit code.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	switch args[0] {
+	case "replay":
+		return runReplay(ctx, args[1:], stdin, stdout, stderr)
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	fmt.Fprintf(stderr, "gavel: unknown command %q\n\n%s", args[0], usage)
+	return 2
+}

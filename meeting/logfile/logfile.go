@@ -1,0 +1,365 @@
+// Package logfile reads IRC log formats for replay: MeetBot's raw
+// .log.txt, and the channel logs written by irssi, WeeChat, ZNC and
+// HexChat. A Reader turns a log into a stream of meeting.Events (messages,
+// /me actions, joins, parts, quits, nick and topic changes) that can be fed
+// to the same engine as a live meeting.
+//
+// Readers stream: they hold one line at a time and never read the whole
+// file into memory. Lines longer than MaxLineLength are skipped and counted,
+// and reading goes on. Message texts are cleaned with
+// meeting.StripFormatting and trimmed of surrounding white space and \x01,
+// as MeetBot does when it logs a line.
+//
+// Unlike MeetBot's replay, a line is classified once: a message whose text
+// starts with "*" is one message, not a message and an action.
+package logfile
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"gavel/meeting"
+)
+
+// Format names a log format.
+type Format string
+
+// The supported formats.
+const (
+	// MeetBot is MeetBot's raw log (B.log.txt): "HH:MM:SS <nick> text" and
+	// "HH:MM:SS * nick text", with the variants MeetBot's replay accepts:
+	// brackets around the time, no time, HH:MM, "@"/"+" before the nick.
+	MeetBot Format = "meetbot"
+	// Irssi is irssi's default log format ("--- Log opened ...",
+	// "18:00 < nick> text", "18:00 -!- nick [host] has joined #chan").
+	Irssi Format = "irssi"
+	// WeeChat is WeeChat's logger format
+	// ("2015-04-30 18:00:03\tnick\ttext").
+	WeeChat Format = "weechat"
+	// ZNC is the format of ZNC's log module ("[18:00:03] <nick> text",
+	// "[18:00:03] *** Joins: nick (user@host)").
+	ZNC Format = "znc"
+	// HexChat is HexChat's (and XChat's) log format
+	// ("**** BEGIN LOGGING AT ...", "Apr 30 18:00:03 <nick>\ttext").
+	HexChat Format = "hexchat"
+)
+
+// Formats lists the supported formats.
+func Formats() []Format { return []Format{MeetBot, Irssi, WeeChat, ZNC, HexChat} }
+
+// ErrUnknownFormat is returned when a format name is not known or a log's
+// format cannot be detected.
+var ErrUnknownFormat = errors.New("logfile: unknown log format")
+
+// ParseFormat returns the Format named s (as in the constants: "meetbot",
+// "irssi", "weechat", "znc", "hexchat"; "xchat" is an alias of "hexchat").
+func ParseFormat(s string) (Format, error) {
+	switch s {
+	case "meetbot", "log.txt":
+		return MeetBot, nil
+	case "irssi":
+		return Irssi, nil
+	case "weechat":
+		return WeeChat, nil
+	case "znc":
+		return ZNC, nil
+	case "hexchat", "xchat":
+		return HexChat, nil
+	}
+	return "", fmt.Errorf("%w %q", ErrUnknownFormat, s)
+}
+
+// MaxLineLength is the longest line a Reader accepts, line ending
+// included. Longer lines are skipped and counted in Stats.TooLong.
+const MaxLineLength = 64 << 10
+
+// MaxSkippedRecorded is how many skipped line numbers Stats keeps.
+const MaxSkippedRecorded = 5
+
+// RolloverThreshold is how far back a time-only log's clock must go for the
+// reader to decide that midnight has passed and to advance the day.
+const RolloverThreshold = 3 * time.Hour
+
+// Options configure a Reader.
+type Options struct {
+	// Format of the log; "" detects it from the first lines (see Detect).
+	Format Format
+	// Date is the day for formats whose lines carry only a time (MeetBot,
+	// ZNC, and irssi or HexChat logs without their header lines); only its
+	// calendar date (in its own location) is used. For HexChat logs without
+	// a "BEGIN LOGGING" header it gives the year. When zero, 1970-01-01 is
+	// used. Headers in the log (irssi "Log opened"/"Day changed", HexChat
+	// "BEGIN LOGGING AT") and WeeChat's full timestamps take precedence.
+	Date time.Time
+	// Location the log's times are in; nil means UTC.
+	Location *time.Location
+}
+
+// Stats counts what a Reader has read so far.
+type Stats struct {
+	Lines   int // lines read, blank and header lines included
+	Events  int // events returned
+	Skipped int // lines that are neither speech nor a recognised event
+	TooLong int // skipped lines longer than MaxLineLength (part of Skipped)
+	// SkippedLines holds the 1-based numbers of the first
+	// MaxSkippedRecorded skipped lines.
+	SkippedLines []int
+}
+
+// lineKind is how a parser classified a line.
+type lineKind uint8
+
+const (
+	kindSkip  lineKind = iota // not understood: counted as skipped
+	kindMeta                  // header or blank line: neither event nor skipped
+	kindEvent                 // an event
+)
+
+type parseFunc func(r *Reader, line []byte) (meeting.Event, lineKind)
+
+// Reader reads events from a log. It is not safe for concurrent use.
+type Reader struct {
+	br     *bufio.Reader
+	format Format
+	parse  parseFunc
+	loc    *time.Location
+
+	// the current day and clock
+	year     int
+	month    time.Month
+	day      int
+	fullDate bool // lines carry their own date: no midnight rollover
+	prevSec  int  // seconds since midnight of the previous timed line, -1 if none
+	cacheSec int  // cache of the last computed time
+	cacheT   time.Time
+	lastT    time.Time // time of the last line with a time (for lines without one)
+
+	nicks map[string]string
+	stats Stats
+	err   error // sticky: io.EOF or the read error
+	lineN int
+}
+
+// maxInterned bounds the nick table so that hostile input cannot grow it
+// without limit.
+const maxInterned = 8192
+
+// NewReader returns a Reader of r. When opts.Format is empty the format is
+// detected from the first few kilobytes (without consuming them); an
+// undetectable log gives an error wrapping ErrUnknownFormat.
+func NewReader(r io.Reader, opts Options) (*Reader, error) {
+	rd := &Reader{
+		br:       bufio.NewReaderSize(r, MaxLineLength),
+		loc:      opts.Location,
+		prevSec:  -1,
+		cacheSec: -1,
+		nicks:    make(map[string]string, 64),
+	}
+	if rd.loc == nil {
+		rd.loc = time.UTC
+	}
+	f := opts.Format
+	if f == "" {
+		sample, err := rd.br.Peek(8 << 10)
+		if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
+			return nil, err
+		}
+		f, err = Detect(sample)
+		if err != nil {
+			return nil, err
+		}
+	}
+	switch f {
+	case MeetBot:
+		rd.parse = parseMeetBot
+	case Irssi:
+		rd.parse = parseIrssi
+	case WeeChat:
+		rd.parse = parseWeeChat
+		rd.fullDate = true
+	case ZNC:
+		rd.parse = parseZNC
+	case HexChat:
+		rd.parse = parseHexChat
+	default:
+		return nil, fmt.Errorf("%w %q", ErrUnknownFormat, string(f))
+	}
+	rd.format = f
+	if opts.Date.IsZero() {
+		rd.year, rd.month, rd.day = 1970, time.January, 1
+	} else {
+		rd.year, rd.month, rd.day = opts.Date.Date()
+	}
+	rd.lastT = time.Date(rd.year, rd.month, rd.day, 0, 0, 0, 0, rd.loc)
+	return rd, nil
+}
+
+// Format returns the format being read (detected or given).
+func (r *Reader) Format() Format { return r.format }
+
+// Stats returns the counts so far. The returned SkippedLines is a copy.
+func (r *Reader) Stats() Stats {
+	s := r.stats
+	s.SkippedLines = append([]int(nil), r.stats.SkippedLines...)
+	return s
+}
+
+// Next returns the next event, or io.EOF after the last one. A read error
+// of the underlying reader is returned as is; errors are sticky.
+func (r *Reader) Next() (meeting.Event, error) {
+	if r.err != nil {
+		return nil, r.err
+	}
+	for {
+		line, tooLong, err := r.readLine()
+		if err != nil {
+			r.err = err
+			return nil, err
+		}
+		r.stats.Lines++
+		if tooLong {
+			r.stats.TooLong++
+			r.skip()
+			continue
+		}
+		if r.lineN == 1 && len(line) >= 3 && line[0] == 0xEF && line[1] == 0xBB && line[2] == 0xBF {
+			line = line[3:] // UTF-8 byte order mark
+		}
+		if isBlank(line) {
+			continue
+		}
+		ev, kind := r.parse(r, line)
+		switch kind {
+		case kindEvent:
+			r.stats.Events++
+			return ev, nil
+		case kindSkip:
+			r.skip()
+		}
+	}
+}
+
+func (r *Reader) skip() {
+	r.stats.Skipped++
+	if len(r.stats.SkippedLines) < MaxSkippedRecorded {
+		r.stats.SkippedLines = append(r.stats.SkippedLines, r.lineN)
+	}
+}
+
+// readLine returns the next line without its line ending. The slice is
+// valid until the next call. tooLong reports a line longer than
+// MaxLineLength, which has been discarded.
+func (r *Reader) readLine() (line []byte, tooLong bool, err error) {
+	line, err = r.br.ReadSlice('\n')
+	if err == bufio.ErrBufferFull {
+		for err == bufio.ErrBufferFull {
+			_, err = r.br.ReadSlice('\n')
+		}
+		if err != nil && err != io.EOF {
+			return nil, false, err
+		}
+		r.lineN++
+		return nil, true, nil
+	}
+	if err != nil {
+		if err != io.EOF || len(line) == 0 {
+			return nil, false, err
+		}
+		// last line without a line ending
+	}
+	r.lineN++
+	n := len(line)
+	if n > 0 && line[n-1] == '\n' {
+		n--
+	}
+	if n > 0 && line[n-1] == '\r' {
+		n--
+	}
+	return line[:n], false, nil
+}
+
+// setDay sets the current day (from a header or a dated line).
+func (r *Reader) setDay(y int, m time.Month, d int) {
+	if y == r.year && m == r.month && d == r.day {
+		return
+	}
+	r.year, r.month, r.day = y, m, d
+	r.prevSec = -1
+	r.cacheSec = -1
+}
+
+// clock returns the time of a line stamped sec seconds after midnight of
+// the current day, advancing the day when a time-only log's clock goes
+// back by more than RolloverThreshold.
+func (r *Reader) clock(sec int) time.Time {
+	if !r.fullDate && r.prevSec >= 0 && sec < r.prevSec-int(RolloverThreshold/time.Second) {
+		t := time.Date(r.year, r.month, r.day+1, 0, 0, 0, 0, r.loc)
+		r.year, r.month, r.day = t.Date()
+		r.cacheSec = -1
+	}
+	r.prevSec = sec
+	if sec != r.cacheSec {
+		r.cacheT = time.Date(r.year, r.month, r.day, 0, 0, sec, 0, r.loc)
+		r.cacheSec = sec
+	}
+	r.lastT = r.cacheT
+	return r.cacheT
+}
+
+// noClock is the time of a line without a time stamp: the time of the
+// previous stamped line, or midnight of the current day.
+func (r *Reader) noClock() time.Time { return r.lastT }
+
+// intern returns nick as a string, sharing one string per distinct nick.
+func (r *Reader) intern(b []byte) string {
+	if s, ok := r.nicks[string(b)]; ok {
+		return s
+	}
+	var s string
+	if isCleanASCII(b) {
+		s = string(b)
+	} else {
+		s = trimString(meeting.StripFormatting(string(b)))
+	}
+	if len(r.nicks) < maxInterned {
+		r.nicks[string(b)] = s
+	}
+	return s
+}
+
+// text cleans a message, reason or topic text.
+func (r *Reader) text(b []byte) string {
+	b = trimText(b)
+	if len(b) == 0 {
+		return ""
+	}
+	if isCleanASCII(b) {
+		return string(b)
+	}
+	return trimString(meeting.StripFormatting(string(b)))
+}
+
+// message builds a Message event; ok is false when the nick is empty.
+func (r *Reader) message(t time.Time, nick, text []byte, action bool) (meeting.Event, lineKind) {
+	nick = trimSpace(nick)
+	if len(nick) == 0 {
+		return nil, kindSkip
+	}
+	n := r.intern(nick)
+	if n == "" {
+		return nil, kindSkip
+	}
+	return meeting.Message{Time: t, Nick: n, Text: r.text(text), Action: action}, kindEvent
+}
+
+// nick cleans a nick from an event line; "" means none.
+func (r *Reader) nick(b []byte) string {
+	b = trimSpace(b)
+	if len(b) == 0 {
+		return ""
+	}
+	return r.intern(b)
+}

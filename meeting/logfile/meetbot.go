@@ -1,0 +1,84 @@
+package logfile
+
+import (
+	"bytes"
+
+	"gavel/meeting"
+)
+
+// parseMeetBot reads the lines MeetBot's replay accepts:
+//
+//	[HH:MM:SS] <nick> text     message; brackets, time and seconds optional,
+//	                           an "@" or "+" before the nick ignored
+//	[HH:MM:SS] * nick text     action
+//
+// A time stamp that does not parse leaves the line in, with the time of the
+// previous line (MeetBot's replay gives such lines no time). Everything
+// else (joins, parts, topics) is skipped. Each line is classified once.
+func parseMeetBot(r *Reader, line []byte) (meeting.Event, lineKind) {
+	i := 0
+	if i < len(line) && line[i] == '[' {
+		i++
+	}
+	j := i
+	for j < len(line) && (isDigit(line[j]) || line[j] == ':' || line[j] == ' ') {
+		j++
+	}
+	stamp := line[i:j]
+	k := j
+	if k < len(line) && line[k] == ']' {
+		k++
+	}
+	for k < len(line) && line[k] == ' ' {
+		k++
+	}
+	if k >= len(line) {
+		return nil, kindSkip
+	}
+	c := line[k]
+	if c != '<' && c != '*' {
+		return nil, kindSkip
+	}
+	var nick, text []byte
+	action := false
+	if c == '<' {
+		k++
+		start := k
+		if k < len(line) && (line[k] == '@' || line[k] == '+') {
+			k++
+		}
+		end := bytes.IndexByte(line[k:], '>')
+		if end == 0 && k > start {
+			// "<@>": the "@" is the nick
+			k, end = start, 1
+		}
+		if end <= 0 {
+			return nil, kindSkip
+		}
+		nick = line[k : k+end]
+		text = line[k+end+1:]
+	} else {
+		k++
+		for k < len(line) && line[k] == ' ' {
+			k++
+		}
+		end := bytes.IndexByte(line[k:], ' ')
+		if end < 0 {
+			end = len(line) - k
+		}
+		if end == 0 {
+			return nil, kindSkip
+		}
+		nick = line[k : k+end]
+		text = line[k+end:]
+		action = true
+	}
+	stamp = trimSpace(stamp)
+	t := r.noClock()
+	if len(stamp) > 0 {
+		if sec, ok := parseClockExact(stamp); ok {
+			t = r.clock(sec)
+		}
+	}
+	return r.message(t, nick, text, action)
+}

@@ -1,0 +1,286 @@
+package minutes
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+
+	"gavel/meeting"
+)
+
+// view holds what every minutes writer derives from the meeting: the
+// title, the ordered attendees and the action items by person, computed
+// once in the style's rules.
+type view struct {
+	m       *meeting.Meeting
+	zod     bool
+	base    string // file base name
+	logHref string // base.log.html, relative
+	logsURL string // full URL of base.log.html
+
+	title      string
+	actions    []meeting.Item
+	people     []meeting.Attendee // "People present" order
+	byPerson   []personActions    // only nicks with actions
+	unassigned []meeting.Item
+	assigned   int // (nick, action) pairs
+}
+
+type personActions struct {
+	nick  string
+	items []meeting.Item
+}
+
+// MeetBot's version and information URL, as printed by zodbot.
+const (
+	meetBotVersion = "0.1.4"
+	meetBotInfoURL = "http://wiki.debian.org/MeetBot"
+	timeZone       = "UTC"
+)
+
+func newView(m *meeting.Meeting, base string, opts Options) *view {
+	v := &view{
+		m:       m,
+		zod:     opts.Style == meeting.StyleZodbot,
+		base:    base,
+		logHref: base + ".log.html",
+		logsURL: opts.logsURL(base),
+		title:   pageTitle(m),
+		actions: m.Actions(),
+	}
+	nicks := v.nickOrder()
+	v.people = v.peopleOrder(nicks)
+
+	// Action items, by person: every attendee sorted case-insensitively.
+	sorted := slices.Clone(nicks)
+	if v.zod {
+		slices.SortStableFunc(sorted, func(a, b string) int { return strings.Compare(asciiLower(a), asciiLower(b)) })
+	} else {
+		slices.SortStableFunc(sorted, func(a, b string) int {
+			return cmp.Or(strings.Compare(strings.ToLower(a), strings.ToLower(b)), strings.Compare(a, b))
+		})
+	}
+	done := make([]bool, len(v.actions))
+	for _, nick := range sorted {
+		var pa personActions
+		for i, a := range v.actions {
+			if v.assignedTo(a.Text, nick) {
+				pa.items = append(pa.items, a)
+				done[i] = true
+			}
+		}
+		if len(pa.items) > 0 {
+			pa.nick = nick
+			v.byPerson = append(v.byPerson, pa)
+			v.assigned += len(pa.items)
+		}
+	}
+	for i, a := range v.actions {
+		if !done[i] {
+			v.unassigned = append(v.unassigned, a)
+		}
+	}
+	return v
+}
+
+// pageTitle is "#channel: topic", or "#channel Meeting" without a topic.
+func pageTitle(m *meeting.Meeting) string {
+	if m.Title != "" {
+		return m.Channel + ": " + m.Title
+	}
+	return m.Channel + " Meeting"
+}
+
+// nickOrder returns the attendee nicks in the order the attendees
+// dictionary iterates: CPython 2.7 slot order for zodbot, first-seen
+// order otherwise.
+func (v *view) nickOrder() []string {
+	nicks := make([]string, 0, len(v.m.Attendees))
+	seen := make(map[string]bool, len(v.m.Attendees))
+	for _, a := range v.m.Attendees {
+		if !seen[a.Nick] {
+			seen[a.Nick] = true
+			nicks = append(nicks, a.Nick)
+		}
+	}
+	if !v.zod {
+		return nicks
+	}
+	order := py27DictOrder(nicks)
+	out := make([]string, len(order))
+	for i, idx := range order {
+		out[i] = nicks[idx]
+	}
+	return out
+}
+
+// peopleOrder sorts the attendees by lines said, descending. Ties keep
+// the dictionary order in zodbot style and are alphabetical
+// (case-insensitive) in the default style.
+func (v *view) peopleOrder(nicks []string) []meeting.Attendee {
+	count := make(map[string]int, len(v.m.Attendees))
+	for _, a := range v.m.Attendees {
+		count[a.Nick] += a.Lines
+	}
+	people := make([]meeting.Attendee, len(nicks))
+	for i, n := range nicks {
+		people[i] = meeting.Attendee{Nick: n, Lines: count[n]}
+	}
+	if v.zod {
+		slices.SortStableFunc(people, func(a, b meeting.Attendee) int { return b.Lines - a.Lines })
+	} else {
+		slices.SortStableFunc(people, func(a, b meeting.Attendee) int {
+			return cmp.Or(b.Lines-a.Lines,
+				strings.Compare(strings.ToLower(a.Nick), strings.ToLower(b.Nick)),
+				strings.Compare(a.Nick, b.Nick))
+		})
+	}
+	return people
+}
+
+// assignedTo reports whether an action item's text names nick: a
+// case-sensitive substring (zodbot) or a whole word ignoring case.
+func (v *view) assignedTo(text, nick string) bool {
+	if v.zod {
+		return strings.Contains(text, nick)
+	}
+	return mentions(text, nick)
+}
+
+// mentions reports whether nick occurs in text as a whole word, ignoring
+// case. Word characters are those IRC allows in nicks.
+func mentions(text, nick string) bool {
+	if nick == "" {
+		return false
+	}
+	lt, ln := strings.ToLower(text), strings.ToLower(nick)
+	for off := 0; off <= len(lt); {
+		i := strings.Index(lt[off:], ln)
+		if i < 0 {
+			return false
+		}
+		i += off
+		j := i + len(ln)
+		if (i == 0 || !isNickByte(lt[i-1])) && (j == len(lt) || !isNickByte(lt[j])) {
+			return true
+		}
+		off = i + 1
+	}
+	return false
+}
+
+func isNickByte(c byte) bool {
+	switch {
+	case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c >= 0x80:
+		return true
+	}
+	return strings.IndexByte("-_[]\\^{}|`", c) >= 0
+}
+
+func asciiLower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 'A' && s[i] <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if b[j] >= 'A' && b[j] <= 'Z' {
+					b[j] += 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
+}
+
+// clock formats t as HH:MM:SS in UTC.
+func clock(t time.Time) string {
+	var b [8]byte
+	return string(appendClock(b[:0], t))
+}
+
+// appendClock appends HH:MM:SS of t in UTC without allocating.
+func appendClock(b []byte, t time.Time) []byte {
+	h, m, s := t.UTC().Clock()
+	return append(b, byte('0'+h/10), byte('0'+h%10), ':', byte('0'+m/10), byte('0'+m%10), ':', byte('0'+s/10), byte('0'+s%10))
+}
+
+// zodbotLink splits a #link argument as MeetBot 0.1.4 does: the first
+// space-separated word is the URL, the rest (stripped) the text.
+func zodbotLink(text string) (url, rest string) {
+	url, rest, _ = strings.Cut(text+" ", " ")
+	return url, strings.TrimFunc(rest, pySpaceRune)
+}
+
+func pySpaceRune(r rune) bool { return unicode.IsSpace(r) || (r >= 0x1c && r <= 0x1f) }
+
+// linkSchemes are the URL schemes the default style turns into links.
+var linkSchemes = []string{"http://", "https://", "ftp://", "irc://", "ircs://", "mailto:"}
+
+// findURL finds the first URL with a linkable scheme in text, starting at
+// a word boundary and running to whitespace or one of <>"; trailing '.',
+// ',', ')' (and ';', ':', '!', '?', '\'') are not part of it. It returns
+// the byte range, or ok=false.
+func findURL(text string) (start, end int, ok bool) {
+	lower := strings.ToLower(text) // ASCII schemes: byte offsets agree below
+	for i := 0; i < len(text); i++ {
+		if i > 0 {
+			c := text[i-1]
+			if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.' {
+				continue
+			}
+		}
+		for _, sch := range linkSchemes {
+			if len(lower) != len(text) {
+				if !strings.HasPrefix(strings.ToLower(text[i:min(len(text), i+len(sch))]), sch) {
+					continue
+				}
+			} else if !strings.HasPrefix(lower[i:], sch) {
+				continue
+			}
+			j := i + len(sch)
+			for j < len(text) && !isASCIISpace(text[j]) && text[j] != '<' && text[j] != '>' && text[j] != '"' {
+				j++
+			}
+			for j > i+len(sch) && strings.IndexByte(".,);:!?'", text[j-1]) >= 0 {
+				j--
+			}
+			if j > i+len(sch) {
+				return i, j, true
+			}
+		}
+	}
+	return 0, 0, false
+}
+
+// linkURL returns the linkable URL of a LINK item in the default style.
+func linkURL(text string) string {
+	if i, j, ok := findURL(text); ok {
+		return text[i:j]
+	}
+	return ""
+}
+
+// sections groups the items as the minutes print them: items before the
+// first topic, then each topic with its items.
+type section struct {
+	topic *meeting.Item // nil for the items before the first topic
+	items []meeting.Item
+}
+
+func sections(items []meeting.Item) []section {
+	var out []section
+	for i := range items {
+		it := &items[i]
+		if it.Kind == meeting.KindTopic {
+			out = append(out, section{topic: it})
+			continue
+		}
+		if len(out) == 0 {
+			out = append(out, section{})
+		}
+		out[len(out)-1].items = append(out[len(out)-1].items, *it)
+	}
+	return out
+}

@@ -1,0 +1,172 @@
+// Package replay turns an IRC log into minutes offline: a log reader feeds
+// the same meeting engine a live meeting uses, and the archive publisher
+// writes the files. Replay and live produce identical minutes for identical
+// lines.
+package replay
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"time"
+
+	"gavel/meeting"
+	"gavel/meeting/logfile"
+	"gavel/meeting/publish"
+)
+
+// Options configure a replay.
+type Options struct {
+	Style     meeting.Style
+	Channel   string         // overrides the channel taken from the file name
+	Date      time.Time      // overrides the date taken from the file name
+	Format    logfile.Format // "" detects the format
+	URLPrefix string
+	Out       string // archive root
+}
+
+// Result says what a replay did.
+type Result struct {
+	Files      []publish.File // every file written, in order, without repeats
+	Meetings   int            // meetings found (started)
+	Unfinished int            // meetings the log ends in before #endmeeting
+	Stats      logfile.Stats  // lines read and lines that could not be read
+}
+
+// ErrNoDate is returned when neither the file name nor the options give the
+// meeting's date.
+var ErrNoDate = errors.New("no date for the meeting: the file name has none (like name.2015-04-30-18.00.log.txt); pass --date YYYY-MM-DD")
+
+// ErrNoChannel is returned when neither the file name nor the options give
+// the channel.
+var ErrNoChannel = errors.New("no channel for the meeting: the file name has none; pass --channel '#name'")
+
+// Reader replays the log read from r; name is its file name (or "-"), used
+// for the channel and date when the options do not give them.
+func Reader(ctx context.Context, r io.Reader, name string, opts Options) (Result, error) {
+	channel, date := opts.Channel, opts.Date
+	if fc, fd, ok := logfile.ParseFileName(filepath.Base(name)); ok {
+		if channel == "" {
+			channel = fc
+		}
+		if date.IsZero() {
+			date = fd
+		}
+	}
+	if date.IsZero() {
+		return Result{}, ErrNoDate
+	}
+	if channel == "" {
+		return Result{}, ErrNoChannel
+	}
+	if channel[0] != '#' && channel[0] != '&' {
+		channel = "#" + channel
+	}
+	rd, err := logfile.NewReader(r, logfile.Options{Format: opts.Format, Date: date})
+	if err != nil {
+		return Result{}, fmt.Errorf("replay %s: %w", name, err)
+	}
+	p := &player{
+		engine:  meeting.NewEngine(meeting.Options{Style: opts.Style, Channel: channel, URLPrefix: opts.URLPrefix}),
+		archive: publish.New(opts.Out, opts.Style, opts.URLPrefix),
+		seen:    map[string]int{},
+	}
+	err = p.play(ctx, rd)
+	p.res.Stats = rd.Stats()
+	if err != nil {
+		return p.res, fmt.Errorf("replay %s: %w", name, err)
+	}
+	return p.res, nil
+}
+
+type player struct {
+	engine  *meeting.Engine
+	archive *publish.Archive
+	session *publish.Session
+	res     Result
+	seen    map[string]int // path -> index in res.Files
+	last    time.Time
+}
+
+func (p *player) play(ctx context.Context, rd *logfile.Reader) error {
+	defer func() {
+		if p.session != nil {
+			p.session.Close()
+		}
+	}()
+	for n := 0; ; n++ {
+		if n&4095 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		ev, err := rd.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		p.last = ev.When()
+		for _, eff := range p.engine.Handle(ev) {
+			if err := p.apply(eff); err != nil {
+				return err
+			}
+		}
+	}
+	if p.session != nil && p.engine.Active() {
+		// The log ends inside a meeting: publish what it has.
+		m := p.engine.Meeting()
+		m.End = p.last
+		p.res.Unfinished++
+		return p.finish(m)
+	}
+	return nil
+}
+
+func (p *player) apply(eff meeting.Effect) error {
+	m := p.engine.Meeting()
+	switch eff.Kind {
+	case meeting.EffectLog:
+		if p.session == nil {
+			s, err := p.archive.Open(m)
+			if err != nil {
+				return err
+			}
+			p.session = s
+			p.res.Meetings++
+		}
+		return p.session.Log(eff.Line)
+	case meeting.EffectSave:
+		files, err := p.session.Save(m)
+		p.record(files)
+		return err
+	case meeting.EffectEnd:
+		return p.finish(m)
+	}
+	return nil
+}
+
+func (p *player) finish(m *meeting.Meeting) error {
+	files, err := p.session.Finish(m)
+	p.record(files)
+	if err != nil {
+		// The input log still holds every line: drop the partial copy.
+		p.session.Close()
+	}
+	p.session = nil
+	return err
+}
+
+func (p *player) record(files []publish.File) {
+	for _, f := range files {
+		if i, ok := p.seen[f.Path]; ok {
+			p.res.Files[i] = f
+			continue
+		}
+		p.seen[f.Path] = len(p.res.Files)
+		p.res.Files = append(p.res.Files, f)
+	}
+}
