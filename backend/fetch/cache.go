@@ -2,6 +2,7 @@ package fetch
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 )
@@ -81,7 +82,14 @@ func (c *Cache[V]) Get(ctx context.Context, key string, load func(context.Contex
 
 func (c *Cache[V]) run(ctx context.Context, key string, cl *call[V], load func(context.Context) (V, error)) {
 	defer close(cl.done)
-	cl.v, cl.err = load(ctx)
+	func() {
+		defer func() {
+			if p := recover(); p != nil {
+				cl.err = fmt.Errorf("lookup %q panicked: %v", key, p)
+			}
+		}()
+		cl.v, cl.err = load(ctx)
+	}()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	delete(c.inflight, key)

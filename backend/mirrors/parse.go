@@ -150,9 +150,9 @@ type Resource struct {
 const mm0 = "http://fedorahosted.org/mirrormanager"
 
 type xmlMetalink struct {
-	XMLName  xml.Name  `xml:"metalink"`
-	Comments []string  `xml:",comment"`
-	Files    []xmlFile `xml:"files>file"`
+	XMLName xml.Name  `xml:"metalink"`
+	Comment string    `xml:",comment"`
+	Files   []xmlFile `xml:"files>file"`
 }
 
 type xmlFile struct {
@@ -184,13 +184,11 @@ func ParseMetalink(data []byte) (Metalink, error) {
 	}
 	var m Metalink
 	if len(x.Files) == 0 {
-		for _, c := range x.Comments {
-			c = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(c), "#"))
-			if i := strings.Index(c, "error:"); i >= 0 {
-				m.Error = strings.TrimSpace(c[i+len("error:"):])
-			} else if c != "" && m.Error == "" {
-				m.Error = c
-			}
+		c := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(x.Comment), "#"))
+		if i := strings.Index(c, "error:"); i >= 0 {
+			m.Error = strings.TrimSpace(c[i+len("error:"):])
+		} else {
+			m.Error = strings.Join(strings.Fields(c), " ")
 		}
 		if m.Error == "" {
 			m.Error = "metalink lists no file"
