@@ -184,6 +184,7 @@ func NewReader(r io.Reader, opts Options) (*Reader, error) {
 		rd.parse = parseZNC
 	case HexChat:
 		rd.parse = parseHexChat
+		rd.fullDate = true
 	default:
 		return nil, fmt.Errorf("%w %q", ErrUnknownFormat, string(f))
 	}

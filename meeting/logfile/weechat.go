@@ -78,7 +78,7 @@ func parseWeeChat(r *Reader, line []byte) (meeting.Event, lineKind) {
 
 func weechatLeave(r *Reader, sec int, msg []byte) (meeting.Event, lineKind) {
 	nickB, after := cutWord(msg)
-	if i := index(after, "has kicked "); i >= 0 && i == 0 {
+	if hasPrefix(after, "has kicked ") {
 		// op has kicked nick (reason)
 		kicked, reason := cutWord(after[len("has kicked "):])
 		if n := r.nick(kicked); n != "" {
