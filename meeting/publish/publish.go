@@ -127,12 +127,12 @@ func (s *Session) Save(m *meeting.Meeting) ([]File, error) {
 		}
 		return lw.Close()
 	})
-	opts := minutes.Options{Style: s.a.Style, URLPrefix: s.a.URLPrefix}
+	opts := minutes.Options{Style: s.a.Style, URLPrefix: s.a.URLPrefix, RelDir: m.RelDir()}
 	for _, kind := range minutes.Kinds(s.a.Style) {
-		if kind.LogFile() {
+		if kind.IsLog() {
 			continue
 		}
-		add(base+kind.Ext(), func(w io.Writer) error { return minutes.Render(kind, w, m, opts) })
+		add(base+"."+kind.Ext(), func(w io.Writer) error { return minutes.Render(kind, w, m, base, opts) })
 	}
 	if s.a.Style == meeting.StyleZodbot {
 		for _, stub := range m.Stubs {

@@ -1,0 +1,171 @@
+package replay
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"gavel/meeting"
+)
+
+// published is the project's copy of minutes Fedora's zodbot really published.
+const published = "../../testdata/zodbot-published"
+
+func TestZodbotStyleIsByteExact(t *testing.T) {
+	sets := []struct{ dir, log string }{
+		{"fedora-meeting_2020-06-10_magazine", "magazine.2020-06-10-12.02.log.txt"},
+		{"fedora-meeting_2020-06-10_fedora_iot_working_group_meeting", "fedora_iot_working_group_meeting.2020-06-10-14.10.log.txt"},
+	}
+	for _, set := range sets {
+		t.Run(set.dir, func(t *testing.T) {
+			src := filepath.Join(published, set.dir)
+			out := t.TempDir()
+			f, err := os.Open(filepath.Join(src, set.log))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			res, err := Reader(context.Background(), f, set.log, Options{
+				Style: meeting.StyleZodbot, Channel: "#fedora-meeting", Out: out,
+				URLPrefix: "https://meetbot.fedoraproject.org/",
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Meetings != 1 || res.Unfinished != 0 || res.Stats.Skipped != 0 {
+				t.Errorf("result = %+v", res)
+			}
+			want, err := os.ReadDir(src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			gotDir := filepath.Join(out, "fedora-meeting", "2020-06-10")
+			got, _ := os.ReadDir(gotDir)
+			if len(got) != len(want) {
+				var names []string
+				for _, g := range got {
+					names = append(names, g.Name())
+				}
+				t.Errorf("wrote %d files %v, zodbot published %d", len(got), names, len(want))
+			}
+			for _, w := range want {
+				wb, _ := os.ReadFile(filepath.Join(src, w.Name()))
+				gb, err := os.ReadFile(filepath.Join(gotDir, w.Name()))
+				if err != nil {
+					t.Errorf("%s: %v", w.Name(), err)
+					continue
+				}
+				if !bytes.Equal(gb, wb) {
+					t.Errorf("%s differs from the published file:\n%s", w.Name(), firstDiff(string(gb), string(wb)))
+				}
+			}
+		})
+	}
+}
+
+// firstDiff shows the first differing line of two texts.
+func firstDiff(got, want string) string {
+	g, w := strings.Split(got, "\n"), strings.Split(want, "\n")
+	for i := 0; i < len(g) || i < len(w); i++ {
+		var gl, wl string
+		if i < len(g) {
+			gl = g[i]
+		}
+		if i < len(w) {
+			wl = w[i]
+		}
+		if gl != wl {
+			return "line " + strconv.Itoa(i+1) + ":\n got: " + gl + "\nwant: " + wl
+		}
+	}
+	return "(same lines; trailing bytes differ)"
+}
+
+func TestDefaultStyleWritesSixFilesAndTheSeedLog(t *testing.T) {
+	out := t.TempDir()
+	name := "../../testdata/logs/fedora-meeting.infrastructure.2015-04-30-18.00.log.txt"
+	f, err := os.Open(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	res, err := Reader(context.Background(), f, name, Options{Out: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(out, "fedora-meeting", "2015-04-30")
+	for _, ext := range []string{".log.txt", ".log.html", ".txt", ".html", ".md", ".json"} {
+		p := filepath.Join(dir, "infrastructure.2015-04-30-18.00"+ext)
+		if _, err := os.Stat(p); err != nil {
+			t.Errorf("missing %s: %v", p, err)
+		}
+	}
+	if len(res.Files) != 6 {
+		t.Errorf("files = %d, want 6: %+v", len(res.Files), res.Files)
+	}
+	// The replayed .log.txt is the input's meeting, line for line.
+	in, _ := os.ReadFile(name)
+	logged, _ := os.ReadFile(filepath.Join(dir, "infrastructure.2015-04-30-18.00.log.txt"))
+	if !bytes.Equal(bytes.TrimRight(in, "\n"), logged) {
+		t.Errorf("replayed log differs from the input:\n%s", firstDiff(string(logged), string(in)))
+	}
+	leftovers, _ := filepath.Glob(filepath.Join(dir, ".*"))
+	if len(leftovers) > 0 {
+		t.Errorf("temporary files left behind: %v", leftovers)
+	}
+}
+
+func TestReplayNeedsADate(t *testing.T) {
+	_, err := Reader(context.Background(), strings.NewReader("10:00:00 <a> #startmeeting x\n"), "-", Options{Channel: "#x", Out: t.TempDir()})
+	if !errors.Is(err, ErrNoDate) {
+		t.Fatalf("err = %v, want ErrNoDate", err)
+	}
+	_, err = Reader(context.Background(), strings.NewReader("10:00:00 <a> #startmeeting x\n"), "-", Options{Date: time.Now(), Out: t.TempDir()})
+	if !errors.Is(err, ErrNoChannel) {
+		t.Fatalf("err = %v, want ErrNoChannel", err)
+	}
+}
+
+func TestHostileNamesStayInTheRoot(t *testing.T) {
+	out := t.TempDir()
+	root := filepath.Join(out, "root")
+	log := "10:00:00 <a> #startmeeting ../../../escape\n10:00:01 <a> #meetingname ../../x\n10:00:02 <a> #endmeeting\n"
+	for _, style := range []meeting.Style{meeting.StyleDefault, meeting.StyleZodbot} {
+		_, err := Reader(context.Background(), strings.NewReader(log), "-", Options{
+			Style: style, Channel: "#../..", Date: time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC), Out: root,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	err := filepath.Walk(out, func(p string, info os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		if !info.IsDir() && !strings.HasPrefix(p, root+string(filepath.Separator)) {
+			t.Errorf("file written outside the root: %s", p)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestUnfinishedMeetingIsPublished(t *testing.T) {
+	out := t.TempDir()
+	log := "10:00:00 <a> #startmeeting x\n10:00:01 <a> #topic t\n10:00:02 <b> hello\n"
+	res, err := Reader(context.Background(), strings.NewReader(log), "-", Options{Channel: "#c", Date: time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC), Out: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Unfinished != 1 || len(res.Files) == 0 {
+		t.Fatalf("result = %+v", res)
+	}
+}
