@@ -123,6 +123,9 @@ func Render(kind FileKind, w io.Writer, m *meeting.Meeting, base string, opts Op
 	if m == nil {
 		return errors.New("minutes: nil meeting")
 	}
+	if kind == FileMarkdown || kind == FileJSON {
+		opts.Style = meeting.StyleDefault // these exist in the default style only
+	}
 	v := newView(m, base, opts)
 	var s string
 	switch kind {

@@ -223,7 +223,6 @@ var linkSchemes = []string{"http://", "https://", "ftp://", "irc://", "ircs://",
 // ',', ')' (and ';', ':', '!', '?', '\'') are not part of it. It returns
 // the byte range, or ok=false.
 func findURL(text string) (start, end int, ok bool) {
-	lower := strings.ToLower(text) // ASCII schemes: byte offsets agree below
 	for i := 0; i < len(text); i++ {
 		if i > 0 {
 			c := text[i-1]
@@ -232,11 +231,7 @@ func findURL(text string) (start, end int, ok bool) {
 			}
 		}
 		for _, sch := range linkSchemes {
-			if len(lower) != len(text) {
-				if !strings.HasPrefix(strings.ToLower(text[i:min(len(text), i+len(sch))]), sch) {
-					continue
-				}
-			} else if !strings.HasPrefix(lower[i:], sch) {
+			if len(text)-i < len(sch) || !strings.EqualFold(text[i:i+len(sch)], sch) {
 				continue
 			}
 			j := i + len(sch)

@@ -1,0 +1,218 @@
+package minutes
+
+import (
+	"bufio"
+	"errors"
+	"io"
+	"strconv"
+
+	"gavel/meeting"
+)
+
+const logBufSize = 64 << 10
+
+var errClosed = errors.New("minutes: log writer is closed")
+
+// LogText streams B.log.txt: one line per log line, "HH:MM:SS <nick> text"
+// or "HH:MM:SS * nick text" for /me lines, joined with "\n" and without a
+// trailing newline. It buffers; Close flushes. WriteLine does not allocate.
+type LogText struct {
+	w      *bufio.Writer
+	n      int
+	scr    [16]byte
+	closed bool
+}
+
+// NewLogText returns a .log.txt writer on w.
+func NewLogText(w io.Writer) *LogText {
+	return &LogText{w: bufio.NewWriterSize(w, logBufSize)}
+}
+
+// WriteLine appends one log line.
+func (l *LogText) WriteLine(line meeting.Line) error {
+	if l.closed {
+		return errClosed
+	}
+	w := l.w
+	if l.n > 0 {
+		w.WriteByte('\n')
+	}
+	l.n++
+	w.Write(appendClock(l.scr[:0], line.Time))
+	if line.Action {
+		w.WriteString(" * ")
+		w.WriteString(line.Nick)
+	} else {
+		w.WriteString(" <")
+		w.WriteString(line.Nick)
+		w.WriteByte('>')
+	}
+	w.WriteByte(' ')
+	_, err := w.WriteString(line.Text)
+	return err
+}
+
+// Close flushes the buffered output. It does not close the underlying
+// writer.
+func (l *LogText) Close() error {
+	if l.closed {
+		return nil
+	}
+	l.closed = true
+	return l.w.Flush()
+}
+
+// LogHTML streams B.log.html as MeetBot 0.1.4's HTMLlog2 writer lays it
+// out: the head with the log stylesheet, then one <pre> holding a line per
+// log line with its anchor "l-N", time and nick spans; "#topic" lines get
+// topic/topicline spans, other "#word" lines cmd/cmdline spans, lines
+// starting "word: " a hi span, /me lines nka and ac spans. In zodbot style
+// only &, < and > are escaped (as MeetBot did); the default style escapes
+// quotes too. WriteLine does not allocate.
+type LogHTML struct {
+	w       *bufio.Writer
+	zod     bool
+	n       int
+	scr     [24]byte
+	started bool
+	closed  bool
+	channel string
+}
+
+// NewLogHTML returns a .log.html writer on w for a meeting in channel.
+func NewLogHTML(w io.Writer, channel string, style meeting.Style) *LogHTML {
+	return &LogHTML{w: bufio.NewWriterSize(w, logBufSize), zod: style == meeting.StyleZodbot, channel: channel}
+}
+
+func (l *LogHTML) start() {
+	l.started = true
+	w := l.w
+	w.WriteString(htmlHead)
+	l.esc(l.channel)
+	w.WriteString(" log</title>\n")
+	w.WriteString(cssLog)
+	w.WriteString("</head>\n\n<body>\n<pre>")
+}
+
+// WriteLine appends one log line. The anchor number is line.N, or the
+// count of lines written so far when N is 0.
+func (l *LogHTML) WriteLine(line meeting.Line) error {
+	if l.closed {
+		return errClosed
+	}
+	if !l.started {
+		l.start()
+	}
+	w := l.w
+	if l.n > 0 {
+		w.WriteByte('\n')
+	}
+	l.n++
+	num := line.N
+	if num <= 0 {
+		num = l.n
+	}
+	w.WriteString(`<a name="l-`)
+	w.Write(strconv.AppendInt(l.scr[:0], int64(num), 10))
+	w.WriteString(`"></a><span class="tm">`)
+	w.Write(appendClock(l.scr[:0], line.Time))
+	if line.Action {
+		w.WriteString(` </span><span class="nka">* `)
+		l.esc(line.Nick)
+		w.WriteString(`</span> <span class="ac">`)
+		l.esc(line.Text)
+		_, err := w.WriteString(`</span>`)
+		return err
+	}
+	w.WriteString(`</span><span class="nk"> &lt;`)
+	l.esc(line.Nick)
+	w.WriteString(`&gt;</span> `)
+	t := line.Text
+	if len(t) > 1 && t[0] == '#' {
+		// command_topic_re (#topic[ \t\f\v]*)(.*), then
+		// command_re (#[^\s]+[ \t\f\v]*)(.*)
+		class1, class2 := `<span class="cmd">`, `</span><span class="cmdline">`
+		var i int
+		if len(t) >= 6 && t[:6] == "#topic" {
+			class1, class2 = `<span class="topic">`, `</span><span class="topicline">`
+			i = 6
+		} else {
+			i = 1
+			for i < len(t) && !isASCIISpace(t[i]) {
+				i++
+			}
+		}
+		if i > 1 {
+			for i < len(t) && (t[i] == ' ' || t[i] == '\t' || t[i] == '\f' || t[i] == '\v') {
+				i++
+			}
+			w.WriteString(class1)
+			l.esc(t[:i])
+			w.WriteString(class2)
+			l.esc(t[i:])
+			_, err := w.WriteString(`</span>`)
+			return err
+		}
+	}
+	// hilight_re ([^\s]+:)( .*): the first word ends with ':' and is
+	// followed by a space.
+	k := 0
+	for k < len(t) && !isASCIISpace(t[k]) {
+		k++
+	}
+	if k >= 2 && t[k-1] == ':' && k < len(t) && t[k] == ' ' {
+		w.WriteString(`<span class="hi">`)
+		l.esc(t[:k])
+		w.WriteString(`</span>`)
+		t = t[k:]
+	}
+	l.esc(t)
+	return nil
+}
+
+// esc writes s HTML-escaped.
+func (l *LogHTML) esc(s string) {
+	w := l.w
+	last := 0
+	for i := 0; i < len(s); i++ {
+		var rep string
+		switch s[i] {
+		case '&':
+			rep = "&amp;"
+		case '<':
+			rep = "&lt;"
+		case '>':
+			rep = "&gt;"
+		case '"':
+			if l.zod {
+				continue
+			}
+			rep = "&quot;"
+		case '\'':
+			if l.zod {
+				continue
+			}
+			rep = "&#39;"
+		default:
+			continue
+		}
+		w.WriteString(s[last:i])
+		w.WriteString(rep)
+		last = i + 1
+	}
+	w.WriteString(s[last:])
+}
+
+// Close writes the end of the page and flushes. It does not close the
+// underlying writer.
+func (l *LogHTML) Close() error {
+	if l.closed {
+		return nil
+	}
+	if !l.started {
+		l.start()
+	}
+	l.closed = true
+	l.w.WriteString("</pre>\n</body></html>\n")
+	return l.w.Flush()
+}
