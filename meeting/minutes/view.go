@@ -220,7 +220,7 @@ var linkSchemes = []string{"http://", "https://", "ftp://", "irc://", "ircs://",
 
 // findURL finds the first URL with a linkable scheme in text, starting at
 // a word boundary and running to whitespace or one of <>"; trailing '.',
-// ',', ')' (and ';', ':', '!', '?', '\'') are not part of it. It returns
+// ',', ')' (and ';', ':', '!', '?', '\”) are not part of it. It returns
 // the byte range, or ok=false.
 func findURL(text string) (start, end int, ok bool) {
 	for i := 0; i < len(text); i++ {

@@ -1,0 +1,60 @@
+package minutes
+
+import (
+	"encoding/json"
+	"slices"
+	"testing"
+)
+
+// TestWrapCPython checks the textwrap emulation against cases whose
+// expected output CPython's textwrap produced (MeetBot's TextWrapper
+// subclass: wordsep_re `(\s+)`, break_long_words=False), stored in
+// testdata/wrap_cases.json.
+func TestWrapCPython(t *testing.T) {
+	var cases []struct {
+		Text   string
+		Indent int
+		Width  int
+		Want   string
+	}
+	if err := json.Unmarshal([]byte(readTestdata(t, "wrap_cases.json")), &cases); err != nil {
+		t.Fatal(err)
+	}
+	if len(cases) < 30 {
+		t.Fatalf("only %d cases", len(cases))
+	}
+	for _, c := range cases {
+		got := pyFill(c.Text, c.Width, spaces(c.Indent), spaces(c.Indent+2))
+		if got != c.Want {
+			t.Errorf("fill(%q, indent %d, width %d)\n got %q\nwant %q", c.Text, c.Indent, c.Width, got, c.Want)
+		}
+	}
+}
+
+func TestWrapPythonUnicodeStrip(t *testing.T) {
+	// A chunk made only of no-break spaces is not split on (\s is ASCII
+	// in Python 2) but counts as whitespace for drop_whitespace
+	// (unicode.strip()), so it is dropped at the start of a line; only
+	// that one chunk is dropped, so the space after it stays.
+	got := pyWrap("aaaa \u00a0\u00a0 bbbb", 6, "", "")
+	want := []string{"aaaa", " bbbb"}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+func TestReplaceWRAP(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"no markers", "no markers"},
+		{"sWRAPseWRAPe", ""},
+		{"a sWRAPsx\ny eWRAPe b", "a x y b"},
+		{"eWRAPe sWRAPs", "eWRAPe sWRAPs"},
+		// greedy: from the first sWRAPs to the last eWRAPe
+		{"sWRAPs1 eWRAPe 2 sWRAPs 3 eWRAPe!", "1 eWRAPe 2 sWRAPs 3!"},
+		{"sWRAPs" + "w " + "x" + "eWRAPe", "w x"},
+	} {
+		if got := replaceWRAP(c.in); got != c.want {
+			t.Errorf("replaceWRAP(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
