@@ -153,8 +153,8 @@ func fitList(prefix string, items []string, sep string, max int) string {
 		return cut(prefix, max)
 	}
 	more := " … and " + strconv.Itoa(len(items)-best) + " more"
-	if best > 0 {
-		more = tail + more
+	if best == 0 {
+		return strings.TrimRight(prefix, " ") + more
 	}
-	return prefix + strings.Join(items[:best], sep) + more
+	return prefix + strings.Join(items[:best], sep) + tail + more
 }
