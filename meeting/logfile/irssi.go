@@ -136,7 +136,10 @@ func irssiEvent(r *Reader, sec int, body []byte) (meeting.Event, lineKind) {
 
 // kickReason is the Part reason given for a kick.
 func kickReason(r *Reader, op, reason []byte) string {
-	s := "kicked by " + r.nick(op)
+	s := "kicked"
+	if n := r.nick(op); n != "" {
+		s += " by " + n
+	}
 	if t := r.text(reason); t != "" {
 		s += ": " + t
 	}

@@ -1,0 +1,142 @@
+package logfile
+
+import (
+	"bytes"
+	"io"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"gavel/meeting"
+)
+
+// fuzzRead reads data as format f and checks the invariants that hold for
+// any input: no panic, events are well formed, the counts add up.
+func fuzzRead(t *testing.T, f Format, data []byte) {
+	r, err := NewReader(bytes.NewReader(data), Options{Format: f})
+	if err != nil {
+		t.Fatal(err)
+	}
+	events := 0
+	for {
+		ev, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		events++
+		checkEvent(t, ev)
+	}
+	st := r.Stats()
+	if st.Events != events || st.Events+st.Skipped > st.Lines || st.TooLong > st.Skipped {
+		t.Fatalf("stats %+v with %d events", st, events)
+	}
+	if lines := bytes.Count(data, []byte("\n")); st.Lines < lines || st.Lines > lines+1 {
+		t.Fatalf("%d lines counted for %d newlines", st.Lines, lines)
+	}
+	if len(st.SkippedLines) > MaxSkippedRecorded || len(st.SkippedLines) > st.Skipped {
+		t.Fatalf("skipped lines %v", st.SkippedLines)
+	}
+}
+
+func checkText(t *testing.T, what, s string) {
+	t.Helper()
+	if !utf8.ValidString(s) {
+		t.Fatalf("%s %q: invalid UTF-8", what, s)
+	}
+	if meeting.StripFormatting(s) != s {
+		t.Fatalf("%s %q: formatting left", what, s)
+	}
+	if strings.ContainsAny(s, "\n") {
+		t.Fatalf("%s %q: newline", what, s)
+	}
+	if s != trimString(s) {
+		t.Fatalf("%s %q: not trimmed", what, s)
+	}
+}
+
+func checkNick(t *testing.T, what, s string) {
+	t.Helper()
+	if s == "" {
+		t.Fatalf("%s: empty nick", what)
+	}
+	checkText(t, what, s)
+}
+
+func checkEvent(t *testing.T, ev meeting.Event) {
+	t.Helper()
+	if ev == nil || ev.When().IsZero() {
+		t.Fatalf("event %#v", ev)
+	}
+	switch e := ev.(type) {
+	case meeting.Message:
+		checkNick(t, "nick", e.Nick)
+		checkText(t, "text", e.Text)
+	case meeting.Join:
+		checkNick(t, "join", e.Nick)
+	case meeting.Part:
+		checkNick(t, "part", e.Nick)
+		checkText(t, "reason", e.Reason)
+	case meeting.Quit:
+		checkNick(t, "quit", e.Nick)
+		checkText(t, "reason", e.Reason)
+	case meeting.NickChange:
+		checkNick(t, "old", e.Old)
+		checkNick(t, "new", e.New)
+	case meeting.TopicChange:
+		if e.Nick != "" {
+			checkNick(t, "topic nick", e.Nick)
+		}
+		checkText(t, "topic", e.Topic)
+	default:
+		t.Fatalf("unexpected event %T", ev)
+	}
+}
+
+func FuzzMeetBot(f *testing.F) {
+	f.Add([]byte("18:00:03 <nirik> #startmeeting x\n18:00:04 * nirik waves\n[18:01] <@a> b\n<c> d"))
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzRead(t, MeetBot, data) })
+}
+
+func FuzzIrssi(f *testing.F) {
+	f.Add([]byte("--- Log opened Thu Apr 30 18:00:00 2015\n18:00 < a> hi\n18:01  * a waves\n18:02 -!- b [b@h] has quit [x]\n"))
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzRead(t, Irssi, data) })
+}
+
+func FuzzWeeChat(f *testing.F) {
+	f.Add([]byte("2015-04-30 18:00:03\t@a\thi\n2015-04-30 18:00:04\t--\ta has changed topic for #c from \"x\" to \"y\"\n"))
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzRead(t, WeeChat, data) })
+}
+
+func FuzzZNC(f *testing.F) {
+	f.Add([]byte("[18:00:03] <a> hi\n[18:00:04] *** Parts: a (a@h) (bye)\n[18:00:05] *** a changes topic to 'x'\n"))
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzRead(t, ZNC, data) })
+}
+
+func FuzzHexChat(f *testing.F) {
+	f.Add([]byte("**** BEGIN LOGGING AT Thu Apr 30 18:00:03 2015\nApr 30 18:00:03 <a>\thi\nApr 30 18:00:04 *\ta has quit (x)\n"))
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzRead(t, HexChat, data) })
+}
+
+func FuzzDetect(f *testing.F) {
+	f.Add([]byte("18:00:03 <nirik> hi\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		format, err := Detect(data)
+		if err != nil {
+			if _, err := NewReader(bytes.NewReader(data), Options{}); err == nil && len(data) <= 8<<10 {
+				t.Fatal("NewReader detected what Detect could not")
+			}
+			return
+		}
+		known := false
+		for _, g := range Formats() {
+			known = known || g == format
+		}
+		if !known {
+			t.Fatalf("Detect returned %q", format)
+		}
+		fuzzRead(t, format, data)
+	})
+}
