@@ -1,0 +1,234 @@
+package live
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"gavel/ircclient"
+	"gavel/meeting"
+	"gavel/meeting/publish"
+	"gavel/meeting/replay"
+)
+
+// recorder is a Network that records what the controller sends. With echo
+// set it plays a server with IRCv3 echo-message: the test feeds the sent
+// lines back itself.
+type recorder struct {
+	nick   string
+	echo   bool
+	said   []string
+	topics []string
+}
+
+func (r *recorder) Say(target, text string) error {
+	r.said = append(r.said, target+" "+text)
+	return nil
+}
+func (r *recorder) SetTopic(channel, topic string) error {
+	r.topics = append(r.topics, channel+" "+topic)
+	return nil
+}
+func (r *recorder) HasCap(name string) bool { return name == "echo-message" && r.echo }
+func (r *recorder) Nick() string            { return r.nick }
+
+var t0 = time.Date(2026, 11, 24, 18, 0, 0, 0, time.UTC)
+
+func msg(sec int, nick, text string) ircclient.Message {
+	return ircclient.Message{
+		Meta:   ircclient.Meta{Time: t0.Add(time.Duration(sec) * time.Second)},
+		Source: ircclient.Source{Nick: nick},
+		Target: "#meet", Text: text,
+	}
+}
+
+func newController(t *testing.T, root, journalDir string, net Network) *Controller {
+	t.Helper()
+	c, err := New(Config{
+		Archive:    publish.New(root, meeting.StyleDefault, "https://m.example/"),
+		JournalDir: journalDir, Network: net, URLPrefix: "https://m.example/",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestLiveMeetingWithoutEchoLogsOwnLines(t *testing.T) {
+	root := t.TempDir()
+	net := &recorder{nick: "chair"}
+	c := newController(t, root, t.TempDir(), net)
+	c.HandleIRC(msg(0, "chair", "#startmeeting Weekly"))
+	c.HandleIRC(msg(1, "chair", "#topic \x02Bold\x02 topic"))
+	ups := c.HandleIRC(msg(2, "chair", "#endmeeting"))
+	if m := c.Meeting("#MEET"); m == nil || !m.Ended() {
+		t.Fatalf("meeting = %+v", m)
+	}
+	if len(net.topics) != 2 || net.topics[0] != "#meet Bold topic (Meeting topic: Weekly)" {
+		t.Errorf("topics = %q", net.topics)
+	}
+	var published bool
+	for _, u := range ups {
+		if u.Kind == UpdateError {
+			t.Errorf("error: %v", u.Err)
+		}
+		published = published || u.Kind == UpdatePublished
+	}
+	if !published {
+		t.Fatalf("no publish update in %+v", ups)
+	}
+	logTxt, err := os.ReadFile(filepath.Join(root, "meet", "2026-11-24", "weekly.2026-11-24-18.00.log.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The five start replies were logged as the chair's own lines.
+	if n := strings.Count(string(logTxt), "\n") + 1; n != 8 {
+		t.Errorf("log has %d lines, want 8:\n%s", n, logTxt)
+	}
+	if !strings.Contains(net.said[len(net.said)-1], "Log:            https://m.example/meet/2026-11-24/weekly.2026-11-24-18.00.log.html") {
+		t.Errorf("last said = %q", net.said[len(net.said)-1])
+	}
+}
+
+// TestResumeAfterCrash kills a controller mid-meeting (no Close, nothing
+// flushed but the journal), starts a new one on the same directories, and
+// checks the final minutes hold every line and equal a replay of the log.
+func TestResumeAfterCrash(t *testing.T) {
+	root, jdir := t.TempDir(), t.TempDir()
+	net := &recorder{nick: "chair", echo: true}
+	c1 := newController(t, root, jdir, net)
+	lines := []ircclient.Message{
+		msg(0, "chair", "#startmeeting Crash test"),
+		msg(1, "alice", "hello"),
+		msg(2, "chair", "#topic Before the crash"),
+		msg(3, "alice", "#info said before the crash <b>"),
+		msg(4, "bob", "#action alice to check"),
+	}
+	for _, l := range lines {
+		c1.HandleIRC(l)
+	}
+	// Crash: c1 is dropped without Close.
+
+	net2 := &recorder{nick: "chair", echo: true}
+	c2 := newController(t, root, jdir, net2)
+	ups := c2.Resume("#meet")
+	if len(ups) != 1 || ups[0].Kind != UpdateResumed {
+		t.Fatalf("resume updates = %+v", ups)
+	}
+	m := c2.Meeting("#meet")
+	if m == nil || !strings.HasPrefix(m.Name, "crash_test") || len(m.Items) != 3 {
+		t.Fatalf("resumed meeting = %+v", m)
+	}
+	c2.HandleIRC(msg(600, "alice", "#info after the crash"))
+	if len(net2.said) == 0 || !strings.Contains(net2.said[0], "gavel was away from 18:00:04 to 18:10:00 UTC") {
+		t.Errorf("no gap notice: %q", net2.said)
+	}
+	c2.HandleIRC(msg(601, "chair", net2.said[0][len("#meet "):])) // its echo
+	ups = c2.HandleIRC(msg(602, "chair", "#endmeeting"))
+	for _, u := range ups {
+		if u.Kind == UpdateError {
+			t.Fatalf("error: %v", u.Err)
+		}
+	}
+	dir := filepath.Join(root, "meet", "2026-11-24")
+	logTxt, err := os.ReadFile(filepath.Join(dir, "crash_test.2026-11-24-18.00.log.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"said before the crash <b>", "after the crash", "gavel was away", "#endmeeting"} {
+		if !bytes.Contains(logTxt, []byte(want)) {
+			t.Errorf("final log lacks %q:\n%s", want, logTxt)
+		}
+	}
+	// Live minutes equal the replay of the log they wrote.
+	out := t.TempDir()
+	if _, err := replay.Reader(context.Background(), bytes.NewReader(logTxt), "crash_test.2026-11-24-18.00.log.txt",
+		replay.Options{Channel: "#meet", Out: out, URLPrefix: "https://m.example/"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, ext := range []string{".txt", ".html", ".md", ".log.html"} {
+		live, _ := os.ReadFile(filepath.Join(dir, "crash_test.2026-11-24-18.00"+ext))
+		replayed, err := os.ReadFile(filepath.Join(out, "meet", "2026-11-24", "crash_test.2026-11-24-18.00"+ext))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(live, replayed) {
+			t.Errorf("%s: live minutes differ from the replay of the live log", ext)
+		}
+	}
+	// The journal is empty once the minutes are out.
+	if st, err := os.Stat(filepath.Join(jdir, "meet.journal")); err != nil || st.Size() != 0 {
+		t.Errorf("journal after publishing: %v %v", st, err)
+	}
+}
+
+func TestPublishFailureKeepsTheMeeting(t *testing.T) {
+	parent := t.TempDir()
+	root := filepath.Join(parent, "archive")
+	jdir := t.TempDir()
+	net := &recorder{nick: "chair", echo: true}
+	c := newController(t, root, jdir, net)
+	c.HandleIRC(msg(0, "chair", "#startmeeting Doomed"))
+	c.HandleIRC(msg(1, "alice", "#info keep me"))
+	// Directories stand where the minutes go: renaming onto them fails.
+	dayDir := filepath.Join(root, "meet", "2026-11-24")
+	blockers := []string{"doomed.2026-11-24-18.00.html", "doomed.2026-11-24-18.00.txt"}
+	for _, b := range blockers {
+		if err := os.MkdirAll(filepath.Join(dayDir, b, "x"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ups := c.HandleIRC(msg(2, "chair", "#endmeeting"))
+	var gotErr bool
+	for _, u := range ups {
+		gotErr = gotErr || u.Kind == UpdateError
+	}
+	if !gotErr {
+		t.Fatalf("no error update: %+v", ups)
+	}
+	for _, s := range net.said {
+		if strings.Contains(s, "Minutes:") {
+			t.Errorf("announced URLs of unwritten minutes: %q", s)
+		}
+	}
+	if !strings.Contains(net.said[len(net.said)-1], "could not be written") {
+		t.Errorf("last said = %q", net.said[len(net.said)-1])
+	}
+	// The journal still holds the meeting.
+	if st, err := os.Stat(filepath.Join(jdir, "meet.journal")); err != nil || st.Size() == 0 {
+		t.Fatalf("journal lost: %v %v", st, err)
+	}
+	// Fix the disk, /publish again: the minutes appear.
+	for _, b := range blockers {
+		os.RemoveAll(filepath.Join(dayDir, b))
+	}
+	ups = c.Publish("#meet")
+	for _, u := range ups {
+		if u.Kind == UpdateError {
+			t.Fatalf("retry failed: %v", u.Err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dayDir, "doomed.2026-11-24-18.00.html")); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestTopicRefusalIsExplained(t *testing.T) {
+	c := newController(t, t.TempDir(), "", &recorder{nick: "chair", echo: true})
+	ups := c.HandleIRC(ircclient.Error{Code: "482", Window: "#meet", Text: "You must be a channel op"})
+	if len(ups) != 1 || ups[0].Kind != UpdateError || !strings.Contains(ups[0].Err.Error(), "not a channel operator") {
+		t.Fatalf("updates = %+v", ups)
+	}
+}
+
+func TestLookupLinesAreReported(t *testing.T) {
+	c, _ := New(Config{LookupPrefix: "."})
+	ups := c.HandleIRC(msg(0, "stbnruiz", ".fas stbnruiz001"))
+	if len(ups) != 1 || ups[0].Kind != UpdateLookup || ups[0].Nick != "stbnruiz" || ups[0].Text != ".fas stbnruiz001" {
+		t.Fatalf("updates = %+v", ups)
+	}
+}
