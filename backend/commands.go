@@ -22,7 +22,8 @@ type command struct {
 	usage     string
 	help      string
 	completes string
-	min, max  int // argument counts; max < 0 means unbounded
+	min, max  int  // argument counts; max < 0 means unbounded
+	volatile  bool // the answer depends on the clock: never cache it
 	run       func(ctx context.Context, e *env, args []string) (Result, error)
 	// notFound is zodbot's reply when the subject does not exist.
 	notFound func(args []string) string
@@ -107,7 +108,7 @@ func commandTable() map[string]*command {
 			min: 1, max: 1, run: runFasinfo,
 			notFound: func(a []string) string { return fmt.Sprintf("User \"%s\" doesn't exist", c(a[0])) }},
 		"localtime": {usage: "<username>", help: "an account's local time", completes: "users",
-			min: 1, max: 1, run: runLocaltime,
+			min: 1, max: 1, run: runLocaltime, volatile: true,
 			notFound: func(a []string) string { return fmt.Sprintf("User \"%s\" doesn't exist", c(a[0])) }},
 		"wikilink": {usage: "<username>", help: "a wiki link to an account", completes: "users",
 			min: 1, max: 1, run: runWikilink, notFound: userMissing},

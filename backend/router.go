@@ -100,6 +100,9 @@ type Router struct {
 	live *services
 	off  *services
 	cmds map[string]*command
+	// results caches whole answers, so a repeated lookup skips formatting
+	// too; the clients below keep their own caches of raw answers.
+	results *fetch.Cache[Result]
 }
 
 // New builds a Router.
@@ -143,6 +146,11 @@ func New(cfg Config) (*Router, error) {
 		r.live = build(cfg.Transport, cfg)
 	}
 	r.cmds = commandTable()
+	ttl := cfg.TTL
+	if ttl == 0 {
+		ttl = 5 * time.Minute
+	}
+	r.results = fetch.NewCache[Result](ttl, 0, cfg.Now)
 	return r, nil
 }
 
@@ -187,17 +195,40 @@ func (r *Router) Lookup(ctx context.Context, cmd string, args []string) (Result,
 	if len(args) < c.min || c.max >= 0 && len(args) > c.max {
 		return Result{}, fmt.Errorf("usage: %s %s", name, c.usage)
 	}
-	res, err := r.run(ctx, c, args)
+	return r.do(ctx, name, c, args)
+}
+
+// do runs a command through the result cache (single-flight included).
+// The returned Result has its own Args, Rows and Reply slices; the cells
+// of Rows are shared with the cache and must not be modified.
+func (r *Router) do(ctx context.Context, name string, c *command, args []string) (Result, error) {
+	load := func(ctx context.Context) (Result, error) {
+		res, err := r.run(ctx, c, args)
+		if err != nil {
+			return Result{}, err
+		}
+		res.Command, res.Args = name, slices.Clone(args)
+		res.Title = Clean(res.Title)
+		for _, row := range res.Rows {
+			for i := range row {
+				row[i] = Clean(row[i])
+			}
+		}
+		return res, nil
+	}
+	var res Result
+	var err error
+	if c.volatile {
+		res, err = load(ctx)
+	} else {
+		res, err = r.results.Get(ctx, name+"\x00"+strings.Join(args, "\x00"), load)
+	}
 	if err != nil {
 		return Result{}, err
 	}
-	res.Command, res.Args = name, slices.Clone(args)
-	res.Title = Clean(res.Title)
-	for _, row := range res.Rows {
-		for i := range row {
-			row[i] = Clean(row[i])
-		}
-	}
+	res.Args = slices.Clone(res.Args)
+	res.Rows = slices.Clone(res.Rows)
+	res.Reply = slices.Clone(res.Reply)
 	return res, nil
 }
 
@@ -271,7 +302,7 @@ func (r *Router) Channel(ctx context.Context, nick, line string) (replies []stri
 	var lines []string
 	if len(args) < c.min || c.max >= 0 && len(args) > c.max {
 		lines = []string{"usage: " + r.cfg.Prefix + cmd + " " + c.usage}
-	} else if res, err := r.run(ctx, c, args); err != nil {
+	} else if res, err := r.do(ctx, cmd, c, args); err != nil {
 		lines = []string{channelErr(c, args, err)}
 	} else {
 		lines = res.Reply

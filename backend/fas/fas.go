@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -102,10 +101,8 @@ func lastSegment(u string) string {
 	return strings.TrimPrefix(u, "irc:")
 }
 
-var nameRE = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$`)
-
 // ValidName reports whether s fits FASJSON's user and group name syntax.
-func ValidName(s string) bool { return nameRE.MatchString(s) }
+func ValidName(s string) bool { return fetch.ValidName(s, 64, "_.-") }
 
 // Client talks to one FASJSON instance.
 type Client struct {

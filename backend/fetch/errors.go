@@ -5,7 +5,10 @@
 // single-flight.
 package fetch
 
-import "errors"
+import (
+	"errors"
+	"strings"
+)
 
 // Error kinds. Test them with errors.Is.
 var (
@@ -43,4 +46,24 @@ func (e *Error) Is(target error) bool { return target == e.Kind }
 // Errorf builds an *Error of the given kind.
 func Errorf(service string, kind error, cause error, msg string) *Error {
 	return &Error{Service: service, Kind: kind, Msg: msg, Err: cause}
+}
+
+// ValidName reports whether s is a name that can go into a URL path
+// unescaped: 1 to max bytes, an ASCII letter or digit first, then letters,
+// digits or bytes from extra. The clients check user, group, package and
+// repo names with it before building URLs.
+func ValidName(s string, max int, extra string) bool {
+	if s == "" || len(s) > max {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' {
+			continue
+		}
+		if i == 0 || !strings.ContainsRune(extra, rune(c)) {
+			return false
+		}
+	}
+	return true
 }

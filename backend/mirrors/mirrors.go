@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -62,15 +61,15 @@ type Query struct {
 	Protocols []string // for example "https"
 }
 
-var tokenRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`)
+func validToken(s string) bool { return fetch.ValidName(s, 64, "_.-") }
 
 func (q Query) values() (url.Values, error) {
-	if !tokenRE.MatchString(q.Repo) || !tokenRE.MatchString(q.Arch) {
+	if !validToken(q.Repo) || !validToken(q.Arch) {
 		return nil, fetch.Errorf("mirrors", fetch.ErrInvalid, nil, "want a repo and an arch, like 'fedora-42 x86_64'")
 	}
 	v := url.Values{"repo": {q.Repo}, "arch": {q.Arch}}
 	for _, c := range q.Countries {
-		if len(c) != 2 && c != "global" || !tokenRE.MatchString(c) {
+		if len(c) != 2 && c != "global" || !validToken(c) {
 			return nil, fetch.Errorf("mirrors", fetch.ErrInvalid, nil, fmt.Sprintf("'%.10s' is not a country code", c))
 		}
 	}

@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -124,11 +123,10 @@ type ProjectPage struct {
 	Next     string    `json:"next,omitempty"`
 }
 
-var pkgRE = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.+-]{0,127}$`)
-var branchRE = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.+-]{0,63}$`)
-
 // ValidName reports whether s can be a package name.
-func ValidName(s string) bool { return pkgRE.MatchString(s) }
+func ValidName(s string) bool { return fetch.ValidName(s, 128, "_.+-") }
+
+func validBranch(s string) bool { return fetch.ValidName(s, 64, "_.+-") }
 
 func errf(kind error, format string, a ...any) error {
 	return fetch.Errorf("pkgs", kind, nil, fmt.Sprintf(format, a...))
@@ -211,7 +209,7 @@ func (c *Client) SearchProjects(ctx context.Context, pattern string, page, perPa
 	if page < 1 {
 		page = 1
 	}
-	if pattern == "" || !pkgRE.MatchString(strings.ReplaceAll(pattern, "*", "x")) {
+	if pattern == "" || !ValidName(strings.ReplaceAll(pattern, "*", "x")) {
 		return ProjectPage{}, errf(fetch.ErrInvalid, "'%s' is not a valid package pattern", clip(pattern))
 	}
 	q := url.Values{"namespace": {c.o.Namespace}, "pattern": {pattern},
@@ -259,7 +257,7 @@ func (c *Client) Summary(ctx context.Context, branch, name string) (SrcPkg, erro
 	if err := checkPkg(name); err != nil {
 		return SrcPkg{}, err
 	}
-	if !branchRE.MatchString(branch) {
+	if !validBranch(branch) {
 		return SrcPkg{}, errf(fetch.ErrInvalid, "'%s' is not a valid branch name", clip(branch))
 	}
 	return c.summary.Get(ctx, branch+"/"+name, func(ctx context.Context) (SrcPkg, error) {
@@ -280,7 +278,7 @@ func (c *Client) Sources(ctx context.Context, name, branch string) ([]SourceEntr
 	if err := checkPkg(name); err != nil {
 		return nil, err
 	}
-	if !branchRE.MatchString(branch) {
+	if !validBranch(branch) {
 		return nil, errf(fetch.ErrInvalid, "'%s' is not a valid branch name", clip(branch))
 	}
 	return c.sources.Get(ctx, name+"/"+branch, func(ctx context.Context) ([]SourceEntry, error) {
