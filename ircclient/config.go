@@ -67,14 +67,17 @@ type Config struct {
 }
 
 // DefaultConfig returns a Config with TLS on, the default caps and pacing that
-// stays under common server flood limits (burst 5, then 1 line per second:
-// InspIRCd's default <connect commandrate> is 1 command/s, ergo's 2/s).
+// stays under common server flood limits: a burst of 5 lines, then one line
+// every 2 s. That is the strictest common default measured: stock InspIRCd 3
+// (commandrate 1000, threshold 10, each PRIVMSG/JOIN costs 2000) allows a
+// burst of 5, then 0.5 lines/s, and disconnects with "RecvQ exceeded" once
+// the backlog passes its recvq; ergo allows 2/s, solanum about 1/s.
 func DefaultConfig() Config {
 	return Config{
 		TLS:             true,
 		RealName:        "gavel",
 		SendBurst:       5,
-		SendRate:        1,
+		SendRate:        0.5,
 		SendQueueMax:    10000,
 		ReconnectMin:    2 * time.Second,
 		ReconnectMax:    5 * time.Minute,

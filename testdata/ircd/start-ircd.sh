@@ -36,7 +36,7 @@ $tls
 <connect name="main" allow="127.0.0.1" maxchans="500" commandrate="$rate" fakelag="$lag" threshold="$thr"
          localmax="1000" globalmax="1000" limit="5000" timeout="20" pingfreq="120"
          sendq="1M" softsendq="65536" hardsendq="1M" recvq="$recvq" resolvehostnames="no" useident="no">
-<options defaultmodes="nt">
+<options defaultmodes="not">
 <log method="file" type="* -USERINPUT -USEROUTPUT" level="default" target="$dir/inspircd.log">
 <module name="cap"><module name="ircv3"><module name="ircv3_servertime"><module name="ircv3_accounttag">
 <module name="ircv3_echomessage"><module name="ircv3_msgid"><module name="ircv3_ctctags"><module name="ircv3_batch">

@@ -1,0 +1,419 @@
+package ircclient
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/big"
+	"net"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"gavel/ircclient/ircdtest"
+)
+
+// live is a Client running against a test server.
+type live struct {
+	t    testing.TB
+	c    *Client
+	done chan error
+}
+
+func testConfig(port int, nick string) Config {
+	cfg := DefaultConfig()
+	cfg.Server, cfg.Port, cfg.TLS, cfg.Nick = ircdtest.Host, port, false, nick
+	cfg.SendUnpaced = true
+	cfg.ReconnectMin, cfg.ReconnectMax = 50*time.Millisecond, 500*time.Millisecond
+	cfg.DialTimeout, cfg.RegTimeout = 2*time.Second, 10*time.Second
+	return cfg
+}
+
+func testLogger(t testing.TB) *slog.Logger {
+	if testing.Verbose() {
+		return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	return nil
+}
+
+// startClient runs a client until the test ends (bounded shutdown).
+func startClient(t testing.TB, cfg Config) *live {
+	t.Helper()
+	c, err := New(cfg, testLogger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	l := &live{t: t, c: c, done: make(chan error, 1)}
+	go func() { l.done <- c.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-l.done:
+		case <-time.After(5 * time.Second):
+			t.Errorf("Run did not return within 5s of cancel")
+		}
+	})
+	return l
+}
+
+// wait reads events until match returns true (fails the test after d).
+func (l *live) wait(d time.Duration, what string, match func(Event) bool) Event {
+	l.t.Helper()
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	for {
+		select {
+		case ev, ok := <-l.c.Events():
+			if !ok {
+				l.t.Fatalf("events closed while waiting for %s", what)
+			}
+			if st, ok := ev.(State); ok && st.State == Disconnected && st.Err != nil {
+				l.t.Logf("disconnected: %v", st.Err)
+			}
+			if match(ev) {
+				return ev
+			}
+		case <-timer.C:
+			l.t.Fatalf("no %s within %v", what, d)
+			return nil
+		}
+	}
+}
+
+func isState(s ConnState) func(Event) bool {
+	return func(ev Event) bool { st, ok := ev.(State); return ok && st.State == s }
+}
+
+// waitJoined waits for our own JOINs of every channel.
+func (l *live) waitJoined(d time.Duration, chans []string) {
+	l.t.Helper()
+	left := map[string]bool{}
+	for _, ch := range chans {
+		left[strings.ToLower(ch)] = true
+	}
+	l.wait(d, fmt.Sprintf("self JOIN of %d channels", len(chans)), func(ev Event) bool {
+		if j, ok := ev.(Join); ok && j.Self {
+			delete(left, strings.ToLower(j.Channel))
+		}
+		return len(left) == 0
+	})
+}
+
+func channels(prefix string, n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = fmt.Sprintf("#%s-%03d", prefix, i)
+	}
+	return out
+}
+
+func dialLine(t testing.TB, addr, nick string) *ircdtest.LineClient {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	t.Cleanup(cancel)
+	lc, err := ircdtest.Dial(ctx, addr, nick)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { lc.Close() })
+	return lc
+}
+
+// TestInspIRCd shares one server among subtests that run in parallel
+// (each client registration costs InspIRCd's ~1 s tick).
+func TestInspIRCd(t *testing.T) {
+	srv := ircdtest.StartInspIRCd(t, ircdtest.Options{})
+	srv.RegisterAccounts(map[string]string{"chair": "chair-pass-1"})
+
+	t.Run("group", func(t *testing.T) {
+		t.Run("RegisterCapsJoin150", func(t *testing.T) {
+			t.Parallel()
+			cfg := testConfig(srv.Port, "joiner")
+			cfg.Channels = channels("j", 150)
+			l := startClient(t, cfg)
+			st := l.wait(10*time.Second, "registered", isState(Registered)).(State)
+			for _, cp := range []string{"server-time", "message-tags", "account-tag", "echo-message", "batch", "labeled-response", "sasl"} {
+				if !slices.Contains(st.Caps, cp) {
+					t.Errorf("cap %s not acked; acked %v", cp, st.Caps)
+				}
+			}
+			l.waitJoined(10*time.Second, cfg.Channels)
+			if l.c.ISupport()["NETWORK"] != "TestNet" || !l.c.IsChannel("#x") || l.c.Nick() != "joiner" {
+				t.Errorf("isupport %v nick %s", l.c.ISupport()["NETWORK"], l.c.Nick())
+			}
+			if !l.c.HasOp("#j-000") {
+				t.Error("no op status in a channel we created")
+			}
+		})
+
+		t.Run("EchoServerTimeAndErrors", func(t *testing.T) {
+			t.Parallel()
+			other := dialLine(t, srv.Addr(), "owner")
+			other.Send("JOIN #owned")
+			other.WaitFor(func(l string) bool { return strings.Contains(l, " 366 ") })
+			cfg := testConfig(srv.Port, "echoer")
+			cfg.Channels = []string{"#echo", "#owned"}
+			l := startClient(t, cfg)
+			l.waitJoined(10*time.Second, cfg.Channels)
+			if err := l.c.Say("#echo", "hello \x02bold\x02 world"); err != nil {
+				t.Fatal(err)
+			}
+			m := l.wait(5*time.Second, "own echo", func(ev Event) bool { _, ok := ev.(Message); return ok }).(Message)
+			if !m.Self || m.Nick != "echoer" || m.Text != "hello \x02bold\x02 world" || m.Target != "#echo" {
+				t.Errorf("echo %#v", m)
+			}
+			ts, ok := m.Tags["time"]
+			want, err := time.Parse(time.RFC3339Nano, ts)
+			if !ok || err != nil || !m.Time.Equal(want) {
+				t.Errorf("time %v, server-time tag %q", m.Time, ts)
+			}
+			other.Send("PRIVMSG #owned :\x01ACTION is here\x01")
+			a := l.wait(5*time.Second, "action", func(ev Event) bool { _, ok := ev.(Action); return ok }).(Action)
+			if a.Self || a.Nick != "owner" || a.Text != "is here" || a.Tags["time"] == "" {
+				t.Errorf("action %#v", a)
+			}
+			if l.c.HasOp("#owned") {
+				t.Error("HasOp in someone else's channel")
+			}
+			l.c.SetTopic("#owned", "not allowed")
+			e := l.wait(5*time.Second, "482", func(ev Event) bool { _, ok := ev.(Error); return ok }).(Error)
+			if e.Code != "482" || e.Window != "#owned" {
+				t.Errorf("error %#v", e)
+			}
+			l.c.Say("nobody-here", "x")
+			e = l.wait(5*time.Second, "401", func(ev Event) bool { _, ok := ev.(Error); return ok }).(Error)
+			if e.Code != "401" || e.Window != "nobody-here" {
+				t.Errorf("error %#v", e)
+			}
+		})
+
+		t.Run("SASLSuccess", func(t *testing.T) {
+			t.Parallel()
+			cfg := testConfig(srv.Port, "chair")
+			cfg.SASLAccount, cfg.SASLPassword = "chair", "chair-pass-1"
+			cfg.Channels = []string{"#sasl"}
+			l := startClient(t, cfg)
+			l.waitJoined(10*time.Second, cfg.Channels)
+			l.c.Say("#sasl", "logged in?")
+			m := l.wait(5*time.Second, "own echo", func(ev Event) bool { _, ok := ev.(Message); return ok }).(Message)
+			if m.Account != "chair" {
+				t.Errorf("account tag %q, want chair", m.Account)
+			}
+		})
+
+		t.Run("SASLFailure", func(t *testing.T) {
+			t.Parallel()
+			cfg := testConfig(srv.Port, "badchair")
+			cfg.SASLAccount, cfg.SASLPassword = "chair", "wrong-password"
+			l := startClient(t, cfg)
+			select {
+			case err := <-l.done:
+				l.done <- err
+				if !errors.Is(err, ErrSASL) || !strings.Contains(err.Error(), "904") || strings.Contains(err.Error(), "wrong-password") {
+					t.Errorf("error %v, want ErrSASL with 904 and no password", err)
+				}
+				t.Logf("SASL failure: %v", err)
+			case <-time.After(10 * time.Second):
+				t.Fatal("Run did not fail on a wrong SASL password")
+			}
+		})
+	})
+}
+
+func selfSigned(t testing.TB, dir string) (certFile, keyFile string) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "irc.test"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IPAddresses: []net.IP{net.ParseIP(ircdtest.Host)}, DNSNames: []string{"irc.test"},
+		KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		BasicConstraintsValid: true, IsCA: true,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kder, _ := x509.MarshalECPrivateKey(key)
+	certFile, keyFile = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600)
+	os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kder}), 0o600)
+	return certFile, keyFile
+}
+
+func TestTLS(t *testing.T) {
+	ircdtest.Require(t, "inspircd", "atheme-services")
+	cert, key := selfSigned(t, t.TempDir())
+	srv := ircdtest.StartInspIRCd(t, ircdtest.Options{TLSCert: cert, TLSKey: key})
+	t.Run("untrusted", func(t *testing.T) {
+		t.Parallel()
+		cfg := testConfig(srv.TLSPort, "tlsno")
+		cfg.TLS = true
+		l := startClient(t, cfg)
+		select {
+		case err := <-l.done:
+			l.done <- err
+			var fe fatalError
+			if !errors.As(err, &fe) || !strings.Contains(err.Error(), "certificate") {
+				t.Errorf("error %v, want a fatal certificate error", err)
+			}
+			t.Logf("refused: %v", err)
+		case <-time.After(10 * time.Second):
+			t.Fatal("connected to an untrusted certificate")
+		}
+	})
+	t.Run("trusted", func(t *testing.T) {
+		t.Parallel()
+		cfg := testConfig(srv.TLSPort, "tlsyes")
+		cfg.TLS, cfg.TLSCAFile = true, cert
+		cfg.Channels = []string{"#tls"}
+		l := startClient(t, cfg)
+		l.waitJoined(10*time.Second, cfg.Channels)
+	})
+}
+
+func TestReconnectRejoin(t *testing.T) {
+	srv := ircdtest.StartInspIRCd(t, ircdtest.Options{})
+	cfg := testConfig(srv.Port, "phoenix")
+	cfg.Channels = []string{"#a", "#b", "#c"}
+	l := startClient(t, cfg)
+	l.waitJoined(10*time.Second, cfg.Channels)
+	if err := l.c.Join("#later"); err != nil {
+		t.Fatal(err)
+	}
+	l.waitJoined(5*time.Second, []string{"#later"})
+
+	srv.RestartIRCd()
+	var seen []ConnState
+	l.wait(15*time.Second, "registered again", func(ev Event) bool {
+		if st, ok := ev.(State); ok {
+			seen = append(seen, st.State)
+			return st.State == Registered
+		}
+		return false
+	})
+	if !slices.Contains(seen, Disconnected) || !slices.Contains(seen, Connecting) {
+		t.Errorf("states %v, want disconnected … connecting … registered", seen)
+	}
+	l.waitJoined(10*time.Second, []string{"#a", "#b", "#c", "#later"})
+	if err := l.c.Say("#later", "back"); err != nil {
+		t.Fatal(err)
+	}
+	l.wait(5*time.Second, "echo after reconnect", func(ev Event) bool { m, ok := ev.(Message); return ok && m.Self && m.Text == "back" })
+}
+
+// TestFlood sends a burst of 200 long replies through a server with fakelag
+// on and an 8 KiB recvq. InspIRCd charges 2000 per PRIVMSG against
+// commandrate and processes at most threshold/2 lines per 1-second tick, so
+// commandrate 60000 / threshold 60 allows about 30 lines/s: InspIRCd's stock
+// 1000 / 10 (burst 5, then 0.5 lines/s) scaled up to keep the test short.
+// The paced client (burst 5, 25 lines/s) must get all
+// 200 out without being disconnected, with keep-alive PINGs every 300 ms
+// answered meanwhile. An unpaced client doing the same is disconnected, which
+// shows the limits bite.
+func TestFlood(t *testing.T) {
+	srv := ircdtest.StartInspIRCd(t, ircdtest.Options{Flood: true, FloodRate: 60000, FloodThreshold: 60, RecvQ: 8192})
+	text := strings.Repeat("flood test line ", 25) // 400 bytes
+	const n = 200
+
+	t.Run("paced", func(t *testing.T) {
+		t.Parallel()
+		watcher := dialLine(t, srv.Addr(), "watcher")
+		watcher.Send("JOIN #flood")
+		watcher.WaitFor(func(l string) bool { return strings.Contains(l, " 366 ") })
+		cfg := testConfig(srv.Port, "paced")
+		cfg.SendUnpaced, cfg.SendBurst, cfg.SendRate = false, 5, 25
+		cfg.KeepAlive, cfg.Timeout = 300*time.Millisecond, 3*time.Second
+		cfg.NoReconnect = true
+		cfg.Channels = []string{"#flood"}
+		l := startClient(t, cfg)
+		l.waitJoined(10*time.Second, cfg.Channels)
+		start := time.Now()
+		for i := range n {
+			if err := l.c.Say("#flood", fmt.Sprintf("%03d %s", i, text)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got := 0
+		for got < n {
+			line, err := watcher.ReadLine()
+			if err != nil {
+				t.Fatalf("watcher after %d lines: %v", got, err)
+			}
+			if strings.Contains(line, "PRIVMSG #flood") {
+				got++
+			}
+		}
+		t.Logf("%d lines of %d bytes in %v", n, len(text), time.Since(start))
+		if !l.c.Connected() {
+			t.Fatal("paced client disconnected")
+		}
+		select {
+		case err := <-l.done:
+			t.Fatalf("Run ended: %v", err)
+		default:
+		}
+	})
+	t.Run("unpaced is disconnected", func(t *testing.T) {
+		t.Parallel()
+		cfg := testConfig(srv.Port, "blaster")
+		cfg.NoReconnect = true
+		cfg.Channels = []string{"#flood2"}
+		l := startClient(t, cfg)
+		l.waitJoined(10*time.Second, cfg.Channels)
+		for i := range n {
+			l.c.Say("#flood2", fmt.Sprintf("%03d %s", i, text))
+		}
+		select {
+		case err := <-l.done:
+			l.done <- err
+			t.Logf("unpaced client: %v", err)
+		case <-time.After(15 * time.Second):
+			t.Fatal("the server did not disconnect an unpaced flood; the flood test proves nothing")
+		}
+	})
+}
+
+func TestNgircdNoSASL(t *testing.T) {
+	srv := ircdtest.StartNgircd(t)
+	t.Run("plain", func(t *testing.T) {
+		cfg := testConfig(srv.Port, "plain")
+		cfg.Channels = channels("n", 20)
+		l := startClient(t, cfg)
+		l.waitJoined(5*time.Second, cfg.Channels)
+		l.c.Say("#n-000", "no echo-message here")
+		m := l.wait(5*time.Second, "local echo", func(ev Event) bool { _, ok := ev.(Message); return ok }).(Message)
+		if !m.Self || m.Text != "no echo-message here" {
+			t.Errorf("local echo %#v", m)
+		}
+	})
+	t.Run("sasl unavailable", func(t *testing.T) {
+		cfg := testConfig(srv.Port, "wants-sasl")
+		cfg.SASLAccount, cfg.SASLPassword = "x", "y"
+		l := startClient(t, cfg)
+		select {
+		case err := <-l.done:
+			l.done <- err
+			if !errors.Is(err, ErrSASL) {
+				t.Errorf("error %v, want ErrSASL", err)
+			}
+			t.Logf("ngircd: %v", err)
+		case <-time.After(10 * time.Second):
+			t.Fatal("no error")
+		}
+	})
+}
