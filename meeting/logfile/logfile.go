@@ -55,7 +55,8 @@ func Formats() []Format { return []Format{MeetBot, Irssi, WeeChat, ZNC, HexChat}
 var ErrUnknownFormat = errors.New("logfile: unknown log format")
 
 // ParseFormat returns the Format named s (as in the constants: "meetbot",
-// "irssi", "weechat", "znc", "hexchat"; "xchat" is an alias of "hexchat").
+// "irssi", "weechat", "znc", "hexchat"; "log.txt" is an alias of "meetbot"
+// and "xchat" one of "hexchat").
 func ParseFormat(s string) (Format, error) {
 	switch s {
 	case "meetbot", "log.txt":
@@ -343,7 +344,7 @@ func (r *Reader) text(b []byte) string {
 	return trimString(meeting.StripFormatting(string(b)))
 }
 
-// message builds a Message event; ok is false when the nick is empty.
+// message builds a Message event; a line with an empty nick is skipped.
 func (r *Reader) message(t time.Time, nick, text []byte, action bool) (meeting.Event, lineKind) {
 	nick = trimSpace(nick)
 	if len(nick) == 0 {
