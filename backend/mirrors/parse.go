@@ -196,6 +196,9 @@ func ParseMetalink(data []byte) (Metalink, error) {
 		return m, nil
 	}
 	f := x.Files[0]
+	if strings.TrimSpace(f.Name) == "" {
+		return Metalink{}, fmt.Errorf("metalink: file without a name")
+	}
 	m.File = f.Name
 	m.Size, _ = strconv.ParseInt(strings.TrimSpace(f.Size), 10, 64)
 	m.Timestamp, _ = strconv.ParseInt(strings.TrimSpace(f.Timestamp), 10, 64)
