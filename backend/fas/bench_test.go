@@ -7,7 +7,7 @@ import (
 
 // BenchmarkCachedUser: a client-level cached lookup.
 func BenchmarkCachedUser(b *testing.B) {
-	c, _ := replay(&testing.T{}, 0)
+	c, _ := replay(b, 0)
 	ctx := context.Background()
 	if _, err := c.User(ctx, "nirik"); err != nil {
 		b.Fatal(err)

@@ -15,7 +15,7 @@ import (
 	"gavel/backend/snapshot"
 )
 
-func replay(t *testing.T, pageSize int) (*Client, *testsrv.Counter) {
+func replay(t testing.TB, pageSize int) (*Client, *testsrv.Counter) {
 	t.Helper()
 	m := testsrv.Manifest(t)
 	cnt := &testsrv.Counter{H: m.Handler(snapshot.Selector{Eras: []string{"modern"}}, DefaultBaseURL)}
