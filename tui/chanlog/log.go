@@ -1,0 +1,258 @@
+package chanlog
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"gavel/tui/common"
+)
+
+// Log is the channel log pane of one window.
+type Log struct {
+	common.Common
+	Buf *Buffer
+	// Strip drops IRC formatting instead of rendering it.
+	Strip bool
+	// Loc is the time zone of the timestamps (nil: UTC).
+	Loc *time.Location
+
+	offset int  // lines scrolled up from the newest
+	top    bool // Home: the oldest line at the top
+
+	cells []cell
+	ends  []int
+	rows  []string
+	tmp   []string
+}
+
+// New returns a log pane over a new buffer of capacity lines.
+func New(c common.Common, capacity int) *Log {
+	return &Log{Common: c, Buf: NewBuffer(capacity)}
+}
+
+// Push appends a line; a scrolled-back view stays where it is.
+func (l *Log) Push(line Line) {
+	full := l.Buf.Len() == l.Buf.Cap()
+	l.Buf.Push(line)
+	if l.offset > 0 && !full {
+		l.offset++
+	}
+	if l.offset >= l.Buf.Len() {
+		l.offset = l.Buf.Len() - 1
+	}
+}
+
+// Offset is how many lines the view is scrolled up from the newest.
+func (l *Log) Offset() int {
+	if l.top {
+		return max(l.Buf.Len()-1, 0)
+	}
+	return l.offset
+}
+
+// AtBottom reports whether the newest line is in view.
+func (l *Log) AtBottom() bool { return !l.top && l.offset == 0 }
+
+// Scroll moves the view by n lines (positive: back in time).
+func (l *Log) Scroll(n int) {
+	if l.top {
+		if n >= 0 {
+			return
+		}
+		// Leave Home mode from the line now at the bottom.
+		l.top = false
+		l.offset = max(l.Buf.Len()-1-l.bottomAtTop(), 0)
+	}
+	l.offset += n
+	if l.offset < 0 {
+		l.offset = 0
+	}
+	if m := l.Buf.Len() - 1; l.offset > m {
+		l.offset = max(m, 0)
+	}
+}
+
+// PageUp scrolls back one screen.
+func (l *Log) PageUp() { l.Scroll(max(l.Height-2, 1)) }
+
+// PageDown scrolls forward one screen.
+func (l *Log) PageDown() { l.Scroll(-max(l.Height-2, 1)) }
+
+// Home shows the oldest line at the top.
+func (l *Log) Home() { l.top = l.Buf.Len() > 0; l.offset = 0 }
+
+// End follows the newest line again.
+func (l *Log) End() { l.top, l.offset = false, 0 }
+
+// bottomAtTop is the index of the last line shown in Home mode.
+func (l *Log) bottomAtTop() int {
+	rows, i := 0, 0
+	textW := l.textWidth()
+	for ; i < l.Buf.Len() && rows < l.Height; i++ {
+		rows += l.rowCount(l.Buf.At(i), textW)
+	}
+	return max(i-1, 0)
+}
+
+func (l *Log) nickWidth() int {
+	switch {
+	case l.Width >= 100:
+		return 14
+	case l.Width >= 60:
+		return 11
+	}
+	return 8
+}
+
+// prefix is "HH:MM " + nick column + " │ ".
+func (l *Log) textWidth() int { return max(l.Width-6-l.nickWidth()-3, 4) }
+
+func (l *Log) rowCount(line *Line, textW int) int {
+	l.cells = parse(l.text(line), l.Strip, l.cells[:0])
+	l.ends = breakRows(l.cells, textW, l.ends[:0])
+	return max(len(l.ends), 1)
+}
+
+func (l *Log) text(line *Line) string {
+	switch line.Kind {
+	case Action:
+		return line.Nick + " " + line.Text
+	}
+	return line.Text
+}
+
+// View renders the pane: Height rows of Width cells.
+func (l *Log) View() string { return strings.Join(l.Rows(), "\n") }
+
+// Rows renders the pane as Height rows of Width cells. The cost depends on
+// the rows on screen, never on the length of the scrollback.
+func (l *Log) Rows() []string {
+	h, w := l.Height, l.Width
+	if h <= 0 || w <= 0 {
+		return nil
+	}
+	textW := l.textWidth()
+	l.rows = l.rows[:0]
+	n := l.Buf.Len()
+	indicator := ""
+	if l.top {
+		// Oldest first, filling down.
+		for i := 0; i < n && len(l.rows) < h; i++ {
+			l.tmp = l.render(l.Buf.At(i), textW, l.tmp[:0])
+			l.rows = append(l.rows, l.tmp...)
+		}
+		if len(l.rows) > h {
+			l.rows = l.rows[:h]
+		}
+		if n > 0 {
+			indicator = " top of scrollback · End returns "
+		}
+	} else {
+		// Newest first, filling up; rows are collected in reverse.
+		for i := n - 1 - l.offset; i >= 0 && len(l.rows) < h; i-- {
+			l.tmp = l.render(l.Buf.At(i), textW, l.tmp[:0])
+			for j := len(l.tmp) - 1; j >= 0 && len(l.rows) < h; j-- {
+				l.rows = append(l.rows, l.tmp[j])
+			}
+		}
+		for a, b := 0, len(l.rows)-1; a < b; a, b = a+1, b-1 {
+			l.rows[a], l.rows[b] = l.rows[b], l.rows[a]
+		}
+		// Bottom-anchor: blank rows above.
+		if pad := h - len(l.rows); pad > 0 {
+			blank := common.Spaces(w)
+			l.rows = append(l.rows, make([]string, pad)...)
+			copy(l.rows[pad:], l.rows[:len(l.rows)-pad])
+			for i := 0; i < pad; i++ {
+				l.rows[i] = blank
+			}
+		}
+		if l.offset > 0 {
+			indicator = " ↓ " + strconv.Itoa(l.offset) + " newer lines · End returns "
+		}
+	}
+	for len(l.rows) < h {
+		l.rows = append(l.rows, common.Spaces(w))
+	}
+	if indicator != "" {
+		l.rows[h-1] = common.Line(l.Styles.BarActive, indicator, w)
+	}
+	return l.rows
+}
+
+// render appends the rows of one line.
+func (l *Log) render(line *Line, textW int, out []string) []string {
+	st := l.Styles
+	nickW := l.nickWidth()
+	l.cells = parse(l.text(line), l.Strip, l.cells[:0])
+	l.ends = breakRows(l.cells, textW, l.ends[:0])
+	if len(l.ends) == 0 {
+		l.ends = append(l.ends, 0)
+	}
+
+	var nickCol string
+	nickStyle := st.Nick(line.Nick)
+	base := st.Text
+	switch line.Kind {
+	case Msg:
+		nickCol = line.Nick
+	case Action:
+		nickCol, nickStyle = "*", st.Bold
+	case Notice:
+		nickCol, base = "-"+line.Nick+"-", st.Notice
+	case Join:
+		nickCol, nickStyle, base = "-->", st.Present, st.Event
+	case Part, Quit:
+		nickCol, nickStyle, base = "<--", st.Absent, st.Event
+	case Error:
+		nickCol, nickStyle, base = "!!", st.Error, st.Error
+	default:
+		nickCol, nickStyle, base = "--", st.Muted, st.Event
+	}
+	if line.Flags&Self != 0 && (line.Kind == Msg || line.Kind == Action) {
+		nickStyle = st.Own
+		if line.Kind == Msg {
+			nickCol = line.Nick
+		}
+	}
+	if line.Flags&Mention != 0 {
+		nickStyle, base = st.MentionNick, st.Mention
+	}
+	if line.Flags&Gap != 0 {
+		nickStyle, base = st.Error, st.Muted
+	}
+	nickCol = common.Truncate(nickCol, nickW)
+	pad := common.Spaces(nickW - common.TextWidth(nickCol))
+	var ts string
+	if line.Time != 0 {
+		loc := l.Loc
+		if loc == nil {
+			loc = time.UTC
+		}
+		ts = time.Unix(line.Time, 0).In(loc).Format("15:04")
+	} else {
+		ts = "     "
+	}
+	sep := st.Border.Render(" │ ")
+	start := 0
+	var sb strings.Builder
+	for r, end := range l.ends {
+		sb.Reset()
+		sb.Grow(l.Width + 64)
+		if r == 0 {
+			sb.WriteString(st.Time.Render(ts))
+			sb.WriteByte(' ')
+			sb.WriteString(pad)
+			sb.WriteString(nickStyle.Render(nickCol))
+		} else {
+			sb.WriteString(common.Spaces(6 + nickW))
+		}
+		sb.WriteString(sep)
+		w := renderCells(&sb, l.cells[start:end], base)
+		sb.WriteString(common.Spaces(textW - w))
+		out = append(out, sb.String())
+		start = end
+	}
+	return out
+}

@@ -1,0 +1,261 @@
+package tui
+
+import (
+	_ "embed"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"gavel/meeting"
+	"gavel/meeting/logfile"
+	"gavel/tui/chanlog"
+)
+
+// SeedLog is the meeting the offline demo replays: Fedora Infrastructure,
+// 2015-04-30, as zodbot logged it.
+//
+//go:embed demo/seed.log.txt
+var SeedLog string
+
+// SeedName is the seed log's file name (it gives the channel and date).
+const SeedName = "fedora-meeting.infrastructure.2015-04-30-18.00.log.txt"
+
+// DemoOptions configure a replay in the console.
+type DemoOptions struct {
+	// Options are the console's options (theme, style, scrollback…);
+	// Client must be nil.
+	Options
+	Channel string         // default: from the file name, else "#meeting"
+	Date    time.Time      // default: from the file name, else today
+	Format  logfile.Format // "" detects
+	// Speed is how many seconds of the log pass per real second
+	// (default 20; + and - change it, space pauses).
+	Speed  float64
+	Paused bool // start paused
+	// MaxIdle compresses silences: the log never waits longer than this
+	// (in log time) for its next line (default 15s).
+	MaxIdle time.Duration
+}
+
+// demo is the replay state.
+type demo struct {
+	rd      *logfile.Reader
+	name    string
+	channel string
+	next    meeting.Event // the next event to play, nil at the end
+	vt      time.Time     // the log's clock
+	last    time.Time     // real time of the last tick
+	speed   float64
+	paused  bool
+	done    bool
+	maxIdle time.Duration
+	played  int
+	err     error
+}
+
+// demoTickMsg drives the replay.
+type demoTickMsg time.Time
+
+const demoTickEvery = 100 * time.Millisecond
+
+func (d *demo) tick() tea.Cmd {
+	return tea.Tick(demoTickEvery, func(t time.Time) tea.Msg { return demoTickMsg(t) })
+}
+
+var speeds = []float64{1, 2, 5, 10, 20, 50, 100, 200, 500, 1000}
+
+func (d *demo) faster() {
+	for _, s := range speeds {
+		if s > d.speed {
+			d.speed = s
+			return
+		}
+	}
+}
+
+func (d *demo) slower() {
+	for i := len(speeds) - 1; i >= 0; i-- {
+		if speeds[i] < d.speed {
+			d.speed = speeds[i]
+			return
+		}
+	}
+}
+
+func (d *demo) status() string {
+	switch {
+	case d.err != nil:
+		return "replay failed"
+	case d.done:
+		return "replay done"
+	case d.paused:
+		return "⏸ paused · space resumes"
+	}
+	return fmt.Sprintf("▶ %gx · +/- speed · space pause", d.speed)
+}
+
+// NewSeedDemo returns the console replaying the embedded seed meeting: what
+// `gavel` shows with no configuration.
+func NewSeedDemo(opts DemoOptions) (*Model, error) {
+	return NewDemo(strings.NewReader(SeedLog), SeedName, opts)
+}
+
+// NewDemo returns the console replaying the log read from r (name is its
+// file name, which gives the channel and date when the options do not):
+// `gavel replay --tui LOG`. Lookups are answered from the offline snapshot.
+func NewDemo(r io.Reader, name string, opts DemoOptions) (*Model, error) {
+	if opts.Client != nil {
+		return nil, errors.New("tui: a demo runs offline (Options.Client must be nil)")
+	}
+	channel, date := opts.Channel, opts.Date
+	if fc, fd, ok := logfile.ParseFileName(filepath.Base(name)); ok {
+		if channel == "" {
+			channel = fc
+		}
+		if date.IsZero() {
+			date = fd
+		}
+	}
+	if channel == "" {
+		channel = "#meeting"
+	}
+	if !isChannel(channel) {
+		channel = "#" + channel
+	}
+	if date.IsZero() {
+		date = time.Now().UTC()
+	}
+	rd, err := logfile.NewReader(r, logfile.Options{Format: opts.Format, Date: date})
+	if err != nil {
+		return nil, fmt.Errorf("replay %s: %w", name, err)
+	}
+	o := opts.Options
+	o.Channels = []string{channel}
+	if o.Server == "" {
+		o.Server = "offline demo"
+	}
+	m, err := New(o)
+	if err != nil {
+		return nil, err
+	}
+	d := &demo{rd: rd, name: filepath.Base(name), channel: channel, speed: opts.Speed, paused: opts.Paused, maxIdle: opts.MaxIdle}
+	if d.speed <= 0 {
+		d.speed = 20
+	}
+	if d.maxIdle <= 0 {
+		d.maxIdle = 15 * time.Second
+	}
+	m.demo = d
+	m.conn = "offline"
+	m.readNext()
+	if d.next != nil {
+		d.vt = d.next.When()
+		m.now = d.vt
+	}
+	m.status("offline demo: replaying " + d.name + " into " + channel + " — + and - change the speed, space pauses")
+	m.status("lookups (/fas, /pkgs, /mirrors) answer from the offline snapshot; #topic and friends work as the chair")
+	return m, nil
+}
+
+func (m *Model) readNext() {
+	d := m.demo
+	ev, err := d.rd.Next()
+	if err != nil {
+		d.next = nil
+		d.done = true
+		if err != io.EOF {
+			d.err = err
+			m.errorLine(m.wins.get(d.channel), "replay: "+err.Error())
+		}
+		return
+	}
+	d.next = ev
+}
+
+// demoTick advances the log clock by the real time passed times the speed
+// and plays every line up to it.
+func (m *Model) demoTick(now time.Time) tea.Cmd {
+	d := m.demo
+	if d == nil {
+		return nil
+	}
+	if d.last.IsZero() {
+		d.last = now
+	}
+	elapsed := min(now.Sub(d.last), 500*time.Millisecond)
+	d.last = now
+	if !d.paused && !d.done {
+		d.vt = d.vt.Add(time.Duration(float64(elapsed) * d.speed))
+		if d.next != nil && d.next.When().Sub(d.vt) > d.maxIdle {
+			d.vt = d.next.When().Add(-d.maxIdle)
+		}
+		m.demoFeed(MaxBatch, d.vt)
+		m.now = d.vt
+	}
+	if d.done {
+		return nil
+	}
+	return d.tick()
+}
+
+// demoFeed plays up to n lines of the log that are due by until (zero:
+// whatever their time).
+func (m *Model) demoFeed(n int, until time.Time) {
+	d := m.demo
+	w := m.openWindow(d.channel)
+	refresh := false
+	played := 0
+	for ; played < n && d.next != nil && (until.IsZero() || !d.next.When().After(until)); played++ {
+		ev := d.next
+		m.readNext()
+		d.played++
+		if l, ok := lineFromEvent(ev); ok {
+			if l.Nick != "" && strings.EqualFold(l.Nick, m.nick) && (l.Kind == chanlog.Msg || l.Kind == chanlog.Action) {
+				l.Flags |= chanlog.Self
+			}
+			m.push(w, l)
+		}
+		switch e := ev.(type) {
+		case meeting.Message:
+			if m.nick == "" && strings.HasPrefix(strings.ToLower(e.Text), "#startmeeting") {
+				m.nick = e.Nick
+				m.status("you are " + e.Nick + ", the chair of this meeting; your lines are yours to type too")
+			}
+			if !w.present(e.Nick) {
+				w.addMember(e.Nick)
+				refresh = true
+			}
+		case meeting.Join:
+			w.addMember(e.Nick)
+			refresh = true
+		case meeting.Part:
+			refresh = w.removeMember(e.Nick) || refresh
+		case meeting.Quit:
+			refresh = w.removeMember(e.Nick) || refresh
+		case meeting.NickChange:
+			if w.removeMember(e.Old) {
+				w.addMember(e.New)
+				refresh = true
+			}
+		case meeting.TopicChange:
+			w.topic = e.Topic
+		}
+		if m.applyUpdates(m.opts.Glue.HandleEvent(d.channel, ev)) {
+			refresh = true
+		}
+		m.now = ev.When()
+	}
+	if d.done && played > 0 {
+		m.status("replay of " + d.name + " finished: " + itoa(d.played) + " events")
+	}
+	if refresh || played > 0 {
+		m.refreshPanes()
+	}
+}
+
+var zeroTime time.Time

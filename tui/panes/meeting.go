@@ -1,0 +1,179 @@
+package panes
+
+import (
+	"cmp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"gavel/meeting"
+)
+
+// kindTag is the short tag of an item kind in the Topics pane.
+func kindTag(k meeting.ItemKind) string {
+	switch k {
+	case meeting.KindInfo:
+		return "info "
+	case meeting.KindIdea:
+		return "idea "
+	case meeting.KindHelp:
+		return "help "
+	case meeting.KindLink:
+		return "link "
+	case meeting.KindAction:
+		return "act  "
+	case meeting.KindAgreed:
+		return "agr  "
+	case meeting.KindAccepted:
+		return "acc  "
+	case meeting.KindRejected:
+		return "rej  "
+	case meeting.KindVote:
+		return "vote "
+	}
+	return strings.ToLower(string(k)) + " "
+}
+
+// TopicEntries lists the topics of m, the current one marked, with the
+// items said under each. anchor is the index of the current topic's entry.
+func TopicEntries(m *meeting.Meeting) (out []Entry, anchor int) {
+	anchor = -1
+	if m == nil {
+		return nil, -1
+	}
+	topics := 0
+	for _, it := range m.Items {
+		if it.Kind == meeting.KindTopic {
+			topics++
+		}
+	}
+	seen := 0
+	for _, it := range m.Items {
+		if it.Kind == meeting.KindTopic {
+			seen++
+			if seen == topics && !m.Ended() {
+				anchor = len(out)
+				out = append(out, Entry{{RCurrent, "▶ " + it.Text}})
+			} else {
+				out = append(out, Entry{{RBold, "• "}, {RText, it.Text}})
+			}
+			continue
+		}
+		if seen == 0 && len(out) == 0 {
+			out = append(out, Entry{{RMuted, "(before the first topic)"}})
+		}
+		out = append(out, Entry{{RMuted, "  "}, {RKind, kindTag(it.Kind)}, {RText, it.Text}})
+	}
+	return out, anchor
+}
+
+// ActionEntries lists the actions of m grouped by the people they name
+// (whole words, ignoring case, among the attendees and chairs); actions that
+// name nobody come last, as "unassigned".
+func ActionEntries(m *meeting.Meeting) []Entry {
+	if m == nil {
+		return nil
+	}
+	actions := m.Actions()
+	if len(actions) == 0 {
+		return nil
+	}
+	var people []string
+	seen := map[string]bool{}
+	add := func(n string) {
+		if k := strings.ToLower(n); n != "" && !seen[k] {
+			seen[k] = true
+			people = append(people, n)
+		}
+	}
+	for _, a := range m.Attendees {
+		add(a.Nick)
+	}
+	for _, c := range m.ChairList() {
+		add(c)
+	}
+	slices.SortFunc(people, func(a, b string) int { return cmp.Compare(strings.ToLower(a), strings.ToLower(b)) })
+	assigned := make([]bool, len(actions))
+	var out []Entry
+	for _, p := range people {
+		var mine []string
+		for i, a := range actions {
+			if NamesNick(a.Text, p) {
+				mine = append(mine, a.Text)
+				assigned[i] = true
+			}
+		}
+		if len(mine) == 0 {
+			continue
+		}
+		out = append(out, Entry{{RNick, p}, {RMuted, " (" + strconv.Itoa(len(mine)) + ")"}})
+		for _, t := range mine {
+			out = append(out, Entry{{RMuted, "  • "}, {RText, t}})
+		}
+	}
+	var un []string
+	for i, a := range actions {
+		if !assigned[i] {
+			un = append(un, a.Text)
+		}
+	}
+	if len(un) > 0 {
+		out = append(out, Entry{{RAccent, "unassigned"}, {RMuted, " (" + strconv.Itoa(len(un)) + ")"}})
+		for _, t := range un {
+			out = append(out, Entry{{RMuted, "  • "}, {RText, t}})
+		}
+	}
+	return out
+}
+
+// NamesNick reports whether text names nick as a whole word, ignoring case.
+func NamesNick(text, nick string) bool {
+	if nick == "" {
+		return false
+	}
+	lt, ln := strings.ToLower(text), strings.ToLower(nick)
+	for i := 0; ; {
+		j := strings.Index(lt[i:], ln)
+		if j < 0 {
+			return false
+		}
+		s, e := i+j, i+j+len(ln)
+		if (s == 0 || !wordByte(lt[s-1])) && (e == len(lt) || !wordByte(lt[e])) {
+			return true
+		}
+		i = s + 1
+	}
+}
+
+func wordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '[' || c == ']' ||
+		c == '\\' || c == '`' || c == '^' || c == '{' || c == '}' || c == '|'
+}
+
+// AttendeeEntries lists who said how many lines, most first (MeetBot's
+// order), chairs marked ★ and presence marked ● (here now) or ○ (gone).
+// Without a meeting it lists the channel's members.
+func AttendeeEntries(m *meeting.Meeting, present func(nick string) bool, members []string) []Entry {
+	if m == nil {
+		var out []Entry
+		for _, n := range members {
+			out = append(out, Entry{{RPresent, "● "}, {RNick, n}})
+		}
+		return out
+	}
+	as := slices.Clone(m.Attendees)
+	slices.SortStableFunc(as, func(a, b meeting.Attendee) int { return cmp.Compare(b.Lines, a.Lines) })
+	out := make([]Entry, 0, len(as))
+	for _, a := range as {
+		mark := Seg{RAbsent, "○ "}
+		if present == nil || present(a.Nick) {
+			mark = Seg{RPresent, "● "}
+		}
+		chair := Seg{RMuted, "  "}
+		if m.IsChair(a.Nick) {
+			chair = Seg{RChair, "★ "}
+		}
+		out = append(out, Entry{mark, chair, {RNick, a.Nick}, {RMuted, " " + strconv.Itoa(a.Lines)}})
+	}
+	return out
+}
