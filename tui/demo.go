@@ -257,5 +257,3 @@ func (m *Model) demoFeed(n int, until time.Time) {
 		m.refreshPanes()
 	}
 }
-
-var zeroTime time.Time

@@ -16,8 +16,8 @@ import (
 	"strings"
 	"time"
 
-	tea "charm.land/bubbletea/v2"
 	"charm.land/bubbles/v2/help"
+	tea "charm.land/bubbletea/v2"
 
 	"gavel/backend"
 	"gavel/ircclient"
@@ -108,8 +108,8 @@ type Model struct {
 	showResults             bool
 	sideTab                 int // narrow layout: 0 log, 1 topics, 2 actions, 3 attendees
 
-	input   *cmdline.Model
-	help    help.Model
+	input    *cmdline.Model
+	help     help.Model
 	showHelp bool
 
 	palette   *palette
@@ -123,13 +123,13 @@ type Model struct {
 	meetCmds  []string
 	chanNames []string
 
-	rects   map[string]rect // pane areas, for the mouse wheel
-	demo    *demo
-	now     time.Time // the clock for elapsed times (the log's time in a demo)
-	quitting bool
+	rects       map[string]rect // pane areas, for the mouse wheel
+	demo        *demo
+	now         time.Time // the clock for elapsed times (the log's time in a demo)
+	quitting    bool
 	pendingCmds []tea.Cmd
-	lookupSeq int
-	err      error
+	lookupSeq   int
+	err         error
 }
 
 type rect struct{ x, y, w, h int }
@@ -237,12 +237,12 @@ func (m *Model) Init() tea.Cmd {
 
 // messages
 type (
-	clockMsg   time.Time
-	lookupMsg  struct {
-		seq    int
-		title  string
-		res    backend.Result
-		err    error
+	clockMsg  time.Time
+	lookupMsg struct {
+		seq   int
+		title string
+		res   backend.Result
+		err   error
 	}
 	channelLookupMsg struct {
 		channel string
@@ -328,7 +328,7 @@ func (m *Model) refreshPanes() {
 	mt := m.Meeting()
 	te, anchor := panes.TopicEntries(mt)
 	m.topics.SetEntries(te, anchor)
-	m.actions.SetEntries(panes.ActionEntries(mt), -1)
+	m.actions.SetEntries(panes.ActionEntries(mt, w.nickList()...), -1)
 	m.people.SetEntries(panes.AttendeeEntries(mt, w.present, w.nickList()), 0)
 	switch {
 	case mt == nil:

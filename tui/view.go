@@ -242,7 +242,7 @@ func (m *Model) overlays(rows []string) {
 	W, H := m.width, m.height
 	st := m.styles
 	if c := &m.input.Comp; c.Open() {
-		pw := 28
+		pw := max(28, common.TextWidth(c.Title())+24)
 		for _, mt := range c.Matches() {
 			pw = max(pw, common.TextWidth(mt.Str)+4)
 		}
@@ -252,8 +252,7 @@ func (m *Model) overlays(rows []string) {
 		pw = min(pw, W, 72)
 		maxRows := min(10, H-3)
 		box := c.PopupRows(st, maxRows, pw)
-		_, start, _ := m.input.Token()
-		x := clamp(common.TextWidth(m.input.Prompt)+start-1, 0, W-pw)
+		x := clamp(common.TextWidth(m.input.Prompt)+c.Start()-1, 0, W-pw)
 		y := H - 2 - len(box)
 		overlay(rows, box, x, max(y, 1))
 	}

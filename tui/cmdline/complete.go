@@ -48,6 +48,9 @@ func (c *Completer) Selected() int { return c.sel }
 // Title of the candidate set.
 func (c *Completer) Title() string { return c.set.Title }
 
+// Start is where the completed word starts, in runes.
+func (c *Completer) Start() int { return c.start }
+
 // Pattern is the text being completed.
 func (c *Completer) Pattern() string { return c.pattern }
 

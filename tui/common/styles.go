@@ -84,9 +84,9 @@ type Styles struct {
 	Theme themes.Theme
 
 	Text, Muted, Accent, Bold Style
-	Border, BorderFocus      Style
-	Title, TitleFocus        Style
-	Error                    Style
+	Border, BorderFocus       Style
+	Title, TitleFocus         Style
+	Error                     Style
 
 	// Window bar and status bar.
 	Bar, BarActive, BarActivity, BarMention, BarKey Style

@@ -68,9 +68,10 @@ func TopicEntries(m *meeting.Meeting) (out []Entry, anchor int) {
 }
 
 // ActionEntries lists the actions of m grouped by the people they name
-// (whole words, ignoring case, among the attendees and chairs); actions that
+// (whole words, ignoring case, among the attendees, the chairs and others,
+// such as the people in the channel); actions that
 // name nobody come last, as "unassigned".
-func ActionEntries(m *meeting.Meeting) []Entry {
+func ActionEntries(m *meeting.Meeting, others ...string) []Entry {
 	if m == nil {
 		return nil
 	}
@@ -91,6 +92,9 @@ func ActionEntries(m *meeting.Meeting) []Entry {
 	}
 	for _, c := range m.ChairList() {
 		add(c)
+	}
+	for _, n := range others {
+		add(n)
 	}
 	slices.SortFunc(people, func(a, b string) int { return cmp.Compare(strings.ToLower(a), strings.ToLower(b)) })
 	assigned := make([]bool, len(actions))

@@ -1,0 +1,570 @@
+package tui
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"gavel/ircclient"
+	"gavel/tui/chanlog"
+	"gavel/tui/live"
+	"gavel/tui/panes"
+)
+
+// fakeClient records what the console sends.
+type fakeClient struct {
+	mu     sync.Mutex
+	events chan ircclient.Event
+	sent   []string
+	quit   string
+	nick   string
+}
+
+func newFake() *fakeClient {
+	return &fakeClient{events: make(chan ircclient.Event, 20000), nick: "chair"}
+}
+
+func (f *fakeClient) rec(s string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.sent = append(f.sent, s)
+	return nil
+}
+func (f *fakeClient) Events() <-chan ircclient.Event { return f.events }
+func (f *fakeClient) Say(t, s string) error          { return f.rec("PRIVMSG " + t + " :" + s) }
+func (f *fakeClient) Action(t, s string) error       { return f.rec("ACTION " + t + " :" + s) }
+func (f *fakeClient) Notice(t, s string) error       { return f.rec("NOTICE " + t + " :" + s) }
+func (f *fakeClient) SetTopic(c, s string) error     { return f.rec("TOPIC " + c + " :" + s) }
+func (f *fakeClient) Join(chs ...string) error       { return f.rec("JOIN " + strings.Join(chs, ",")) }
+func (f *fakeClient) Part(c, r string) error         { return f.rec("PART " + c + " :" + r) }
+func (f *fakeClient) SetNick(n string) error         { return f.rec("NICK " + n) }
+func (f *fakeClient) SendRaw(l string) error         { return f.rec(l) }
+func (f *fakeClient) Quit(msg string)                { f.quit = msg }
+func (f *fakeClient) Nick() string                   { return f.nick }
+func (f *fakeClient) HasCap(string) bool             { return true }
+func (f *fakeClient) last() string                   { f.mu.Lock(); defer f.mu.Unlock(); return f.sent[len(f.sent)-1] }
+func (f *fakeClient) all() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return strings.Join(f.sent, "\n")
+}
+func (f *fakeClient) reset() { f.mu.Lock(); f.sent = nil; f.mu.Unlock() }
+
+func liveModel(t testing.TB) (*Model, *fakeClient) {
+	t.Helper()
+	f := newFake()
+	ctl, err := live.New(live.Config{Network: f})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := fixedOpts()
+	o.Client, o.Glue, o.Nick, o.Server, o.Channels = f, ctl, "chair", "irc.test:6697", []string{"#meet"}
+	m, err := New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	return m, f
+}
+
+func press(s string) tea.KeyPressMsg {
+	switch s {
+	case "enter":
+		return tea.KeyPressMsg{Code: tea.KeyEnter}
+	case "tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab}
+	case "up":
+		return tea.KeyPressMsg{Code: tea.KeyUp}
+	case "down":
+		return tea.KeyPressMsg{Code: tea.KeyDown}
+	case "esc":
+		return tea.KeyPressMsg{Code: tea.KeyEscape}
+	case "ctrl+k":
+		return tea.KeyPressMsg{Code: 'k', Mod: tea.ModCtrl}
+	case "ctrl+n":
+		return tea.KeyPressMsg{Code: 'n', Mod: tea.ModCtrl}
+	case "pgup":
+		return tea.KeyPressMsg{Code: tea.KeyPgUp}
+	case "space":
+		return tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
+	}
+	r := []rune(s)[0]
+	return tea.KeyPressMsg{Code: r, Text: s}
+}
+
+func typeLine(m *Model, s string) {
+	for _, r := range s {
+		if r == ' ' {
+			m.Update(press("space"))
+			continue
+		}
+		m.Update(press(string(r)))
+	}
+}
+
+func send(m *Model, s string) {
+	typeLine(m, s)
+	m.Update(press("enter"))
+}
+
+func screen(m *Model) string { return ansi.Strip(m.Render()) }
+
+func ev(evs ...ircclient.Event) eventsMsg { return eventsMsg{events: evs} }
+
+func at(s int) ircclient.Meta {
+	return ircclient.Meta{Time: fixedNow.Add(time.Duration(s) * time.Second)}
+}
+
+func TestLiveMessagesAndMeeting(t *testing.T) {
+	m, f := liveModel(t)
+	m.Update(ev(
+		ircclient.Join{Meta: at(0), Source: ircclient.Source{Nick: "chair", Self: true}, Channel: "#meet"},
+		ircclient.Names{Meta: at(0), Channel: "#meet", Members: []ircclient.Member{{Nick: "chair", Prefixes: "@"}, {Nick: "alice"}, {Nick: "bob"}}},
+		ircclient.Message{Meta: at(1), Source: ircclient.Source{Nick: "chair", Self: true}, Target: "#meet", Text: "#startmeeting Infra"},
+		ircclient.Message{Meta: at(2), Source: ircclient.Source{Nick: "chair", Self: true}, Target: "#meet", Text: "#topic Deploys"},
+		ircclient.Message{Meta: at(3), Source: ircclient.Source{Nick: "alice"}, Target: "#meet", Text: "\x02bold\x02 hello chair"},
+		ircclient.Message{Meta: at(4), Source: ircclient.Source{Nick: "chair", Self: true}, Target: "#meet", Text: "#action bob to deploy"},
+		ircclient.Message{Meta: at(5), Source: ircclient.Source{Nick: "chair", Self: true}, Target: "#meet", Text: "#action write docs"},
+	))
+	mt := m.Meeting()
+	if mt == nil || mt.CurrentTopic() != "Deploys" {
+		t.Fatalf("meeting not running in the glue: %+v", mt)
+	}
+	s := screen(m)
+	for _, want := range []string{"▶ Deploys", "bob (1)", "unassigned (1)", "★ chair", "bold hello chair", "Infra"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("screen lacks %q\n%s", want, s)
+		}
+	}
+	if !strings.Contains(f.all(), "PRIVMSG #meet :") {
+		t.Errorf("the engine said nothing: %s", f.all())
+	}
+	// The mention was flagged.
+	w := m.wins.get("#meet")
+	found := false
+	for i := 0; i < w.log.Buf.Len(); i++ {
+		if l := w.log.Buf.At(i); l.Nick == "alice" && l.Flags&chanlog.Mention != 0 {
+			found = true
+		}
+	}
+	if !found {
+		t.Error("mention of our nick not flagged")
+	}
+}
+
+func TestActivityMarkers(t *testing.T) {
+	m, _ := liveModel(t)
+	m.Update(ev(
+		ircclient.Join{Meta: at(0), Source: ircclient.Source{Nick: "chair", Self: true}, Channel: "#other"},
+		ircclient.Join{Meta: at(0), Source: ircclient.Source{Nick: "chair", Self: true}, Channel: "#third"},
+		ircclient.Message{Meta: at(1), Source: ircclient.Source{Nick: "x"}, Target: "#other", Text: "hi all"},
+		ircclient.Message{Meta: at(1), Source: ircclient.Source{Nick: "x"}, Target: "#third", Text: "chair: ping"},
+	))
+	bar := ansi.Strip(m.windowBar())
+	if !strings.Contains(bar, "3:#other+") || !strings.Contains(bar, "4:#third!") {
+		t.Errorf("activity markers: %q", bar)
+	}
+	m.Update(tea.KeyPressMsg{Code: '4', Mod: tea.ModAlt})
+	if m.wins.current().name != "#third" || m.wins.current().act != panes.Seen {
+		t.Errorf("alt+4 went to %s", m.wins.current().name)
+	}
+	m.Update(press("ctrl+n"))
+	if m.wins.current().name != statusWindow {
+		t.Errorf("ctrl+n wraps to the status window, got %s", m.wins.current().name)
+	}
+}
+
+func TestServerErrorInItsWindow(t *testing.T) {
+	m, _ := liveModel(t)
+	m.Update(ev(ircclient.Error{Meta: at(1), Code: "482", Window: "#meet", Text: "You're not channel operator"}))
+	w := m.wins.get("#meet")
+	l := w.log.Buf.Last()
+	if l == nil || l.Kind != chanlog.Error || !strings.Contains(l.Text, "not channel operator") || !strings.Contains(l.Text, "482") {
+		t.Fatalf("error line = %+v", l)
+	}
+	if strings.Count(l.Text, "\n") != 0 {
+		t.Error("error spans lines")
+	}
+}
+
+func TestSlashCommands(t *testing.T) {
+	m, f := liveModel(t)
+	m.switchWin(1)
+	cases := []struct{ line, want string }{
+		{"/op alice bob", "MODE #meet +oo alice bob"},
+		{"/deop alice", "MODE #meet -o alice"},
+		{"/voice bob", "MODE #meet +v bob"},
+		{"/kick bob too loud", "KICK #meet bob :too loud"},
+		{"/invite carol", "INVITE carol #meet"},
+		{"/mode #meet +m", "MODE #meet +m"},
+		{"/whois alice", "WHOIS alice"},
+		{"/away lunch", "AWAY :lunch"},
+		{"/away", "AWAY"},
+		{"/raw PING x", "PING x"},
+		{"/nick chair2", "NICK chair2"},
+		{"/me waves", "ACTION #meet :waves"},
+		{"/topic New topic", "TOPIC #meet :New topic"},
+		{"/msg alice hi there", "PRIVMSG alice :hi there"},
+		{"hello everyone", "PRIVMSG #meet :hello everyone"},
+		{"#info said via channel", "PRIVMSG #meet :#info said via channel"},
+		{"//slash", "PRIVMSG #meet :/slash"},
+		{"/join #new,#newer", "JOIN #new,#newer"},
+	}
+	for _, c := range cases {
+		f.reset()
+		m.wins.focus(1)
+		send(m, c.line)
+		if got := f.all(); !strings.Contains(got, c.want) {
+			t.Errorf("%q sent %q, want %q", c.line, got, c.want)
+		}
+	}
+	if m.wins.find("#newer") < 0 || m.wins.current().name != "#newer" {
+		t.Error("/join did not open and focus the windows")
+	}
+	send(m, "/part")
+	if m.wins.find("#newer") >= 0 || !strings.Contains(f.last(), "PART #newer") {
+		t.Errorf("/part: %s", f.all())
+	}
+	send(m, "/frobnicate")
+	if l := m.wins.current().log.Buf.Last(); l.Kind != chanlog.Error || !strings.Contains(l.Text, "unknown command") {
+		t.Errorf("unknown command: %+v", l)
+	}
+	send(m, "/quit bye")
+	if f.quit != "bye" || !m.quitting {
+		t.Error("/quit did not quit")
+	}
+}
+
+func TestOfflineCommandsExplain(t *testing.T) {
+	m := seedDemo(t, 50, fixedOpts())
+	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	send(m, "/join #x")
+	if l := m.wins.current().log.Buf.Last(); l.Kind != chanlog.Error || !strings.Contains(l.Text, "needs a connection") {
+		t.Errorf("offline /join: %+v", l)
+	}
+	// The chair's lines in the demo go to the engine.
+	send(m, "#topic Typed by hand")
+	if got := m.Meeting().CurrentTopic(); got != "Typed by hand" {
+		t.Errorf("topic typed in the demo = %q", got)
+	}
+	send(m, "/minutes")
+	if !m.showResults || !strings.Contains(screen(m), "Minutes of infrastructure") {
+		t.Errorf("minutes pane not shown:\n%s", screen(m))
+	}
+	m.Update(press("esc"))
+	if m.showResults {
+		t.Error("esc did not close the pane")
+	}
+}
+
+func TestLookupIsAsync(t *testing.T) {
+	m := seedDemo(t, 10, fixedOpts())
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	typeLine(m, "/pkgs koschei")
+	_, cmd := m.Update(press("enter"))
+	if cmd == nil {
+		t.Fatal("no command for the lookup")
+	}
+	if !strings.Contains(screen(m), "looking up") {
+		t.Error("no loading state")
+	}
+	// Run the batch of commands the way the runtime would.
+	msg := cmd()
+	if b, ok := msg.(tea.BatchMsg); ok {
+		for _, c := range b {
+			if c == nil {
+				continue
+			}
+			if r, ok := c().(lookupMsg); ok {
+				m.Update(r)
+			}
+		}
+	} else {
+		m.Update(msg)
+	}
+	if s := screen(m); !strings.Contains(s, "koschei") || strings.Contains(s, "looking up") {
+		t.Errorf("lookup answer not shown:\n%s", s)
+	}
+}
+
+func TestCompletionAndHistory(t *testing.T) {
+	m := seedDemo(t, 150, fixedOpts())
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	typeLine(m, "thr")
+	m.Update(press("tab"))
+	if got := m.input.Value(); got != "threebean: " {
+		t.Errorf("nick completion = %q", got)
+	}
+	m.input.Reset()
+	typeLine(m, "/jo")
+	if !m.input.Comp.Open() {
+		t.Fatal("command popup not open while typing a command")
+	}
+	m.Update(press("tab"))
+	if got := m.input.Value(); got != "/join " {
+		t.Errorf("command completion = %q", got)
+	}
+	m.input.Reset()
+	typeLine(m, "/pkgs mirr")
+	m.Update(press("tab"))
+	if got := m.input.Value(); got != "/pkgs mirrormanager2 " {
+		t.Errorf("package completion = %q", got)
+	}
+	m.input.Reset()
+	typeLine(m, "#ag")
+	m.Update(press("tab"))
+	if got := m.input.Value(); !strings.HasPrefix(got, "#agree") {
+		t.Errorf("meeting command completion = %q", got)
+	}
+	m.input.Reset()
+	// History.
+	send(m, "first")
+	send(m, "second")
+	m.Update(press("up"))
+	if m.input.Value() != "second" {
+		t.Errorf("up = %q", m.input.Value())
+	}
+	m.Update(press("up"))
+	m.Update(press("down"))
+	if m.input.Value() != "second" {
+		t.Errorf("up up down = %q", m.input.Value())
+	}
+	m.Update(press("down"))
+	if m.input.Value() != "" {
+		t.Errorf("back to the draft = %q", m.input.Value())
+	}
+}
+
+func TestPalette(t *testing.T) {
+	m := seedDemo(t, 10, fixedOpts())
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	m.Update(press("ctrl+k"))
+	if m.palette == nil {
+		t.Fatal("ctrl+k did not open the palette")
+	}
+	typeLine(m, "thlight")
+	if !strings.Contains(screen(m), "theme: light") {
+		t.Errorf("palette does not show the match:\n%s", screen(m))
+	}
+	m.Update(press("enter"))
+	if m.palette != nil || m.theme.Name != "light" {
+		t.Errorf("palette did not switch theme: %s", m.theme.Name)
+	}
+}
+
+func TestPasteConfirm(t *testing.T) {
+	m, f := liveModel(t)
+	m.switchWin(1)
+	m.Update(tea.PasteMsg{Content: "one\ntwo"})
+	if !strings.Contains(f.all(), "PRIVMSG #meet :two") {
+		t.Errorf("two lines were not sent: %s", f.all())
+	}
+	f.reset()
+	m.Update(tea.PasteMsg{Content: "a\nb\nc\nd\ne"})
+	if len(f.sent) != 0 || m.paste == nil || !strings.Contains(screen(m), "Send 5 pasted lines to #meet?") {
+		t.Fatalf("five lines were not held for confirmation: %v", f.sent)
+	}
+	m.Update(press("y"))
+	if len(f.sent) != 5 {
+		t.Errorf("sent %d lines after y", len(f.sent))
+	}
+	f.reset()
+	m.Update(tea.PasteMsg{Content: "a\nb\nc\nd"})
+	m.Update(press("esc"))
+	if len(f.sent) != 0 || m.paste != nil {
+		t.Error("esc did not cancel the paste")
+	}
+	m.Update(tea.PasteMsg{Content: "single line"})
+	if m.input.Value() != "single line" {
+		t.Errorf("one line goes to the command line, got %q", m.input.Value())
+	}
+}
+
+func TestMouseWheelScrollsPaneUnderPointer(t *testing.T) {
+	m := seedDemo(t, 278, fixedOpts())
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	log := m.wins.current().log
+	lr := m.rects["log"]
+	m.Update(tea.MouseWheelMsg{X: lr.x + 2, Y: lr.y + 2, Button: tea.MouseWheelUp})
+	if log.Offset() != 3 {
+		t.Errorf("log offset after wheel up = %d", log.Offset())
+	}
+	tr := m.rects["topics"]
+	m.topics.Scroll(-1000)
+	m.Update(tea.MouseWheelMsg{X: tr.x + 2, Y: tr.y + 2, Button: tea.MouseWheelDown})
+	if log.Offset() != 3 {
+		t.Error("wheel over topics scrolled the log")
+	}
+	m.Update(press("pgup"))
+	if log.Offset() <= 3 {
+		t.Error("pgup did not scroll")
+	}
+	m.Update(tea.KeyPressMsg{Code: tea.KeyEnd})
+	if !log.AtBottom() {
+		t.Error("end did not return to the newest line")
+	}
+	m.Update(tea.KeyPressMsg{Code: tea.KeyHome})
+	if !strings.Contains(screen(m), "#startmeeting") {
+		t.Error("home does not show the first line")
+	}
+}
+
+func TestDemoSpeedAndPause(t *testing.T) {
+	m := seedDemo(t, 0, fixedOpts())
+	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	m.demo.paused = false
+	base := time.Unix(0, 0)
+	m.Update(demoTickMsg(base))
+	for i := 1; i <= 5; i++ {
+		m.Update(demoTickMsg(base.Add(time.Duration(i) * 100 * time.Millisecond)))
+	}
+	if m.demo.played == 0 {
+		t.Fatal("nothing played")
+	}
+	before := len(m.Meeting().Topics())
+	m.Update(press("+"))
+	if m.demo.speed != 50 {
+		t.Errorf("speed after + = %g", m.demo.speed)
+	}
+	m.Update(press("-"))
+	m.Update(press("-"))
+	if m.demo.speed != 10 {
+		t.Errorf("speed after + - - = %g", m.demo.speed)
+	}
+	m.Update(press("space"))
+	if !m.demo.paused {
+		t.Error("space did not pause")
+	}
+	played := m.demo.played
+	m.Update(demoTickMsg(base.Add(10 * time.Second)))
+	if m.demo.played != played {
+		t.Error("paused demo played on")
+	}
+	m.Update(press("space"))
+	for i := 0; i < 2000 && !m.demo.done; i++ {
+		m.Update(demoTickMsg(base.Add(time.Duration(11+i) * 500 * time.Millisecond)))
+	}
+	if !m.demo.done {
+		t.Fatal("the demo did not finish")
+	}
+	if after := len(m.Meeting().Topics()); after <= before {
+		t.Errorf("topic list did not grow: %d -> %d", before, after)
+	}
+	if !m.Meeting().Ended() {
+		t.Error("the seed meeting did not end")
+	}
+}
+
+func TestNarrowLayoutFoldsPanes(t *testing.T) {
+	m := seedDemo(t, 150, fixedOpts())
+	m.Update(tea.WindowSizeMsg{Width: 60, Height: 20})
+	s := screen(m)
+	if !strings.Contains(s, "Log  Topics  Actions  People") {
+		t.Errorf("no tab row:\n%s", s)
+	}
+	m.Update(tea.KeyPressMsg{Code: 't', Mod: tea.ModCtrl})
+	if s := screen(m); !strings.Contains(s, "▶ Mirrormanager2") {
+		t.Errorf("ctrl+t did not show the topics:\n%s", s)
+	}
+	checkGeometry(t, m.Render(), 60, 20)
+	for _, sz := range [][2]int{{20, 6}, {79, 24}, {80, 24}, {159, 50}, {160, 50}, {300, 80}} {
+		m.Update(tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
+		checkGeometry(t, m.Render(), sz[0], sz[1])
+	}
+}
+
+func TestThemeCommand(t *testing.T) {
+	m := seedDemo(t, 10, fixedOpts())
+	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	dark := m.Render()
+	send(m, "/theme light")
+	if m.theme.Name != "light" || m.Render() == dark {
+		t.Error("/theme light changed nothing")
+	}
+	send(m, "/theme nope")
+	if l := m.wins.current().log.Buf.Last(); l.Kind != chanlog.Error {
+		t.Error("unknown theme accepted")
+	}
+	m.followBG = true
+	m.Update(tea.BackgroundColorMsg{Color: nil})
+}
+
+// TestCoalescing: a burst of 10,000 inbound lines is handled in batches of
+// at most MaxBatch, each followed by one frame, so the screen redraws many
+// times during the burst instead of once per line or once at the end.
+func TestCoalescing(t *testing.T) {
+	ch := make(chan ircclient.Event, 10_000)
+	for i := range 10_000 {
+		ch <- ircclient.Message{Meta: at(i), Source: ircclient.Source{Nick: "flood"}, Target: "#meet", Text: fmt.Sprint("line ", i)}
+	}
+	var batches []int
+	cmd := waitEvents(ch)
+	for len(ch) > 0 || len(batches) == 0 {
+		msg := cmd().(eventsMsg)
+		batches = append(batches, len(msg.events))
+	}
+	total := 0
+	for _, n := range batches {
+		if n > MaxBatch || n == 0 {
+			t.Fatalf("batch of %d events", n)
+		}
+		total += n
+	}
+	if total != 10_000 {
+		t.Fatalf("%d events delivered", total)
+	}
+	if want := (10_000 + MaxBatch - 1) / MaxBatch; len(batches) != want {
+		t.Errorf("%d batches, want %d", len(batches), want)
+	}
+	// Through the model: every batch is one Update and so one frame.
+	m, _ := liveModel(t)
+	for i := range 10_000 {
+		m.opts.Client.(*fakeClient).events <- ircclient.Message{Meta: at(i), Source: ircclient.Source{Nick: "flood"}, Target: "#meet", Text: "x"}
+	}
+	updates := 0
+	c := waitEvents(m.opts.Client.Events())
+	for {
+		msg := c()
+		_, next := m.Update(msg)
+		updates++
+		_ = m.Render()
+		if len(m.opts.Client.Events()) == 0 {
+			break
+		}
+		c = next
+	}
+	if got := m.wins.get("#meet").log.Buf.Len(); got != 10_000 {
+		t.Errorf("window holds %d lines", got)
+	}
+	if updates < 10_000/MaxBatch || updates > 10_000/MaxBatch+1 {
+		t.Errorf("%d updates (frames) for the burst", updates)
+	}
+	// A closed channel ends the reader without a busy loop.
+	close(ch)
+	if msg := waitEvents(ch)().(eventsMsg); !msg.closed {
+		t.Error("closed channel not reported")
+	}
+}
+
+func TestRunHeadless(t *testing.T) {
+	m := seedDemo(t, 0, fixedOpts())
+	m.demo.speed = 100_000
+	m.demo.paused = false
+	ctx, cancel := contextWithTimeout(3 * time.Second)
+	defer cancel()
+	go func() {
+		for !m.demo.done {
+			time.Sleep(20 * time.Millisecond)
+		}
+		cancel()
+	}()
+	if _, err := Run(ctx, m, true); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
+		t.Fatal(err)
+	}
+}
