@@ -63,10 +63,21 @@ func newView(m *meeting.Meeting, base string, opts Options) *view {
 		})
 	}
 	done := make([]bool, len(v.actions))
+	texts := make([]string, len(v.actions))
+	for i, a := range v.actions {
+		texts[i] = a.Text
+		if !v.zod {
+			texts[i] = strings.ToLower(a.Text)
+		}
+	}
 	for _, nick := range sorted {
 		var pa personActions
+		match := nick
+		if !v.zod {
+			match = strings.ToLower(nick)
+		}
 		for i, a := range v.actions {
-			if v.assignedTo(a.Text, nick) {
+			if v.assignedTo(texts[i], match) {
 				pa.items = append(pa.items, a)
 				done[i] = true
 			}
@@ -141,21 +152,26 @@ func (v *view) peopleOrder(nicks []string) []meeting.Attendee {
 }
 
 // assignedTo reports whether an action item's text names nick: a
-// case-sensitive substring (zodbot) or a whole word ignoring case.
+// case-sensitive substring (zodbot) or, with both already lower-cased, a
+// whole word.
 func (v *view) assignedTo(text, nick string) bool {
 	if v.zod {
 		return strings.Contains(text, nick)
 	}
-	return mentions(text, nick)
+	return mentionsLower(text, nick)
 }
 
 // mentions reports whether nick occurs in text as a whole word, ignoring
 // case. Word characters are those IRC allows in nicks.
 func mentions(text, nick string) bool {
-	if nick == "" {
+	return mentionsLower(strings.ToLower(text), strings.ToLower(nick))
+}
+
+// mentionsLower is mentions on lower-cased text and nick.
+func mentionsLower(lt, ln string) bool {
+	if ln == "" {
 		return false
 	}
-	lt, ln := strings.ToLower(text), strings.ToLower(nick)
 	for off := 0; off <= len(lt); {
 		i := strings.Index(lt[off:], ln)
 		if i < 0 {
