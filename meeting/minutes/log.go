@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"strconv"
+	"strings"
 
 	"gavel/meeting"
 )
@@ -173,34 +174,31 @@ func (l *LogHTML) WriteLine(line meeting.Line) error {
 // esc writes s HTML-escaped.
 func (l *LogHTML) esc(s string) {
 	w := l.w
-	last := 0
-	for i := 0; i < len(s); i++ {
-		var rep string
+	special := "&<>\"'"
+	if l.zod {
+		special = "&<>"
+	}
+	for {
+		i := strings.IndexAny(s, special)
+		if i < 0 {
+			w.WriteString(s)
+			return
+		}
+		w.WriteString(s[:i])
 		switch s[i] {
 		case '&':
-			rep = "&amp;"
+			w.WriteString("&amp;")
 		case '<':
-			rep = "&lt;"
+			w.WriteString("&lt;")
 		case '>':
-			rep = "&gt;"
+			w.WriteString("&gt;")
 		case '"':
-			if l.zod {
-				continue
-			}
-			rep = "&quot;"
-		case '\'':
-			if l.zod {
-				continue
-			}
-			rep = "&#39;"
+			w.WriteString("&quot;")
 		default:
-			continue
+			w.WriteString("&#39;")
 		}
-		w.WriteString(s[last:i])
-		w.WriteString(rep)
-		last = i + 1
+		s = s[i+1:]
 	}
-	w.WriteString(s[last:])
 }
 
 // Close writes the end of the page and flushes. It does not close the
