@@ -130,6 +130,10 @@ func (c *Completer) apply(m *Model) {
 func (c *Completer) Typed(m *Model, auto bool) {
 	c.cycling = false
 	tok, _, index := m.Token()
+	if tok == "" {
+		c.Close()
+		return
+	}
 	if !c.open && !(auto && index == 0 && strings.HasPrefix(tok, "/") && len(tok) > 1) {
 		return
 	}
