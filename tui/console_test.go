@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -553,18 +552,18 @@ func TestCoalescing(t *testing.T) {
 }
 
 func TestRunHeadless(t *testing.T) {
-	m := seedDemo(t, 0, fixedOpts())
-	m.demo.speed = 100_000
-	m.demo.paused = false
-	ctx, cancel := contextWithTimeout(3 * time.Second)
-	defer cancel()
-	go func() {
-		for !m.demo.done {
-			time.Sleep(20 * time.Millisecond)
-		}
-		cancel()
-	}()
-	if _, err := Run(ctx, m, true); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
+	m, err := NewSeedDemo(DemoOptions{Options: fixedOpts(), Speed: 1000, MaxIdle: time.Second, QuitWhenDone: true})
+	if err != nil {
 		t.Fatal(err)
+	}
+	ctx, cancel := contextWithTimeout(20 * time.Second)
+	defer cancel()
+	final, err := Run(ctx, m, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fm := final.(*Model)
+	if !fm.demo.done || fm.Meeting() == nil || !fm.Meeting().Ended() {
+		t.Error("headless replay did not play the whole meeting")
 	}
 }

@@ -37,6 +37,9 @@ type DemoOptions struct {
 	// (default 20; + and - change it, space pauses).
 	Speed  float64
 	Paused bool // start paused
+	// QuitWhenDone ends the program when the log has been played (for a
+	// headless replay).
+	QuitWhenDone bool
 	// MaxIdle compresses silences: the log never waits longer than this
 	// (in log time) for its next line (default 15s).
 	MaxIdle time.Duration
@@ -54,6 +57,7 @@ type demo struct {
 	paused  bool
 	done    bool
 	maxIdle time.Duration
+	quit    bool
 	played  int
 	err     error
 }
@@ -143,7 +147,7 @@ func NewDemo(r io.Reader, name string, opts DemoOptions) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &demo{rd: rd, name: filepath.Base(name), channel: channel, speed: opts.Speed, paused: opts.Paused, maxIdle: opts.MaxIdle}
+	d := &demo{rd: rd, name: filepath.Base(name), channel: channel, speed: opts.Speed, paused: opts.Paused, maxIdle: opts.MaxIdle, quit: opts.QuitWhenDone}
 	if d.speed <= 0 {
 		d.speed = 20
 	}
@@ -198,6 +202,9 @@ func (m *Model) demoTick(now time.Time) tea.Cmd {
 		m.now = d.vt
 	}
 	if d.done {
+		if d.quit {
+			return tea.Quit
+		}
 		return nil
 	}
 	return d.tick()
