@@ -21,8 +21,19 @@ type Options struct {
 // MeetBotInfo is the URL MeetBot's replies point to.
 const MeetBotInfo = "http://wiki.debian.org/MeetBot"
 
-// maxPending bounds the replies remembered while waiting for their echo.
-const maxPending = 64
+// maxPending bounds the replies remembered while waiting for their echo;
+// a reply not echoed within echoWindow log lines is forgotten (a replayed
+// log that holds no bot lines, or a server without echo-message).
+const (
+	maxPending = 64
+	echoWindow = 200
+)
+
+// reply is a line the engine said, remembered until its echo comes back.
+type reply struct {
+	text string
+	line int // the meeting's line count when it was said
+}
 
 // Engine runs the meetings of one channel. It is not safe for concurrent
 // use; feed it from one goroutine.
@@ -35,7 +46,7 @@ type Engine struct {
 	accounts      map[string]string // lower-case nick -> last seen account
 	chairAccounts map[string]string // lower-case chair nick -> bound account
 
-	pending []string // replies said, not yet seen echoed back
+	pending []reply // replies said, not yet seen echoed back
 	out     []Effect // reused result buffer
 }
 
@@ -80,10 +91,13 @@ func (e *Engine) say(text string) {
 	}
 	e.out = append(e.out, Effect{Kind: EffectSay, Text: text})
 	if len(e.pending) >= maxPending {
-		copy(e.pending, e.pending[1:])
-		e.pending = e.pending[:maxPending-1]
+		e.pending = append(e.pending[:0], e.pending[1:]...)
 	}
-	e.pending = append(e.pending, text)
+	at := 0
+	if e.meeting != nil {
+		at = e.meeting.LineCount
+	}
+	e.pending = append(e.pending, reply{text: text, line: at})
 }
 
 // sayError is a refusal, addressed as Supybot addresses errors.
@@ -100,9 +114,16 @@ func (e *Engine) setTopic(text string) {
 
 // isEcho reports whether text is a reply of ours coming back (IRCv3
 // echo-message live, the bot's own lines in a replayed log), and forgets it.
-func (e *Engine) isEcho(text string) bool {
+func (e *Engine) isEcho(text string, line int) bool {
+	old := 0
+	for old < len(e.pending) && line-e.pending[old].line > echoWindow {
+		old++
+	}
+	if old > 0 {
+		e.pending = append(e.pending[:0], e.pending[old:]...)
+	}
 	for i, p := range e.pending {
-		if p == text {
+		if p.text == text {
 			e.pending = append(e.pending[:i], e.pending[i+1:]...)
 			return true
 		}
@@ -135,7 +156,7 @@ func (e *Engine) nickChange(ev NickChange) {
 
 func (e *Engine) message(ev Message) {
 	text := ev.Text
-	if strings.ContainsAny(text, "\r\n") {
+	if strings.IndexByte(text, '\n') >= 0 || strings.IndexByte(text, '\r') >= 0 {
 		// One event is one log line, whatever the source handed us.
 		text = strings.NewReplacer("\r\n", " ", "\r", " ", "\n", " ").Replace(text)
 	}
@@ -156,7 +177,7 @@ func (e *Engine) message(ev Message) {
 	line := Line{N: m.LineCount, Time: ev.Time, Nick: ev.Nick, Text: text, Action: ev.Action}
 	e.out = append(e.out, Effect{Kind: EffectLog, Line: line})
 	m.addAttendee(ev.Nick, 1)
-	if len(e.pending) > 0 && e.isEcho(text) {
+	if len(e.pending) > 0 && e.isEcho(text, m.LineCount) {
 		return
 	}
 	if !ev.Action {

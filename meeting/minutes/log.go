@@ -53,6 +53,9 @@ func (l *LogText) WriteLine(line meeting.Line) error {
 	return err
 }
 
+// Flush writes the buffered lines through to the underlying writer.
+func (l *LogText) Flush() error { return l.w.Flush() }
+
 // Close flushes the buffered output. It does not close the underlying
 // writer.
 func (l *LogText) Close() error {
@@ -201,6 +204,19 @@ func (l *LogHTML) esc(s string) {
 	}
 }
 
+// LogHTMLEnd is what Close writes after the last line: a copy of a flushed
+// page so far plus LogHTMLEnd is a complete page.
+const LogHTMLEnd = "</pre>\n</body></html>\n"
+
+// Flush writes the page so far (at least its head) through to the
+// underlying writer, without ending it.
+func (l *LogHTML) Flush() error {
+	if !l.started {
+		l.start()
+	}
+	return l.w.Flush()
+}
+
 // Close writes the end of the page and flushes. It does not close the
 // underlying writer.
 func (l *LogHTML) Close() error {
@@ -211,6 +227,6 @@ func (l *LogHTML) Close() error {
 		l.start()
 	}
 	l.closed = true
-	l.w.WriteString("</pre>\n</body></html>\n")
+	l.w.WriteString(LogHTMLEnd)
 	return l.w.Flush()
 }

@@ -58,9 +58,9 @@ func (v *view) mdLogLink(line int) string {
 }
 
 // mdDest makes a link destination: spaces and parentheses escaped.
-func mdDest(u string) string {
-	return strings.NewReplacer(" ", "%20", "(", "%28", ")", "%29", "<", "%3C", ">", "%3E").Replace(u)
-}
+func mdDest(u string) string { return mdDestEscaper.Replace(u) }
+
+var mdDestEscaper = strings.NewReplacer(" ", "%20", "(", "%28", ")", "%29", "<", "%3C", ">", "%3E")
 
 // mdItem is an item's Markdown text (without the list marker).
 func (v *view) mdItem(it meeting.Item) string {

@@ -34,6 +34,12 @@ const wrapWidth = 72
 // pyWrap returns the lines textwrap.TextWrapper(width, initial_indent,
 // subsequent_indent, break_long_words=False).wrap(text) would return.
 func pyWrap(text string, width int, initial, subsequent string) []string {
+	if line, ok := fitsOneLine(text, width, initial); ok {
+		if line == "" {
+			return nil
+		}
+		return []string{line}
+	}
 	chunks := pyChunks(text)
 	var lines []string
 	var cur []string
@@ -69,6 +75,26 @@ func pyWrap(text string, width int, initial, subsequent string) []string {
 		}
 	}
 	return lines
+}
+
+// fitsOneLine is pyWrap's fast path for the common case: printable ASCII
+// text that fits on the first line. The result is what the general
+// algorithm gives: the text with its trailing spaces dropped ("" for
+// blank text, which makes no line at all).
+func fitsOneLine(text string, width int, initial string) (string, bool) {
+	for i := 0; i < len(text); i++ {
+		if c := text[i]; c < ' ' || c >= 0x7f {
+			return "", false
+		}
+	}
+	t := strings.TrimRight(text, " ")
+	if len(t) > width-utf8.RuneCountInString(initial) {
+		return "", false
+	}
+	if t == "" {
+		return "", true
+	}
+	return initial + t, true
 }
 
 // pyFill is textwrap's fill: the wrapped lines joined with "\n".

@@ -17,7 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
+	"sync"
 
 	"gavel/meeting"
 	"gavel/meeting/minutes"
@@ -44,18 +44,17 @@ type File struct {
 	Bytes int64
 }
 
-// Session is one meeting being published: its log streams into a partial
-// file next to the final ones.
+// Session is one meeting being published: its log streams into two partial
+// files (.log.txt and .log.html) next to the final ones.
 type Session struct {
-	a       *Archive
-	dir     string // the meeting's directory on disk
-	channel string
-	day     time.Time
+	a   *Archive
+	dir string // the meeting's directory on disk
 
-	partial *os.File
-	buf     *bufio.Writer
-	log     *minutes.LogText
-	lines   int
+	txt, html     *os.File // the partial logs
+	logTxt        *minutes.LogText
+	logHTML       *minutes.LogHTML
+	lines         int
+	logsFinalised bool // the partial logs were renamed into place
 }
 
 // dirFor resolves the meeting's directory and checks it stays in the root.
@@ -77,20 +76,27 @@ func (a *Archive) Open(m *meeting.Meeting) (*Session, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("publish %s: %w", dir, err)
 	}
-	f, err := os.CreateTemp(dir, "."+m.BaseNameFor("meeting")+".log.txt.partial-*")
-	if err != nil {
+	s := &Session{a: a, dir: dir}
+	stem := "." + m.BaseNameFor("meeting")
+	if s.txt, err = os.CreateTemp(dir, stem+".log.txt.partial-*"); err != nil {
 		return nil, fmt.Errorf("publish %s: %w", dir, err)
 	}
-	s := &Session{a: a, dir: dir, channel: m.Channel, partial: f, day: m.Start}
-	s.buf = bufio.NewWriterSize(f, 256<<10)
-	s.log = minutes.NewLogText(s.buf)
+	if s.html, err = os.CreateTemp(dir, stem+".log.html.partial-*"); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("publish %s: %w", dir, err)
+	}
+	s.logTxt = minutes.NewLogText(s.txt)
+	s.logHTML = minutes.NewLogHTML(s.html, m.Channel, a.Style)
 	return s, nil
 }
 
 // Log appends one line of the meeting log.
 func (s *Session) Log(l meeting.Line) error {
-	if err := s.log.WriteLine(l); err != nil {
-		return fmt.Errorf("publish %s: %w", s.partial.Name(), err)
+	if err := s.logTxt.WriteLine(l); err != nil {
+		return fmt.Errorf("publish %s: %w", s.txt.Name(), err)
+	}
+	if err := s.logHTML.WriteLine(l); err != nil {
+		return fmt.Errorf("publish %s: %w", s.html.Name(), err)
 	}
 	s.lines++
 	return nil
@@ -99,45 +105,83 @@ func (s *Session) Log(l meeting.Line) error {
 // Lines is the number of log lines streamed so far.
 func (s *Session) Lines() int { return s.lines }
 
-// Save writes every file of the meeting as it stands (#save, and the end).
+func (s *Session) perm(m *meeting.Meeting) os.FileMode {
+	if m.Restrict {
+		return 0o600
+	}
+	return 0o644
+}
+
+// Save writes every file of a running meeting as it stands (#save): copies
+// of the logs so far, and the minutes.
 func (s *Session) Save(m *meeting.Meeting) ([]File, error) {
-	if err := s.buf.Flush(); err != nil {
-		return nil, fmt.Errorf("publish %s: %w", s.partial.Name(), err)
+	if s.logsFinalised {
+		return s.writeMinutes(m, nil, nil)
+	}
+	if err := errors.Join(s.logTxt.Flush(), s.logHTML.Flush()); err != nil {
+		return nil, fmt.Errorf("publish %s: %w", s.dir, err)
 	}
 	base := m.BaseName()
-	perm := os.FileMode(0o644)
-	if m.Restrict {
-		perm = 0o600
-	}
 	var files []File
 	var errs []error
-	add := func(name string, write func(io.Writer) error) {
-		path := filepath.Join(s.dir, name)
-		if err := writeAtomic(s.a.create, path, perm, write); err != nil {
-			errs = append(errs, err)
-			return
-		}
-		files = append(files, s.a.file(path, m.RelDir()+"/"+name))
-	}
-	add(base+".log.txt", func(w io.Writer) error { return s.copyLog(w, -1) })
-	add(base+".log.html", func(w io.Writer) error {
-		lw := minutes.NewLogHTML(w, m.Channel, s.a.Style)
-		if err := s.eachLine(func(l meeting.Line) error { return lw.WriteLine(l) }); err != nil {
+	for _, c := range []struct {
+		ext, from, end string
+	}{{".log.txt", s.txt.Name(), ""}, {".log.html", s.html.Name(), minutes.LogHTMLEnd}} {
+		path := filepath.Join(s.dir, base+c.ext)
+		err := writeAtomic(s.a.create, path, s.perm(m), func(w io.Writer) error {
+			if err := copyFile(w, c.from); err != nil {
+				return err
+			}
+			_, err := io.WriteString(w, c.end)
 			return err
+		})
+		if err != nil {
+			errs = append(errs, err)
+			continue
 		}
-		return lw.Close()
-	})
+		files = append(files, s.a.file(path, m.RelDir()+"/"+base+c.ext))
+	}
+	return s.writeMinutes(m, files, errs)
+}
+
+// writeMinutes writes the minutes files (and zodbot's stubs), adding to the
+// files and errors of the logs.
+func (s *Session) writeMinutes(m *meeting.Meeting, files []File, errs []error) ([]File, error) {
+	base := m.BaseName()
+	// The files are independent views of m: render them in parallel.
+	type job struct {
+		name  string
+		write func(io.Writer) error
+		err   error
+	}
+	var jobs []*job
 	opts := minutes.Options{Style: s.a.Style, URLPrefix: s.a.URLPrefix, RelDir: m.RelDir()}
 	for _, kind := range minutes.Kinds(s.a.Style) {
 		if kind.IsLog() {
 			continue
 		}
-		add(base+"."+kind.Ext(), func(w io.Writer) error { return minutes.Render(kind, w, m, base, opts) })
+		jobs = append(jobs, &job{name: base + "." + kind.Ext(), write: func(w io.Writer) error { return minutes.Render(kind, w, m, base, opts) }})
 	}
 	if s.a.Style == meeting.StyleZodbot {
-		for _, stub := range m.Stubs {
-			add(m.BaseNameFor(stub.Name)+".log.txt", func(w io.Writer) error { return s.copyLog(w, stub.Lines) })
+		logTxt := filepath.Join(s.dir, base+".log.txt")
+		if !s.logsFinalised {
+			logTxt = s.txt.Name()
 		}
+		for _, stub := range m.Stubs {
+			jobs = append(jobs, &job{name: m.BaseNameFor(stub.Name) + ".log.txt", write: func(w io.Writer) error { return copyLines(w, logTxt, stub.Lines) }})
+		}
+	}
+	var wg sync.WaitGroup
+	for _, j := range jobs {
+		wg.Go(func() { j.err = writeAtomic(s.a.create, filepath.Join(s.dir, j.name), s.perm(m), j.write) })
+	}
+	wg.Wait()
+	for _, j := range jobs {
+		if j.err != nil {
+			errs = append(errs, j.err)
+			continue
+		}
+		files = append(files, s.a.file(filepath.Join(s.dir, j.name), m.RelDir()+"/"+j.name))
 	}
 	if err := syncDir(s.dir); err != nil && len(errs) == 0 {
 		errs = append(errs, fmt.Errorf("publish %s: %w", s.dir, err))
@@ -145,24 +189,75 @@ func (s *Session) Save(m *meeting.Meeting) ([]File, error) {
 	return files, errors.Join(errs...)
 }
 
-// Finish writes the final files and removes the partial log. On error the
-// partial log is kept, so nothing is lost and Finish can be retried.
+// Finish ends the logs, moves them into place, and writes the minutes. On
+// error nothing is lost: the logs stay (partial or final) and Finish can be
+// called again.
 func (s *Session) Finish(m *meeting.Meeting) ([]File, error) {
-	files, err := s.Save(m)
-	if err != nil {
-		return files, err
+	var files []File
+	if !s.logsFinalised {
+		if err := s.finaliseLogs(m); err != nil {
+			return nil, err
+		}
+		base := m.BaseName()
+		for _, ext := range []string{".log.txt", ".log.html"} {
+			files = append(files, s.a.file(filepath.Join(s.dir, base+ext), m.RelDir()+"/"+base+ext))
+		}
 	}
-	return files, s.Close()
+	return s.writeMinutes(m, files, nil)
 }
 
-// Close drops the partial log without publishing.
-func (s *Session) Close() error {
-	name := s.partial.Name()
-	s.partial.Close()
-	if err := os.Remove(name); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("publish %s: %w", name, err)
+// finaliseLogs closes the streamed logs and renames them to their final
+// names.
+func (s *Session) finaliseLogs(m *meeting.Meeting) error {
+	base := m.BaseName()
+	for _, c := range []struct {
+		f     *os.File
+		close func() error
+		ext   string
+	}{{s.txt, s.logTxt.Close, ".log.txt"}, {s.html, s.logHTML.Close, ".log.html"}} {
+		path := filepath.Join(s.dir, base+c.ext)
+		if err := c.close(); err != nil {
+			return fmt.Errorf("publish %s: %w", path, err)
+		}
+		if err := c.f.Chmod(s.perm(m)); err != nil {
+			return fmt.Errorf("publish %s: %w", path, err)
+		}
+		if err := c.f.Sync(); err != nil {
+			return fmt.Errorf("publish %s: %w", path, err)
+		}
 	}
+	for _, c := range []struct {
+		f   *os.File
+		ext string
+	}{{s.txt, ".log.txt"}, {s.html, ".log.html"}} {
+		path := filepath.Join(s.dir, base+c.ext)
+		if err := os.Rename(c.f.Name(), path); err != nil {
+			return fmt.Errorf("publish %s: %w", path, err)
+		}
+	}
+	s.logsFinalised = true
+	s.txt.Close()
+	s.html.Close()
 	return nil
+}
+
+// Close drops the partial logs without publishing (after Finish, it only
+// releases the files).
+func (s *Session) Close() error {
+	var errs []error
+	for _, f := range []*os.File{s.txt, s.html} {
+		if f == nil {
+			continue
+		}
+		f.Close()
+		if s.logsFinalised {
+			continue
+		}
+		if err := os.Remove(f.Name()); err != nil && !errors.Is(err, os.ErrNotExist) {
+			errs = append(errs, fmt.Errorf("publish %s: %w", f.Name(), err))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 func (a *Archive) file(path, rel string) File {
@@ -173,18 +268,25 @@ func (a *Archive) file(path, rel string) File {
 	return f
 }
 
-// copyLog copies the first n lines of the streamed log (all when n < 0),
-// with lines joined by "\n" and no trailing newline, as .log.txt is.
-func (s *Session) copyLog(w io.Writer, n int) error {
-	r, err := os.Open(s.partial.Name())
+// copyFile copies the file at path into w.
+func copyFile(w io.Writer, path string) error {
+	r, err := os.Open(path)
 	if err != nil {
 		return err
 	}
 	defer r.Close()
-	if n < 0 {
-		_, err = io.Copy(w, r)
+	_, err = io.Copy(w, r)
+	return err
+}
+
+// copyLines copies the first n lines of a .log.txt (joined by "\n", no
+// trailing newline) into w.
+func copyLines(w io.Writer, path string, n int) error {
+	r, err := os.Open(path)
+	if err != nil {
 		return err
 	}
+	defer r.Close()
 	br := bufio.NewReaderSize(r, 64<<10)
 	for i := 0; i < n; i++ {
 		line, err := br.ReadString('\n')
@@ -199,64 +301,4 @@ func (s *Session) copyLog(w io.Writer, n int) error {
 		}
 	}
 	return nil
-}
-
-// eachLine reads the streamed log back as lines.
-func (s *Session) eachLine(fn func(meeting.Line) error) error {
-	r, err := os.Open(s.partial.Name())
-	if err != nil {
-		return err
-	}
-	defer r.Close()
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	n := 0
-	for sc.Scan() {
-		n++
-		l, ok := parseLogLine(sc.Text(), s.day)
-		if !ok {
-			return fmt.Errorf("line %d of the streamed log is malformed: %q", n, sc.Text())
-		}
-		l.N = n
-		if err := fn(l); err != nil {
-			return err
-		}
-	}
-	return sc.Err()
-}
-
-// parseLogLine reads back a line gavel wrote: "HH:MM:SS <nick> text" or
-// "HH:MM:SS * nick text".
-func parseLogLine(s string, day time.Time) (meeting.Line, bool) {
-	if len(s) < 10 || s[2] != ':' || s[5] != ':' || s[8] != ' ' {
-		return meeting.Line{}, false
-	}
-	hh, mm, ss := atoi2(s[0:2]), atoi2(s[3:5]), atoi2(s[6:8])
-	if hh < 0 || mm < 0 || ss < 0 {
-		return meeting.Line{}, false
-	}
-	t := time.Date(day.Year(), day.Month(), day.Day(), hh, mm, ss, 0, time.UTC)
-	rest := s[9:]
-	switch {
-	case strings.HasPrefix(rest, "* "):
-		nick, text, _ := strings.Cut(rest[2:], " ")
-		return meeting.Line{Time: t, Nick: nick, Text: text, Action: true}, true
-	case strings.HasPrefix(rest, "<"):
-		end := strings.Index(rest, "> ")
-		if end < 0 {
-			if !strings.HasSuffix(rest, ">") {
-				return meeting.Line{}, false
-			}
-			return meeting.Line{Time: t, Nick: rest[1 : len(rest)-1]}, true
-		}
-		return meeting.Line{Time: t, Nick: rest[1:end], Text: rest[end+2:]}, true
-	}
-	return meeting.Line{}, false
-}
-
-func atoi2(s string) int {
-	if s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9' {
-		return -1
-	}
-	return int(s[0]-'0')*10 + int(s[1]-'0')
 }

@@ -90,30 +90,86 @@ type player struct {
 	last    time.Time
 }
 
+// batchSize is how many events the reading goroutine hands over at once.
+const batchSize = 512
+
+// batch is a run of events read ahead, or the error that ended reading.
+type batch struct {
+	events []meeting.Event
+	err    error // io.EOF at the end
+}
+
+// readAhead reads the log on its own goroutine, so that parsing overlaps
+// the engine and the writers. It stops at the end, on an error, or when
+// done is closed; the returned channel is closed when it has stopped.
+func readAhead(rd *logfile.Reader, done <-chan struct{}) (<-chan *batch, chan<- *batch) {
+	full := make(chan *batch, 4)
+	free := make(chan *batch, 4)
+	go func() {
+		defer close(full)
+		for {
+			var b *batch
+			select {
+			case b = <-free:
+				b.events = b.events[:0]
+			default:
+				b = &batch{events: make([]meeting.Event, 0, batchSize)}
+			}
+			for len(b.events) < batchSize {
+				ev, err := rd.Next()
+				if err != nil {
+					b.err = err
+					break
+				}
+				b.events = append(b.events, ev)
+			}
+			select {
+			case full <- b:
+			case <-done:
+				return
+			}
+			if b.err != nil {
+				return
+			}
+		}
+	}()
+	return full, free
+}
+
 func (p *player) play(ctx context.Context, rd *logfile.Reader) error {
 	defer func() {
 		if p.session != nil {
 			p.session.Close()
 		}
 	}()
-	for n := 0; ; n++ {
-		if n&4095 == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
+	done := make(chan struct{})
+	full, free := readAhead(rd, done)
+	defer func() {
+		close(done)
+		for range full { // wait for the reader to stop before Stats
 		}
-		ev, err := rd.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
+	}()
+	for b := range full {
+		if err := ctx.Err(); err != nil {
 			return err
 		}
-		p.last = ev.When()
-		for _, eff := range p.engine.Handle(ev) {
-			if err := p.apply(eff); err != nil {
-				return err
+		for _, ev := range b.events {
+			p.last = ev.When()
+			for _, eff := range p.engine.Handle(ev) {
+				if err := p.apply(eff); err != nil {
+					return err
+				}
 			}
+		}
+		if b.err == io.EOF {
+			break
+		}
+		if b.err != nil {
+			return b.err
+		}
+		select {
+		case free <- b:
+		default:
 		}
 	}
 	if p.session != nil && p.engine.Active() {
