@@ -46,7 +46,7 @@ type Engine struct {
 	accounts      map[string]string // lower-case nick -> last seen account
 	chairAccounts map[string]string // lower-case chair nick -> bound account
 
-	pending []reply // replies said, not yet seen echoed back
+	pending []reply  // replies said, not yet seen echoed back
 	out     []Effect // reused result buffer
 }
 

@@ -367,3 +367,20 @@ func StartNgircd(tb testing.TB) *Server {
 	tb.Fatalf("ircdtest: ngircd did not listen on %s:\n%s", s.Addr(), b)
 	return nil
 }
+
+// SendAll writes many lines with few system calls (for load generation).
+func (lc *LineClient) SendAll(lines []string) error {
+	var buf bytes.Buffer
+	for _, l := range lines {
+		buf.WriteString(l)
+		buf.WriteString("\r\n")
+		if buf.Len() >= 64<<10 {
+			if _, err := lc.conn.Write(buf.Bytes()); err != nil {
+				return err
+			}
+			buf.Reset()
+		}
+	}
+	_, err := lc.conn.Write(buf.Bytes())
+	return err
+}
