@@ -14,15 +14,21 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
+
+	"gavel/backend/cli"
 )
 
 const usage = `gavel: a console for chairing IRC meetings
 
 Usage:
+  gavel [flags]                 the console: live with a configured server, else
+                                an offline demo (run "gavel -h" for the flags)
   gavel replay [flags] LOG...   regenerate minutes from meeting logs ("-" reads stdin)
   gavel lookup CMD ARGS...      fas, fasinfo, members, sponsors, whoowns, what,
                                 branches, sources, lookaside, mirrors
+  gavel version                 the version
   gavel help                    this text
 
 Run "gavel replay -h" for the replay flags.
@@ -37,17 +43,35 @@ func main() {
 
 // run dispatches a command line; it returns the process exit code.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	if len(args) == 0 {
-		fmt.Fprint(stdout, usage)
-		return 0
+	if len(args) == 0 || (args[0] != "" && args[0][0] == '-') {
+		return runConsole(ctx, args, stdout, stderr)
 	}
 	switch args[0] {
 	case "replay":
 		return runReplay(ctx, args[1:], stdin, stdout, stderr)
-	case "help", "-h", "-help", "--help":
+	case "lookup":
+		return cli.Run(ctx, args[1:], stdout, stderr)
+	case "help":
 		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	if args[0] == "version" {
+		fmt.Fprintln(stdout, "gavel", version())
 		return 0
 	}
 	fmt.Fprintf(stderr, "gavel: unknown command %q\n\n%s", args[0], usage)
 	return 2
+}
+
+// version is the module version the binary was built from.
+func version() string {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+				return "(" + s.Value[:12] + ")"
+			}
+		}
+		return bi.Main.Version
+	}
+	return "(unknown)"
 }

@@ -14,6 +14,7 @@ import (
 	"gavel/meeting"
 	"gavel/meeting/logfile"
 	"gavel/meeting/replay"
+	"gavel/tui"
 )
 
 // maxSkippedShown is how many unreadable line numbers the summary names.
@@ -28,6 +29,8 @@ func runReplay(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	date := fs.String("date", "", "the meeting's date, YYYY-MM-DD (default: from the file name)")
 	format := fs.String("format", "", "log format: meetbot, irssi, weechat, znc, hexchat (default: detect)")
 	urlPrefix := fs.String("url-prefix", "", "URL prefix of the archive, for links in the minutes")
+	inConsole := fs.Bool("tui", false, "play the log in the console instead of writing minutes (+/- speed, space pauses)")
+	speed := fs.Float64("speed", 20, "with --tui: seconds of the log played per second")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: gavel replay [flags] LOG... (\"-\" reads standard input)\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -55,6 +58,9 @@ func runReplay(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 			return 2
 		}
 		opts.Date = d
+	}
+	if *inConsole {
+		return replayInConsole(ctx, fs.Args(), stdin, stderr, opts, *speed)
 	}
 	code := 0
 	for _, name := range fs.Args() {
@@ -115,4 +121,31 @@ func replayOne(ctx context.Context, name string, stdin io.Reader, stdout io.Writ
 	}
 	fmt.Fprintln(stdout, summary)
 	return nil
+}
+
+// replayInConsole plays one log in the console, panes filling as it goes.
+func replayInConsole(ctx context.Context, names []string, stdin io.Reader, stderr io.Writer, opts replay.Options, speed float64) int {
+	if len(names) != 1 {
+		fmt.Fprintln(stderr, "gavel replay --tui: name exactly one log")
+		return 2
+	}
+	r := stdin
+	if names[0] != "-" {
+		f, err := os.Open(names[0])
+		if err != nil {
+			fmt.Fprintln(stderr, "gavel replay:", err)
+			return 1
+		}
+		defer f.Close()
+		r = f
+	}
+	m, err := tui.NewDemo(r, filepath.Base(names[0]), tui.DemoOptions{
+		Options: tui.Options{Style: opts.Style, Context: ctx},
+		Channel: opts.Channel, Date: opts.Date, Format: opts.Format, Speed: speed,
+	})
+	if err != nil {
+		fmt.Fprintln(stderr, "gavel replay:", err)
+		return 1
+	}
+	return finish(tui.Run(ctx, m, false))
 }

@@ -1,0 +1,218 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"gavel/backend"
+	"gavel/ircclient"
+	"gavel/meeting"
+	"gavel/meeting/publish"
+	"gavel/tui"
+	"gavel/tui/live"
+)
+
+// consoleFlags are the flags of the console (`gavel [flags]`).
+type consoleFlags struct {
+	config, server, nick, channels, archive, urlPrefix, style, theme, logFile string
+	port                                                                      int
+	noTLS, headless, offline, demo                                            bool
+}
+
+func runConsole(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	var f consoleFlags
+	fs := flag.NewFlagSet("gavel", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&f.config, "config", "", "configuration file (default $XDG_CONFIG_HOME/gavel/config.toml)")
+	fs.StringVar(&f.server, "server", "", "IRC server host name")
+	fs.IntVar(&f.port, "port", 0, "IRC server port (default 6697 with TLS, 6667 without)")
+	fs.BoolVar(&f.noTLS, "no-tls", false, "connect without TLS")
+	fs.StringVar(&f.nick, "nick", "", "nick name")
+	fs.StringVar(&f.channels, "channels", "", "comma-separated channels to join")
+	fs.StringVar(&f.archive, "archive", "", "directory the minutes are published under")
+	fs.StringVar(&f.urlPrefix, "url-prefix", "", "public URL prefix of the archive")
+	fs.StringVar(&f.style, "style", "", "minutes style: default or zodbot")
+	fs.StringVar(&f.theme, "theme", "", "theme: dark, light, high-contrast or auto")
+	fs.BoolVar(&f.headless, "headless", false, "run without a screen (the same program, no renderer)")
+	fs.BoolVar(&f.offline, "offline", false, "answer lookups from the built-in snapshot only")
+	fs.BoolVar(&f.demo, "demo", false, "open the offline demo even when a server is configured")
+	fs.StringVar(&f.logFile, "log", "", "write gavel's own log (log/slog) to this file")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, usage, "\nConsole flags:\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	path, explicit := f.config, f.config != ""
+	if !explicit {
+		path = defaultConfigPath()
+	}
+	cfg, _, err := loadConfig(path, explicit)
+	if err != nil {
+		fmt.Fprintln(stderr, "gavel:", err)
+		return 1
+	}
+	f.apply(&cfg)
+	logger, closeLog, err := openLog(f.logFile)
+	if err != nil {
+		fmt.Fprintln(stderr, "gavel:", err)
+		return 1
+	}
+	defer closeLog()
+
+	router, err := newRouter(cfg, logger)
+	if err != nil {
+		fmt.Fprintln(stderr, "gavel:", err)
+		return 1
+	}
+	style, ok := meeting.ParseStyle(cfg.Style)
+	if !ok {
+		fmt.Fprintf(stderr, "gavel: unknown style %q (want default or zodbot)\n", cfg.Style)
+		return 2
+	}
+	opts := tui.Options{Router: router, Theme: cfg.Theme, ThemeFile: cfg.ThemeFile, Style: style, Context: ctx}
+
+	if cfg.Server == "" || f.demo {
+		// No server configured: the offline demo replays the seed meeting.
+		m, err := tui.NewSeedDemo(tui.DemoOptions{Options: opts, QuitWhenDone: f.headless})
+		if err != nil {
+			fmt.Fprintln(stderr, "gavel:", err)
+			return 1
+		}
+		return finish(tui.Run(ctx, m, f.headless))
+	}
+	return runLive(ctx, cfg, f.headless, opts, logger, stderr)
+}
+
+// apply lets flags override the file.
+func (f consoleFlags) apply(c *config) {
+	set := func(dst *string, v string) {
+		if v != "" {
+			*dst = v
+		}
+	}
+	set(&c.Server, f.server)
+	set(&c.Nick, f.nick)
+	set(&c.Archive, f.archive)
+	set(&c.URLPrefix, f.urlPrefix)
+	set(&c.Style, f.style)
+	set(&c.Theme, f.theme)
+	if f.port != 0 {
+		c.Port = f.port
+	}
+	if f.noTLS {
+		off := false
+		c.TLS = &off
+	}
+	if f.channels != "" {
+		c.Channels = strings.Split(f.channels, ",")
+	}
+	if f.offline {
+		c.Offline = true
+	}
+}
+
+func runLive(ctx context.Context, cfg config, headless bool, opts tui.Options, logger *slog.Logger, stderr io.Writer) int {
+	ic, err := cfg.ircConfig(os.Getenv)
+	if err != nil {
+		fmt.Fprintln(stderr, "gavel:", err)
+		return 2
+	}
+	client, err := ircclient.New(ic, logger)
+	if err != nil {
+		fmt.Fprintln(stderr, "gavel:", err)
+		return 1
+	}
+	archive := cfg.Archive
+	if archive == "" {
+		archive = "minutes"
+	}
+	journalDir := cfg.JournalDir
+	if journalDir == "" {
+		journalDir = filepath.Join(defaultStateDir(), "journal", meeting.ChannelDir(cfg.Server))
+	}
+	prefix := cfg.LookupPrefix
+	if prefix == "" {
+		prefix = "."
+	}
+	ctrl, err := live.New(live.Config{
+		Style: opts.Style, Archive: publish.New(archive, opts.Style, cfg.URLPrefix), JournalDir: journalDir,
+		BindAccounts: cfg.BindChairs, URLPrefix: cfg.URLPrefix, Network: client, Logger: logger, LookupPrefix: prefix,
+	})
+	if err != nil {
+		fmt.Fprintln(stderr, "gavel:", err)
+		return 1
+	}
+	defer ctrl.Close()
+	opts.Client, opts.Glue = client, ctrl
+	opts.Server, opts.Nick, opts.Channels = ic.Addr(), ic.Nick, ic.Channels
+	m, err := tui.New(opts)
+	if err != nil {
+		fmt.Fprintln(stderr, "gavel:", err)
+		return 1
+	}
+	// Interrupted meetings come back before the first live line.
+	for _, u := range ctrl.Resume(ic.Channels...) {
+		if u.Kind == live.UpdateError {
+			fmt.Fprintln(stderr, "gavel:", u.Err)
+		} else {
+			logger.Info(u.Text, "channel", u.Channel)
+		}
+	}
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- client.Run(runCtx) }()
+	_, err = tui.Run(runCtx, m, headless)
+	cancel()
+	select {
+	case cerr := <-done:
+		if err == nil && cerr != nil && !errors.Is(cerr, context.Canceled) {
+			err = cerr
+		}
+	case <-time.After(5 * time.Second):
+	}
+	return finish(nil, err)
+}
+
+func newRouter(cfg config, logger *slog.Logger) (*backend.Router, error) {
+	b := cfg.Backend
+	return backend.New(backend.Config{
+		FASURL: b.FASURL, DistGitURL: b.DistGitURL, MdapiURL: b.MdapiURL, LookasideURL: b.LookasideURL,
+		MirrorsURL: b.MirrorsURL, Offline: cfg.Offline, Timeout: b.Timeout.Duration, Logger: logger,
+	})
+}
+
+// openLog sends gavel's own slog output to a file; without one it is
+// discarded, since the terminal belongs to the console.
+func openLog(path string) (*slog.Logger, func(), error) {
+	if path == "" {
+		return slog.New(slog.DiscardHandler), func() {}, nil
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	if err != nil {
+		return nil, nil, fmt.Errorf("log %s: %w", path, err)
+	}
+	return slog.New(slog.NewTextHandler(f, nil)), func() { f.Close() }, nil
+}
+
+// finish turns the console's end into an exit code.
+func finish(_ any, err error) int {
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "gavel:", err)
+		return 1
+	}
+	return 0
+}
