@@ -51,7 +51,7 @@ type Config struct {
 	// "" disables them.
 	LookupPrefix string
 	// GapThreshold is how long gavel must have been away before it says, on
-	// resuming, that lines may be missing. Zero means 30s.
+	// resuming, that lines may be missing. Zero means one second.
 	GapThreshold time.Duration
 }
 
@@ -106,7 +106,7 @@ type pending struct {
 // New returns a controller.
 func New(cfg Config) (*Controller, error) {
 	if cfg.GapThreshold == 0 {
-		cfg.GapThreshold = 30 * time.Second
+		cfg.GapThreshold = time.Second
 	}
 	log := cfg.Logger
 	if log == nil {

@@ -1,0 +1,124 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"gavel/ircclient/ircdtest"
+)
+
+// buildGavel builds the real binary once per test.
+func buildGavel(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "gavel")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// startHeadless runs `gavel --headless` with a config and returns the process.
+func startHeadless(t *testing.T, bin, config string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(bin, "--headless", "--config", config, "--log", filepath.Join(filepath.Dir(config), "gavel.log"))
+	cmd.Env = append(os.Environ(), "XDG_STATE_HOME="+t.TempDir())
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	return cmd
+}
+
+// TestSIGKILLMidMeeting kills the headless binary with SIGKILL in the
+// middle of a meeting on a real server, starts it again, and checks that
+// the meeting resumes with nothing said before the crash lost, the time
+// away marked in the channel, and the minutes published at #endmeeting.
+func TestSIGKILLMidMeeting(t *testing.T) {
+	srv := ircdtest.StartInspIRCd(t, ircdtest.Options{})
+	bin := buildGavel(t)
+	dir := t.TempDir()
+	archive := filepath.Join(dir, "archive")
+	config := filepath.Join(dir, "config.toml")
+	os.WriteFile(config, []byte(fmt.Sprintf(`server = "127.0.0.1"
+port = %d
+tls = false
+nick = "gavelbot"
+channels = ["#meet"]
+archive = %q
+journal_dir = %q
+url_prefix = "https://m.example/"
+send_burst = 100
+send_rate = 100
+offline = true
+`, srv.Port, archive, filepath.Join(dir, "journal"))), 0o644)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	alice, err := ircdtest.Dial(ctx, srv.Addr(), "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer alice.Close()
+	alice.Send("JOIN #meet")
+	say := func(text string) { alice.Send("PRIVMSG #meet :" + text) }
+	waitFor := func(what string) string {
+		t.Helper()
+		l, err := alice.WaitFor(func(l string) bool { return strings.Contains(l, what) })
+		if err != nil {
+			t.Fatalf("waiting for %q: %v", what, err)
+		}
+		return l
+	}
+	joined := func() { waitFor(":gavelbot!") } // gavelbot's JOIN
+
+	gavel := startHeadless(t, bin, config)
+	joined()
+	say("#startmeeting Kill test")
+	waitFor("The meeting name has been set to 'kill_test'")
+	say("#topic Before the crash")
+	say("#info said before the crash")
+	say("#action alice to survive")
+	say("#commands") // its reply shows the lines above were handled
+	waitFor("Available commands:")
+
+	gavel.Process.Signal(syscall.SIGKILL)
+	gavel.Wait()
+	waitFor(" QUIT ")
+	say("#info said while gavel was away")
+
+	startHeadless(t, bin, config)
+	joined()
+	say("#info said after the restart")
+	waitFor("gavel was away from")
+	say("#endmeeting")
+	waitFor("Minutes:        https://m.example/meet/")
+
+	logs, _ := filepath.Glob(filepath.Join(archive, "meet", "*", "kill_test.*.log.txt"))
+	if len(logs) != 1 {
+		t.Fatalf("published logs under %s: %v", archive, logs)
+	}
+	log, _ := os.ReadFile(logs[0])
+	for _, want := range []string{"#topic Before the crash", "said before the crash", "#action alice to survive",
+		"said after the restart", "gavel was away from", "#endmeeting"} {
+		if !strings.Contains(string(log), want) {
+			t.Errorf("final log lacks %q:\n%s", want, log)
+		}
+	}
+	if strings.Contains(string(log), "said while gavel was away") {
+		t.Errorf("a line said while gavel was away is in the log, yet gavel could not have seen it")
+	}
+	minutes, _ := os.ReadFile(strings.TrimSuffix(logs[0], ".log.txt") + ".txt")
+	for _, want := range []string{"Before the crash", "said before the crash", "alice to survive", "said after the restart"} {
+		if !strings.Contains(string(minutes), want) {
+			t.Errorf("minutes lack %q:\n%s", want, minutes)
+		}
+	}
+}
