@@ -6,27 +6,29 @@ import (
 	"gavel/ircclient"
 )
 
-// MaxBatch bounds the events handled with one journal sync and one redraw.
+// MaxBatch bounds the events handled with one journal sync.
 const MaxBatch = 1024
 
 // WaitBatch blocks for the next IRC event, then takes every event already
-// waiting, up to max, so that a burst costs one journal sync and one redraw.
-// It returns ok=false when the events channel is closed or ctx is done.
-func WaitBatch(ctx context.Context, events <-chan ircclient.Event, max int) (batch []ircclient.Event, ok bool) {
+// waiting, up to max, so that a burst costs one journal sync and one
+// redraw. open is false once the channel is closed (batch then holds the
+// last events, if any) or ctx is done.
+func WaitBatch(ctx context.Context, events <-chan ircclient.Event, max int) (batch []ircclient.Event, open bool) {
 	select {
-	case ev, open := <-events:
-		if !open {
+	case ev, ok := <-events:
+		if !ok {
 			return nil, false
 		}
-		batch = append(batch, ev)
+		batch = make([]ircclient.Event, 1, min(max, len(events)+1))
+		batch[0] = ev
 	case <-ctx.Done():
 		return nil, false
 	}
 	for len(batch) < max {
 		select {
-		case ev, open := <-events:
-			if !open {
-				return batch, true
+		case ev, ok := <-events:
+			if !ok {
+				return batch, false
 			}
 			batch = append(batch, ev)
 		default:

@@ -83,10 +83,7 @@ func TestLiveMeetingOnARealServer(t *testing.T) {
 	var once sync.Once
 	go func() {
 		for {
-			batch, ok := WaitBatch(ctx, client.Events(), MaxBatch)
-			if !ok {
-				return
-			}
+			batch, open := WaitBatch(ctx, client.Events(), MaxBatch)
 			ctrlMu.Lock()
 			ctrl.HandleIRCBatch(batch)
 			ctrlMu.Unlock()
@@ -101,6 +98,9 @@ func TestLiveMeetingOnARealServer(t *testing.T) {
 				case ircclient.Action:
 					seen <- ev.Nick + " " + ev.Text
 				}
+			}
+			if !open {
+				return
 			}
 		}
 	}()
