@@ -1,0 +1,210 @@
+package live
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"gavel/ircclient"
+	"gavel/ircclient/ircdtest"
+	"gavel/meeting"
+	"gavel/meeting/publish"
+)
+
+// gavelOn connects a gavel client to srv and runs the controller's event
+// loop; the returned lock stands for Bubble Tea's Update goroutine, and
+// seen receives "nick text" for every channel line gavel handled.
+func gavelOn(t testing.TB, ctx context.Context, srv *ircdtest.Server, nick string, channels []string, cfg Config) (*Controller, *sync.Mutex, <-chan string, *ircclient.Client) {
+	t.Helper()
+	ic := ircclient.DefaultConfig()
+	ic.Server, ic.Port, ic.TLS = ircdtest.Host, srv.Port, false
+	ic.Nick, ic.Channels, ic.SendUnpaced = nick, channels, true
+	client, err := ircclient.New(ic, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	go client.Run(ctx)
+	cfg.Network = client
+	ctrl, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	seen := make(chan string, 1<<16)
+	joined := make(chan struct{})
+	var once sync.Once
+	go func() {
+		for {
+			batch, open := WaitBatch(ctx, client.Events(), MaxBatch)
+			mu.Lock()
+			ctrl.HandleIRCBatch(batch)
+			mu.Unlock()
+			for _, ev := range batch {
+				switch ev := ev.(type) {
+				case ircclient.Join:
+					if ev.Self {
+						once.Do(func() { close(joined) })
+					}
+				case ircclient.Message:
+					select {
+					case seen <- ev.Nick + " " + ev.Text:
+					default:
+					}
+				case ircclient.Mode:
+					seen <- "MODE " + ev.Modes
+				}
+			}
+			if !open {
+				return
+			}
+		}
+	}()
+	select {
+	case <-joined:
+	case <-ctx.Done():
+		t.Fatal("gavel did not join")
+	}
+	return ctrl, &mu, seen, client
+}
+
+// waitSeen waits until gavel has handled the line "nick text".
+func waitSeen(t testing.TB, ctx context.Context, seen <-chan string, want string) {
+	t.Helper()
+	for {
+		select {
+		case got := <-seen:
+			if got == want {
+				return
+			}
+		case <-ctx.Done():
+			t.Fatalf("gavel never saw %q", want)
+		}
+	}
+}
+
+// TestChairBoundToAccount: with chairs bound to services accounts, someone
+// who takes the chair's nick without the chair's account runs nothing.
+func TestChairBoundToAccount(t *testing.T) {
+	srv := ircdtest.StartInspIRCd(t, ircdtest.Options{})
+	srv.RegisterAccounts(map[string]string{"chair": "s3cret-pass"})
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	ctrl, mu, seen, _ := gavelOn(t, ctx, srv, "gavelbot", []string{"#meet"}, Config{BindAccounts: true})
+
+	chair, err := ircdtest.Dial(ctx, srv.Addr(), "chair")
+	if err != nil {
+		t.Fatal(err)
+	}
+	chair.Send("PRIVMSG NickServ :IDENTIFY chair s3cret-pass")
+	if _, err := chair.WaitFor(func(l string) bool { return strings.Contains(l, "You are now logged in") }); err != nil {
+		t.Fatal(err)
+	}
+	chair.Send("JOIN #meet")
+	for _, l := range []string{"#startmeeting Bound", "#topic real chair"} {
+		chair.Send("PRIVMSG #meet :" + l)
+		waitSeen(t, ctx, seen, "chair "+l)
+	}
+	chair.Send("QUIT :brb")
+	chair.Close()
+
+	// mallory takes the nick, without the account.
+	var mallory *ircdtest.LineClient
+	for i := 0; i < 50 && mallory == nil; i++ { // the old connection may linger a moment
+		mallory, err = ircdtest.Dial(ctx, srv.Addr(), "chair")
+		if err != nil {
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	if mallory == nil {
+		t.Fatal(err)
+	}
+	defer mallory.Close()
+	mallory.Send("JOIN #meet")
+	for _, l := range []string{"#topic stolen", "#agreed whatever mallory says", "#endmeeting"} {
+		mallory.Send("PRIVMSG #meet :" + l)
+		waitSeen(t, ctx, seen, "chair "+l)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	m := ctrl.Meeting("#meet")
+	if m == nil || m.Ended() {
+		t.Fatalf("the impostor ended the meeting: %+v", m)
+	}
+	var items []string
+	for _, it := range m.Items {
+		items = append(items, string(it.Kind)+":"+it.Text)
+	}
+	if len(items) != 1 || items[0] != "TOPIC:real chair" {
+		t.Fatalf("items = %q, want only the real chair's topic", items)
+	}
+}
+
+// BenchmarkLiveInbound measures channel lines per second through the whole
+// live path on a real server (flood limits off): 32 clients talk in a
+// channel with a meeting running; gavel reads them, runs the engine, syncs
+// the journal and streams the log to the archive. The talkers send from
+// outside the channel (gavel, its operator, sets -n), so the server fans
+// each line out to gavel alone and the figure is gavel's, not the
+// server's fan-out.
+func BenchmarkLiveInbound(b *testing.B) {
+	srv := ircdtest.StartInspIRCd(b, ircdtest.Options{})
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	_, _, seen, client := gavelOn(b, ctx, srv, "gavelbot", []string{"#load"}, Config{
+		Archive: publish.New(b.TempDir(), meeting.StyleDefault, ""), JournalDir: b.TempDir(),
+	})
+	const senders = 32
+	clients := make([]*ircdtest.LineClient, senders)
+	var wg sync.WaitGroup
+	for i := range clients {
+		wg.Go(func() {
+			lc, err := ircdtest.Dial(ctx, srv.Addr(), "talker"+string(rune('a'+i/26))+string(rune('a'+i%26)))
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			go func() {
+				for {
+					if _, err := lc.ReadLine(); err != nil {
+						return
+					}
+				}
+			}()
+			clients[i] = lc
+		})
+	}
+	wg.Wait()
+	if b.Failed() {
+		b.FailNow()
+	}
+	client.SendRaw("MODE #load -n")
+	waitSeen(b, ctx, seen, "MODE -n")
+	clients[0].Send("PRIVMSG #load :#startmeeting Load")
+	waitSeen(b, ctx, seen, "talkeraa #startmeeting Load")
+	const perOp = 4096 // lines per benchmark op, spread over the senders
+	b.ResetTimer()
+	for n := 0; n < b.N; n++ {
+		var wg sync.WaitGroup
+		for i, lc := range clients {
+			wg.Go(func() {
+				var sb strings.Builder
+				for j := i; j < perOp; j += senders {
+					sb.WriteString("PRIVMSG #load :line of the load meeting, number " + strings.Repeat("x", j%20) + "\r\n")
+				}
+				lc.Send(strings.TrimSuffix(sb.String(), "\r\n"))
+			})
+		}
+		wg.Wait()
+		for got := 0; got < perOp; got++ {
+			select {
+			case <-seen:
+			case <-ctx.Done():
+				b.Fatalf("op %d: %d of %d lines arrived", n, got, perOp)
+			}
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(perOp*b.N)/b.Elapsed().Seconds(), "lines/s")
+}
