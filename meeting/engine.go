@@ -36,7 +36,8 @@ type reply struct {
 }
 
 // Engine runs the meetings of one channel. It is not safe for concurrent
-// use; feed it from one goroutine.
+// use; feed it from one goroutine. It copies every string it keeps, so
+// that event texts may share memory with the reader's buffers.
 type Engine struct {
 	opts    Options
 	meeting *Meeting // the running meeting, or the last ended one
@@ -80,7 +81,7 @@ func (e *Engine) Handle(ev Event) []Effect {
 	case NickChange:
 		e.nickChange(ev)
 	case TopicChange:
-		e.topic = ev.Topic
+		e.topic = strings.Clone(ev.Topic)
 	}
 	return e.out
 }
@@ -139,13 +140,14 @@ func (e *Engine) nickChange(ev NickChange) {
 	if m == nil || m.Ended() {
 		return
 	}
-	m.renameAttendee(ev.Old, ev.New)
+	nick := strings.Clone(ev.New)
+	m.renameAttendee(ev.Old, nick)
 	if strings.EqualFold(m.Owner, ev.Old) {
-		m.Owner = ev.New
+		m.Owner = nick
 	}
 	for i, c := range m.Chairs {
 		if strings.EqualFold(c, ev.Old) {
-			m.Chairs[i] = ev.New
+			m.Chairs[i] = nick
 		}
 	}
 	if a, ok := e.chairAccounts[strings.ToLower(ev.Old)]; ok {
@@ -243,8 +245,8 @@ func (e *Engine) startMeeting(ev Message, text, title string) {
 	}
 	m := &Meeting{
 		Channel: e.opts.Channel,
-		Owner:   ev.Nick,
-		Title:   title,
+		Owner:   strings.Clone(ev.Nick),
+		Title:   strings.Clone(title),
 		Start:   ev.Time,
 	}
 	e.meeting = m
@@ -274,9 +276,9 @@ func (e *Engine) startMeeting(ev Message, text, title string) {
 // meetingName reduces a #meetingname argument to a file-name-safe name.
 func (e *Engine) meetingName(s string) string {
 	if e.opts.Style == StyleZodbot {
-		return ZodbotName(s)
+		return strings.Clone(ZodbotName(s))
 	}
-	return SafeName(s)
+	return strings.Clone(SafeName(s))
 }
 
 // isChair checks chair rights, including the services account when chairs
@@ -360,7 +362,7 @@ func (e *Engine) chairCommand(cmd, arg string, ev Message, line Line) {
 		case "", "none", "unset":
 			m.Title = ""
 		default:
-			m.Title = strings.TrimSpace(arg)
+			m.Title = strings.Clone(strings.TrimSpace(arg))
 		}
 		if m.CurrentTopic() != "" {
 			e.showTopic()
@@ -415,7 +417,7 @@ func (e *Engine) chairCommand(cmd, arg string, ev Message, line Line) {
 
 func (e *Engine) addItem(kind ItemKind, ev Message, line Line, text string) {
 	e.meeting.Items = append(e.meeting.Items, Item{
-		Kind: kind, Nick: ev.Nick, Time: ev.Time, Text: strings.TrimSpace(text), Line: line.N,
+		Kind: kind, Nick: strings.Clone(ev.Nick), Time: ev.Time, Text: strings.Clone(strings.TrimSpace(text)), Line: line.N,
 	})
 }
 
@@ -492,12 +494,16 @@ func (e *Engine) commandList() []string {
 func Commands() []string { return append([]string(nil), defaultCommands...) }
 
 // splitNicks splits a #chair/#nick argument on spaces, and on commas too
-// when commas is set.
+// when commas is set. The nicks are copies: the engine keeps them.
 func splitNicks(arg string, commas bool) []string {
 	if commas {
 		arg = strings.ReplaceAll(arg, ",", " ")
 	}
-	return strings.Fields(arg)
+	nicks := strings.Fields(arg)
+	for i, n := range nicks {
+		nicks[i] = strings.Clone(n)
+	}
+	return nicks
 }
 
 func containsFold(list []string, s string) bool {

@@ -219,6 +219,7 @@ func (m *Meeting) addAttendee(nick string, lines int) {
 		m.Attendees[i].Lines += lines
 		return
 	}
+	nick = strings.Clone(nick)
 	m.attendeeIndex[nick] = len(m.Attendees)
 	m.Attendees = append(m.Attendees, Attendee{Nick: nick, Lines: lines})
 }

@@ -19,11 +19,11 @@ func (e *Engine) startVote(ev Message, line Line, arg string) {
 		e.say("Unable to parse vote topic and options.")
 		return
 	}
-	q = strings.TrimSpace(arg[:i+1])
+	q = strings.Clone(strings.TrimSpace(arg[:i+1]))
 	var opts []string
 	for _, o := range strings.FieldsFunc(arg[i+1:], func(r rune) bool { return r == ',' || r == '/' }) {
 		if o = strings.TrimSpace(o); o != "" && !containsFold(opts, o) {
-			opts = append(opts, o)
+			opts = append(opts, strings.Clone(o))
 		}
 	}
 	if len(opts) == 0 {
@@ -33,7 +33,7 @@ func (e *Engine) startVote(ev Message, line Line, arg string) {
 		e.say("Unable to parse vote topic and options.")
 		return
 	}
-	e.vote = &Vote{Question: q, Options: opts, Ballots: map[string]string{}, Nick: ev.Nick, Time: ev.Time, Line: line.N}
+	e.vote = &Vote{Question: q, Options: opts, Ballots: map[string]string{}, Nick: strings.Clone(ev.Nick), Time: ev.Time, Line: line.N}
 	e.say("Begin voting on: " + q + " Valid vote options are " + strings.Join(opts, ", ") + ".")
 	e.say("Vote using '#vote OPTION'. Only your last vote counts.")
 }
@@ -46,10 +46,12 @@ func (e *Engine) castVote(ev Message, arg string) {
 	choice := strings.TrimSpace(arg)
 	for _, o := range v.Options {
 		if strings.EqualFold(o, choice) {
-			if _, voted := v.Ballots[ev.Nick]; !voted {
-				v.Voters = append(v.Voters, ev.Nick)
+			nick := ev.Nick
+			if _, voted := v.Ballots[nick]; !voted {
+				nick = strings.Clone(nick)
+				v.Voters = append(v.Voters, nick)
 			}
-			v.Ballots[ev.Nick] = o
+			v.Ballots[nick] = o
 			return
 		}
 	}

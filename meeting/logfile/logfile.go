@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"io"
 	"time"
+	"unsafe"
 
 	"gavel/meeting"
 )
@@ -139,6 +140,7 @@ type Reader struct {
 	lastT    time.Time // time of the last line with a time (for lines without one)
 
 	nicks map[string]string
+	arena []byte // holds the text of recent lines; see keep
 	stats Stats
 	err   error // sticky: io.EOF or the read error
 	lineN int
@@ -339,9 +341,29 @@ func (r *Reader) text(b []byte) string {
 		return ""
 	}
 	if isCleanASCII(b) {
-		return string(b)
+		return r.keep(b)
 	}
 	return trimString(meeting.StripFormatting(string(b)))
+}
+
+// arenaSize is the block that line texts are copied into: one allocation
+// for hundreds of lines instead of one per line. A block lives as long as
+// any string in it does, so whoever keeps a text for long (the meeting
+// engine keeps the few that become minutes items) clones it.
+const arenaSize = 64 << 10
+
+// keep returns b as a string that shares an append-only block with the
+// texts of neighbouring lines. Bytes of a block are never written twice.
+func (r *Reader) keep(b []byte) string {
+	if len(b) > arenaSize/8 {
+		return string(b)
+	}
+	if len(r.arena)+len(b) > cap(r.arena) {
+		r.arena = make([]byte, 0, arenaSize)
+	}
+	off := len(r.arena)
+	r.arena = append(r.arena, b...)
+	return unsafe.String(&r.arena[off], len(b))
 }
 
 // message builds a Message event; a line with an empty nick is skipped.

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"strconv"
-	"strings"
 
 	"gavel/meeting"
 )
@@ -177,17 +176,16 @@ func (l *LogHTML) WriteLine(line meeting.Line) error {
 // esc writes s HTML-escaped.
 func (l *LogHTML) esc(s string) {
 	w := l.w
-	special := "&<>\"'"
+	table := &htmlSpecialFull
 	if l.zod {
-		special = "&<>"
+		table = &htmlSpecialZodbot
 	}
-	for {
-		i := strings.IndexAny(s, special)
-		if i < 0 {
-			w.WriteString(s)
-			return
+	last := 0
+	for i := 0; i < len(s); i++ {
+		if !table[s[i]] {
+			continue
 		}
-		w.WriteString(s[:i])
+		w.WriteString(s[last:i])
 		switch s[i] {
 		case '&':
 			w.WriteString("&amp;")
@@ -200,9 +198,20 @@ func (l *LogHTML) esc(s string) {
 		default:
 			w.WriteString("&#39;")
 		}
-		s = s[i+1:]
+		last = i + 1
 	}
+	w.WriteString(s[last:])
 }
+
+// The bytes esc replaces: zodbot's &, < and >; the default style adds
+// quotes.
+var htmlSpecialZodbot, htmlSpecialFull = func() (z, f [256]bool) {
+	for _, c := range "&<>" {
+		z[c], f[c] = true, true
+	}
+	f['"'], f['\''] = true, true
+	return z, f
+}()
 
 // LogHTMLEnd is what Close writes after the last line: a copy of a flushed
 // page so far plus LogHTMLEnd is a complete page.

@@ -120,13 +120,29 @@ func (o Options) logsURL(base string) string {
 // (<meetingname>.<YYYY-MM-DD-HH.MM>), used in the relative links to
 // base.log.html#l-N. The log kinds return ErrStreamed.
 func Render(kind FileKind, w io.Writer, m *meeting.Meeting, base string, opts Options) error {
+	r, err := NewRenderer(m, base, opts)
+	if err != nil {
+		return err
+	}
+	return r.Render(kind, w)
+}
+
+// Renderer renders the files of one meeting, doing the work they share
+// (attendee order, actions by person) once. Its Render may be called from
+// several goroutines at once; the meeting must not change meanwhile.
+type Renderer struct{ v *view }
+
+// NewRenderer prepares the minutes of m; see Render for base.
+func NewRenderer(m *meeting.Meeting, base string, opts Options) (*Renderer, error) {
 	if m == nil {
-		return errors.New("minutes: nil meeting")
+		return nil, errors.New("minutes: nil meeting")
 	}
-	if kind == FileMarkdown || kind == FileJSON {
-		opts.Style = meeting.StyleDefault // these exist in the default style only
-	}
-	v := newView(m, base, opts)
+	return &Renderer{v: newView(m, base, opts)}, nil
+}
+
+// Render writes one file. The log kinds return ErrStreamed.
+func (r *Renderer) Render(kind FileKind, w io.Writer) error {
+	v := r.v
 	var s string
 	switch kind {
 	case FileText:

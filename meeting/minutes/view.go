@@ -63,24 +63,32 @@ func newView(m *meeting.Meeting, base string, opts Options) *view {
 		})
 	}
 	done := make([]bool, len(v.actions))
-	texts := make([]string, len(v.actions))
-	for i, a := range v.actions {
-		texts[i] = a.Text
-		if !v.zod {
-			texts[i] = strings.ToLower(a.Text)
-		}
+	var index map[string][]int // default style: nick-word -> actions naming it
+	if !v.zod {
+		index = wordIndex(v.actions)
 	}
 	for _, nick := range sorted {
 		var pa personActions
-		match := nick
-		if !v.zod {
-			match = strings.ToLower(nick)
-		}
-		for i, a := range v.actions {
-			if v.assignedTo(texts[i], match) {
-				pa.items = append(pa.items, a)
-				done[i] = true
+		var hits []int
+		if v.zod {
+			// MeetBot 0.1.4: a case-sensitive substring anywhere.
+			for i, a := range v.actions {
+				if strings.Contains(a.Text, nick) {
+					hits = append(hits, i)
+				}
 			}
+		} else if isNickWord(nick) {
+			hits = index[strings.ToLower(nick)]
+		} else {
+			for i, a := range v.actions {
+				if mentions(a.Text, nick) {
+					hits = append(hits, i)
+				}
+			}
+		}
+		for _, i := range hits {
+			pa.items = append(pa.items, v.actions[i])
+			done[i] = true
 		}
 		if len(pa.items) > 0 {
 			pa.nick = nick
@@ -154,11 +162,41 @@ func (v *view) peopleOrder(nicks []string) []meeting.Attendee {
 // assignedTo reports whether an action item's text names nick: a
 // case-sensitive substring (zodbot) or, with both already lower-cased, a
 // whole word.
-func (v *view) assignedTo(text, nick string) bool {
-	if v.zod {
-		return strings.Contains(text, nick)
+// wordIndex maps every word of the actions' texts (lower-cased maximal
+// runs of nick characters) to the actions holding it, in order, each
+// action once: whole-word matching in one pass over the texts.
+func wordIndex(actions []meeting.Item) map[string][]int {
+	index := map[string][]int{}
+	for i, a := range actions {
+		t := strings.ToLower(a.Text)
+		for j := 0; j < len(t); {
+			if !isNickByte(t[j]) {
+				j++
+				continue
+			}
+			k := j
+			for k < len(t) && isNickByte(t[k]) {
+				k++
+			}
+			w := t[j:k]
+			if l := index[w]; len(l) == 0 || l[len(l)-1] != i {
+				index[w] = append(l, i)
+			}
+			j = k
+		}
 	}
-	return mentionsLower(text, nick)
+	return index
+}
+
+// isNickWord reports whether nick is made of nick characters only, so that
+// wordIndex can find it.
+func isNickWord(nick string) bool {
+	for i := 0; i < len(nick); i++ {
+		if !isNickByte(nick[i]) {
+			return false
+		}
+	}
+	return nick != ""
 }
 
 // mentions reports whether nick occurs in text as a whole word, ignoring

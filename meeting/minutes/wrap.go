@@ -34,47 +34,11 @@ const wrapWidth = 72
 // pyWrap returns the lines textwrap.TextWrapper(width, initial_indent,
 // subsequent_indent, break_long_words=False).wrap(text) would return.
 func pyWrap(text string, width int, initial, subsequent string) []string {
-	if line, ok := fitsOneLine(text, width, initial); ok {
-		if line == "" {
-			return nil
-		}
-		return []string{line}
+	filled := pyFill(text, width, initial, subsequent)
+	if filled == "" {
+		return nil
 	}
-	chunks := pyChunks(text)
-	var lines []string
-	var cur []string
-	for i := 0; i < len(chunks); {
-		cur = cur[:0]
-		curLen := 0
-		indent := initial
-		if len(lines) > 0 {
-			indent = subsequent
-		}
-		w := width - utf8.RuneCountInString(indent)
-		if len(lines) > 0 && isPySpace(chunks[i]) {
-			i++
-		}
-		for i < len(chunks) {
-			l := utf8.RuneCountInString(chunks[i])
-			if curLen+l > w {
-				break
-			}
-			cur = append(cur, chunks[i])
-			curLen += l
-			i++
-		}
-		if i < len(chunks) && utf8.RuneCountInString(chunks[i]) > w && len(cur) == 0 {
-			cur = append(cur, chunks[i])
-			i++
-		}
-		if len(cur) > 0 && isPySpace(cur[len(cur)-1]) {
-			cur = cur[:len(cur)-1]
-		}
-		if len(cur) > 0 {
-			lines = append(lines, indent+strings.Join(cur, ""))
-		}
-	}
-	return lines
+	return strings.Split(filled, "\n") // munging left no newline in the text
 }
 
 // fitsOneLine is pyWrap's fast path for the common case: printable ASCII
@@ -97,9 +61,67 @@ func fitsOneLine(text string, width int, initial string) (string, bool) {
 	return initial + t, true
 }
 
-// pyFill is textwrap's fill: the wrapped lines joined with "\n".
+// pyFill is textwrap's fill: the wrapped lines joined with "\n". It walks
+// the chunks (runs of spaces, runs of anything else) in place, without
+// building them.
 func pyFill(text string, width int, initial, subsequent string) string {
-	return strings.Join(pyWrap(text, width, initial, subsequent), "\n")
+	if line, ok := fitsOneLine(text, width, initial); ok {
+		return line
+	}
+	s := munge(text)
+	chunkEnd := func(i int) int {
+		sp := s[i] == ' '
+		for i < len(s) && (s[i] == ' ') == sp {
+			i++
+		}
+		return i
+	}
+	var b strings.Builder
+	b.Grow(len(s) + len(initial) + (len(s)/max(width, 1)+1)*(len(subsequent)+1))
+	lines := 0
+	for pos := 0; pos < len(s); {
+		indent := initial
+		if lines > 0 {
+			indent = subsequent
+		}
+		w := width - utf8.RuneCountInString(indent)
+		// A whitespace chunk that would start a line is dropped, except
+		// at the very start of the text.
+		if lines > 0 {
+			if e := chunkEnd(pos); isPySpace(s[pos:e]) {
+				if pos = e; pos >= len(s) {
+					break
+				}
+			}
+		}
+		start, curLen, last := pos, 0, -1 // last: start of the line's last chunk
+		for pos < len(s) {
+			e := chunkEnd(pos)
+			l := utf8.RuneCountInString(s[pos:e])
+			if curLen+l > w {
+				break
+			}
+			last, curLen, pos = pos, curLen+l, e
+		}
+		if last < 0 && pos < len(s) {
+			// Nothing fitted: a chunk longer than the line goes alone
+			// (long words are never broken).
+			last, pos = pos, chunkEnd(pos)
+		}
+		end := pos
+		if last >= 0 && isPySpace(s[last:pos]) {
+			end = last // a whitespace chunk that ends a line is dropped
+		}
+		if end > start {
+			if lines > 0 {
+				b.WriteByte('\n')
+			}
+			b.WriteString(indent)
+			b.WriteString(s[start:end])
+			lines++
+		}
+	}
+	return b.String()
 }
 
 // wrapList is MeetBot's writers.wrapList: width 72, the given first-line
@@ -114,8 +136,12 @@ func isASCIISpace(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'
 }
 
-// pyChunks munges whitespace and splits text as TextWrapper._split does.
-func pyChunks(text string) []string {
+// munge expands tabs and turns other whitespace into spaces, as
+// TextWrapper._munge_whitespace does.
+func munge(text string) string {
+	if strings.IndexFunc(text, func(r rune) bool { return r == '\t' || r == '\n' || r == '\r' || r == '\v' || r == '\f' }) < 0 {
+		return text
+	}
 	var b strings.Builder
 	col := 0
 	for _, r := range text {
@@ -135,18 +161,7 @@ func pyChunks(text string) []string {
 			col++
 		}
 	}
-	s := b.String()
-	var chunks []string
-	for i := 0; i < len(s); {
-		j := i
-		sp := s[i] == ' '
-		for j < len(s) && (s[j] == ' ') == sp {
-			j++
-		}
-		chunks = append(chunks, s[i:j])
-		i = j
-	}
-	return chunks
+	return b.String()
 }
 
 // isPySpace reports whether Python's unicode.strip() would leave nothing

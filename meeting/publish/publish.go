@@ -52,7 +52,7 @@ type Session struct {
 
 	txt, html     *os.File // the partial logs
 	logTxt        *minutes.LogText
-	logHTML       *minutes.LogHTML
+	htmlW         *htmlLog
 	lines         int
 	logsFinalised bool // the partial logs were renamed into place
 }
@@ -86,7 +86,7 @@ func (a *Archive) Open(m *meeting.Meeting) (*Session, error) {
 		return nil, fmt.Errorf("publish %s: %w", dir, err)
 	}
 	s.logTxt = minutes.NewLogText(s.txt)
-	s.logHTML = minutes.NewLogHTML(s.html, m.Channel, a.Style)
+	s.htmlW = newHTMLLog(minutes.NewLogHTML(s.html, m.Channel, a.Style))
 	return s, nil
 }
 
@@ -95,7 +95,7 @@ func (s *Session) Log(l meeting.Line) error {
 	if err := s.logTxt.WriteLine(l); err != nil {
 		return fmt.Errorf("publish %s: %w", s.txt.Name(), err)
 	}
-	if err := s.logHTML.WriteLine(l); err != nil {
+	if err := s.htmlW.write(l); err != nil {
 		return fmt.Errorf("publish %s: %w", s.html.Name(), err)
 	}
 	s.lines++
@@ -118,7 +118,7 @@ func (s *Session) Save(m *meeting.Meeting) ([]File, error) {
 	if s.logsFinalised {
 		return s.writeMinutes(m, nil, nil)
 	}
-	if err := errors.Join(s.logTxt.Flush(), s.logHTML.Flush()); err != nil {
+	if err := errors.Join(s.logTxt.Flush(), s.htmlW.flush()); err != nil {
 		return nil, fmt.Errorf("publish %s: %w", s.dir, err)
 	}
 	base := m.BaseName()
@@ -155,12 +155,15 @@ func (s *Session) writeMinutes(m *meeting.Meeting, files []File, errs []error) (
 		err   error
 	}
 	var jobs []*job
-	opts := minutes.Options{Style: s.a.Style, URLPrefix: s.a.URLPrefix, RelDir: m.RelDir()}
+	r, err := minutes.NewRenderer(m, base, minutes.Options{Style: s.a.Style, URLPrefix: s.a.URLPrefix, RelDir: m.RelDir()})
+	if err != nil {
+		return files, errors.Join(append(errs, err)...)
+	}
 	for _, kind := range minutes.Kinds(s.a.Style) {
 		if kind.IsLog() {
 			continue
 		}
-		jobs = append(jobs, &job{name: base + "." + kind.Ext(), write: func(w io.Writer) error { return minutes.Render(kind, w, m, base, opts) }})
+		jobs = append(jobs, &job{name: base + "." + kind.Ext(), write: func(w io.Writer) error { return r.Render(kind, w) }})
 	}
 	if s.a.Style == meeting.StyleZodbot {
 		logTxt := filepath.Join(s.dir, base+".log.txt")
@@ -214,7 +217,7 @@ func (s *Session) finaliseLogs(m *meeting.Meeting) error {
 		f     *os.File
 		close func() error
 		ext   string
-	}{{s.txt, s.logTxt.Close, ".log.txt"}, {s.html, s.logHTML.Close, ".log.html"}} {
+	}{{s.txt, s.logTxt.Close, ".log.txt"}, {s.html, s.htmlW.close, ".log.html"}} {
 		path := filepath.Join(s.dir, base+c.ext)
 		if err := c.close(); err != nil {
 			return fmt.Errorf("publish %s: %w", path, err)
@@ -244,6 +247,9 @@ func (s *Session) finaliseLogs(m *meeting.Meeting) error {
 // Close drops the partial logs without publishing (after Finish, it only
 // releases the files).
 func (s *Session) Close() error {
+	if s.htmlW != nil {
+		s.htmlW.stop()
+	}
 	var errs []error
 	for _, f := range []*os.File{s.txt, s.html} {
 		if f == nil {

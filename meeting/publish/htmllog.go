@@ -1,0 +1,110 @@
+package publish
+
+import (
+	"gavel/meeting"
+	"gavel/meeting/minutes"
+)
+
+// htmlBatch is how many lines go to the .log.html writer at once.
+const htmlBatch = 512
+
+// htmlLog writes the .log.html on a goroutine of its own: it is the
+// costliest per-line writer, and moving it off the engine's goroutine lets
+// a replay use both cores. Lines go over in batches; flush and close wait
+// for the writer to catch up. It is used from one goroutine.
+type htmlLog struct {
+	w     *minutes.LogHTML
+	batch []meeting.Line
+	todo  chan []meeting.Line
+	free  chan []meeting.Line
+	acks  chan error // one answer per flush request (a nil batch)
+	done  chan struct{}
+	err   error // the first write error, once seen
+	ended bool
+}
+
+func newHTMLLog(w *minutes.LogHTML) *htmlLog {
+	h := &htmlLog{
+		w:     w,
+		batch: make([]meeting.Line, 0, htmlBatch),
+		todo:  make(chan []meeting.Line, 4),
+		free:  make(chan []meeting.Line, 4),
+		acks:  make(chan error),
+		done:  make(chan struct{}),
+	}
+	go h.run()
+	return h
+}
+
+func (h *htmlLog) run() {
+	defer close(h.done)
+	var err error
+	for batch := range h.todo {
+		if batch == nil { // flush request
+			if err == nil {
+				err = h.w.Flush()
+			}
+			h.acks <- err
+			continue
+		}
+		for _, l := range batch {
+			if err == nil {
+				err = h.w.WriteLine(l)
+			}
+		}
+		select {
+		case h.free <- batch[:0]:
+		default:
+		}
+	}
+}
+
+// write queues one line.
+func (h *htmlLog) write(l meeting.Line) error {
+	if h.err != nil {
+		return h.err
+	}
+	h.batch = append(h.batch, l)
+	if len(h.batch) == htmlBatch {
+		h.todo <- h.batch
+		select {
+		case h.batch = <-h.free:
+		default:
+			h.batch = make([]meeting.Line, 0, htmlBatch)
+		}
+	}
+	return nil
+}
+
+// flush waits until every line written so far is in the file.
+func (h *htmlLog) flush() error {
+	if h.err != nil {
+		return h.err
+	}
+	if len(h.batch) > 0 {
+		h.todo <- h.batch
+		h.batch = make([]meeting.Line, 0, htmlBatch)
+	}
+	h.todo <- nil
+	h.err = <-h.acks
+	return h.err
+}
+
+// close ends the page (see minutes.LogHTML.Close) and stops the goroutine.
+func (h *htmlLog) close() error {
+	if err := h.flush(); err != nil {
+		h.stop()
+		return err
+	}
+	h.stop()
+	return h.w.Close()
+}
+
+// stop ends the goroutine; it is safe to call more than once.
+func (h *htmlLog) stop() {
+	if !h.ended {
+		h.ended = true
+		close(h.todo)
+		<-h.done
+	}
+}
