@@ -2,6 +2,7 @@ package ircclient
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/ergochat/irc-go/ircmsg"
@@ -195,6 +196,25 @@ func (e Error) Error() string {
 		return fmt.Sprintf("%s %s: %s", e.Code, e.Window, e.Text)
 	}
 	return e.Code + ": " + e.Text
+}
+
+// Reply is an informational numeric that answers something we sent: the
+// lines of a WHOIS (311 user, 312 server, 319 channels, 330 account, 318
+// end…), AWAY (305/306), INVITE (341), a channel's modes (324) and the
+// like. Params are the parameters between our nick and the text.
+type Reply struct {
+	Meta
+	Code   string
+	Params []string
+	Text   string
+}
+
+// String renders a reply as one line: "nirik ~kevin host.example *: Kevin Fenzi".
+func (r Reply) String() string {
+	if len(r.Params) == 0 {
+		return r.Text
+	}
+	return strings.Join(r.Params, " ") + ": " + r.Text
 }
 
 // Raw is a server line with no typed event; emitted only with Config.RawEvents.

@@ -267,10 +267,27 @@ func (s *session) translate(msg ircmsg.Message) Event {
 		}
 		return e
 	}
+	if isReplyNumeric(msg.Command) && len(p) >= 2 {
+		return Reply{Meta: meta, Code: msg.Command, Params: p[1 : len(p)-1], Text: last(p)}
+	}
 	if c.cfg.RawEvents {
 		return Raw{Meta: meta, Msg: msg}
 	}
 	return nil
+}
+
+// isReplyNumeric reports whether a numeric answers a command a user typed
+// (WHOIS, WHOWAS, AWAY, INVITE, MODE queries, lists…): 2xx and 3xx
+// numerics other than the registration burst and those with typed events.
+func isReplyNumeric(cmd string) bool {
+	if len(cmd) != 3 || (cmd[0] != '2' && cmd[0] != '3') || cmd[1] < '0' || cmd[1] > '9' || cmd[2] < '0' || cmd[2] > '9' {
+		return false
+	}
+	switch cmd {
+	case "332", "333", "353", "366", "372", "375", "376":
+		return false // topic, names (typed events), MOTD
+	}
+	return true
 }
 
 func param(p []string, i int) string {

@@ -417,3 +417,21 @@ func TestNgircdNoSASL(t *testing.T) {
 		}
 	})
 }
+
+// TestWhoisReplies: the answers to a WHOIS come back as Reply events, so the
+// console can show them.
+func TestWhoisReplies(t *testing.T) {
+	srv := ircdtest.StartNgircd(t)
+	other := dialLine(t, srv.Addr(), "kevin")
+	_ = other
+	l := startClient(t, testConfig(srv.Port, "chair"))
+	l.wait(10*time.Second, "registration", isState(Registered))
+	if err := l.c.SendRaw("WHOIS kevin"); err != nil {
+		t.Fatal(err)
+	}
+	user := l.wait(10*time.Second, "311 reply", func(ev Event) bool { r, ok := ev.(Reply); return ok && r.Code == "311" }).(Reply)
+	if len(user.Params) == 0 || user.Params[0] != "kevin" || !strings.HasPrefix(user.String(), "kevin ") {
+		t.Errorf("311 = %+v (%q)", user, user.String())
+	}
+	l.wait(10*time.Second, "318 end of WHOIS", func(ev Event) bool { r, ok := ev.(Reply); return ok && r.Code == "318" })
+}

@@ -192,6 +192,15 @@ func TestServerErrorInItsWindow(t *testing.T) {
 	}
 }
 
+func TestWhoisReplyShownWhereTyped(t *testing.T) {
+	m, _ := liveModel(t)
+	m.Update(ev(ircclient.Reply{Meta: at(1), Code: "311", Params: []string{"nirik", "~kevin", "host.example", "*"}, Text: "Kevin Fenzi"}))
+	l := m.wins.current().log.Buf.Last()
+	if l == nil || l.Text != "nirik ~kevin host.example *: Kevin Fenzi" {
+		t.Fatalf("reply line = %+v", l)
+	}
+}
+
 func TestSlashCommands(t *testing.T) {
 	m, f := liveModel(t)
 	m.switchWin(1)

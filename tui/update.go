@@ -279,6 +279,10 @@ func (m *Model) showEvent(ev ircclient.Event) bool {
 		m.showText(e.Target, e.Source, e.Private, chanlog.Line{Time: t, Nick: e.Nick, Text: e.Text, Kind: chanlog.Msg})
 	case ircclient.Action:
 		m.showText(e.Target, e.Source, e.Private, chanlog.Line{Time: t, Nick: e.Nick, Text: e.Text, Kind: chanlog.Action})
+	case ircclient.Reply:
+		// WHOIS and friends: shown where the user typed the command.
+		m.info(cur, e.String())
+		return false
 	case ircclient.Notice:
 		nick := e.Nick
 		if nick == "" {
