@@ -43,6 +43,7 @@ type Client struct {
 	events *eventQueue
 	sendq  *sendQueue
 	ran    atomic.Bool
+	lag    atomic.Int64 // nanoseconds; see Lag
 
 	mu       sync.Mutex
 	sess     *session // current connection, nil between connections
@@ -260,6 +261,10 @@ func (c *Client) HasOp(channel string) bool {
 
 // QueueLen is the number of lines waiting in the paced send queue.
 func (c *Client) QueueLen() int { return c.sendq.len() }
+
+// Lag is the round trip of the last PING gavel sent (every LagInterval),
+// or 0 before the first answer.
+func (c *Client) Lag() time.Duration { return time.Duration(c.lag.Load()) }
 
 // addChannels adds to the wanted set and returns the ones that were new.
 // c.mu must not be held.

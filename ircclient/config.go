@@ -60,6 +60,7 @@ type Config struct {
 	RegTimeout  time.Duration // from connect to 001 (includes CAP and SASL)
 	KeepAlive   time.Duration // send PING after this long without any line from the server
 	Timeout     time.Duration // give up on the server after this long without any line after our PING
+	LagInterval time.Duration // how often to PING to measure the lag (Client.Lag); 0 turns it off
 
 	EventBuffer int    // capacity of the Events channel (never drops; see package doc)
 	RawEvents   bool   // also emit Raw for lines that have no typed event
@@ -86,6 +87,7 @@ func DefaultConfig() Config {
 		RegTimeout:      60 * time.Second,
 		KeepAlive:       90 * time.Second,
 		Timeout:         60 * time.Second,
+		LagInterval:     30 * time.Second,
 		EventBuffer:     4096,
 		QuitMessage:     "gavel",
 	}

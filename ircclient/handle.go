@@ -2,7 +2,9 @@ package ircclient
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/ergochat/irc-go/ircmsg"
 	"github.com/ergochat/irc-go/ircutils"
@@ -23,6 +25,11 @@ func (s *session) handle(msg ircmsg.Message) error {
 		s.send("PONG :" + last(p))
 		return nil
 	case "PONG":
+		if sent, ok := strings.CutPrefix(last(p), "gavel-"); ok {
+			if ns, err := strconv.ParseInt(sent, 10, 64); err == nil {
+				s.c.lag.Store(max(time.Since(time.Unix(0, ns)), 0).Nanoseconds())
+			}
+		}
 		return nil
 	case "ERROR":
 		return fmt.Errorf("server closed the link: %s", last(p))

@@ -435,3 +435,19 @@ func TestWhoisReplies(t *testing.T) {
 	}
 	l.wait(10*time.Second, "318 end of WHOIS", func(ev Event) bool { r, ok := ev.(Reply); return ok && r.Code == "318" })
 }
+
+// TestLagIsMeasured: with a short LagInterval the client's Lag becomes a
+// small positive round trip on a loopback server.
+func TestLagIsMeasured(t *testing.T) {
+	srv := ircdtest.StartNgircd(t)
+	cfg := testConfig(srv.Port, "lagged")
+	cfg.LagInterval = 50 * time.Millisecond
+	l := startClient(t, cfg)
+	l.wait(10*time.Second, "registration", isState(Registered))
+	for i := 0; i < 200 && l.c.Lag() == 0; i++ {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if lag := l.c.Lag(); lag <= 0 || lag > 5*time.Second {
+		t.Fatalf("lag = %v", lag)
+	}
+}

@@ -245,7 +245,7 @@ func (s *session) keepAlive() error {
 	t := time.NewTicker(max(tick, 10*time.Millisecond))
 	defer t.Stop()
 	start := time.Now()
-	var pingAt time.Time
+	var pingAt, lagAt time.Time
 	for {
 		select {
 		case <-s.done:
@@ -264,6 +264,10 @@ func (s *session) keepAlive() error {
 			}
 			if pingAt.IsZero() && now.Sub(last) > cfg.KeepAlive {
 				pingAt = now
+				s.send(fmt.Sprintf("PING :gavel-%d", now.UnixNano()))
+			} else if s.registered.Load() && cfg.LagInterval > 0 && now.Sub(lagAt) >= cfg.LagInterval {
+				// Measure the lag the status bar shows (see Client.Lag).
+				lagAt = now
 				s.send(fmt.Sprintf("PING :gavel-%d", now.UnixNano()))
 			}
 		}

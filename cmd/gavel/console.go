@@ -156,7 +156,7 @@ func runLive(ctx context.Context, cfg config, headless bool, opts tui.Options, l
 		return 1
 	}
 	defer ctrl.Close()
-	opts.Client, opts.Glue = client, ctrl
+	opts.Client, opts.Glue, opts.Lag = client, ctrl, client.Lag
 	opts.Server, opts.Nick, opts.Channels = ic.Addr(), ic.Nick, ic.Channels
 	m, err := tui.New(opts)
 	if err != nil {
