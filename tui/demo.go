@@ -116,20 +116,9 @@ func NewDemo(r io.Reader, name string, opts DemoOptions) (*Model, error) {
 	if opts.Client != nil {
 		return nil, errors.New("tui: a demo runs offline (Options.Client must be nil)")
 	}
-	channel, date := opts.Channel, opts.Date
-	if fc, fd, ok := logfile.ParseFileName(filepath.Base(name)); ok {
-		if channel == "" {
-			channel = fc
-		}
-		if date.IsZero() {
-			date = fd
-		}
-	}
+	channel, date := logfile.MeetingOf(name, opts.Channel, opts.Date)
 	if channel == "" {
 		channel = "#meeting"
-	}
-	if !isChannel(channel) {
-		channel = "#" + channel
 	}
 	if date.IsZero() {
 		date = time.Now().UTC()

@@ -8,7 +8,7 @@ import (
 )
 
 func TestDetect(t *testing.T) {
-	file, err := os.ReadFile("testdata/fedora-meeting.infrastructure.2015-04-30-18.00.log.txt")
+	file, err := os.ReadFile("../../testdata/logs/fedora-meeting.infrastructure.2015-04-30-18.00.log.txt")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -92,3 +92,22 @@ func ParseFileName(name string) (channel string, date time.Time, ok bool) {
 	}
 	return "", time.Time{}, false
 }
+
+// MeetingOf returns the channel and date of the meeting a log file holds:
+// the given ones, else those its name gives (see ParseFileName; name may be
+// a path). The channel gets a leading '#' when it has no channel prefix.
+// Either may still be empty or zero: the caller decides what that means.
+func MeetingOf(name, channel string, date time.Time) (string, time.Time) {
+	if fc, fd, ok := ParseFileName(name); ok {
+		if channel == "" {
+			channel = fc
+		}
+		if date.IsZero() {
+			date = fd
+		}
+	}
+	if channel != "" && channel[0] != '#' && channel[0] != '&' {
+		channel = "#" + channel
+	}
+	return channel, date
+}

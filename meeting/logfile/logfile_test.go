@@ -108,7 +108,7 @@ func TestMeetBotLines(t *testing.T) {
 }
 
 func TestMeetBotFile(t *testing.T) {
-	const name = "testdata/fedora-meeting.infrastructure.2015-04-30-18.00.log.txt"
+	const name = "../../testdata/logs/fedora-meeting.infrastructure.2015-04-30-18.00.log.txt"
 	f, err := os.Open(name)
 	if err != nil {
 		t.Fatal(err)
@@ -220,7 +220,7 @@ func TestStatsAndLongLines(t *testing.T) {
 }
 
 func TestOneByteReads(t *testing.T) {
-	data, err := os.ReadFile("testdata/fedora-meeting.infrastructure.2015-04-30-18.00.log.txt")
+	data, err := os.ReadFile("../../testdata/logs/fedora-meeting.infrastructure.2015-04-30-18.00.log.txt")
 	if err != nil {
 		t.Fatal(err)
 	}

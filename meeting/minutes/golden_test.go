@@ -12,8 +12,8 @@ import (
 	"gavel/meeting"
 )
 
-// The published zodbot sets in testdata/ (copied from
-// testdata/zodbot-published/ at the top of the repository).
+// The published zodbot sets in testdata/zodbot-published/ at the top of
+// the repository.
 var goldenSets = []struct {
 	base    string
 	channel string
@@ -122,9 +122,15 @@ func atoi(s string) int {
 	return n
 }
 
+// readTestdata reads a published zodbot file from the project's
+// testdata/zodbot-published, or else a file of this package's testdata.
 func readTestdata(t testing.TB, name string) string {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
+	path := filepath.Join("testdata", name)
+	if found, _ := filepath.Glob(filepath.Join("..", "..", "testdata", "zodbot-published", "*", name)); len(found) == 1 {
+		path = found[0]
+	}
+	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}

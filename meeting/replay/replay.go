@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"path/filepath"
 	"time"
 
 	"gavel/meeting"
@@ -46,23 +45,12 @@ var ErrNoChannel = errors.New("no channel for the meeting: the file name has non
 // Reader replays the log read from r; name is its file name (or "-"), used
 // for the channel and date when the options do not give them.
 func Reader(ctx context.Context, r io.Reader, name string, opts Options) (Result, error) {
-	channel, date := opts.Channel, opts.Date
-	if fc, fd, ok := logfile.ParseFileName(filepath.Base(name)); ok {
-		if channel == "" {
-			channel = fc
-		}
-		if date.IsZero() {
-			date = fd
-		}
-	}
+	channel, date := logfile.MeetingOf(name, opts.Channel, opts.Date)
 	if date.IsZero() {
 		return Result{}, ErrNoDate
 	}
 	if channel == "" {
 		return Result{}, ErrNoChannel
-	}
-	if channel[0] != '#' && channel[0] != '&' {
-		channel = "#" + channel
 	}
 	rd, err := logfile.NewReader(r, logfile.Options{Format: opts.Format, Date: date})
 	if err != nil {

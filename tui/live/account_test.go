@@ -14,8 +14,10 @@ import (
 )
 
 // gavelOn connects a gavel client to srv and runs the controller's event
-// loop; the returned lock stands for Bubble Tea's Update goroutine, and
-// seen receives "nick text" for every channel line gavel handled.
+// loop, as the console runs it: wait for a burst, feed it. The returned
+// lock stands for Bubble Tea's one Update goroutine (which also runs what
+// the chair types), and seen receives "nick text" for every channel line
+// and action gavel handled, and "MODE <modes>" for mode changes.
 func gavelOn(t testing.TB, ctx context.Context, srv *ircdtest.Server, nick string, channels []string, cfg Config) (*Controller, *sync.Mutex, <-chan string, *ircclient.Client) {
 	t.Helper()
 	ic := ircclient.DefaultConfig()
@@ -52,6 +54,8 @@ func gavelOn(t testing.TB, ctx context.Context, srv *ircdtest.Server, nick strin
 					case seen <- ev.Nick + " " + ev.Text:
 					default:
 					}
+				case ircclient.Action:
+					seen <- ev.Nick + " " + ev.Text
 				case ircclient.Mode:
 					seen <- "MODE " + ev.Modes
 				}

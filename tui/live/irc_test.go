@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"gavel/ircclient"
 	"gavel/ircclient/ircdtest"
 	"gavel/meeting"
 	"gavel/meeting/publish"
@@ -58,57 +57,10 @@ func TestLiveMeetingOnARealServer(t *testing.T) {
 	const channel = "#fedora-meeting"
 	seed := readSeed(t)
 
-	cfg := ircclient.DefaultConfig()
-	cfg.Server, cfg.Port, cfg.TLS = ircdtest.Host, srv.Port, false
-	cfg.Nick, cfg.Channels, cfg.SendUnpaced = "nirik", []string{channel}, true
-	client, err := ircclient.New(cfg, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	go client.Run(ctx)
-
 	root := t.TempDir()
-	ctrl, err := New(Config{
-		Archive: publish.New(root, meeting.StyleDefault, ""), JournalDir: t.TempDir(), Network: client,
+	ctrl, ctrlMu, seen, client := gavelOn(t, ctx, srv, "nirik", []string{channel}, Config{
+		Archive: publish.New(root, meeting.StyleDefault, ""), JournalDir: t.TempDir(),
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	// The event loop, as the console runs it: wait for a burst, feed it.
-	// The mutex stands for Bubble Tea's one Update goroutine, which also
-	// runs what the chair types.
-	var ctrlMu sync.Mutex
-	seen := make(chan string, 4096)
-	joined := make(chan struct{})
-	var once sync.Once
-	go func() {
-		for {
-			batch, open := WaitBatch(ctx, client.Events(), MaxBatch)
-			ctrlMu.Lock()
-			ctrl.HandleIRCBatch(batch)
-			ctrlMu.Unlock()
-			for _, ev := range batch {
-				switch ev := ev.(type) {
-				case ircclient.Join:
-					if ev.Self {
-						once.Do(func() { close(joined) })
-					}
-				case ircclient.Message:
-					seen <- ev.Nick + " " + ev.Text
-				case ircclient.Action:
-					seen <- ev.Nick + " " + ev.Text
-				}
-			}
-			if !open {
-				return
-			}
-		}
-	}()
-	select {
-	case <-joined:
-	case <-ctx.Done():
-		t.Fatal("gavel did not join")
-	}
 
 	// Every other speaker connects (in parallel: InspIRCd registers on a
 	// one-second tick) and joins after gavel, so gavel holds ops.
