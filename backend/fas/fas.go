@@ -208,18 +208,7 @@ func (c *Client) checkName(kind, name string) error {
 	return nil
 }
 
-func clip(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return -1
-		}
-		return r
-	}, s)
-	if len(s) > 40 {
-		s = s[:40] + "…"
-	}
-	return s
-}
+func clip(s string) string { return fetch.Clip(s, 40) }
 
 // User returns one account.
 func (c *Client) User(ctx context.Context, name string) (User, error) {

@@ -8,6 +8,7 @@ package fetch
 import (
 	"errors"
 	"strings"
+	"unicode/utf8"
 )
 
 // Error kinds. Test them with errors.Is.
@@ -66,4 +67,24 @@ func ValidName(s string, max int, extra string) bool {
 		}
 	}
 	return true
+}
+
+// Clip makes a user-supplied name safe to quote in an error message: no
+// control characters, and at most max bytes (cut on a UTF-8 boundary) with
+// "…" after a cut.
+func Clip(s string, max int) string {
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return -1
+		}
+		return r
+	}, s)
+	if len(s) <= max {
+		return s
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }

@@ -248,3 +248,21 @@ func TestCacheCallerGivesUp(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func TestClip(t *testing.T) {
+	tests := []struct {
+		in   string
+		max  int
+		want string
+	}{
+		{"nirik", 40, "nirik"},
+		{"a\x03b\nc\x7f", 40, "abc"},
+		{"abcdef", 3, "abc…"},
+		{"ééé", 3, "é…"}, // never half a rune
+	}
+	for _, tc := range tests {
+		if got := Clip(tc.in, tc.max); got != tc.want {
+			t.Errorf("Clip(%q, %d) = %q, want %q", tc.in, tc.max, got, tc.want)
+		}
+	}
+}

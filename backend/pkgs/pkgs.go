@@ -139,18 +139,7 @@ func checkPkg(name string) error {
 	return nil
 }
 
-func clip(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return -1
-		}
-		return r
-	}, s)
-	if len(s) > 60 {
-		s = s[:60] + "…"
-	}
-	return s
-}
+func clip(s string) string { return fetch.Clip(s, 60) }
 
 func (c *Client) getJSON(ctx context.Context, what, u string, notFound func() error, out any) error {
 	resp, err := c.hc.Do(ctx, fetch.Request{URL: u, What: what,
