@@ -2,6 +2,8 @@ package live
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -211,4 +213,66 @@ func BenchmarkLiveInbound(b *testing.B) {
 	}
 	b.StopTimer()
 	b.ReportMetric(float64(perOp*b.N)/b.Elapsed().Seconds(), "lines/s")
+}
+
+// TestServerRestartMidMeeting: the server goes down and comes back; gavel
+// reconnects, rejoins, and the meeting goes on to its minutes.
+func TestServerRestartMidMeeting(t *testing.T) {
+	srv := ircdtest.StartInspIRCd(t, ircdtest.Options{})
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	root := t.TempDir()
+	ctrl, mu, seen, _ := gavelOn(t, ctx, srv, "gavelbot", []string{"#meet"}, Config{
+		Archive: publish.New(root, meeting.StyleDefault, ""), JournalDir: t.TempDir(),
+	})
+	talk := func(lines ...string) {
+		alice, err := ircdtest.Dial(ctx, srv.Addr(), "alice")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer alice.Close()
+		alice.Send("JOIN #meet")
+		alice.WaitFor(func(s string) bool { return strings.Contains(s, " 366 ") })
+		for _, l := range lines {
+			alice.Send("PRIVMSG #meet :" + l)
+			waitSeen(t, ctx, seen, "alice "+l)
+		}
+		alice.Send("QUIT")
+	}
+	talk("#startmeeting Restart", "#info before the restart")
+	srv.RestartIRCd()
+	// gavel must be back in the channel before alice speaks again.
+	for rejoined := false; !rejoined; {
+		probe, err := ircdtest.Dial(ctx, srv.Addr(), "probe")
+		if err != nil {
+			t.Fatal(err)
+		}
+		probe.Send("NAMES #meet")
+		l, _ := probe.WaitFor(func(s string) bool { return strings.Contains(s, " 353 ") || strings.Contains(s, " 366 ") })
+		rejoined = strings.Contains(l, "gavelbot")
+		probe.Close()
+		if !rejoined {
+			select {
+			case <-ctx.Done():
+				t.Fatal("gavel did not rejoin after the restart")
+			case <-time.After(200 * time.Millisecond):
+			}
+		}
+	}
+	talk("#info after the restart", "#endmeeting")
+	mu.Lock()
+	m := ctrl.Meeting("#meet")
+	mu.Unlock()
+	if m == nil || !m.Ended() {
+		t.Fatalf("meeting = %+v", m)
+	}
+	txt, err := os.ReadFile(filepath.Join(root, "meet", m.DayDir(), m.BaseName()+".txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"before the restart", "after the restart"} {
+		if !strings.Contains(string(txt), want) {
+			t.Errorf("minutes lack %q:\n%s", want, txt)
+		}
+	}
 }
