@@ -16,7 +16,6 @@ import (
 	"gavel/tui/chanlog"
 	"gavel/tui/cmdline"
 	"gavel/tui/common"
-	"gavel/tui/live"
 )
 
 var readFile = os.ReadFile
@@ -576,10 +575,7 @@ func (m *Model) channelReplies(msg channelLookupMsg) {
 			m.push(w, chanlog.Line{Time: m.clock().Unix(), Nick: m.nickOr(), Text: r, Kind: chanlog.Msg, Flags: chanlog.Self})
 			continue
 		}
-		if err := m.opts.Client.Say(msg.channel, r); err != nil {
-			m.errorLine(w, err.Error())
-		}
+		// Through the glue, so the reply is logged like every line said.
+		m.applyUpdates(m.opts.Glue.Say(msg.channel, r))
 	}
 }
-
-var _ = live.UpdateSaid

@@ -576,3 +576,63 @@ func TestRunHeadless(t *testing.T) {
 		t.Error("headless replay did not play the whole meeting")
 	}
 }
+
+// TestChannelLookup: ".fas nirik" said in a channel is answered there,
+// addressed to the asker, from the router (the offline snapshot here).
+func TestChannelLookup(t *testing.T) {
+	f := newFake()
+	ctl, err := live.New(live.Config{Network: f, LookupPrefix: "."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := fixedOpts()
+	o.Client, o.Glue, o.Nick, o.Channels = f, ctl, "chair", []string{"#meet"}
+	m, err := New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, cmd := m.Update(ev(ircclient.Message{Meta: at(1), Source: ircclient.Source{Nick: "bob"}, Target: "#meet", Text: ".fas nirik"}))
+	for _, msg := range runCmds(cmd) {
+		m.Update(msg)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, s := range f.sent {
+		if strings.HasPrefix(s, "PRIVMSG #meet :bob: ") && strings.Contains(s, "nirik") {
+			return
+		}
+	}
+	t.Fatalf("no reply to bob in #meet; sent %q", f.sent)
+}
+
+// runCmds runs a command as the runtime would, batches included, and
+// returns the messages that arrive within a second; commands that wait on
+// input (the IRC reader) are left waiting.
+func runCmds(cmd tea.Cmd) []tea.Msg {
+	out := make(chan tea.Msg, 64)
+	var start func(tea.Cmd) int
+	start = func(c tea.Cmd) int {
+		if c == nil {
+			return 0
+		}
+		go func() { out <- c() }()
+		return 1
+	}
+	var msgs []tea.Msg
+	timeout := time.After(time.Second)
+	for running := start(cmd); running > 0; running-- {
+		select {
+		case msg := <-out:
+			if b, ok := msg.(tea.BatchMsg); ok {
+				for _, c := range b {
+					running += start(c)
+				}
+			} else if msg != nil {
+				msgs = append(msgs, msg)
+			}
+		case <-timeout:
+			return msgs
+		}
+	}
+	return msgs
+}
