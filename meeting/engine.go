@@ -60,9 +60,6 @@ func NewEngine(opts Options) *Engine {
 	}
 }
 
-// Options returns the engine's options.
-func (e *Engine) Options() Options { return e.opts }
-
 // Meeting returns the running meeting, or the last one that ended, or nil.
 func (e *Engine) Meeting() *Meeting { return e.meeting }
 

@@ -53,7 +53,6 @@ type Session struct {
 	txt, html     *os.File // the partial logs
 	logTxt        *minutes.LogText
 	htmlW         *htmlLog
-	lines         int
 	logsFinalised bool // the partial logs were renamed into place
 }
 
@@ -98,12 +97,8 @@ func (s *Session) Log(l meeting.Line) error {
 	if err := s.htmlW.write(l); err != nil {
 		return fmt.Errorf("publish %s: %w", s.html.Name(), err)
 	}
-	s.lines++
 	return nil
 }
-
-// Lines is the number of log lines streamed so far.
-func (s *Session) Lines() int { return s.lines }
 
 func (s *Session) perm(m *meeting.Meeting) os.FileMode {
 	if m.Restrict {

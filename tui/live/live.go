@@ -128,15 +128,6 @@ func (c *Controller) Meeting(name string) *meeting.Meeting {
 	return nil
 }
 
-// Channels lists the channels the controller has seen.
-func (c *Controller) Channels() []string {
-	out := make([]string, 0, len(c.channels))
-	for _, ch := range c.channels {
-		out = append(out, ch.name)
-	}
-	return out
-}
-
 // channel returns the state of a channel, creating it — and resuming its
 // meeting from the journal — on first use.
 func (c *Controller) channel(name string) (*channel, []Update) {
