@@ -159,7 +159,9 @@ func (e *Engine) message(ev Message) {
 		// One event is one log line, whatever the source handed us.
 		text = strings.NewReplacer("\r\n", " ", "\r", " ", "\n", " ").Replace(text)
 	}
-	text = strings.Trim(text, " \x01")
+	// MeetBot strips ' ' and \x01; gavel strips all ASCII white space too,
+	// as the log readers do, so a live line and its replay are the same.
+	text = strings.Trim(text, " \t\v\f\x01")
 	if ev.Account != "" {
 		e.accounts[strings.ToLower(ev.Nick)] = ev.Account
 	}

@@ -232,3 +232,44 @@ func TestLookupLinesAreReported(t *testing.T) {
 		t.Fatalf("updates = %+v", ups)
 	}
 }
+
+// TestHostileLinesLiveEqualsReplay: formatting codes, invalid UTF-8, tabs
+// and markup said live give the same minutes as the replay of the log.
+func TestHostileLinesLiveEqualsReplay(t *testing.T) {
+	root := t.TempDir()
+	c := newController(t, root, t.TempDir(), &recorder{nick: "chair", echo: true})
+	lines := []string{
+		"#startmeeting \x02Hostile\x02 <b>meeting</b>",
+		"#topic \x0304red\x03 topic\t",
+		"#info bad \xff\xfe bytes & <script>alert(1)</script>",
+		"\t#link https://example.org/a?b=\"c\" trailing\x0f",
+		"\x01ACTION-ish\x01 text",
+		"#action bob to \x1ditalic\x1d things",
+		"#endmeeting",
+	}
+	for i, l := range lines {
+		c.HandleIRC(msg(i, "chair", l))
+	}
+	dir := filepath.Join(root, "meet", "2026-11-24")
+	logs, _ := filepath.Glob(filepath.Join(dir, "*.log.txt"))
+	if len(logs) != 1 {
+		t.Fatalf("logs: %v", logs)
+	}
+	logTxt, _ := os.ReadFile(logs[0])
+	base := strings.TrimSuffix(filepath.Base(logs[0]), ".log.txt")
+	out := t.TempDir()
+	if _, err := replay.Reader(context.Background(), bytes.NewReader(logTxt), filepath.Base(logs[0]),
+		replay.Options{Channel: "#meet", Out: out, URLPrefix: "https://m.example/"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, ext := range []string{".log.txt", ".txt", ".html", ".md", ".json", ".log.html"} {
+		live, _ := os.ReadFile(filepath.Join(dir, base+ext))
+		replayed, err := os.ReadFile(filepath.Join(out, "meet", "2026-11-24", base+ext))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(live, replayed) {
+			t.Errorf("%s: live and replayed differ:\nlive:\n%s\nreplayed:\n%s", ext, live, replayed)
+		}
+	}
+}
