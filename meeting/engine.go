@@ -1,6 +1,7 @@
 package meeting
 
 import (
+	"slices"
 	"strings"
 	"time"
 )
@@ -478,8 +479,12 @@ func (e *Engine) endMeeting(ev Message) {
 // zodbotCommands is the #commands reply of Fedora's zodbot.
 var zodbotCommands = []string{"#accept", "#accepted", "#action", "#agree", "#agreed", "#chair", "#commands", "#endmeeting", "#endvote", "#halp", "#help", "#idea", "#info", "#link", "#lurk", "#meetingname", "#meetingtopic", "#nick", "#rejected", "#restrictlogs", "#save", "#showvote", "#startmeeting", "#startvote", "#topic", "#unchair", "#undo", "#unlurk", "#vote"}
 
-// defaultCommands adds the #reject alias zodbot lost.
-var defaultCommands = []string{"#accept", "#accepted", "#action", "#agree", "#agreed", "#chair", "#commands", "#endmeeting", "#endvote", "#halp", "#help", "#idea", "#info", "#link", "#lurk", "#meetingname", "#meetingtopic", "#nick", "#reject", "#rejected", "#restrictlogs", "#save", "#showvote", "#startmeeting", "#startvote", "#topic", "#unchair", "#undo", "#unlurk", "#vote"}
+// defaultCommands adds the #reject alias zodbot lost, in sorted place.
+var defaultCommands = func() []string {
+	cmds := append([]string{"#reject"}, zodbotCommands...)
+	slices.Sort(cmds)
+	return cmds
+}()
 
 func (e *Engine) commandList() []string {
 	if e.opts.Style == StyleZodbot {

@@ -91,7 +91,8 @@ func runConsole(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			fmt.Fprintln(stderr, "gavel:", err)
 			return 1
 		}
-		return finish(tui.Run(ctx, m, f.headless))
+		_, err = tui.Run(ctx, m, f.headless)
+		return exitCode(stderr, err)
 	}
 	return runLive(ctx, cfg, f.headless, opts, logger, stderr)
 }
@@ -184,7 +185,7 @@ func runLive(ctx context.Context, cfg config, headless bool, opts tui.Options, l
 		}
 	case <-time.After(5 * time.Second):
 	}
-	return finish(nil, err)
+	return exitCode(stderr, err)
 }
 
 func newRouter(cfg config, logger *slog.Logger) (*backend.Router, error) {
@@ -208,10 +209,10 @@ func openLog(path string) (*slog.Logger, func(), error) {
 	return slog.New(slog.NewTextHandler(f, nil)), func() { f.Close() }, nil
 }
 
-// finish turns the console's end into an exit code.
-func finish(_ any, err error) int {
+// exitCode reports how the console ended: 0, or 1 with the error said.
+func exitCode(stderr io.Writer, err error) int {
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "gavel:", err)
+		fmt.Fprintln(stderr, "gavel:", err)
 		return 1
 	}
 	return 0

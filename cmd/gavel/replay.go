@@ -147,5 +147,6 @@ func replayInConsole(ctx context.Context, names []string, stdin io.Reader, stder
 		fmt.Fprintln(stderr, "gavel replay:", err)
 		return 1
 	}
-	return finish(tui.Run(ctx, m, false))
+	_, err = tui.Run(ctx, m, false)
+	return exitCode(stderr, err)
 }

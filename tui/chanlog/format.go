@@ -1,7 +1,7 @@
 package chanlog
 
 import (
-	"fmt"
+	"image/color"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -33,6 +33,11 @@ var mircRGB = [16][3]uint8{
 
 var sgrCache sync.Map // attr -> string
 
+func mircColor(i int) color.Color {
+	c := mircRGB[i]
+	return color.RGBA{c[0], c[1], c[2], 0xff}
+}
+
 // sgr returns the escape sequence for a (without the reset).
 func (a attr) sgr() string {
 	if a == 0 {
@@ -41,31 +46,23 @@ func (a attr) sgr() string {
 	if s, ok := sgrCache.Load(a); ok {
 		return s.(string)
 	}
-	var p []string
-	if a&aBold != 0 {
-		p = append(p, "1")
+	var attrs common.Attr
+	for _, f := range [...]struct {
+		a attr
+		c common.Attr
+	}{{aBold, common.Bold}, {aItalic, common.Italic}, {aUnderline, common.Underline}, {aReverse, common.Reverse}, {aStrike, common.Strike}} {
+		if a&f.a != 0 {
+			attrs |= f.c
+		}
 	}
-	if a&aItalic != 0 {
-		p = append(p, "3")
-	}
-	if a&aUnderline != 0 {
-		p = append(p, "4")
-	}
-	if a&aReverse != 0 {
-		p = append(p, "7")
-	}
-	if a&aStrike != 0 {
-		p = append(p, "9")
-	}
+	var fg, bg color.Color
 	if f := a.fg(); f >= 0 {
-		c := mircRGB[f]
-		p = append(p, fmt.Sprintf("38;2;%d;%d;%d", c[0], c[1], c[2]))
+		fg = mircColor(f)
 	}
 	if b := a.bg(); b >= 0 {
-		c := mircRGB[b]
-		p = append(p, fmt.Sprintf("48;2;%d;%d;%d", c[0], c[1], c[2]))
+		bg = mircColor(b)
 	}
-	s := "\x1b[" + strings.Join(p, ";") + "m"
+	s := common.NewStyle(fg, bg, attrs).Open()
 	sgrCache.Store(a, s)
 	return s
 }

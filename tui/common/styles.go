@@ -44,6 +44,7 @@ const (
 	Italic
 	Underline
 	Reverse
+	Strike
 )
 
 // NewStyle builds a style from a foreground, a background (either may be
@@ -64,6 +65,9 @@ func NewStyle(fg, bg color.Color, attrs Attr) Style {
 	}
 	if attrs&Reverse != 0 {
 		p = append(p, "7")
+	}
+	if attrs&Strike != 0 {
+		p = append(p, "9")
 	}
 	if fg != nil {
 		r, g, b, _ := fg.RGBA()

@@ -41,7 +41,7 @@ func gavelOn(t testing.TB, ctx context.Context, srv *ircdtest.Server, nick strin
 	var once sync.Once
 	go func() {
 		for {
-			batch, open := WaitBatch(ctx, client.Events(), MaxBatch)
+			batch, open := WaitBatch(ctx, client.Events(), 256) // the console's batch (tui.MaxBatch)
 			mu.Lock()
 			ctrl.HandleIRCBatch(batch)
 			mu.Unlock()

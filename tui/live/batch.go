@@ -6,9 +6,6 @@ import (
 	"gavel/ircclient"
 )
 
-// MaxBatch bounds the events handled with one journal sync.
-const MaxBatch = 1024
-
 // WaitBatch blocks for the next IRC event, then takes every event already
 // waiting, up to max, so that a burst costs one journal sync and one
 // redraw. open is false once the channel is closed (batch then holds the
