@@ -12,7 +12,7 @@ import (
 
 	"gavel/ircclient"
 	"gavel/tui/chanlog"
-	"gavel/tui/live"
+	"gavel/meeting/live"
 	"gavel/tui/panes"
 )
 

@@ -6,7 +6,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"gavel/ircclient"
-	"gavel/tui/live"
+	"gavel/meeting/live"
 )
 
 // MaxBatch bounds the IRC events handled in one Update. A burst of 10,000

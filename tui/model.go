@@ -5,7 +5,7 @@
 //
 // IRC events arrive on one channel read by a tea.Cmd that takes a whole
 // burst at once (see drain), so a flood costs one redraw per batch. The
-// meeting glue (tui/live) turns them into engine updates. With no network
+// live driver (meeting/live) turns them into engine updates. With no network
 // the same model runs an offline demo: a meeting log replayed at an
 // adjustable speed (see NewDemo).
 package tui
@@ -26,7 +26,7 @@ import (
 	"gavel/tui/chanlog"
 	"gavel/tui/cmdline"
 	"gavel/tui/common"
-	"gavel/tui/live"
+	"gavel/meeting/live"
 	"gavel/tui/panes"
 )
 

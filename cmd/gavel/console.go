@@ -17,7 +17,7 @@ import (
 	"gavel/meeting"
 	"gavel/meeting/publish"
 	"gavel/tui"
-	"gavel/tui/live"
+	"gavel/meeting/live"
 )
 
 // consoleFlags are the flags of the console (`gavel [flags]`).

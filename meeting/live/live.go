@@ -1,7 +1,9 @@
-// Package live is the glue of a live meeting: IRC events in, through each
-// channel's meeting engine, effects out to the IRC connection, the journal
-// and the archive. The console's root model and the headless runner feed it
-// the same way, so there is one code path for live meetings.
+// Package live is the live driver of the meeting engine, beside
+// meeting/replay (the offline one): IRC events in, through each channel's
+// meeting engine, effects out to the IRC connection, the journal and the
+// archive. It has no Bubble Tea in it; the console's root model and the
+// headless runner feed it the same way, so there is one code path for live
+// meetings.
 //
 // For every batch of events the controller appends each event of a running
 // meeting to the channel's journal, syncs the journal once, and only then
