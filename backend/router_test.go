@@ -30,9 +30,8 @@ var deviations = map[string][]string{
 }
 
 type liveServers struct {
-	cfg   Config
-	fas   *testsrv.Counter
-	close func()
+	cfg Config
+	fas *testsrv.Counter
 }
 
 // replayLive starts loopback servers replaying the modern fixtures and a

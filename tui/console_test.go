@@ -11,8 +11,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"gavel/ircclient"
-	"gavel/tui/chanlog"
 	"gavel/meeting/live"
+	"gavel/tui/chanlog"
 	"gavel/tui/panes"
 )
 
@@ -610,8 +610,7 @@ func TestChannelLookup(t *testing.T) {
 // input (the IRC reader) are left waiting.
 func runCmds(cmd tea.Cmd) []tea.Msg {
 	out := make(chan tea.Msg, 64)
-	var start func(tea.Cmd) int
-	start = func(c tea.Cmd) int {
+	start := func(c tea.Cmd) int {
 		if c == nil {
 			return 0
 		}

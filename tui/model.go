@@ -22,11 +22,11 @@ import (
 	"gavel/backend"
 	"gavel/ircclient"
 	"gavel/meeting"
+	"gavel/meeting/live"
 	"gavel/themes"
 	"gavel/tui/chanlog"
 	"gavel/tui/cmdline"
 	"gavel/tui/common"
-	"gavel/meeting/live"
 	"gavel/tui/panes"
 )
 
@@ -112,16 +112,15 @@ type Model struct {
 	help     help.Model
 	showHelp bool
 
-	palette   *palette
-	paste     []string // lines waiting for confirmation
-	pasteTo   string
-	followBG  bool
-	packages  []string
-	users     []string
-	cmdNames  []string
-	cmdHelp   []string
-	meetCmds  []string
-	chanNames []string
+	palette  *palette
+	paste    []string // lines waiting for confirmation
+	pasteTo  string
+	followBG bool
+	packages []string
+	users    []string
+	cmdNames []string
+	cmdHelp  []string
+	meetCmds []string
 
 	rects       map[string]rect // pane areas, for the mouse wheel
 	demo        *demo
@@ -129,7 +128,6 @@ type Model struct {
 	quitting    bool
 	pendingCmds []tea.Cmd
 	lookupSeq   int
-	err         error
 }
 
 type rect struct{ x, y, w, h int }

@@ -114,7 +114,7 @@ func TestNoRetryForPost(t *testing.T) {
 	var n atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n.Add(1)
-		http.Error(w, "boom", 503)
+		http.Error(w, "boom", http.StatusServiceUnavailable)
 	}))
 	defer srv.Close()
 	_, err := newClient(time.Second).Do(context.Background(), Request{Method: "POST", URL: srv.URL, Body: []byte("x")})

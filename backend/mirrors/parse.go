@@ -147,8 +147,6 @@ type Resource struct {
 	Private    bool   `json:"private,omitempty"`
 }
 
-const mm0 = "http://fedorahosted.org/mirrormanager"
-
 type xmlMetalink struct {
 	XMLName xml.Name  `xml:"metalink"`
 	Comment string    `xml:",comment"`

@@ -15,9 +15,9 @@ import (
 	"gavel/backend"
 	"gavel/ircclient"
 	"gavel/meeting"
+	"gavel/meeting/live"
 	"gavel/meeting/publish"
 	"gavel/tui"
-	"gavel/meeting/live"
 )
 
 // consoleFlags are the flags of the console (`gavel [flags]`).
