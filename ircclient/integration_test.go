@@ -451,3 +451,73 @@ func TestLagIsMeasured(t *testing.T) {
 		t.Fatalf("lag = %v", lag)
 	}
 }
+
+// TestChannelStateLive follows members, prefixes and the topic of a real
+// channel on InspIRCd (IRCv3, multi-prefix, rfc1459 casemapping) and on
+// ngircd (no IRCv3, ascii casemapping) through JOIN, MODE, NICK, PART,
+// KICK, QUIT and TOPIC, reading the client's state after each event.
+func TestChannelStateLive(t *testing.T) {
+	for _, server := range []string{"inspircd", "ngircd"} {
+		t.Run(server, func(t *testing.T) {
+			t.Parallel()
+			var srv *ircdtest.Server
+			if server == "inspircd" {
+				srv = ircdtest.StartInspIRCd(t, ircdtest.Options{})
+			} else {
+				srv = ircdtest.StartNgircd(t)
+			}
+			cfg := testConfig(srv.Port, "Chair")
+			cfg.Channels = []string{"#State"}
+			l := startClient(t, cfg)
+			l.waitJoined(10*time.Second, cfg.Channels)
+			l.wait(10*time.Second, "names", func(ev Event) bool { _, ok := ev.(Names); return ok })
+			check := func(step, want string) {
+				t.Helper()
+				if got := nicks(l.c.Members("#state")); got != want {
+					t.Errorf("%s: members %q, want %q", step, got, want)
+				}
+			}
+			check("joined", "@Chair")
+			alice, bob := dialLine(t, srv.Addr(), "alice"), dialLine(t, srv.Addr(), "bob")
+			for _, lc := range []*ircdtest.LineClient{alice, bob} {
+				lc.Send("JOIN #state")
+				nick := lc.Nick
+				l.wait(10*time.Second, nick+" joins", func(ev Event) bool { j, ok := ev.(Join); return ok && j.Nick == nick })
+			}
+			check("two joined", "@Chair alice bob")
+			if err := l.c.SendRaw("MODE #state +ov bob bob"); err != nil {
+				t.Fatal(err)
+			}
+			l.wait(10*time.Second, "mode", func(ev Event) bool { _, ok := ev.(Mode); return ok })
+			check("+ov bob", "@+bob @Chair alice")
+			bob.Send("NICK Robert")
+			nc := l.wait(10*time.Second, "nick change", func(ev Event) bool { _, ok := ev.(NickChange); return ok }).(NickChange)
+			if !slices.Equal(nc.Channels, []string{"#State"}) {
+				t.Errorf("nick change in %q", nc.Channels)
+			}
+			check("bob is Robert", "@Chair @+Robert alice")
+			l.c.SetTopic("#STATE", "Agenda: state")
+			l.wait(10*time.Second, "topic", func(ev Event) bool { _, ok := ev.(Topic); return ok })
+			if got := l.c.Topic("#state"); got != "Agenda: state" {
+				t.Errorf("topic %q", got)
+			}
+			l.c.SendRaw("KICK #state alice :out")
+			l.wait(10*time.Second, "kick", func(ev Event) bool { _, ok := ev.(Kick); return ok })
+			check("alice kicked", "@Chair @+Robert")
+			bob.Send("QUIT :bye")
+			q := l.wait(10*time.Second, "quit", func(ev Event) bool { _, ok := ev.(Quit); return ok }).(Quit)
+			if !slices.Equal(q.Channels, []string{"#State"}) {
+				t.Errorf("quit from %q", q.Channels)
+			}
+			check("Robert quit", "@Chair")
+			if !l.c.InChannel("#sTaTe") || !l.c.HasOp("#state") {
+				t.Error("not in #state, or not op")
+			}
+			l.c.Part("#state", "done")
+			l.wait(10*time.Second, "our part", func(ev Event) bool { p, ok := ev.(Part); return ok && p.Self })
+			if l.c.InChannel("#state") || l.c.Members("#state") != nil || l.c.Topic("#state") != "" {
+				t.Error("state kept after our PART")
+			}
+		})
+	}
+}

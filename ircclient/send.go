@@ -43,7 +43,8 @@ func (c *Client) sendText(cmd, target, text string, action bool) error {
 			body = "\x01ACTION " + p + "\x01"
 		}
 		lines = append(lines, outLine{
-			b: []byte(cmd + " " + target + " :" + body + "\r\n"),
+			b:      []byte(cmd + " " + target + " :" + body + "\r\n"),
+			target: target,
 			echo: func(t time.Time) Event {
 				src := Source{Nick: c.Nick(), Self: true}
 				meta := Meta{Time: t}
