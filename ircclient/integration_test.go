@@ -521,3 +521,102 @@ func TestChannelStateLive(t *testing.T) {
 		})
 	}
 }
+
+// TestOwnLinesOnce: every line the client sends (Say with line breaks and
+// a text long enough to be split, Action, Notice, a private message, a raw
+// PRIVMSG) comes back exactly once as a Self event, in the order the
+// server received the lines: from the server's echo on InspIRCd
+// (echo-message, server-time tags), from the local echo on ngircd. A
+// watcher in the channel reads what the server relayed; once it has every
+// line it says "done", and the client's events up to that line are
+// compared with what the watcher saw.
+func TestOwnLinesOnce(t *testing.T) {
+	for _, server := range []string{"inspircd", "ngircd"} {
+		t.Run(server, func(t *testing.T) {
+			t.Parallel()
+			var srv *ircdtest.Server
+			if server == "inspircd" {
+				srv = ircdtest.StartInspIRCd(t, ircdtest.Options{})
+			} else {
+				srv = ircdtest.StartNgircd(t)
+			}
+			watcher := dialLine(t, srv.Addr(), "watcher")
+			watcher.Send("JOIN #once")
+			watcher.WaitFor(func(l string) bool { return strings.Contains(l, " 366 ") })
+			cfg := testConfig(srv.Port, "chair")
+			cfg.Channels = []string{"#once"}
+			l := startClient(t, cfg)
+			l.waitJoined(10*time.Second, cfg.Channels)
+			echoMessage := l.c.HasCap("echo-message")
+			if echoMessage != (server == "inspircd") {
+				t.Fatalf("echo-message acked: %v on %s", echoMessage, server)
+			}
+
+			long := strings.Repeat("a long line that the client must split into pieces ", 25)
+			sends := []func() error{
+				func() error { return l.c.Say("#once", "#startmeeting once") },
+				func() error { return l.c.Say("#once", "one\ntwo\r\n\nthree  \t") },
+				func() error { return l.c.Say("#once", long) },
+				func() error { return l.c.Action("#once", "waves") },
+				func() error { return l.c.Notice("#once", "a notice") },
+				func() error { return l.c.Say("watcher", "private word") },
+				func() error { return l.c.SendRaw("PRIVMSG #once :raw line") },
+				func() error { return l.c.SendRaw("PRIVMSG #once :\x01ACTION raw action\x01") },
+			}
+			for _, send := range sends {
+				if err := send(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			wantPieces := 1 + 3 + len(SplitText(long, textBudget(l.c.prefixLen(), "PRIVMSG", "#once"))) + 5
+			var relayed []string
+			for len(relayed) < wantPieces {
+				line, err := watcher.ReadLine()
+				if err != nil {
+					t.Fatalf("watcher after %q: %v", relayed, err)
+				}
+				cmd, target, text, ok := splitRelayed(line)
+				if ok && (target == "#once" || target == "watcher") {
+					relayed = append(relayed, cmd+" "+target+" "+text)
+				}
+			}
+			watcher.Send("PRIVMSG #once :done")
+			var echoed []string
+			l.wait(10*time.Second, "watcher's done", func(ev Event) bool {
+				var self bool
+				var line string
+				var tags map[string]string
+				switch e := ev.(type) {
+				case Message:
+					if !e.Self && e.Text == "done" {
+						return true
+					}
+					self, line, tags = e.Self, "PRIVMSG "+e.Target+" "+e.Text, e.Tags
+				case Action:
+					self, line, tags = e.Self, "PRIVMSG "+e.Target+" \x01ACTION "+e.Text+"\x01", e.Tags
+				case Notice:
+					self, line, tags = e.Self, "NOTICE "+e.Target+" "+e.Text, e.Tags
+				}
+				if self {
+					echoed = append(echoed, line)
+					if fromServer := tags["time"] != ""; fromServer != echoMessage {
+						t.Errorf("%q: server echo %v, echo-message %v", line, fromServer, echoMessage)
+					}
+				}
+				return false
+			})
+			if !slices.Equal(echoed, relayed) {
+				t.Errorf("self events (%d):\n %q\nlines the server relayed (%d):\n %q", len(echoed), echoed, len(relayed), relayed)
+			}
+		})
+	}
+}
+
+// splitRelayed parses ":src CMD target :text" as a plain client sees it.
+func splitRelayed(line string) (cmd, target, text string, ok bool) {
+	f := strings.SplitN(line, " ", 4)
+	if len(f) < 4 || (f[1] != "PRIVMSG" && f[1] != "NOTICE") {
+		return "", "", "", false
+	}
+	return f[1], f[2], strings.TrimPrefix(f[3], ":"), true
+}
