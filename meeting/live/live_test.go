@@ -3,6 +3,8 @@ package live
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -51,6 +53,23 @@ func (r *recorder) feed(c *Controller, ev ircclient.Event) []Update {
 }
 
 var t0 = time.Date(2026, 11, 24, 18, 0, 0, 0, time.UTC)
+
+// join is our own JOIN of #meet (ircclient emits it when the server
+// confirms the join).
+func join(sec int, nick string) ircclient.Join {
+	return ircclient.Join{Meta: ircclient.Meta{Time: t0.Add(time.Duration(sec) * time.Second)},
+		Source: ircclient.Source{Nick: nick, Self: true}, Channel: "#meet"}
+}
+
+// journalFile is the one journal file in dir.
+func journalFile(t *testing.T, dir string) string {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(dir, "*.journal"))
+	if len(files) != 1 {
+		t.Fatalf("journal files in %s: %v", dir, files)
+	}
+	return files[0]
+}
 
 func msg(sec int, nick, text string) ircclient.Message {
 	return ircclient.Message{
@@ -301,5 +320,64 @@ func TestHostileLinesLiveEqualsReplay(t *testing.T) {
 		if !bytes.Equal(live, replayed) {
 			t.Errorf("%s: live and replayed differ:\nlive:\n%s\nreplayed:\n%s", ext, live, replayed)
 		}
+	}
+}
+
+// busRecorder checks, at each call, that what the call promises is on disk.
+type busRecorder struct {
+	t       *testing.T
+	journal string // the journal file
+	net     *recorder
+	calls   []string
+}
+
+func (b *busRecorder) MeetingStarted(channel string, m *meeting.Meeting) error {
+	j, err := os.ReadFile(b.journal)
+	if err != nil || !bytes.Contains(j, []byte("#startmeeting")) {
+		b.t.Errorf("MeetingStarted before the start is journalled: %q %v", j, err)
+	}
+	if len(b.net.said) != 0 {
+		b.t.Errorf("MeetingStarted after the first reply: %q", b.net.said)
+	}
+	b.calls = append(b.calls, "started "+channel+" "+m.Name)
+	return nil
+}
+
+func (b *busRecorder) MeetingCompleted(channel string, m *meeting.Meeting, files []publish.File) error {
+	for _, f := range files {
+		if _, err := os.Stat(f.Path); err != nil {
+			b.t.Errorf("MeetingCompleted before %s is written: %v", f.Path, err)
+		}
+	}
+	b.calls = append(b.calls, fmt.Sprintf("completed %s %s %d files", channel, m.Name, len(files)))
+	return errors.New("broker away")
+}
+
+func TestBusCalls(t *testing.T) {
+	root, jdir := t.TempDir(), t.TempDir()
+	net := &recorder{nick: "chair"}
+	c, err := New(Config{Archive: publish.New(root, meeting.StyleDefault, ""), JournalDir: jdir, Network: net})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bus := &busRecorder{t: t, net: net}
+	c.cfg.Bus = bus
+	net.feed(c, join(0, "chair"))
+	bus.journal = journalFile(t, jdir)
+	net.feed(c, msg(1, "chair", "#startmeeting Bus"))
+	if len(bus.calls) != 1 || bus.calls[0] != "started #meet bus" {
+		t.Fatalf("calls = %q", bus.calls)
+	}
+	net.feed(c, msg(2, "chair", "#info x"))
+	ups := net.feed(c, msg(3, "chair", "#endmeeting"))
+	if len(bus.calls) != 2 || bus.calls[1] != "completed #meet bus 6 files" {
+		t.Fatalf("calls = %q", bus.calls)
+	}
+	var busErr bool
+	for _, u := range ups {
+		busErr = busErr || u.Kind == UpdateError && strings.Contains(u.Err.Error(), "message bus: broker away")
+	}
+	if !busErr {
+		t.Errorf("a bus error is not reported: %+v", ups)
 	}
 }
