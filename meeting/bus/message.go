@@ -84,7 +84,7 @@ var logTypes = []struct{ ext, name string }{
 // Message is one event for the bus, as the outbox keeps it: everything
 // needed to send exactly the same AMQP message again.
 type Message struct {
-	ID     string          `json:"id"`    // the AMQP message id (a version 4 UUID)
+	ID     string          `json:"id"`              // the AMQP message id (a version 4 UUID)
 	Topic  string          `json:"topic,omitempty"` // without the topic prefix
 	SentAt time.Time       `json:"sent_at,omitzero"`
 	Users  []string        `json:"users,omitempty"` // fedora_messaging_user_* headers
