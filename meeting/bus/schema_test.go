@@ -128,11 +128,11 @@ func TestSchemaCheckerCatchesBadBodies(t *testing.T) {
 		t.Fatalf("good body rejected: %v", errs)
 	}
 	for name, body := range map[string]string{
-		"missing url":       `{"start_time":"2023-08-12T20:17:46+00:00","start_user":"a","end_time":"2023-08-12T20:45:59+00:00","end_user":"b","location":"#x","meeting_name":"e","logs":[],"chairs":[],"attendees":[]}`,
-		"lines as string":   `{"start_time":"2023-08-12T20:17:46+00:00","start_user":"a","end_time":"2023-08-12T20:45:59+00:00","end_user":"b","location":"#x","meeting_name":"e","url":"https://m.test/e","logs":[],"chairs":[],"attendees":[{"name":"a","lines_said":"3"}]}`,
-		"relative url":      `{"start_time":"2023-08-12T20:17:46+00:00","start_user":"a","end_time":"2023-08-12T20:45:59+00:00","end_user":"b","location":"#x","meeting_name":"e","url":"x/e","logs":[],"chairs":[],"attendees":[]}`,
-		"bad time":          `{"start_time":"Sat Aug 12 20:17:46 2023","start_user":"a","end_time":"2023-08-12T20:45:59+00:00","end_user":"b","location":"#x","meeting_name":"e","url":"https://m.test/e","logs":[],"chairs":[],"attendees":[]}`,
-		"chair not string":  `{"start_time":"2023-08-12T20:17:46+00:00","start_user":"a","end_time":"2023-08-12T20:45:59+00:00","end_user":"b","location":"#x","meeting_name":"e","url":"https://m.test/e","logs":[],"chairs":[1],"attendees":[]}`,
+		"missing url":        `{"start_time":"2023-08-12T20:17:46+00:00","start_user":"a","end_time":"2023-08-12T20:45:59+00:00","end_user":"b","location":"#x","meeting_name":"e","logs":[],"chairs":[],"attendees":[]}`,
+		"lines as string":    `{"start_time":"2023-08-12T20:17:46+00:00","start_user":"a","end_time":"2023-08-12T20:45:59+00:00","end_user":"b","location":"#x","meeting_name":"e","url":"https://m.test/e","logs":[],"chairs":[],"attendees":[{"name":"a","lines_said":"3"}]}`,
+		"relative url":       `{"start_time":"2023-08-12T20:17:46+00:00","start_user":"a","end_time":"2023-08-12T20:45:59+00:00","end_user":"b","location":"#x","meeting_name":"e","url":"x/e","logs":[],"chairs":[],"attendees":[]}`,
+		"bad time":           `{"start_time":"Sat Aug 12 20:17:46 2023","start_user":"a","end_time":"2023-08-12T20:45:59+00:00","end_user":"b","location":"#x","meeting_name":"e","url":"https://m.test/e","logs":[],"chairs":[],"attendees":[]}`,
+		"chair not string":   `{"start_time":"2023-08-12T20:17:46+00:00","start_user":"a","end_time":"2023-08-12T20:45:59+00:00","end_user":"b","location":"#x","meeting_name":"e","url":"https://m.test/e","logs":[],"chairs":[1],"attendees":[]}`,
 		"body not an object": `["x"]`,
 	} {
 		if errs := s.validate("$", decodeNumbers(t, body)); len(errs) == 0 {
