@@ -46,7 +46,7 @@ type Source struct {
 }
 
 // Message is a PRIVMSG, including our own (echo-message, Self=true).
-// Text is raw: formatting codes are kept (see StripFormatting).
+// Text is raw: formatting codes are kept (meeting.FormatScanner reads them).
 // Target is the channel, or our nick for a private message (Private=true).
 type Message struct {
 	Meta

@@ -55,9 +55,6 @@ func TestTranslate(t *testing.T) {
 	if !m.Time.Equal(want) || m.When() != m.Time {
 		t.Errorf("time %v, want server-time %v", m.Time, want)
 	}
-	if StripFormatting(m.Text) != "hi there" {
-		t.Errorf("StripFormatting = %q", StripFormatting(m.Text))
-	}
 
 	evs = feed(t, s, ":CHAIR!c@h PRIVMSG #meet :\x01ACTION waves\x01", ":bob!b@h PRIVMSG chair :\x01VERSION\x01",
 		":irc.test NOTICE chair :server says", ":bob!b@h NOTICE #meet :n")
