@@ -25,8 +25,8 @@ func runReplay(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	fs.SetOutput(stderr)
 	out := fs.String("out", "minutes", "archive root to write the minutes under")
 	style := fs.String("style", "default", "output style: default (bugs fixed, plus .md and .json) or zodbot (byte-exact MeetBot 0.1.4)")
-	channel := fs.String("channel", "", "the meeting's channel, e.g. '#fedora-meeting' (default: from the file name)")
-	date := fs.String("date", "", "the meeting's date, YYYY-MM-DD (default: from the file name)")
+	channel := fs.String("channel", "", "the meeting's channel, e.g. '#fedora-meeting' (default: from the file name, the archive path or the log)")
+	date := fs.String("date", "", "the meeting's date, YYYY-MM-DD (default: from the log, else the file name)")
 	format := fs.String("format", "", "log format: meetbot, irssi, weechat, znc, hexchat (default: detect)")
 	urlPrefix := fs.String("url-prefix", "", "URL prefix of the archive, for links in the minutes")
 	inConsole := fs.Bool("tui", false, "play the log in the console instead of writing minutes (+/- speed, space pauses)")
@@ -117,7 +117,11 @@ func replayOne(ctx context.Context, name string, stdin io.Reader, stdout io.Writ
 	if res.Unfinished > 0 {
 		summary += fmt.Sprintf(", %d meeting(s) without #endmeeting published up to the last line", res.Unfinished)
 	}
-	if res.Meetings == 0 {
+	switch {
+	case res.Meetings == 0 && len(res.BareStarts) > 0:
+		summary += fmt.Sprintf("; no meeting started: Fedora's MeetBot (--style zodbot) needs a meeting topic, and the #startmeeting at %s has none"+
+			" (write '#startmeeting <topic>', or replay in the default style), nothing written", res.BareStarts[0].Format("15:04:05"))
+	case res.Meetings == 0:
 		summary += "; no #startmeeting found, nothing written"
 	}
 	fmt.Fprintln(stdout, summary)

@@ -203,3 +203,40 @@ func TestReplayTUIREADME(t *testing.T) {
 		t.Fatalf("%s: %v\n%s", line, err, out)
 	}
 }
+
+// TestReplayTellsWhy: what gavel replay says when it cannot replay, or
+// finds nothing to replay.
+func TestReplayTellsWhy(t *testing.T) {
+	inTempDir(t)
+	write := func(name, text string) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(name, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("empty.log.txt", "")
+	write("magazine.2020-06-10-12.02.log.txt", "12:02:26 <bcotton> #startmeeting Magazine\n12:03:00 <bcotton> #endmeeting\n")
+	write("bare.log.txt", "10:00:00 <a> #startmeeting\n10:00:02 <a> #endmeeting\n")
+	for _, c := range []struct {
+		args []string
+		code int
+		out  string // in stdout or stderr
+	}{
+		{[]string{"replay", "--channel", "#c", "empty.log.txt"}, 1, "empty.log.txt: logfile: empty log"},
+		{[]string{"replay", "magazine.2020-06-10-12.02.log.txt"}, 1, "no channel for the meeting"},
+		{[]string{"replay", "--channel", "#c", "bare.log.txt"}, 1, "no date for the meeting"},
+		{[]string{"replay", "--style", "zodbot", "--channel", "#c", "--date", "2026-11-24", "bare.log.txt"}, 0,
+			"Fedora's MeetBot (--style zodbot) needs a meeting topic, and the #startmeeting at 10:00:00 has none"},
+	} {
+		code, out, errs := gavel(t, nil, c.args...)
+		if code != c.code || !strings.Contains(out+errs, c.out) {
+			t.Errorf("%q: exit %d\nstdout: %s\nstderr: %s\nwant exit %d and %q", c.args, code, out, errs, c.code, c.out)
+		}
+	}
+	if _, err := os.Stat("magazine"); err == nil {
+		t.Error("a meeting name was taken for the channel")
+	}
+}
