@@ -12,6 +12,7 @@ require (
 	github.com/charmbracelet/x/exp/teatest/v2 v2.0.0-20260823001701-96af6d2cb5f6
 	github.com/ergochat/irc-go v0.5.0
 	github.com/mattn/go-runewidth v0.0.30
+	github.com/rabbitmq/amqp091-go v1.16.0
 	github.com/sahilm/fuzzy v0.1.3
 )
 
