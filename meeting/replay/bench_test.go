@@ -176,3 +176,49 @@ func benchOut(b *testing.B) string {
 	}
 	return b.TempDir()
 }
+
+// speakersLog is a MeetBot log of n lines in one meeting, said by the
+// given number of distinct people in turn.
+func speakersLog(n, speakers int) io.Reader {
+	bodies := make([]string, speakers)
+	for i := range bodies {
+		bodies[i] = fmt.Sprintf("<speaker%05d> a line from speaker %d, nothing more", i, i)
+	}
+	return &logGen{n: n, head: []string{"<chair> #startmeeting Many speakers", "<chair> #meetingname many"}, bodies: bodies}
+}
+
+// BenchmarkManySpeakers replays a 1,000,000-line meeting with 20,000
+// distinct speakers in both styles: zodbot style's emulation of CPython's
+// dict order (for the attendee tie order) must cost no more per speaker
+// than the default style's sort.
+func BenchmarkManySpeakers(b *testing.B) {
+	const lines, speakers = 1_000_000, 20_000
+	path := filepath.Join(b.TempDir(), "many.log.txt")
+	f, err := os.Create(path)
+	if err == nil {
+		_, err = io.Copy(f, speakersLog(lines, speakers))
+		f.Close()
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, style := range []meeting.Style{meeting.StyleDefault, meeting.StyleZodbot} {
+		b.Run(fmt.Sprintf("%s/lines=%d/speakers=%d", style, lines, speakers), func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				in, err := os.Open(path)
+				if err != nil {
+					b.Fatal(err)
+				}
+				res, err := Reader(context.Background(), in, "many.log.txt", Options{
+					Style: style, Channel: "#load", Date: time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC), Out: benchOut(b),
+				})
+				in.Close()
+				if err != nil || res.Meetings != 1 {
+					b.Fatalf("replay: %v %+v", err, res)
+				}
+			}
+			b.ReportMetric(float64(lines)*float64(b.N)/b.Elapsed().Seconds(), "lines/s")
+		})
+	}
+}

@@ -30,11 +30,19 @@ type Options struct {
 	Format    logfile.Format // "" detects the format
 	URLPrefix string
 	Out       string // archive root
+	// Batch, when set, defers the archive's syncs (see publish.Batch):
+	// for regenerating many meetings, where the caller calls Batch.Sync
+	// once at the end.
+	Batch *publish.Batch
+	// Files, when set, is given each meeting's files (without repeats) as
+	// soon as the meeting is written, and Result.Files stays empty: memory
+	// then does not grow with the number of meetings in a log.
+	Files func([]publish.File)
 }
 
 // Result says what a replay did.
 type Result struct {
-	Files      []publish.File // every file written, in order, without repeats
+	Files      []publish.File // every file written, in order, without repeats (unless Options.Files is set)
 	Meetings   int            // meetings found (started)
 	Unfinished int            // meetings the log ends in before #endmeeting
 	Stats      logfile.Stats  // lines read and lines that could not be read
@@ -85,9 +93,16 @@ func Reader(ctx context.Context, r io.Reader, name string, opts Options) (Result
 		archive: publish.New(opts.Out, opts.Style, opts.URLPrefix),
 		seen:    map[string]int{},
 		zodbot:  opts.Style == meeting.StyleZodbot,
+		report:  opts.Files,
+	}
+	if opts.Batch != nil {
+		p.archive = opts.Batch.Archive(opts.Out, opts.Style, opts.URLPrefix)
 	}
 	p.res.Channel = channel
 	err = p.play(ctx, rd)
+	if p.report != nil && len(p.files) > 0 {
+		p.report(p.files) // written by a #save before the error
+	}
 	p.res.Stats = rd.Stats()
 	if err != nil {
 		return p.res, fmt.Errorf("%s: %w", name, err)
@@ -100,9 +115,11 @@ type player struct {
 	archive *publish.Archive
 	session *publish.Session
 	res     Result
-	seen    map[string]int // path -> index in res.Files
+	seen    map[string]int // path -> index in files
+	files   []publish.File // the files of the meeting (report set) or of the log
 	last    time.Time
 	zodbot  bool
+	report  func([]publish.File)
 }
 
 // batchSize is how many events the reading goroutine hands over at once.
@@ -242,16 +259,27 @@ func (p *player) finish(m *meeting.Meeting) error {
 		p.session.Close()
 	}
 	p.session = nil
+	if p.report != nil {
+		// Hand the meeting's files over and forget them.
+		if len(p.files) > 0 {
+			p.report(p.files)
+		}
+		p.files = nil
+		clear(p.seen)
+	}
 	return err
 }
 
 func (p *player) record(files []publish.File) {
 	for _, f := range files {
 		if i, ok := p.seen[f.Path]; ok {
-			p.res.Files[i] = f
+			p.files[i] = f
 			continue
 		}
-		p.seen[f.Path] = len(p.res.Files)
-		p.res.Files = append(p.res.Files, f)
+		p.seen[f.Path] = len(p.files)
+		p.files = append(p.files, f)
+	}
+	if p.report == nil {
+		p.res.Files = p.files
 	}
 }

@@ -6,12 +6,14 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"gavel/meeting"
+	"gavel/meeting/publish"
 )
 
 // published is the project's copy of minutes Fedora's zodbot really published.
@@ -258,5 +260,36 @@ func TestBareStartInZodbotStyle(t *testing.T) {
 	opts.Style = meeting.StyleDefault
 	if res, err := Reader(context.Background(), strings.NewReader(log), "-", opts); err != nil || res.Meetings != 1 || len(res.BareStarts) != 0 {
 		t.Fatalf("default style: %+v %v", res, err)
+	}
+}
+
+// TestFilesReportedPerMeeting: with Options.Files, each meeting's files
+// are handed over once each (a #save and the end rewrite the same paths)
+// as the meeting is written, and nothing accumulates in the Result.
+func TestFilesReportedPerMeeting(t *testing.T) {
+	log := "10:00:00 <a> #startmeeting one\n10:00:01 <a> #save\n10:00:02 <a> #endmeeting\n" +
+		"11:00:00 <a> #startmeeting two\n11:00:01 <a> #endmeeting\n"
+	var got [][]publish.File
+	res, err := Reader(context.Background(), strings.NewReader(log), "-", Options{
+		Channel: "#c", Date: time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC), Out: t.TempDir(),
+		Files: func(f []publish.File) { got = append(got, slices.Clone(f)) },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Meetings != 2 || len(res.Files) != 0 || len(got) != 2 {
+		t.Fatalf("%+v, %d reports", res, len(got))
+	}
+	for i, files := range got {
+		seen := map[string]bool{}
+		for _, f := range files {
+			if seen[f.Path] {
+				t.Errorf("meeting %d: %s twice", i, f.Path)
+			}
+			seen[f.Path] = true
+		}
+		if len(files) != 6 || !strings.Contains(files[0].Path, []string{"one.", "two."}[i]) {
+			t.Errorf("meeting %d: %v", i, files)
+		}
 	}
 }
