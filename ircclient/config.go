@@ -12,7 +12,7 @@ import (
 )
 
 // DefaultCaps are the IRCv3 capabilities requested when Config.Caps is nil.
-var DefaultCaps = []string{"server-time", "message-tags", "account-tag", "echo-message", "batch", "labeled-response", "sasl"}
+var DefaultCaps = []string{"server-time", "message-tags", "account-tag", "echo-message", "batch", "labeled-response", "multi-prefix", "sasl"}
 
 // Config describes one IRC connection. Start from DefaultConfig.
 type Config struct {

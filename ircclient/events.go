@@ -37,7 +37,7 @@ type Source struct {
 }
 
 // Message is a PRIVMSG, including our own (echo-message, Self=true).
-// Text is raw: formatting codes are kept (see StripFormatting).
+// Text is raw: formatting codes are kept (meeting.FormatScanner reads them).
 // Target is the channel, or our nick for a private message (Private=true).
 type Message struct {
 	Meta
@@ -95,18 +95,22 @@ type Kick struct {
 	Reason     string
 }
 
-// Quit is a user leaving the network.
+// Quit is a user leaving the network. Channels are the channels we are in
+// that the user was in (sorted), as the client's member lists knew them.
 type Quit struct {
 	Meta
 	Source
-	Reason string
+	Reason   string
+	Channels []string
 }
 
-// NickChange is a nick change; Source.Nick is the old nick.
+// NickChange is a nick change; Source.Nick is the old nick. Channels are
+// the channels we are in that the user is in (sorted).
 type NickChange struct {
 	Meta
 	Source
-	NewNick string
+	NewNick  string
+	Channels []string
 }
 
 // Topic is a topic change (TOPIC) or the topic sent on join (332, OnJoin).

@@ -55,6 +55,9 @@ func runConsole(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		}
 		return 2
 	}
+	if fs.NArg() > 0 {
+		return consoleArgsError(stderr, fs.Args())
+	}
 	path, explicit := f.config, f.config != ""
 	if !explicit {
 		path = defaultConfigPath()

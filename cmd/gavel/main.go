@@ -4,6 +4,9 @@
 //	gavel replay [flags] LOG…   regenerate minutes from meeting logs
 //	gavel lookup CMD ARGS…      account, package and mirror lookups
 //
+// A subcommand's flags may come before or after its arguments, and "--"
+// ends them; the console's flags come alone (`gavel [flags]`).
+//
 // This package only parses flags and dispatches; the work lives in the
 // meeting, backend, ircclient and tui packages.
 package main
@@ -16,8 +19,6 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"syscall"
-
-	"gavel/backend/cli"
 )
 
 const usage = `gavel: a console for chairing IRC meetings
@@ -31,7 +32,8 @@ Usage:
   gavel version                 the version
   gavel help                    this text
 
-Run "gavel replay -h" for the replay flags.
+A command's flags go before or after its arguments; "--" ends them.
+Run "gavel replay -h" and "gavel lookup -h" for their flags.
 `
 
 func main() {
@@ -50,12 +52,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "replay":
 		return runReplay(ctx, args[1:], stdin, stdout, stderr)
 	case "lookup":
-		return cli.Run(ctx, args[1:], stdout, stderr)
+		return runLookup(ctx, args[1:], stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return 0
-	}
-	if args[0] == "version" {
+	case "version":
 		fmt.Fprintln(stdout, "gavel", version())
 		return 0
 	}

@@ -32,16 +32,17 @@ func runReplay(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	inConsole := fs.Bool("tui", false, "play the log in the console instead of writing minutes (+/- speed, space pauses)")
 	speed := fs.Float64("speed", 20, "with --tui: seconds of the log played per second")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: gavel replay [flags] LOG... (\"-\" reads standard input)\n\nFlags:\n")
+		fmt.Fprintf(stderr, "Usage: gavel replay [flags] LOG... [flags] (\"-\" reads standard input; \"--\" ends the flags)\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	logs, err := parseArgs(fs, args)
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
 		return 2
 	}
-	if fs.NArg() == 0 {
+	if len(logs) == 0 {
 		fmt.Fprintln(stderr, "gavel replay: name at least one log file, or - for standard input")
 		return 2
 	}
@@ -60,10 +61,10 @@ func runReplay(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		opts.Date = d
 	}
 	if *inConsole {
-		return replayInConsole(ctx, fs.Args(), stdin, stderr, opts, *speed)
+		return replayInConsole(ctx, logs, stdin, stderr, opts, *speed)
 	}
 	code := 0
-	for _, name := range fs.Args() {
+	for _, name := range logs {
 		if err := replayOne(ctx, name, stdin, stdout, opts); err != nil {
 			fmt.Fprintf(stderr, "gavel replay: %v\n", err)
 			code = 1

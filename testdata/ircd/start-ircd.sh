@@ -40,7 +40,7 @@ $tls
 <log method="file" type="* -USERINPUT -USEROUTPUT" level="default" target="$dir/inspircd.log">
 <module name="cap"><module name="ircv3"><module name="ircv3_servertime"><module name="ircv3_accounttag">
 <module name="ircv3_echomessage"><module name="ircv3_msgid"><module name="ircv3_ctctags"><module name="ircv3_batch">
-<module name="ircv3_labeledresponse"><module name="services_account"><module name="sasl">
+<module name="ircv3_labeledresponse"><module name="services_account"><module name="sasl"><module name="namesx">
 <module name="spanningtree"><module name="chghost"><module name="chgident"><module name="servprotect"><module name="svshold">
 <sasl target="services.test">
 <link name="services.test" ipaddr="127.0.0.1" port="$link" allowmask="127.0.0.1" sendpass="$pass" recvpass="$pass">
