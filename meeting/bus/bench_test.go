@@ -18,7 +18,7 @@ func BenchmarkOutboxPublish(b *testing.B) {
 	base := time.Now()
 	for i := range msgs {
 		m := testMessage(i)
-		m.ID = EventID(TopicStart, "#bench", base.Add(time.Duration(i)))
+		m.ID = EventID(TopicStart, "#bench", base.Add(time.Duration(i)*time.Second))
 		msgs[i] = m
 	}
 	w := make(statusWatcher, 1)

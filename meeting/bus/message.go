@@ -192,12 +192,13 @@ func newMessage(topic, channel string, m *meeting.Meeting, now time.Time, users 
 
 // EventID is the message id of an event: a version 4 UUID (as
 // fedora-messaging's wire format requires) drawn from a hash of the topic,
-// the channel and the meeting's start time rather than from a random
-// source. The same event always gets the same id, however often it is
-// handed to the bus or resent, so that consumers can drop duplicates.
+// the channel and the meeting's start time (to the second, as the body
+// gives it) rather than from a random source. The same event always gets
+// the same id, however often it is handed to the bus or resent, so that
+// consumers can drop duplicates.
 func EventID(topic, channel string, start time.Time) string {
 	h := sha256.New()
-	for _, s := range []string{"gavel meetbot event", topic, strings.ToLower(channel), start.UTC().Format(time.RFC3339Nano)} {
+	for _, s := range []string{"gavel meetbot event", topic, strings.ToLower(channel), formatTime(start)} {
 		h.Write([]byte(s))
 		h.Write([]byte{0})
 	}
