@@ -139,3 +139,12 @@ func (r *busReporter) report(s bus.Status) {
 		fmt.Fprintln(r.w, "gavel: bus: all messages sent")
 	}
 }
+
+// StatusLine is what the console shows of the bus: "" when it is off or
+// nothing waits, else e.g. "bus: 2 messages waiting: … retry at 10:04:05".
+func (b messageBus) StatusLine() string {
+	if b.Outbox == nil {
+		return ""
+	}
+	return b.Outbox.Status().String()
+}
