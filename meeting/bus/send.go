@@ -189,8 +189,8 @@ func (o *Outbox) dial(ctx context.Context) (*amqp.Connection, error) {
 			stops = append(stops, context.AfterFunc(ctx, func() { c.Close() }))
 			return c, nil
 		},
-		Heartbeat:       10 * time.Second,
-		Properties:      amqp.Table{"product": "gavel", "connection_name": "gavel meetbot publisher"},
+		Heartbeat:  10 * time.Second,
+		Properties: amqp.Table{"product": "gavel", "connection_name": "gavel meetbot publisher"},
 	}
 	if o.cfg.CertFile != "" {
 		cfg.SASL = []amqp.Authentication{&amqp.ExternalAuth{}}
