@@ -4,10 +4,13 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net"
 	"os"
 	"os/exec"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -425,5 +428,125 @@ func TestConfirmedNeverSentAgain(t *testing.T) {
 	newDriver(t, archive, "#fedora-meeting", t0, o).standardMeeting()
 	if again := fence(t, o, c, 5); len(again) != 0 {
 		t.Errorf("sent again: %d message(s), first %s", len(again), again[0].RoutingKey)
+	}
+}
+
+// proxy sits between the outbox and the broker. hold() makes it swallow
+// what the broker says on the connections open now (its confirms among
+// it), and cut() closes them: the broker has the message, gavel never
+// hears that it does.
+type proxy struct {
+	l     net.Listener
+	to    string
+	mu    sync.Mutex
+	conns []*proxied
+}
+
+type proxied struct {
+	client, server net.Conn
+	held           atomic.Bool
+}
+
+func newProxy(t testing.TB, to string) *proxy {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &proxy{l: l, to: to}
+	t.Cleanup(func() { l.Close(); p.cut() })
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			s, err := net.Dial("tcp", to)
+			if err != nil {
+				c.Close()
+				continue
+			}
+			pc := &proxied{client: c, server: s}
+			p.mu.Lock()
+			p.conns = append(p.conns, pc)
+			p.mu.Unlock()
+			go func() { io.Copy(s, c); s.Close() }()
+			go func() {
+				buf := make([]byte, 32<<10)
+				for {
+					n, err := s.Read(buf)
+					if n > 0 && !pc.held.Load() {
+						if _, werr := c.Write(buf[:n]); werr != nil {
+							break
+						}
+					}
+					if err != nil {
+						break
+					}
+				}
+				c.Close()
+			}()
+		}
+	}()
+	return p
+}
+
+func (p *proxy) url() string { return "amqp://guest:guest@" + p.l.Addr().String() + "/" }
+
+func (p *proxy) hold() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, c := range p.conns {
+		c.held.Store(true)
+	}
+}
+
+func (p *proxy) cut() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, c := range p.conns {
+		c.client.Close()
+		c.server.Close()
+	}
+	p.conns = nil
+}
+
+// The broker got a message but its confirm was lost: gavel sends it again,
+// and the copy carries the same message id.
+func TestResentCopyKeepsItsID(t *testing.T) {
+	b := broker(t)
+	const prefix = "org.fedoraproject.resend"
+	c := newConsumer(t, b, "test-resend", prefix)
+	p := newProxy(t, fmt.Sprintf("127.0.0.1:%d", b.Port))
+	w := make(statusWatcher, 1)
+	cfg := brokerConfig(b, t.TempDir(), prefix, w)
+	cfg.URL = p.url()
+	o, err := Open(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer o.Close()
+	fence(t, o, c, 6) // connected, and confirms flow
+	w.until(t, o, "the fence confirmed", func(s Status) bool { return s.Waiting == 0 })
+
+	p.hold()
+	m := testMessage(7)
+	if err := o.Enqueue(m); err != nil {
+		t.Fatal(err)
+	}
+	first := c.next() // the broker has it...
+	if first.MessageId != m.ID {
+		t.Fatalf("got %s, want %s", first.MessageId, m.ID)
+	}
+	if s := o.Status(); s.Waiting != 1 {
+		t.Fatalf("...and gavel must not know yet: %+v", s)
+	}
+	p.cut()
+	again := fence(t, o, c, 8)
+	if len(again) != 1 || again[0].MessageId != m.ID || string(again[0].Body) != string(first.Body) {
+		t.Fatalf("resent: %d copies %v", len(again), again)
+	}
+	checkDelivery(t, again[0], prefix, "")
+	if s := w.until(t, o, "all confirmed", func(s Status) bool { return s.Waiting == 0 }); s.Sent != 3 {
+		t.Errorf("status %+v", s)
 	}
 }
