@@ -166,4 +166,9 @@ func TestPublishingWireFormat(t *testing.T) {
 	if err := p.Headers.Validate(); err != nil {
 		t.Error(err)
 	}
+	long := r.completed[0]
+	long.Users = append(long.Users, strings.Repeat("n", 300))
+	if len(publishing(long).Headers) != len(p.Headers) {
+		t.Error("a user header too long for AMQP was kept")
+	}
 }

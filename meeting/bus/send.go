@@ -212,7 +212,11 @@ func publishing(m Message) amqp.Publishing {
 		"priority":                        0,
 	}
 	for _, u := range m.Users {
-		h["fedora_messaging_user_"+u] = true
+		// A header name is an AMQP short string: a name too long for it
+		// would make the message unsendable, so it is left out.
+		if k := "fedora_messaging_user_" + u; len(k) <= 255 {
+			h[k] = true
+		}
 	}
 	return amqp.Publishing{
 		ContentType:     "application/json",
