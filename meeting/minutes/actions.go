@@ -95,7 +95,9 @@ func ReadTextActions(r io.Reader) ([]string, error) {
 			cur = &strings.Builder{}
 			cur.WriteString(strings.TrimSpace(line[1:]))
 		case strings.HasPrefix(line, "  ") && cur != nil && strings.TrimSpace(line) != "":
-			cur.WriteByte(' ')
+			if cur.Len() > 0 {
+				cur.WriteByte(' ')
+			}
 			cur.WriteString(strings.TrimSpace(line))
 		default:
 			// A blank line (or anything else) ends the section.
