@@ -29,7 +29,7 @@ import (
 func colorKeys(t *Theme) map[string]*color.Color {
 	return map[string]*color.Color{
 		"fg": &t.Fg, "muted": &t.Muted, "accent": &t.Accent, "border": &t.Border, "focus": &t.Focus,
-		"bar_fg": &t.BarFg, "bar_bg": &t.BarBg, "activity": &t.Activity, "mention": &t.Mention,
+		"bar_fg": &t.BarFg, "bar_bg": &t.BarBg, "activity": &t.Activity, "mention": &t.Mention, "mention_bg": &t.MentionBg,
 		"own": &t.Own, "error": &t.Error, "match": &t.Match, "popup_fg": &t.PopupFg, "popup_bg": &t.PopupBg,
 		"select_fg": &t.SelectFg, "select_bg": &t.SelectBg,
 	}
@@ -38,7 +38,7 @@ func colorKeys(t *Theme) map[string]*color.Color {
 // ColorKeys lists the keys of the [colors] section, for documentation.
 func ColorKeys() []string {
 	return []string{"fg", "muted", "accent", "border", "focus", "bar_fg", "bar_bg", "activity", "mention",
-		"own", "error", "match", "popup_fg", "popup_bg", "select_fg", "select_bg"}
+		"mention_bg", "own", "error", "match", "popup_fg", "popup_bg", "select_fg", "select_bg"}
 }
 
 // Parse applies the theme file src on top of base and returns the result.

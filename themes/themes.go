@@ -34,9 +34,12 @@ type Theme struct {
 
 	Activity color.Color // a window with unseen lines
 	Mention  color.Color // own nick said by someone else; a window with a mention
-	Own      color.Color // our own nick
-	Error    color.Color // server errors, failed lookups
-	Match    color.Color // matched letters in the completion popup
+	// MentionBg tints the whole line of a mention, so that a highlight
+	// stands out from ordinary lines on any background.
+	MentionBg color.Color
+	Own       color.Color // our own nick
+	Error     color.Color // server errors, failed lookups
+	Match     color.Color // matched letters in the completion popup
 
 	PopupFg  color.Color // completion popup, palette, help overlay
 	PopupBg  color.Color
@@ -83,7 +86,7 @@ func Dark() Theme {
 		Fg: hex("#d0d0d0"), Muted: hex("#7a7f8c"), Accent: hex("#87afff"),
 		Border: hex("#4e5566"), Focus: hex("#87afff"),
 		BarFg: hex("#d0d0d0"), BarBg: hex("#2b3040"),
-		Activity: hex("#ffd75f"), Mention: hex("#ff5f87"), Own: hex("#5fd7af"),
+		Activity: hex("#ffd75f"), Mention: hex("#ff5f87"), MentionBg: hex("#3a1f2b"), Own: hex("#5fd7af"),
 		Error: hex("#ff5f5f"), Match: hex("#ffaf00"),
 		PopupFg: hex("#e4e4e4"), PopupBg: hex("#303648"),
 		SelectFg: hex("#1c1c1c"), SelectBg: hex("#87afff"),
@@ -99,7 +102,7 @@ func Light() Theme {
 		Fg: hex("#262626"), Muted: hex("#7a7a7a"), Accent: hex("#005fd7"),
 		Border: hex("#b2b2b2"), Focus: hex("#005fd7"),
 		BarFg: hex("#1c1c1c"), BarBg: hex("#dadde8"),
-		Activity: hex("#af5f00"), Mention: hex("#d70057"), Own: hex("#008787"),
+		Activity: hex("#af5f00"), Mention: hex("#87002f"), MentionBg: hex("#ffd7e4"), Own: hex("#006262"),
 		Error: hex("#d70000"), Match: hex("#d75f00"),
 		PopupFg: hex("#1c1c1c"), PopupBg: hex("#e8ebf5"),
 		SelectFg: hex("#ffffff"), SelectBg: hex("#005fd7"),
@@ -116,7 +119,7 @@ func HighContrast() Theme {
 		Fg: hex("#ffffff"), Muted: hex("#c0c0c0"), Accent: hex("#00ffff"),
 		Border: hex("#ffffff"), Focus: hex("#ffff00"),
 		BarFg: hex("#000000"), BarBg: hex("#ffffff"),
-		Activity: hex("#ffff00"), Mention: hex("#ff00ff"), Own: hex("#00ff00"),
+		Activity: hex("#ffff00"), Mention: hex("#000000"), MentionBg: hex("#ff00ff"), Own: hex("#00ff00"),
 		Error: hex("#ff0000"), Match: hex("#ffff00"),
 		PopupFg: hex("#ffffff"), PopupBg: hex("#000080"),
 		SelectFg: hex("#000000"), SelectBg: hex("#ffff00"),

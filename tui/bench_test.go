@@ -15,7 +15,7 @@ import (
 // fillScrollback pushes n varied lines (some wrapping, some formatted, some
 // mentions) into the current window.
 func fillScrollback(m *Model, n int) {
-	w := m.wins.current()
+	w := m.wins.Current()
 	nicks := []string{"nirik", "pingou", "threebean", "relrod", "smooge", "puiterwijk", "dgilmore", "lmacken"}
 	for i := range n {
 		text := fmt.Sprintf("line %d: the quick brown fox jumps over the lazy dog while mirrormanager2 syncs", i)
@@ -53,7 +53,7 @@ func BenchmarkViewScrolledBack(b *testing.B) {
 	m := seedDemo(b, 278, fixedOpts())
 	m.Update(tea.WindowSizeMsg{Width: 200, Height: 60})
 	fillScrollback(m, 100_000)
-	m.wins.current().log.Scroll(50_000)
+	m.wins.Current().Log.Scroll(50_000)
 	for b.Loop() {
 		_ = m.View()
 	}

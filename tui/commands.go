@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -14,549 +15,741 @@ import (
 	"gavel/meeting/minutes"
 	"gavel/themes"
 	"gavel/tui/chanlog"
-	"gavel/tui/cmdline"
 	"gavel/tui/common"
+	"gavel/tui/panes"
+	"gavel/tui/winlist"
 )
 
 var readFile = os.ReadFile
 
 func newStyles(t themes.Theme) *common.Styles { return common.NewStyles(t) }
 
-// command is one console command.
+// need is what a command needs before it can run.
+type need uint8
+
+const (
+	needConn    need = 1 << iota // a connection (not the offline demo)
+	needChannel                  // the current window is a channel
+	needTalk                     // the current window is a channel or a query
+)
+
+// command is one / command: its help, its completion, what it needs and
+// its handler (ergo's command table). The dispatcher checks the needs and
+// the number of arguments before the handler runs.
 type command struct {
 	name, args, help string
-	completes        string // "nicks", "channels", "packages", "users", "themes", "commands"
-	network          bool   // needs the connection
+	completes        string // "nicks", "channels", "packages", "users", "themes", "lookups"
+	min              int    // fewest arguments
+	needs            need
+	run              func(m *Model, c *call) tea.Cmd
 }
 
-// consoleCommands are the / commands, in help order.
-var consoleCommands = []command{
-	{"join", "#channel[,#channel…]", "join channels", "channels", true},
-	{"part", "[#channel] [reason]", "leave a channel (default: this one)", "channels", true},
-	{"msg", "nick text", "send a private message", "nicks", true},
-	{"query", "nick [text]", "open a private window", "nicks", false},
-	{"me", "text", "say an action (/me waves)", "", true},
-	{"nick", "newnick", "change your nick", "", true},
-	{"whois", "nick", "ask the server about someone", "nicks", true},
-	{"topic", "[text]", "show or set the channel topic", "", false},
-	{"mode", "target modes [args]", "set modes", "channels", true},
-	{"op", "nick…", "give channel operator status", "nicks", true},
-	{"deop", "nick…", "take channel operator status", "nicks", true},
-	{"voice", "nick…", "give voice", "nicks", true},
-	{"kick", "nick [reason]", "kick someone from the channel", "nicks", true},
-	{"invite", "nick [#channel]", "invite someone", "nicks", true},
-	{"away", "[message]", "set (or clear) your away message", "", true},
-	{"raw", "LINE", "send a raw IRC line", "", true},
-	{"quit", "[message]", "disconnect and leave gavel", "", false},
-	{"minutes", "", "preview the current minutes in a pane", "", false},
-	{"publish", "", "write the minutes to the archive now", "", false},
-	{"fas", "name", "look up accounts", "users", false},
-	{"pkgs", "package", "who owns a package and what it is", "packages", false},
-	{"mirrors", "repo arch [country]", "mirrors serving a repository", "", false},
-	{"lookup", "command args…", "any lookup (whoowns, branches, sources, members…)", "lookups", false},
-	{"theme", "dark|light|high-contrast|auto", "switch the colour theme", "themes", false},
-	{"close", "", "close this window", "", false},
-	{"clear", "", "clear this window's scrollback", "", false},
-	{"help", "", "list the commands", "", false},
+// call is one run of a command.
+type call struct {
+	cmd  *command
+	w    *winlist.Window // the window it was typed in
+	args []string
+	line string // everything after the command name
 }
 
-func (m *Model) initCommands() {
-	for _, c := range consoleCommands {
-		m.cmdNames = append(m.cmdNames, "/"+c.name)
-		m.cmdHelp = append(m.cmdHelp, c.args+" — "+c.help)
+// after returns the text after the first n arguments, spacing kept.
+func (c *call) after(n int) string {
+	s := c.line
+	for i := 0; i < n; i++ {
+		s = strings.TrimLeft(s, " ")
+		if j := strings.IndexByte(s, ' '); j >= 0 {
+			s = s[j:]
+		} else {
+			return ""
+		}
 	}
+	return strings.TrimSpace(s)
+}
+
+// commands are the / commands, in help order. New commands (and their
+// panes) are added here. (Set in init: /help lists the table itself.)
+var commands []command
+
+func init() {
+	commands = []command{
+		{"join", "#channel[,#channel…]", "join channels", "channels", 1, needConn, (*Model).cmdJoin},
+		{"part", "[#channel] [reason]", "leave a channel (default: this one)", "channels", 0, needConn, (*Model).cmdPart},
+		{"close", "", "close this window (leaving its channel)", "", 0, 0, (*Model).cmdClose},
+		{"window", "N | close | move N | list", "go to window N, close it, renumber it, list the windows", "", 1, 0, (*Model).cmdWindow},
+		{"msg", "nick text", "send a private message", "nicks", 2, needConn, (*Model).cmdMsg},
+		{"query", "nick [text]", "open a private window", "nicks", 1, 0, (*Model).cmdQuery},
+		{"me", "text", "say an action (/me waves)", "", 1, needTalk, (*Model).cmdMe},
+		{"notice", "target text", "send a notice", "nicks", 2, needConn, (*Model).cmdNotice},
+		{"ctcp", "nick command [args]", "send a CTCP request (VERSION, PING, TIME…)", "nicks", 2, needConn, (*Model).cmdCTCP},
+		{"nick", "newnick", "change your nick", "", 1, needConn, (*Model).cmdNick},
+		{"whois", "nick", "who someone is, in this window", "nicks", 1, needConn, (*Model).cmdWhois},
+		{"names", "[#channel]", "who is in the channel", "channels", 0, 0, (*Model).cmdNames},
+		{"list", "[filter]", "list the server's channels (matching filter) in a pane", "", 0, needConn, (*Model).cmdList},
+		{"topic", "[text]", "show or set the channel topic", "", 0, needChannel, (*Model).cmdTopic},
+		{"mode", "target modes [args]", "set modes", "channels", 2, needConn, (*Model).cmdMode},
+		{"op", "nick…", "give channel operator status", "nicks", 1, needConn | needChannel, (*Model).cmdStatus},
+		{"deop", "nick…", "take channel operator status", "nicks", 1, needConn | needChannel, (*Model).cmdStatus},
+		{"voice", "nick…", "give voice", "nicks", 1, needConn | needChannel, (*Model).cmdStatus},
+		{"devoice", "nick…", "take voice", "nicks", 1, needConn | needChannel, (*Model).cmdStatus},
+		{"kick", "nick [reason]", "kick someone from the channel", "nicks", 1, needConn | needChannel, (*Model).cmdKick},
+		{"invite", "nick [#channel]", "invite someone", "nicks", 1, needConn, (*Model).cmdInvite},
+		{"away", "[message]", "set (or clear) your away message", "", 0, needConn, (*Model).cmdAway},
+		{"ignore", "[nick]", "hide someone's lines here (they still count in the minutes); no nick: list", "nicks", 0, 0, (*Model).cmdIgnore},
+		{"unignore", "nick", "show someone's lines again", "nicks", 1, 0, (*Model).cmdUnignore},
+		{"raw", "LINE", "send a raw IRC line", "", 1, needConn, (*Model).cmdRaw},
+		{"lastlog", "text", "list this window's lines containing text (Ctrl+R searches as you type)", "", 1, 0, (*Model).cmdLastlog},
+		{"clear", "", "clear this window's scrollback", "", 0, 0, (*Model).cmdClear},
+		{"minutes", "", "preview the current minutes in a pane", "", 0, 0, (*Model).cmdMinutes},
+		{"publish", "", "write the minutes to the archive now", "", 0, needChannel, (*Model).cmdPublish},
+		{"fas", "name", "look up accounts", "users", 1, 0, (*Model).cmdFas},
+		{"pkgs", "package", "who owns a package and what it is", "packages", 1, 0, (*Model).cmdPkgs},
+		{"mirrors", "repo arch [country]", "mirrors serving a repository", "", 2, 0, (*Model).cmdMirrors},
+		{"lookup", "command args…", "any lookup (whoowns, branches, sources, members…)", "lookups", 0, 0, (*Model).cmdLookup},
+		{"theme", "dark|light|high-contrast|auto", "switch the colour theme", "themes", 0, 0, (*Model).cmdTheme},
+		{"bell", "[on|off]", "ring the terminal bell on a highlight or a private message", "", 0, 0, (*Model).cmdBell},
+		{"quit", "[message]", "disconnect and leave gavel", "", 0, 0, (*Model).cmdQuit},
+		{"help", "", "keys and commands", "", 0, 0, (*Model).cmdHelp},
+	}
+}
+
+// lookupCommand finds a / command by its name ("/join" or "join").
+func lookupCommand(word string) (*command, bool) {
+	name := strings.ToLower(strings.TrimPrefix(word, "/"))
+	for i := range commands {
+		if commands[i].name == name {
+			return &commands[i], true
+		}
+	}
+	return nil, false
+}
+
+// chairOrder is the order meeting commands are offered in: what chairs
+// type most first, so "#ac" offers #action before #accept.
+var chairOrder = []string{
+	"#topic", "#info", "#action", "#agreed", "#link", "#idea", "#help", "#chair", "#unchair", "#undo",
+	"#startmeeting", "#endmeeting", "#meetingname", "#nick", "#accepted", "#rejected", "#accept", "#reject",
+}
+
+// meetingCommands lists the engine's commands, chairOrder first, then the
+// rest alphabetically.
+func meetingCommands() []string {
+	var rest []string
 	for _, c := range meeting.Commands() {
-		name := c
-		if !strings.HasPrefix(name, "#") {
-			name = "#" + name
+		if !strings.HasPrefix(c, "#") {
+			c = "#" + c
 		}
-		m.meetCmds = append(m.meetCmds, name)
-	}
-	slices.Sort(m.meetCmds)
-}
-
-// completions is the command line's completion source.
-func (m *Model) completions(words []string, tok string, index int) (cmdline.Set, bool) {
-	w := m.wins.current()
-	if index == 0 {
-		switch {
-		case strings.HasPrefix(tok, "/"):
-			return cmdline.Set{Title: "commands", Items: m.cmdNames, Details: m.cmdHelp}, true
-		case strings.HasPrefix(tok, "#") && w.kind == winChannel:
-			return cmdline.Set{Title: "meeting commands", Items: m.meetCmds}, true
-		}
-		return cmdline.Set{Title: "nicks in " + w.name, Items: m.nicksFor(w), Suffix: ": "}, true
-	}
-	first := strings.ToLower(words[0])
-	if c, ok := lookupCommand(first); ok && index == 1 {
-		switch c.completes {
-		case "packages":
-			return cmdline.Set{Title: "packages", Items: m.packages}, true
-		case "users":
-			return cmdline.Set{Title: "accounts", Items: m.users}, true
-		case "channels":
-			return cmdline.Set{Title: "channels", Items: m.channelList()}, true
-		case "themes":
-			return cmdline.Set{Title: "themes", Items: []string{"dark", "light", "high-contrast", "auto"}}, true
-		case "lookups":
-			return cmdline.Set{Title: "lookups", Items: m.lookupNames()}, true
+		if !slices.Contains(chairOrder, c) {
+			rest = append(rest, c)
 		}
 	}
-	if first == "/lookup" && index == 2 && len(words) > 1 {
-		for _, ci := range m.opts.Router.Commands() {
-			if ci.Name == strings.ToLower(words[1]) {
-				switch ci.Completes {
-				case "packages":
-					return cmdline.Set{Title: "packages", Items: m.packages}, true
-				case "users":
-					return cmdline.Set{Title: "accounts", Items: m.users}, true
-				}
-			}
-		}
-	}
-	if strings.HasPrefix(tok, "#") {
-		return cmdline.Set{Title: "channels", Items: m.channelList()}, true
-	}
-	return cmdline.Set{Title: "nicks in " + w.name, Items: m.nicksFor(w)}, true
-}
-
-func lookupCommand(word string) (command, bool) {
-	if !strings.HasPrefix(word, "/") {
-		return command{}, false
-	}
-	for _, c := range consoleCommands {
-		if c.name == word[1:] {
-			return c, true
-		}
-	}
-	return command{}, false
-}
-
-func (m *Model) lookupNames() []string {
+	slices.Sort(rest)
 	var out []string
-	for _, c := range m.opts.Router.Commands() {
-		out = append(out, c.Name)
-	}
-	return out
-}
-
-// nicksFor lists the nicks to complete in a window: its members and the
-// meeting's attendees.
-func (m *Model) nicksFor(w *window) []string {
-	out := slices.Clone(w.nickList())
-	if w.kind == winChannel {
-		if mt := m.opts.Glue.Meeting(w.name); mt != nil {
-			for _, a := range mt.Attendees {
-				if !w.present(a.Nick) {
-					out = append(out, a.Nick)
-				}
-			}
+	for _, c := range chairOrder {
+		if slices.Contains(meeting.Commands(), c) || slices.Contains(meeting.Commands(), c[1:]) {
+			out = append(out, c)
 		}
 	}
-	if w.kind == winQuery {
-		out = append(out, w.name)
-	}
-	return out
-}
-
-func (m *Model) channelList() []string {
-	var out []string
-	for _, w := range m.wins.list {
-		if w.kind == winChannel {
-			out = append(out, w.name)
-		}
-	}
-	return out
+	return append(out, rest...)
 }
 
 // submit runs a line typed in the command line.
-func (m *Model) submit(line string) {
+func (m *Model) submit(line string) tea.Cmd {
 	if strings.TrimSpace(line) == "" {
-		return
+		return nil
 	}
-	w := m.wins.current()
+	w := m.wins.Current()
 	if strings.HasPrefix(line, "/") && !strings.HasPrefix(line, "//") {
-		m.command(line)
-		return
+		return m.command(line)
 	}
 	line = strings.TrimPrefix(line, "/")
-	if w.kind == winStatus {
+	if w.Kind == winlist.Status {
 		m.errorLine(w, "this is gavel's own window: /join a channel or /query a nick to talk")
-		return
+		return nil
 	}
-	m.say(w.name, line)
+	return m.say(w.Name, line)
 }
 
-// say sends a line to a channel or nick. Channel lines go through the glue
-// so that the meeting engine sees them exactly as the channel does; offline
-// (the demo) they are fed to the engine as our own lines.
-func (m *Model) say(target, text string) {
+// say sends a line to a channel or nick. Channel lines go through the live
+// driver; the line shows (and reaches the engine) when the client's event
+// for it comes back. While disconnected it is shown at once, marked as
+// queued. Offline (the demo) lines go straight to the engine as our own.
+func (m *Model) say(target, text string) tea.Cmd {
 	w := m.openWindow(target)
-	if m.opts.Client == nil {
+	cl := m.opts.Client
+	if cl == nil {
 		now := m.clock()
 		m.push(w, chanlog.Line{Time: now.Unix(), Nick: m.nickOr(), Text: text, Kind: chanlog.Msg, Flags: chanlog.Self})
-		if isChannel(target) {
-			w.addMember(m.nickOr())
-			m.applyUpdates(m.opts.Glue.HandleEvent(target, meeting.Message{Time: now.UTC(), Nick: m.nickOr(), Text: text}))
+		if m.isChannel(target) {
+			_, cmd := m.applyUpdates(m.opts.Glue.HandleEvent(target, meeting.Message{Time: now.UTC(), Nick: m.nickOr(), Text: text}))
+			m.refreshPanes()
+			return cmd
+		}
+		return nil
+	}
+	if !cl.Connected() {
+		w.Queue(chanlog.Line{Time: m.clock().Unix(), Nick: m.nickOr(), Text: text, Kind: chanlog.Msg})
+	}
+	if m.isChannel(target) {
+		refresh, cmd := m.applyUpdates(m.opts.Glue.Say(target, text))
+		if refresh {
 			m.refreshPanes()
 		}
-		return
+		return cmd
 	}
-	if isChannel(target) {
-		if m.applyUpdates(m.opts.Glue.Say(target, text)) {
-			m.refreshPanes()
+	if err := cl.Say(target, text); err != nil {
+		m.errorLine(w, err.Error())
+	}
+	return nil
+}
+
+func (m *Model) nickOr() string {
+	if m.Me.Nick == "" {
+		return "chair"
+	}
+	return m.Me.Nick
+}
+
+// command runs a / command from the table (or a lookup of the router).
+func (m *Model) command(line string) tea.Cmd {
+	name, rest, _ := strings.Cut(strings.TrimSpace(line[1:]), " ")
+	if name == "" {
+		return nil
+	}
+	w := m.wins.Current()
+	c, known := lookupCommand(name)
+	args := strings.Fields(rest)
+	if !known {
+		// Every lookup of the router works as a command too (/whoowns x).
+		for _, ci := range m.opts.Router.Commands() {
+			if ci.Name == strings.ToLower(name) {
+				return m.lookup(ci.Name, args)
+			}
 		}
-		return
+		m.errorLine(w, "unknown command /"+name+" — /help lists them, Ctrl+K searches them")
+		return nil
 	}
-	if err := m.opts.Client.Say(target, text); err != nil {
+	switch {
+	case c.needs&needConn != 0 && m.opts.Client == nil:
+		m.errorLine(w, "/"+c.name+" needs a connection; this is the offline demo")
+		return nil
+	case c.needs&needChannel != 0 && w.Kind != winlist.Channel:
+		m.errorLine(w, "/"+c.name+" works in a channel window")
+		return nil
+	case c.needs&needTalk != 0 && w.Kind == winlist.Status:
+		m.errorLine(w, "/"+c.name+" works in a channel or query window")
+		return nil
+	case len(args) < c.min:
+		m.usage(w, c)
+		return nil
+	}
+	return c.run(m, &call{cmd: c, w: w, args: args, line: rest})
+}
+
+func (m *Model) usage(w *winlist.Window, c *command) {
+	m.errorLine(w, "usage: /"+c.name+" "+c.args)
+}
+
+// report shows a failed send in the window.
+func (m *Model) report(w *winlist.Window, err error) {
+	if err != nil {
 		m.errorLine(w, err.Error())
 	}
 }
 
-func (m *Model) nickOr() string {
-	if m.nick == "" {
-		return "chair"
+func (m *Model) cmdJoin(c *call) tea.Cmd {
+	var chans []string
+	for _, ch := range strings.Split(c.args[0], ",") {
+		if ch == "" {
+			continue
+		}
+		if !m.isChannel(ch) {
+			ch = "#" + ch
+		}
+		chans = append(chans, ch)
 	}
-	return m.nick
+	if len(chans) == 0 {
+		m.usage(c.w, c.cmd)
+		return nil
+	}
+	m.report(c.w, m.opts.Client.Join(chans...))
+	for _, ch := range chans {
+		m.openWindow(ch)
+	}
+	m.focus(m.wins.Get(chans[len(chans)-1]))
+	return nil
 }
 
-// command runs a / command.
-func (m *Model) command(line string) {
-	fields := strings.Fields(line[1:])
-	if len(fields) == 0 {
-		return
+func (m *Model) cmdPart(c *call) tea.Cmd {
+	target, reason := c.w.Name, c.line
+	if len(c.args) > 0 && m.isChannel(c.args[0]) {
+		target, reason = c.args[0], c.after(1)
 	}
-	name := strings.ToLower(fields[0])
-	args := fields[1:]
-	rest := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line[1:]), fields[0]))
-	w := m.wins.current()
-	cl := m.opts.Client
-	c, known := lookupCommand("/" + name)
-	if !known {
-		// Every lookup of the router works as a command too (/whoowns x).
-		for _, ci := range m.opts.Router.Commands() {
-			if ci.Name == name {
-				m.lookup(name, args)
-				return
-			}
-		}
-		m.errorLine(w, "unknown command /"+name+" — /help lists them, Ctrl+K searches them")
-		return
+	if !m.isChannel(target) {
+		m.usage(c.w, c.cmd)
+		return nil
 	}
-	if c.network && cl == nil {
-		m.errorLine(w, "/"+name+" needs a connection; this is the offline demo")
-		return
+	return m.leave("leave "+target, []string{target}, func() tea.Cmd {
+		m.report(c.w, m.opts.Client.Part(target, strings.TrimSpace(reason)))
+		if w := m.wins.Get(target); w != nil {
+			m.wins.Close(w)
+		}
+		m.switched()
+		return nil
+	})
+}
+
+func (m *Model) cmdClose(c *call) tea.Cmd {
+	w := c.w
+	if w.Kind == winlist.Status {
+		m.errorLine(w, "the gavel window stays open")
+		return nil
 	}
-	usage := func() { m.errorLine(w, "usage: /"+c.name+" "+c.args) }
-	report := func(err error) {
-		if err != nil {
-			m.errorLine(w, err.Error())
-		}
+	return m.closeWindow(w)
+}
+
+// closeWindow closes a window, leaving its channel (after asking, when a
+// meeting runs there).
+func (m *Model) closeWindow(w *winlist.Window) tea.Cmd {
+	var channels []string
+	if w.Kind == winlist.Channel {
+		channels = []string{w.Name}
 	}
-	channelHere := func() (string, bool) {
-		if w.kind != winChannel {
-			m.errorLine(w, "/"+name+" works in a channel window")
-			return "", false
+	what := "close " + w.Name
+	return m.leave(what, channels, func() tea.Cmd {
+		if w.Kind == winlist.Channel && m.opts.Client != nil && m.chans.InChannel(w.Name) {
+			m.report(m.wins.Status(), m.opts.Client.Part(w.Name, ""))
 		}
-		return w.name, true
-	}
-	switch name {
-	case "join":
-		if len(args) == 0 {
-			usage()
-			return
-		}
-		var chans []string
-		for _, ch := range strings.Split(args[0], ",") {
-			if ch == "" {
-				continue
-			}
-			if !isChannel(ch) {
-				ch = "#" + ch
-			}
-			chans = append(chans, ch)
-		}
-		report(cl.Join(chans...))
-		for _, ch := range chans {
-			m.openWindow(ch)
-		}
-		m.switchWin(m.wins.find(chans[len(chans)-1]))
-	case "part":
-		target, reason := w.name, rest
-		if len(args) > 0 && isChannel(args[0]) {
-			target, reason = args[0], strings.TrimSpace(strings.TrimPrefix(rest, args[0]))
-		}
-		if !isChannel(target) {
-			usage()
-			return
-		}
-		report(cl.Part(target, reason))
-		m.wins.remove(m.wins.find(target))
-		m.refreshPanes()
-	case "msg":
-		if len(args) < 2 {
-			usage()
-			return
-		}
-		text := strings.TrimSpace(strings.TrimPrefix(rest, args[0]))
-		if isChannel(args[0]) {
-			m.say(args[0], text)
-			return
-		}
-		report(cl.Say(args[0], text))
-	case "query":
-		if len(args) == 0 {
-			usage()
-			return
-		}
-		m.openWindow(args[0])
-		m.switchWin(m.wins.find(args[0]))
-		if text := strings.TrimSpace(strings.TrimPrefix(rest, args[0])); text != "" {
-			m.say(args[0], text)
-		}
-	case "me":
-		if w.kind == winStatus || rest == "" {
-			usage()
-			return
-		}
-		report(cl.Action(w.name, rest))
-	case "nick":
-		if len(args) != 1 {
-			usage()
-			return
-		}
-		report(cl.SetNick(args[0]))
-	case "whois":
-		if len(args) != 1 {
-			usage()
-			return
-		}
-		report(cl.SendRaw("WHOIS " + args[0]))
-		m.info(w, "asked the server about "+args[0]+"; the answer shows in the gavel window")
-	case "topic":
-		ch, ok := channelHere()
-		if !ok {
-			return
-		}
-		if rest == "" {
-			t := w.topic
-			if t == "" {
-				t = "(no topic known)"
-			}
-			m.info(w, "topic of "+ch+": "+t)
-			return
-		}
-		if cl == nil {
-			m.errorLine(w, "setting the topic needs a connection; in a meeting, say #topic")
-			return
-		}
-		report(cl.SetTopic(ch, rest))
-	case "mode":
-		if len(args) < 2 {
-			usage()
-			return
-		}
-		report(cl.SendRaw("MODE " + rest))
-	case "op", "deop", "voice":
-		ch, ok := channelHere()
-		if !ok {
-			return
-		}
-		if len(args) == 0 {
-			usage()
-			return
-		}
-		flag := map[string]string{"op": "+o", "deop": "-o", "voice": "+v"}[name]
-		for i := 0; i < len(args); i += 4 {
-			batch := args[i:min(i+4, len(args))]
-			modes := flag[:1] + strings.Repeat(flag[1:], len(batch))
-			report(cl.SendRaw("MODE " + ch + " " + modes + " " + strings.Join(batch, " ")))
-		}
-	case "kick":
-		ch, ok := channelHere()
-		if !ok {
-			return
-		}
-		if len(args) == 0 {
-			usage()
-			return
-		}
-		reason := strings.TrimSpace(strings.TrimPrefix(rest, args[0]))
-		l := "KICK " + ch + " " + args[0]
-		if reason != "" {
-			l += " :" + reason
-		}
-		report(cl.SendRaw(l))
-	case "invite":
-		if len(args) == 0 {
-			usage()
-			return
-		}
-		ch := w.name
-		if len(args) > 1 {
-			ch = args[1]
-		}
-		if !isChannel(ch) {
-			usage()
-			return
-		}
-		report(cl.SendRaw("INVITE " + args[0] + " " + ch))
-	case "away":
-		if rest == "" {
-			report(cl.SendRaw("AWAY"))
-		} else {
-			report(cl.SendRaw("AWAY :" + rest))
-		}
-	case "raw":
-		if rest == "" {
-			usage()
-			return
-		}
-		report(cl.SendRaw(rest))
-	case "quit":
-		m.quit(rest)
-	case "minutes":
-		m.showMinutes()
-	case "publish":
-		ch, ok := channelHere()
-		if !ok {
-			return
-		}
-		ups := m.opts.Glue.Publish(ch)
-		if m.opts.Client == nil && len(ups) == 0 {
-			m.info(w, "offline: nothing is published — /minutes shows the minutes")
-		}
-		m.applyUpdates(ups)
-	case "fas":
-		if len(args) == 0 {
-			usage()
-			return
-		}
-		m.lookup("fas", args)
-	case "pkgs":
-		if len(args) != 1 {
-			usage()
-			return
-		}
-		m.lookup("whoowns", args)
-	case "mirrors":
-		if len(args) < 2 {
-			usage()
-			return
-		}
-		m.lookup("mirrors", args)
-	case "lookup":
-		if len(args) == 0 {
-			m.lookupHelp()
-			return
-		}
-		m.lookup(args[0], args[1:])
-	case "theme":
-		if len(args) != 1 {
-			m.info(w, "theme "+m.theme.Name+" — /theme dark|light|high-contrast|auto")
-			return
-		}
-		if strings.EqualFold(args[0], "auto") {
-			m.followBG = true
-			m.pendingCmds = append(m.pendingCmds, tea.RequestBackgroundColor)
-			m.status("following the terminal's background")
-			return
-		}
-		t, err := themes.ByName(args[0])
-		if err != nil {
-			m.errorLine(w, err.Error())
-			return
-		}
-		m.followBG = false
-		m.setTheme(t, true)
+		m.wins.Close(w)
+		m.switched()
+		return nil
+	})
+}
+
+func (m *Model) cmdWindow(c *call) tea.Cmd {
+	switch strings.ToLower(c.args[0]) {
 	case "close":
-		if m.wins.cur == 0 {
-			m.errorLine(w, "the gavel window stays open")
-			return
+		if c.w.Kind == winlist.Status {
+			m.errorLine(c.w, "the gavel window stays open")
+			return nil
 		}
-		if w.kind == winChannel && w.joined && cl != nil {
-			report(cl.Part(w.name, ""))
+		return m.closeWindow(c.w)
+	case "move":
+		n, err := strconv.Atoi(c.after(1))
+		if err != nil || !m.wins.Move(c.w, n) {
+			m.errorLine(c.w, "usage: /window move N (2 or more; the gavel window stays 1)")
 		}
-		m.wins.remove(m.wins.cur)
-		m.refreshPanes()
-	case "clear":
-		w.log.Buf = chanlog.NewBuffer(w.log.Buf.Cap())
-		w.log.End()
-	case "help":
-		m.commandHelp()
+		return nil
+	case "list":
+		for _, w := range m.wins.All() {
+			m.info(c.w, itoa(w.Num)+": "+w.Name)
+		}
+		return nil
 	}
+	n, err := strconv.Atoi(c.args[0])
+	if err != nil {
+		m.usage(c.w, c.cmd)
+		return nil
+	}
+	w := m.wins.ByNum(n)
+	if w == nil {
+		m.errorLine(c.w, "no window "+c.args[0])
+		return nil
+	}
+	m.focus(w)
+	return nil
 }
 
-func (m *Model) commandHelp() {
+func (m *Model) cmdMsg(c *call) tea.Cmd { return m.say(c.args[0], c.after(1)) }
+
+func (m *Model) cmdQuery(c *call) tea.Cmd {
+	w := m.openWindow(c.args[0])
+	m.focus(w)
+	if text := c.after(1); text != "" {
+		return m.say(c.args[0], text)
+	}
+	return nil
+}
+
+func (m *Model) cmdMe(c *call) tea.Cmd {
+	if m.opts.Client == nil {
+		m.errorLine(c.w, "/me needs a connection; this is the offline demo")
+		return nil
+	}
+	m.report(c.w, m.opts.Client.Action(c.w.Name, c.line))
+	return nil
+}
+
+func (m *Model) cmdNotice(c *call) tea.Cmd {
+	m.report(c.w, m.opts.Client.Notice(c.args[0], c.after(1)))
+	return nil
+}
+
+func (m *Model) cmdCTCP(c *call) tea.Cmd {
+	req := strings.ToUpper(c.args[1])
+	if args := c.after(2); args != "" {
+		req += " " + args
+	} else if req == "PING" {
+		req += " " + strconv.FormatInt(m.opts.Now().Unix(), 10)
+	}
+	if err := m.opts.Client.SendRaw("PRIVMSG " + c.args[0] + " :\x01" + req + "\x01"); err != nil {
+		m.errorLine(c.w, err.Error())
+		return nil
+	}
+	m.info(c.w, "CTCP "+req+" sent to "+c.args[0])
+	return nil
+}
+
+func (m *Model) cmdNick(c *call) tea.Cmd {
+	m.report(c.w, m.opts.Client.SetNick(c.args[0]))
+	return nil
+}
+
+func (m *Model) cmdWhois(c *call) tea.Cmd {
+	nick := c.args[0]
+	m.state.whois[m.Me.FoldName(nick)] = c.w
+	m.report(c.w, m.opts.Client.SendRaw("WHOIS "+nick+" "+nick))
+	return nil
+}
+
+func (m *Model) cmdNames(c *call) tea.Cmd {
+	ch := c.w.Name
+	if len(c.args) > 0 {
+		ch = c.args[0]
+	}
+	if !m.isChannel(ch) {
+		m.usage(c.w, c.cmd)
+		return nil
+	}
+	members := m.members(ch)
+	if len(members) == 0 {
+		m.info(c.w, "nobody known in "+ch+" (gavel is not in it)")
+		return nil
+	}
+	var names []string
+	ops, voiced := 0, 0
+	for _, mb := range members {
+		names = append(names, mb.Prefix+mb.Nick)
+		switch mb.Prefix {
+		case "@", "~", "&":
+			ops++
+		case "+", "%":
+			voiced++
+		}
+	}
+	m.info(c.w, "Users on "+ch+" ("+itoa(len(members))+", "+itoa(ops)+" operators, "+itoa(voiced)+" voiced): "+strings.Join(names, " "))
+	return nil
+}
+
+func (m *Model) cmdList(c *call) tea.Cmd {
+	m.state.listing = &listing{filter: strings.ToLower(c.line)}
+	m.results.Kind = "list"
+	m.results.SetLoading("Channels" + suffix(c.line))
+	m.openResults("list")
+	m.report(c.w, m.opts.Client.SendRaw("LIST"))
+	return nil
+}
+
+func (m *Model) cmdTopic(c *call) tea.Cmd {
+	ch := c.w.Name
+	if c.line == "" {
+		t := m.chans.Topic(ch)
+		if t == "" {
+			t = "(no topic known)"
+		}
+		m.info(c.w, "topic of "+ch+": "+t)
+		return nil
+	}
+	if m.opts.Client == nil {
+		m.errorLine(c.w, "setting the topic needs a connection; in a meeting, say #topic")
+		return nil
+	}
+	m.report(c.w, m.opts.Client.SetTopic(ch, c.line))
+	return nil
+}
+
+func (m *Model) cmdMode(c *call) tea.Cmd {
+	m.report(c.w, m.opts.Client.SendRaw("MODE "+c.line))
+	return nil
+}
+
+func (m *Model) cmdStatus(c *call) tea.Cmd {
+	flag := map[string]string{"op": "+o", "deop": "-o", "voice": "+v", "devoice": "-v"}[c.cmd.name]
+	for i := 0; i < len(c.args); i += 4 {
+		batch := c.args[i:min(i+4, len(c.args))]
+		modes := flag[:1] + strings.Repeat(flag[1:], len(batch))
+		m.report(c.w, m.opts.Client.SendRaw("MODE "+c.w.Name+" "+modes+" "+strings.Join(batch, " ")))
+	}
+	return nil
+}
+
+func (m *Model) cmdKick(c *call) tea.Cmd {
+	l := "KICK " + c.w.Name + " " + c.args[0]
+	if reason := c.after(1); reason != "" {
+		l += " :" + reason
+	}
+	m.report(c.w, m.opts.Client.SendRaw(l))
+	return nil
+}
+
+func (m *Model) cmdInvite(c *call) tea.Cmd {
+	ch := c.w.Name
+	if len(c.args) > 1 {
+		ch = c.args[1]
+	}
+	if !m.isChannel(ch) {
+		m.usage(c.w, c.cmd)
+		return nil
+	}
+	m.report(c.w, m.opts.Client.SendRaw("INVITE "+c.args[0]+" "+ch))
+	return nil
+}
+
+func (m *Model) cmdAway(c *call) tea.Cmd {
+	if c.line == "" {
+		m.report(c.w, m.opts.Client.SendRaw("AWAY"))
+	} else {
+		m.report(c.w, m.opts.Client.SendRaw("AWAY :"+c.line))
+	}
+	return nil
+}
+
+func (m *Model) cmdIgnore(c *call) tea.Cmd {
+	if len(c.args) == 0 {
+		var list []string
+		for n := range m.state.ignored {
+			list = append(list, n)
+		}
+		slices.Sort(list)
+		if len(list) == 0 {
+			m.info(c.w, "ignoring nobody")
+		} else {
+			m.info(c.w, "ignoring "+strings.Join(list, ", ")+" (display only: their lines still count in the minutes)")
+		}
+		return nil
+	}
+	for _, n := range c.args {
+		m.state.ignored[m.Me.FoldName(n)] = true
+	}
+	m.info(c.w, "ignoring "+strings.Join(c.args, ", ")+": their lines are not shown; the meeting still counts them")
+	return nil
+}
+
+func (m *Model) cmdUnignore(c *call) tea.Cmd {
+	for _, n := range c.args {
+		delete(m.state.ignored, m.Me.FoldName(n))
+	}
+	m.info(c.w, "showing "+strings.Join(c.args, ", ")+" again")
+	return nil
+}
+
+func (m *Model) cmdRaw(c *call) tea.Cmd {
+	m.report(c.w, m.opts.Client.SendRaw(c.line))
+	return nil
+}
+
+func (m *Model) cmdLastlog(c *call) tea.Cmd {
+	q := strings.ToLower(c.line)
+	buf := c.w.Log.Buf
 	var lines []string
-	for _, c := range consoleCommands {
-		lines = append(lines, padRight("/"+c.name+" "+c.args, 34)+c.help)
+	for i := 0; i < buf.Len(); i++ {
+		l := buf.At(i)
+		if !chanlog.Matches(l, q) {
+			continue
+		}
+		t := time.Unix(l.Time, 0).In(m.location()).Format("15:04")
+		var who string
+		switch l.Kind {
+		case chanlog.Msg:
+			who = "<" + l.Nick + ">"
+		case chanlog.Action:
+			who = "* " + l.Nick
+		default:
+			who = "--"
+		}
+		lines = append(lines, t+" "+who+" "+meeting.StripFormatting(l.Text))
 	}
-	lines = append(lines, "", "Plain text is said to the channel; #topic, #action, #agreed… are meeting commands.",
-		"Any lookup works as a command too: "+strings.Join(m.lookupNames(), ", "))
-	m.results.SetText("Commands", lines)
-	m.openResults()
+	title := "Lastlog " + strconv.Quote(c.line) + " in " + c.w.Name + " · " + itoa(len(lines)) + " lines"
+	if len(lines) == 0 {
+		lines = []string{"no line contains " + strconv.Quote(c.line)}
+	}
+	m.results.SetText(title, lines)
+	m.results.Scroll(len(lines)) // the newest at the bottom
+	m.openResults("lastlog")
+	return nil
 }
 
-func (m *Model) lookupHelp() {
-	var rows [][]string
-	for _, c := range m.opts.Router.Commands() {
-		rows = append(rows, []string{c.Usage, c.Help})
+func (m *Model) location() *time.Location {
+	if m.opts.Location != nil {
+		return m.opts.Location
 	}
-	m.results.SetTable("Lookups", []string{"Usage", "What"}, rows, "")
-	m.openResults()
+	return time.UTC
 }
 
-func padRight(s string, n int) string {
-	if w := common.TextWidth(s); w < n {
-		return s + strings.Repeat(" ", n-w)
-	}
-	return s + " "
+func (m *Model) cmdClear(c *call) tea.Cmd {
+	c.w.Log.Clear()
+	return nil
 }
 
-func (m *Model) openResults() {
-	if !m.showResults {
-		m.showResults = true
-		m.layout()
-	}
-}
-
-// showMinutes renders the current meeting's text minutes into the pane.
-func (m *Model) showMinutes() {
-	w := m.wins.current()
+func (m *Model) cmdMinutes(c *call) tea.Cmd {
 	mt := m.Meeting()
 	if mt == nil {
-		m.errorLine(w, "no meeting in "+w.name+" (start one with #startmeeting)")
+		m.errorLine(c.w, "no meeting in "+c.w.Name+" (start one with #startmeeting)")
+		return nil
+	}
+	m.openResults("minutes")
+	m.refreshMinutes()
+	return nil
+}
+
+// refreshMinutes renders the current meeting's text minutes into the pane:
+// a running meeting as in progress, links with the configured URL prefix.
+func (m *Model) refreshMinutes() {
+	mt := m.Meeting()
+	if mt == nil {
+		m.results.Refresh("Minutes", []string{"no meeting in " + m.wins.Current().Name})
 		return
 	}
 	var buf bytes.Buffer
-	if err := minutes.Render(minutes.FileText, &buf, mt, mt.BaseName(), minutes.Options{Style: m.opts.Style, RelDir: mt.RelDir()}); err != nil {
-		m.errorLine(w, "minutes: "+err.Error())
+	if err := minutes.Render(minutes.FileText, &buf, mt, mt.BaseName(), minutes.Options{
+		Style: m.opts.Style, RelDir: mt.RelDir(), URLPrefix: m.opts.URLPrefix,
+	}); err != nil {
+		m.results.SetError("Minutes", err.Error())
 		return
 	}
-	m.results.SetText("Minutes of "+mt.Name+" (preview)", strings.Split(strings.TrimRight(buf.String(), "\n"), "\n"))
-	m.openResults()
+	title := "Minutes of " + mt.Name + " · in progress (" + panes.Elapsed(m.clock().Sub(mt.Start)) + ")"
+	if mt.Ended() {
+		title = "Minutes of " + mt.Name + " · ended"
+	}
+	m.results.Refresh(title, strings.Split(strings.TrimRight(buf.String(), "\n"), "\n"))
+}
+
+func (m *Model) cmdPublish(c *call) tea.Cmd {
+	ups := m.opts.Glue.Publish(c.w.Name)
+	if m.opts.Client == nil {
+		m.info(c.w, "offline: nothing is published — /minutes shows the minutes")
+		return nil
+	}
+	_, cmd := m.applyUpdates(ups)
+	return cmd
+}
+
+func (m *Model) cmdFas(c *call) tea.Cmd { return m.lookup("fas", c.args) }
+
+func (m *Model) cmdPkgs(c *call) tea.Cmd {
+	if len(c.args) != 1 {
+		m.usage(c.w, c.cmd)
+		return nil
+	}
+	return m.lookup("whoowns", c.args)
+}
+
+func (m *Model) cmdMirrors(c *call) tea.Cmd { return m.lookup("mirrors", c.args) }
+
+func (m *Model) cmdLookup(c *call) tea.Cmd {
+	if len(c.args) == 0 {
+		var rows [][]string
+		for _, ci := range m.opts.Router.Commands() {
+			rows = append(rows, []string{ci.Usage, ci.Help})
+		}
+		m.results.SetTable("Lookups", []string{"Usage", "What"}, rows, "")
+		m.openResults("lookups")
+		return nil
+	}
+	return m.lookup(c.args[0], c.args[1:])
+}
+
+func (m *Model) cmdTheme(c *call) tea.Cmd {
+	if len(c.args) != 1 {
+		m.info(c.w, "theme "+m.theme.Name+" — /theme dark|light|high-contrast|auto")
+		return nil
+	}
+	if strings.EqualFold(c.args[0], "auto") {
+		m.followBG = true
+		m.status("following the terminal's background")
+		return tea.RequestBackgroundColor
+	}
+	t, err := themes.ByName(c.args[0])
+	if err != nil {
+		m.errorLine(c.w, err.Error())
+		return nil
+	}
+	m.followBG = false
+	m.setTheme(t, true)
+	return nil
+}
+
+func (m *Model) cmdBell(c *call) tea.Cmd {
+	if len(c.args) > 0 {
+		switch strings.ToLower(c.args[0]) {
+		case "on":
+			m.state.bell = true
+		case "off":
+			m.state.bell = false
+		default:
+			m.usage(c.w, c.cmd)
+			return nil
+		}
+	}
+	state := "off"
+	if m.state.bell {
+		state = "on"
+	}
+	m.info(c.w, "bell "+state+" (a highlight or a private message rings the terminal bell)")
+	return nil
+}
+
+func (m *Model) cmdQuit(c *call) tea.Cmd { return m.quit(c.line) }
+
+func (m *Model) cmdHelp(*call) tea.Cmd {
+	m.openHelp()
+	return nil
+}
+
+// openHelp shows the keys and commands over the screen.
+func (m *Model) openHelp() {
+	var cmds [][2]string
+	for _, c := range commands {
+		cmds = append(cmds, [2]string{strings.TrimSpace("/" + c.name + " " + c.args), c.help})
+	}
+	m.overlay = &panes.Help{
+		Common:   m.Common,
+		Keys:     m.Keys.FullHelp(),
+		Commands: cmds,
+		Footer: []string{
+			"Plain text is said to the channel; #topic, #info, #action, #agreed… are meeting commands.",
+			"Any lookup works as a command too: " + strings.Join(m.lookupNames(), ", "),
+		},
+	}
+}
+
+// openResults shows the results pane (kind names its content).
+func (m *Model) openResults(kind string) {
+	m.results.Kind = kind
+	if !m.results.Shown() {
+		m.results.Show()
+	}
+	m.layout()
 }
 
 // lookup runs a backend lookup as an async Cmd; the answer fills the pane.
-func (m *Model) lookup(cmd string, args []string) {
-	m.lookupSeq++
-	seq := m.lookupSeq
+func (m *Model) lookup(cmd string, args []string) tea.Cmd {
+	m.state.lookupSeq++
+	seq := m.state.lookupSeq
 	title := strings.TrimSpace(cmd + " " + strings.Join(args, " "))
 	m.results.SetLoading(title)
-	m.openResults()
-	r, ctx := m.opts.Router, m.ctx
-	m.pendingCmds = append(m.pendingCmds, func() tea.Msg {
+	m.openResults("lookup")
+	r, ctx := m.opts.Router, m.opts.Context
+	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 		defer cancel()
 		res, err := r.Lookup(ctx, cmd, args)
 		return lookupMsg{seq: seq, title: title, res: res, err: err}
-	})
+	}
 }
 
 // channelLookup answers ".fas x" said in a channel, off the UI goroutine.
 func (m *Model) channelLookup(channel, nick, text string) tea.Cmd {
-	r, ctx := m.opts.Router, m.ctx
+	r, ctx := m.opts.Router, m.opts.Context
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 		defer cancel()
@@ -568,14 +761,25 @@ func (m *Model) channelLookup(channel, nick, text string) tea.Cmd {
 	}
 }
 
-func (m *Model) channelReplies(msg channelLookupMsg) {
+func (m *Model) channelReplies(msg channelLookupMsg) tea.Cmd {
 	w := m.openWindow(msg.channel)
+	var cmds []tea.Cmd
 	for _, r := range msg.replies {
 		if m.opts.Client == nil {
 			m.push(w, chanlog.Line{Time: m.clock().Unix(), Nick: m.nickOr(), Text: r, Kind: chanlog.Msg, Flags: chanlog.Self})
 			continue
 		}
-		// Through the glue, so the reply is logged like every line said.
-		m.applyUpdates(m.opts.Glue.Say(msg.channel, r))
+		// Through the live driver, so the reply is logged like every line said.
+		_, cmd := m.applyUpdates(m.opts.Glue.Say(msg.channel, r))
+		cmds = append(cmds, cmd)
 	}
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) lookupNames() []string {
+	var out []string
+	for _, c := range m.opts.Router.Commands() {
+		out = append(out, c.Name)
+	}
+	return out
 }

@@ -3,7 +3,6 @@ package tui
 import (
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -13,47 +12,9 @@ import (
 	"gavel/ircclient"
 	"gavel/meeting/live"
 	"gavel/tui/chanlog"
-	"gavel/tui/panes"
+	"gavel/tui/palette"
+	"gavel/tui/winlist"
 )
-
-// fakeClient records what the console sends.
-type fakeClient struct {
-	mu     sync.Mutex
-	events chan ircclient.Event
-	sent   []string
-	quit   string
-	nick   string
-}
-
-func newFake() *fakeClient {
-	return &fakeClient{events: make(chan ircclient.Event, 20000), nick: "chair"}
-}
-
-func (f *fakeClient) rec(s string) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.sent = append(f.sent, s)
-	return nil
-}
-func (f *fakeClient) Events() <-chan ircclient.Event { return f.events }
-func (f *fakeClient) Say(t, s string) error          { return f.rec("PRIVMSG " + t + " :" + s) }
-func (f *fakeClient) Action(t, s string) error       { return f.rec("ACTION " + t + " :" + s) }
-func (f *fakeClient) Notice(t, s string) error       { return f.rec("NOTICE " + t + " :" + s) }
-func (f *fakeClient) SetTopic(c, s string) error     { return f.rec("TOPIC " + c + " :" + s) }
-func (f *fakeClient) Join(chs ...string) error       { return f.rec("JOIN " + strings.Join(chs, ",")) }
-func (f *fakeClient) Part(c, r string) error         { return f.rec("PART " + c + " :" + r) }
-func (f *fakeClient) SetNick(n string) error         { return f.rec("NICK " + n) }
-func (f *fakeClient) SendRaw(l string) error         { return f.rec(l) }
-func (f *fakeClient) Quit(msg string)                { f.quit = msg }
-func (f *fakeClient) Nick() string                   { return f.nick }
-func (f *fakeClient) HasCap(string) bool             { return true }
-func (f *fakeClient) last() string                   { f.mu.Lock(); defer f.mu.Unlock(); return f.sent[len(f.sent)-1] }
-func (f *fakeClient) all() string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return strings.Join(f.sent, "\n")
-}
-func (f *fakeClient) reset() { f.mu.Lock(); f.sent = nil; f.mu.Unlock() }
 
 func liveModel(t testing.TB) (*Model, *fakeClient) {
 	t.Helper()
@@ -69,6 +30,11 @@ func liveModel(t testing.TB) (*Model, *fakeClient) {
 		t.Fatal(err)
 	}
 	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	f.deliver(
+		ircclient.Join{Meta: at(0), Source: ircclient.Source{Nick: "chair", Self: true}, Channel: "#meet"},
+		ircclient.Names{Meta: at(0), Channel: "#meet", Members: []ircclient.Member{{Nick: "chair", Prefixes: "@"}, {Nick: "alice"}, {Nick: "bob"}}},
+	)
+	pump(m, f)
 	return m, f
 }
 
@@ -114,7 +80,7 @@ func send(m *Model, s string) {
 
 func screen(m *Model) string { return ansi.Strip(m.Render()) }
 
-func ev(evs ...ircclient.Event) eventsMsg { return eventsMsg{events: evs} }
+func ev(evs ...ircclient.Event) eventsMsg { return eventsMsg{events: evs, closed: true} }
 
 func at(s int) ircclient.Meta {
 	return ircclient.Meta{Time: fixedNow.Add(time.Duration(s) * time.Second)}
@@ -136,7 +102,7 @@ func TestLiveMessagesAndMeeting(t *testing.T) {
 		t.Fatalf("meeting not running in the glue: %+v", mt)
 	}
 	s := screen(m)
-	for _, want := range []string{"▶ Deploys", "bob (1)", "unassigned (1)", "★ chair", "bold hello chair", "Infra"} {
+	for _, want := range []string{"▶ Deploys", "bob (1)", "unassigned (1)", "★ @chair", "bold hello chair", "Infra"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("screen lacks %q\n%s", want, s)
 		}
@@ -145,10 +111,10 @@ func TestLiveMessagesAndMeeting(t *testing.T) {
 		t.Errorf("the engine said nothing: %s", f.all())
 	}
 	// The mention was flagged.
-	w := m.wins.get("#meet")
+	w := m.wins.Get("#meet")
 	found := false
-	for i := 0; i < w.log.Buf.Len(); i++ {
-		if l := w.log.Buf.At(i); l.Nick == "alice" && l.Flags&chanlog.Mention != 0 {
+	for i := 0; i < w.Log.Buf.Len(); i++ {
+		if l := w.Log.Buf.At(i); l.Nick == "alice" && l.Flags&chanlog.Mention != 0 {
 			found = true
 		}
 	}
@@ -165,26 +131,26 @@ func TestActivityMarkers(t *testing.T) {
 		ircclient.Message{Meta: at(1), Source: ircclient.Source{Nick: "x"}, Target: "#other", Text: "hi all"},
 		ircclient.Message{Meta: at(1), Source: ircclient.Source{Nick: "x"}, Target: "#third", Text: "chair: ping"},
 	))
-	bar := ansi.Strip(m.windowBar())
+	bar := ansi.Strip(m.wins.Bar(""))
 	if !strings.Contains(bar, "3:#other+") || !strings.Contains(bar, "4:#third!") {
 		t.Errorf("activity markers: %q", bar)
 	}
 	m.Update(tea.KeyPressMsg{Code: '4', Mod: tea.ModAlt})
-	if m.wins.current().name != "#third" || m.wins.current().act != panes.Seen {
-		t.Errorf("alt+4 went to %s", m.wins.current().name)
+	if m.wins.Current().Name != "#third" || m.wins.Current().Act != winlist.Seen {
+		t.Errorf("alt+4 went to %s", m.wins.Current().Name)
 	}
 	m.Update(press("ctrl+n"))
-	if m.wins.current().name != statusWindow {
-		t.Errorf("ctrl+n wraps to the status window, got %s", m.wins.current().name)
+	if m.wins.Current().Name != statusWindow {
+		t.Errorf("ctrl+n wraps to the status window, got %s", m.wins.Current().Name)
 	}
 }
 
 func TestServerErrorInItsWindow(t *testing.T) {
 	m, _ := liveModel(t)
 	m.Update(ev(ircclient.Error{Meta: at(1), Code: "482", Window: "#meet", Text: "You're not channel operator"}))
-	w := m.wins.get("#meet")
-	l := w.log.Buf.Last()
-	if l == nil || l.Kind != chanlog.Error || !strings.Contains(l.Text, "not channel operator") || !strings.Contains(l.Text, "482") {
+	w := m.wins.Get("#meet")
+	l := w.Log.Buf.Last()
+	if l == nil || l.Kind != chanlog.Error || !strings.Contains(l.Text, "not a channel operator") {
 		t.Fatalf("error line = %+v", l)
 	}
 	if strings.Count(l.Text, "\n") != 0 {
@@ -195,15 +161,15 @@ func TestServerErrorInItsWindow(t *testing.T) {
 func TestWhoisReplyShownWhereTyped(t *testing.T) {
 	m, _ := liveModel(t)
 	m.Update(ev(ircclient.Reply{Meta: at(1), Code: "311", Params: []string{"nirik", "~kevin", "host.example", "*"}, Text: "Kevin Fenzi"}))
-	l := m.wins.current().log.Buf.Last()
-	if l == nil || l.Text != "nirik ~kevin host.example *: Kevin Fenzi" {
+	l := m.wins.Current().Log.Buf.Last()
+	if l == nil || l.Text != "nirik is ~kevin@host.example (Kevin Fenzi)" {
 		t.Fatalf("reply line = %+v", l)
 	}
 }
 
 func TestSlashCommands(t *testing.T) {
 	m, f := liveModel(t)
-	m.switchWin(1)
+	m.focus(m.wins.Get("#meet"))
 	cases := []struct{ line, want string }{
 		{"/op alice bob", "MODE #meet +oo alice bob"},
 		{"/deop alice", "MODE #meet -o alice"},
@@ -216,7 +182,7 @@ func TestSlashCommands(t *testing.T) {
 		{"/away", "AWAY"},
 		{"/raw PING x", "PING x"},
 		{"/nick chair2", "NICK chair2"},
-		{"/me waves", "ACTION #meet :waves"},
+		{"/me waves", "PRIVMSG #meet :\x01ACTION waves\x01"},
 		{"/topic New topic", "TOPIC #meet :New topic"},
 		{"/msg alice hi there", "PRIVMSG alice :hi there"},
 		{"hello everyone", "PRIVMSG #meet :hello everyone"},
@@ -226,25 +192,25 @@ func TestSlashCommands(t *testing.T) {
 	}
 	for _, c := range cases {
 		f.reset()
-		m.wins.focus(1)
+		m.focus(m.wins.Get("#meet"))
 		send(m, c.line)
 		if got := f.all(); !strings.Contains(got, c.want) {
 			t.Errorf("%q sent %q, want %q", c.line, got, c.want)
 		}
 	}
-	if m.wins.find("#newer") < 0 || m.wins.current().name != "#newer" {
+	if m.wins.Get("#newer") == nil || m.wins.Current().Name != "#newer" {
 		t.Error("/join did not open and focus the windows")
 	}
 	send(m, "/part")
-	if m.wins.find("#newer") >= 0 || !strings.Contains(f.last(), "PART #newer") {
+	if m.wins.Get("#newer") != nil || !strings.Contains(f.last(), "PART #newer") {
 		t.Errorf("/part: %s", f.all())
 	}
 	send(m, "/frobnicate")
-	if l := m.wins.current().log.Buf.Last(); l.Kind != chanlog.Error || !strings.Contains(l.Text, "unknown command") {
+	if l := m.wins.Current().Log.Buf.Last(); l.Kind != chanlog.Error || !strings.Contains(l.Text, "unknown command") {
 		t.Errorf("unknown command: %+v", l)
 	}
 	send(m, "/quit bye")
-	if f.quit != "bye" || !m.quitting {
+	if f.quit != "bye" || !m.state.quitting {
 		t.Error("/quit did not quit")
 	}
 }
@@ -253,7 +219,7 @@ func TestOfflineCommandsExplain(t *testing.T) {
 	m := seedDemo(t, 50, fixedOpts())
 	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
 	send(m, "/join #x")
-	if l := m.wins.current().log.Buf.Last(); l.Kind != chanlog.Error || !strings.Contains(l.Text, "needs a connection") {
+	if l := m.wins.Current().Log.Buf.Last(); l.Kind != chanlog.Error || !strings.Contains(l.Text, "needs a connection") {
 		t.Errorf("offline /join: %+v", l)
 	}
 	// The chair's lines in the demo go to the engine.
@@ -262,11 +228,11 @@ func TestOfflineCommandsExplain(t *testing.T) {
 		t.Errorf("topic typed in the demo = %q", got)
 	}
 	send(m, "/minutes")
-	if !m.showResults || !strings.Contains(screen(m), "Minutes of infrastructure") {
+	if !m.results.Shown() || !strings.Contains(screen(m), "Minutes of infrastructure") {
 		t.Errorf("minutes pane not shown:\n%s", screen(m))
 	}
 	m.Update(press("esc"))
-	if m.showResults {
+	if m.results.Shown() {
 		t.Error("esc did not close the pane")
 	}
 }
@@ -353,7 +319,7 @@ func TestPalette(t *testing.T) {
 	m := seedDemo(t, 10, fixedOpts())
 	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 	m.Update(press("ctrl+k"))
-	if m.palette == nil {
+	if _, ok := m.overlay.(*palette.Model); !ok {
 		t.Fatal("ctrl+k did not open the palette")
 	}
 	typeLine(m, "thlight")
@@ -361,21 +327,21 @@ func TestPalette(t *testing.T) {
 		t.Errorf("palette does not show the match:\n%s", screen(m))
 	}
 	m.Update(press("enter"))
-	if m.palette != nil || m.theme.Name != "light" {
+	if m.overlay != nil || m.theme.Name != "light" {
 		t.Errorf("palette did not switch theme: %s", m.theme.Name)
 	}
 }
 
 func TestPasteConfirm(t *testing.T) {
 	m, f := liveModel(t)
-	m.switchWin(1)
+	m.focus(m.wins.Get("#meet"))
 	m.Update(tea.PasteMsg{Content: "one\ntwo"})
 	if !strings.Contains(f.all(), "PRIVMSG #meet :two") {
 		t.Errorf("two lines were not sent: %s", f.all())
 	}
 	f.reset()
 	m.Update(tea.PasteMsg{Content: "a\nb\nc\nd\ne"})
-	if len(f.sent) != 0 || m.paste == nil || !strings.Contains(screen(m), "Send 5 pasted lines to #meet?") {
+	if len(f.sent) != 0 || m.overlay == nil || !strings.Contains(screen(m), "Send 5 pasted lines to #meet?") {
 		t.Fatalf("five lines were not held for confirmation: %v", f.sent)
 	}
 	m.Update(press("y"))
@@ -385,7 +351,7 @@ func TestPasteConfirm(t *testing.T) {
 	f.reset()
 	m.Update(tea.PasteMsg{Content: "a\nb\nc\nd"})
 	m.Update(press("esc"))
-	if len(f.sent) != 0 || m.paste != nil {
+	if len(f.sent) != 0 || m.overlay != nil {
 		t.Error("esc did not cancel the paste")
 	}
 	m.Update(tea.PasteMsg{Content: "single line"})
@@ -397,14 +363,14 @@ func TestPasteConfirm(t *testing.T) {
 func TestMouseWheelScrollsPaneUnderPointer(t *testing.T) {
 	m := seedDemo(t, 278, fixedOpts())
 	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
-	log := m.wins.current().log
-	lr := m.rects["log"]
+	log := m.wins.Current().Log
+	lr := m.geo.log
 	m.Update(tea.MouseWheelMsg{X: lr.x + 2, Y: lr.y + 2, Button: tea.MouseWheelUp})
 	if log.Offset() != 3 {
 		t.Errorf("log offset after wheel up = %d", log.Offset())
 	}
-	tr := m.rects["topics"]
-	m.topics.Scroll(-1000)
+	tr := rect{x: m.geo.sideX, y: m.geo.bodyY}
+	m.side.Topics.Scroll(-1000)
 	m.Update(tea.MouseWheelMsg{X: tr.x + 2, Y: tr.y + 2, Button: tea.MouseWheelDown})
 	if log.Offset() != 3 {
 		t.Error("wheel over topics scrolled the log")
@@ -496,7 +462,7 @@ func TestThemeCommand(t *testing.T) {
 		t.Error("/theme light changed nothing")
 	}
 	send(m, "/theme nope")
-	if l := m.wins.current().log.Buf.Last(); l.Kind != chanlog.Error {
+	if l := m.wins.Current().Log.Buf.Last(); l.Kind != chanlog.Error {
 		t.Error("unknown theme accepted")
 	}
 	m.followBG = true
@@ -547,7 +513,7 @@ func TestCoalescing(t *testing.T) {
 		}
 		c = next
 	}
-	if got := m.wins.get("#meet").log.Buf.Len(); got != 10_000 {
+	if got := m.wins.Get("#meet").Log.Buf.Len(); got != 10_000+1 { // and "you joined"
 		t.Errorf("window holds %d lines", got)
 	}
 	if updates < 10_000/MaxBatch || updates > 10_000/MaxBatch+1 {

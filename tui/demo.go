@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 
+	"gavel/ircclient"
 	"gavel/meeting"
 	"gavel/meeting/logfile"
 	"gavel/tui/chanlog"
@@ -45,8 +47,59 @@ type DemoOptions struct {
 	MaxIdle time.Duration
 }
 
+// demoChannel is the state of the channel the demo replays, kept from the
+// log's lines: the demo is its own network, and owns these facts the way
+// the IRC client does live.
+type demoChannel struct {
+	name    string
+	members map[string]string // lower-cased nick -> nick
+	topic   string
+}
+
+func (c *demoChannel) Members(ch string) []ircclient.Member {
+	if !strings.EqualFold(ch, c.name) {
+		return nil
+	}
+	out := make([]ircclient.Member, 0, len(c.members))
+	for _, n := range c.members {
+		out = append(out, ircclient.Member{Nick: n})
+	}
+	slices.SortFunc(out, func(a, b ircclient.Member) int {
+		return strings.Compare(strings.ToLower(a.Nick), strings.ToLower(b.Nick))
+	})
+	return out
+}
+
+func (c *demoChannel) Topic(ch string) string {
+	if strings.EqualFold(ch, c.name) {
+		return c.topic
+	}
+	return ""
+}
+
+func (c *demoChannel) InChannel(ch string) bool { return strings.EqualFold(ch, c.name) }
+
+func (c *demoChannel) add(nick string) bool {
+	k := strings.ToLower(nick)
+	if _, ok := c.members[k]; ok {
+		return false
+	}
+	c.members[k] = nick
+	return true
+}
+
+func (c *demoChannel) remove(nick string) bool {
+	k := strings.ToLower(nick)
+	if _, ok := c.members[k]; !ok {
+		return false
+	}
+	delete(c.members, k)
+	return true
+}
+
 // demo is the replay state.
 type demo struct {
+	ch      *demoChannel
 	rd      *logfile.Reader
 	name    string
 	channel string
@@ -143,14 +196,26 @@ func NewDemo(r io.Reader, name string, opts DemoOptions) (*Model, error) {
 	if d.maxIdle <= 0 {
 		d.maxIdle = 15 * time.Second
 	}
+	d.ch = &demoChannel{name: channel, members: map[string]string{}}
 	m.demo = d
-	m.conn = "offline"
+	m.chans = d.ch
+	m.conn.state = "offline"
 	m.readNext()
 	if d.next != nil {
 		d.vt = d.next.When()
 		m.now = d.vt
 	}
-	m.status("offline demo: replaying " + d.name + " into " + channel + " — + and - change the speed, space pauses")
+	// The newcomer lands in the channel: say there what to do.
+	w := m.wins.Get(channel)
+	for _, s := range []string{
+		"Welcome to gavel's offline demo: " + d.name + " replays here as if live.",
+		"You are the chair. Type #topic, #info, #action or #agreed and press Enter; plain text is said to the channel.",
+		"+ and - change the speed, space pauses · /minutes previews the minutes · /fas nirik looks someone up",
+		"F1 shows every key and command · Ctrl+K searches everything · Ctrl+C quits",
+	} {
+		m.info(w, s)
+	}
+	m.status("offline demo: replaying " + d.name + " into " + channel)
 	m.status("lookups (/fas, /pkgs, /mirrors) answer from the offline snapshot; #topic and friends work as the chair")
 	return m, nil
 }
@@ -163,7 +228,7 @@ func (m *Model) readNext() {
 		d.done = true
 		if err != io.EOF {
 			d.err = err
-			m.errorLine(m.wins.get(d.channel), "replay: "+err.Error())
+			m.errorLine(m.wins.Get(d.channel), "replay: "+err.Error())
 		}
 		return
 	}
@@ -211,37 +276,33 @@ func (m *Model) demoFeed(n int, until time.Time) {
 		m.readNext()
 		d.played++
 		if l, ok := lineFromEvent(ev); ok {
-			if l.Nick != "" && strings.EqualFold(l.Nick, m.nick) && (l.Kind == chanlog.Msg || l.Kind == chanlog.Action) {
+			if l.Nick != "" && m.Me.Is(l.Nick) && (l.Kind == chanlog.Msg || l.Kind == chanlog.Action) {
 				l.Flags |= chanlog.Self
 			}
 			m.push(w, l)
 		}
 		switch e := ev.(type) {
 		case meeting.Message:
-			if m.nick == "" && strings.HasPrefix(strings.ToLower(e.Text), "#startmeeting") {
-				m.nick = e.Nick
+			if m.Me.Nick == "" && strings.HasPrefix(strings.ToLower(e.Text), "#startmeeting") {
+				m.Me.Nick = e.Nick
 				m.status("you are " + e.Nick + ", the chair of this meeting; your lines are yours to type too")
 			}
-			if !w.present(e.Nick) {
-				w.addMember(e.Nick)
-				refresh = true
-			}
+			refresh = d.ch.add(e.Nick) || refresh
 		case meeting.Join:
-			w.addMember(e.Nick)
-			refresh = true
+			refresh = d.ch.add(e.Nick) || refresh
 		case meeting.Part:
-			refresh = w.removeMember(e.Nick) || refresh
+			refresh = d.ch.remove(e.Nick) || refresh
 		case meeting.Quit:
-			refresh = w.removeMember(e.Nick) || refresh
+			refresh = d.ch.remove(e.Nick) || refresh
 		case meeting.NickChange:
-			if w.removeMember(e.Old) {
-				w.addMember(e.New)
+			if d.ch.remove(e.Old) {
+				d.ch.add(e.New)
 				refresh = true
 			}
 		case meeting.TopicChange:
-			w.topic = e.Topic
+			d.ch.topic = e.Topic
 		}
-		if m.applyUpdates(m.opts.Glue.HandleEvent(d.channel, ev)) {
+		if r, _ := m.applyUpdates(m.opts.Glue.HandleEvent(d.channel, ev)); r {
 			refresh = true
 		}
 		m.now = ev.When()
@@ -252,4 +313,32 @@ func (m *Model) demoFeed(n int, until time.Time) {
 	if refresh || played > 0 {
 		m.refreshPanes()
 	}
+}
+
+// lineFromEvent turns a meeting event (from a log replay) into a scrollback
+// line for the channel's window.
+func lineFromEvent(ev meeting.Event) (chanlog.Line, bool) {
+	t := ev.When().Unix()
+	switch e := ev.(type) {
+	case meeting.Message:
+		k := chanlog.Msg
+		if e.Action {
+			k = chanlog.Action
+		}
+		return chanlog.Line{Time: t, Nick: e.Nick, Text: e.Text, Kind: k}, true
+	case meeting.Join:
+		return chanlog.Line{Time: t, Nick: e.Nick, Text: e.Nick + " joined", Kind: chanlog.Join}, true
+	case meeting.Part:
+		return chanlog.Line{Time: t, Nick: e.Nick, Text: withReason(e.Nick+" left", e.Reason), Kind: chanlog.Part}, true
+	case meeting.Quit:
+		return chanlog.Line{Time: t, Nick: e.Nick, Text: withReason(e.Nick+" quit", e.Reason), Kind: chanlog.Quit}, true
+	case meeting.NickChange:
+		return chanlog.Line{Time: t, Nick: e.New, Text: e.Old + " is now known as " + e.New, Kind: chanlog.Nick}, true
+	case meeting.TopicChange:
+		if e.Nick == "" {
+			return chanlog.Line{Time: t, Text: "topic: " + e.Topic, Kind: chanlog.Topic}, true
+		}
+		return chanlog.Line{Time: t, Nick: e.Nick, Text: e.Nick + " set the topic: " + e.Topic, Kind: chanlog.Topic}, true
+	}
+	return chanlog.Line{}, false
 }

@@ -1,22 +1,33 @@
 // Package tui is gavel's console: the Bubble Tea program a chair lives in
-// for an hour. The root Model owns the windows (status, channels, queries),
-// the side panes (Topics, Actions, Attendees), the lookup/minutes pane, the
-// status bar and the command line; only it returns a tea.View.
+// for an hour. The root Model is made of components (tui/common.Component),
+// each with its own Update and rendering and all sharing one common.Common:
 //
+//   - the window list and bar (tui/winlist), each window with its
+//     scrollback (tui/chanlog);
+//   - the side panes: Topics, Actions, Attendees or members (tui/panes.Side);
+//   - the lookup, minutes and listing pane (tui/panes.Results);
+//   - the command line with fuzzy completion (tui/cmdline);
+//   - the overlays: help (panes.Help), the palette (tui/palette) and
+//     questions (panes.Dialog);
+//   - the status bar.
+//
+// The root routes messages to them, runs the / commands from a table that
+// carries their handlers (commands.go), and shows IRC events (inbound.go).
 // IRC events arrive on one channel read by a tea.Cmd that takes a whole
-// burst at once (see drain), so a flood costs one redraw per batch. The
-// live driver (meeting/live) turns them into engine updates. With no network
-// the same model runs an offline demo: a meeting log replayed at an
-// adjustable speed (see NewDemo).
+// burst at once, so a flood costs one redraw per batch; the live driver
+// (meeting/live) turns them into engine updates. Channel members and topics
+// are read from the IRC client, which owns them. With no network the same
+// model runs an offline demo: a meeting log replayed at an adjustable speed
+// (see NewDemo).
 package tui
 
 import (
 	"context"
+	"errors"
 	"os"
 	"strings"
 	"time"
 
-	"charm.land/bubbles/v2/help"
 	tea "charm.land/bubbletea/v2"
 
 	"gavel/backend"
@@ -28,11 +39,23 @@ import (
 	"gavel/tui/cmdline"
 	"gavel/tui/common"
 	"gavel/tui/panes"
+	"gavel/tui/winlist"
 )
 
+// Channels is what the console reads of the channels it is in: the IRC
+// client owns these facts (the offline demo keeps its own for the channel
+// it replays).
+type Channels interface {
+	Members(channel string) []ircclient.Member
+	Topic(channel string) string
+	InChannel(channel string) bool
+}
+
 // Client is what the console needs of the IRC connection; *ircclient.Client
-// satisfies it.
+// satisfies it. Every line sent comes back as exactly one event with
+// Source.Self set (the server's echo, or the client's local echo).
 type Client interface {
+	Channels
 	Events() <-chan ircclient.Event
 	Say(target, text string) error
 	Action(target, text string) error
@@ -44,9 +67,13 @@ type Client interface {
 	SendRaw(line string) error
 	Quit(msg string)
 	Nick() string
+	Connected() bool
+	Lag() time.Duration
+	IsChannel(name string) bool
+	Fold(name string) string
 }
 
-// Glue is what the console needs of the meeting glue; *live.Controller
+// Glue is what the console needs of the live driver; *live.Controller
 // satisfies it.
 type Glue interface {
 	HandleIRCBatch(events []ircclient.Event) []live.Update
@@ -79,60 +106,71 @@ type Options struct {
 	Getenv    func(string) string // default os.Getenv
 
 	Style           meeting.Style
-	Scrollback      int  // lines kept per window (default 100,000)
-	StripFormatting bool // strip IRC colours and bold instead of rendering them
-	Location        *time.Location
-	Now             func() time.Time     // default time.Now
-	Lag             func() time.Duration // the connection's lag, if known
-	Context         context.Context      // cancels lookups (default Background)
+	URLPrefix       string // where published minutes are served (the /minutes preview's links)
+	Scrollback      int    // lines kept per window (default 100,000)
+	StripFormatting bool   // strip IRC colours and bold instead of rendering them
+	// NoBell turns off the terminal bell on a highlight or a private
+	// message (/bell toggles it).
+	NoBell   bool
+	Location *time.Location
+	Now      func() time.Time // default time.Now
+	Context  context.Context  // cancels lookups (default Background)
 }
 
 // Model is the root model.
 type Model struct {
-	opts   Options
-	ctx    context.Context
-	styles *common.Styles
-	keys   *common.KeyMap
-	theme  themes.Theme
-	common common.Common // shared by every pane (Styles and Keys pointers)
-
-	width, height int
-
-	wins   windowSet
-	nick   string
-	server string
-	conn   string
-
-	topics, actions, people panes.List
-	results                 panes.Results
-	showResults             bool
-	sideTab                 int // narrow layout: 0 log, 1 topics, 2 actions, 3 attendees
-
-	input    *cmdline.Model
-	help     help.Model
-	showHelp bool
-
-	palette  *palette
-	paste    []string // lines waiting for confirmation
-	pasteTo  string
+	common.Common
+	opts  Options
+	theme themes.Theme
+	// followBG switches between the dark and light themes with the
+	// terminal's background ("auto").
 	followBG bool
-	packages []string
-	users    []string
-	cmdNames []string
-	cmdHelp  []string
-	meetCmds []string
 
-	rects       map[string]rect // pane areas, for the mouse wheel
-	demo        *demo
-	now         time.Time // the clock for elapsed times (the log's time in a demo)
-	quitting    bool
-	pendingCmds []tea.Cmd
-	lookupSeq   int
+	wins    *winlist.List
+	side    *panes.Side
+	results *panes.Results
+	input   *cmdline.Model
+	overlay overlay // help, palette or a question: one at a time
+	search  *search // Ctrl+R, while searching
+
+	geo   geometry            // where the panes are, for the mouse wheel
+	lists map[string][]string // completion lists (see cached)
+	chans Channels            // members and topics: the client's, or the demo's
+	conn  connState
+	demo  *demo
+	now   time.Time // the clock for elapsed times (the log's time in a demo)
+	state consoleState
 }
 
-type rect struct{ x, y, w, h int }
+// consoleState is the bookkeeping of commands in flight and of what was
+// already said once.
+type consoleState struct {
+	lookupSeq int
+	// notOp: the start of the meeting in which "not a channel operator"
+	// was said, per folded channel (once per meeting).
+	notOp map[string]time.Time
+	// afterEnd: what to do once a channel's meeting has ended (leave after
+	// #endmeeting), per channel.
+	afterEnd map[string][]func() tea.Cmd
+	ignored  map[string]bool // folded nicks whose lines are not shown
+	whois    map[string]*winlist.Window
+	listing  *listing
+	bell     bool
+	quitting bool
+}
 
-func (r rect) has(x, y int) bool { return x >= r.x && x < r.x+r.w && y >= r.y && y < r.y+r.h }
+// connState is what the status bar says of the connection.
+type connState struct {
+	server string
+	state  string // "connecting…", "connected", "disconnected", "reconnecting in 4s", "offline"
+}
+
+// overlay is a component drawn over the screen that takes the keys until
+// it is done.
+type overlay interface {
+	common.Component
+	Done() bool
+}
 
 const statusWindow = "gavel"
 
@@ -156,7 +194,7 @@ func New(opts Options) (*Model, error) {
 		return nil, err
 	}
 	if opts.Glue == nil {
-		c, err := live.New(live.Config{Style: opts.Style})
+		c, err := live.New(live.Config{Style: opts.Style, URLPrefix: opts.URLPrefix})
 		if err != nil {
 			return nil, err
 		}
@@ -169,54 +207,61 @@ func New(opts Options) (*Model, error) {
 		}
 		opts.Router = r
 	}
+	me := &common.Me{Nick: opts.Nick}
 	m := &Model{
+		Common: common.Common{Styles: common.NewStyles(th), Keys: common.DefaultKeyMap(), Me: me},
 		opts:   opts,
-		ctx:    opts.Context,
-		styles: common.NewStyles(th),
-		keys:   common.DefaultKeyMap(),
 		theme:  th,
-		nick:   opts.Nick,
-		server: opts.Server,
-		conn:   "offline",
-		rects:  map[string]rect{},
+		conn:   connState{server: opts.Server, state: "offline"},
+		chans:  noChannels{},
 	}
+	m.state = consoleState{notOp: map[string]time.Time{}, afterEnd: map[string][]func() tea.Cmd{},
+		ignored: map[string]bool{}, whois: map[string]*winlist.Window{}, bell: !opts.NoBell}
 	m.followBG = strings.EqualFold(opts.Theme, "auto") && !th.Plain
-	if opts.Client != nil {
-		m.conn = "connecting…"
-		if n := opts.Client.Nick(); n != "" {
-			m.nick = n
+	if c := opts.Client; c != nil {
+		m.conn.state = "connecting…"
+		m.chans = c
+		if n := c.Nick(); n != "" {
+			me.Nick = n
 		}
+		me.Fold = c.Fold
 	}
-	if m.server == "" {
-		m.server = "offline"
+	if m.conn.server == "" {
+		m.conn.server = "offline"
 	}
-	m.common = common.Common{Styles: m.styles, Keys: m.keys}
-	m.topics = panes.List{Common: m.common, Title: "Topics", Empty: "no meeting running"}
-	m.actions = panes.List{Common: m.common, Title: "Actions", Empty: "no actions yet"}
-	m.people = panes.List{Common: m.common, Title: "Attendees", Empty: "nobody yet"}
-	m.results = panes.Results{Common: m.common}
-	m.input = cmdline.New(m.common)
+	m.wins = winlist.New(m.Common, statusWindow, m.newLog)
+	m.side = panes.NewSide(m.Common)
+	m.results = &panes.Results{Common: m.Common}
+	m.input = cmdline.New(m.Common)
 	m.input.Comp.Source = m.completions
-	m.help = help.New()
-	m.help.Styles = m.styles.Help
-	m.help.ShowAll = true
-	m.wins.list = []*window{newWindow(m.common, statusWindow, winStatus, 10_000)}
+	m.input.OnSubmit = m.submit
 	for _, ch := range opts.Channels {
-		m.openWindow(ch)
+		m.wins.Open(ch, winlist.Channel)
 	}
-	if len(m.wins.list) > 1 {
-		m.wins.focus(1)
+	if len(m.wins.All()) > 1 {
+		m.wins.Focus(m.wins.All()[1])
 	}
-	m.packages = opts.Router.Packages()
-	m.users = opts.Router.Users()
-	m.initCommands()
-	m.status("gavel " + version + " — type /help, press ? or F1 for keys, Ctrl+K for everything")
+	m.status("gavel " + version + " — type /help or press F1 for keys and commands, Ctrl+K for everything")
 	m.now = opts.Now()
+	m.refreshPanes()
 	return m, nil
 }
 
+func (m *Model) newLog() *chanlog.Log {
+	l := chanlog.New(m.Common, m.opts.Scrollback)
+	l.Strip, l.Loc = m.opts.StripFormatting, m.opts.Location
+	return l
+}
+
+// noChannels is the channel state of a console without a connection.
+type noChannels struct{}
+
+func (noChannels) Members(string) []ircclient.Member { return nil }
+func (noChannels) Topic(string) string               { return "" }
+func (noChannels) InChannel(string) bool             { return false }
+
 // version is shown in the status window.
-const version = "0.1"
+const version = "0.2"
 
 // Init starts reading the connection's events.
 func (m *Model) Init() tea.Cmd {
@@ -252,38 +297,39 @@ func clockTick() tea.Cmd {
 	return tea.Tick(time.Second, func(t time.Time) tea.Msg { return clockMsg(t) })
 }
 
+// isChannel reports whether name is a channel (by the server's CHANTYPES
+// when connected).
+func (m *Model) isChannel(name string) bool {
+	if m.opts.Client != nil {
+		return m.opts.Client.IsChannel(name)
+	}
+	return name != "" && (name[0] == '#' || name[0] == '&')
+}
+
 // openWindow returns the window of name, creating it.
-func (m *Model) openWindow(name string) *window {
-	if w := m.wins.get(name); w != nil {
-		return w
+func (m *Model) openWindow(name string) *winlist.Window {
+	kind := winlist.Query
+	if m.isChannel(name) {
+		kind = winlist.Channel
 	}
-	kind := winQuery
-	if isChannel(name) {
-		kind = winChannel
-	}
-	w := newWindow(m.common, name, kind, m.opts.Scrollback)
-	w.log.Strip = m.opts.StripFormatting
-	w.log.Loc = m.opts.Location
-	m.wins.list = append(m.wins.list, w)
+	w := m.wins.Open(name, kind)
 	m.layout()
 	return w
 }
 
 // status writes a line in the status window.
-func (m *Model) status(text string) { m.info(m.wins.list[0], text) }
+func (m *Model) status(text string) { m.info(m.wins.Status(), text) }
 
-func (m *Model) info(w *window, text string) {
-	w.log.Push(chanlog.Line{Time: m.clock().Unix(), Text: text, Kind: chanlog.Info})
+func (m *Model) info(w *winlist.Window, text string) {
+	w.Log.Push(chanlog.Line{Time: m.clock().Unix(), Text: text, Kind: chanlog.Info})
 }
 
-func (m *Model) errorLine(w *window, text string) {
+func (m *Model) errorLine(w *winlist.Window, text string) {
 	if w == nil {
-		w = m.wins.current()
+		w = m.wins.Current()
 	}
-	w.log.Push(chanlog.Line{Time: m.clock().Unix(), Text: text, Kind: chanlog.Error})
-	if w != m.wins.current() && w.act < panes.Unseen {
-		w.act = panes.Unseen
-	}
+	w.Log.Push(chanlog.Line{Time: m.clock().Unix(), Text: text, Kind: chanlog.Error})
+	m.wins.Mark(w, winlist.Unseen)
 }
 
 func (m *Model) clock() time.Time {
@@ -293,59 +339,123 @@ func (m *Model) clock() time.Time {
 	return m.opts.Now()
 }
 
-// push adds a line to a window and marks its activity.
-func (m *Model) push(w *window, l chanlog.Line) {
-	if l.Flags&chanlog.Self == 0 && (l.Kind == chanlog.Msg || l.Kind == chanlog.Action || l.Kind == chanlog.Notice) &&
-		m.nick != "" && panes.NamesNick(l.Text, m.nick) {
+// push adds a line to a window and marks its activity; it returns the bell
+// when the line is a highlight or a private message.
+func (m *Model) push(w *winlist.Window, l chanlog.Line) tea.Cmd {
+	talk := l.Kind == chanlog.Msg || l.Kind == chanlog.Action || l.Kind == chanlog.Notice
+	if l.Flags&chanlog.Self == 0 && talk && m.Me.Nick != "" && panes.NamesNick(l.Text, m.Me.Nick) {
 		l.Flags |= chanlog.Mention
 	}
-	w.log.Push(l)
-	if w == m.wins.current() {
-		return
+	w.Log.Push(l)
+	if l.Flags&(chanlog.Self|chanlog.History) != 0 || !talk {
+		if w != m.wins.Current() && l.Kind <= chanlog.Notice && l.Flags&chanlog.History == 0 {
+			m.wins.Mark(w, winlist.Unseen)
+		}
+		return nil
 	}
+	private := w.Kind == winlist.Query
 	switch {
-	case l.Flags&chanlog.Mention != 0 || (w.kind == winQuery && l.Flags&chanlog.Self == 0 && l.Kind <= chanlog.Notice):
-		w.act = panes.Mentioned
-	case l.Kind <= chanlog.Notice && w.act < panes.Unseen:
-		w.act = panes.Unseen
+	case l.Flags&chanlog.Mention != 0 || private:
+		m.wins.Mark(w, winlist.Mentioned)
+		if m.state.bell {
+			return tea.Raw("\a")
+		}
+	default:
+		m.wins.Mark(w, winlist.Unseen)
 	}
+	return nil
 }
 
 // Meeting returns the meeting of the current window, or nil.
 func (m *Model) Meeting() *meeting.Meeting {
-	w := m.wins.current()
-	if w.kind != winChannel {
+	w := m.wins.Current()
+	if w.Kind != winlist.Channel {
 		return nil
 	}
-	return m.opts.Glue.Meeting(w.name)
+	return m.opts.Glue.Meeting(w.Name)
 }
 
-// refreshPanes re-derives the side panes from the current window's meeting.
+// running is the meeting in progress in a channel, or nil.
+func (m *Model) running(channel string) *meeting.Meeting {
+	if mt := m.opts.Glue.Meeting(channel); mt != nil && !mt.Ended() {
+		return mt
+	}
+	return nil
+}
+
+// members returns a channel's members as the panes show them.
+func (m *Model) members(channel string) []panes.Member {
+	ms := m.chans.Members(channel)
+	out := make([]panes.Member, len(ms))
+	for i, mb := range ms {
+		out[i] = panes.Member{Nick: mb.Nick, Prefix: firstPrefix(mb.Prefixes)}
+	}
+	return out
+}
+
+func firstPrefix(p string) string {
+	if p == "" {
+		return ""
+	}
+	return p[:1]
+}
+
+// memberOf reports a nick's status prefix in a channel and whether the
+// nick is there.
+func (m *Model) memberOf(channel string) func(nick string) (string, bool) {
+	ms := m.chans.Members(channel)
+	idx := make(map[string]string, len(ms))
+	for _, mb := range ms {
+		idx[m.Me.FoldName(mb.Nick)] = firstPrefix(mb.Prefixes)
+	}
+	return func(nick string) (string, bool) {
+		p, ok := idx[m.Me.FoldName(nick)]
+		return p, ok
+	}
+}
+
+// refreshPanes re-derives the side panes from the current window's meeting
+// and the channel's members.
 func (m *Model) refreshPanes() {
-	w := m.wins.current()
+	w := m.wins.Current()
 	mt := m.Meeting()
+	s := m.side
+	var members []panes.Member
+	if w.Kind == winlist.Channel {
+		members = m.members(w.Name)
+	}
 	te, anchor := panes.TopicEntries(mt)
-	m.topics.SetEntries(te, anchor)
-	m.actions.SetEntries(panes.ActionEntries(mt, w.nickList()...), -1)
-	m.people.SetEntries(panes.AttendeeEntries(mt, w.present, w.nickList()), 0)
+	s.Topics.SetEntries(te, anchor)
+	nicks := make([]string, len(members))
+	for i, mb := range members {
+		nicks[i] = mb.Nick
+	}
+	s.Actions.SetEntries(panes.ActionEntries(mt, nicks...), -1)
+	s.People.SetEntries(panes.AttendeeEntries(mt, m.memberOf(w.Name), members), 0)
 	switch {
 	case mt == nil:
-		m.topics.Title = "Topics"
+		s.Topics.Title = "Topics"
 	case mt.Ended():
-		m.topics.Title = "Topics · ended"
+		s.Topics.Title = "Topics · ended"
 	default:
-		m.topics.Title = "Topics · " + mt.Name
+		s.Topics.Title = "Topics · " + mt.Name
 	}
-	m.people.Title = "Attendees"
-	if mt != nil {
-		m.people.Title = "Attendees (" + itoa(len(mt.Attendees)) + ")"
-	} else if n := len(w.members); n > 0 {
-		m.people.Title = "Members (" + itoa(n) + ")"
+	s.People.Title = "Attendees"
+	switch {
+	case mt != nil:
+		s.People.Title = "Attendees (" + itoa(len(mt.Attendees)) + ")"
+	case len(members) > 0:
+		s.People.Title = "Members (" + itoa(len(members)) + ")"
+	}
+	if m.results.Shown() && m.results.Kind == "minutes" {
+		m.refreshMinutes()
 	}
 }
 
-// applyUpdates shows what the meeting glue reported.
-func (m *Model) applyUpdates(ups []live.Update) (refresh bool) {
+// applyUpdates shows what the live driver reported; it returns the
+// commands to run (lookups, leaving after #endmeeting).
+func (m *Model) applyUpdates(ups []live.Update) (refresh bool, cmd tea.Cmd) {
+	var cmds []tea.Cmd
 	for _, u := range ups {
 		switch u.Kind {
 		case live.UpdateMeeting, live.UpdateResumed:
@@ -364,15 +474,49 @@ func (m *Model) applyUpdates(ups []live.Update) (refresh bool) {
 			}
 		case live.UpdateError:
 			if u.Err != nil {
-				m.errorLine(m.windowFor(u.Channel), u.Err.Error())
+				m.showUpdateError(u)
 			}
 		case live.UpdateLookup:
 			if u.Channel != "" && u.Text != "" {
-				m.pendingCmds = append(m.pendingCmds, m.channelLookup(u.Channel, u.Nick, u.Text))
+				cmds = append(cmds, m.channelLookup(u.Channel, u.Nick, u.Text))
 			}
 		}
 	}
-	return refresh
+	cmds = append(cmds, m.afterMeetings()...)
+	return refresh, tea.Batch(cmds...)
+}
+
+// showUpdateError shows an error of the live driver; "not a channel
+// operator" is said once per meeting.
+func (m *Model) showUpdateError(u live.Update) {
+	w := m.windowFor(u.Channel)
+	if errors.Is(u.Err, live.ErrNotOperator) {
+		key := m.Me.FoldName(u.Channel)
+		start := time.Time{}
+		if mt := m.opts.Glue.Meeting(u.Channel); mt != nil {
+			start = mt.Start
+		}
+		if said, ok := m.state.notOp[key]; ok && said.Equal(start) {
+			return
+		}
+		m.state.notOp[key] = start
+	}
+	m.errorLine(w, u.Err.Error())
+}
+
+// afterMeetings runs what waited for a meeting to end.
+func (m *Model) afterMeetings() []tea.Cmd {
+	var cmds []tea.Cmd
+	for channel, todo := range m.state.afterEnd {
+		if m.running(channel) != nil {
+			continue
+		}
+		delete(m.state.afterEnd, channel)
+		for _, f := range todo {
+			cmds = append(cmds, f())
+		}
+	}
+	return cmds
 }
 
 func suffix(s string) string {
@@ -383,13 +527,13 @@ func suffix(s string) string {
 }
 
 // windowFor is the window of a channel or nick, or the status window.
-func (m *Model) windowFor(name string) *window {
+func (m *Model) windowFor(name string) *winlist.Window {
 	if name != "" {
-		if w := m.wins.get(name); w != nil {
+		if w := m.wins.Get(name); w != nil {
 			return w
 		}
 	}
-	return m.wins.list[0]
+	return m.wins.Status()
 }
 
 func itoa(n int) string {

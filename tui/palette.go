@@ -1,159 +1,157 @@
 package tui
 
 import (
+	"slices"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
 
 	"gavel/tui/cmdline"
-	"gavel/tui/common"
+	"gavel/tui/palette"
+	"gavel/tui/winlist"
 )
 
-// palette is the Ctrl+K command palette: everything the console can do,
-// fuzzy-searched.
-type palette struct {
-	query   []rune
-	items   []paletteItem
-	names   []string
-	matcher *cmdline.Matcher
-	matches []cmdline.Match
-	sel     int
-}
-
-type paletteItem struct {
-	name, help string
-	run        func(m *Model)
-}
-
+// openPalette opens Ctrl+K over everything the console can do: the /
+// commands, the meeting commands, the windows and the screen's actions.
 func (m *Model) openPalette() {
-	var items []paletteItem
-	for _, c := range consoleCommands {
-		c := c
-		items = append(items, paletteItem{"/" + c.name + " " + c.args, c.help, func(m *Model) {
-			m.input.SetValue("/" + c.name + " ")
-		}})
+	var items []palette.Item
+	fill := func(s string) func() tea.Cmd {
+		return func() tea.Cmd { m.input.SetValue(s); return nil }
 	}
-	for _, c := range m.meetCmds {
-		c := c
-		items = append(items, paletteItem{c, "meeting command, said to the channel", func(m *Model) {
-			m.input.SetValue(c + " ")
-		}})
+	for _, c := range commands {
+		items = append(items, palette.Item{Name: strings.TrimSpace("/" + c.name + " " + c.args), Help: c.help, Run: fill("/" + c.name + " ")})
 	}
-	actions := []struct {
-		name, help string
-		run        func(m *Model)
-	}{
-		{"next window", "ctrl+n", func(m *Model) { m.switchWin((m.wins.cur + 1) % len(m.wins.list)) }},
-		{"previous window", "ctrl+p", func(m *Model) { m.switchWin((m.wins.cur - 1 + len(m.wins.list)) % len(m.wins.list)) }},
-		{"show the keys", "? or f1", func(m *Model) { m.showHelp = true }},
-		{"preview the minutes", "/minutes", func(m *Model) { m.showMinutes() }},
-		{"list the lookups", "/lookup", func(m *Model) { m.lookupHelp() }},
-		{"theme: dark", "/theme dark", func(m *Model) { m.command("/theme dark") }},
-		{"theme: light", "/theme light", func(m *Model) { m.command("/theme light") }},
-		{"theme: high contrast", "/theme high-contrast", func(m *Model) { m.command("/theme high-contrast") }},
-		{"scroll to the oldest line", "home", func(m *Model) { m.wins.current().log.Home() }},
-		{"scroll to the newest line", "end", func(m *Model) { m.wins.current().log.End() }},
-		{"quit", "ctrl+c", func(m *Model) { m.quit("") }},
+	for _, c := range meetingCommands() {
+		items = append(items, palette.Item{Name: c, Help: "meeting command, said to the channel", Run: fill(c + " ")})
 	}
+	for _, w := range m.wins.All() {
+		items = append(items, palette.Item{Name: "window " + itoa(w.Num) + ": " + w.Name, Help: "alt+" + itoa(w.Num%10),
+			Run: func() tea.Cmd { m.focus(w); return nil }})
+	}
+	run := func(line string) func() tea.Cmd { return func() tea.Cmd { return m.command(line) } }
+	items = append(items,
+		palette.Item{Name: "next window", Help: "ctrl+n", Run: func() tea.Cmd { m.wins.Update(keyOf(m.Keys.NextWin.Keys()[0])); m.switched(); return nil }},
+		palette.Item{Name: "previous window", Help: "ctrl+p", Run: func() tea.Cmd { m.wins.Update(keyOf(m.Keys.PrevWin.Keys()[0])); m.switched(); return nil }},
+		palette.Item{Name: "show the keys and commands", Help: "f1", Run: func() tea.Cmd { m.openHelp(); return nil }},
+		palette.Item{Name: "preview the minutes", Help: "/minutes", Run: run("/minutes")},
+		palette.Item{Name: "list the lookups", Help: "/lookup", Run: run("/lookup")},
+		palette.Item{Name: "search the scrollback", Help: "ctrl+r", Run: func() tea.Cmd { m.startSearch(); return nil }},
+		palette.Item{Name: "theme: dark", Help: "/theme dark", Run: run("/theme dark")},
+		palette.Item{Name: "theme: light", Help: "/theme light", Run: run("/theme light")},
+		palette.Item{Name: "theme: high contrast", Help: "/theme high-contrast", Run: run("/theme high-contrast")},
+		palette.Item{Name: "scroll to the oldest line", Help: "home", Run: func() tea.Cmd { m.wins.Current().Log.Home(); return nil }},
+		palette.Item{Name: "scroll to the newest line", Help: "end", Run: func() tea.Cmd { m.wins.Current().Log.End(); return nil }},
+		palette.Item{Name: "quit", Help: "ctrl+c", Run: func() tea.Cmd { return m.quit("") }},
+	)
 	if m.demo != nil {
-		actions = append(actions,
-			struct {
-				name, help string
-				run        func(m *Model)
-			}{"demo: pause or resume", "space", func(m *Model) { m.demo.paused = !m.demo.paused }},
-			struct {
-				name, help string
-				run        func(m *Model)
-			}{"demo: faster", "+", func(m *Model) { m.demo.faster() }},
-			struct {
-				name, help string
-				run        func(m *Model)
-			}{"demo: slower", "-", func(m *Model) { m.demo.slower() }},
+		items = append(items,
+			palette.Item{Name: "demo: pause or resume", Help: "space", Run: func() tea.Cmd { m.demo.paused = !m.demo.paused; return nil }},
+			palette.Item{Name: "demo: faster", Help: "+", Run: func() tea.Cmd { m.demo.faster(); return nil }},
+			palette.Item{Name: "demo: slower", Help: "-", Run: func() tea.Cmd { m.demo.slower(); return nil }},
 		)
 	}
-	for i, w := range m.wins.list {
-		i := i
-		items = append(items, paletteItem{"window " + w.name, "alt+" + itoa(i+1), func(m *Model) { m.switchWin(i) }})
-	}
-	for _, a := range actions {
-		items = append(items, paletteItem{a.name, a.help, a.run})
-	}
-	p := &palette{items: items}
-	for _, it := range items {
-		p.names = append(p.names, it.name)
-	}
-	p.matcher = cmdline.NewMatcher(p.names)
-	p.refresh()
-	m.palette = p
+	m.overlay = palette.New(m.Common, items)
 	m.input.Comp.Close()
 }
 
-func (p *palette) refresh() {
-	p.matches = p.matcher.Find(string(p.query), 0)
-	p.sel = 0
+// keyOf is the key press of a binding's key name ("ctrl+n").
+func keyOf(name string) tea.KeyPressMsg {
+	if k, ok := strings.CutPrefix(name, "ctrl+"); ok {
+		return tea.KeyPressMsg{Code: rune(k[0]), Mod: tea.ModCtrl}
+	}
+	return tea.KeyPressMsg{Code: rune(name[0]), Text: name}
 }
 
-func (m *Model) paletteKey(k tea.KeyPressMsg) tea.Cmd {
-	p := m.palette
-	switch k.String() {
-	case "esc", "ctrl+k":
-		m.palette = nil
-	case "up", "ctrl+p", "shift+tab":
-		if p.sel > 0 {
-			p.sel--
+// completions is the command line's completion source.
+func (m *Model) completions(words []string, tok string, index int) (cmdline.Set, bool) {
+	w := m.wins.Current()
+	if index == 0 {
+		switch {
+		case strings.HasPrefix(tok, "/"):
+			names := make([]string, len(commands))
+			details := make([]string, len(commands))
+			for i, c := range commands {
+				names[i], details[i] = "/"+c.name, c.args+" — "+c.help
+			}
+			return cmdline.Set{Title: "commands", Items: m.cached("commands", names), Details: details}, true
+		case strings.HasPrefix(tok, "#") && w.Kind == winlist.Channel:
+			return cmdline.Set{Title: "meeting commands", Items: m.cached("meeting", meetingCommands())}, true
 		}
-	case "down", "ctrl+n", "tab":
-		if p.sel < len(p.matches)-1 {
-			p.sel++
-		}
-	case "enter":
-		m.palette = nil
-		if p.sel < len(p.matches) {
-			p.items[p.matches[p.sel].Index].run(m)
-		}
-		if m.quitting {
-			return tea.Quit
-		}
-	case "backspace":
-		if len(p.query) > 0 {
-			p.query = p.query[:len(p.query)-1]
-			p.matcher = cmdline.NewMatcher(p.names)
-			p.refresh()
-		}
-	case "space":
-		p.query = append(p.query, ' ')
-		p.refresh()
-	default:
-		if k.Text != "" && k.Mod&(tea.ModCtrl|tea.ModAlt) == 0 {
-			p.query = append(p.query, []rune(k.Text)...)
-			p.refresh()
+		return cmdline.Set{Title: "nicks in " + w.Name, Items: m.nicksFor(w), Suffix: ": "}, true
+	}
+	first := strings.ToLower(words[0])
+	completes := ""
+	if c, ok := lookupCommand(first); ok && strings.HasPrefix(first, "/") && index == 1 {
+		completes = c.completes
+	}
+	if first == "/lookup" && index == 2 && len(words) > 1 {
+		for _, ci := range m.opts.Router.Commands() {
+			if ci.Name == strings.ToLower(words[1]) {
+				completes = ci.Completes
+			}
 		}
 	}
-	return nil
+	switch completes {
+	case "packages":
+		return cmdline.Set{Title: "packages", Items: m.cached("packages", m.opts.Router.Packages())}, true
+	case "users":
+		return cmdline.Set{Title: "accounts", Items: m.cached("users", m.opts.Router.Users())}, true
+	case "channels":
+		return cmdline.Set{Title: "channels", Items: m.channelList()}, true
+	case "themes":
+		return cmdline.Set{Title: "themes", Items: m.cached("themes", []string{"dark", "light", "high-contrast", "auto"})}, true
+	case "lookups":
+		return cmdline.Set{Title: "lookups", Items: m.cached("lookups", m.lookupNames())}, true
+	}
+	if strings.HasPrefix(tok, "#") {
+		return cmdline.Set{Title: "channels", Items: m.channelList()}, true
+	}
+	return cmdline.Set{Title: "nicks in " + w.Name, Items: m.nicksFor(w)}, true
 }
 
-func (p *palette) rows(st *common.Styles, w, h int) []string {
-	iw := w - 2
-	inner := []string{common.Line(st.Popup, " › "+string(p.query)+"▏", iw), common.Line(st.Popup, "", iw)}
-	n := h - 4
-	first := 0
-	if p.sel >= n {
-		first = p.sel - n + 1
+// cached keeps one slice per completion list, so that the matcher can
+// narrow the last matches as a word is typed (it recognises its slice).
+func (m *Model) cached(name string, items []string) []string {
+	if m.lists == nil {
+		m.lists = map[string][]string{}
 	}
-	for i := first; i < len(p.matches) && i < first+n; i++ {
-		mt := p.matches[i]
-		base, hi := st.Popup, st.PopupMatch
-		if i == p.sel {
-			base, hi = st.PopupSelect, st.PopupSelectMatch
+	if l, ok := m.lists[name]; ok && slices.Equal(l, items) {
+		return l
+	}
+	m.lists[name] = items
+	return items
+}
+
+// nicksFor lists the nicks to complete in a window: its members (read
+// from the client) and the meeting's attendees who have left.
+func (m *Model) nicksFor(w *winlist.Window) []string {
+	var out []string
+	switch w.Kind {
+	case winlist.Channel:
+		present := map[string]bool{}
+		for _, mb := range m.chans.Members(w.Name) {
+			out = append(out, mb.Nick)
+			present[m.Me.FoldName(mb.Nick)] = true
 		}
-		inner = append(inner, cmdline.HighlightRow(base, hi, mt.Str, mt.Matched, p.items[mt.Index].help, iw))
+		if mt := m.opts.Glue.Meeting(w.Name); mt != nil {
+			for _, a := range mt.Attendees {
+				if !present[m.Me.FoldName(a.Nick)] {
+					out = append(out, a.Nick)
+				}
+			}
+		}
+	case winlist.Query:
+		out = append(out, w.Name)
 	}
-	if len(p.matches) == 0 {
-		inner = append(inner, common.Line(st.Popup, " nothing matches", iw))
+	return m.cached("nicks:"+w.Name, out)
+}
+
+func (m *Model) channelList() []string {
+	var out []string
+	for _, w := range m.wins.All() {
+		if w.Kind == winlist.Channel {
+			out = append(out, w.Name)
+		}
 	}
-	for len(inner) < h-2 {
-		inner = append(inner, common.Line(st.Popup, "", iw))
-	}
-	title := "Everything · " + itoa(len(p.matches)) + " · enter runs · esc closes"
-	return st.Frame(inner, w, h, strings.TrimSpace(title), true)
+	return m.cached("channels", out)
 }

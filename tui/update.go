@@ -7,42 +7,51 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"gavel/ircclient"
 	"gavel/themes"
-	"gavel/tui/chanlog"
+	"gavel/tui/cmdline"
+	"gavel/tui/common"
 	"gavel/tui/panes"
+	"gavel/tui/winlist"
 )
 
-// Update handles one message.
+// Update handles one message: it routes it to the component it is for and
+// returns what should run next.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	m.pendingCmds = m.pendingCmds[:0]
-	var cmd tea.Cmd
+	cmd := m.update(msg)
+	if m.state.quitting {
+		return m, tea.Batch(cmd, tea.Quit)
+	}
+	return m, cmd
+}
+
+func (m *Model) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
-		m.width, m.height = msg.Width, msg.Height
+		m.Width, m.Height = msg.Width, msg.Height
 		m.layout()
 	case tea.BackgroundColorMsg:
 		if m.followBG {
 			m.setTheme(themes.Follow(msg.IsDark()), false)
 		}
 	case tea.KeyPressMsg:
-		cmd = m.key(msg)
+		return m.key(msg)
 	case tea.PasteMsg:
-		m.pasted(msg.Content)
+		return m.pasted(msg)
 	case tea.MouseWheelMsg:
-		m.wheel(msg.Mouse())
+		return m.wheel(msg)
 	case eventsMsg:
-		m.ircBatch(msg.events)
+		cmd := m.ircBatch(msg.events)
 		if !msg.closed {
-			cmd = waitEvents(m.opts.Client.Events())
+			cmd = tea.Batch(cmd, waitEvents(m.opts.Client.Events()))
 		}
+		return cmd
 	case clockMsg:
 		m.now = time.Time(msg)
-		cmd = clockTick()
+		return clockTick()
 	case demoTickMsg:
-		cmd = m.demoTick(time.Time(msg))
+		return m.demoTick(time.Time(msg))
 	case lookupMsg:
-		if msg.seq == m.lookupSeq {
+		if msg.seq == m.state.lookupSeq {
 			if msg.err != nil {
 				m.results.SetError(msg.title, msg.err.Error())
 			} else {
@@ -54,92 +63,56 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			}
 		}
 	case channelLookupMsg:
-		m.channelReplies(msg)
+		return m.channelReplies(msg)
 	}
-	if m.quitting {
-		return m, tea.Quit
-	}
-	if len(m.pendingCmds) > 0 {
-		cmds := append([]tea.Cmd{cmd}, m.pendingCmds...)
-		m.pendingCmds = m.pendingCmds[:0]
-		return m, tea.Batch(cmds...)
-	}
-	return m, cmd
+	return nil
 }
 
-// key handles a key press.
+// key routes a key press: an open overlay or search takes every key; then
+// the keys of the screen; the rest edit the command line.
 func (m *Model) key(k tea.KeyPressMsg) tea.Cmd {
-	km := m.keys
-	if key.Matches(k, km.Quit) {
-		return m.quit("")
+	km := m.Keys
+	if o := m.overlay; o != nil {
+		cmd := o.Update(k)
+		if o.Done() && m.overlay == o {
+			m.overlay = nil
+		}
+		return cmd
 	}
-	switch {
-	case m.showHelp:
-		if key.Matches(k, km.Help, km.Close) || k.String() == "q" {
-			m.showHelp = false
-		}
-		return nil
-	case m.paste != nil:
-		switch k.String() {
-		case "y", "Y", "enter":
-			lines, to := m.paste, m.pasteTo
-			m.paste = nil
-			for _, l := range lines {
-				m.say(to, l)
-			}
-		case "n", "N", "esc":
-			m.paste = nil
-			m.status("paste cancelled")
-		}
-		return nil
-	case m.palette != nil:
-		return m.paletteKey(k)
+	if m.search != nil {
+		return m.searchKey(k)
 	}
 	empty := m.input.Value() == ""
 	switch {
-	case key.Matches(k, km.Help) && (k.String() == "f1" || empty):
-		m.showHelp = true
+	case key.Matches(k, km.Quit):
+		if !empty {
+			m.input.Reset() // Ctrl+C with text typed clears the line first
+			return nil
+		}
+		return m.quit("")
+	case key.Matches(k, km.Help):
+		m.openHelp()
 	case key.Matches(k, km.Palette):
 		m.openPalette()
+	case key.Matches(k, km.Search):
+		m.startSearch()
 	case key.Matches(k, km.Close):
 		switch {
 		case m.input.Comp.Open():
 			m.input.Comp.Close()
-		case m.showResults:
-			m.showResults = false
+		case m.results.Shown():
+			m.results.Hide()
 			m.layout()
 		}
-	case key.Matches(k, km.NextWin):
-		m.switchWin((m.wins.cur + 1) % len(m.wins.list))
-	case key.Matches(k, km.PrevWin):
-		m.switchWin((m.wins.cur - 1 + len(m.wins.list)) % len(m.wins.list))
-	case key.Matches(k, km.Win):
-		m.switchWin(int(k.Code - '1'))
-	case key.Matches(k, km.PageUp):
-		m.wins.current().log.PageUp()
-	case key.Matches(k, km.PageDown):
-		m.wins.current().log.PageDown()
-	case key.Matches(k, km.Home):
-		m.wins.current().log.Home()
-	case key.Matches(k, km.End):
-		m.wins.current().log.End()
+	case m.wins.Handles(k):
+		m.wins.Update(k)
+		m.switched()
+	case m.results.Shown() && m.results.Handles(k):
+		return m.results.Update(k)
+	case key.Matches(k, km.PageUp, km.PageDown, km.Home, km.End):
+		return m.wins.Current().Log.Update(k)
 	case key.Matches(k, km.NextPane):
-		m.sideTab = (m.sideTab + 1) % 4
-	case key.Matches(k, km.Complete):
-		m.input.Comp.Tab(m.input, false)
-	case key.Matches(k, km.CompleteBack):
-		m.input.Comp.Tab(m.input, true)
-	case key.Matches(k, km.HistPrev):
-		m.input.Comp.Close()
-		m.input.HistPrev()
-	case key.Matches(k, km.HistNext):
-		m.input.Comp.Close()
-		m.input.HistNext()
-	case key.Matches(k, km.Send):
-		line := m.input.Value()
-		m.input.Remember(line)
-		m.input.Reset()
-		m.submit(line)
+		return m.side.Update(k)
 	case m.demo != nil && empty && key.Matches(k, km.Faster):
 		m.demo.faster()
 	case m.demo != nil && empty && key.Matches(k, km.Slower):
@@ -147,40 +120,39 @@ func (m *Model) key(k tea.KeyPressMsg) tea.Cmd {
 	case m.demo != nil && empty && key.Matches(k, km.Pause):
 		m.demo.paused = !m.demo.paused
 	default:
-		if m.input.Edit(k) {
-			m.input.Comp.Typed(m.input, true)
-		}
-	}
-	if m.quitting {
-		return tea.Quit
+		return m.input.Update(k)
 	}
 	return nil
 }
 
-func (m *Model) switchWin(i int) {
-	if i < 0 || i >= len(m.wins.list) {
-		return
-	}
-	m.wins.focus(i)
+// switched is called after the current window changed.
+func (m *Model) switched() {
 	m.input.Comp.Close()
 	m.refreshPanes()
 }
 
+// focus makes w the current window.
+func (m *Model) focus(w *winlist.Window) {
+	m.wins.Focus(w)
+	m.switched()
+}
+
 // pasted handles bracketed paste: one line goes into the command line, up
 // to three are said at once, more need a confirmation.
-func (m *Model) pasted(s string) {
-	s = strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
+func (m *Model) pasted(p tea.PasteMsg) tea.Cmd {
+	if m.overlay != nil {
+		return m.overlay.Update(p)
+	}
+	s := strings.ReplaceAll(strings.ReplaceAll(p.Content, "\r\n", "\n"), "\r", "\n")
 	s = strings.TrimRight(s, "\n")
 	lines := strings.Split(s, "\n")
 	if len(lines) == 1 {
-		m.input.Insert(lines[0])
-		m.input.Comp.Typed(m.input, true)
-		return
+		return m.input.Update(tea.PasteMsg{Content: lines[0]})
 	}
-	w := m.wins.current()
-	if w.kind == winStatus {
+	w := m.wins.Current()
+	if w.Kind == winlist.Status {
 		m.errorLine(w, "pasted "+itoa(len(lines))+" lines, but this window is not a channel or query")
-		return
+		return nil
 	}
 	var keep []string
 	for _, l := range lines {
@@ -188,60 +160,124 @@ func (m *Model) pasted(s string) {
 			keep = append(keep, l)
 		}
 	}
-	if len(keep) > 3 {
-		m.paste, m.pasteTo = keep, w.name
-		return
+	sendAll := func() tea.Cmd {
+		var cmds []tea.Cmd
+		for _, l := range keep {
+			cmds = append(cmds, m.say(w.Name, l))
+		}
+		return tea.Batch(cmds...)
 	}
-	for _, l := range keep {
-		m.say(w.name, l)
+	if len(keep) <= 3 {
+		return sendAll()
 	}
+	m.ask(&panes.Dialog{
+		Title: "Paste",
+		Lines: []string{"Send " + itoa(len(keep)) + " pasted lines to " + w.Name + "?", "first: " + keep[0]},
+		Choices: []panes.Choice{
+			{Keys: []string{"y", "enter"}, Label: "y / enter: send all", Run: sendAll},
+			{Keys: []string{"n"}, Label: "n: cancel", Run: func() tea.Cmd { m.status("paste cancelled"); return nil }},
+		},
+	}, 64)
+	return nil
+}
+
+// ask opens a question over the screen, w cells wide at most.
+func (m *Model) ask(d *panes.Dialog, w int) {
+	d.Common = m.Common
+	d.Width = min(m.Width-4, w)
+	m.overlay = d
 }
 
 // wheel scrolls the pane under the pointer.
-func (m *Model) wheel(ms tea.Mouse) {
-	d := 0
-	switch ms.Button {
-	case tea.MouseWheelUp:
-		d = -3
-	case tea.MouseWheelDown:
-		d = 3
-	default:
-		return
+func (m *Model) wheel(msg tea.MouseWheelMsg) tea.Cmd {
+	if msg.Button != tea.MouseWheelUp && msg.Button != tea.MouseWheelDown {
+		return nil
 	}
-	for name, r := range m.rects {
-		if !r.has(ms.X, ms.Y) {
-			continue
-		}
-		switch name {
-		case "log":
-			m.wins.current().log.Scroll(-d)
-		case "topics":
-			m.topics.Scroll(d)
-		case "actions":
-			m.actions.Scroll(d)
-		case "people":
-			m.people.Scroll(d)
-		case "results":
-			m.results.Scroll(d)
-		}
-		return
+	g := m.geo
+	mouse := msg.Mouse()
+	switch {
+	case g.results.has(mouse.X, mouse.Y) && m.results.Shown():
+		return m.results.Update(msg)
+	case g.log.has(mouse.X, mouse.Y):
+		return m.wins.Current().Log.Update(msg)
+	case mouse.X >= g.sideX:
+		mouse.X -= g.sideX
+		mouse.Y -= g.bodyY
+		return m.side.Update(tea.MouseWheelMsg(mouse))
 	}
+	return nil
 }
 
+// quit leaves gavel, after asking when a meeting is running.
 func (m *Model) quit(reason string) tea.Cmd {
-	if m.opts.Client != nil {
-		if reason == "" {
-			reason = "gavel"
+	var channels []string
+	for _, w := range m.wins.All() {
+		if w.Kind == winlist.Channel {
+			channels = append(channels, w.Name)
 		}
-		m.opts.Client.Quit(reason)
 	}
-	m.quitting = true
-	return tea.Quit
+	return m.leave("quit", channels, func() tea.Cmd {
+		if m.opts.Client != nil {
+			if reason == "" {
+				reason = "gavel"
+			}
+			m.opts.Client.Quit(reason)
+		}
+		m.state.quitting = true
+		return tea.Quit
+	})
 }
 
-// setTheme switches the theme; every pane shares the Styles pointer.
+// leave does what would leave channels (quitting, /part, /close): at once
+// when no meeting runs in them, else after asking whether to end the
+// meetings first (their minutes are published, then do runs) or to leave
+// anyway (the meetings go on in their journals).
+func (m *Model) leave(what string, channels []string, do func() tea.Cmd) tea.Cmd {
+	var running []string
+	var lines []string
+	for _, ch := range channels {
+		if mt := m.running(ch); mt != nil {
+			running = append(running, ch)
+			lines = append(lines, "A meeting is running in "+ch+": "+mt.Name+" ("+panes.Elapsed(m.clock().Sub(mt.Start))+").")
+		}
+	}
+	if len(running) == 0 {
+		return do()
+	}
+	anyway := "the meeting goes on in its journal"
+	if what == "quit" {
+		anyway = "it resumes from its journal at the next start"
+	}
+	endFirst := func() tea.Cmd {
+		left := len(running)
+		var cmds []tea.Cmd
+		for _, ch := range running {
+			m.state.afterEnd[ch] = append(m.state.afterEnd[ch], func() tea.Cmd {
+				left--
+				if left == 0 {
+					return do()
+				}
+				return nil
+			})
+		}
+		for _, ch := range running {
+			cmds = append(cmds, m.say(ch, "#endmeeting"))
+		}
+		return tea.Batch(append(cmds, m.afterMeetings()...)...)
+	}
+	m.ask(&panes.Dialog{
+		Title: "Leave a running meeting?",
+		Lines: lines,
+		Choices: []panes.Choice{
+			{Keys: []string{"e"}, Label: "e: say #endmeeting (the minutes are published), then " + what, Run: endFirst},
+			{Keys: []string{"l"}, Label: "l: " + what + " now; " + anyway, Run: do},
+		},
+	}, 76)
+	return nil
+}
+
+// setTheme switches the theme; every component shares the Styles pointer.
 func (m *Model) setTheme(t themes.Theme, announce bool) {
-	m.theme = t
 	if m.opts.ThemeFile != "" {
 		if b, err := readFile(m.opts.ThemeFile); err == nil {
 			if t2, err := themes.Parse(string(b), t); err == nil {
@@ -249,191 +285,83 @@ func (m *Model) setTheme(t themes.Theme, announce bool) {
 			}
 		}
 	}
-	*m.styles = *newStyles(t)
-	m.help.Styles = m.styles.Help
+	m.theme = t
+	*m.Styles = *newStyles(t)
 	if announce {
 		m.status("theme " + t.Name)
 	}
 }
 
-// ircBatch shows a burst of IRC events and feeds them to the meeting glue.
-func (m *Model) ircBatch(evs []ircclient.Event) {
-	refresh := m.applyUpdates(m.opts.Glue.HandleIRCBatch(evs))
-	for _, ev := range evs {
-		if m.showEvent(ev) {
-			refresh = true
-		}
-	}
-	if refresh {
-		m.refreshPanes()
-	}
+// search is the Ctrl+R scrollback search of the current window.
+type search struct {
+	input *cmdline.Model
+	win   *winlist.Window
+	at    uint64 // the line of the current match (Total when none)
+	found bool
 }
 
-// showEvent puts one IRC event in its window; it reports whether the side
-// panes need refreshing (presence changed).
-func (m *Model) showEvent(ev ircclient.Event) bool {
-	t := ev.When().Unix()
-	cur := m.wins.current()
-	switch e := ev.(type) {
-	case ircclient.Message:
-		m.showText(e.Target, e.Source, e.Private, chanlog.Line{Time: t, Nick: e.Nick, Text: e.Text, Kind: chanlog.Msg})
-	case ircclient.Action:
-		m.showText(e.Target, e.Source, e.Private, chanlog.Line{Time: t, Nick: e.Nick, Text: e.Text, Kind: chanlog.Action})
-	case ircclient.Reply:
-		// WHOIS and friends: shown where the user typed the command.
-		m.info(cur, e.String())
-		return false
-	case ircclient.Notice:
-		nick := e.Nick
-		if nick == "" {
-			nick = e.Server
-		}
-		if e.Private || !isChannel(e.Target) {
-			m.push(m.wins.list[0], chanlog.Line{Time: t, Nick: nick, Text: e.Text, Kind: chanlog.Notice})
-			return false
-		}
-		m.showText(e.Target, e.Source, false, chanlog.Line{Time: t, Nick: nick, Text: e.Text, Kind: chanlog.Notice})
-	case ircclient.Join:
-		w := m.openWindow(e.Channel)
-		if e.Self {
-			w.joined = true
-			w.members = map[string]string{}
-			w.dirty = true
-		}
-		w.addMember(e.Nick)
-		m.push(w, chanlog.Line{Time: t, Nick: e.Nick, Text: e.Nick + " joined", Kind: chanlog.Join})
-		return w == cur
-	case ircclient.Part:
-		w := m.wins.get(e.Channel)
-		if w == nil {
-			return false
-		}
-		w.removeMember(e.Nick)
-		m.push(w, chanlog.Line{Time: t, Nick: e.Nick, Text: withReason(e.Nick+" left", e.Reason), Kind: chanlog.Part})
-		if e.Self {
-			w.joined = false
-		}
-		return w == cur
-	case ircclient.Kick:
-		w := m.wins.get(e.Channel)
-		if w == nil {
-			return false
-		}
-		w.removeMember(e.Kicked)
-		m.push(w, chanlog.Line{Time: t, Nick: e.Kicked, Text: withReason(e.Nick+" kicked "+e.Kicked, e.Reason), Kind: chanlog.Part})
-		if e.KickedSelf {
-			w.joined = false
-			w.act = panes.Mentioned
-		}
-		return w == cur
-	case ircclient.Quit:
-		changed := false
-		for _, w := range m.wins.list {
-			if w.removeMember(e.Nick) {
-				m.push(w, chanlog.Line{Time: t, Nick: e.Nick, Text: withReason(e.Nick+" quit", e.Reason), Kind: chanlog.Quit})
-				changed = changed || w == cur
-			}
-		}
-		return changed
-	case ircclient.NickChange:
-		if e.Self {
-			m.nick = e.NewNick
-			m.status("you are now known as " + e.NewNick)
-		}
-		changed := false
-		for _, w := range m.wins.list {
-			if w.removeMember(e.Nick) {
-				w.addMember(e.NewNick)
-				m.push(w, chanlog.Line{Time: t, Nick: e.NewNick, Text: e.Nick + " is now known as " + e.NewNick, Kind: chanlog.Nick})
-				changed = changed || w == cur
-			}
-		}
-		return changed
-	case ircclient.Topic:
-		w := m.openWindow(e.Channel)
-		w.topic = e.Text
-		if e.OnJoin {
-			m.push(w, chanlog.Line{Time: t, Text: "topic: " + e.Text, Kind: chanlog.Topic})
-		} else {
-			m.push(w, chanlog.Line{Time: t, Nick: e.Nick, Text: e.Nick + " set the topic: " + e.Text, Kind: chanlog.Topic})
-		}
-	case ircclient.Names:
-		w := m.openWindow(e.Channel)
-		w.members = map[string]string{}
-		for _, mb := range e.Members {
-			w.addMember(mb.Nick)
-		}
-		w.dirty = true
-		return w == cur
-	case ircclient.Mode:
-		w := m.wins.get(e.Target)
-		if w == nil {
-			w = m.wins.list[0]
-		}
-		text := e.Nick + " sets mode " + e.Modes
-		if len(e.Params) > 0 {
-			text += " " + strings.Join(e.Params, " ")
-		}
-		m.push(w, chanlog.Line{Time: t, Nick: e.Nick, Text: text, Kind: chanlog.Mode})
-	case ircclient.State:
-		m.connState(e)
-	case ircclient.Error:
-		text := e.Text
-		if e.Window != "" && !strings.Contains(text, e.Window) {
-			text = e.Window + ": " + text
-		}
-		text += " (" + e.Code + ")"
-		w := m.wins.get(e.Window)
-		if w == nil {
-			w = cur
-		}
-		m.errorLine(w, text)
-	case ircclient.CTCP:
-		m.push(m.wins.list[0], chanlog.Line{Time: t, Nick: e.Nick, Text: "CTCP " + e.Command + " " + e.Args, Kind: chanlog.Notice})
-	}
-	return false
+func (m *Model) startSearch() {
+	w := m.wins.Current()
+	s := &search{input: cmdline.New(m.Common), win: w, at: w.Log.Buf.Total()}
+	s.input.Prompt = "search: "
+	s.input.NoHistory = true
+	s.input.SetSize(m.Width, 1)
+	m.search = s
 }
 
-// showText routes a message to its channel or query window.
-func (m *Model) showText(target string, src ircclient.Source, private bool, l chanlog.Line) {
-	name := target
-	if private || !isChannel(target) {
-		name = src.Nick
-		if src.Self {
-			name = target
+// searchKey: typing narrows, Ctrl+R goes to the next older match, Enter
+// stays there, Esc (or Ctrl+C) returns to the newest line.
+func (m *Model) searchKey(k tea.KeyPressMsg) tea.Cmd {
+	s, km := m.search, m.Keys
+	log := s.win.Log
+	switch {
+	case key.Matches(k, km.Search):
+		m.findFrom(s.at)
+	case key.Matches(k, km.Send):
+		m.search = nil
+		log.Highlight = ""
+	case key.Matches(k, km.Close, km.Quit):
+		m.search = nil
+		log.Highlight = ""
+		log.End()
+	default:
+		if s.input.Edit(k) {
+			m.findFrom(log.Buf.Total())
 		}
 	}
-	if src.Self {
-		l.Flags |= chanlog.Self
-	}
-	w := m.openWindow(name)
-	if w.kind == winChannel {
-		w.addMember(src.Nick)
-	}
-	m.push(w, l)
+	return nil
 }
 
-func (m *Model) connState(e ircclient.State) {
-	switch e.State {
-	case ircclient.Connecting:
-		m.conn = "connecting…"
-		if e.Server != "" {
-			m.server = e.Server
-		}
-	case ircclient.Registered:
-		m.conn = "connected"
-		if e.Nick != "" {
-			m.nick = e.Nick
-		}
-		m.status("connected to " + e.Server + " as " + e.Nick)
-	case ircclient.Disconnected:
-		m.conn = "disconnected"
-		if e.Err != nil {
-			m.errorLine(m.wins.list[0], "disconnected: "+e.Err.Error())
-		}
-	case ircclient.Reconnecting:
-		m.conn = "reconnecting in " + e.Delay.Round(time.Second).String()
-	case ircclient.Stopped:
-		m.conn = "stopped"
+// findFrom shows the newest match older than line n.
+func (m *Model) findFrom(n uint64) {
+	s := m.search
+	log := s.win.Log
+	q := s.input.Value()
+	log.Highlight = q
+	at, ok := log.Find(q, n)
+	if !ok {
+		s.found = false
+		return
 	}
+	s.at, s.found = at, true
+	log.ShowLine(at)
+}
+
+// searchRow is the command line while searching.
+func (m *Model) searchRow() string {
+	s := m.search
+	note := " ctrl+r older · enter stays · esc returns "
+	switch {
+	case s.input.Value() == "":
+		note = " type to search" + note
+	case !s.found:
+		note = " not found ·" + note
+	}
+	nw := min(len([]rune(note)), m.Width/2)
+	s.input.SetSize(m.Width-nw, 1)
+	var r common.Row
+	r.Reset(m.Width)
+	r.AddStyled(s.input.View(), m.Width-nw)
+	r.Add(m.Styles.Muted, note)
+	return r.String()
 }

@@ -174,7 +174,7 @@ func runLive(ctx context.Context, cfg config, headless bool, opts tui.Options, l
 		return 1
 	}
 	defer ctrl.Close()
-	opts.Client, opts.Glue, opts.Lag = client, ctrl, client.Lag
+	opts.Client, opts.Glue, opts.URLPrefix = client, ctrl, cfg.URLPrefix
 	opts.Server, opts.Nick, opts.Channels = ic.Addr(), ic.Nick, ic.Channels
 	m, err := tui.New(opts)
 	if err != nil {

@@ -283,6 +283,11 @@ func (c *Controller) translate(ev ircclient.Event) []chanEvent {
 	return nil
 }
 
+// ErrNotOperator is wrapped by the error of an UpdateError that says the
+// server refused a topic because gavel is not a channel operator; the
+// console says it once per meeting.
+var ErrNotOperator = errors.New("not a channel operator")
+
 // topicRefused turns the server's refusal of a TOPIC into a clear message.
 func topicRefused(ev ircclient.Event) (Update, bool) {
 	e, ok := ev.(ircclient.Error)
@@ -290,7 +295,7 @@ func topicRefused(ev ircclient.Event) (Update, bool) {
 		return Update{}, false
 	}
 	return Update{Kind: UpdateError, Channel: e.Window, Err: fmt.Errorf(
-		"cannot set the topic of %s: gavel is not a channel operator there (ask for +o, or #lurk to stop setting topics)", e.Window)}, true
+		"cannot set the topic of %s: gavel is %w there (ask for +o, or #lurk to stop setting topics)", e.Window, ErrNotOperator)}, true
 }
 
 func (c *Controller) everyChannel(ev meeting.Event) []chanEvent {

@@ -29,6 +29,8 @@ const (
 	Self    Flag = 1 << iota // said by us
 	Mention                  // mentions our nick (and was not said by us)
 	Gap                      // marks lines said while we were away
+	History                  // played back by a server or bouncer: shown dimmed, with its own time
+	Queued                   // typed while disconnected: waits in the send queue
 )
 
 // Line is one line of scrollback. It is kept small: a Unix time, two
@@ -96,6 +98,19 @@ func (b *Buffer) At(i int) *Line {
 	}
 	return &b.lines[j]
 }
+
+// Abs returns the line whose absolute number (0 for the first line ever
+// pushed) is n, or nil when it is no longer (or not yet) kept.
+func (b *Buffer) Abs(n uint64) *Line {
+	first := b.total - uint64(len(b.lines))
+	if n < first || n >= b.total {
+		return nil
+	}
+	return b.At(int(n - first))
+}
+
+// First is the absolute number of the oldest line kept.
+func (b *Buffer) First() uint64 { return b.total - uint64(len(b.lines)) }
 
 // Last returns the newest line, or nil.
 func (b *Buffer) Last() *Line {

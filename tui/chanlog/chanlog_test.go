@@ -30,10 +30,10 @@ func TestRing(t *testing.T) {
 }
 
 func TestParseFormatting(t *testing.T) {
-	cells := parse("\x02b\x02n\x0304,02r\x03x\x1fu\x0fz\x04ff0000h", false, nil)
+	cells, _ := parse("\x02b\x02n\x0304,02r\x03x\x1fu\x0fz\x04ff0000h", false, nil, nil)
 	var text strings.Builder
 	for _, c := range cells {
-		text.WriteRune(c.r)
+		text.WriteString(c.s)
 	}
 	if text.String() != "bnrxuzh" {
 		t.Fatalf("text %q", text.String())
@@ -50,7 +50,8 @@ func TestParseFormatting(t *testing.T) {
 	if cells[6].a.fg() != 4 {
 		t.Errorf("hex red -> %d", cells[6].a.fg())
 	}
-	for _, c := range parse("\x02b\x0304r", true, nil) {
+	stripped, _ := parse("\x02b\x0304r", true, nil, nil)
+	for _, c := range stripped {
 		if c.a != 0 {
 			t.Error("strip kept attributes")
 		}
@@ -58,17 +59,22 @@ func TestParseFormatting(t *testing.T) {
 }
 
 func TestBreakRows(t *testing.T) {
-	cells := parse("aaa bbb ccc", false, nil)
+	cells := cellsOf("aaa bbb ccc")
 	ends := breakRows(cells, 5, nil)
 	if fmt.Sprint(ends) != "[4 8 11]" {
 		t.Errorf("ends %v", ends)
 	}
-	if ends := breakRows(parse("abcdefghij", false, nil), 4, nil); fmt.Sprint(ends) != "[4 8 10]" {
+	if ends := breakRows(cellsOf("abcdefghij"), 4, nil); fmt.Sprint(ends) != "[4 8 10]" {
 		t.Errorf("hard break %v", ends)
 	}
-	if ends := breakRows(parse("日本語", false, nil), 3, nil); fmt.Sprint(ends) != "[1 2 3]" {
+	if ends := breakRows(cellsOf("日本語"), 3, nil); fmt.Sprint(ends) != "[1 2 3]" {
 		t.Errorf("wide runes %v", ends)
 	}
+}
+
+func cellsOf(s string) []cell {
+	c, _ := parse(s, false, nil, nil)
+	return c
 }
 
 func TestViewGeometryAndScroll(t *testing.T) {
@@ -114,5 +120,140 @@ func TestViewGeometryAndScroll(t *testing.T) {
 	l.Push(Line{Nick: "n", Text: "new"})
 	if l.Offset() != 6 {
 		t.Errorf("offset %d after a push", l.Offset())
+	}
+}
+
+func newLog(w, h int) *Log {
+	st := common.NewStyles(themes.Dark())
+	return New(common.Common{Width: w, Height: h, Styles: st, Keys: common.DefaultKeyMap(), Me: &common.Me{Nick: "chair"}}, 1000)
+}
+
+// TestGraphemeClusters: combining marks, Devanagari and Thai keep every
+// code point on screen, each cluster in one cell run of the right width,
+// and a zalgo line stays one row high.
+func TestGraphemeClusters(t *testing.T) {
+	zalgo := "Z" + strings.Repeat("\u0336\u0335\u0334\u0337", 100) + "algo"
+	for _, c := range []struct {
+		text, shown string
+		width       int
+	}{
+		{"नमस्ते", "नमस्ते", 4},
+		{"สวัสดี", "สวัสดี", 4},
+		{"cafe\u0301", "cafe\u0301", 4},
+		{"日本語", "日本語", 6},
+		{zalgo, "Z\u0336\u0335\u0334\u0337algo", 5},
+	} {
+		cells := cellsOf(c.text)
+		var shown strings.Builder
+		w := 0
+		for _, cl := range cells {
+			shown.WriteString(cl.s)
+			w += int(cl.w)
+		}
+		if shown.String() != c.shown || w != c.width {
+			t.Errorf("%q: shown %q width %d, want %q width %d", c.text, shown.String(), w, c.shown, c.width)
+		}
+		l := newLog(60, 5)
+		l.Push(Line{Nick: "amy", Text: c.text})
+		rows := l.Rows()
+		last := rows[len(rows)-1]
+		if !strings.Contains(last, c.shown) {
+			t.Errorf("%q: row %q lacks the text", c.text, last)
+		}
+		if got := ansi.StringWidthWc(last); got != 60 {
+			t.Errorf("%q: row is %d cells wide, want 60", c.text, got)
+		}
+		if strings.TrimSpace(ansi.Strip(rows[len(rows)-2])) != "" {
+			t.Errorf("%q takes more than one row", c.text)
+		}
+	}
+}
+
+// TestURLsAreNotBrokenAndLink: a URL that fits a row moves to the next row
+// whole, and every piece of a URL carries an OSC 8 hyperlink to all of it.
+func TestURLsAreNotBrokenAndLink(t *testing.T) {
+	url := "https://meetbot.fedoraproject.org/fedora-meeting/2015-04-30/infrastructure.2015-04-30-18.00.html"
+	l := newLog(80, 10)
+	l.Push(Line{Nick: "zodbot", Text: "Minutes: " + url + "."})
+	var plain []string
+	for _, r := range l.Rows() {
+		plain = append(plain, ansi.Strip(r))
+	}
+	joined := strings.Join(plain, "\n")
+	if strings.Count(joined, "https://") != 1 {
+		t.Fatalf("URL not shown once:\n%s", joined)
+	}
+	// The text column is 80-6-11-3 = 60 cells; the URL is longer, so it
+	// starts a row of its own and continues on the next.
+	for _, r := range plain {
+		if strings.Contains(r, "Minutes:") && strings.Contains(r, "https") {
+			t.Errorf("URL started on the row of the text before it: %q", r)
+		}
+	}
+	raw := strings.Join(l.Rows(), "\n")
+	if n := strings.Count(raw, "\x1b]8;;"+url+"\x1b\\"); n < 2 {
+		t.Errorf("%d OSC 8 links to the whole URL, want one per row (2)", n)
+	}
+	if strings.Contains(raw, "\x1b]8;;"+url+".") {
+		t.Error("trailing full stop is part of the link")
+	}
+	short := newLog(80, 4)
+	short.Push(Line{Nick: "a", Text: strings.Repeat("word ", 10) + "see https://pagure.io/fedora-infrastructure/issue/4711"})
+	for _, r := range short.Rows() {
+		p := ansi.Strip(r)
+		if strings.Contains(p, "https://") && !strings.Contains(p, "https://pagure.io/fedora-infrastructure/issue/4711") {
+			t.Errorf("short URL broken: %q", p)
+		}
+	}
+	for _, c := range []struct{ in, url string }{
+		{"(see https://x.org/a_(b))", "https://x.org/a_(b)"},
+		{"(https://x.org/a)", "https://x.org/a"},
+		{"xhttps://no", ""},
+		{"<https://x.org/>", "https://x.org/"},
+	} {
+		_, links := parse(c.in, false, nil, nil)
+		got := ""
+		if len(links) > 0 {
+			got = links[0]
+		}
+		if got != c.url {
+			t.Errorf("%q: link %q, want %q", c.in, got, c.url)
+		}
+	}
+}
+
+func TestUnreadMarkerAndSearch(t *testing.T) {
+	l := newLog(60, 8)
+	for i := range 3 {
+		l.Push(Line{Nick: "a", Text: fmt.Sprint("old ", i)})
+	}
+	l.MarkRead()
+	if strings.Contains(ansi.Strip(strings.Join(l.Rows(), "\n")), " new ") {
+		t.Error("marker shown with nothing new")
+	}
+	l.Push(Line{Nick: "b", Text: "fresh line"})
+	l.Push(Line{Nick: "b", Text: "another"})
+	rows := l.Rows()
+	var marker int = -1
+	for i, r := range rows {
+		if strings.Contains(ansi.Strip(r), "─ 2 new ─") {
+			marker = i
+		}
+	}
+	if marker < 0 || !strings.Contains(ansi.Strip(rows[marker+1]), "fresh line") || !strings.Contains(ansi.Strip(rows[marker-1]), "old 2") {
+		t.Fatalf("marker not between the old and the new lines:\n%s", ansi.Strip(strings.Join(rows, "\n")))
+	}
+	n, ok := l.Find("OLD 1", l.Buf.Total())
+	if !ok || l.Buf.Abs(n).Text != "old 1" {
+		t.Fatalf("Find = %d %v", n, ok)
+	}
+	if _, ok := l.Find("nothing", l.Buf.Total()); ok {
+		t.Error("found what is not there")
+	}
+	l.ShowLine(n)
+	l.Highlight = "old 1"
+	last := l.Rows()[6]
+	if !strings.Contains(ansi.Strip(last), "old 1") || !strings.Contains(last, l.Styles.Found.Open()+"old 1") {
+		t.Errorf("match not at the bottom and highlighted: %q", last)
 	}
 }

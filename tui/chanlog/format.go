@@ -4,7 +4,6 @@ import (
 	"image/color"
 	"strings"
 	"sync"
-	"unicode/utf8"
 
 	"gavel/meeting"
 	"gavel/tui/common"
@@ -68,34 +67,106 @@ func (a attr) sgr() string {
 	return s
 }
 
-// cell is one rune of a line to lay out.
+// cell is one grapheme cluster of a line to lay out: s is what is shown
+// (a substring of the line, marks beyond common.MaxMarks cut), w its width.
+// link is 1 + the index of the URL the cell belongs to (0: none).
 type cell struct {
-	r rune
-	w uint8
-	a attr
+	s    string
+	w    uint8
+	a    attr
+	link uint16
 }
 
 // parse turns raw IRC text into cells, following the formatting codes as
-// meeting's one scanner reads them (meeting.FormatScanner). With strip,
-// codes are dropped and every cell is plain. cells is reused.
-func parse(text string, strip bool, cells []cell) []cell {
+// meeting's one scanner reads them (meeting.FormatScanner), one cell per
+// grapheme cluster. With strip, codes are dropped and every cell is plain.
+// URLs found in the text are appended to links and their cells marked.
+// cells and links are reused.
+func parse(text string, strip bool, cells []cell, links []string) ([]cell, []string) {
 	sc := meeting.NewFormatScanner(text)
 	for run, f, ok := sc.Next(); ok; run, f, ok = sc.Next() {
 		a := attr(0)
 		if !strip {
 			a = toAttr(f)
 		}
+		urlAt, urlEnd := findURL(run, 0)
 		for i := 0; i < len(run); {
-			r, size := utf8.DecodeRuneInString(run[i:])
-			i += size
-			w := common.RuneWidth(r)
-			if w == 0 {
-				continue // other control characters
+			shown, size, w := common.Cluster(run[i:])
+			if w == 0 && (shown == "" || shown[0] < 0x20 || shown[0] == 0x7f) {
+				i += size // control characters
+				continue
 			}
-			cells = append(cells, cell{r: r, w: uint8(w), a: a})
+			c := cell{s: shown, w: uint8(min(w, 255)), a: a}
+			if urlAt >= 0 && i >= urlAt {
+				if i == urlAt {
+					links = append(links, run[urlAt:urlEnd])
+				}
+				c.link = uint16(min(len(links), 0xffff))
+				c.a |= aUnderline
+			}
+			cells = append(cells, c)
+			i += size
+			if urlAt >= 0 && i >= urlEnd {
+				urlAt, urlEnd = findURL(run, i)
+			}
 		}
 	}
-	return cells
+	return cells, links
+}
+
+// findURL finds the next http(s) URL in s from byte from: its start and
+// end, or -1. A URL runs to white space or a character that cannot be in
+// one unquoted (<>"), without trailing punctuation, and a closing
+// parenthesis only when it closes one of the URL's own.
+func findURL(s string, from int) (int, int) {
+	for from < len(s) {
+		i := strings.Index(s[from:], "http")
+		if i < 0 {
+			return -1, -1
+		}
+		at := from + i
+		rest := s[at:]
+		var scheme int
+		switch {
+		case strings.HasPrefix(rest, "https://"):
+			scheme = len("https://")
+		case strings.HasPrefix(rest, "http://"):
+			scheme = len("http://")
+		default:
+			from = at + 4
+			continue
+		}
+		if at > 0 && isWordByte(s[at-1]) {
+			from = at + scheme
+			continue
+		}
+		end := at + scheme
+		for end < len(s) {
+			c := s[end]
+			if c <= ' ' || c == 0x7f || c == '<' || c == '>' || c == '"' {
+				break
+			}
+			end++
+		}
+		for end > at+scheme {
+			c := s[end-1]
+			if strings.IndexByte(".,;:!?'", c) >= 0 ||
+				c == ')' && strings.Count(s[at:end], "(") < strings.Count(s[at:end], ")") {
+				end--
+				continue
+			}
+			break
+		}
+		if end > at+scheme {
+			return at, end
+		}
+		from = end
+	}
+	return -1, -1
+}
+
+func isWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_'
 }
 
 // toAttr packs the scanner's formatting into a cell attribute: mIRC
@@ -151,7 +222,7 @@ func breakRows(cells []cell, w int, ends []int) []int {
 	for start < len(cells) {
 		width, i, lastSpace := 0, start, -1
 		for i < len(cells) && width+int(cells[i].w) <= w {
-			if cells[i].r == ' ' {
+			if cells[i].s == " " {
 				lastSpace = i
 			}
 			width += int(cells[i].w)
@@ -170,30 +241,47 @@ func breakRows(cells []cell, w int, ends []int) []int {
 }
 
 // renderCells writes cells in the base style with the IRC attributes on
-// top, and returns their width.
-func renderCells(sb *strings.Builder, cells []cell, base common.Style) int {
+// top, URLs as OSC 8 hyperlinks (each row of a wrapped URL links to the
+// whole URL), and returns their width. found marks cells shown in the
+// search-match style (nil: none).
+func renderCells(sb *strings.Builder, cells []cell, base, hit common.Style, links []string, found []bool) int {
 	w := 0
 	cur := attr(0)
+	curHit := false
+	link := uint16(0)
 	sb.WriteString(base.Open())
-	var buf [4]byte
-	for _, c := range cells {
-		if c.a != cur {
-			if cur != 0 {
+	for i, c := range cells {
+		if c.link != link {
+			if link != 0 {
+				sb.WriteString("\x1b]8;;\x1b\\")
+			}
+			if c.link != 0 && int(c.link) <= len(links) {
+				sb.WriteString("\x1b]8;;")
+				sb.WriteString(links[c.link-1])
+				sb.WriteString("\x1b\\")
+			}
+			link = c.link
+		}
+		h := found != nil && found[i]
+		if c.a != cur || h != curHit {
+			if cur != 0 || curHit {
 				sb.WriteString("\x1b[m")
 				sb.WriteString(base.Open())
 			}
-			sb.WriteString(c.a.sgr())
-			cur = c.a
+			if h {
+				sb.WriteString(hit.Open())
+			} else {
+				sb.WriteString(c.a.sgr())
+			}
+			cur, curHit = c.a, h
 		}
-		if c.r < utf8.RuneSelf {
-			sb.WriteByte(byte(c.r))
-		} else {
-			n := utf8.EncodeRune(buf[:], c.r)
-			sb.Write(buf[:n])
-		}
+		sb.WriteString(c.s)
 		w += int(c.w)
 	}
-	if cur != 0 || !base.IsZero() {
+	if link != 0 {
+		sb.WriteString("\x1b]8;;\x1b\\")
+	}
+	if cur != 0 || curHit || !base.IsZero() {
 		sb.WriteString("\x1b[m")
 	}
 	return w

@@ -5,10 +5,16 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"gavel/meeting"
 	"gavel/tui/common"
 )
 
-// Log is the channel log pane of one window.
+// Log is the scrollback pane of one window: it scrolls with the keys and
+// the mouse wheel, marks where the reader left (the unread marker), and
+// highlights a search.
 type Log struct {
 	common.Common
 	Buf *Buffer
@@ -16,12 +22,20 @@ type Log struct {
 	Strip bool
 	// Loc is the time zone of the timestamps (nil: UTC).
 	Loc *time.Location
+	// Highlight is shown in the search-match style wherever it occurs
+	// (ignoring case); "" for none.
+	Highlight string
 
 	offset int  // lines scrolled up from the newest
 	top    bool // Home: the oldest line at the top
+	// marker is the absolute number of the first line not yet read when
+	// the window was last left; 0 for none.
+	marker uint64
 
 	cells []cell
+	links []string
 	ends  []int
+	found []bool
 	rows  []string
 	tmp   []string
 }
@@ -41,6 +55,24 @@ func (l *Log) Push(line Line) {
 	if l.offset >= l.Buf.Len() {
 		l.offset = l.Buf.Len() - 1
 	}
+}
+
+// Clear empties the scrollback.
+func (l *Log) Clear() {
+	l.Buf = NewBuffer(l.Buf.Cap())
+	l.offset, l.top, l.marker = 0, false, 0
+}
+
+// MarkRead remembers that everything so far has been seen: the next lines
+// come after the unread marker.
+func (l *Log) MarkRead() { l.marker = l.Buf.Total() }
+
+// Unread is how many lines came after the unread marker.
+func (l *Log) Unread() int {
+	if l.marker == 0 || l.marker >= l.Buf.Total() {
+		return 0
+	}
+	return int(l.Buf.Total() - max(l.marker, l.Buf.First()))
 }
 
 // Offset is how many lines the view is scrolled up from the newest.
@@ -73,6 +105,16 @@ func (l *Log) Scroll(n int) {
 	}
 }
 
+// ShowLine scrolls so that the line with absolute number n is the newest
+// one on screen.
+func (l *Log) ShowLine(n uint64) {
+	if l.Buf.Abs(n) == nil {
+		return
+	}
+	l.top = false
+	l.offset = int(l.Buf.Total() - 1 - n)
+}
+
 // PageUp scrolls back one screen.
 func (l *Log) PageUp() { l.Scroll(max(l.Height-2, 1)) }
 
@@ -84,6 +126,63 @@ func (l *Log) Home() { l.top = l.Buf.Len() > 0; l.offset = 0 }
 
 // End follows the newest line again.
 func (l *Log) End() { l.top, l.offset = false, 0 }
+
+// Update scrolls with the keys and the mouse wheel.
+func (l *Log) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		k := l.Keys
+		switch {
+		case key.Matches(msg, k.PageUp):
+			l.PageUp()
+		case key.Matches(msg, k.PageDown):
+			l.PageDown()
+		case key.Matches(msg, k.Home):
+			l.Home()
+		case key.Matches(msg, k.End):
+			l.End()
+		}
+	case tea.MouseWheelMsg:
+		switch msg.Button {
+		case tea.MouseWheelUp:
+			l.Scroll(3)
+		case tea.MouseWheelDown:
+			l.Scroll(-3)
+		}
+	}
+	return nil
+}
+
+// ShortHelp implements help.KeyMap.
+func (l *Log) ShortHelp() []key.Binding { return []key.Binding{l.Keys.PageUp, l.Keys.PageDown} }
+
+// FullHelp implements help.KeyMap.
+func (l *Log) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{l.Keys.PageUp, l.Keys.PageDown, l.Keys.Home, l.Keys.End}}
+}
+
+// Find returns the absolute number of the newest line before line before
+// (exclusive) whose text or nick contains q, ignoring case and formatting.
+func (l *Log) Find(q string, before uint64) (uint64, bool) {
+	if q == "" {
+		return 0, false
+	}
+	q = strings.ToLower(q)
+	first := l.Buf.First()
+	for n := min(before, l.Buf.Total()); n > first; n-- {
+		if Matches(l.Buf.Abs(n-1), q) {
+			return n - 1, true
+		}
+	}
+	return 0, false
+}
+
+// Matches reports whether a line's nick or text contains lower-cased q,
+// ignoring formatting.
+func Matches(line *Line, q string) bool {
+	return strings.Contains(strings.ToLower(line.Nick), q) ||
+		strings.Contains(strings.ToLower(meeting.StripFormatting(line.Text)), q)
+}
 
 // bottomAtTop is the index of the last line shown in Home mode.
 func (l *Log) bottomAtTop() int {
@@ -109,7 +208,7 @@ func (l *Log) nickWidth() int {
 func (l *Log) textWidth() int { return max(l.Width-6-l.nickWidth()-3, 4) }
 
 func (l *Log) rowCount(line *Line, textW int) int {
-	l.cells = parse(l.text(line), l.Strip, l.cells[:0])
+	l.cells, l.links = parse(l.text(line), l.Strip, l.cells[:0], l.links[:0])
 	l.ends = breakRows(l.cells, textW, l.ends[:0])
 	return max(len(l.ends), 1)
 }
@@ -135,10 +234,19 @@ func (l *Log) Rows() []string {
 	textW := l.textWidth()
 	l.rows = l.rows[:0]
 	n := l.Buf.Len()
+	first := l.Buf.First()
+	showMarker := l.Unread() > 0
 	indicator := ""
+	full := h
+	if l.top || l.offset > 0 {
+		h-- // the last row says where the view is
+	}
 	if l.top {
 		// Oldest first, filling down.
 		for i := 0; i < n && len(l.rows) < h; i++ {
+			if showMarker && first+uint64(i) == l.marker {
+				l.rows = append(l.rows, l.markerRow())
+			}
 			l.tmp = l.render(l.Buf.At(i), textW, l.tmp[:0])
 			l.rows = append(l.rows, l.tmp...)
 		}
@@ -154,6 +262,9 @@ func (l *Log) Rows() []string {
 			l.tmp = l.render(l.Buf.At(i), textW, l.tmp[:0])
 			for j := len(l.tmp) - 1; j >= 0 && len(l.rows) < h; j-- {
 				l.rows = append(l.rows, l.tmp[j])
+			}
+			if showMarker && first+uint64(i) == l.marker && len(l.rows) < h {
+				l.rows = append(l.rows, l.markerRow())
 			}
 		}
 		for a, b := 0, len(l.rows)-1; a < b; a, b = a+1, b-1 {
@@ -175,24 +286,35 @@ func (l *Log) Rows() []string {
 	for len(l.rows) < h {
 		l.rows = append(l.rows, common.Spaces(w))
 	}
-	if indicator != "" {
-		l.rows[h-1] = common.Line(l.Styles.BarActive, indicator, w)
+	if full > h {
+		l.rows = append(l.rows, common.Line(l.Styles.BarActive, indicator, w))
 	}
 	return l.rows
+}
+
+// markerRow is the unread marker: a rule with the number of new lines.
+func (l *Log) markerRow() string {
+	label := " " + strconv.Itoa(l.Unread()) + " new "
+	left := 6 + l.nickWidth() + 1
+	var r common.Row
+	r.Reset(l.Width)
+	r.Add(l.Styles.Marker, strings.Repeat("─", left)+label+strings.Repeat("─", max(l.Width-left-common.TextWidth(label), 0)))
+	return r.String()
 }
 
 // render appends the rows of one line.
 func (l *Log) render(line *Line, textW int, out []string) []string {
 	st := l.Styles
 	nickW := l.nickWidth()
-	l.cells = parse(l.text(line), l.Strip, l.cells[:0])
+	l.cells, l.links = parse(l.text(line), l.Strip, l.cells[:0], l.links[:0])
 	l.ends = breakRows(l.cells, textW, l.ends[:0])
 	if len(l.ends) == 0 {
 		l.ends = append(l.ends, 0)
 	}
+	l.found = l.findCells(l.found[:0])
 
 	var nickCol string
-	nickStyle := st.Nick(line.Nick)
+	nickStyle := st.NickFor(l.Me, line.Nick)
 	base := st.Text
 	switch line.Kind {
 	case Msg:
@@ -222,7 +344,14 @@ func (l *Log) render(line *Line, textW int, out []string) []string {
 	if line.Flags&Gap != 0 {
 		nickStyle, base = st.Error, st.Muted
 	}
-	nickCol = common.Truncate(nickCol, nickW)
+	sepText := " │ "
+	switch {
+	case line.Flags&History != 0:
+		nickStyle, base, sepText = st.History, st.History, " ┊ "
+	case line.Flags&Queued != 0:
+		nickStyle, base, sepText = st.Queued, st.Queued, " ⧗ "
+	}
+	nickCol = common.Truncate(common.Visible(nickCol), nickW)
 	pad := common.Spaces(nickW - common.TextWidth(nickCol))
 	var ts string
 	if line.Time != 0 {
@@ -234,7 +363,7 @@ func (l *Log) render(line *Line, textW int, out []string) []string {
 	} else {
 		ts = "     "
 	}
-	sep := st.Border.Render(" │ ")
+	sep := st.Border.Render(sepText)
 	start := 0
 	var sb strings.Builder
 	for r, end := range l.ends {
@@ -249,10 +378,48 @@ func (l *Log) render(line *Line, textW int, out []string) []string {
 			sb.WriteString(common.Spaces(6 + nickW))
 		}
 		sb.WriteString(sep)
-		w := renderCells(&sb, l.cells[start:end], base)
+		var found []bool
+		if l.found != nil {
+			found = l.found[start:end]
+		}
+		w := renderCells(&sb, l.cells[start:end], base, st.Found, l.links, found)
 		sb.WriteString(common.Spaces(textW - w))
 		out = append(out, sb.String())
 		start = end
+	}
+	return out
+}
+
+// findCells marks the cells of the current line that are part of a match
+// of Highlight; nil when there is nothing to highlight.
+func (l *Log) findCells(out []bool) []bool {
+	if l.Highlight == "" {
+		return nil
+	}
+	var sb strings.Builder
+	starts := make([]int, len(l.cells))
+	for i, c := range l.cells {
+		starts[i] = sb.Len()
+		sb.WriteString(strings.ToLower(c.s))
+	}
+	text, q := sb.String(), strings.ToLower(l.Highlight)
+	out = append(out, make([]bool, len(l.cells))...)
+	any := false
+	for from := 0; ; {
+		i := strings.Index(text[from:], q)
+		if i < 0 {
+			break
+		}
+		at, end := from+i, from+i+len(q)
+		for j, s := range starts {
+			if s >= at && s < end {
+				out[j], any = true, true
+			}
+		}
+		from = end
+	}
+	if !any {
+		return nil
 	}
 	return out
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/sahilm/fuzzy"
 
 	"gavel/themes"
@@ -44,7 +45,7 @@ func TestNarrowingMatchesFreshSearch(t *testing.T) {
 	}
 }
 
-func key(s string) tea.KeyPressMsg {
+func press(s string) tea.KeyPressMsg {
 	switch s {
 	case "backspace":
 		return tea.KeyPressMsg{Code: tea.KeyBackspace}
@@ -59,15 +60,15 @@ func key(s string) tea.KeyPressMsg {
 func TestEditAndComplete(t *testing.T) {
 	m := New(common.Common{Width: 40, Height: 1, Styles: common.NewStyles(themes.Dark())})
 	for _, r := range "hello wor" {
-		m.Edit(key(string(r)))
+		m.Edit(press(string(r)))
 	}
-	m.Edit(key("ctrl+w"))
+	m.Edit(press("ctrl+w"))
 	if m.Value() != "hello " {
 		t.Errorf("ctrl+w: %q", m.Value())
 	}
-	m.Edit(key("backspace"))
-	m.Edit(key("left"))
-	m.Edit(key("X"))
+	m.Edit(press("backspace"))
+	m.Edit(press("left"))
+	m.Edit(press("X"))
 	if m.Value() != "hellXo" {
 		t.Errorf("edit: %q", m.Value())
 	}
@@ -75,8 +76,8 @@ func TestEditAndComplete(t *testing.T) {
 	m.Comp.Source = func(words []string, tok string, index int) (Set, bool) {
 		return Set{Title: "nicks", Items: []string{"alice", "alfred", "bob"}, Suffix: ": "}, true
 	}
-	m.Edit(key("a"))
-	m.Edit(key("l"))
+	m.Edit(press("a"))
+	m.Edit(press("l"))
 	m.Comp.Tab(m, false)
 	first := m.Value()
 	m.Comp.Tab(m, false)
@@ -91,5 +92,52 @@ func TestEditAndComplete(t *testing.T) {
 	m.Comp.Tab(m, true)
 	if m.Value() != first {
 		t.Errorf("shift+tab back: %q", m.Value())
+	}
+}
+
+// TestGraphemeEditing: the cursor and the delete keys move over whole
+// clusters (a letter and its combining marks, a Devanagari conjunct).
+func TestGraphemeEditing(t *testing.T) {
+	m := New(common.Common{Width: 40, Height: 1, Styles: common.NewStyles(themes.Dark()), Keys: common.DefaultKeyMap()})
+	m.Insert("cafe")
+	m.Insert("\u0301") // combining acute: joins the e
+	if m.Value() != "cafe\u0301" || m.Cursor() != len(m.Value()) {
+		t.Fatalf("value %q cursor %d", m.Value(), m.Cursor())
+	}
+	m.Edit(press("backspace"))
+	if m.Value() != "caf" {
+		t.Errorf("backspace took %q", m.Value())
+	}
+	m.SetValue("नमस्ते")
+	m.Edit(press("left"))
+	m.Edit(press("backspace"))
+	if m.Value() != "नस्ते" {
+		t.Errorf("backspace before the conjunct left %q", m.Value())
+	}
+	if got := ansi.StringWidthWc(m.View()); got != 40 {
+		t.Errorf("row width %d", got)
+	}
+}
+
+// TestSubmitAndHistoryThroughUpdate: Enter hands the line to OnSubmit and
+// remembers it; ↑ brings it back.
+func TestSubmitAndHistoryThroughUpdate(t *testing.T) {
+	m := New(common.Common{Width: 40, Height: 1, Styles: common.NewStyles(themes.Dark()), Keys: common.DefaultKeyMap()})
+	var got string
+	m.OnSubmit = func(line string) tea.Cmd { got = line; return nil }
+	for _, r := range "#topic x" {
+		if r == ' ' {
+			m.Update(tea.KeyPressMsg{Code: tea.KeySpace, Text: " "})
+			continue
+		}
+		m.Update(press(string(r)))
+	}
+	m.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
+	if got != "#topic x" || m.Value() != "" {
+		t.Fatalf("submitted %q, left %q", got, m.Value())
+	}
+	m.Update(tea.KeyPressMsg{Code: tea.KeyUp})
+	if m.Value() != "#topic x" {
+		t.Errorf("history: %q", m.Value())
 	}
 }

@@ -26,7 +26,7 @@ type Completer struct {
 	set      Set
 	matcher  *Matcher
 	pattern  string // what the user typed (cycling keeps it)
-	start    int    // token start in runes
+	start    int    // token start in bytes
 	matches  []Match
 	sel      int // -1: nothing applied yet
 	cycling  bool
@@ -48,7 +48,7 @@ func (c *Completer) Selected() int { return c.sel }
 // Title of the candidate set.
 func (c *Completer) Title() string { return c.set.Title }
 
-// Start is where the completed word starts, in runes.
+// Start is where the completed word starts, in bytes of the line.
 func (c *Completer) Start() int { return c.start }
 
 // Pattern is the text being completed.
@@ -120,7 +120,7 @@ func (c *Completer) apply(m *Model) {
 	}
 	m.ReplaceToken(c.start, choice)
 	// A suffix only when the candidate ends the line.
-	if m.pos == len(m.runes) {
+	if m.pos == len(m.text) {
 		m.Insert(suffix)
 	}
 }

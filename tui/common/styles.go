@@ -95,8 +95,11 @@ type Styles struct {
 	// Window bar and status bar.
 	Bar, BarActive, BarActivity, BarMention, BarKey Style
 
-	// Channel log.
+	// Channel log. History is a line a bouncer or server played back,
+	// Queued a line typed while disconnected, Marker the unread marker,
+	// Found a search match, Link a URL.
 	Time, Own, Mention, MentionNick, Event, Notice Style
+	History, Queued, Marker, Found, Link           Style
 	Nicks                                          []Style
 
 	// Side panes.
@@ -130,6 +133,11 @@ func NewStyles(t themes.Theme) *Styles {
 		s.MentionNick = NewStyle(nil, nil, Reverse|Bold)
 		s.Event = s.Muted
 		s.Notice = NewStyle(nil, nil, Italic)
+		s.History = s.Muted
+		s.Queued = NewStyle(nil, nil, Faint|Italic)
+		s.Marker = s.Bold
+		s.Found = NewStyle(nil, nil, Reverse|Bold)
+		s.Link = NewStyle(nil, nil, Underline)
 		s.Current = s.Bold
 		s.Chair = s.Bold
 		s.Absent = s.Muted
@@ -163,10 +171,15 @@ func NewStyles(t themes.Theme) *Styles {
 	s.BarKey = NewStyle(t.Accent, t.BarBg, Bold)
 	s.Time = NewStyle(t.Muted, nil, 0)
 	s.Own = NewStyle(t.Own, nil, Bold)
-	s.Mention = NewStyle(t.Mention, nil, 0)
-	s.MentionNick = NewStyle(t.SelectFg, t.Mention, Bold)
+	s.Mention = NewStyle(t.Mention, t.MentionBg, Bold)
+	s.MentionNick = NewStyle(t.MentionBg, t.Mention, Bold)
 	s.Event = NewStyle(t.Muted, nil, 0)
 	s.Notice = NewStyle(t.Accent, nil, Italic)
+	s.History = NewStyle(t.Muted, nil, 0)
+	s.Queued = NewStyle(t.Muted, nil, Italic)
+	s.Marker = NewStyle(t.Mention, nil, Bold)
+	s.Found = NewStyle(t.SelectFg, t.SelectBg, Bold)
+	s.Link = NewStyle(t.Accent, nil, Underline)
 	s.Current = NewStyle(t.Accent, nil, Bold)
 	s.Chair = NewStyle(t.Activity, nil, Bold)
 	s.Present = NewStyle(t.Own, nil, 0)
@@ -211,4 +224,13 @@ func NickHash(nick string) uint32 {
 		h *= 16777619
 	}
 	return h
+}
+
+// NickFor is the colour of a nick as everything on screen shows it: our
+// own nick always in Own, every other nick by its hash.
+func (s *Styles) NickFor(me *Me, nick string) Style {
+	if me.Is(nick) {
+		return s.Own
+	}
+	return s.Nick(nick)
 }

@@ -2,42 +2,86 @@ package common
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
-	"github.com/mattn/go-runewidth"
+	"github.com/charmbracelet/x/ansi"
 )
+
+// Text on screen is measured by grapheme cluster (a letter with its
+// combining marks, a Devanagari conjunct, a flag), each cluster as wide as
+// the sum of its code points' wcwidth: the way tmux, screen and terminals
+// without Unicode mode 2027 lay text out, and the way Bubble Tea's renderer
+// measures it there. The console keeps the renderer in that mode (see
+// tui.Run), so the layout and the terminal always agree on a row's width.
+
+// MaxMarks is how many combining marks (Mn, Me) one cluster keeps on
+// screen. Real scripts stack two or three (Thai vowel and tone, Vietnamese);
+// "zalgo" text stacks hundreds, which terminals draw over the rows above.
+// The rest are dropped from the screen only (logs and minutes keep them).
+const MaxMarks = 4
+
+// Cluster returns the first grapheme cluster of s as it is shown (at most
+// MaxMarks combining marks), the number of bytes of s it covers, and its
+// width in cells. Control characters are one cluster of width 0.
+func Cluster(s string) (shown string, size, width int) {
+	if s == "" {
+		return "", 0, 0
+	}
+	if c := s[0]; c < utf8.RuneSelf && (len(s) == 1 || s[1] < utf8.RuneSelf) {
+		if c < 0x20 || c == 0x7f {
+			return s[:1], 1, 0
+		}
+		return s[:1], 1, 1
+	}
+	cl, w := ansi.FirstGraphemeCluster(s, ansi.WcWidth)
+	if len(cl) == 0 { // invalid UTF-8: one byte
+		return "\uFFFD", 1, 1
+	}
+	return capMarks(cl), len(cl), w
+}
+
+// capMarks cuts a cluster after its MaxMarks-th combining mark.
+func capMarks(cl string) string {
+	marks := 0
+	for i, r := range cl {
+		if i == 0 {
+			if r == utf8.RuneError {
+				return "\uFFFD"
+			}
+			continue
+		}
+		if unicode.In(r, unicode.Mn, unicode.Me) {
+			marks++
+			if marks > MaxMarks {
+				return cl[:i]
+			}
+		}
+	}
+	return cl
+}
 
 // TextWidth is the number of cells plain text (no escape sequences) takes.
 func TextWidth(s string) int {
 	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return runewidth.StringWidth(s)
+		if s[i] >= utf8.RuneSelf || s[i] < 0x20 || s[i] == 0x7f {
+			return ansi.StringWidthWc(s)
 		}
 	}
 	return len(s)
 }
 
-// RuneWidth is the number of cells r takes (0 for control characters).
-func RuneWidth(r rune) int {
-	if r < utf8.RuneSelf {
-		if r < 0x20 || r == 0x7f {
-			return 0
-		}
-		return 1
-	}
-	return runewidth.RuneWidth(r)
-}
-
-// Cut returns the longest prefix of plain text s that fits in w cells, and
-// its width.
+// Cut returns the longest prefix of plain text s that fits in w cells,
+// never splitting a grapheme cluster, and its width.
 func Cut(s string, w int) (string, int) {
 	width := 0
-	for i, r := range s {
-		rw := RuneWidth(r)
-		if width+rw > w {
+	for i := 0; i < len(s); {
+		_, size, cw := Cluster(s[i:])
+		if width+cw > w {
 			return s[:i], width
 		}
-		width += rw
+		width += cw
+		i += size
 	}
 	return s, width
 }
@@ -52,6 +96,38 @@ func Truncate(s string, w int) string {
 	}
 	head, _ := Cut(s, w-1)
 	return head + "…"
+}
+
+// Visible returns s as it is safe to show in one row: control characters
+// (which would move the cursor or change the terminal) become spaces and
+// clusters lose the marks beyond MaxMarks.
+func Visible(s string) string {
+	clean := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == 0x7f || c >= utf8.RuneSelf {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		shown, size, w := Cluster(s[i:])
+		i += size
+		if w == 0 && shown != "" && (shown[0] < 0x20 || shown[0] == 0x7f || isC1(shown)) {
+			b.WriteByte(' ')
+			continue
+		}
+		b.WriteString(shown)
+	}
+	return b.String()
+}
+
+func isC1(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return r >= 0x80 && r < 0xa0
 }
 
 // Row builds one screen row of exactly Max cells from styled segments.
@@ -81,6 +157,7 @@ func (r *Row) Add(st Style, text string) {
 	if left <= 0 || text == "" {
 		return
 	}
+	text = Visible(text)
 	tw := TextWidth(text)
 	if tw > left {
 		text = Truncate(text, left)
@@ -171,7 +248,7 @@ func (s *Styles) Frame(content []string, w, h int, title string, focused bool) [
 	top.Reset(w)
 	top.AddStyled(bs.Render(boxTL+boxH), 2)
 	if title != "" && w > 6 {
-		t := Truncate(" "+title+" ", w-4)
+		t := Truncate(" "+Visible(title)+" ", w-4)
 		top.AddStyled(ts.Render(t), TextWidth(t))
 	}
 	if n := w - 1 - top.Width(); n > 0 {
@@ -190,4 +267,33 @@ func (s *Styles) Frame(content []string, w, h int, title string, focused bool) [
 	}
 	out = append(out, bs.Render(boxBL+strings.Repeat(boxH, w-2)+boxBR))
 	return out
+}
+
+// Overlay draws box over rows with its top-left corner at x, y.
+func Overlay(rows, box []string, x, y int) {
+	if len(box) == 0 {
+		return
+	}
+	bw := ansi.StringWidthWc(box[0])
+	for i, b := range box {
+		r := y + i
+		if r < 0 || r >= len(rows) {
+			continue
+		}
+		base := rows[r]
+		left := ansi.WcWidth.Truncate(base, x, "")
+		if lw := ansi.StringWidthWc(left); lw < x {
+			left += Spaces(x - lw)
+		}
+		right := ansi.WcWidth.TruncateLeft(base, x+bw, "")
+		rows[r] = left + "\x1b[m" + b + "\x1b[m" + right
+	}
+}
+
+// BoxWidth is the width of a rendered box (its first row).
+func BoxWidth(box []string) int {
+	if len(box) == 0 {
+		return 0
+	}
+	return ansi.StringWidthWc(box[0])
 }

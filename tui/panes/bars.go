@@ -8,56 +8,6 @@ import (
 	"gavel/tui/common"
 )
 
-// Activity is a window's unseen state.
-type Activity uint8
-
-// Activity levels: nothing new, new lines, a mention of our nick (or a
-// private message).
-const (
-	Seen Activity = iota
-	Unseen
-	Mentioned
-)
-
-// Tab is one window in the window bar.
-type Tab struct {
-	Name     string
-	Activity Activity
-	Active   bool
-}
-
-// WindowBar renders the top row: "1:gavel 2:#fedora-meeting 3:nirik".
-// Unseen windows are marked "+", windows with a mention "!".
-func WindowBar(st *common.Styles, w int, tabs []Tab, right string) string {
-	var r common.Row
-	r.Reset(w)
-	rw := common.TextWidth(right)
-	for i, t := range tabs {
-		label := " " + strconv.Itoa(i+1) + ":" + t.Name
-		s := st.Bar
-		switch {
-		case t.Active:
-			s = st.BarActive
-		case t.Activity == Mentioned:
-			s, label = st.BarMention, label+"!"
-		case t.Activity == Unseen:
-			s, label = st.BarActivity, label+"+"
-		}
-		label += " "
-		if r.Left()-rw-1 < common.TextWidth(label) {
-			r.Add(st.Bar, " …")
-			break
-		}
-		r.Add(s, label)
-	}
-	if gap := r.Left() - rw; gap > 0 {
-		r.Add(st.Bar, common.Spaces(gap))
-	}
-	r.Add(st.BarKey, right)
-	r.Pad(st.Bar)
-	return r.String()
-}
-
 // Status is what the status bar shows.
 type Status struct {
 	Server  string // host:port, or "offline demo"
@@ -66,9 +16,16 @@ type Status struct {
 	Meeting string // the running meeting's name, "" if none
 	Started time.Time
 	Now     time.Time
-	Conn    string        // connection state: "connected", "reconnecting in 4s", …
-	Lag     time.Duration // < 0: unknown
-	Extra   string        // e.g. the demo's speed
+	// Conn is the connection state ("connected", "disconnected",
+	// "reconnecting in 4s", "offline"); Connected says whether lines go
+	// out now. Lag (the send queue's delay, < 0 unknown) is shown only
+	// while connected; Queued counts lines typed that wait for the
+	// connection.
+	Conn      string
+	Connected bool
+	Lag       time.Duration
+	Queued    int
+	Extra     string // e.g. the demo's speed
 }
 
 // StatusBar renders the status row.
@@ -89,10 +46,14 @@ func StatusBar(st *common.Styles, w int, s Status) string {
 		r.Add(st.Bar, " ")
 	}
 	right := s.Conn
-	if s.Lag >= 0 {
+	switch {
+	case s.Connected && s.Lag >= 0:
 		right += " · lag " + lag(s.Lag)
-	} else {
+	case s.Connected:
 		right += " · lag –"
+	}
+	if s.Queued > 0 {
+		right += " · " + strconv.Itoa(s.Queued) + " queued"
 	}
 	if s.Extra != "" {
 		right = s.Extra + " │ " + right
@@ -102,7 +63,11 @@ func StatusBar(st *common.Styles, w int, s Status) string {
 	if gap := r.Left() - rw; gap > 0 {
 		r.Add(st.Bar, common.Spaces(gap))
 	}
-	r.Add(st.Bar, right)
+	connStyle := st.Bar
+	if !s.Connected && s.Conn != "offline" {
+		connStyle = st.BarMention
+	}
+	r.Add(connStyle, right)
 	r.Pad(st.Bar)
 	return r.String()
 }

@@ -29,6 +29,7 @@ const (
 	RNick // coloured by the nick hash of its text
 	RError
 	RMention
+	RPrefix // a channel status prefix (@, +)
 )
 
 // Seg is a styled piece of a line.
@@ -40,7 +41,7 @@ type Seg struct {
 // Entry is one line of a list pane.
 type Entry []Seg
 
-func (s Seg) style(st *common.Styles) common.Style {
+func (s Seg) style(st *common.Styles, me *common.Me) common.Style {
 	switch s.Role {
 	case RMuted:
 		return st.Muted
@@ -59,7 +60,9 @@ func (s Seg) style(st *common.Styles) common.Style {
 	case RKind:
 		return st.Kind
 	case RNick:
-		return st.Nick(strings.TrimSpace(s.Text))
+		return st.NickFor(me, strings.TrimSpace(s.Text))
+	case RPrefix:
+		return st.Chair
 	case RError:
 		return st.Error
 	case RMention:
@@ -152,7 +155,7 @@ func (l *List) Rows() []string {
 		r.Reset(w - 2)
 		r.Add(common.Style{}, " ")
 		for _, s := range l.entries[i] {
-			r.Add(s.style(st), s.Text)
+			r.Add(s.style(st, l.Me), s.Text)
 		}
 		inner = append(inner, r.String())
 	}

@@ -154,30 +154,55 @@ func wordByte(c byte) bool {
 		c == '\\' || c == '`' || c == '^' || c == '{' || c == '}' || c == '|'
 }
 
-// AttendeeEntries lists who said how many lines, most first (MeetBot's
-// order), chairs marked ★ and presence marked ● (here now) or ○ (gone).
-// Without a meeting it lists the channel's members.
-func AttendeeEntries(m *meeting.Meeting, present func(nick string) bool, members []string) []Entry {
-	if m == nil {
-		var out []Entry
-		for _, n := range members {
-			out = append(out, Entry{{RPresent, "● "}, {RNick, n}})
+// Member is one member of a channel as the panes show it: the nick and
+// the highest channel status symbol ("@", "+", or "").
+type Member struct {
+	Nick, Prefix string
+}
+
+// MemberEntries lists a channel's members with their status (@ operators,
+// + voiced), in the order given (the client's: by status, then by nick).
+func MemberEntries(members []Member) []Entry {
+	out := make([]Entry, 0, len(members))
+	for _, mb := range members {
+		p := mb.Prefix
+		if p == "" {
+			p = " "
 		}
-		return out
+		out = append(out, Entry{{RPresent, "● "}, {RPrefix, p}, {RNick, mb.Nick}})
+	}
+	return out
+}
+
+// AttendeeEntries lists who said how many lines, most first (MeetBot's
+// order), chairs marked ★, presence marked ● (here now) or ○ (gone) and
+// channel status (@, +) from member, which reports a nick's status prefix
+// and whether it is in the channel. Without a meeting it lists members.
+func AttendeeEntries(m *meeting.Meeting, member func(nick string) (prefix string, present bool), members []Member) []Entry {
+	if m == nil {
+		return MemberEntries(members)
 	}
 	as := slices.Clone(m.Attendees)
 	slices.SortStableFunc(as, func(a, b meeting.Attendee) int { return cmp.Compare(b.Lines, a.Lines) })
 	out := make([]Entry, 0, len(as))
 	for _, a := range as {
+		prefix, present := " ", true
+		if member != nil {
+			var p string
+			p, present = member(a.Nick)
+			if p != "" {
+				prefix = p
+			}
+		}
 		mark := Seg{RAbsent, "○ "}
-		if present == nil || present(a.Nick) {
+		if present {
 			mark = Seg{RPresent, "● "}
 		}
 		chair := Seg{RMuted, "  "}
 		if m.IsChair(a.Nick) {
 			chair = Seg{RChair, "★ "}
 		}
-		out = append(out, Entry{mark, chair, {RNick, a.Nick}, {RMuted, " " + strconv.Itoa(a.Lines)}})
+		out = append(out, Entry{mark, chair, {RPrefix, prefix}, {RNick, a.Nick}, {RMuted, " " + strconv.Itoa(a.Lines)}})
 	}
 	return out
 }

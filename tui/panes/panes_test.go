@@ -49,8 +49,13 @@ func TestEntries(t *testing.T) {
 	if got != want {
 		t.Errorf("actions\n got %s\nwant %s", got, want)
 	}
-	people := AttendeeEntries(m, func(n string) bool { return n == "chair" }, nil)
-	if fmt.Sprint(people[0]) != fmt.Sprint(Entry{{RPresent, "● "}, {RChair, "★ "}, {RNick, "chair"}, {RMuted, " 7"}}) {
+	people := AttendeeEntries(m, func(n string) (string, bool) {
+		if n == "chair" {
+			return "@", true
+		}
+		return "", false
+	}, nil)
+	if fmt.Sprint(people[0]) != fmt.Sprint(Entry{{RPresent, "● "}, {RChair, "★ "}, {RPrefix, "@"}, {RNick, "chair"}, {RMuted, " 7"}}) {
 		t.Errorf("attendees %v", people)
 	}
 }

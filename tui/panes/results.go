@@ -3,6 +3,9 @@ package panes
 import (
 	"strings"
 
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
 	"gavel/tui/common"
 )
 
@@ -21,6 +24,70 @@ type Results struct {
 	widths  []int
 	Loading bool
 	Err     string
+	// Kind names what the pane shows ("lookup", "minutes", "help"…), so
+	// that the owner can refresh it in place.
+	Kind  string
+	shown bool
+}
+
+// Show opens the pane.
+func (r *Results) Show() { r.shown = true }
+
+// Hide closes the pane.
+func (r *Results) Hide() { r.shown = false }
+
+// Shown reports whether the pane is open.
+func (r *Results) Shown() bool { return r.shown }
+
+// Update scrolls the open pane: PgUp, PgDn, Home, End and the wheel.
+func (r *Results) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		k := r.Keys
+		page := max(r.visible()-1, 1)
+		switch {
+		case key.Matches(msg, k.PageUp):
+			r.Scroll(-page)
+		case key.Matches(msg, k.PageDown):
+			r.Scroll(page)
+		case key.Matches(msg, k.Home):
+			r.offset = 0
+		case key.Matches(msg, k.End):
+			r.Scroll(r.lines())
+		}
+	case tea.MouseWheelMsg:
+		switch msg.Button {
+		case tea.MouseWheelUp:
+			r.Scroll(-3)
+		case tea.MouseWheelDown:
+			r.Scroll(3)
+		}
+	}
+	return nil
+}
+
+// Handles reports whether a key scrolls the pane.
+func (r *Results) Handles(k tea.KeyPressMsg) bool {
+	return key.Matches(k, r.Keys.PageUp, r.Keys.PageDown, r.Keys.Home, r.Keys.End)
+}
+
+// ShortHelp implements help.KeyMap.
+func (r *Results) ShortHelp() []key.Binding { return []key.Binding{r.Keys.PageUp, r.Keys.PageDown} }
+
+// FullHelp implements help.KeyMap.
+func (r *Results) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{r.Keys.PageUp, r.Keys.PageDown, r.Keys.Home, r.Keys.End, r.Keys.Close}}
+}
+
+// Offset is the first row shown.
+func (r *Results) Offset() int { return r.offset }
+
+// Refresh replaces the text and keeps the scroll position (a running
+// meeting's minutes preview, redrawn as the meeting goes on).
+func (r *Results) Refresh(title string, lines []string) {
+	off := r.offset
+	r.SetText(title, lines)
+	r.Scroll(off)
 }
 
 // SetTable shows a table.
@@ -162,7 +229,7 @@ func (r *Results) Rows() []string {
 	}
 	title := r.Title + " · esc closes"
 	if r.lines() > r.visible() {
-		title += " · wheel/pgup scroll"
+		title += " · pgup/pgdn scroll"
 	}
 	return st.Frame(inner, w, h, title, r.Focused)
 }

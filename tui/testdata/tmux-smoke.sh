@@ -4,7 +4,9 @@
 #   1. the panes are drawn (window bar, Topics, Actions, Attendees, status bar);
 #   2. the topic list grows as the seed meeting replays;
 #   3. a fuzzy completion works (/pkgs mirr<Tab> -> mirrormanager2);
-#   4. Ctrl+C quits and the terminal is restored (alternate screen left).
+#   4. Ctrl+C with text typed clears the line; with a meeting running it
+#      asks first (the seed meeting runs), and "l" quits; the terminal is
+#      restored (alternate screen left).
 # The binary must open the offline demo with no configuration (gavel does;
 # so does tui/internal/demo-main). Exits non-zero with the screen on failure.
 set -euo pipefail
@@ -34,7 +36,7 @@ t set-option -t s remain-on-exit on >/dev/null
 
 # 1. panes present
 wait_for 'Topics' 10 || fail "no Topics pane"
-for p in 'Actions' 'Attendees' '#fedora-meeting' 'offline' '\? help'; do
+for p in 'Actions' 'Attendees' '#fedora-meeting' 'offline' 'F1 help'; do
   wait_for "$p" 5 || fail "no '$p' on screen"
 done
 echo "tmux-smoke: panes present"
@@ -62,9 +64,17 @@ wait_for 'commands \(' 5 || fail "no completion popup while typing a command"
 t send-keys -t s C-u
 sleep 0.3
 
-# 4. quit restores the terminal
+# 4. Ctrl+C clears a typed line, then asks (a meeting runs), then l quits
+t send-keys -t s -l 'draft'
+wait_for '› draft' 5 || fail "typed text not shown"
 t send-keys -t s C-c
-wait_for 'GAVEL-EXITED rc=0' 10 || fail "Ctrl+C did not quit cleanly"
+wait_for '^› *$' 5 || fail "Ctrl+C did not clear the typed line"
+if screen | grep -q 'GAVEL-EXITED'; then fail "Ctrl+C with text typed quit"; fi
+t send-keys -t s C-c
+wait_for 'Leave a running meeting' 5 || fail "Ctrl+C during a meeting did not ask first"
+echo "tmux-smoke: Ctrl+C clears the line, then asks before leaving a meeting"
+t send-keys -t s l
+wait_for 'GAVEL-EXITED rc=0' 10 || fail "l in the question did not quit cleanly"
 if screen | grep -q 'Topics'; then fail "the console is still on screen after quitting (alternate screen not left)"; fi
 echo "tmux-smoke: quit restores the terminal"
 echo "tmux-smoke: ok"

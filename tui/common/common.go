@@ -1,0 +1,70 @@
+package common
+
+import (
+	"charm.land/bubbles/v2/help"
+	tea "charm.land/bubbletea/v2"
+)
+
+// Common is what every component embeds (soft-serve's pattern): its size,
+// and pointers to what all components share — the styles of the theme, the
+// key map and who we are. A theme switch or a nick change is one write
+// that every component sees.
+type Common struct {
+	Width, Height int
+	Styles        *Styles
+	Keys          *KeyMap
+	Me            *Me
+}
+
+// SetSize records the component's size.
+func (c *Common) SetSize(w, h int) { c.Width, c.Height = w, h }
+
+// Me is the chair's identity on the connection: the nick, and the case
+// folding of the server (CASEMAPPING) to compare nicks with.
+type Me struct {
+	Nick string
+	Fold func(string) string // nil: ASCII lower case
+}
+
+// Is reports whether nick is ours.
+func (m *Me) Is(nick string) bool {
+	if m == nil || m.Nick == "" || nick == "" {
+		return false
+	}
+	return m.FoldName(nick) == m.FoldName(m.Nick)
+}
+
+// FoldName folds a nick or channel name for comparison.
+func (m *Me) FoldName(s string) string {
+	if m != nil && m.Fold != nil {
+		return m.Fold(s)
+	}
+	return asciiLower(s)
+}
+
+func asciiLower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if b[j] >= 'A' && b[j] <= 'Z' {
+					b[j] += 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
+}
+
+// Component is a piece of the screen with its own Update and View. The
+// root model sizes each component, routes messages to it and composes the
+// rows it renders; components never reach into each other.
+type Component interface {
+	help.KeyMap
+	SetSize(w, h int)
+	// Update handles a message and returns what should run next.
+	Update(msg tea.Msg) tea.Cmd
+	// Rows renders the component as Height rows of Width cells.
+	Rows() []string
+}
