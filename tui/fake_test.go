@@ -35,7 +35,10 @@ type fakeClient struct {
 	quitted   bool
 	nick      string
 	connected bool
-	chans     map[string]*fakeChan
+	// casemapping is the server's CASEMAPPING ("" for rfc1459, as the
+	// client folds when the server names none).
+	casemapping string
+	chans       map[string]*fakeChan
 }
 
 type fakeChan struct {
@@ -54,6 +57,9 @@ func newFake() *fakeClient {
 }
 
 func fold(s string) string { return ircclient.CaseFold("rfc1459")(s) }
+
+// Fold folds like the client, by the server's CASEMAPPING.
+func (f *fakeClient) Fold(name string) string { return ircclient.CaseFold(f.casemapping)(name) }
 
 func (f *fakeClient) isChannel(s string) bool { return s != "" && (s[0] == '#' || s[0] == '&') }
 
@@ -131,7 +137,6 @@ func (f *fakeClient) Nick() string               { f.mu.Lock(); defer f.mu.Unloc
 func (f *fakeClient) Connected() bool            { f.mu.Lock(); defer f.mu.Unlock(); return f.connected }
 func (f *fakeClient) Lag() time.Duration         { return 42 * time.Millisecond }
 func (f *fakeClient) IsChannel(name string) bool { return f.isChannel(name) }
-func (f *fakeClient) Fold(name string) string    { return fold(name) }
 
 func (f *fakeClient) InChannel(ch string) bool {
 	f.mu.Lock()
