@@ -447,15 +447,17 @@ func (s *session) translateLocked(msg ircmsg.Message) Event {
 }
 
 // isReplyNumeric reports whether a numeric answers a command a user typed
-// (WHOIS, WHOWAS, AWAY, INVITE, MODE queries, lists…): 2xx and 3xx
-// numerics other than the registration burst and those with typed events.
+// (WHOIS, WHOWAS, AWAY, INVITE, MODE queries, lists…) or is the server's
+// own text (LUSERS, MOTD: the console shows them in its server window):
+// 2xx and 3xx numerics other than the registration burst and those with
+// typed events.
 func isReplyNumeric(cmd string) bool {
 	if len(cmd) != 3 || (cmd[0] != '2' && cmd[0] != '3') || cmd[1] < '0' || cmd[1] > '9' || cmd[2] < '0' || cmd[2] > '9' {
 		return false
 	}
 	switch cmd {
-	case "332", "333", "353", "366", "372", "375", "376":
-		return false // topic, names (typed events), MOTD
+	case "332", "333", "353", "366":
+		return false // topic, names (typed events)
 	}
 	return true
 }
