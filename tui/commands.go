@@ -289,11 +289,7 @@ func (m *Model) cmdPart(c *call) tea.Cmd {
 		return nil
 	}
 	return m.leave("leave "+target, []string{target}, func() tea.Cmd {
-		m.report(c.w, m.opts.Client.Part(target, strings.TrimSpace(reason)))
-		if w := m.wins.Get(target); w != nil {
-			m.wins.Close(w)
-		}
-		m.switched()
+		m.partAndClose(target, strings.TrimSpace(reason))
 		return nil
 	})
 }
@@ -316,13 +312,36 @@ func (m *Model) closeWindow(w *winlist.Window) tea.Cmd {
 	}
 	what := "close " + w.Name
 	return m.leave(what, channels, func() tea.Cmd {
-		if w.Kind == winlist.Channel && m.opts.Client != nil && m.chans.InChannel(w.Name) {
-			m.report(m.wins.Status(), m.opts.Client.Part(w.Name, ""))
+		if w.Kind == winlist.Channel {
+			m.partAndClose(w.Name, "")
+			return nil
 		}
 		m.wins.Close(w)
 		m.switched()
 		return nil
 	})
+}
+
+// partAndClose leaves a channel; its window closes when the server
+// confirms (see winlist.Window.Closing), at once when not in the channel.
+func (m *Model) partAndClose(channel, reason string) {
+	w := m.wins.Get(channel)
+	if m.opts.Client != nil {
+		// Also for a channel not joined yet: the client stops joining it.
+		if err := m.opts.Client.Part(channel, reason); err != nil {
+			m.errorLine(w, err.Error())
+			return
+		}
+		if w != nil && m.chans.InChannel(channel) {
+			w.Closing = true
+			m.info(w, "leaving "+channel+"…")
+			return
+		}
+	}
+	if w != nil {
+		m.wins.Close(w)
+		m.switched()
+	}
 }
 
 func (m *Model) cmdWindow(c *call) tea.Cmd {

@@ -45,8 +45,7 @@ func (m *Model) ircBatch(evs []ircclient.Event) tea.Cmd {
 			notOp[m.Me.FoldName(u.Channel)] = true
 		}
 	}
-	refresh, cmd := m.applyUpdates(ups)
-	bell := false
+	refresh, bell := false, false
 	for _, ev := range evs {
 		if e, ok := ev.(ircclient.Error); ok && e.Code == "482" && notOp[m.Me.FoldName(e.Window)] {
 			continue // the live driver said it in words, once per meeting
@@ -55,6 +54,10 @@ func (m *Model) ircBatch(evs []ircclient.Event) tea.Cmd {
 		refresh = refresh || r
 		bell = bell || b
 	}
+	// After the lines: what the driver did (published files, lookups, and
+	// leaving once a meeting has ended).
+	r, cmd := m.applyUpdates(ups)
+	refresh = refresh || r
 	if refresh {
 		m.refreshPanes()
 	}
@@ -120,7 +123,15 @@ func (m *Model) showEvent(ev ircclient.Event) (refresh, bell bool) {
 		if w == nil {
 			return false, false
 		}
-		m.push(w, chanlog.Line{Time: t, Nick: e.Nick, Text: withReason(e.Nick+" left", e.Reason), Kind: chanlog.Part, Flags: lineFlags(e.Meta, false)})
+		if e.Self && w.Closing {
+			m.wins.Close(w)
+			return true, false
+		}
+		text := withReason(e.Nick+" left", e.Reason)
+		if e.Self {
+			text = "you left " + e.Channel
+		}
+		m.push(w, chanlog.Line{Time: t, Nick: e.Nick, Text: text, Kind: chanlog.Part, Flags: lineFlags(e.Meta, false)})
 		return here(w), false
 	case ircclient.Kick:
 		w := m.wins.Get(e.Channel)

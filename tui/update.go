@@ -27,6 +27,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (m *Model) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
+		if msg.Width <= 0 || msg.Height <= 0 {
+			return nil // no terminal (headless): keep the size there is
+		}
 		m.Width, m.Height = msg.Width, msg.Height
 		m.layout()
 	case tea.BackgroundColorMsg:
