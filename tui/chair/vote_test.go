@@ -134,7 +134,7 @@ func TestVoteWithRosterAndQuorum(t *testing.T) {
 		"chair*: #startvote Ship F41 on time? +1, 0, -1",
 		"alice: #vote +1",
 		"bob: #vote -1",
-		"bob: #vote \x02+1\x02", // last ballot counts; formatting as the engine strips it
+		"bob: #vote \x02+1\x02",     // last ballot counts; formatting as the engine strips it
 		"carol_away/carol: #vote 0", // a roster member by account
 		"mallory: #vote +1",         // not on the roster
 		"dave: #vote +2",            // not an option
