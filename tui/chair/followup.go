@@ -59,24 +59,19 @@ func (f *FollowUp) Topic() string { return line("#topic Follow-up on actions fro
 
 // Done marks action n (1-based) done and returns what /done says:
 // "#info done: <action>".
-func (f *FollowUp) Done(n int) (string, error) {
-	a, err := f.open(n)
-	if err != nil {
-		return "", err
-	}
-	a.State = Done
-	return line("#info done: ", a.Text), nil
-}
+func (f *FollowUp) Done(n int) (string, error) { return f.mark(n, Done, "#info done: ") }
 
 // Carry marks action n (1-based) carried and returns what /carry says:
 // "#action <action>", so that it is in this meeting's minutes too.
-func (f *FollowUp) Carry(n int) (string, error) {
+func (f *FollowUp) Carry(n int) (string, error) { return f.mark(n, Carried, "#action ") }
+
+func (f *FollowUp) mark(n int, state ActionState, prefix string) (string, error) {
 	a, err := f.open(n)
 	if err != nil {
 		return "", err
 	}
-	a.State = Carried
-	return line("#action ", a.Text), nil
+	a.State = state
+	return line(prefix, a.Text), nil
 }
 
 func (f *FollowUp) open(n int) (*Action, error) {
