@@ -32,13 +32,16 @@ type Network interface {
 	SetTopic(channel, topic string) error
 }
 
-// Optional abilities of a Network, used when present.
-type (
-	capChecker interface {
-		HasCap(name string) bool
-		Nick() string
-	}
-)
+// Bus tells the rest of the world about meetings (meeting/bus implements
+// it over AMQP). The live controller calls it; replay never does.
+type Bus interface {
+	// MeetingStarted is called once the #startmeeting event is journalled,
+	// before the meeting's first reply is sent.
+	MeetingStarted(channel string, m *meeting.Meeting) error
+	// MeetingCompleted is called after the minutes of #endmeeting are
+	// published (files are every file written).
+	MeetingCompleted(channel string, m *meeting.Meeting, files []publish.File) error
+}
 
 // Config configures a Controller.
 type Config struct {
@@ -48,6 +51,7 @@ type Config struct {
 	BindAccounts bool
 	URLPrefix    string
 	Network      Network // nil: offline, effects that need IRC are dropped
+	Bus          Bus     // nil: no message bus
 	Logger       *slog.Logger
 	// LookupPrefix marks channel lines that ask for a lookup (".fas x");
 	// "" disables them.
@@ -99,10 +103,12 @@ type channel struct {
 	resumedAt time.Time
 }
 
-// pending is an effect waiting for the journal sync of its batch.
+// pending is an effect waiting for the journal sync of its batch; started
+// marks the start of a meeting instead (the bus is told).
 type pending struct {
-	ch  *channel
-	eff meeting.Effect
+	ch      *channel
+	eff     meeting.Effect
+	started bool
 }
 
 // New returns a controller.
@@ -144,11 +150,12 @@ func (c *Controller) channel(name string) (*channel, []Update) {
 	if c.cfg.JournalDir == "" {
 		return ch, nil
 	}
-	j, events, err := journal.Open(journal.Path(c.cfg.JournalDir, name))
+	j, rec, err := journal.OpenChannel(nil, c.cfg.JournalDir, name)
+	ch.journal = j
 	if err != nil {
 		return ch, []Update{{Kind: UpdateError, Channel: name, Err: err}}
 	}
-	ch.journal = j
+	events := rec.Events
 	if len(events) == 0 {
 		return ch, nil
 	}
@@ -226,9 +233,10 @@ func (c *Controller) HandleEvent(name string, ev meeting.Event) []Update {
 	return c.carryOut(ups, todo)
 }
 
-// Say sends text to a channel as the chair typed it. Without IRCv3
-// echo-message the server will not send it back, so the controller feeds
-// the line to the engine itself.
+// Say sends text to a channel as the chair typed it. It only sends: the
+// line reaches the engine as the event ircclient emits for every line we
+// send (the server's echo-message, or its local echo), like any other line
+// of the channel.
 func (c *Controller) Say(name, text string) []Update {
 	net := c.cfg.Network
 	if net == nil {
@@ -236,9 +244,6 @@ func (c *Controller) Say(name, text string) []Update {
 	}
 	if err := net.Say(name, text); err != nil {
 		return []Update{{Kind: UpdateError, Channel: name, Err: err}}
-	}
-	if cc, ok := net.(capChecker); ok && !cc.HasCap("echo-message") && strings.HasPrefix(name, "#") {
-		return c.HandleEvent(name, meeting.Message{Time: time.Now().UTC(), Nick: cc.Nick(), Text: text})
 	}
 	return nil
 }
@@ -303,7 +308,7 @@ func isChannel(name string) bool { return name != "" && (name[0] == '#' || name[
 func (c *Controller) feed(ch *channel, ev meeting.Event, ups []Update, todo []pending) ([]Update, []pending) {
 	if !ch.resumedAt.IsZero() {
 		if gap := ev.When().Sub(ch.resumedAt); gap > c.cfg.GapThreshold {
-			todo = append(todo, pending{ch, meeting.Effect{Kind: meeting.EffectSay, Text: fmt.Sprintf(
+			todo = append(todo, pending{ch: ch, eff: meeting.Effect{Kind: meeting.EffectSay, Text: fmt.Sprintf(
 				"gavel was away from %s to %s UTC: lines said then are not in the minutes",
 				ch.resumedAt.UTC().Format("15:04:05"), ev.When().UTC().Format("15:04:05"))}})
 		}
@@ -316,8 +321,11 @@ func (c *Controller) feed(ch *channel, ev meeting.Event, ups []Update, todo []pe
 			ups = append(ups, Update{Kind: UpdateError, Channel: ch.name, Err: err})
 		}
 	}
+	if !wasActive && ch.engine.Active() {
+		todo = append(todo, pending{ch: ch, started: true})
+	}
 	for _, eff := range effects {
-		todo = append(todo, pending{ch, eff})
+		todo = append(todo, pending{ch: ch, eff: eff})
 	}
 	if len(effects) > 0 {
 		ups = append(ups, Update{Kind: UpdateMeeting, Channel: ch.name})
@@ -343,6 +351,10 @@ func (c *Controller) carryOut(ups []Update, todo []pending) []Update {
 	failedEnd, announced := map[*channel]bool{}, map[*channel]bool{}
 	for _, p := range todo {
 		ch, eff := p.ch, p.eff
+		if p.started {
+			ups = append(ups, c.busStarted(ch)...)
+			continue
+		}
 		switch eff.Kind {
 		case meeting.EffectLog:
 			if err := c.logLine(ch, eff.Line); err != nil {
@@ -412,7 +424,29 @@ func (c *Controller) finish(ch *channel, m *meeting.Meeting) []Update {
 			ups = append(ups, Update{Kind: UpdateError, Channel: ch.name, Err: err})
 		}
 	}
+	if c.cfg.Bus != nil {
+		if err := c.cfg.Bus.MeetingCompleted(ch.name, m, files); err != nil {
+			ups = append(ups, c.busError(ch, err))
+		}
+	}
 	return ups
+}
+
+// busStarted tells the bus a meeting started (its start is journalled).
+func (c *Controller) busStarted(ch *channel) []Update {
+	if c.cfg.Bus == nil {
+		return nil
+	}
+	if err := c.cfg.Bus.MeetingStarted(ch.name, ch.engine.Meeting()); err != nil {
+		return []Update{c.busError(ch, err)}
+	}
+	return nil
+}
+
+func (c *Controller) busError(ch *channel, err error) Update {
+	err = fmt.Errorf("message bus: %w", err)
+	c.log.Error("message bus", "channel", ch.name, "err", err)
+	return Update{Kind: UpdateError, Channel: ch.name, Err: err}
 }
 
 // Publish retries writing the minutes of a channel's meeting (the
@@ -447,13 +481,10 @@ func (c *Controller) send(ch *channel, text string) []Update {
 	if c.cfg.Network == nil {
 		return ups
 	}
+	// The line comes back as ircclient's event for it (echo-message or
+	// local echo) and is logged then, as the channel saw it.
 	if err := c.cfg.Network.Say(ch.name, text); err != nil {
 		return append(ups, Update{Kind: UpdateError, Channel: ch.name, Err: err})
-	}
-	if cc, ok := c.cfg.Network.(capChecker); ok && !cc.HasCap("echo-message") {
-		// No echo will come: log our own line as the channel saw it.
-		ups2, todo := c.feed(ch, meeting.Message{Time: time.Now().UTC(), Nick: cc.Nick(), Text: text}, nil, nil)
-		ups = append(ups, c.carryOut(ups2, todo)...)
 	}
 	return ups
 }
