@@ -21,6 +21,15 @@ type Event interface {
 type Meta struct {
 	Time time.Time         // from the server-time tag when present, else local receive time
 	Tags map[string]string // the line's IRCv3 tags (nil when none)
+
+	// History marks a line a server or bouncer plays back from the past:
+	// inside a BATCH of type chathistory or znc.in/playback (nested batches
+	// included), or a channel line whose server-time is older than our
+	// JOIN of the channel. Show it as history; never run it as a meeting.
+	// History lines change no channel state.
+	History bool
+
+	serverTime bool // Time came from the server-time tag
 }
 
 // When implements Event.

@@ -40,7 +40,8 @@ type session struct {
 	capAcked   []string
 	saslDone   bool
 	welcomed   bool
-	echo       bool // echo-message acked (written by reader before registration, read by writer after)
+	batches    map[string]bool // open BATCH refs -> inside a history batch
+	echo       bool            // echo-message acked (written by reader before registration, read by writer after)
 	echoMu     sync.Mutex
 }
 
@@ -78,6 +79,9 @@ func (c *Client) runSession(ctx context.Context) (registered bool, err error) {
 	go func() { defer wg.Done(); s.fail(s.writeLoop()) }()
 	go func() { defer wg.Done(); s.fail(s.keepAlive()) }()
 
+	if c.cfg.ServerPassword != "" {
+		s.send("PASS :" + c.cfg.ServerPassword)
+	}
 	s.send("CAP LS 302")
 	s.send("NICK " + c.cfg.Nick)
 	s.send(fmt.Sprintf("USER %s 0 * :%s", c.cfg.User, c.cfg.RealName))
@@ -382,10 +386,10 @@ func (s *session) startFlow() {
 }
 
 func (s *session) meta(msg ircmsg.Message) Meta {
-	m := Meta{}
+	m := Meta{History: s.inHistory(msg)}
 	if ok, t := msg.GetTag("time"); ok {
 		if pt, err := time.Parse(time.RFC3339Nano, t); err == nil {
-			m.Time = pt
+			m.Time, m.serverTime = pt, true
 		}
 	}
 	if m.Time.IsZero() {

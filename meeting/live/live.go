@@ -150,11 +150,12 @@ func (c *Controller) channel(name string) (*channel, []Update) {
 	if c.cfg.JournalDir == "" {
 		return ch, nil
 	}
-	j, events, err := journal.Open(journal.Path(c.cfg.JournalDir, name))
+	j, rec, err := journal.OpenChannel(nil, c.cfg.JournalDir, name)
+	ch.journal = j
 	if err != nil {
 		return ch, []Update{{Kind: UpdateError, Channel: name, Err: err}}
 	}
-	ch.journal = j
+	events := rec.Events
 	if len(events) == 0 {
 		return ch, nil
 	}

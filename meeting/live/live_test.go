@@ -13,6 +13,7 @@ import (
 
 	"gavel/ircclient"
 	"gavel/meeting"
+	"gavel/meeting/journal"
 	"gavel/meeting/publish"
 	"gavel/meeting/replay"
 )
@@ -59,16 +60,6 @@ var t0 = time.Date(2026, 11, 24, 18, 0, 0, 0, time.UTC)
 func join(sec int, nick string) ircclient.Join {
 	return ircclient.Join{Meta: ircclient.Meta{Time: t0.Add(time.Duration(sec) * time.Second)},
 		Source: ircclient.Source{Nick: nick, Self: true}, Channel: "#meet"}
-}
-
-// journalFile is the one journal file in dir.
-func journalFile(t *testing.T, dir string) string {
-	t.Helper()
-	files, _ := filepath.Glob(filepath.Join(dir, "*.journal"))
-	if len(files) != 1 {
-		t.Fatalf("journal files in %s: %v", dir, files)
-	}
-	return files[0]
 }
 
 func msg(sec int, nick, text string) ircclient.Message {
@@ -208,9 +199,9 @@ func TestResumeAfterCrash(t *testing.T) {
 			t.Errorf("%s: live minutes differ from the replay of the live log", ext)
 		}
 	}
-	// The journal is empty once the minutes are out.
-	if st, err := os.Stat(filepath.Join(jdir, "meet.journal")); err != nil || st.Size() != 0 {
-		t.Errorf("journal after publishing: %v %v", st, err)
+	// The journal is gone once the minutes are out.
+	if files, _ := filepath.Glob(filepath.Join(jdir, "*")); len(files) != 0 {
+		t.Errorf("journal after publishing: %v", files)
 	}
 }
 
@@ -247,7 +238,7 @@ func TestPublishFailureKeepsTheMeeting(t *testing.T) {
 		t.Errorf("last said = %q", net.said[len(net.said)-1])
 	}
 	// The journal still holds the meeting.
-	if st, err := os.Stat(filepath.Join(jdir, "meet.journal")); err != nil || st.Size() == 0 {
+	if st, err := os.Stat(journal.Path(jdir, "#meet")); err != nil || st.Size() == 0 {
 		t.Fatalf("journal lost: %v %v", st, err)
 	}
 	// Fix the disk, /publish again: the minutes appear.
@@ -363,7 +354,7 @@ func TestBusCalls(t *testing.T) {
 	bus := &busRecorder{t: t, net: net}
 	c.cfg.Bus = bus
 	net.feed(c, join(0, "chair"))
-	bus.journal = journalFile(t, jdir)
+	bus.journal = journal.Path(jdir, "#meet")
 	net.feed(c, msg(1, "chair", "#startmeeting Bus"))
 	if len(bus.calls) != 1 || bus.calls[0] != "started #meet bus" {
 		t.Fatalf("calls = %q", bus.calls)
