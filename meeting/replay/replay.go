@@ -57,9 +57,9 @@ func Reader(ctx context.Context, r io.Reader, name string, opts Options) (Result
 		return Result{}, fmt.Errorf("replay %s: %w", name, err)
 	}
 	p := &player{
-		engine:  meeting.NewEngine(meeting.Options{Style: opts.Style, Channel: channel, URLPrefix: opts.URLPrefix}),
-		archive: publish.New(opts.Out, opts.Style, opts.URLPrefix),
-		seen:    map[string]int{},
+		engine: meeting.NewEngine(meeting.Options{Style: opts.Style, Channel: channel, URLPrefix: opts.URLPrefix}),
+		writer: publish.New(opts.Out, opts.Style, opts.URLPrefix).Writer(),
+		seen:   map[string]int{},
 	}
 	err = p.play(ctx, rd)
 	p.res.Stats = rd.Stats()
@@ -70,12 +70,11 @@ func Reader(ctx context.Context, r io.Reader, name string, opts Options) (Result
 }
 
 type player struct {
-	engine  *meeting.Engine
-	archive *publish.Archive
-	session *publish.Session
-	res     Result
-	seen    map[string]int // path -> index in res.Files
-	last    time.Time
+	engine *meeting.Engine
+	writer *publish.Writer // the file-writing effects, as meeting/live carries them out
+	res    Result
+	seen   map[string]int // path -> index in res.Files
+	last   time.Time
 }
 
 // batchSize is how many events the reading goroutine hands over at once.
@@ -125,11 +124,7 @@ func readAhead(rd *logfile.Reader, done <-chan struct{}) (<-chan *batch, chan<- 
 }
 
 func (p *player) play(ctx context.Context, rd *logfile.Reader) error {
-	defer func() {
-		if p.session != nil {
-			p.session.Close()
-		}
-	}()
+	defer p.writer.Discard()
 	done := make(chan struct{})
 	full, free := readAhead(rd, done)
 	defer func() {
@@ -160,47 +155,26 @@ func (p *player) play(ctx context.Context, rd *logfile.Reader) error {
 		default:
 		}
 	}
-	if p.session != nil && p.engine.Active() {
+	if p.writer.Session() != nil && p.engine.Active() {
 		// The log ends inside a meeting: publish what it has.
 		m := p.engine.Meeting()
 		m.End = p.last
 		p.res.Unfinished++
-		return p.finish(m)
+		return p.apply(meeting.Effect{Kind: meeting.EffectEnd})
 	}
 	return nil
 }
 
 func (p *player) apply(eff meeting.Effect) error {
-	m := p.engine.Meeting()
-	switch eff.Kind {
-	case meeting.EffectLog:
-		if p.session == nil {
-			s, err := p.archive.Open(m)
-			if err != nil {
-				return err
-			}
-			p.session = s
-			p.res.Meetings++
-		}
-		return p.session.Log(eff.Line)
-	case meeting.EffectSave:
-		files, err := p.session.Save(m)
-		p.record(files)
-		return err
-	case meeting.EffectEnd:
-		return p.finish(m)
+	if eff.Kind == meeting.EffectLog && p.writer.Session() == nil {
+		p.res.Meetings++
 	}
-	return nil
-}
-
-func (p *player) finish(m *meeting.Meeting) error {
-	files, err := p.session.Finish(m)
+	files, err := p.writer.Apply(p.engine.Meeting(), eff)
 	p.record(files)
-	if err != nil {
+	if err != nil && eff.Kind == meeting.EffectEnd {
 		// The input log still holds every line: drop the partial copy.
-		p.session.Close()
+		p.writer.Discard()
 	}
-	p.session = nil
 	return err
 }
 
