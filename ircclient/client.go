@@ -51,9 +51,12 @@ type Client struct {
 	userhost string   // "user@host" as the server shows us, "" until seen
 	isup     isupport
 	caps     []string
-	channels []string          // wanted channels, in join order
-	want     map[string]bool   // folded names of channels
-	status   map[string]string // folded channel -> our status prefixes, for channels we are in
+	fold     func(string) string // by the server's CASEMAPPING (rfc1459 until 005 says otherwise)
+	channels []string            // wanted channels, in join order
+	want     map[string]bool     // folded names of channels
+	chans    map[string]*channel // folded name -> channels we are in on this connection
+	echoWait map[string][]Event  // folded channel -> local echoes written before our JOIN came back
+	dropped  atomic.Uint64       // channel lines for channels we are not in (see Dropped)
 	quitMsg  string
 	quitting bool
 	quitCh   chan struct{}
@@ -74,14 +77,16 @@ func New(cfg Config, log *slog.Logger) (*Client, error) {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	c := &Client{
-		cfg:    cfg,
-		log:    log.With("irc", cfg.Addr()),
-		events: newEventQueue(cfg.EventBuffer, log),
-		sendq:  newSendQueue(cfg.SendQueueMax),
-		isup:   isupport{},
-		want:   map[string]bool{},
-		status: map[string]string{},
-		quitCh: make(chan struct{}),
+		cfg:      cfg,
+		log:      log.With("irc", cfg.Addr()),
+		events:   newEventQueue(cfg.EventBuffer, log),
+		sendq:    newSendQueue(cfg.SendQueueMax),
+		isup:     isupport{},
+		fold:     CaseFold(""),
+		want:     map[string]bool{},
+		chans:    map[string]*channel{},
+		echoWait: map[string][]Event{},
+		quitCh:   make(chan struct{}),
 	}
 	if cfg.TLS {
 		tc, err := cfg.tlsConfig()
@@ -218,15 +223,19 @@ func (c *Client) HasCap(name string) bool {
 func (c *Client) IsChannel(name string) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	return c.isChannelLocked(name)
+}
+
+func (c *Client) isChannelLocked(name string) bool {
 	return name != "" && strings.IndexByte(c.isup.chanTypes(), name[0]) >= 0
 }
 
-// Fold casefolds a nick or channel name by the server's CASEMAPPING, for
-// comparing names.
+// Fold casefolds a nick or channel name by the server's CASEMAPPING (see
+// CaseFold), for comparing names.
 func (c *Client) Fold(name string) string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.isup.fold(name)
+	return c.fold(name)
 }
 
 // Channels returns the channels the client keeps joined (config + Join - Part).
@@ -242,10 +251,11 @@ func (c *Client) Channels() []string {
 func (c *Client) HasOp(channel string) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	st, ok := c.status[c.isup.fold(channel)]
-	if !ok {
+	ch, ok := c.chans[c.fold(channel)]
+	if !ok || c.nick == "" {
 		return false
 	}
+	st := ch.members[c.fold(c.nick)].Prefixes
 	modes, syms := c.isup.prefix()
 	rank := strings.IndexByte(modes, 'h')
 	if rank < 0 {
@@ -277,7 +287,7 @@ func (c *Client) addChannels(chs []string) []string {
 func (c *Client) addChannelsLocked(chs []string) []string {
 	var added []string
 	for _, ch := range chs {
-		f := c.isup.fold(ch)
+		f := c.fold(ch)
 		if ch == "" || c.want[f] {
 			continue
 		}
@@ -289,12 +299,13 @@ func (c *Client) addChannelsLocked(chs []string) []string {
 }
 
 func (c *Client) removeChannelLocked(ch string) {
-	f := c.isup.fold(ch)
+	f := c.fold(ch)
 	if !c.want[f] {
 		return
 	}
 	delete(c.want, f)
-	c.channels = slices.DeleteFunc(c.channels, func(x string) bool { return c.isup.fold(x) == f })
+	delete(c.echoWait, f)
+	c.channels = slices.DeleteFunc(c.channels, func(x string) bool { return c.fold(x) == f })
 }
 
 // prefixLen estimates the length of the prefix the server puts on our lines.

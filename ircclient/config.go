@@ -12,7 +12,7 @@ import (
 )
 
 // DefaultCaps are the IRCv3 capabilities requested when Config.Caps is nil.
-var DefaultCaps = []string{"server-time", "message-tags", "account-tag", "echo-message", "batch", "labeled-response", "sasl"}
+var DefaultCaps = []string{"server-time", "message-tags", "account-tag", "echo-message", "batch", "labeled-response", "multi-prefix", "sasl"}
 
 // Config describes one IRC connection. Start from DefaultConfig.
 type Config struct {
@@ -25,6 +25,11 @@ type Config struct {
 	TLSCertFile           string // optional client certificate (PEM) ...
 	TLSKeyFile            string // ... and its key
 	TLSServerName         string // overrides the name checked in the certificate (default Server)
+
+	// ServerPassword is sent as PASS before registration: a server's
+	// connection password, or a bouncer's login ("user/network:password"
+	// for ZNC). Never logged, like SASLPassword.
+	ServerPassword string
 
 	Nick     string
 	AltNicks []string // tried in order when Nick is taken; then Nick_ , Nick__ ...
@@ -122,6 +127,9 @@ func (c Config) Validate() error {
 	}
 	if c.SASLAccount == "" && c.SASLPassword != "" {
 		bad("SASL password given without an account")
+	}
+	if strings.ContainsAny(c.ServerPassword, "\x00\r\n") {
+		bad("server password contains NUL or a line break")
 	}
 	if strings.ContainsAny(c.SASLAccount, "\x00\r\n") {
 		bad("SASL account contains NUL or a line break")

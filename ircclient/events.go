@@ -21,6 +21,15 @@ type Event interface {
 type Meta struct {
 	Time time.Time         // from the server-time tag when present, else local receive time
 	Tags map[string]string // the line's IRCv3 tags (nil when none)
+
+	// History marks a line a server or bouncer plays back from the past:
+	// inside a BATCH of type chathistory or znc.in/playback (nested batches
+	// included), or a channel line whose server-time is older than our
+	// JOIN of the channel. Show it as history; never run it as a meeting.
+	// History lines change no channel state.
+	History bool
+
+	serverTime bool // Time came from the server-time tag
 }
 
 // When implements Event.
@@ -37,7 +46,7 @@ type Source struct {
 }
 
 // Message is a PRIVMSG, including our own (echo-message, Self=true).
-// Text is raw: formatting codes are kept (see StripFormatting).
+// Text is raw: formatting codes are kept (meeting.FormatScanner reads them).
 // Target is the channel, or our nick for a private message (Private=true).
 type Message struct {
 	Meta
@@ -95,18 +104,22 @@ type Kick struct {
 	Reason     string
 }
 
-// Quit is a user leaving the network.
+// Quit is a user leaving the network. Channels are the channels we are in
+// that the user was in (sorted), as the client's member lists knew them.
 type Quit struct {
 	Meta
 	Source
-	Reason string
+	Reason   string
+	Channels []string
 }
 
-// NickChange is a nick change; Source.Nick is the old nick.
+// NickChange is a nick change; Source.Nick is the old nick. Channels are
+// the channels we are in that the user is in (sorted).
 type NickChange struct {
 	Meta
 	Source
-	NewNick string
+	NewNick  string
+	Channels []string
 }
 
 // Topic is a topic change (TOPIC) or the topic sent on join (332, OnJoin).

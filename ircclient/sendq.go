@@ -13,8 +13,9 @@ var ErrQueueFull = errors.New("ircclient: send queue full")
 // as our own Message/Action/Notice once the line is written if the server did
 // not ack echo-message (with echo-message the server's echo is the event).
 type outLine struct {
-	b    []byte // the line with CRLF
-	echo func(time.Time) Event
+	b      []byte // the line with CRLF
+	target string // where the line goes (for echo)
+	echo   func(time.Time) Event
 }
 
 // sendQueue is the paced lane. It outlives connections: lines queued while

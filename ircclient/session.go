@@ -40,8 +40,8 @@ type session struct {
 	capAcked   []string
 	saslDone   bool
 	welcomed   bool
-	names      map[string][]Member // folded channel -> members being collected
-	echo       bool                // echo-message acked (written by reader before registration, read by writer after)
+	batches    map[string]bool // open BATCH refs -> inside a history batch
+	echo       bool            // echo-message acked (written by reader before registration, read by writer after)
 	echoMu     sync.Mutex
 }
 
@@ -52,7 +52,7 @@ func (c *Client) runSession(ctx context.Context) (registered bool, err error) {
 	if err != nil {
 		return false, err
 	}
-	s := &session{c: c, conn: conn, urgent: make(chan []byte, 256), done: make(chan struct{}), names: map[string][]Member{}}
+	s := &session{c: c, conn: conn, urgent: make(chan []byte, 256), done: make(chan struct{})}
 	s.lastRead.Store(time.Now().UnixNano())
 	c.mu.Lock()
 	if c.quitting {
@@ -63,11 +63,13 @@ func (c *Client) runSession(ctx context.Context) (registered bool, err error) {
 	c.sess = s
 	c.caps = nil
 	c.isup = isupport{}
-	c.status = map[string]string{}
+	c.setCaseMappingLocked("")
 	c.mu.Unlock()
 	defer func() {
 		c.mu.Lock()
 		c.sess = nil
+		clear(c.chans) // we are in no channel without a connection
+		clear(c.echoWait)
 		c.mu.Unlock()
 	}()
 
@@ -77,6 +79,9 @@ func (c *Client) runSession(ctx context.Context) (registered bool, err error) {
 	go func() { defer wg.Done(); s.fail(s.writeLoop()) }()
 	go func() { defer wg.Done(); s.fail(s.keepAlive()) }()
 
+	if c.cfg.ServerPassword != "" {
+		s.send("PASS :" + c.cfg.ServerPassword)
+	}
 	s.send("CAP LS 302")
 	s.send("NICK " + c.cfg.Nick)
 	s.send(fmt.Sprintf("USER %s 0 * :%s", c.cfg.User, c.cfg.RealName))
@@ -172,7 +177,7 @@ func (s *session) writeLoop() error {
 		b = newBucket(1, 0)
 	}
 	bw := bufio.NewWriterSize(s.conn, 4096)
-	var echoes []func(time.Time) Event
+	var echoes []outLine
 	flush := func() error {
 		if bw.Buffered() == 0 {
 			return nil
@@ -182,8 +187,9 @@ func (s *session) writeLoop() error {
 			return fmt.Errorf("write: %w", err)
 		}
 		t := time.Now()
-		for _, e := range echoes {
-			s.c.events.push(e(t))
+		for i, l := range echoes {
+			s.c.emitEcho(l.target, l.echo(t))
+			echoes[i] = outLine{}
 		}
 		echoes = echoes[:0]
 		return nil
@@ -205,7 +211,7 @@ func (s *session) writeLoop() error {
 				l, _ := s.c.sendq.pop()
 				bw.Write(l.b)
 				if l.echo != nil && !s.hasEcho() {
-					echoes = append(echoes, l.echo)
+					echoes = append(echoes, l)
 				}
 				if bw.Buffered() < 2048 {
 					continue
@@ -380,10 +386,10 @@ func (s *session) startFlow() {
 }
 
 func (s *session) meta(msg ircmsg.Message) Meta {
-	m := Meta{}
+	m := Meta{History: s.inHistory(msg)}
 	if ok, t := msg.GetTag("time"); ok {
 		if pt, err := time.Parse(time.RFC3339Nano, t); err == nil {
-			m.Time = pt
+			m.Time, m.serverTime = pt, true
 		}
 	}
 	if m.Time.IsZero() {

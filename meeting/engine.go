@@ -464,6 +464,7 @@ func (e *Engine) endMeeting(ev Message) {
 		e.endVote(ev, Line{N: m.LineCount, Time: ev.Time, Nick: ev.Nick})
 	}
 	m.End = ev.Time
+	m.EndedBy = strings.Clone(ev.Nick)
 	if m.CurrentTopic() != "" || m.startTopic != "" {
 		e.setTopic(m.startTopic)
 	}

@@ -325,19 +325,3 @@ func TestPathsNeverLeaveTheRoot(t *testing.T) {
 		t.Errorf("RelBase = %q is not three local path components", rb)
 	}
 }
-
-func TestStripFormatting(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"plain", "plain"},
-		{"\x02bold\x02 \x1ditalic\x1d \x1funder\x1f", "bold italic under"},
-		{"\x0304red\x03 \x0304,12both\x03 \x03,x", "red both ,x"},
-		{"\x04FF00FFhex\x04", "hex"},
-		{"bad \xff utf8", "bad \uFFFD utf8"},
-		{"\x0f\x16\x11\x1e", ""},
-	}
-	for _, tc := range tests {
-		if got := StripFormatting(tc.in); got != tc.want {
-			t.Errorf("StripFormatting(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
-}

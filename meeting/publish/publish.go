@@ -30,6 +30,7 @@ type Archive struct {
 	Style     meeting.Style
 
 	create createTempFunc
+	batch  *Batch // defers the syncs (see Batch); nil syncs at once
 }
 
 // New returns an archive rooted at root.
@@ -261,7 +262,7 @@ func (s *Session) writeMinutes(m *meeting.Meeting, files []File, errs []error) (
 		}
 		files = append(files, s.a.file(filepath.Join(s.dir, j.name), m.RelDir()+"/"+j.name))
 	}
-	if err := syncDir(s.dir); err != nil && len(errs) == 0 {
+	if err := s.a.syncDir(s.dir); err != nil && len(errs) == 0 {
 		errs = append(errs, fmt.Errorf("publish %s: %w", s.dir, err))
 	}
 	return files, errors.Join(errs...)
@@ -308,7 +309,7 @@ func (s *Session) finaliseLogs(m *meeting.Meeting) error {
 		if err := f.Chmod(s.perm(m)); err != nil {
 			return fmt.Errorf("publish %s: %w", f.Name(), err)
 		}
-		if err := f.Sync(); err != nil {
+		if err := s.a.syncFile(f); err != nil {
 			return fmt.Errorf("publish %s: %w", f.Name(), err)
 		}
 		s.synced[i] = true

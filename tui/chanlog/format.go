@@ -6,6 +6,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
+	"gavel/meeting"
 	"gavel/tui/common"
 )
 
@@ -74,109 +75,61 @@ type cell struct {
 	a attr
 }
 
-// parse turns raw IRC text into cells, following the formatting codes
-// (\x02 bold, \x1d italic, \x1f underline, \x1e strike, \x16 reverse, \x0f
-// reset, \x03fg[,bg] colours, \x04rrggbb hex colours). With strip, codes
-// are dropped and every cell is plain. cells is reused.
+// parse turns raw IRC text into cells, following the formatting codes as
+// meeting's one scanner reads them (meeting.FormatScanner). With strip,
+// codes are dropped and every cell is plain. cells is reused.
 func parse(text string, strip bool, cells []cell) []cell {
-	var a attr
-	for i := 0; i < len(text); {
-		c := text[i]
-		switch c {
-		case 0x02:
-			a ^= aBold
-			i++
-			continue
-		case 0x1d:
-			a ^= aItalic
-			i++
-			continue
-		case 0x1f:
-			a ^= aUnderline
-			i++
-			continue
-		case 0x1e:
-			a ^= aStrike
-			i++
-			continue
-		case 0x16:
-			a ^= aReverse
-			i++
-			continue
-		case 0x0f:
-			a = 0
-			i++
-			continue
-		case 0x03:
-			i++
-			fg, n := digits(text, i)
-			if n == 0 {
-				a &^= 0x3ff
-				continue
-			}
-			i += n
-			a = a&^0x1f | attr(fg%16+1)
-			if i+1 < len(text) && text[i] == ',' {
-				if bg, m := digits(text, i+1); m > 0 {
-					i += 1 + m
-					a = a&^(0x1f<<5) | attr(bg%16+1)<<5
-				}
-			}
-			continue
-		case 0x04:
-			i++
-			n := 0
-			for n < 6 && i+n < len(text) && isHex(text[i+n]) {
-				n++
-			}
-			if n == 6 {
-				a = a&^0x1f | attr(nearest(text[i:i+6])+1)
-				i += 6
-			} else {
-				a &^= 0x3ff
-			}
-			continue
+	sc := meeting.NewFormatScanner(text)
+	for run, f, ok := sc.Next(); ok; run, f, ok = sc.Next() {
+		a := attr(0)
+		if !strip {
+			a = toAttr(f)
 		}
-		r, size := utf8.DecodeRuneInString(text[i:])
-		i += size
-		w := common.RuneWidth(r)
-		if w == 0 {
-			continue // other control characters
-		}
-		if strip {
-			cells = append(cells, cell{r: r, w: uint8(w)})
-		} else {
+		for i := 0; i < len(run); {
+			r, size := utf8.DecodeRuneInString(run[i:])
+			i += size
+			w := common.RuneWidth(r)
+			if w == 0 {
+				continue // other control characters
+			}
 			cells = append(cells, cell{r: r, w: uint8(w), a: a})
 		}
 	}
 	return cells
 }
 
-func digits(s string, i int) (int, int) {
-	v, n := 0, 0
-	for n < 2 && i+n < len(s) && s[i+n] >= '0' && s[i+n] <= '9' {
-		v = v*10 + int(s[i+n]-'0')
-		n++
+// toAttr packs the scanner's formatting into a cell attribute: mIRC
+// colours modulo 16 (99 is the default colour), hex colours as the nearest
+// of the 16.
+func toAttr(f meeting.Formatting) attr {
+	var a attr
+	for _, m := range [...]struct {
+		f meeting.Attrs
+		a attr
+	}{{meeting.Bold, aBold}, {meeting.Italic, aItalic}, {meeting.Underline, aUnderline}, {meeting.Reverse, aReverse}, {meeting.Strike, aStrike}} {
+		if f.Attrs&m.f != 0 {
+			a |= m.a
+		}
 	}
-	return v, n
+	a |= attr(colourIndex(f.FG, f.FGHex) + 1)
+	a |= attr(colourIndex(f.BG, f.BGHex)+1) << 5
+	return a
 }
 
-func isHex(c byte) bool { return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' }
-
-func hexv(c byte) int {
+// colourIndex is the index in mircRGB of a scanner colour, or -1 for the
+// default colour.
+func colourIndex(c int16, hex uint32) int {
 	switch {
-	case c >= '0' && c <= '9':
-		return int(c - '0')
-	case c >= 'a' && c <= 'f':
-		return int(c-'a') + 10
+	case c == meeting.HexColour:
+		return nearest(hex)
+	case c < 0 || c == 99:
+		return -1
 	}
-	return int(c-'A') + 10
+	return int(c) % 16
 }
 
-func nearest(h string) int {
-	r := hexv(h[0])<<4 | hexv(h[1])
-	g := hexv(h[2])<<4 | hexv(h[3])
-	b := hexv(h[4])<<4 | hexv(h[5])
+func nearest(rgb uint32) int {
+	r, g, b := int(rgb>>16&0xff), int(rgb>>8&0xff), int(rgb&0xff)
 	best, bd := 0, 1<<30
 	for i, c := range mircRGB {
 		dr, dg, db := r-int(c[0]), g-int(c[1]), b-int(c[2])
