@@ -63,7 +63,8 @@ func (s *session) handle(msg ircmsg.Message) error {
 			s.nickIdx++
 			n, ok := s.nickCandidate(s.nickIdx)
 			if !ok {
-				return fmt.Errorf("no usable nick: %s and all alternatives are taken or invalid", c.cfg.Nick)
+				return fatalError{fmt.Errorf("%w: %s, its alternatives and %s_ … %s___ were refused (last: %s %s)",
+					ErrNoNick, c.cfg.Nick, c.cfg.Nick, c.cfg.Nick, cmd, last(p))}
 			}
 			s.send("NICK " + n)
 			return nil
