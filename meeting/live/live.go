@@ -364,6 +364,11 @@ func (c *Controller) HandleIRCBatch(events []ircclient.Event) []Update {
 	var ups []Update
 	var todo []pending
 	for _, ev := range events {
+		if historic(ev) {
+			// A server's or bouncer's playback: the console shows it;
+			// it never runs a meeting.
+			continue
+		}
 		if u, ok := topicRefused(ev); ok {
 			ups = append(ups, u)
 			continue
@@ -483,6 +488,34 @@ func (c *Controller) translate(ev ircclient.Event) []chanEvent {
 		return c.everyChannel(meeting.Quit{Time: at, Nick: ev.Nick, Reason: ev.Reason})
 	}
 	return nil
+}
+
+// historic reports a line played back from the past (ircclient's
+// Meta.History).
+func historic(ev ircclient.Event) bool {
+	switch ev := ev.(type) {
+	case ircclient.Message:
+		return ev.History
+	case ircclient.Action:
+		return ev.History
+	case ircclient.Notice:
+		return ev.History
+	case ircclient.Topic:
+		return ev.History
+	case ircclient.Join:
+		return ev.History
+	case ircclient.Part:
+		return ev.History
+	case ircclient.Kick:
+		return ev.History
+	case ircclient.Quit:
+		return ev.History
+	case ircclient.NickChange:
+		return ev.History
+	case ircclient.Mode:
+		return ev.History
+	}
+	return false
 }
 
 // topicRefused turns the server's refusal of a TOPIC into a clear message.
