@@ -89,15 +89,16 @@ func Reader(ctx context.Context, r io.Reader, name string, opts Options) (Result
 		return Result{}, fmt.Errorf("%s: %w", name, ErrNoChannel)
 	}
 	p := &player{
-		engine:  meeting.NewEngine(meeting.Options{Style: opts.Style, Channel: channel, URLPrefix: opts.URLPrefix}),
-		archive: publish.New(opts.Out, opts.Style, opts.URLPrefix),
-		seen:    map[string]int{},
-		zodbot:  opts.Style == meeting.StyleZodbot,
-		report:  opts.Files,
+		engine: meeting.NewEngine(meeting.Options{Style: opts.Style, Channel: channel, URLPrefix: opts.URLPrefix}),
+		seen:   map[string]int{},
+		zodbot: opts.Style == meeting.StyleZodbot,
+		report: opts.Files,
 	}
+	archive := publish.New(opts.Out, opts.Style, opts.URLPrefix)
 	if opts.Batch != nil {
-		p.archive = opts.Batch.Archive(opts.Out, opts.Style, opts.URLPrefix)
+		archive = opts.Batch.Archive(opts.Out, opts.Style, opts.URLPrefix)
 	}
+	p.writer = archive.Writer()
 	p.res.Channel = channel
 	err = p.play(ctx, rd)
 	if p.report != nil && len(p.files) > 0 {
@@ -111,15 +112,14 @@ func Reader(ctx context.Context, r io.Reader, name string, opts Options) (Result
 }
 
 type player struct {
-	engine  *meeting.Engine
-	archive *publish.Archive
-	session *publish.Session
-	res     Result
-	seen    map[string]int // path -> index in files
-	files   []publish.File // the files of the meeting (report set) or of the log
-	last    time.Time
-	zodbot  bool
-	report  func([]publish.File)
+	engine *meeting.Engine
+	writer *publish.Writer // the file-writing effects, carried out as meeting/live does
+	res    Result
+	seen   map[string]int // path -> index in files
+	files  []publish.File // the files of the meeting (report set) or of the log
+	last   time.Time
+	zodbot bool
+	report func([]publish.File)
 }
 
 // batchSize is how many events the reading goroutine hands over at once.
@@ -169,11 +169,7 @@ func readAhead(rd *logfile.Reader, done <-chan struct{}) (<-chan *batch, chan<- 
 }
 
 func (p *player) play(ctx context.Context, rd *logfile.Reader) error {
-	defer func() {
-		if p.session != nil {
-			p.session.Close()
-		}
-	}()
+	defer p.writer.Discard()
 	done := make(chan struct{})
 	full, free := readAhead(rd, done)
 	defer func() {
@@ -208,12 +204,11 @@ func (p *player) play(ctx context.Context, rd *logfile.Reader) error {
 		default:
 		}
 	}
-	if p.session != nil && p.engine.Active() {
+	if p.writer.Session() != nil && p.engine.Active() {
 		// The log ends inside a meeting: publish what it has.
-		m := p.engine.Meeting()
-		m.End = p.last
+		p.engine.Meeting().End = p.last
 		p.res.Unfinished++
-		return p.finish(m)
+		return p.apply(meeting.Effect{Kind: meeting.EffectEnd})
 	}
 	return nil
 }
@@ -229,36 +224,23 @@ func isBareStart(ev meeting.Event) bool {
 }
 
 func (p *player) apply(eff meeting.Effect) error {
-	m := p.engine.Meeting()
-	switch eff.Kind {
-	case meeting.EffectLog:
-		if p.session == nil {
-			s, err := p.archive.Open(m)
-			if err != nil {
-				return err
-			}
-			p.session = s
-			p.res.Meetings++
-		}
-		return p.session.Log(eff.Line)
-	case meeting.EffectSave:
-		files, err := p.session.Save(m)
-		p.record(files)
-		return err
-	case meeting.EffectEnd:
-		return p.finish(m)
+	if eff.Kind == meeting.EffectLog && p.writer.Session() == nil {
+		p.res.Meetings++
 	}
-	return nil
+	files, err := p.writer.Apply(p.engine.Meeting(), eff)
+	p.record(files)
+	if eff.Kind == meeting.EffectEnd {
+		return p.ended(err)
+	}
+	return err
 }
 
-func (p *player) finish(m *meeting.Meeting) error {
-	files, err := p.session.Finish(m)
-	p.record(files)
+// ended hands a finished meeting's files over.
+func (p *player) ended(err error) error {
 	if err != nil {
 		// The input log still holds every line: drop the partial copy.
-		p.session.Close()
+		p.writer.Discard()
 	}
-	p.session = nil
 	if p.report != nil {
 		// Hand the meeting's files over and forget them.
 		if len(p.files) > 0 {
