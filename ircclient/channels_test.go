@@ -202,3 +202,108 @@ func TestLocalEchoWaitsForJoin(t *testing.T) {
 		t.Errorf("Dropped = %d, want 1 (the echo to #random)", c.Dropped())
 	}
 }
+
+// TestHistoryDetection: lines inside chathistory and znc.in/playback
+// batches (nested too) and channel lines older than our JOIN are History;
+// live lines, other batch types and lines after a batch closes are not;
+// history changes no channel state.
+func TestHistoryDetection(t *testing.T) {
+	c, s := offline(t)
+	join := "2026-03-01T15:00:00.000Z"
+	feed(t, s, "@time="+join+" :chair!c@h JOIN #meet", ":irc.test 353 chair = #meet :@chair bob", ":irc.test 366 chair #meet :End")
+	tests := []struct {
+		lines   []string
+		history []bool // of the events the lines give, in order
+	}{
+		{[]string{"@time=2026-03-01T15:00:01.000Z :bob!b@h PRIVMSG #meet :live"}, []bool{false}},
+		{[]string{":bob!b@h PRIVMSG #meet :no time tag"}, []bool{false}},
+		{[]string{"@time=2026-03-01T14:59:59.000Z :bob!b@h PRIVMSG #meet :before our join"}, []bool{true}},
+		{[]string{"@time=2020-01-01T10:00:00.000Z :bob!b@h PRIVMSG bob :private, old"}, []bool{false}},
+		{[]string{
+			":irc.test BATCH +h1 chathistory #meet",
+			"@batch=h1;time=2026-03-01T16:00:00.000Z :old!o@h PRIVMSG #meet :#startmeeting from history",
+			"@batch=h1 :old!o@h NOTICE #meet :history notice",
+			"@batch=h1 :old!o@h JOIN #meet",
+			"@batch=h1 :bob!b@h PART #meet",
+			"@batch=h1 :bob!b@h NICK :bobby",
+			"@batch=h1 :chair!c@h KICK #meet bob",
+			"@batch=h1 :chair!c@h TOPIC #meet :old topic",
+			"@batch=h1 :chair!c@h MODE #meet -o chair",
+			"@batch=h1 :chair!c@h PRIVMSG bob :private history",
+			":irc.test BATCH -h1",
+			":bob!b@h PRIVMSG #meet :after the batch",
+		}, []bool{true, true, true, true, true, true, true, true, true, false}},
+		{[]string{
+			":irc.test BATCH +z znc.in/playback #meet",
+			"@batch=z;time=2026-03-01T16:00:00.000Z :old!o@h PRIVMSG #meet :\x01ACTION waves\x01",
+			":irc.test BATCH -z",
+		}, []bool{true}},
+		{[]string{
+			":irc.test BATCH +outer chathistory #meet",
+			"@batch=outer :irc.test BATCH +inner netjoin irc.a irc.b",
+			"@batch=inner :old!o@h PRIVMSG #meet :nested in history",
+			":irc.test BATCH -inner",
+			":irc.test BATCH -outer",
+			":irc.test BATCH +lr labeled-response",
+			"@batch=lr :bob!b@h PRIVMSG #meet :not history",
+			":irc.test BATCH -lr",
+		}, []bool{true, false}},
+	}
+	for _, tt := range tests {
+		evs := feed(t, s, tt.lines...)
+		if len(evs) != len(tt.history) {
+			t.Errorf("%q: %d events, want %d: %#v", tt.lines, len(evs), len(tt.history), evs)
+			continue
+		}
+		for i, ev := range evs {
+			if got := metaOf(ev).History; got != tt.history[i] {
+				t.Errorf("%q: event %d %#v: History=%v, want %v", tt.lines, i, ev, got, tt.history[i])
+			}
+		}
+	}
+	if got := nicks(c.Members("#meet")); got != "@chair bob" || c.Topic("#meet") != "" || !c.InChannel("#meet") {
+		t.Errorf("history changed the state: members %q, topic %q", got, c.Topic("#meet"))
+	}
+}
+
+// TestHistoryUntaggedJoin: without server-time on our JOIN, only lines
+// clearly older than it (beyond the allowed clock skew) are history.
+func TestHistoryUntaggedJoin(t *testing.T) {
+	_, s := offline(t)
+	feed(t, s, ":chair!c@h JOIN #meet")
+	at := func(d time.Duration) string {
+		return "@time=" + time.Now().Add(d).UTC().Format(time.RFC3339Nano) + " :bob!b@h PRIVMSG #meet :x"
+	}
+	evs := feed(t, s, at(-time.Hour), at(-2*time.Second), at(time.Second))
+	for i, want := range []bool{true, false, false} {
+		if got := metaOf(evs[i]).History; got != want {
+			t.Errorf("line %d: History=%v, want %v", i, got, want)
+		}
+	}
+}
+
+func metaOf(ev Event) Meta {
+	switch e := ev.(type) {
+	case Message:
+		return e.Meta
+	case Action:
+		return e.Meta
+	case Notice:
+		return e.Meta
+	case Join:
+		return e.Meta
+	case Part:
+		return e.Meta
+	case Kick:
+		return e.Meta
+	case NickChange:
+		return e.Meta
+	case Topic:
+		return e.Meta
+	case Mode:
+		return e.Meta
+	case Quit:
+		return e.Meta
+	}
+	return Meta{}
+}

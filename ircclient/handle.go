@@ -63,11 +63,15 @@ func (s *session) handle(msg ircmsg.Message) error {
 			s.nickIdx++
 			n, ok := s.nickCandidate(s.nickIdx)
 			if !ok {
-				return fmt.Errorf("no usable nick: %s and all alternatives are taken or invalid", c.cfg.Nick)
+				return fatalError{fmt.Errorf("%w: %s, its alternatives and %s_ … %s___ were refused (last: %s %s)",
+					ErrNoNick, c.cfg.Nick, c.cfg.Nick, c.cfg.Nick, cmd, last(p))}
 			}
 			s.send("NICK " + n)
 			return nil
 		}
+	case "BATCH":
+		s.batch(msg)
+		return nil
 	case "005":
 		c.mu.Lock()
 		before := c.isup["CASEMAPPING"]
@@ -86,7 +90,7 @@ func (s *session) handle(msg ircmsg.Message) error {
 		c.events.push(ev)
 		switch e := ev.(type) {
 		case Join:
-			if e.Self {
+			if e.Self && !e.History {
 				c.flushEchoLocked(e.Channel)
 			}
 		case Error:
@@ -159,6 +163,48 @@ func (s *session) handleCap(p []string) error {
 	return nil
 }
 
+// untaggedJoinSkew: when our JOIN has no server-time, its local receive
+// time less this much is the line between playback and live lines, so that
+// a server clock somewhat behind ours does not turn live lines into history.
+const untaggedJoinSkew = 30 * time.Second
+
+// historyTypes are the BATCH types whose lines are playback of the past.
+var historyTypes = map[string]bool{"chathistory": true, "znc.in/playback": true}
+
+// batch opens ("+ref type …") or closes ("-ref") a BATCH. A batch is
+// history when its type is a playback type or it is nested (batch tag) in
+// a batch that is.
+func (s *session) batch(msg ircmsg.Message) {
+	if len(msg.Params) == 0 || len(msg.Params[0]) < 2 {
+		return
+	}
+	ref := msg.Params[0]
+	switch ref[0] {
+	case '+':
+		if s.batches == nil {
+			s.batches = map[string]bool{}
+		}
+		if len(s.batches) >= maxOpenBatches {
+			return // a hostile server cannot grow this without bound
+		}
+		s.batches[ref[1:]] = (len(msg.Params) > 1 && historyTypes[msg.Params[1]]) || s.inHistory(msg)
+	case '-':
+		delete(s.batches, ref[1:])
+	}
+}
+
+// maxOpenBatches bounds the batches open at once.
+const maxOpenBatches = 1000
+
+// inHistory reports whether msg is inside a history batch.
+func (s *session) inHistory(msg ircmsg.Message) bool {
+	if len(s.batches) == 0 {
+		return false
+	}
+	ok, ref := msg.GetTag("batch")
+	return ok && s.batches[ref]
+}
+
 // translateLocked updates the channel state for a line and turns it into
 // an event, or nil. Channel lines for channels we are not in are dropped
 // (counted in Client.Dropped) before anything is allocated for them. c.mu
@@ -181,6 +227,9 @@ func (s *session) translateLocked(msg ircmsg.Message) Event {
 		if src.Self {
 			s.learnUserhostLocked(msg.Source)
 		}
+		if !private && !meta.History && meta.serverTime && meta.Time.Before(c.channelLocked(target).joined) {
+			meta.History = true // said before we joined: a bouncer's or server's playback
+		}
 		if len(text) > 1 && text[0] == '\x01' {
 			body := strings.TrimSuffix(text[1:], "\x01")
 			ctcp, args, _ := strings.Cut(body, " ")
@@ -202,15 +251,25 @@ func (s *session) translateLocked(msg ircmsg.Message) Event {
 			return nil
 		}
 		meta, src := s.meta(msg), s.sourceLocked(msg)
-		if src.Self {
+		if src.Nick == "" {
+			return nil // a JOIN without a nick (malformed source)
+		}
+		if src.Self && !meta.History {
 			s.learnUserhostLocked(msg.Source)
-			c.joinedLocked(p[0], meta.Time)
+			joined := meta.Time
+			if !meta.serverTime {
+				joined = joined.Add(-untaggedJoinSkew)
+			}
+			c.joinedLocked(p[0], joined)
 			return Join{Meta: meta, Source: src, Channel: p[0]}
 		}
 		ch := c.channelLocked(p[0])
 		if ch == nil {
 			c.dropLocked("JOIN", p[0])
 			return nil
+		}
+		if meta.History {
+			return Join{Meta: meta, Source: src, Channel: p[0]}
 		}
 		ch.members[c.fold(src.Nick)] = Member{Nick: src.Nick}
 		return Join{Meta: meta, Source: src, Channel: p[0]}
@@ -223,13 +282,15 @@ func (s *session) translateLocked(msg ircmsg.Message) Event {
 			c.dropLocked("PART", p[0])
 			return nil
 		}
-		src := s.sourceLocked(msg)
-		if src.Self {
+		meta, src := s.meta(msg), s.sourceLocked(msg)
+		switch {
+		case meta.History:
+		case src.Self:
 			delete(c.chans, c.fold(p[0]))
-		} else {
+		default:
 			delete(ch.members, c.fold(src.Nick))
 		}
-		return Part{Meta: s.meta(msg), Source: src, Channel: p[0], Reason: param(p, 1)}
+		return Part{Meta: meta, Source: src, Channel: p[0], Reason: param(p, 1)}
 	case "KICK":
 		if len(p) < 2 {
 			return nil
@@ -239,15 +300,20 @@ func (s *session) translateLocked(msg ircmsg.Message) Event {
 			c.dropLocked("KICK", p[0])
 			return nil
 		}
-		self := s.isSelfLocked(p[1])
-		if self {
+		meta, self := s.meta(msg), s.isSelfLocked(p[1])
+		switch {
+		case meta.History:
+		case self:
 			delete(c.chans, c.fold(p[0]))
-		} else {
+		default:
 			delete(ch.members, c.fold(p[1]))
 		}
-		return Kick{Meta: s.meta(msg), Source: s.sourceLocked(msg), Channel: p[0], Kicked: p[1], KickedSelf: self, Reason: param(p, 2)}
+		return Kick{Meta: meta, Source: s.sourceLocked(msg), Channel: p[0], Kicked: p[1], KickedSelf: self, Reason: param(p, 2)}
 	case "QUIT":
-		src := s.sourceLocked(msg)
+		meta, src := s.meta(msg), s.sourceLocked(msg)
+		if meta.History {
+			return Quit{Meta: meta, Source: src, Reason: param(p, 0)}
+		}
 		k := c.fold(src.Nick)
 		var in []string
 		for _, ch := range c.chans {
@@ -257,12 +323,18 @@ func (s *session) translateLocked(msg ircmsg.Message) Event {
 			}
 		}
 		slices.Sort(in)
-		return Quit{Meta: s.meta(msg), Source: src, Reason: param(p, 0), Channels: in}
+		return Quit{Meta: meta, Source: src, Reason: param(p, 0), Channels: in}
 	case "NICK":
-		if len(p) < 1 {
+		if len(p) < 1 || p[0] == "" || strings.ContainsAny(p[0], " ") {
 			return nil
 		}
-		src := s.sourceLocked(msg)
+		meta, src := s.meta(msg), s.sourceLocked(msg)
+		if src.Nick == "" {
+			return nil
+		}
+		if meta.History {
+			return NickChange{Meta: meta, Source: src, NewNick: p[0]}
+		}
 		if src.Self {
 			c.nick = p[0]
 		}
@@ -277,7 +349,7 @@ func (s *session) translateLocked(msg ircmsg.Message) Event {
 			}
 		}
 		slices.Sort(in)
-		return NickChange{Meta: s.meta(msg), Source: src, NewNick: p[0], Channels: in}
+		return NickChange{Meta: meta, Source: src, NewNick: p[0], Channels: in}
 	case "TOPIC":
 		if len(p) < 1 {
 			return nil
@@ -287,8 +359,11 @@ func (s *session) translateLocked(msg ircmsg.Message) Event {
 			c.dropLocked("TOPIC", p[0])
 			return nil
 		}
-		ch.topic = param(p, 1)
-		return Topic{Meta: s.meta(msg), Source: s.sourceLocked(msg), Channel: p[0], Text: ch.topic}
+		meta := s.meta(msg)
+		if !meta.History {
+			ch.topic = param(p, 1)
+		}
+		return Topic{Meta: meta, Source: s.sourceLocked(msg), Channel: p[0], Text: param(p, 1)}
 	case "332": // RPL_TOPIC <me> <channel> :<topic>
 		if len(p) < 3 {
 			return nil
@@ -351,7 +426,9 @@ func (s *session) translateLocked(msg ircmsg.Message) Event {
 				c.dropLocked("MODE", p[0])
 				return nil
 			}
-			c.trackModesLocked(ch, p[1], p[2:])
+			if !s.inHistory(msg) {
+				c.trackModesLocked(ch, p[1], p[2:])
+			}
 		}
 		return Mode{Meta: s.meta(msg), Source: s.sourceLocked(msg), Target: p[0], Modes: p[1], Params: p[2:]}
 	case "FAIL":

@@ -276,6 +276,21 @@ func TestTLS(t *testing.T) {
 			t.Fatal("connected to an untrusted certificate")
 		}
 	})
+	t.Run("plain text on the TLS port", func(t *testing.T) {
+		t.Parallel()
+		cfg := testConfig(srv.TLSPort, "tlsoff")
+		l := startClient(t, cfg)
+		select {
+		case err := <-l.done:
+			l.done <- err
+			if !errors.Is(err, ErrTLSMismatch) || !strings.Contains(err.Error(), "tls = true") {
+				t.Errorf("error %v, want ErrTLSMismatch with the tls = true hint", err)
+			}
+			t.Logf("plain on TLS: %v", err)
+		case <-time.After(10 * time.Second):
+			t.Fatal("no error")
+		}
+	})
 	t.Run("trusted", func(t *testing.T) {
 		t.Parallel()
 		cfg := testConfig(srv.TLSPort, "tlsyes")
@@ -619,4 +634,86 @@ func splitRelayed(line string) (cmd, target, text string, ok bool) {
 		return "", "", "", false
 	}
 	return f[1], f[2], strings.TrimPrefix(f[3], ":"), true
+}
+
+// messages reads events until n messages arrived and returns them.
+func (l *live) messages(d time.Duration, n int) []Message {
+	l.t.Helper()
+	var got []Message
+	l.wait(d, fmt.Sprintf("%d messages", n), func(ev Event) bool {
+		if m, ok := ev.(Message); ok {
+			got = append(got, m)
+		}
+		return len(got) == n
+	})
+	return got
+}
+
+// TestHistoryZNC: a real ZNC in front of InspIRCd buffers a meeting said
+// while our client was away and plays it back when the client attaches;
+// those lines arrive with History=true, the next live line without.
+func TestHistoryZNC(t *testing.T) {
+	t.Parallel()
+	srv := ircdtest.StartInspIRCd(t, ircdtest.Options{})
+	z := ircdtest.StartZNC(t, srv, ircdtest.ZNCOptions{Nick: "chair", Channels: []string{"#meet"}})
+	alice := dialLine(t, srv.Addr(), "alice")
+	alice.Send("JOIN #meet")
+	alice.WaitFor(func(l string) bool { return strings.Contains(l, " 366 ") })
+	away := []string{"#startmeeting said while away", "#info in 2020", "#endmeeting"}
+	for _, text := range away {
+		alice.Send("PRIVMSG #meet :" + text)
+	}
+	if err := z.Barrier(alice); err != nil {
+		t.Fatal(err)
+	}
+
+	cfg := testConfig(z.Port, "chair")
+	cfg.ServerPassword = z.ServerPassword()
+	cfg.Channels = []string{"#meet"}
+	l := startClient(t, cfg)
+	l.waitJoined(20*time.Second, cfg.Channels)
+	played := l.messages(10*time.Second, len(away))
+	for i, m := range played {
+		if m.Text != away[i] || m.Nick != "alice" || !m.History || m.Tags["batch"] == "" {
+			t.Errorf("playback %d: %q from %s, History=%v, batch %q; want %q, History", i, m.Text, m.Nick, m.History, m.Tags["batch"], away[i])
+		}
+	}
+	alice.Send("PRIVMSG #meet :live again")
+	if m := l.messages(10*time.Second, 1)[0]; m.Text != "live again" || m.History {
+		t.Errorf("live line %q History=%v", m.Text, m.History)
+	}
+	if !l.c.InChannel("#meet") || nicks(l.c.Members("#meet")) != "@chair alice" {
+		t.Errorf("members through ZNC: %q", nicks(l.c.Members("#meet")))
+	}
+}
+
+// TestHistoryChanHistory: InspIRCd's chanhistory module replays a
+// channel's last lines to a client that joins, in a chathistory BATCH with
+// server-time: they arrive with History=true, the next live line without.
+func TestHistoryChanHistory(t *testing.T) {
+	t.Parallel()
+	srv := ircdtest.StartInspIRCd(t, ircdtest.Options{ChanHistory: true})
+	alice := dialLine(t, srv.Addr(), "alice")
+	alice.Send("JOIN #hist")
+	alice.Send("MODE #hist +H 10:1d")
+	old := []string{"#startmeeting long ago", "#endmeeting"}
+	for _, text := range old {
+		alice.Send("PRIVMSG #hist :" + text)
+	}
+	alice.Send("PING :stored")
+	alice.WaitFor(func(l string) bool { return strings.Contains(l, "PONG") && strings.Contains(l, "stored") })
+
+	cfg := testConfig(srv.Port, "chair")
+	cfg.Channels = []string{"#hist"}
+	l := startClient(t, cfg)
+	l.waitJoined(10*time.Second, cfg.Channels)
+	for i, m := range l.messages(10*time.Second, len(old)) {
+		if m.Text != old[i] || !m.History || m.Tags["batch"] == "" || m.Tags["time"] == "" {
+			t.Errorf("history %d: %q History=%v tags %v; want %q, History", i, m.Text, m.History, m.Tags, old[i])
+		}
+	}
+	alice.Send("PRIVMSG #hist :now")
+	if m := l.messages(10*time.Second, 1)[0]; m.Text != "now" || m.History {
+		t.Errorf("live line %q History=%v", m.Text, m.History)
+	}
 }

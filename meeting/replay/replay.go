@@ -90,15 +90,16 @@ func Reader(ctx context.Context, r io.Reader, name string, opts Options) (Result
 		return Result{}, fmt.Errorf("%s: %w", name, ErrNoChannel)
 	}
 	p := &player{
-		engine:  meeting.NewEngine(meeting.Options{Style: opts.Style, Channel: channel, URLPrefix: opts.URLPrefix}),
-		archive: publish.New(opts.Out, opts.Style, opts.URLPrefix),
-		seen:    map[string]int{},
-		zodbot:  opts.Style == meeting.StyleZodbot,
-		report:  opts.Files,
+		engine: meeting.NewEngine(meeting.Options{Style: opts.Style, Channel: channel, URLPrefix: opts.URLPrefix}),
+		seen:   map[string]int{},
+		zodbot: opts.Style == meeting.StyleZodbot,
+		report: opts.Files,
 	}
+	archive := publish.New(opts.Out, opts.Style, opts.URLPrefix)
 	if opts.Batch != nil {
-		p.archive = opts.Batch.Archive(opts.Out, opts.Style, opts.URLPrefix)
+		archive = opts.Batch.Archive(opts.Out, opts.Style, opts.URLPrefix)
 	}
+	p.writer = archive.Writer()
 	p.res.Channel = channel
 	err = p.play(ctx, rd)
 	if len(p.files) > 0 {
@@ -112,15 +113,14 @@ func Reader(ctx context.Context, r io.Reader, name string, opts Options) (Result
 }
 
 type player struct {
-	engine  *meeting.Engine
-	archive *publish.Archive
-	session *publish.Session
-	res     Result
-	seen    map[string]int // path -> index in files
-	files   []publish.File // the files of the running meeting
-	last    time.Time
-	zodbot  bool
-	report  func([]publish.File)
+	engine *meeting.Engine
+	writer *publish.Writer // the file-writing effects, carried out as meeting/live does
+	res    Result
+	seen   map[string]int // path -> index in files
+	files  []publish.File // the files of the running meeting
+	last   time.Time
+	zodbot bool
+	report func([]publish.File)
 
 	// Ended meetings are finished (their minutes written) on a goroutine
 	// of their own, in order, while the engine goes on with the log; the
@@ -132,10 +132,10 @@ type player struct {
 	allSeen   map[string]int // path -> index in res.Files (report unset)
 }
 
-// finishJob is an ended meeting to finish: its session and the files a
-// #save wrote.
+// finishJob is an ended meeting to finish: the writer holding its session
+// (see publish.Writer.Handoff) and the files a #save wrote.
 type finishJob struct {
-	s     *publish.Session
+	w     *publish.Writer
 	m     *meeting.Meeting
 	files []publish.File
 	seen  map[string]int
@@ -192,9 +192,7 @@ func (p *player) play(ctx context.Context, rd *logfile.Reader) (err error) {
 	p.finished = make(chan struct{})
 	go p.finisher()
 	defer func() {
-		if p.session != nil {
-			p.session.Close()
-		}
+		p.writer.Discard()
 		p.waitFinished()
 		if err == nil {
 			err = p.finishErr
@@ -234,12 +232,11 @@ func (p *player) play(ctx context.Context, rd *logfile.Reader) (err error) {
 		default:
 		}
 	}
-	if p.session != nil && p.engine.Active() {
+	if p.writer.Session() != nil && p.engine.Active() {
 		// The log ends inside a meeting: publish what it has.
-		m := p.engine.Meeting()
-		m.End = p.last
+		p.engine.Meeting().End = p.last
 		p.res.Unfinished++
-		return p.finish(m)
+		return p.apply(meeting.Effect{Kind: meeting.EffectEnd})
 	}
 	return nil
 }
@@ -258,14 +255,14 @@ func (p *player) finisher() {
 	defer close(p.finished)
 	for j := range p.finishing {
 		if p.failed() != nil {
-			j.s.Close()
+			j.w.Discard()
 			continue
 		}
-		files, err := j.s.Finish(j.m)
+		files, err := j.w.Apply(j.m, meeting.Effect{Kind: meeting.EffectEnd})
 		j.files = merge(j.files, j.seen, files)
 		if err != nil {
 			// The input log still holds every line: drop the partial copy.
-			j.s.Close()
+			j.w.Discard()
 			p.mu.Lock()
 			p.finishErr = err
 			p.mu.Unlock()
@@ -320,49 +317,23 @@ func isBareStart(ev meeting.Event) bool {
 }
 
 func (p *player) apply(eff meeting.Effect) error {
-	m := p.engine.Meeting()
-	switch eff.Kind {
-	case meeting.EffectLog:
-		if p.session == nil {
-			s, err := p.archive.Open(m)
-			if err != nil {
-				return err
-			}
-			p.session = s
-			p.res.Meetings++
+	if eff.Kind == meeting.EffectLog && p.writer.Session() == nil {
+		p.res.Meetings++
+	}
+	if eff.Kind == meeting.EffectEnd {
+		if p.writer.Session() == nil {
+			return nil
 		}
-		return p.session.Log(eff.Line)
-	case meeting.EffectSave:
-		files, err := p.session.Save(m)
-		p.files = merge(p.files, p.seen, files)
-		return err
-	case meeting.EffectEnd:
-		// The engine never changes an ended meeting: the finisher may
-		// read it while the engine goes on.
 		if err := p.failed(); err != nil {
 			return err
 		}
-		p.finishing <- finishJob{s: p.session, m: m, files: p.files, seen: p.seen}
-		p.session, p.files, p.seen = nil, nil, map[string]int{}
+		// The engine never changes an ended meeting: the finisher may
+		// read it while the engine goes on.
+		p.finishing <- finishJob{w: p.writer.Handoff(), m: p.engine.Meeting(), files: p.files, seen: p.seen}
+		p.files, p.seen = nil, map[string]int{}
 		return nil
 	}
-	return nil
-}
-
-// finish finishes the running meeting at the end of the log, after the
-// meetings before it.
-func (p *player) finish(m *meeting.Meeting) error {
-	p.waitFinished()
-	if err := p.failed(); err != nil {
-		return err
-	}
-	files, err := p.session.Finish(m)
+	files, err := p.writer.Apply(p.engine.Meeting(), eff)
 	p.files = merge(p.files, p.seen, files)
-	if err != nil {
-		p.session.Close()
-	}
-	p.session = nil
-	p.done(p.files)
-	p.files = nil
 	return err
 }
