@@ -26,7 +26,8 @@ const usage = `gavel: a console for chairing IRC meetings
 Usage:
   gavel [flags]                 the console: live with a configured server, else
                                 an offline demo (run "gavel -h" for the flags)
-  gavel replay [flags] LOG...   regenerate minutes from meeting logs ("-" reads stdin)
+  gavel replay [flags] LOG...   regenerate minutes from meeting logs ("-" reads stdin,
+                                a directory is searched for *.log.txt)
   gavel lookup CMD ARGS...      fas, fasinfo, members, sponsors, whoowns, what,
                                 branches, sources, lookaside, mirrors
   gavel version                 the version

@@ -343,19 +343,19 @@ func (o *Outbox) MeetingCompleted(channel string, m *meeting.Meeting, files []pu
 // event handed again, and is not queued twice.
 func (o *Outbox) Enqueue(msg Message) error {
 	if !validID(msg.ID) {
-		return fmt.Errorf("bus: message id %q is not a version 4 UUID", msg.ID)
+		return fmt.Errorf("message id %q is not a version 4 UUID", msg.ID)
 	}
 	line, err := encodeRecord(record{Kind: "msg", Message: msg})
 	if err != nil {
-		return fmt.Errorf("bus: %s: %w", msg.Topic, err)
+		return fmt.Errorf("%s: %w", msg.Topic, err)
 	}
 	if len(line) > maxRecord {
-		return fmt.Errorf("bus: %s: message of %d bytes is too large", msg.Topic, len(line))
+		return fmt.Errorf("%s: message of %d bytes is too large", msg.Topic, len(line))
 	}
 	o.mu.Lock()
 	if o.closed {
 		o.mu.Unlock()
-		return errors.New("bus: outbox is closed")
+		return errors.New("the outbox is closed")
 	}
 	if o.known[msg.ID] {
 		o.mu.Unlock()
@@ -387,7 +387,7 @@ func (o *Outbox) Enqueue(msg Message) error {
 func (o *Outbox) appendSync(lines ...[]byte) error {
 	off, err := o.f.Seek(0, io.SeekCurrent)
 	if err != nil {
-		return fmt.Errorf("bus: outbox %s: %w", o.path, err)
+		return fmt.Errorf("outbox %s: %w", o.path, err)
 	}
 	for _, l := range lines {
 		if _, err = o.f.Write(l); err != nil {
@@ -401,7 +401,7 @@ func (o *Outbox) appendSync(lines ...[]byte) error {
 		if terr := o.f.Truncate(off); terr == nil {
 			o.f.Seek(off, io.SeekStart)
 		}
-		return fmt.Errorf("bus: outbox %s: %w", o.path, err)
+		return fmt.Errorf("outbox %s: %w", o.path, err)
 	}
 	return nil
 }
@@ -422,7 +422,7 @@ func (o *Outbox) confirmed(ids []string) error {
 	if err == nil {
 		for _, id := range ids {
 			if len(o.pending) == 0 || o.pending[0].ID != id {
-				err = fmt.Errorf("bus: confirm for %s out of order", id)
+				err = fmt.Errorf("confirm for %s out of order", id)
 				break
 			}
 			o.pending = o.pending[1:]

@@ -1,7 +1,6 @@
 package bus
 
 import (
-	"testing"
 	"time"
 
 	"gavel/meeting"
@@ -16,7 +15,7 @@ const urlPrefix = "https://meetbot.test/"
 // calls it: after #startmeeting, and after the minutes of #endmeeting are
 // written.
 type driver struct {
-	t       testing.TB
+	t       fataler
 	channel string
 	eng     *meeting.Engine
 	arch    *publish.Archive
@@ -32,7 +31,14 @@ type announcer interface {
 	MeetingCompleted(string, *meeting.Meeting, []publish.File) error
 }
 
-func newDriver(t testing.TB, root, channel string, start time.Time, bus announcer) *driver {
+// fataler is the part of testing.TB the driver uses (a child process
+// has its own).
+type fataler interface {
+	Helper()
+	Fatal(args ...any)
+}
+
+func newDriver(t fataler, root, channel string, start time.Time, bus announcer) *driver {
 	return &driver{t: t, channel: channel, at: start, bus: bus,
 		eng:  meeting.NewEngine(meeting.Options{Channel: channel, URLPrefix: urlPrefix}),
 		arch: publish.New(root, meeting.StyleDefault, urlPrefix)}

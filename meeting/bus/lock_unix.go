@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"syscall"
 )
 
@@ -19,7 +20,7 @@ func lockFile(path string) (*os.File, error) {
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 		f.Close()
 		if errors.Is(err, syscall.EWOULDBLOCK) {
-			return nil, fmt.Errorf("bus: the outbox %s is in use by another gavel", path)
+			return nil, fmt.Errorf("bus: the outbox %s is in use by another gavel", strings.TrimSuffix(path, ".lock"))
 		}
 		return nil, fmt.Errorf("bus: outbox lock %s: %w", path, err)
 	}

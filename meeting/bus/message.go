@@ -95,7 +95,7 @@ type Message struct {
 // started in channel.
 func StartMessage(channel string, m *meeting.Meeting, now time.Time) (Message, error) {
 	if m == nil || m.Start.IsZero() {
-		return Message{}, errors.New("bus: no started meeting to announce")
+		return Message{}, errors.New("no started meeting to announce")
 	}
 	body := StartBody{
 		StartTime:   formatTime(m.Start),
@@ -113,10 +113,10 @@ func StartMessage(channel string, m *meeting.Meeting, now time.Time) (Message, e
 // to find the log).
 func CompleteMessage(channel string, m *meeting.Meeting, files []publish.File, now time.Time) (Message, error) {
 	if m == nil || m.Start.IsZero() {
-		return Message{}, errors.New("bus: no meeting to announce")
+		return Message{}, errors.New("no meeting to announce")
 	}
 	if !m.Ended() {
-		return Message{}, fmt.Errorf("bus: the meeting in %s has not ended", channel)
+		return Message{}, fmt.Errorf("the meeting in %s has not ended", channel)
 	}
 	base, err := meetingURL(m, files)
 	if err != nil {
@@ -164,17 +164,17 @@ func meetingURL(m *meeting.Meeting, files []publish.File) (string, error) {
 		base := strings.TrimSuffix(f.URL, ".log.html")
 		u, err := url.Parse(base)
 		if err != nil || !u.IsAbs() || u.Host == "" {
-			return "", fmt.Errorf("bus: the archive URL %q is not absolute: set url_prefix to the archive's public URL", base)
+			return "", fmt.Errorf("the archive URL %q is not absolute: set url_prefix to the archive's public URL", base)
 		}
 		return base, nil
 	}
-	return "", fmt.Errorf("bus: no published %s.log.html among the files of the meeting: nothing to announce", m.BaseName())
+	return "", fmt.Errorf("no published %s.log.html among the files of the meeting: nothing to announce", m.BaseName())
 }
 
 func newMessage(topic, channel string, m *meeting.Meeting, now time.Time, users []string, body any) (Message, error) {
 	b, err := json.Marshal(body)
 	if err != nil {
-		return Message{}, fmt.Errorf("bus: %s: %w", topic, err)
+		return Message{}, fmt.Errorf("%s: %w", topic, err)
 	}
 	slices.Sort(users)
 	users = slices.Compact(users)
@@ -192,12 +192,13 @@ func newMessage(topic, channel string, m *meeting.Meeting, now time.Time, users 
 
 // EventID is the message id of an event: a version 4 UUID (as
 // fedora-messaging's wire format requires) drawn from a hash of the topic,
-// the channel and the meeting's start time rather than from a random
-// source. The same event always gets the same id, however often it is
-// handed to the bus or resent, so that consumers can drop duplicates.
+// the channel and the meeting's start time (to the second, as the body
+// gives it) rather than from a random source. The same event always gets
+// the same id, however often it is handed to the bus or resent, so that
+// consumers can drop duplicates.
 func EventID(topic, channel string, start time.Time) string {
 	h := sha256.New()
-	for _, s := range []string{"gavel meetbot event", topic, strings.ToLower(channel), start.UTC().Format(time.RFC3339Nano)} {
+	for _, s := range []string{"gavel meetbot event", topic, strings.ToLower(channel), formatTime(start)} {
 		h.Write([]byte(s))
 		h.Write([]byte{0})
 	}

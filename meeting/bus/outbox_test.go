@@ -263,3 +263,40 @@ func TestConfigValidate(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// Quitting gavel while the broker hangs in the handshake does not wait for
+// the dial timeout (here far longer than the test's own limit), and the
+// message stays for next time.
+func TestCloseDuringHungHandshake(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	accepted := make(chan net.Conn, 1)
+	go func() {
+		c, err := l.Accept()
+		if err == nil {
+			accepted <- c // held open, never answered
+		}
+	}()
+	dir := t.TempDir()
+	cfg := offlineConfig(t, dir, nil)
+	cfg.URL, cfg.DialTimeout = "amqp://guest:guest@"+l.Addr().String()+"/", time.Hour
+	o, err := Open(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := o.Enqueue(testMessage(1)); err != nil {
+		t.Fatal(err)
+	}
+	c := <-accepted
+	defer c.Close()
+	if err := o.Close(); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(filepath.Join(dir, OutboxName))
+	if got, err := ReadOutbox(bytes.NewReader(data)); err != nil || len(got.Pending) != 1 {
+		t.Errorf("after close: %v, %d pending", err, len(got.Pending))
+	}
+}

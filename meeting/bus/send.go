@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"strings"
 	"time"
@@ -79,11 +80,11 @@ func (o *Outbox) window(skip, n int) []Message {
 // stays connected for more until the connection fails or ctx is done.
 // progressed says whether any message was confirmed.
 func (o *Outbox) session(ctx context.Context) (progressed bool, err error) {
-	conn, err := o.dial()
+	conn, err := o.dial(ctx)
 	if err != nil {
 		return false, err
 	}
-	defer conn.Close()
+	defer closeSoon(conn)
 	ch, err := conn.Channel()
 	if err != nil {
 		return false, fmt.Errorf("opening a channel: %w", err)
@@ -164,13 +165,32 @@ func (o *Outbox) session(ctx context.Context) (progressed bool, err error) {
 }
 
 // dial connects to the broker: SASL EXTERNAL with a client certificate,
-// else the URL's user and password (PLAIN).
-func (o *Outbox) dial() (*amqp.Connection, error) {
+// else the URL's user and password (PLAIN). Cancelling ctx abandons the
+// attempt at once, handshake included.
+func (o *Outbox) dial(ctx context.Context) (*amqp.Connection, error) {
+	var stops []func() bool
+	defer func() {
+		for _, stop := range stops {
+			stop()
+		}
+	}()
 	cfg := amqp.Config{
 		TLSClientConfig: o.tls,
-		Dial:            amqp.DefaultDial(o.cfg.DialTimeout),
-		Heartbeat:       10 * time.Second,
-		Properties:      amqp.Table{"product": "gavel", "connection_name": "gavel meetbot publisher"},
+		Dial: func(network, addr string) (net.Conn, error) {
+			d := net.Dialer{Timeout: o.cfg.DialTimeout}
+			c, err := d.DialContext(ctx, network, addr)
+			if err != nil {
+				return nil, err
+			}
+			// No heartbeats yet: bound the TLS and AMQP handshakes (the
+			// library clears the deadline once connected), and close
+			// the socket if ctx ends first.
+			c.SetDeadline(time.Now().Add(o.cfg.DialTimeout))
+			stops = append(stops, context.AfterFunc(ctx, func() { c.Close() }))
+			return c, nil
+		},
+		Heartbeat:  10 * time.Second,
+		Properties: amqp.Table{"product": "gavel", "connection_name": "gavel meetbot publisher"},
 	}
 	if o.cfg.CertFile != "" {
 		cfg.SASL = []amqp.Authentication{&amqp.ExternalAuth{}}
@@ -192,7 +212,11 @@ func publishing(m Message) amqp.Publishing {
 		"priority":                        0,
 	}
 	for _, u := range m.Users {
-		h["fedora_messaging_user_"+u] = true
+		// A header name is an AMQP short string: a name too long for it
+		// would make the message unsendable, so it is left out.
+		if k := "fedora_messaging_user_" + u; len(k) <= 255 {
+			h[k] = true
+		}
 	}
 	return amqp.Publishing{
 		ContentType:     "application/json",
@@ -201,6 +225,21 @@ func publishing(m Message) amqp.Publishing {
 		MessageId:       m.ID,
 		Headers:         h,
 		Body:            m.Body,
+	}
+}
+
+// closeSoon closes a connection politely, but gives up waiting for the
+// broker's answer after a few seconds (gavel is quitting or the broker is
+// gone).
+func closeSoon(conn *amqp.Connection) {
+	done := make(chan struct{})
+	go func() {
+		conn.Close()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(3 * time.Second):
 	}
 }
 

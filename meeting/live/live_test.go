@@ -13,6 +13,7 @@ import (
 
 	"gavel/ircclient"
 	"gavel/meeting"
+	"gavel/meeting/journal"
 	"gavel/meeting/publish"
 	"gavel/meeting/replay"
 )
@@ -61,16 +62,6 @@ func join(sec int, nick string) ircclient.Join {
 		Source: ircclient.Source{Nick: nick, Self: true}, Channel: "#meet"}
 }
 
-// journalFile is the one journal file in dir.
-func journalFile(t *testing.T, dir string) string {
-	t.Helper()
-	files, _ := filepath.Glob(filepath.Join(dir, "*.journal"))
-	if len(files) != 1 {
-		t.Fatalf("journal files in %s: %v", dir, files)
-	}
-	return files[0]
-}
-
 func msg(sec int, nick, text string) ircclient.Message {
 	return ircclient.Message{
 		Meta:   ircclient.Meta{Time: t0.Add(time.Duration(sec) * time.Second)},
@@ -91,12 +82,23 @@ func newController(t *testing.T, root, journalDir string, net Network) *Controll
 	return c
 }
 
+// online is what ircclient emits as gavel connects and joins #meet.
+func online(c *Controller) []Update { return onlineAt(c, 0) }
+
+func onlineAt(c *Controller, sec int) []Update {
+	return c.HandleIRCBatch([]ircclient.Event{
+		ircclient.State{Meta: ircclient.Meta{Time: t0.Add(time.Duration(sec) * time.Second)}, State: ircclient.Registered, Nick: "chair"},
+		join(sec, "chair"),
+	})
+}
+
 // TestOwnLinesLoggedOnce: the chair's lines and gavel's replies reach the
 // log once each, from ircclient's event for them; Say only sends.
 func TestOwnLinesLoggedOnce(t *testing.T) {
 	root := t.TempDir()
 	net := &recorder{nick: "chair"}
 	c := newController(t, root, t.TempDir(), net)
+	online(c)
 	net.now = t0
 	for i, text := range []string{"#startmeeting Weekly", "#topic \x02Bold\x02 topic"} {
 		if ups := c.Say("#meet", text); len(ups) != 0 {
@@ -150,6 +152,7 @@ func TestResumeAfterCrash(t *testing.T) {
 	root, jdir := t.TempDir(), t.TempDir()
 	net := &recorder{nick: "chair"}
 	c1 := newController(t, root, jdir, net)
+	online(c1)
 	lines := []ircclient.Message{
 		msg(0, "chair", "#startmeeting Crash test"),
 		msg(1, "alice", "hello"),
@@ -165,15 +168,17 @@ func TestResumeAfterCrash(t *testing.T) {
 	net2 := &recorder{nick: "chair"}
 	c2 := newController(t, root, jdir, net2)
 	ups := c2.Resume("#meet")
-	if len(ups) != 1 || ups[0].Kind != UpdateResumed {
+	if len(ups) != 2 || ups[0].Kind != UpdateResumed {
 		t.Fatalf("resume updates = %+v", ups)
 	}
+	net2.now = t0.Add(599 * time.Second) // the time of the gap notice's echo
+	onlineAt(c2, 599)
 	m := c2.Meeting("#meet")
 	if m == nil || !strings.HasPrefix(m.Name, "crash_test") || len(m.Items) != 3 {
 		t.Fatalf("resumed meeting = %+v", m)
 	}
 	net2.feed(c2, msg(600, "alice", "#info after the crash"))
-	if len(net2.said) == 0 || !strings.Contains(net2.said[0], "gavel was away from 18:00:04 to 18:10:00 UTC") {
+	if len(net2.said) == 0 || !strings.Contains(net2.said[0], "gavel was away from 18:00:04 to 18:09:59 UTC") {
 		t.Errorf("no gap notice: %q", net2.said)
 	}
 	ups = net2.feed(c2, msg(602, "chair", "#endmeeting"))
@@ -205,12 +210,12 @@ func TestResumeAfterCrash(t *testing.T) {
 			t.Fatal(err)
 		}
 		if !bytes.Equal(live, replayed) {
-			t.Errorf("%s: live minutes differ from the replay of the live log", ext)
+			t.Errorf("%s: live minutes differ from the replay of the live log:\n%s\n----\n%s", ext, live, replayed)
 		}
 	}
-	// The journal is empty once the minutes are out.
-	if st, err := os.Stat(filepath.Join(jdir, "meet.journal")); err != nil || st.Size() != 0 {
-		t.Errorf("journal after publishing: %v %v", st, err)
+	// The journal is gone once the minutes are out.
+	if files, _ := filepath.Glob(filepath.Join(jdir, "*")); len(files) != 0 {
+		t.Errorf("journal after publishing: %v", files)
 	}
 }
 
@@ -220,6 +225,7 @@ func TestPublishFailureKeepsTheMeeting(t *testing.T) {
 	jdir := t.TempDir()
 	net := &recorder{nick: "chair"}
 	c := newController(t, root, jdir, net)
+	online(c)
 	net.feed(c, msg(0, "chair", "#startmeeting Doomed"))
 	net.feed(c, msg(1, "alice", "#info keep me"))
 	// Directories stand where the minutes go: renaming onto them fails.
@@ -246,9 +252,10 @@ func TestPublishFailureKeepsTheMeeting(t *testing.T) {
 	if !strings.Contains(net.said[len(net.said)-1], "could not be written") {
 		t.Errorf("last said = %q", net.said[len(net.said)-1])
 	}
-	// The journal still holds the meeting.
-	if st, err := os.Stat(filepath.Join(jdir, "meet.journal")); err != nil || st.Size() == 0 {
-		t.Fatalf("journal lost: %v %v", st, err)
+	// The meeting's journal is set aside, whole.
+	detached, _ := journal.Detached(nil, journal.Path(jdir, "#meet"))
+	if len(detached) != 1 {
+		t.Fatalf("journal lost: %v", detached)
 	}
 	// Fix the disk, /publish again: the minutes appear.
 	for _, b := range blockers {
@@ -263,6 +270,9 @@ func TestPublishFailureKeepsTheMeeting(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dayDir, "doomed.2026-11-24-18.00.html")); err != nil {
 		t.Fatal(err)
 	}
+	if files, _ := filepath.Glob(filepath.Join(jdir, "*")); len(files) != 0 {
+		t.Errorf("journals left once the minutes are out: %v", files)
+	}
 }
 
 func TestTopicRefusalIsExplained(t *testing.T) {
@@ -275,6 +285,7 @@ func TestTopicRefusalIsExplained(t *testing.T) {
 
 func TestLookupLinesAreReported(t *testing.T) {
 	c, _ := New(Config{LookupPrefix: "."})
+	online(c)
 	ups := c.HandleIRC(msg(0, "stbnruiz", ".fas stbnruiz001"))
 	if len(ups) != 1 || ups[0].Kind != UpdateLookup || ups[0].Nick != "stbnruiz" || ups[0].Text != ".fas stbnruiz001" {
 		t.Fatalf("updates = %+v", ups)
@@ -287,6 +298,7 @@ func TestHostileLinesLiveEqualsReplay(t *testing.T) {
 	root := t.TempDir()
 	net := &recorder{nick: "chair"}
 	c := newController(t, root, t.TempDir(), net)
+	online(c)
 	lines := []string{
 		"#startmeeting \x02Hostile\x02 <b>meeting</b>",
 		"#topic \x0304red\x03 topic\t",
@@ -362,8 +374,8 @@ func TestBusCalls(t *testing.T) {
 	}
 	bus := &busRecorder{t: t, net: net}
 	c.cfg.Bus = bus
-	net.feed(c, join(0, "chair"))
-	bus.journal = journalFile(t, jdir)
+	online(c)
+	bus.journal = journal.Path(jdir, "#meet")
 	net.feed(c, msg(1, "chair", "#startmeeting Bus"))
 	if len(bus.calls) != 1 || bus.calls[0] != "started #meet bus" {
 		t.Fatalf("calls = %q", bus.calls)
