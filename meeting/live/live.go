@@ -85,7 +85,7 @@ const (
 	UpdateResumed                         // a meeting was resumed from its journal (Text says how)
 	UpdateStarted                         // a meeting started in Channel (Text: its name)
 	UpdateEnded                           // the meeting of Channel ended (Text: its name)
-	UpdateJournal                         // the journal of Channel is behind (Err) or caught up (Err nil); Text says so
+	UpdateJournal                         // the journal of Channel is behind (Err, also sent as an UpdateError) or caught up (Err nil); Text says so
 	UpdateQueued                          // Text was queued while disconnected: it goes out on reconnect
 )
 
@@ -657,13 +657,12 @@ func (c *Controller) syncJournal(ch *channel) []Update {
 			return nil
 		}
 		ch.journalSaid = true
-		c.log.Error("journal cannot be written; the meeting goes on but is not crash-safe until it catches up",
-			"channel", ch.name, "waiting", ch.journal.Pending(), "err", err)
+		err = fmt.Errorf("%w: the meeting goes on, but is NOT crash-safe until the journal catches up (%d events wait in memory)",
+			err, ch.journal.Pending())
+		c.log.Error("journal cannot be written", "channel", ch.name, "waiting", ch.journal.Pending(), "err", err)
 		return []Update{
 			{Kind: UpdateError, Channel: ch.name, Err: err},
-			{Kind: UpdateJournal, Channel: ch.name, Err: err, Text: fmt.Sprintf(
-				"the journal of %s cannot be written (%v): the meeting goes on, but is NOT crash-safe until the journal catches up (%d events wait in memory)",
-				ch.name, err, ch.journal.Pending())},
+			{Kind: UpdateJournal, Channel: ch.name, Err: err, Text: err.Error()},
 		}
 	}
 	delete(c.behind, ch)
