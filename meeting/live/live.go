@@ -411,7 +411,7 @@ func (c *Controller) state(ev ircclient.State) {
 	switch ev.State {
 	case ircclient.Registered:
 		c.connected = true
-	case ircclient.Disconnected, ircclient.Reconnecting, ircclient.Stopped, ircclient.Connecting:
+	case ircclient.Disconnected, ircclient.Reconnecting, ircclient.Stopped, ircclient.Connecting, ircclient.ConnectFailed:
 		c.connected = false
 		for _, ch := range c.channels {
 			ch.joined = false

@@ -393,3 +393,32 @@ func TestBusCalls(t *testing.T) {
 		t.Errorf("a bus error is not reported: %+v", ups)
 	}
 }
+
+// TestDisconnectedIsKnown: while the connection is down the controller
+// says so (Connected), lines said are reported as queued, and the
+// channel counts as left until gavel joins again.
+func TestDisconnectedIsKnown(t *testing.T) {
+	net := &recorder{nick: "chair"}
+	c := newController(t, t.TempDir(), t.TempDir(), net)
+	if c.Connected() {
+		t.Fatal("connected before any connection")
+	}
+	online(c)
+	if !c.Connected() || len(c.Say("#meet", "hello")) != 0 {
+		t.Fatal("not connected after registering")
+	}
+	c.HandleIRC(ircclient.State{Meta: ircclient.Meta{Time: t0}, State: ircclient.Disconnected, Err: errors.New("EOF")})
+	ups := c.Say("#meet", "still there?")
+	if c.Connected() || len(ups) != 1 || ups[0].Kind != UpdateQueued || ups[0].Text != "still there?" {
+		t.Fatalf("disconnected: %v, %+v", c.Connected(), ups)
+	}
+	net.feed(c, msg(5, "alice", "#startmeeting while we are away"))
+	if c.Meeting("#meet") != nil {
+		t.Fatal("a line fed while gavel was not in the channel")
+	}
+	onlineAt(c, 6)
+	net.feed(c, msg(7, "alice", "#startmeeting back"))
+	if m := c.Meeting("#meet"); m == nil || m.Name != "back" {
+		t.Fatalf("after rejoining: %+v", m)
+	}
+}
