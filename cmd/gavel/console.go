@@ -154,10 +154,6 @@ func runLive(ctx context.Context, cfg config, headless bool, opts tui.Options, l
 	if journalDir == "" {
 		journalDir = filepath.Join(defaultStateDir(), "journal", meeting.ChannelDir(cfg.Server))
 	}
-	prefix := cfg.LookupPrefix
-	if prefix == "" {
-		prefix = "."
-	}
 	mbus, err := openBus(cfg.Bus, cfg.URLPrefix, journalDir, headless, logger, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "gavel:", err)
@@ -166,7 +162,7 @@ func runLive(ctx context.Context, cfg config, headless bool, opts tui.Options, l
 	defer mbus.Close()
 	ctrl, err := live.New(live.Config{
 		Style: opts.Style, Archive: publish.New(archive, opts.Style, cfg.URLPrefix), JournalDir: journalDir,
-		BindAccounts: cfg.BindChairs, URLPrefix: cfg.URLPrefix, Network: client, Logger: logger, LookupPrefix: prefix,
+		BindAccounts: cfg.BindChairs, URLPrefix: cfg.URLPrefix, Network: client, Logger: logger, Lookups: opts.Router,
 		Bus: mbus.live(),
 	})
 	if err != nil {
@@ -222,6 +218,7 @@ func newRouter(cfg config, logger *slog.Logger) (*backend.Router, error) {
 	return backend.New(backend.Config{
 		FASURL: b.FASURL, DistGitURL: b.DistGitURL, MdapiURL: b.MdapiURL, LookasideURL: b.LookasideURL,
 		MirrorsURL: b.MirrorsURL, Offline: cfg.Offline, Timeout: b.Timeout.Duration, Logger: logger,
+		Prefix: cfg.LookupPrefix, // the router's alone: it decides what a channel lookup is
 	})
 }
 

@@ -247,3 +247,43 @@ func TestExpandHome(t *testing.T) {
 		}
 	}
 }
+
+// TestCustomLookupPrefix (issue 13): lookup_prefix reaches the router,
+// which alone decides what a channel lookup is: with "!", "!fas" said in a
+// channel is answered there and ".fas" is not (a custom prefix used to
+// stop channel lookups silently).
+func TestCustomLookupPrefix(t *testing.T) {
+	srv := ircdtest.StartNgircd(t)
+	bin := buildGavel(t)
+	dir := t.TempDir()
+	config := filepath.Join(dir, "config.toml")
+	os.WriteFile(config, []byte(fmt.Sprintf(`server = "127.0.0.1"
+port = %d
+tls = false
+nick = "gavelbot"
+channels = ["#meet"]
+archive = %q
+lookup_prefix = "!"
+offline = true
+`, srv.Port, filepath.Join(dir, "archive"))), 0o644)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	obs := observe(t, ctx, srv.Addr(), "alice", "#meet")
+	h := runHeadless(t, bin, []string{"XDG_STATE_HOME=" + dir}, "--config", config)
+	obs.waitFor(t, ctx, "gavelbot JOIN", false)
+	h.next(t, ctx, "gavel: joined #meet")
+	lc, err := ircdtest.Dial(ctx, srv.Addr(), "asker")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lc.Close()
+	lc.Send("JOIN #meet")
+	lc.Send("PRIVMSG #meet :.fas nirik")
+	lc.Send("PRIVMSG #meet :!fas pingou")
+	seen := obs.waitFor(t, ctx, "gavelbot asker: pingou 'Pierre-Yves Chibon' <pingou@fedoraproject.org>", false)
+	for _, l := range seen {
+		if strings.Contains(l, "nirik") && strings.HasPrefix(l, "gavelbot") {
+			t.Errorf("answered the default prefix: %q", l)
+		}
+	}
+}

@@ -50,6 +50,12 @@ type Bus interface {
 	MeetingCompleted(channel string, m *meeting.Meeting, files []publish.File) error
 }
 
+// Lookups decides which channel lines ask for a lookup; *backend.Router
+// satisfies it (the router owns the prefix and the commands).
+type Lookups interface {
+	ChannelCommand(line string) (cmd string, args []string, ok bool)
+}
+
 // Config configures a Controller.
 type Config struct {
 	Style        meeting.Style
@@ -64,9 +70,10 @@ type Config struct {
 	// Fold folds channel names as the server compares them
 	// (ircclient.Client.Fold); nil folds ASCII letters.
 	Fold func(string) string
-	// LookupPrefix marks channel lines that ask for a lookup (".fas x");
-	// "" disables them.
-	LookupPrefix string
+	// Lookups says which channel lines ask for a lookup (".fas x"); they
+	// are reported as UpdateLookup, for the console to run off its
+	// goroutine. nil: no channel lookups.
+	Lookups Lookups
 	// GapThreshold is how long gavel must have been away before it says, on
 	// resuming, that lines may be missing. Zero means one second.
 	GapThreshold time.Duration
@@ -578,8 +585,10 @@ func (c *Controller) feed(ch *channel, ev meeting.Event, ups []Update, todo []pe
 	if len(effects) > 0 {
 		ups = append(ups, Update{Kind: UpdateMeeting, Channel: ch.name})
 	}
-	if m, ok := ev.(meeting.Message); ok && c.cfg.LookupPrefix != "" && !m.Action && strings.HasPrefix(m.Text, c.cfg.LookupPrefix) {
-		ups = append(ups, Update{Kind: UpdateLookup, Channel: ch.name, Nick: m.Nick, Text: m.Text})
+	if m, ok := ev.(meeting.Message); ok && c.cfg.Lookups != nil && !m.Action {
+		if _, _, ok := c.cfg.Lookups.ChannelCommand(m.Text); ok {
+			ups = append(ups, Update{Kind: UpdateLookup, Channel: ch.name, Nick: m.Nick, Text: m.Text})
+		}
 	}
 	return ups, todo
 }

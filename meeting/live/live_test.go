@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"gavel/backend"
 	"gavel/ircclient"
 	"gavel/meeting"
 	"gavel/meeting/journal"
@@ -283,12 +284,24 @@ func TestTopicRefusalIsExplained(t *testing.T) {
 	}
 }
 
-func TestLookupLinesAreReported(t *testing.T) {
-	c, _ := New(Config{LookupPrefix: "."})
+// TestLookupsAreTheRoutersToDecide (issue 13): the router, with its own
+// prefix, decides which channel lines are lookups; a custom prefix works
+// (it used to reach only the controller, and channel lookups stopped).
+func TestLookupsAreTheRoutersToDecide(t *testing.T) {
+	router, err := backend.New(backend.Config{Offline: true, Prefix: "!"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ := New(Config{Lookups: router})
 	online(c)
-	ups := c.HandleIRC(msg(0, "stbnruiz", ".fas stbnruiz001"))
-	if len(ups) != 1 || ups[0].Kind != UpdateLookup || ups[0].Nick != "stbnruiz" || ups[0].Text != ".fas stbnruiz001" {
-		t.Fatalf("updates = %+v", ups)
+	for _, tc := range []struct {
+		text   string
+		lookup bool
+	}{{"!fas stbnruiz001", true}, {"!FAS nirik", true}, {".fas stbnruiz001", false}, {"!nosuchcommand x", false}, {"fas nirik", false}} {
+		ups := kinds(c.HandleIRC(msg(0, "stbnruiz", tc.text)), UpdateLookup)
+		if got := len(ups) == 1 && ups[0].Nick == "stbnruiz" && ups[0].Text == tc.text; got != tc.lookup || len(ups) > 1 {
+			t.Errorf("%q: lookup updates %+v, want a lookup: %v", tc.text, ups, tc.lookup)
+		}
 	}
 }
 
