@@ -186,15 +186,16 @@ func (m *Model) say(target, text string) tea.Cmd {
 		}
 		return nil
 	}
-	if !cl.Connected() {
-		w.Queue(chanlog.Line{Time: m.clock().Unix(), Nick: m.nickOr(), Text: text, Kind: chanlog.Msg})
-	}
 	if m.isChannel(target) {
+		// Said while disconnected, the line comes back as UpdateQueued.
 		refresh, cmd := m.applyUpdates(m.opts.Glue.Say(target, text))
 		if refresh {
 			m.refreshPanes()
 		}
 		return cmd
+	}
+	if !cl.Connected() {
+		w.Queue(chanlog.Line{Time: m.clock().Unix(), Nick: m.nickOr(), Text: text, Kind: chanlog.Msg})
 	}
 	if err := cl.Say(target, text); err != nil {
 		m.errorLine(w, err.Error())

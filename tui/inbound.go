@@ -249,6 +249,11 @@ func (m *Model) connState(e ircclient.State) {
 				m.errorLine(w, "disconnected: lines typed now are queued and sent when gavel is back")
 			}
 		}
+	case ircclient.ConnectFailed:
+		m.conn.state = "not connected"
+		if e.Err != nil {
+			m.errorLine(m.wins.Status(), e.Err.Error())
+		}
 	case ircclient.Reconnecting:
 		m.conn.state = "disconnected · reconnecting in " + e.Delay.Round(time.Second).String()
 	case ircclient.Stopped:

@@ -12,6 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"gavel/backend"
 	"gavel/ircclient"
 	"gavel/ircclient/ircdtest"
 	"gavel/meeting"
@@ -115,8 +116,12 @@ func startRig(t testing.TB, srv *ircdtest.Server, o rigOptions) *rig {
 	}
 	client := realClient(t, srv, o.nick, o.channels...)
 	r := &rig{t: t, client: client, out: &syncBuffer{}, done: make(chan struct{}), archive: t.TempDir(), journal: t.TempDir()}
+	router, err := backend.New(backend.Config{Offline: true})
+	if err != nil {
+		t.Fatal(err)
+	}
 	ctrl, err := live.New(live.Config{Archive: publish.New(r.archive, meeting.StyleDefault, "https://m.example/"),
-		JournalDir: r.journal, URLPrefix: "https://m.example/", Network: client, LookupPrefix: "."})
+		JournalDir: r.journal, URLPrefix: "https://m.example/", Network: client, Lookups: router})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +129,7 @@ func startRig(t testing.TB, srv *ircdtest.Server, o rigOptions) *rig {
 	opts := fixedOpts()
 	opts.Now = time.Now
 	opts.Client, opts.Glue, opts.Nick, opts.Server, opts.Channels = client, ctrl, o.nick, srv.Addr(), o.channels
-	opts.URLPrefix = "https://m.example/"
+	opts.URLPrefix, opts.Router = "https://m.example/", router
 	if o.mutate != nil {
 		o.mutate(&opts)
 	}

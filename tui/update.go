@@ -50,7 +50,11 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return cmd
 	case clockMsg:
 		m.now = time.Time(msg)
-		return clockTick()
+		refresh, cmd := m.applyUpdates(m.opts.Glue.Retry())
+		if refresh {
+			m.refreshPanes()
+		}
+		return tea.Batch(cmd, clockTick())
 	case demoTickMsg:
 		return m.demoTick(time.Time(msg))
 	case lookupMsg:
