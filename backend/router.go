@@ -282,7 +282,11 @@ func offlineErr(err error) error {
 }
 
 func (r *Router) env(s *services) *env {
-	return &env{services: s, now: r.cfg.Now}
+	e := &env{services: s, now: r.cfg.Now}
+	if s == r.off {
+		e.countries = r.snap.MirrorCountries
+	}
+	return e
 }
 
 // Channel answers a line said in a channel by nick. ok is false when the
@@ -305,9 +309,19 @@ func (r *Router) Channel(ctx context.Context, nick, line string) (replies []stri
 	} else if res, err := r.do(ctx, cmd, c, args); err != nil {
 		lines = []string{channelErr(c, args, err)}
 	} else {
-		lines = res.Reply
+		lines = slices.Clone(res.Reply)
+		if res.Source == SourceOffline && len(lines) > 0 {
+			// Said in the channel too, not only in the console's pane.
+			lines[len(lines)-1] += " " + r.OfflineNote()
+		}
 	}
 	return r.address(nick, lines), true
+}
+
+// OfflineNote is what an answer from the offline snapshot says of itself
+// in a channel: "(offline snapshot of 2025-01-10)".
+func (r *Router) OfflineNote() string {
+	return "(offline snapshot of " + r.snap.TakenAt().Format("2006-01-02") + ")"
 }
 
 // ChannelCommand reports whether a line said in a channel asks for one of

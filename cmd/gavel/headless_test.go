@@ -280,7 +280,7 @@ offline = true
 	lc.Send("JOIN #meet")
 	lc.Send("PRIVMSG #meet :.fas nirik")
 	lc.Send("PRIVMSG #meet :!fas pingou")
-	seen := obs.waitFor(t, ctx, "gavelbot asker: pingou 'Pierre-Yves Chibon' <pingou@fedoraproject.org>", false)
+	seen := obs.waitFor(t, ctx, "gavelbot asker: pingou 'Pierre-Yves Chibon' <pingou@fedoraproject.org> (offline snapshot of 2025-05-20)", false)
 	for _, l := range seen {
 		if strings.Contains(l, "nirik") && strings.HasPrefix(l, "gavelbot") {
 			t.Errorf("answered the default prefix: %q", l)
