@@ -404,10 +404,12 @@ func (c *Controller) HandleIRCBatch(events []ircclient.Event) []Update {
 		case ircclient.Part:
 			if ch := c.channels[c.fold(ev.Channel)]; ch != nil && ev.Self {
 				ch.joined = false
+				c.away(ch, ev.When())
 			}
 		case ircclient.Kick:
 			if ch := c.channels[c.fold(ev.Channel)]; ch != nil && ev.KickedSelf {
 				ch.joined = false
+				c.away(ch, ev.When())
 			}
 		}
 	}
@@ -421,8 +423,21 @@ func (c *Controller) state(ev ircclient.State) {
 	case ircclient.Disconnected, ircclient.Reconnecting, ircclient.Stopped, ircclient.Connecting, ircclient.ConnectFailed:
 		c.connected = false
 		for _, ch := range c.channels {
+			if ch.joined {
+				c.away(ch, ev.When())
+			}
 			ch.joined = false
 		}
+	}
+}
+
+// away marks that gavel left a channel (PART, KICK, a lost connection)
+// while its meeting runs: the first event when gavel is back (its JOIN)
+// says in the channel, as after a crash, that lines said in between are
+// not in the minutes.
+func (c *Controller) away(ch *channel, at time.Time) {
+	if ch.engine.Active() && ch.resumedAt.IsZero() {
+		ch.resumedAt = at
 	}
 }
 
