@@ -121,7 +121,8 @@ func startRig(t testing.TB, srv *ircdtest.Server, o rigOptions) *rig {
 		t.Fatal(err)
 	}
 	ctrl, err := live.New(live.Config{Archive: publish.New(r.archive, meeting.StyleDefault, "https://m.example/"),
-		JournalDir: r.journal, URLPrefix: "https://m.example/", Network: client, Lookups: router})
+		JournalDir: r.journal, URLPrefix: "https://m.example/", Network: client, Lookups: router,
+		GapThreshold: time.Nanosecond}) // any time away is a gap
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -216,8 +216,35 @@ func TestConsoleOnInspIRCd(t *testing.T) {
 		r.until(wait, "the part", func(m *Model) bool { return !m.chans.InChannel("#meet") && m.wins.Get("#meet") == nil })
 	})
 
-	t.Run("disconnected: said in the status bar, lines queued", func(t *testing.T) {
+	t.Run("leaving anyway, and the gap said on coming back", func(t *testing.T) {
 		r.typeLine("/join #meet")
+		r.until(wait, "the rejoin", func(m *Model) bool { return m.chans.InChannel("#meet") && m.wins.Current().Name == "#meet" })
+		r.typeLine("#startmeeting Away")
+		expect(t, alice, "#startmeeting Away")
+		r.until(wait, "the meeting", func(m *Model) bool { return m.running("#meet") != nil })
+		r.typeLine("/close")
+		r.until(wait, "the question", func(m *Model) bool { return m.overlay != nil })
+		r.keys("l")
+		expect(t, alice, "PART", "#meet")
+		alice.Send("PRIVMSG #meet :said while gavel was out")
+		r.until(wait, "the window closed", func(m *Model) bool { return m.wins.Get("#meet") == nil })
+		r.typeLine("/join #meet")
+		gap := expect(t, alice, "PRIVMSG #meet :gavel was away from ")
+		if !strings.Contains(gap, "lines said then are not in the minutes") {
+			t.Errorf("gap line %q", gap)
+		}
+		r.until(wait, "the gap line", func(m *Model) bool { return count(m, "#meet", "gavel was away from") == 1 })
+		r.do(func(m *Model) {
+			if m.running("#meet") == nil || count(m, "#meet", "said while gavel was out") != 0 {
+				t.Errorf("meeting not running on, or a line from the gap shown")
+			}
+			if w := m.wins.Get("#meet"); w == nil || w.Num != 2 {
+				t.Errorf("#meet did not take its old number back: %+v", w)
+			}
+		})
+	})
+
+	t.Run("disconnected: said in the status bar, lines queued", func(t *testing.T) {
 		r.until(wait, "the rejoin", func(m *Model) bool { return m.chans.InChannel("#meet") })
 		r.do(func(m *Model) {
 			if s := screen(m); !strings.Contains(s, "connected · lag ") {
