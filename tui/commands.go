@@ -592,9 +592,9 @@ func (m *Model) cmdLastlog(c *call) tea.Cmd {
 	if len(lines) == 0 {
 		lines = []string{"no line contains " + strconv.Quote(c.line)}
 	}
+	m.openResults("lastlog")
 	m.results.SetText(title, lines)
 	m.results.Scroll(len(lines)) // the newest at the bottom
-	m.openResults("lastlog")
 	return nil
 }
 
