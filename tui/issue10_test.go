@@ -21,8 +21,8 @@ import (
 // lines of a window as they are stored (nick and text).
 func texts(m *Model, window string) string { return strings.Join(windowLines(m, window), "\n") }
 
-// runNow runs the commands that answer at once (not the ones that wait:
-// timers, the IRC reader) and returns their messages.
+// bells runs the commands as the runtime would and counts the terminal
+// bells among their messages.
 func bells(cmds ...tea.Cmd) int {
 	n := 0
 	for _, msg := range runCmds(tea.Batch(cmds...)) {
