@@ -42,7 +42,9 @@ func (s *tmuxSession) run(args ...string) string {
 }
 
 // keys sends tmux key names (Enter, C-c, Tab, F1…).
-func (s *tmuxSession) keys(keys ...string) { s.run(append([]string{"send-keys", "-t", "g:0"}, keys...)...) }
+func (s *tmuxSession) keys(keys ...string) {
+	s.run(append([]string{"send-keys", "-t", "g:0"}, keys...)...)
+}
 
 // text types text literally.
 func (s *tmuxSession) text(text string) { s.run("send-keys", "-t", "g:0", "-l", text) }
