@@ -80,6 +80,10 @@ func (sc *FormatScanner) Next() (text string, f Formatting, ok bool) {
 	return "", sc.cur, false
 }
 
+// End is the byte offset in the scanned text just past the run Next
+// returned last (the run starts at End()-len(run)).
+func (sc *FormatScanner) End() int { return sc.i }
+
 // code applies the formatting code at sc.i and moves past it.
 func (sc *FormatScanner) code() {
 	s, c := sc.s, sc.s[sc.i]
