@@ -30,10 +30,11 @@ func TestRing(t *testing.T) {
 }
 
 func TestParseFormatting(t *testing.T) {
-	cells, _ := parse("\x02b\x02n\x0304,02r\x03x\x1fu\x0fz\x04ff0000h", false, nil, nil)
+	in := "\x02b\x02n\x0304,02r\x03x\x1fu\x0fz\x04ff0000h"
+	cells, _ := parse(in, false, nil, nil)
 	var text strings.Builder
 	for _, c := range cells {
-		text.WriteString(c.s)
+		text.WriteString(c.str(in))
 	}
 	if text.String() != "bnrxuzh" {
 		t.Fatalf("text %q", text.String())
@@ -147,7 +148,7 @@ func TestGraphemeClusters(t *testing.T) {
 		var shown strings.Builder
 		w := 0
 		for _, cl := range cells {
-			shown.WriteString(cl.s)
+			shown.WriteString(cl.str(c.text))
 			w += int(cl.w)
 		}
 		if shown.String() != c.shown || w != c.width {

@@ -4,6 +4,7 @@ import (
 	"image/color"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"gavel/meeting"
 	"gavel/tui/common"
@@ -67,14 +68,32 @@ func (a attr) sgr() string {
 	return s
 }
 
-// cell is one grapheme cluster of a line to lay out: s is what is shown
-// (a substring of the line, marks beyond common.MaxMarks cut), w its width.
-// link is 1 + the index of the URL the cell belongs to (0: none).
+// cell is one grapheme cluster of a line to lay out: the bytes
+// text[off:off+n] of the line's text are what is shown (marks beyond
+// common.MaxMarks cut, or U+FFFD for invalid UTF-8), w its width. link is
+// 1 + the index of the URL the cell belongs to (0: none). A cell holds no
+// pointer, so a frame's cells cost the collector nothing.
 type cell struct {
-	s    string
-	w    uint8
-	a    attr
-	link uint16
+	off   uint32
+	n     uint16
+	w     uint8
+	flags uint8
+	a     attr
+	link  uint16
+}
+
+// Cell flags.
+const (
+	cellBad   = 1 << iota // invalid UTF-8: shown as U+FFFD
+	cellSpace             // a space: rows break after it
+)
+
+// str is what a cell of text shows.
+func (c cell) str(text string) string {
+	if c.flags&cellBad != 0 {
+		return "\uFFFD"
+	}
+	return text[c.off : c.off+uint32(c.n)]
 }
 
 // parse turns raw IRC text into cells, following the formatting codes as
@@ -89,14 +108,31 @@ func parse(text string, strip bool, cells []cell, links []string) ([]cell, []str
 		if !strip {
 			a = toAttr(f)
 		}
+		base := sc.End() - len(run)
 		urlAt, urlEnd := findURL(run, 0)
 		for i := 0; i < len(run); {
+			if b := run[i]; b >= 0x20 && b < 0x7f && (i+1 == len(run) || run[i+1] < utf8.RuneSelf) && (urlAt < 0 || i < urlAt) {
+				// Printable ASCII not followed by a combining mark: one cell.
+				c := cell{off: uint32(base + i), n: 1, w: 1, a: a}
+				if b == ' ' {
+					c.flags = cellSpace
+				}
+				cells = append(cells, c)
+				i++
+				continue
+			}
 			shown, size, w := common.Cluster(run[i:])
-			if shown == "" || common.IsControl(shown) {
+			if shown == "" || common.IsControl(shown) || len(text) > 1<<31 {
 				i += size // control characters
 				continue
 			}
-			c := cell{s: shown, w: uint8(min(w, 255)), a: a}
+			c := cell{off: uint32(base + i), n: uint16(min(len(shown), 0xffff)), w: uint8(min(w, 255)), a: a}
+			switch {
+			case shown == " ":
+				c.flags |= cellSpace
+			case shown == "\uFFFD" && run[i:i+size] != shown:
+				c.flags |= cellBad
+			}
 			if urlAt >= 0 && i >= urlAt {
 				if i == urlAt {
 					links = append(links, run[urlAt:urlEnd])
@@ -222,7 +258,7 @@ func breakRows(cells []cell, w int, ends []int) []int {
 	for start < len(cells) {
 		width, i, lastSpace := 0, start, -1
 		for i < len(cells) && width+int(cells[i].w) <= w {
-			if cells[i].s == " " {
+			if cells[i].flags&cellSpace != 0 {
 				lastSpace = i
 			}
 			width += int(cells[i].w)
@@ -244,7 +280,7 @@ func breakRows(cells []cell, w int, ends []int) []int {
 // top, URLs as OSC 8 hyperlinks (each row of a wrapped URL links to the
 // whole URL), and returns their width. found marks cells shown in the
 // search-match style (nil: none).
-func renderCells(sb *strings.Builder, cells []cell, base, hit common.Style, links []string, found []bool) int {
+func renderCells(sb *strings.Builder, text string, cells []cell, base, hit common.Style, links []string, found []bool) int {
 	w := 0
 	cur := attr(0)
 	curHit := false
@@ -275,7 +311,11 @@ func renderCells(sb *strings.Builder, cells []cell, base, hit common.Style, link
 			}
 			cur, curHit = c.a, h
 		}
-		sb.WriteString(c.s)
+		if c.flags&cellBad != 0 {
+			sb.WriteString("\uFFFD")
+		} else {
+			sb.WriteString(text[c.off : c.off+uint32(c.n)])
+		}
 		w += int(c.w)
 	}
 	if link != 0 {

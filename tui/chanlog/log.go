@@ -312,12 +312,13 @@ func (l *Log) markerRow() string {
 func (l *Log) render(line *Line, textW int, out []string) []string {
 	st := l.Styles
 	nickW := l.nickWidth()
-	l.cells, l.links = parse(l.text(line), l.Strip, l.cells[:0], l.links[:0])
+	text := l.text(line)
+	l.cells, l.links = parse(text, l.Strip, l.cells[:0], l.links[:0])
 	l.ends = breakRows(l.cells, textW, l.ends[:0])
 	if len(l.ends) == 0 {
 		l.ends = append(l.ends, 0)
 	}
-	l.found = l.findCells(l.found[:0])
+	l.found = l.findCells(text, l.found[:0])
 
 	var nickCol string
 	nickStyle := st.NickFor(l.Me, line.Nick)
@@ -388,7 +389,7 @@ func (l *Log) render(line *Line, textW int, out []string) []string {
 		if l.found != nil {
 			found = l.found[start:end]
 		}
-		w := renderCells(&sb, l.cells[start:end], base, st.Found, l.links, found)
+		w := renderCells(&sb, text, l.cells[start:end], base, st.Found, l.links, found)
 		sb.WriteString(common.Spaces(l.Width - 6 - nickW - 3 - w)) // to the edge: the gutter too
 		out = append(out, sb.String())
 		start = end
@@ -398,7 +399,7 @@ func (l *Log) render(line *Line, textW int, out []string) []string {
 
 // findCells marks the cells of the current line that are part of a match
 // of Highlight; nil when there is nothing to highlight.
-func (l *Log) findCells(out []bool) []bool {
+func (l *Log) findCells(text string, out []bool) []bool {
 	if l.Highlight == "" {
 		return nil
 	}
@@ -406,13 +407,13 @@ func (l *Log) findCells(out []bool) []bool {
 	starts := make([]int, len(l.cells))
 	for i, c := range l.cells {
 		starts[i] = sb.Len()
-		sb.WriteString(strings.ToLower(c.s))
+		sb.WriteString(strings.ToLower(c.str(text)))
 	}
-	text, q := sb.String(), strings.ToLower(l.Highlight)
+	lower, q := sb.String(), strings.ToLower(l.Highlight)
 	out = append(out, make([]bool, len(l.cells))...)
 	any := false
 	for from := 0; ; {
-		i := strings.Index(text[from:], q)
+		i := strings.Index(lower[from:], q)
 		if i < 0 {
 			break
 		}

@@ -66,12 +66,34 @@ func capMarks(cl string) string {
 
 // TextWidth is the number of cells plain text (no escape sequences) takes.
 func TextWidth(s string) int {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf || s[i] < 0x20 || s[i] == 0x7f {
-			return ansi.StringWidthWc(s)
+	n := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c < 0x7f {
+			n++
+			i++
+			continue
 		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !narrow(r) {
+			return n + ansi.StringWidthWc(s[i:])
+		}
+		n++
+		i += size
 	}
-	return len(s)
+	return n
+}
+
+// narrow reports whether r is one cell wide on its own and never joins a
+// cluster with what follows: Latin, Greek, Cyrillic letters and the
+// punctuation, arrows and box drawing the console draws with.
+func narrow(r rune) bool {
+	switch {
+	case r >= 0xa0 && r < 0x300, r >= 0x370 && r < 0x483, r >= 0x2010 && r < 0x2028,
+		r >= 0x2190 && r < 0x2200, r >= 0x2500 && r < 0x25fd, r == 0x2605, r == 0x2606:
+		return true
+	}
+	return false
 }
 
 // Cut returns the longest prefix of plain text s that fits in w cells,
@@ -106,11 +128,18 @@ func Truncate(s string, w int) string {
 // clusters lose the marks beyond MaxMarks.
 func Visible(s string) string {
 	clean := true
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c == 0x7f || c >= utf8.RuneSelf {
-			clean = false
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c < 0x7f {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError || r < 0x20 || r >= 0x7f && r < 0xa0 || unicode.In(r, unicode.Mn, unicode.Me) {
+			clean = false // a control, invalid UTF-8, or marks to count
 			break
 		}
+		i += size
 	}
 	if clean {
 		return s
