@@ -292,12 +292,22 @@ func (c *Client) HasOp(channel string) bool {
 	return false
 }
 
-// QueueLen is the number of lines waiting in the paced send queue.
+// QueueLen is the number of lines waiting in the paced send queue (both
+// lanes).
 func (c *Client) QueueLen() int { return c.sendq.len() }
 
-// Lag is the round trip of the last PING gavel sent (every LagInterval),
-// or 0 before the first answer.
-func (c *Client) Lag() time.Duration { return time.Duration(c.lag.Load()) }
+// Lag is the real delay of a line sent now: how long the oldest line
+// waiting in the high lane (the chair's and the meeting's lines) has
+// waited, or the round trip of the last PING (sent every LagInterval) when
+// that is larger; 0 before anything was measured. While disconnected the
+// waiting lines' age keeps growing.
+func (c *Client) Lag() time.Duration {
+	lag := time.Duration(c.lag.Load())
+	if t := c.sendq.oldest(); !t.IsZero() {
+		lag = max(lag, time.Since(t))
+	}
+	return lag
+}
 
 // addChannels adds to the wanted set and returns the ones that were new.
 // c.mu must not be held.

@@ -251,6 +251,9 @@ func (s *session) translateLocked(msg ircmsg.Message) Event {
 			return nil
 		}
 		meta, src := s.meta(msg), s.sourceLocked(msg)
+		if src.Nick == "" {
+			return nil // a JOIN without a nick (malformed source)
+		}
 		if src.Self && !meta.History {
 			s.learnUserhostLocked(msg.Source)
 			joined := meta.Time
@@ -322,10 +325,13 @@ func (s *session) translateLocked(msg ircmsg.Message) Event {
 		slices.Sort(in)
 		return Quit{Meta: meta, Source: src, Reason: param(p, 0), Channels: in}
 	case "NICK":
-		if len(p) < 1 {
+		if len(p) < 1 || p[0] == "" || strings.ContainsAny(p[0], " ") {
 			return nil
 		}
 		meta, src := s.meta(msg), s.sourceLocked(msg)
+		if src.Nick == "" {
+			return nil
+		}
 		if meta.History {
 			return NickChange{Meta: meta, Source: src, NewNick: p[0]}
 		}

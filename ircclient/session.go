@@ -323,7 +323,7 @@ func (s *session) writeLoop() error {
 		if s.registered.Load() && s.c.sendq.len() > 0 {
 			ok, d := b.take(time.Now())
 			if ok {
-				l, _ := s.c.sendq.pop()
+				l, _ := s.c.sendq.pop(s.c.buildAnswer)
 				bw.Write(l.b)
 				if l.echo != nil && !s.hasEcho() {
 					echoes = append(echoes, l)
