@@ -55,6 +55,8 @@ type Glue interface {
 	Say(channel, text string) []live.Update
 	Publish(channel string) []live.Update
 	Retry() []live.Update // writes what the journals hold in memory (called on the clock)
+	// Answer sends a channel lookup's answer (unaddressed lines for asker).
+	Answer(channel, key, asker string, lines []string) []live.Update
 }
 
 // Options configure the console.
@@ -244,8 +246,8 @@ type (
 		err   error
 	}
 	channelLookupMsg struct {
-		channel string
-		replies []string
+		channel, nick, key string
+		lines              []string // unaddressed
 	}
 )
 

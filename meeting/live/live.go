@@ -39,6 +39,12 @@ type Network interface {
 	SetTopic(channel, topic string) error
 }
 
+// answerer is a Network with a lane for lookup answers that gives way to
+// the chair and the meeting (*ircclient.Client's Answer).
+type answerer interface {
+	Answer(target, key, asker string, lines []string) error
+}
+
 // Bus tells the rest of the world about meetings (meeting/bus implements
 // it over AMQP). The live controller calls it; replay never does.
 type Bus interface {
@@ -458,6 +464,36 @@ func (c *Controller) Say(name, text string) []Update {
 	}
 	if !c.connected {
 		return []Update{{Kind: UpdateQueued, Channel: name, Text: text}}
+	}
+	return nil
+}
+
+// Answer sends the answer to a channel lookup (see UpdateLookup): lines,
+// unaddressed, for asker; key names the question. Through ircclient it
+// goes in the low lane, after every line of the chair and the meeting,
+// addressed (and coalesced with the same question asked meanwhile) by the
+// client; an asker with too many answers waiting is not answered again.
+// The lines reach the log as the channel sees them, like every line sent.
+func (c *Controller) Answer(channel, key, asker string, lines []string) []Update {
+	net := c.cfg.Network
+	if net == nil {
+		return []Update{{Kind: UpdateError, Channel: channel, Err: errors.New("offline: nothing is sent")}}
+	}
+	if a, ok := net.(answerer); ok {
+		err := a.Answer(channel, key, asker, lines)
+		if errors.Is(err, ircclient.ErrAskerBusy) {
+			c.log.Debug("lookup dropped: the asker has answers waiting", "channel", channel, "asker", asker, "key", key)
+			return nil
+		}
+		if err != nil {
+			return []Update{{Kind: UpdateError, Channel: channel, Err: err}}
+		}
+		return nil
+	}
+	for _, l := range lines {
+		if err := net.Say(channel, asker+": "+l); err != nil {
+			return []Update{{Kind: UpdateError, Channel: channel, Err: err}}
+		}
 	}
 	return nil
 }
