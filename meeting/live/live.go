@@ -250,13 +250,25 @@ func (c *Controller) channel(name string) (*channel, []Update) {
 	if err != nil {
 		ups = append(ups, c.errorUpdate(ch, err))
 	}
-	if rec.Unreadable > 0 || rec.KeptAt != "" {
-		ups = append(ups, c.errorUpdate(ch, fmt.Errorf("journal of %s: %d records could not be read (damaged); the damaged file is kept at %s", name, rec.Unreadable, rec.KeptAt)))
+	if u, ok := c.damaged(ch, rec); ok {
+		ups = append(ups, u)
 	}
 	if len(rec.Events) > 0 {
 		ups = append(ups, c.resume(ch, rec)...)
 	}
 	return ch, ups
+}
+
+// damaged says what a damaged journal lost, and where it is kept.
+func (c *Controller) damaged(ch *channel, rec journal.Recovered) (Update, bool) {
+	if rec.Unreadable == 0 && rec.KeptAt == "" {
+		return Update{}, false
+	}
+	kept := "it could not be kept aside"
+	if rec.KeptAt != "" {
+		kept = "the damaged file is kept at " + rec.KeptAt
+	}
+	return c.errorUpdate(ch, fmt.Errorf("the journal of %s was damaged: %d records could not be read; %s", ch.name, rec.Unreadable, kept)), true
 }
 
 func (c *Controller) newEngine(name string) *meeting.Engine {
@@ -331,6 +343,9 @@ func (c *Controller) resumeEnded(ch *channel, path string) []Update {
 	var ups []Update
 	if err != nil {
 		ups = append(ups, c.errorUpdate(ch, err))
+	}
+	if u, ok := c.damaged(ch, rec); ok {
+		ups = append(ups, u)
 	}
 	if len(rec.Events) == 0 {
 		if err == nil {
