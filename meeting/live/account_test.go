@@ -49,7 +49,7 @@ func startGavel(t testing.TB, ctx context.Context, ic ircclient.Config, cfg Conf
 	}
 	runCtx, cancel := context.WithCancel(ctx)
 	go client.Run(runCtx)
-	cfg.Network = client
+	cfg.Network, cfg.Fold = client, client.Fold // as the console does
 	ctrl, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -119,6 +119,7 @@ type Controller struct {
 	log       *slog.Logger
 	fold      func(string) string
 	channels  map[string]*channel // by folded name
+	spelled   map[string]*channel // by the names they were found under (folding takes the client's lock)
 	behind    map[*channel]bool   // channels whose journal has records waiting
 	connected bool
 	dropped   int // channel events for channels gavel is not in
@@ -187,7 +188,20 @@ func New(cfg Config) (*Controller, error) {
 	if fold == nil {
 		fold = asciiLower
 	}
-	return &Controller{cfg: cfg, log: log, fold: fold, channels: map[string]*channel{}, behind: map[*channel]bool{}}, nil
+	return &Controller{cfg: cfg, log: log, fold: fold, channels: map[string]*channel{}, spelled: map[string]*channel{},
+		behind: map[*channel]bool{}}, nil
+}
+
+// find returns the channel of a name, or nil.
+func (c *Controller) find(name string) *channel {
+	if ch := c.spelled[name]; ch != nil {
+		return ch
+	}
+	ch := c.channels[c.fold(name)]
+	if ch != nil {
+		c.spelled[name] = ch
+	}
+	return ch
 }
 
 func asciiLower(s string) string {
@@ -201,7 +215,7 @@ func asciiLower(s string) string {
 
 // Meeting returns the running (or last) meeting of a channel, or nil.
 func (c *Controller) Meeting(name string) *meeting.Meeting {
-	if ch := c.channels[c.fold(name)]; ch != nil {
+	if ch := c.find(name); ch != nil {
 		return ch.engine.Meeting()
 	}
 	return nil
@@ -214,7 +228,7 @@ func (c *Controller) Connected() bool { return c.connected }
 // Unjournalled is the number of events of a channel's meeting that are not
 // yet safe in its journal (0: the meeting is crash-safe).
 func (c *Controller) Unjournalled(name string) int {
-	if ch := c.channels[c.fold(name)]; ch != nil && ch.journal != nil {
+	if ch := c.find(name); ch != nil && ch.journal != nil {
 		return ch.journal.Pending()
 	}
 	return 0
@@ -390,7 +404,7 @@ func (c *Controller) HandleIRC(ev ircclient.Event) []Update {
 // HandleIRCBatch feeds a burst of IRC events with one journal sync.
 func (c *Controller) HandleIRCBatch(events []ircclient.Event) []Update {
 	var ups []Update
-	var todo []pending
+	todo := make([]pending, 0, len(events))
 	for _, ev := range events {
 		if historic(ev) {
 			// A server's or bouncer's playback: the console shows it;
@@ -413,7 +427,7 @@ func (c *Controller) HandleIRCBatch(events []ircclient.Event) []Update {
 			}
 		}
 		for _, ce := range c.translate(ev) {
-			ch := c.channels[c.fold(ce.channel)]
+			ch := c.find(ce.channel)
 			if ch == nil || !ch.joined {
 				c.dropped++
 				c.log.Debug("event for a channel gavel is not in, dropped", "channel", ce.channel, "dropped", c.dropped)
@@ -423,11 +437,11 @@ func (c *Controller) HandleIRCBatch(events []ircclient.Event) []Update {
 		}
 		switch ev := ev.(type) {
 		case ircclient.Part:
-			if ch := c.channels[c.fold(ev.Channel)]; ch != nil && ev.Self {
+			if ch := c.find(ev.Channel); ch != nil && ev.Self {
 				ch.joined = false
 			}
 		case ircclient.Kick:
-			if ch := c.channels[c.fold(ev.Channel)]; ch != nil && ev.KickedSelf {
+			if ch := c.find(ev.Channel); ch != nil && ev.KickedSelf {
 				ch.joined = false
 			}
 		}
@@ -633,8 +647,8 @@ func (c *Controller) feed(ch *channel, ev meeting.Event, ups []Update, todo []pe
 	for _, eff := range effects {
 		todo = append(todo, pending{ch: ch, eff: eff})
 	}
-	if len(effects) > 0 {
-		ups = append(ups, Update{Kind: UpdateMeeting, Channel: ch.name})
+	if len(effects) > 0 && !(len(ups) > 0 && ups[len(ups)-1].Kind == UpdateMeeting && ups[len(ups)-1].Channel == ch.name) {
+		ups = append(ups, Update{Kind: UpdateMeeting, Channel: ch.name}) // once for a burst
 	}
 	if m, ok := ev.(meeting.Message); ok && c.cfg.Lookups != nil && !m.Action {
 		if _, _, ok := c.cfg.Lookups.ChannelCommand(m.Text); ok {
@@ -797,7 +811,7 @@ func (c *Controller) retry(ch *channel, u *ended) []Update {
 // /publish): the running meeting's as it stands, and those of ended
 // meetings whose files could not be written.
 func (c *Controller) Publish(name string) []Update {
-	ch := c.channels[c.fold(name)]
+	ch := c.find(name)
 	if ch == nil || ch.writer == nil || ch.writer.Session() == nil && len(ch.unpublished) == 0 {
 		return []Update{{Kind: UpdateError, Channel: name, Err: fmt.Errorf("no meeting to publish in %s", name)}}
 	}
