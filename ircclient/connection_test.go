@@ -65,6 +65,7 @@ func register(conn net.Conn, r *bufio.Reader, nick string) bool {
 // delay double each time; only a connection that stayed up for
 // StableAfter starts it again from ReconnectMin.
 func TestBackoffGrowsOnKline(t *testing.T) {
+	t.Parallel()
 	const stable = 300 * time.Millisecond
 	const stableConn = 4 // the fifth connection stays up
 	srv := startFake(t, func(n int, conn net.Conn) {
@@ -117,6 +118,7 @@ func TestBackoffGrowsOnKline(t *testing.T) {
 // TestNeverConnected: a closed port reports ConnectFailed with "never
 // connected", never Disconnected, and Run gives up with that cause.
 func TestNeverConnected(t *testing.T) {
+	t.Parallel()
 	cfg := testConfig(ircdtest.FreePort(t), "chair")
 	cfg.MaxReconnects = 2
 	l := startClient(t, cfg)
@@ -151,6 +153,7 @@ func TestNeverConnected(t *testing.T) {
 // saying to set tls = false, found by a plain-text probe after a few
 // seconds instead of waiting for the dial deadline.
 func TestTLSOnPlainPort(t *testing.T) {
+	t.Parallel()
 	for _, server := range []string{"inspircd", "ngircd"} {
 		t.Run(server, func(t *testing.T) {
 			t.Parallel()
@@ -195,6 +198,7 @@ func TestTLSOnPlainPort(t *testing.T) {
 // all taken on a real server, Run returns ErrNoNick at once and does not
 // reconnect.
 func TestNoUsableNick(t *testing.T) {
+	t.Parallel()
 	srv := ircdtest.StartInspIRCd(t, ircdtest.Options{})
 	var wg sync.WaitGroup
 	for _, n := range []string{"chair", "chairalt", "chair_", "chair__", "chair___"} {
