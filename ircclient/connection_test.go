@@ -3,6 +3,7 @@ package ircclient
 import (
 	"bufio"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"slices"
@@ -225,4 +226,41 @@ func TestNoUsableNick(t *testing.T) {
 		t.Errorf("states %v: reconnected after a fatal error", states)
 	}
 	t.Logf("%v", err)
+}
+
+// TestHostileServerChannels: a server that sends 20,000 channel lines for
+// channels we never joined, through the real connection, gives no events
+// for them; the one line for our channel after them arrives.
+func TestHostileServerChannels(t *testing.T) {
+	t.Parallel()
+	const spam = 20000
+	srv := startFake(t, func(n int, conn net.Conn) {
+		r := bufio.NewReader(conn)
+		if !register(conn, r, "chair") {
+			return
+		}
+		var b strings.Builder
+		b.WriteString(":chair!c@h JOIN #meet\r\n")
+		for i := range spam {
+			fmt.Fprintf(&b, ":spam!s@h PRIVMSG #never-%d :buy now\r\n", i)
+		}
+		b.WriteString(":bob!b@h PRIVMSG #meet :the real line\r\n")
+		conn.Write([]byte(b.String()))
+		io.Copy(io.Discard, conn)
+	})
+	l := startClient(t, testConfig(srv.port, "chair"))
+	var got []string
+	l.wait(20*time.Second, "the real line", func(ev Event) bool {
+		if m, ok := ev.(Message); ok {
+			got = append(got, m.Target+" "+m.Text)
+			return m.Target == "#meet"
+		}
+		return false
+	})
+	if !slices.Equal(got, []string{"#meet the real line"}) {
+		t.Errorf("messages %q", got[:min(len(got), 5)])
+	}
+	if l.c.Dropped() != spam {
+		t.Errorf("Dropped = %d, want %d", l.c.Dropped(), spam)
+	}
 }
