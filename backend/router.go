@@ -310,6 +310,21 @@ func (r *Router) Channel(ctx context.Context, nick, line string) (replies []stri
 	return r.address(nick, lines), true
 }
 
+// ChannelCommand reports whether a line said in a channel asks for one of
+// the router's commands, with the router's prefix, and which. It does no
+// I/O: the live controller asks it about every channel line, and the
+// lookup itself (Channel) runs off the UI goroutine.
+func (r *Router) ChannelCommand(line string) (cmd string, args []string, ok bool) {
+	cmd, args, ok = ParseCommand(r.cfg.Prefix, line)
+	if !ok {
+		return "", nil, false
+	}
+	if _, known := r.cmds[cmd]; !known {
+		return "", nil, false
+	}
+	return cmd, args, true
+}
+
 // address prefixes lines with "nick: ", fits each in the byte budget and
 // caps their number.
 func (r *Router) address(nick string, lines []string) []string {

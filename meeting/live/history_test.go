@@ -70,6 +70,7 @@ func gavelConfig(port int, pass, nick string, channels ...string) ircclient.Conf
 // InspIRCd and played back when gavel attaches. gavel runs none of it: no
 // reply, nothing published, no journal; the next live #startmeeting runs.
 func TestBouncerPlaybackIsNotRun(t *testing.T) {
+	t.Parallel()
 	srv := ircdtest.StartInspIRCd(t, ircdtest.Options{})
 	z := ircdtest.StartZNC(t, srv, ircdtest.ZNCOptions{Nick: "chair", Channels: []string{"#meet"}})
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
@@ -123,6 +124,7 @@ func TestBouncerPlaybackIsNotRun(t *testing.T) {
 // A meeting in them is not run; and a meeting resumed from the journal
 // after a crash is not fed the history of its own lines again.
 func TestChanHistoryIsNotRun(t *testing.T) {
+	t.Parallel()
 	srv := ircdtest.StartInspIRCd(t, ircdtest.Options{ChanHistory: true})
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()

@@ -50,6 +50,12 @@ type Bus interface {
 	MeetingCompleted(channel string, m *meeting.Meeting, files []publish.File) error
 }
 
+// Lookups decides which channel lines ask for a lookup; *backend.Router
+// satisfies it (the router owns the prefix and the commands).
+type Lookups interface {
+	ChannelCommand(line string) (cmd string, args []string, ok bool)
+}
+
 // Config configures a Controller.
 type Config struct {
 	Style        meeting.Style
@@ -64,9 +70,10 @@ type Config struct {
 	// Fold folds channel names as the server compares them
 	// (ircclient.Client.Fold); nil folds ASCII letters.
 	Fold func(string) string
-	// LookupPrefix marks channel lines that ask for a lookup (".fas x");
-	// "" disables them.
-	LookupPrefix string
+	// Lookups says which channel lines ask for a lookup (".fas x"); they
+	// are reported as UpdateLookup, for the console to run off its
+	// goroutine. nil: no channel lookups.
+	Lookups Lookups
 	// GapThreshold is how long gavel must have been away before it says, on
 	// resuming, that lines may be missing. Zero means one second.
 	GapThreshold time.Duration
@@ -85,7 +92,7 @@ const (
 	UpdateResumed                         // a meeting was resumed from its journal (Text says how)
 	UpdateStarted                         // a meeting started in Channel (Text: its name)
 	UpdateEnded                           // the meeting of Channel ended (Text: its name)
-	UpdateJournal                         // the journal of Channel is behind (Err) or caught up (Err nil); Text says so
+	UpdateJournal                         // the journal of Channel is behind (Err, also sent as an UpdateError) or caught up (Err nil); Text says so
 	UpdateQueued                          // Text was queued while disconnected: it goes out on reconnect
 )
 
@@ -411,7 +418,7 @@ func (c *Controller) state(ev ircclient.State) {
 	switch ev.State {
 	case ircclient.Registered:
 		c.connected = true
-	case ircclient.Disconnected, ircclient.Reconnecting, ircclient.Stopped, ircclient.Connecting:
+	case ircclient.Disconnected, ircclient.Reconnecting, ircclient.Stopped, ircclient.Connecting, ircclient.ConnectFailed:
 		c.connected = false
 		for _, ch := range c.channels {
 			ch.joined = false
@@ -578,8 +585,10 @@ func (c *Controller) feed(ch *channel, ev meeting.Event, ups []Update, todo []pe
 	if len(effects) > 0 {
 		ups = append(ups, Update{Kind: UpdateMeeting, Channel: ch.name})
 	}
-	if m, ok := ev.(meeting.Message); ok && c.cfg.LookupPrefix != "" && !m.Action && strings.HasPrefix(m.Text, c.cfg.LookupPrefix) {
-		ups = append(ups, Update{Kind: UpdateLookup, Channel: ch.name, Nick: m.Nick, Text: m.Text})
+	if m, ok := ev.(meeting.Message); ok && c.cfg.Lookups != nil && !m.Action {
+		if _, _, ok := c.cfg.Lookups.ChannelCommand(m.Text); ok {
+			ups = append(ups, Update{Kind: UpdateLookup, Channel: ch.name, Nick: m.Nick, Text: m.Text})
+		}
 	}
 	return ups, todo
 }
@@ -657,13 +666,12 @@ func (c *Controller) syncJournal(ch *channel) []Update {
 			return nil
 		}
 		ch.journalSaid = true
-		c.log.Error("journal cannot be written; the meeting goes on but is not crash-safe until it catches up",
-			"channel", ch.name, "waiting", ch.journal.Pending(), "err", err)
+		err = fmt.Errorf("%w: the meeting goes on, but is NOT crash-safe until the journal catches up (%d events wait in memory)",
+			err, ch.journal.Pending())
+		c.log.Error("journal cannot be written", "channel", ch.name, "waiting", ch.journal.Pending(), "err", err)
 		return []Update{
 			{Kind: UpdateError, Channel: ch.name, Err: err},
-			{Kind: UpdateJournal, Channel: ch.name, Err: err, Text: fmt.Sprintf(
-				"the journal of %s cannot be written (%v): the meeting goes on, but is NOT crash-safe until the journal catches up (%d events wait in memory)",
-				ch.name, err, ch.journal.Pending())},
+			{Kind: UpdateJournal, Channel: ch.name, Err: err, Text: err.Error()},
 		}
 	}
 	delete(c.behind, ch)
