@@ -776,12 +776,15 @@ func (c *Controller) finish(ch *channel) []Update {
 		ch.unpublished = append(ch.unpublished, u)
 		return ups
 	}
+	// The bus's outbox has the message on disk before the journal goes: a
+	// crash in between resends it with the same id, never loses it.
+	ups = append(ups, c.busCompleted(ch, m, files)...)
 	if ch.journal != nil {
 		if err := ch.journal.Reset(); err != nil {
 			ups = append(ups, c.errorUpdate(ch, err))
 		}
 	}
-	return append(ups, c.busCompleted(ch, m, files)...)
+	return ups
 }
 
 // retry writes the final files of an unpublished meeting again.
@@ -793,6 +796,7 @@ func (c *Controller) retry(ch *channel, u *ended) []Update {
 		return ups
 	}
 	u.session.Close()
+	ups = append(ups, c.busCompleted(ch, m, files)...)
 	if u.journal != nil {
 		if err := u.journal.Discard(); err != nil {
 			ups = append(ups, c.errorUpdate(ch, err))
@@ -804,7 +808,7 @@ func (c *Controller) retry(ch *channel, u *ended) []Update {
 			break
 		}
 	}
-	return append(ups, c.busCompleted(ch, m, files)...)
+	return ups
 }
 
 // Publish writes the minutes of a channel's meetings now (the console's
