@@ -9,7 +9,7 @@ import (
 // (chairs), #vote option (anyone, last vote counts), #showvote, #endvote
 // (chairs), which records a VOTE item.
 
-func (e *Engine) startVote(ev Message, line Line, arg string) {
+func (e *Engine) startVote(s said, line Line, arg string) {
 	if e.vote != nil {
 		e.say("Already voting on '" + e.vote.Question + "'")
 		return
@@ -33,12 +33,12 @@ func (e *Engine) startVote(ev Message, line Line, arg string) {
 		e.say("Unable to parse vote topic and options.")
 		return
 	}
-	e.vote = &Vote{Question: q, Options: opts, Ballots: map[string]string{}, Nick: strings.Clone(ev.Nick), Time: ev.Time, Line: line.N}
+	e.vote = &Vote{Question: q, Options: opts, Ballots: map[string]string{}, Nick: strings.Clone(s.nick), Time: line.Time, Line: line.N}
 	e.say("Begin voting on: " + q + " Valid vote options are " + strings.Join(opts, ", ") + ".")
 	e.say("Vote using '#vote OPTION'. Only your last vote counts.")
 }
 
-func (e *Engine) castVote(ev Message, arg string) {
+func (e *Engine) castVote(s said, arg string) {
 	v := e.vote
 	if v == nil {
 		return
@@ -46,7 +46,7 @@ func (e *Engine) castVote(ev Message, arg string) {
 	choice := strings.TrimSpace(arg)
 	for _, o := range v.Options {
 		if strings.EqualFold(o, choice) {
-			nick := ev.Nick
+			nick := s.nick
 			if _, voted := v.Ballots[nick]; !voted {
 				nick = strings.Clone(nick)
 				v.Voters = append(v.Voters, nick)
@@ -55,7 +55,7 @@ func (e *Engine) castVote(ev Message, arg string) {
 			return
 		}
 	}
-	e.say(ev.Nick + ": " + choice + " is not a valid option. Valid options are " + strings.Join(v.Options, ", ") + ".")
+	e.say(s.nick + ": " + choice + " is not a valid option. Valid options are " + strings.Join(v.Options, ", ") + ".")
 }
 
 func (e *Engine) showVote() {
@@ -70,7 +70,7 @@ func (e *Engine) showVote() {
 	}
 }
 
-func (e *Engine) endVote(ev Message, line Line) {
+func (e *Engine) endVote(s said, line Line) {
 	v := e.vote
 	if v == nil {
 		return
@@ -87,5 +87,14 @@ func (e *Engine) endVote(ev Message, line Line) {
 		summary += fmt.Sprintf(", %s: %d", v.Options[i], len(voters))
 	}
 	e.meeting.Votes = append(e.meeting.Votes, v)
-	e.addItem(KindVote, ev, line, summary)
+	e.addItem(KindVote, s, line, summary)
+}
+
+func containsFold(list []string, s string) bool {
+	for _, x := range list {
+		if strings.EqualFold(x, s) {
+			return true
+		}
+	}
+	return false
 }

@@ -258,12 +258,12 @@ func (c *Controller) translate(ev ircclient.Event) []chanEvent {
 		if ev.Private || !isChannel(ev.Target) {
 			return nil
 		}
-		return []chanEvent{{ev.Target, meeting.Message{Time: at, Nick: ev.Nick, Account: ev.Account, Text: meeting.StripFormatting(ev.Text)}}}
+		return []chanEvent{{ev.Target, meeting.Message{Time: at, Nick: ev.Nick, Account: ev.Account, Text: ev.Text}}}
 	case ircclient.Action:
 		if ev.Private || !isChannel(ev.Target) {
 			return nil
 		}
-		return []chanEvent{{ev.Target, meeting.Message{Time: at, Nick: ev.Nick, Account: ev.Account, Text: meeting.StripFormatting(ev.Text), Action: true}}}
+		return []chanEvent{{ev.Target, meeting.Message{Time: at, Nick: ev.Nick, Account: ev.Account, Text: ev.Text, Action: true}}}
 	case ircclient.Topic:
 		return []chanEvent{{ev.Channel, meeting.TopicChange{Time: at, Nick: ev.Nick, Topic: ev.Text}}}
 	case ircclient.Join:

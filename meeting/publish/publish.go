@@ -84,7 +84,7 @@ func (a *Archive) Open(m *meeting.Meeting) (*Session, error) {
 		s.Close()
 		return nil, fmt.Errorf("publish %s: %w", dir, err)
 	}
-	s.logTxt = minutes.NewLogText(s.txt)
+	s.logTxt = minutes.NewLogText(s.txt, a.Style)
 	s.htmlW = newHTMLLog(minutes.NewLogHTML(s.html, m.Channel, a.Style))
 	return s, nil
 }
