@@ -180,9 +180,6 @@ func (g *randomLog) command() {
 		}
 	case "chair":
 		arg = g.nickList()
-		if isChairNick(g, nick) {
-			g.chairs = append(g.chairs, strings.FieldsFunc(arg, func(r rune) bool { return r == ',' || r == ' ' })...)
-		}
 	case "unchair", "nick":
 		arg = g.nickList()
 	case "meetingname":
@@ -220,6 +217,9 @@ func (g *randomLog) command() {
 		if !isASCIIString(nick) {
 			nick = g.owner
 		}
+	}
+	if lc == "chair" && isChairNick(g, nick) {
+		g.chairs = append(g.chairs, strings.FieldsFunc(arg, func(r rune) bool { return r == ',' || r == ' ' })...)
 	}
 	line := "#" + cmd
 	if arg != "" || g.rng.IntN(3) == 0 {
