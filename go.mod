@@ -12,7 +12,9 @@ require (
 	github.com/charmbracelet/x/exp/teatest/v2 v2.0.0-20260823001701-96af6d2cb5f6
 	github.com/ergochat/irc-go v0.5.0
 	github.com/mattn/go-runewidth v0.0.30
+	github.com/rabbitmq/amqp091-go v1.16.0
 	github.com/sahilm/fuzzy v0.1.3
+	golang.org/x/sys v0.48.0
 )
 
 require (
@@ -31,7 +33,6 @@ require (
 	golang.org/x/exp/typeparams v0.0.0-20231108232855-2478ac86f678 // indirect
 	golang.org/x/mod v0.41.0 // indirect
 	golang.org/x/sync v0.23.0 // indirect
-	golang.org/x/sys v0.48.0 // indirect
 	golang.org/x/tools v0.51.0 // indirect
 	honnef.co/go/tools v0.8.2 // indirect
 )

@@ -23,12 +23,23 @@ var (
 	ErrTimeout = errors.New("server did not respond in time")
 	// ErrGaveUp is returned by Run after Config.MaxReconnects failed attempts.
 	ErrGaveUp = errors.New("ircclient: giving up after repeated connection failures")
+	// ErrNoNick is fatal: the nick, every alternative and nick_ … nick___
+	// were refused (in use or invalid).
+	ErrNoNick = errors.New("no usable nick")
+	// ErrNeverConnected wraps the failures of attempts that never got an
+	// IRC connection (refused, unreachable, timed out, TLS handshake); the
+	// State is then ConnectFailed, never Disconnected.
+	ErrNeverConnected = errors.New("never connected")
+	// ErrTLSMismatch is fatal: TLS is on and the port speaks plain text,
+	// or TLS is off and the port speaks TLS.
+	ErrTLSMismatch = errors.New("TLS setting does not match the port")
 	// errQuit ends a session after Quit or context cancellation.
 	errQuit = errors.New("quit")
 )
 
 // fatalError marks errors that reconnecting cannot fix (bad SASL
-// credentials, an untrusted certificate): Run returns them.
+// credentials, an untrusted certificate, no usable nick, TLS on a
+// plain-text port): Run returns them.
 type fatalError struct{ err error }
 
 func (e fatalError) Error() string { return e.err.Error() }
@@ -51,9 +62,12 @@ type Client struct {
 	userhost string   // "user@host" as the server shows us, "" until seen
 	isup     isupport
 	caps     []string
-	channels []string          // wanted channels, in join order
-	want     map[string]bool   // folded names of channels
-	status   map[string]string // folded channel -> our status prefixes, for channels we are in
+	fold     func(string) string // by the server's CASEMAPPING (rfc1459 until 005 says otherwise)
+	channels []string            // wanted channels, in join order
+	want     map[string]bool     // folded names of channels
+	chans    map[string]*channel // folded name -> channels we are in on this connection
+	echoWait map[string][]Event  // folded channel -> local echoes written before our JOIN came back
+	dropped  atomic.Uint64       // channel lines for channels we are not in (see Dropped)
 	quitMsg  string
 	quitting bool
 	quitCh   chan struct{}
@@ -74,14 +88,16 @@ func New(cfg Config, log *slog.Logger) (*Client, error) {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	c := &Client{
-		cfg:    cfg,
-		log:    log.With("irc", cfg.Addr()),
-		events: newEventQueue(cfg.EventBuffer, log),
-		sendq:  newSendQueue(cfg.SendQueueMax),
-		isup:   isupport{},
-		want:   map[string]bool{},
-		status: map[string]string{},
-		quitCh: make(chan struct{}),
+		cfg:      cfg,
+		log:      log.With("irc", cfg.Addr()),
+		events:   newEventQueue(cfg.EventBuffer, log),
+		sendq:    newSendQueue(cfg.SendQueueMax),
+		isup:     isupport{},
+		fold:     CaseFold(""),
+		want:     map[string]bool{},
+		chans:    map[string]*channel{},
+		echoWait: map[string][]Event{},
+		quitCh:   make(chan struct{}),
 	}
 	if cfg.TLS {
 		tc, err := cfg.tlsConfig()
@@ -99,9 +115,14 @@ func New(cfg Config, log *slog.Logger) (*Client, error) {
 func (c *Client) Events() <-chan Event { return c.events.out }
 
 // Run connects and keeps the connection up until ctx is cancelled (it then
-// sends QUIT), Quit is called, or a fatal error (ErrSASL, an untrusted
-// certificate, ErrGaveUp) happens, which it returns. It returns nil after a
-// cancel or Quit. Run may be called once.
+// sends QUIT), Quit is called, or a fatal error (ErrSASL, ErrNoNick,
+// ErrTLSMismatch, an untrusted certificate, ErrGaveUp) happens, which it
+// returns. It returns nil after a cancel or Quit. Run may be called once.
+//
+// The reconnect backoff grows with every attempt that fails, including
+// connections that a server closes right after registration (a K-line);
+// it starts again from ReconnectMin only after a connection stayed up for
+// Config.StableAfter.
 func (c *Client) Run(ctx context.Context) (err error) {
 	if !c.ran.CompareAndSwap(false, true) {
 		return ErrAlreadyRunning
@@ -114,13 +135,20 @@ func (c *Client) Run(ctx context.Context) (err error) {
 	failures := 0
 	for {
 		c.events.push(State{Meta: now(), State: Connecting, Server: c.cfg.Addr(), Attempt: failures})
-		registered, serr := c.runSession(ctx)
+		connected, up, serr := c.runSession(ctx)
 		if errors.Is(serr, errQuit) || ctx.Err() != nil {
-			c.events.push(State{Meta: now(), State: Disconnected, Server: c.cfg.Addr()})
+			if connected {
+				c.events.push(State{Meta: now(), State: Disconnected, Server: c.cfg.Addr()})
+			}
 			return nil
 		}
-		c.events.push(State{Meta: now(), State: Disconnected, Server: c.cfg.Addr(), Err: serr})
-		c.log.Warn("disconnected", "err", serr)
+		if connected {
+			c.events.push(State{Meta: now(), State: Disconnected, Server: c.cfg.Addr(), Err: serr})
+			c.log.Warn("disconnected", "err", serr, "up", up.Round(time.Millisecond))
+		} else {
+			c.events.push(State{Meta: now(), State: ConnectFailed, Server: c.cfg.Addr(), Err: serr})
+			c.log.Warn("could not connect", "err", serr)
+		}
 		var fe fatalError
 		if errors.As(serr, &fe) {
 			return fmt.Errorf("ircclient: %w", serr)
@@ -128,7 +156,7 @@ func (c *Client) Run(ctx context.Context) (err error) {
 		if c.cfg.NoReconnect {
 			return fmt.Errorf("ircclient: %w", serr)
 		}
-		if registered {
+		if up >= c.cfg.StableAfter {
 			failures = 0
 		}
 		if c.cfg.MaxReconnects > 0 && failures >= c.cfg.MaxReconnects {
@@ -218,15 +246,19 @@ func (c *Client) HasCap(name string) bool {
 func (c *Client) IsChannel(name string) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	return c.isChannelLocked(name)
+}
+
+func (c *Client) isChannelLocked(name string) bool {
 	return name != "" && strings.IndexByte(c.isup.chanTypes(), name[0]) >= 0
 }
 
-// Fold casefolds a nick or channel name by the server's CASEMAPPING, for
-// comparing names.
+// Fold casefolds a nick or channel name by the server's CASEMAPPING (see
+// CaseFold), for comparing names.
 func (c *Client) Fold(name string) string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.isup.fold(name)
+	return c.fold(name)
 }
 
 // Channels returns the channels the client keeps joined (config + Join - Part).
@@ -242,10 +274,11 @@ func (c *Client) Channels() []string {
 func (c *Client) HasOp(channel string) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	st, ok := c.status[c.isup.fold(channel)]
-	if !ok {
+	ch, ok := c.chans[c.fold(channel)]
+	if !ok || c.nick == "" {
 		return false
 	}
+	st := ch.members[c.fold(c.nick)].Prefixes
 	modes, syms := c.isup.prefix()
 	rank := strings.IndexByte(modes, 'h')
 	if rank < 0 {
@@ -259,12 +292,22 @@ func (c *Client) HasOp(channel string) bool {
 	return false
 }
 
-// QueueLen is the number of lines waiting in the paced send queue.
+// QueueLen is the number of lines waiting in the paced send queue (both
+// lanes).
 func (c *Client) QueueLen() int { return c.sendq.len() }
 
-// Lag is the round trip of the last PING gavel sent (every LagInterval),
-// or 0 before the first answer.
-func (c *Client) Lag() time.Duration { return time.Duration(c.lag.Load()) }
+// Lag is the real delay of a line sent now: how long the oldest line
+// waiting in the high lane (the chair's and the meeting's lines) has
+// waited, or the round trip of the last PING (sent every LagInterval) when
+// that is larger; 0 before anything was measured. While disconnected the
+// waiting lines' age keeps growing.
+func (c *Client) Lag() time.Duration {
+	lag := time.Duration(c.lag.Load())
+	if t := c.sendq.oldest(); !t.IsZero() {
+		lag = max(lag, time.Since(t))
+	}
+	return lag
+}
 
 // addChannels adds to the wanted set and returns the ones that were new.
 // c.mu must not be held.
@@ -277,7 +320,7 @@ func (c *Client) addChannels(chs []string) []string {
 func (c *Client) addChannelsLocked(chs []string) []string {
 	var added []string
 	for _, ch := range chs {
-		f := c.isup.fold(ch)
+		f := c.fold(ch)
 		if ch == "" || c.want[f] {
 			continue
 		}
@@ -289,12 +332,13 @@ func (c *Client) addChannelsLocked(chs []string) []string {
 }
 
 func (c *Client) removeChannelLocked(ch string) {
-	f := c.isup.fold(ch)
+	f := c.fold(ch)
 	if !c.want[f] {
 		return
 	}
 	delete(c.want, f)
-	c.channels = slices.DeleteFunc(c.channels, func(x string) bool { return c.isup.fold(x) == f })
+	delete(c.echoWait, f)
+	c.channels = slices.DeleteFunc(c.channels, func(x string) bool { return c.fold(x) == f })
 }
 
 // prefixLen estimates the length of the prefix the server puts on our lines.

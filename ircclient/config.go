@@ -12,7 +12,7 @@ import (
 )
 
 // DefaultCaps are the IRCv3 capabilities requested when Config.Caps is nil.
-var DefaultCaps = []string{"server-time", "message-tags", "account-tag", "echo-message", "batch", "labeled-response", "sasl"}
+var DefaultCaps = []string{"server-time", "message-tags", "account-tag", "echo-message", "batch", "labeled-response", "multi-prefix", "sasl"}
 
 // Config describes one IRC connection. Start from DefaultConfig.
 type Config struct {
@@ -25,6 +25,11 @@ type Config struct {
 	TLSCertFile           string // optional client certificate (PEM) ...
 	TLSKeyFile            string // ... and its key
 	TLSServerName         string // overrides the name checked in the certificate (default Server)
+
+	// ServerPassword is sent as PASS before registration: a server's
+	// connection password, or a bouncer's login ("user/network:password"
+	// for ZNC). Never logged, like SASLPassword.
+	ServerPassword string
 
 	Nick     string
 	AltNicks []string // tried in order when Nick is taken; then Nick_ , Nick__ ...
@@ -55,8 +60,9 @@ type Config struct {
 	ReconnectMax    time.Duration
 	ReconnectJitter float64
 	MaxReconnects   int
+	StableAfter     time.Duration // a connection up this long (from 001) resets the backoff
 
-	DialTimeout time.Duration // TCP connect + TLS handshake
+	DialTimeout time.Duration // TCP connect, then TLS handshake (each)
 	RegTimeout  time.Duration // from connect to 001 (includes CAP and SASL)
 	KeepAlive   time.Duration // send PING after this long without any line from the server
 	Timeout     time.Duration // give up on the server after this long without any line after our PING
@@ -83,6 +89,7 @@ func DefaultConfig() Config {
 		ReconnectMin:    2 * time.Second,
 		ReconnectMax:    5 * time.Minute,
 		ReconnectJitter: 0.2,
+		StableAfter:     2 * time.Minute,
 		DialTimeout:     15 * time.Second,
 		RegTimeout:      60 * time.Second,
 		KeepAlive:       90 * time.Second,
@@ -123,6 +130,9 @@ func (c Config) Validate() error {
 	if c.SASLAccount == "" && c.SASLPassword != "" {
 		bad("SASL password given without an account")
 	}
+	if strings.ContainsAny(c.ServerPassword, "\x00\r\n") {
+		bad("server password contains NUL or a line break")
+	}
 	if strings.ContainsAny(c.SASLAccount, "\x00\r\n") {
 		bad("SASL account contains NUL or a line break")
 	}
@@ -154,6 +164,9 @@ func (c Config) Validate() error {
 		}
 		if c.ReconnectJitter < 0 || c.ReconnectJitter > 1 {
 			bad("reconnect jitter %v must be within 0..1", c.ReconnectJitter)
+		}
+		if c.StableAfter <= 0 {
+			bad("stable-after %v must be positive", c.StableAfter)
 		}
 	}
 	if c.DialTimeout <= 0 || c.RegTimeout <= 0 || c.KeepAlive <= 0 || c.Timeout <= 0 {

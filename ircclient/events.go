@@ -21,6 +21,15 @@ type Event interface {
 type Meta struct {
 	Time time.Time         // from the server-time tag when present, else local receive time
 	Tags map[string]string // the line's IRCv3 tags (nil when none)
+
+	// History marks a line a server or bouncer plays back from the past:
+	// inside a BATCH of type chathistory or znc.in/playback (nested batches
+	// included), or a channel line whose server-time is older than our
+	// JOIN of the channel. Show it as history; never run it as a meeting.
+	// History lines change no channel state.
+	History bool
+
+	serverTime bool // Time came from the server-time tag
 }
 
 // When implements Event.
@@ -95,18 +104,22 @@ type Kick struct {
 	Reason     string
 }
 
-// Quit is a user leaving the network.
+// Quit is a user leaving the network. Channels are the channels we are in
+// that the user was in (sorted), as the client's member lists knew them.
 type Quit struct {
 	Meta
 	Source
-	Reason string
+	Reason   string
+	Channels []string
 }
 
-// NickChange is a nick change; Source.Nick is the old nick.
+// NickChange is a nick change; Source.Nick is the old nick. Channels are
+// the channels we are in that the user is in (sorted).
 type NickChange struct {
 	Meta
 	Source
-	NewNick string
+	NewNick  string
+	Channels []string
 }
 
 // Topic is a topic change (TOPIC) or the topic sent on join (332, OnJoin).
@@ -144,11 +157,12 @@ type Mode struct {
 type ConnState int
 
 const (
-	Connecting   ConnState = iota // dialling (Attempt counts from 0)
-	Registered                    // 001 received; channels are being joined
-	Disconnected                  // the connection ended (Err says why; nil after Quit or cancel)
-	Reconnecting                  // waiting Delay before the next attempt
-	Stopped                       // Run returned; no more events follow
+	Connecting    ConnState = iota // dialling (Attempt counts from 0)
+	Registered                     // 001 received; channels are being joined
+	Disconnected                   // the connection ended (Err says why; nil after Quit or cancel)
+	Reconnecting                   // waiting Delay before the next attempt
+	Stopped                        // Run returned; no more events follow
+	ConnectFailed                  // the attempt never got an IRC connection (Err says why: refused, TLS…)
 )
 
 func (s ConnState) String() string {
@@ -163,6 +177,8 @@ func (s ConnState) String() string {
 		return "reconnecting"
 	case Stopped:
 		return "stopped"
+	case ConnectFailed:
+		return "connect failed"
 	}
 	return fmt.Sprintf("ConnState(%d)", int(s))
 }
@@ -176,7 +192,7 @@ type State struct {
 	Caps    []string      // acknowledged caps (Registered)
 	Attempt int           // consecutive failed attempts so far
 	Delay   time.Duration // Reconnecting: wait before the next attempt
-	Err     error         // Disconnected/Reconnecting/Stopped: the cause
+	Err     error         // ConnectFailed/Disconnected/Reconnecting/Stopped: the cause
 }
 
 // Error is an error reply from the server (numerics 400-599, FAIL) that

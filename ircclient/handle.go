@@ -2,6 +2,7 @@ package ircclient
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -57,26 +58,50 @@ func (s *session) handle(msg ircmsg.Message) error {
 		}
 		s.welcomed = true
 		return s.registeredNow(msg)
-	case "005":
-		c.mu.Lock()
-		c.isup.add(p)
-		c.mu.Unlock()
-		return nil
 	case "432", "433", "436", "437":
 		if !s.welcomed {
 			s.nickIdx++
 			n, ok := s.nickCandidate(s.nickIdx)
 			if !ok {
-				return fmt.Errorf("no usable nick: %s and all alternatives are taken or invalid", c.cfg.Nick)
+				return fatalError{fmt.Errorf("%w: %s, its alternatives and %s_ … %s___ were refused (last: %s %s)",
+					ErrNoNick, c.cfg.Nick, c.cfg.Nick, c.cfg.Nick, cmd, last(p))}
 			}
 			s.send("NICK " + n)
 			return nil
 		}
+	case "BATCH":
+		s.batch(msg)
+		return nil
+	case "005":
+		c.mu.Lock()
+		before := c.isup["CASEMAPPING"]
+		c.isup.add(p)
+		if cm := c.isup["CASEMAPPING"]; cm != before {
+			c.setCaseMappingLocked(cm)
+		}
+		c.mu.Unlock()
+		return nil
 	}
-	ev := s.translate(msg)
+	// Channel state, the event and its emission happen under c.mu, so that
+	// the writer's local echoes (emitEcho) are ordered with them.
+	c.mu.Lock()
+	ev := s.translateLocked(msg)
 	if ev != nil {
 		c.events.push(ev)
+		switch e := ev.(type) {
+		case Join:
+			if e.Self && !e.History {
+				c.flushEchoLocked(e.Channel)
+			}
+		case Error:
+			// A refused JOIN (banned, full, invite only…) comes before the
+			// answers to the lines written after it: those were refused too.
+			if e.Window != "" && c.echoWait[c.fold(e.Window)] != nil && c.chans[c.fold(e.Window)] == nil {
+				delete(c.echoWait, c.fold(e.Window))
+			}
+		}
 	}
+	c.mu.Unlock()
 	return nil
 }
 
@@ -138,21 +163,72 @@ func (s *session) handleCap(p []string) error {
 	return nil
 }
 
-// translate turns a line into an event, or nil.
-func (s *session) translate(msg ircmsg.Message) Event {
+// untaggedJoinSkew: when our JOIN has no server-time, its local receive
+// time less this much is the line between playback and live lines, so that
+// a server clock somewhat behind ours does not turn live lines into history.
+const untaggedJoinSkew = 30 * time.Second
+
+// historyTypes are the BATCH types whose lines are playback of the past.
+var historyTypes = map[string]bool{"chathistory": true, "znc.in/playback": true}
+
+// batch opens ("+ref type …") or closes ("-ref") a BATCH. A batch is
+// history when its type is a playback type or it is nested (batch tag) in
+// a batch that is.
+func (s *session) batch(msg ircmsg.Message) {
+	if len(msg.Params) == 0 || len(msg.Params[0]) < 2 {
+		return
+	}
+	ref := msg.Params[0]
+	switch ref[0] {
+	case '+':
+		if s.batches == nil {
+			s.batches = map[string]bool{}
+		}
+		if len(s.batches) >= maxOpenBatches {
+			return // a hostile server cannot grow this without bound
+		}
+		s.batches[ref[1:]] = (len(msg.Params) > 1 && historyTypes[msg.Params[1]]) || s.inHistory(msg)
+	case '-':
+		delete(s.batches, ref[1:])
+	}
+}
+
+// maxOpenBatches bounds the batches open at once.
+const maxOpenBatches = 1000
+
+// inHistory reports whether msg is inside a history batch.
+func (s *session) inHistory(msg ircmsg.Message) bool {
+	if len(s.batches) == 0 {
+		return false
+	}
+	ok, ref := msg.GetTag("batch")
+	return ok && s.batches[ref]
+}
+
+// translateLocked updates the channel state for a line and turns it into
+// an event, or nil. Channel lines for channels we are not in are dropped
+// (counted in Client.Dropped) before anything is allocated for them. c.mu
+// is held.
+func (s *session) translateLocked(msg ircmsg.Message) Event {
 	c := s.c
 	p := msg.Params
-	meta := s.meta(msg)
-	src := s.source(msg)
 	switch msg.Command {
 	case "PRIVMSG", "NOTICE":
 		if len(p) < 2 {
 			return nil
 		}
 		target, text := p[0], p[1]
-		private := !c.IsChannel(target)
+		private := !c.isChannelLocked(target)
+		if !private && c.channelLocked(target) == nil {
+			c.dropLocked(msg.Command, target)
+			return nil
+		}
+		meta, src := s.meta(msg), s.sourceLocked(msg)
 		if src.Self {
-			s.learnUserhost(msg.Source)
+			s.learnUserhostLocked(msg.Source)
+		}
+		if !private && !meta.History && meta.serverTime && meta.Time.Before(c.channelLocked(target).joined) {
+			meta.History = true // said before we joined: a bouncer's or server's playback
 		}
 		if len(text) > 1 && text[0] == '\x01' {
 			body := strings.TrimSuffix(text[1:], "\x01")
@@ -174,111 +250,205 @@ func (s *session) translate(msg ircmsg.Message) Event {
 		if len(p) < 1 {
 			return nil
 		}
-		if src.Self {
-			s.learnUserhost(msg.Source)
-			c.mu.Lock()
-			c.status[c.isup.fold(p[0])] = ""
-			c.mu.Unlock()
+		meta, src := s.meta(msg), s.sourceLocked(msg)
+		if src.Nick == "" {
+			return nil // a JOIN without a nick (malformed source)
 		}
+		if src.Self && !meta.History {
+			s.learnUserhostLocked(msg.Source)
+			joined := meta.Time
+			if !meta.serverTime {
+				joined = joined.Add(-untaggedJoinSkew)
+			}
+			c.joinedLocked(p[0], joined)
+			return Join{Meta: meta, Source: src, Channel: p[0]}
+		}
+		ch := c.channelLocked(p[0])
+		if ch == nil {
+			c.dropLocked("JOIN", p[0])
+			return nil
+		}
+		if meta.History {
+			return Join{Meta: meta, Source: src, Channel: p[0]}
+		}
+		ch.members[c.fold(src.Nick)] = Member{Nick: src.Nick}
 		return Join{Meta: meta, Source: src, Channel: p[0]}
 	case "PART":
 		if len(p) < 1 {
 			return nil
 		}
-		if src.Self {
-			c.mu.Lock()
-			delete(c.status, c.isup.fold(p[0]))
-			c.mu.Unlock()
+		ch := c.channelLocked(p[0])
+		if ch == nil {
+			c.dropLocked("PART", p[0])
+			return nil
+		}
+		meta, src := s.meta(msg), s.sourceLocked(msg)
+		switch {
+		case meta.History:
+		case src.Self:
+			delete(c.chans, c.fold(p[0]))
+		default:
+			delete(ch.members, c.fold(src.Nick))
 		}
 		return Part{Meta: meta, Source: src, Channel: p[0], Reason: param(p, 1)}
 	case "KICK":
 		if len(p) < 2 {
 			return nil
 		}
-		self := s.isSelf(p[1])
-		if self {
-			c.mu.Lock()
-			delete(c.status, c.isup.fold(p[0]))
-			c.mu.Unlock()
-		}
-		return Kick{Meta: meta, Source: src, Channel: p[0], Kicked: p[1], KickedSelf: self, Reason: param(p, 2)}
-	case "QUIT":
-		return Quit{Meta: meta, Source: src, Reason: param(p, 0)}
-	case "NICK":
-		if len(p) < 1 {
+		ch := c.channelLocked(p[0])
+		if ch == nil {
+			c.dropLocked("KICK", p[0])
 			return nil
 		}
-		if src.Self {
-			c.mu.Lock()
-			c.nick = p[0]
-			c.mu.Unlock()
+		meta, self := s.meta(msg), s.isSelfLocked(p[1])
+		switch {
+		case meta.History:
+		case self:
+			delete(c.chans, c.fold(p[0]))
+		default:
+			delete(ch.members, c.fold(p[1]))
 		}
-		return NickChange{Meta: meta, Source: src, NewNick: p[0]}
+		return Kick{Meta: meta, Source: s.sourceLocked(msg), Channel: p[0], Kicked: p[1], KickedSelf: self, Reason: param(p, 2)}
+	case "QUIT":
+		meta, src := s.meta(msg), s.sourceLocked(msg)
+		if meta.History {
+			return Quit{Meta: meta, Source: src, Reason: param(p, 0)}
+		}
+		k := c.fold(src.Nick)
+		var in []string
+		for _, ch := range c.chans {
+			if _, ok := ch.members[k]; ok {
+				delete(ch.members, k)
+				in = append(in, ch.name)
+			}
+		}
+		slices.Sort(in)
+		return Quit{Meta: meta, Source: src, Reason: param(p, 0), Channels: in}
+	case "NICK":
+		if len(p) < 1 || p[0] == "" || strings.ContainsAny(p[0], " ") {
+			return nil
+		}
+		meta, src := s.meta(msg), s.sourceLocked(msg)
+		if src.Nick == "" {
+			return nil
+		}
+		if meta.History {
+			return NickChange{Meta: meta, Source: src, NewNick: p[0]}
+		}
+		if src.Self {
+			c.nick = p[0]
+		}
+		old, nw := c.fold(src.Nick), c.fold(p[0])
+		var in []string
+		for _, ch := range c.chans {
+			if m, ok := ch.members[old]; ok {
+				delete(ch.members, old)
+				m.Nick = p[0]
+				ch.members[nw] = m
+				in = append(in, ch.name)
+			}
+		}
+		slices.Sort(in)
+		return NickChange{Meta: meta, Source: src, NewNick: p[0], Channels: in}
 	case "TOPIC":
 		if len(p) < 1 {
 			return nil
 		}
-		return Topic{Meta: meta, Source: src, Channel: p[0], Text: param(p, 1)}
+		ch := c.channelLocked(p[0])
+		if ch == nil {
+			c.dropLocked("TOPIC", p[0])
+			return nil
+		}
+		meta := s.meta(msg)
+		if !meta.History {
+			ch.topic = param(p, 1)
+		}
+		return Topic{Meta: meta, Source: s.sourceLocked(msg), Channel: p[0], Text: param(p, 1)}
 	case "332": // RPL_TOPIC <me> <channel> :<topic>
 		if len(p) < 3 {
 			return nil
 		}
-		return Topic{Meta: meta, Channel: p[1], Text: p[2], OnJoin: true}
+		ch := c.channelLocked(p[1])
+		if ch == nil { // the answer to a TOPIC query about another channel
+			return Reply{Meta: s.meta(msg), Code: msg.Command, Params: p[1:2], Text: p[2]}
+		}
+		ch.topic = p[2]
+		return Topic{Meta: s.meta(msg), Channel: p[1], Text: p[2], OnJoin: true}
+	case "331": // RPL_NOTOPIC <me> <channel> :No topic is set
+		if len(p) >= 3 {
+			if ch := c.channelLocked(p[1]); ch != nil {
+				ch.topic = ""
+			}
+		}
 	case "353": // RPL_NAMREPLY <me> <type> <channel> :<names>
 		if len(p) < 4 {
 			return nil
 		}
-		_, syms := c.isupPrefix()
-		key := c.Fold(p[2])
+		ch := c.channelLocked(p[2])
+		if ch == nil { // the answer to a NAMES query about another channel
+			return Reply{Meta: s.meta(msg), Code: msg.Command, Params: p[1:3], Text: p[3]}
+		}
+		_, syms := c.isup.prefix()
 		for tok := range strings.FieldsSeq(p[3]) {
 			i := 0
 			for i < len(tok) && strings.IndexByte(syms, tok[i]) >= 0 {
 				i++
 			}
 			nick, _, _ := strings.Cut(tok[i:], "!") // userhost-in-names
-			m := Member{Nick: nick, Prefixes: tok[:i]}
-			s.names[key] = append(s.names[key], m)
-			if s.isSelf(nick) {
-				c.mu.Lock()
-				c.status[key] = m.Prefixes
-				c.mu.Unlock()
+			if nick == "" {
+				continue
 			}
+			ch.names = append(ch.names, Member{Nick: nick, Prefixes: tok[:i]})
 		}
 		return nil
 	case "366": // RPL_ENDOFNAMES <me> <channel>
 		if len(p) < 2 {
 			return nil
 		}
-		key := c.Fold(p[1])
-		members := s.names[key]
-		delete(s.names, key)
-		return Names{Meta: meta, Channel: p[1], Members: members}
+		ch := c.channelLocked(p[1])
+		if ch == nil {
+			return Reply{Meta: s.meta(msg), Code: msg.Command, Params: p[1:2], Text: last(p)}
+		}
+		members := ch.names
+		ch.names = nil
+		ch.members = make(map[string]Member, len(members))
+		for _, m := range members {
+			ch.members[c.fold(m.Nick)] = m
+		}
+		return Names{Meta: s.meta(msg), Channel: p[1], Members: members}
 	case "MODE":
 		if len(p) < 2 {
 			return nil
 		}
-		if c.IsChannel(p[0]) {
-			s.trackModes(p[0], p[1], p[2:])
+		if c.isChannelLocked(p[0]) {
+			ch := c.channelLocked(p[0])
+			if ch == nil {
+				c.dropLocked("MODE", p[0])
+				return nil
+			}
+			if !s.inHistory(msg) {
+				c.trackModesLocked(ch, p[1], p[2:])
+			}
 		}
-		return Mode{Meta: meta, Source: src, Target: p[0], Modes: p[1], Params: p[2:]}
+		return Mode{Meta: s.meta(msg), Source: s.sourceLocked(msg), Target: p[0], Modes: p[1], Params: p[2:]}
 	case "FAIL":
 		if len(p) < 3 {
 			return nil
 		}
-		return Error{Meta: meta, Code: "FAIL", Command: p[0], Window: "", Text: last(p), Params: p}
+		return Error{Meta: s.meta(msg), Code: "FAIL", Command: p[0], Window: "", Text: last(p), Params: p}
 	}
 	if len(msg.Command) == 3 && (msg.Command[0] == '4' || msg.Command[0] == '5') {
-		e := Error{Meta: meta, Code: msg.Command, Text: last(p), Params: p}
+		e := Error{Meta: s.meta(msg), Code: msg.Command, Text: last(p), Params: p}
 		if len(p) >= 3 {
 			e.Window = p[1]
 		}
 		return e
 	}
 	if isReplyNumeric(msg.Command) && len(p) >= 2 {
-		return Reply{Meta: meta, Code: msg.Command, Params: p[1 : len(p)-1], Text: last(p)}
+		return Reply{Meta: s.meta(msg), Code: msg.Command, Params: p[1 : len(p)-1], Text: last(p)}
 	}
 	if c.cfg.RawEvents {
-		return Raw{Meta: meta, Msg: msg}
+		return Raw{Meta: s.meta(msg), Msg: msg}
 	}
 	return nil
 }
@@ -304,7 +474,7 @@ func param(p []string, i int) string {
 	return ""
 }
 
-func (s *session) source(msg ircmsg.Message) Source {
+func (s *session) sourceLocked(msg ircmsg.Message) Source {
 	var src Source
 	if nuh, err := msg.NUH(); err == nil {
 		src.Nick, src.User, src.Host = nuh.Name, nuh.User, nuh.Host
@@ -312,82 +482,17 @@ func (s *session) source(msg ircmsg.Message) Source {
 	if ok, acct := msg.GetTag("account"); ok && acct != "*" {
 		src.Account = acct
 	}
-	src.Self = src.Nick != "" && s.isSelf(src.Nick)
+	src.Self = src.Nick != "" && s.isSelfLocked(src.Nick)
 	return src
 }
 
-func (s *session) isSelf(nick string) bool {
+func (s *session) isSelfLocked(nick string) bool {
 	c := s.c
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	me := c.nick
-	if me == "" {
-		return false
-	}
-	return c.isup.fold(nick) == c.isup.fold(me)
+	return c.nick != "" && c.fold(nick) == c.fold(c.nick)
 }
 
-func (s *session) learnUserhost(source string) {
+func (s *session) learnUserhostLocked(source string) {
 	if _, uh, ok := strings.Cut(source, "!"); ok && strings.Contains(uh, "@") {
-		s.c.mu.Lock()
 		s.c.userhost = uh
-		s.c.mu.Unlock()
-	}
-}
-
-func (c *Client) isupPrefix() (string, string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.isup.prefix()
-}
-
-// trackModes follows our own status prefixes in channel through MODE
-// changes, using PREFIX and CHANMODES to know which letters take a parameter.
-func (s *session) trackModes(channel, modes string, params []string) {
-	c := s.c
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	pm, syms := c.isup.prefix()
-	groups := strings.Split(c.isup["CHANMODES"], ",")
-	for len(groups) < 4 {
-		groups = append(groups, "")
-	}
-	key := c.isup.fold(channel)
-	adding := true
-	for i := 0; i < len(modes); i++ {
-		m := modes[i]
-		switch {
-		case m == '+':
-			adding = true
-			continue
-		case m == '-':
-			adding = false
-			continue
-		}
-		takes := strings.IndexByte(groups[0], m) >= 0 || strings.IndexByte(groups[1], m) >= 0 ||
-			(adding && strings.IndexByte(groups[2], m) >= 0)
-		idx := strings.IndexByte(pm, m)
-		if idx < 0 && !takes {
-			continue
-		}
-		if len(params) == 0 {
-			return
-		}
-		arg := params[0]
-		params = params[1:]
-		if idx < 0 || c.nick == "" || c.isup.fold(arg) != c.isup.fold(c.nick) {
-			continue
-		}
-		st, in := c.status[key]
-		if !in {
-			continue
-		}
-		sym := syms[idx]
-		if adding && strings.IndexByte(st, sym) < 0 {
-			st += string(sym)
-		} else if !adding {
-			st = strings.ReplaceAll(st, string(sym), "")
-		}
-		c.status[key] = st
 	}
 }

@@ -18,7 +18,7 @@ func offline(t testing.TB) (*Client, *session) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &session{c: c, urgent: make(chan []byte, 1024), done: make(chan struct{}), names: map[string][]Member{}}
+	s := &session{c: c, urgent: make(chan []byte, 1024), done: make(chan struct{})}
 	c.sess = s
 	feed(t, s, ":irc.test 001 chair :Welcome",
 		":irc.test 005 chair PREFIX=(qaohv)~&@%+ CHANTYPES=# CHANMODES=beI,k,l,imnpst CASEMAPPING=rfc1459 :are supported")
@@ -44,6 +44,7 @@ func feed(t testing.TB, s *session, lines ...string) []Event {
 
 func TestTranslate(t *testing.T) {
 	_, s := offline(t)
+	feed(t, s, ":chair!c@h JOIN #meet")
 	ts := "2026-03-01T15:04:05.123Z"
 	want, _ := time.Parse(time.RFC3339Nano, ts)
 	evs := feed(t, s, "@time="+ts+";account=alice :alice!a@host PRIVMSG #meet :hi \x02there\x02")
@@ -134,7 +135,7 @@ func TestHandleProtocol(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &session{c: c, urgent: make(chan []byte, 1024), done: make(chan struct{}), names: map[string][]Member{}}
+	s := &session{c: c, urgent: make(chan []byte, 1024), done: make(chan struct{})}
 	feed(t, s, ":irc.test CAP * LS * :server-time batch sasl=PLAIN,EXTERNAL",
 		":irc.test CAP * LS :echo-message account-tag",
 		":irc.test CAP * ACK :server-time", ":irc.test CAP * ACK :batch", ":irc.test CAP * NAK :echo-message",
@@ -172,7 +173,8 @@ func FuzzHandleLine(f *testing.F) {
 		f.Add(l)
 	}
 	f.Fuzz(func(t *testing.T, line string) {
-		_, s := offline(t)
+		c, s := offline(t)
+		feed(t, s, ":chair!c@h JOIN #x", ":irc.test 353 chair = #x :@chair +bob", ":irc.test 366 chair #x :End")
 		msg, err := ircmsg.ParseLine(line)
 		if err != nil {
 			return
@@ -181,5 +183,13 @@ func FuzzHandleLine(f *testing.F) {
 			<-s.urgent
 		}
 		s.handle(msg) // must not panic or block
+		for _, m := range c.Members("#x") {
+			if m.Nick == "" || strings.ContainsAny(m.Nick, " \r\n\x00") {
+				t.Fatalf("member %q after %q", m.Nick, line)
+			}
+		}
+		if len(s.batches) > maxOpenBatches {
+			t.Fatalf("%d open batches", len(s.batches))
+		}
 	})
 }

@@ -276,6 +276,21 @@ func TestTLS(t *testing.T) {
 			t.Fatal("connected to an untrusted certificate")
 		}
 	})
+	t.Run("plain text on the TLS port", func(t *testing.T) {
+		t.Parallel()
+		cfg := testConfig(srv.TLSPort, "tlsoff")
+		l := startClient(t, cfg)
+		select {
+		case err := <-l.done:
+			l.done <- err
+			if !errors.Is(err, ErrTLSMismatch) || !strings.Contains(err.Error(), "tls = true") {
+				t.Errorf("error %v, want ErrTLSMismatch with the tls = true hint", err)
+			}
+			t.Logf("plain on TLS: %v", err)
+		case <-time.After(10 * time.Second):
+			t.Fatal("no error")
+		}
+	})
 	t.Run("trusted", func(t *testing.T) {
 		t.Parallel()
 		cfg := testConfig(srv.TLSPort, "tlsyes")
@@ -449,5 +464,256 @@ func TestLagIsMeasured(t *testing.T) {
 	}
 	if lag := l.c.Lag(); lag <= 0 || lag > 5*time.Second {
 		t.Fatalf("lag = %v", lag)
+	}
+}
+
+// TestChannelStateLive follows members, prefixes and the topic of a real
+// channel on InspIRCd (IRCv3, multi-prefix, rfc1459 casemapping) and on
+// ngircd (no IRCv3, ascii casemapping) through JOIN, MODE, NICK, PART,
+// KICK, QUIT and TOPIC, reading the client's state after each event.
+func TestChannelStateLive(t *testing.T) {
+	for _, server := range []string{"inspircd", "ngircd"} {
+		t.Run(server, func(t *testing.T) {
+			t.Parallel()
+			var srv *ircdtest.Server
+			if server == "inspircd" {
+				srv = ircdtest.StartInspIRCd(t, ircdtest.Options{})
+			} else {
+				srv = ircdtest.StartNgircd(t)
+			}
+			cfg := testConfig(srv.Port, "Chair")
+			cfg.Channels = []string{"#State"}
+			l := startClient(t, cfg)
+			l.waitJoined(10*time.Second, cfg.Channels)
+			l.wait(10*time.Second, "names", func(ev Event) bool { _, ok := ev.(Names); return ok })
+			check := func(step, want string) {
+				t.Helper()
+				if got := nicks(l.c.Members("#state")); got != want {
+					t.Errorf("%s: members %q, want %q", step, got, want)
+				}
+			}
+			check("joined", "@Chair")
+			alice, bob := dialLine(t, srv.Addr(), "alice"), dialLine(t, srv.Addr(), "bob")
+			for _, lc := range []*ircdtest.LineClient{alice, bob} {
+				lc.Send("JOIN #state")
+				nick := lc.Nick
+				l.wait(10*time.Second, nick+" joins", func(ev Event) bool { j, ok := ev.(Join); return ok && j.Nick == nick })
+			}
+			check("two joined", "@Chair alice bob")
+			if err := l.c.SendRaw("MODE #state +ov bob bob"); err != nil {
+				t.Fatal(err)
+			}
+			l.wait(10*time.Second, "mode", func(ev Event) bool { _, ok := ev.(Mode); return ok })
+			check("+ov bob", "@+bob @Chair alice")
+			bob.Send("NICK Robert")
+			nc := l.wait(10*time.Second, "nick change", func(ev Event) bool { _, ok := ev.(NickChange); return ok }).(NickChange)
+			if !slices.Equal(nc.Channels, []string{"#State"}) {
+				t.Errorf("nick change in %q", nc.Channels)
+			}
+			check("bob is Robert", "@Chair @+Robert alice")
+			l.c.SetTopic("#STATE", "Agenda: state")
+			l.wait(10*time.Second, "topic", func(ev Event) bool { _, ok := ev.(Topic); return ok })
+			if got := l.c.Topic("#state"); got != "Agenda: state" {
+				t.Errorf("topic %q", got)
+			}
+			l.c.SendRaw("KICK #state alice :out")
+			l.wait(10*time.Second, "kick", func(ev Event) bool { _, ok := ev.(Kick); return ok })
+			check("alice kicked", "@Chair @+Robert")
+			bob.Send("QUIT :bye")
+			q := l.wait(10*time.Second, "quit", func(ev Event) bool { _, ok := ev.(Quit); return ok }).(Quit)
+			if !slices.Equal(q.Channels, []string{"#State"}) {
+				t.Errorf("quit from %q", q.Channels)
+			}
+			check("Robert quit", "@Chair")
+			if !l.c.InChannel("#sTaTe") || !l.c.HasOp("#state") {
+				t.Error("not in #state, or not op")
+			}
+			l.c.Part("#state", "done")
+			l.wait(10*time.Second, "our part", func(ev Event) bool { p, ok := ev.(Part); return ok && p.Self })
+			if l.c.InChannel("#state") || l.c.Members("#state") != nil || l.c.Topic("#state") != "" {
+				t.Error("state kept after our PART")
+			}
+		})
+	}
+}
+
+// TestOwnLinesOnce: every line the client sends (Say with line breaks and
+// a text long enough to be split, Action, Notice, a private message, a raw
+// PRIVMSG) comes back exactly once as a Self event, in the order the
+// server received the lines: from the server's echo on InspIRCd
+// (echo-message, server-time tags), from the local echo on ngircd. A
+// watcher in the channel reads what the server relayed; once it has every
+// line it says "done", and the client's events up to that line are
+// compared with what the watcher saw.
+func TestOwnLinesOnce(t *testing.T) {
+	for _, server := range []string{"inspircd", "ngircd"} {
+		t.Run(server, func(t *testing.T) {
+			t.Parallel()
+			var srv *ircdtest.Server
+			if server == "inspircd" {
+				srv = ircdtest.StartInspIRCd(t, ircdtest.Options{})
+			} else {
+				srv = ircdtest.StartNgircd(t)
+			}
+			watcher := dialLine(t, srv.Addr(), "watcher")
+			watcher.Send("JOIN #once")
+			watcher.WaitFor(func(l string) bool { return strings.Contains(l, " 366 ") })
+			cfg := testConfig(srv.Port, "chair")
+			cfg.Channels = []string{"#once"}
+			l := startClient(t, cfg)
+			l.waitJoined(10*time.Second, cfg.Channels)
+			echoMessage := l.c.HasCap("echo-message")
+			if echoMessage != (server == "inspircd") {
+				t.Fatalf("echo-message acked: %v on %s", echoMessage, server)
+			}
+
+			long := strings.Repeat("a long line that the client must split into pieces ", 25)
+			sends := []func() error{
+				func() error { return l.c.Say("#once", "#startmeeting once") },
+				func() error { return l.c.Say("#once", "one\ntwo\r\n\nthree  \t") },
+				func() error { return l.c.Say("#once", long) },
+				func() error { return l.c.Action("#once", "waves") },
+				func() error { return l.c.Notice("#once", "a notice") },
+				func() error { return l.c.Say("watcher", "private word") },
+				func() error { return l.c.SendRaw("PRIVMSG #once :raw line") },
+				func() error { return l.c.SendRaw("PRIVMSG #once :\x01ACTION raw action\x01") },
+			}
+			for _, send := range sends {
+				if err := send(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			wantPieces := 1 + 3 + len(SplitText(long, textBudget(l.c.prefixLen(), "PRIVMSG", "#once"))) + 5
+			var relayed []string
+			for len(relayed) < wantPieces {
+				line, err := watcher.ReadLine()
+				if err != nil {
+					t.Fatalf("watcher after %q: %v", relayed, err)
+				}
+				cmd, target, text, ok := splitRelayed(line)
+				if ok && (target == "#once" || target == "watcher") {
+					relayed = append(relayed, cmd+" "+target+" "+text)
+				}
+			}
+			watcher.Send("PRIVMSG #once :done")
+			var echoed []string
+			l.wait(10*time.Second, "watcher's done", func(ev Event) bool {
+				var self bool
+				var line string
+				var tags map[string]string
+				switch e := ev.(type) {
+				case Message:
+					if !e.Self && e.Text == "done" {
+						return true
+					}
+					self, line, tags = e.Self, "PRIVMSG "+e.Target+" "+e.Text, e.Tags
+				case Action:
+					self, line, tags = e.Self, "PRIVMSG "+e.Target+" \x01ACTION "+e.Text+"\x01", e.Tags
+				case Notice:
+					self, line, tags = e.Self, "NOTICE "+e.Target+" "+e.Text, e.Tags
+				}
+				if self {
+					echoed = append(echoed, line)
+					if fromServer := tags["time"] != ""; fromServer != echoMessage {
+						t.Errorf("%q: server echo %v, echo-message %v", line, fromServer, echoMessage)
+					}
+				}
+				return false
+			})
+			if !slices.Equal(echoed, relayed) {
+				t.Errorf("self events (%d):\n %q\nlines the server relayed (%d):\n %q", len(echoed), echoed, len(relayed), relayed)
+			}
+		})
+	}
+}
+
+// splitRelayed parses ":src CMD target :text" as a plain client sees it.
+func splitRelayed(line string) (cmd, target, text string, ok bool) {
+	f := strings.SplitN(line, " ", 4)
+	if len(f) < 4 || (f[1] != "PRIVMSG" && f[1] != "NOTICE") {
+		return "", "", "", false
+	}
+	return f[1], f[2], strings.TrimPrefix(f[3], ":"), true
+}
+
+// messages reads events until n messages arrived and returns them.
+func (l *live) messages(d time.Duration, n int) []Message {
+	l.t.Helper()
+	var got []Message
+	l.wait(d, fmt.Sprintf("%d messages", n), func(ev Event) bool {
+		if m, ok := ev.(Message); ok {
+			got = append(got, m)
+		}
+		return len(got) == n
+	})
+	return got
+}
+
+// TestHistoryZNC: a real ZNC in front of InspIRCd buffers a meeting said
+// while our client was away and plays it back when the client attaches;
+// those lines arrive with History=true, the next live line without.
+func TestHistoryZNC(t *testing.T) {
+	t.Parallel()
+	srv := ircdtest.StartInspIRCd(t, ircdtest.Options{})
+	z := ircdtest.StartZNC(t, srv, ircdtest.ZNCOptions{Nick: "chair", Channels: []string{"#meet"}})
+	alice := dialLine(t, srv.Addr(), "alice")
+	alice.Send("JOIN #meet")
+	alice.WaitFor(func(l string) bool { return strings.Contains(l, " 366 ") })
+	away := []string{"#startmeeting said while away", "#info in 2020", "#endmeeting"}
+	for _, text := range away {
+		alice.Send("PRIVMSG #meet :" + text)
+	}
+	if err := z.Barrier(alice); err != nil {
+		t.Fatal(err)
+	}
+
+	cfg := testConfig(z.Port, "chair")
+	cfg.ServerPassword = z.ServerPassword()
+	cfg.Channels = []string{"#meet"}
+	l := startClient(t, cfg)
+	l.waitJoined(20*time.Second, cfg.Channels)
+	played := l.messages(10*time.Second, len(away))
+	for i, m := range played {
+		if m.Text != away[i] || m.Nick != "alice" || !m.History || m.Tags["batch"] == "" {
+			t.Errorf("playback %d: %q from %s, History=%v, batch %q; want %q, History", i, m.Text, m.Nick, m.History, m.Tags["batch"], away[i])
+		}
+	}
+	alice.Send("PRIVMSG #meet :live again")
+	if m := l.messages(10*time.Second, 1)[0]; m.Text != "live again" || m.History {
+		t.Errorf("live line %q History=%v", m.Text, m.History)
+	}
+	if !l.c.InChannel("#meet") || nicks(l.c.Members("#meet")) != "@chair alice" {
+		t.Errorf("members through ZNC: %q", nicks(l.c.Members("#meet")))
+	}
+}
+
+// TestHistoryChanHistory: InspIRCd's chanhistory module replays a
+// channel's last lines to a client that joins, in a chathistory BATCH with
+// server-time: they arrive with History=true, the next live line without.
+func TestHistoryChanHistory(t *testing.T) {
+	t.Parallel()
+	srv := ircdtest.StartInspIRCd(t, ircdtest.Options{ChanHistory: true})
+	alice := dialLine(t, srv.Addr(), "alice")
+	alice.Send("JOIN #hist")
+	alice.Send("MODE #hist +H 10:1d")
+	old := []string{"#startmeeting long ago", "#endmeeting"}
+	for _, text := range old {
+		alice.Send("PRIVMSG #hist :" + text)
+	}
+	alice.Send("PING :stored")
+	alice.WaitFor(func(l string) bool { return strings.Contains(l, "PONG") && strings.Contains(l, "stored") })
+
+	cfg := testConfig(srv.Port, "chair")
+	cfg.Channels = []string{"#hist"}
+	l := startClient(t, cfg)
+	l.waitJoined(10*time.Second, cfg.Channels)
+	for i, m := range l.messages(10*time.Second, len(old)) {
+		if m.Text != old[i] || !m.History || m.Tags["batch"] == "" || m.Tags["time"] == "" {
+			t.Errorf("history %d: %q History=%v tags %v; want %q, History", i, m.Text, m.History, m.Tags, old[i])
+		}
+	}
+	alice.Send("PRIVMSG #hist :now")
+	if m := l.messages(10*time.Second, 1)[0]; m.Text != "now" || m.History {
+		t.Errorf("live line %q History=%v", m.Text, m.History)
 	}
 }

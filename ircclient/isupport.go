@@ -65,29 +65,3 @@ func (is isupport) chanLimit(t byte) int {
 	}
 	return 0
 }
-
-// fold applies the server's CASEMAPPING (rfc1459 unless ascii) for
-// comparing nicks and channel names.
-func (is isupport) fold(s string) string {
-	return foldName(s, is["CASEMAPPING"] == "ascii")
-}
-
-func foldName(s string, ascii bool) string {
-	b := []byte(s)
-	for i, c := range b {
-		switch {
-		case 'A' <= c && c <= 'Z':
-			b[i] = c + 32
-		case ascii:
-		case c == '[':
-			b[i] = '{'
-		case c == ']':
-			b[i] = '}'
-		case c == '\\':
-			b[i] = '|'
-		case c == '~':
-			b[i] = '^'
-		}
-	}
-	return string(b)
-}

@@ -38,29 +38,35 @@ func (c *Client) sendText(cmd, target, text string, action bool) error {
 	private := !c.IsChannel(target)
 	lines := make([]outLine, 0, len(pieces))
 	for _, p := range pieces {
-		body := p
-		if action {
-			body = "\x01ACTION " + p + "\x01"
-		}
-		lines = append(lines, outLine{
-			b: []byte(cmd + " " + target + " :" + body + "\r\n"),
-			echo: func(t time.Time) Event {
-				src := Source{Nick: c.Nick(), Self: true}
-				meta := Meta{Time: t}
-				switch {
-				case action:
-					return Action{Meta: meta, Source: src, Target: target, Text: p, Private: private}
-				case cmd == "NOTICE":
-					return Notice{Meta: meta, Source: src, Target: target, Text: p, Private: private}
-				}
-				return Message{Meta: meta, Source: src, Target: target, Text: p, Private: private}
-			},
-		})
+		lines = append(lines, c.textLine(cmd, target, p, action, private))
 	}
 	if err := c.sendq.push(lines...); err != nil {
 		return fmt.Errorf("ircclient: %s to %s: %w", strings.ToLower(cmd), target, err)
 	}
 	return nil
+}
+
+// textLine is one PRIVMSG or NOTICE line with its local echo.
+func (c *Client) textLine(cmd, target, text string, action, private bool) outLine {
+	body := text
+	if action {
+		body = "\x01ACTION " + text + "\x01"
+	}
+	return outLine{
+		b:      []byte(cmd + " " + target + " :" + body + "\r\n"),
+		target: target,
+		echo: func(t time.Time) Event {
+			src := Source{Nick: c.Nick(), Self: true}
+			meta := Meta{Time: t}
+			switch {
+			case action:
+				return Action{Meta: meta, Source: src, Target: target, Text: text, Private: private}
+			case cmd == "NOTICE":
+				return Notice{Meta: meta, Source: src, Target: target, Text: text, Private: private}
+			}
+			return Message{Meta: meta, Source: src, Target: target, Text: text, Private: private}
+		},
+	}
 }
 
 // SetTopic sets channel's topic (empty clears it); the text is cut at a UTF-8
@@ -118,7 +124,8 @@ func (c *Client) SetNick(nick string) error {
 	return c.sendq.push(outLine{b: []byte("NICK " + nick + "\r\n")})
 }
 
-// SendRaw queues one raw IRC line (without CRLF) in the paced queue.
+// SendRaw queues one raw IRC line (without CRLF) in the paced queue. A
+// raw PRIVMSG or NOTICE is echoed like Say's lines (one Self event).
 func (c *Client) SendRaw(line string) error {
 	if line == "" || strings.ContainsAny(line, "\r\n\x00") {
 		return errors.New("ircclient: raw line is empty or contains CR, LF or NUL")
@@ -126,7 +133,25 @@ func (c *Client) SendRaw(line string) error {
 	if len(line) > MaxLineLen-2 {
 		return fmt.Errorf("ircclient: raw line is %d bytes, over %d", len(line), MaxLineLen-2)
 	}
-	return c.sendq.push(outLine{b: []byte(line + "\r\n")})
+	l := outLine{b: []byte(line + "\r\n")}
+	if msg, err := ircmsg.ParseLine(line); err == nil && len(msg.Params) == 2 && msg.Source == "" &&
+		(msg.Command == "PRIVMSG" || msg.Command == "NOTICE") {
+		cmd, target, text := msg.Command, msg.Params[0], msg.Params[1]
+		action := false
+		if body, ok := strings.CutPrefix(text, "\x01ACTION "); ok && cmd == "PRIVMSG" {
+			text, action = strings.TrimSuffix(body, "\x01"), true
+		}
+		private := !c.IsChannel(target)
+		l.target, l.echo = target, c.textLine(cmd, target, text, action, private).echo
+		if ctcp, ok := strings.CutPrefix(text, "\x01"); ok && !action {
+			name, args, _ := strings.Cut(strings.TrimSuffix(ctcp, "\x01"), " ")
+			l.echo = func(t time.Time) Event {
+				return CTCP{Meta: Meta{Time: t}, Source: Source{Nick: c.Nick(), Self: true}, Target: target,
+					Command: name, Args: args, Reply: cmd == "NOTICE"}
+			}
+		}
+	}
+	return c.sendq.push(l)
 }
 
 func rawLines(lines []string) []outLine {

@@ -20,37 +20,39 @@ func textBudget(prefixLen int, command, target string) int {
 }
 
 // SplitText cuts text into pieces of at most budget bytes each, to be sent as
-// separate lines. Line breaks start a new piece (CR and NUL are removed,
-// empty lines are skipped); long lines are cut at the last space that leaves
-// the piece at least half full, otherwise at a UTF-8 boundary. The space
-// stays at the end of the piece it follows, so for a text without line
-// breaks, CR or NUL, joining the pieces gives the text back. budget below 4
-// is raised to 4 so that any rune fits.
+// separate lines. Line breaks start a new piece; CR and NUL bytes are
+// removed (byte by byte: invalid UTF-8 is kept as it is). Long lines are cut
+// at the last space that leaves the piece at least half full, and the
+// spaces there are dropped; otherwise they are cut at a UTF-8 boundary. Trailing
+// spaces and tabs are removed from every piece and pieces left empty are
+// skipped: servers such as ngircd remove them, and the local echo of a
+// line must be exactly what the channel saw. budget below 4 is raised to 4
+// so that any rune fits.
 func SplitText(text string, budget int) []string {
 	if budget < utf8.UTFMax {
 		budget = utf8.UTFMax
 	}
 	var out []string
+	emit := func(p string) {
+		if p = strings.TrimRight(p, " \t"); p != "" {
+			out = append(out, p)
+		}
+	}
 	for line := range strings.SplitSeq(text, "\n") {
 		if strings.ContainsAny(line, "\r\x00") {
-			line = strings.Map(func(r rune) rune {
-				if r == '\r' || r == 0 {
-					return -1
-				}
-				return r
-			}, line)
+			line = strings.NewReplacer("\r", "", "\x00", "").Replace(line)
 		}
 		for len(line) > budget {
 			cut := runeCut(line, budget)
-			if sp := strings.LastIndexByte(line[:cut], ' '); sp >= budget/2 {
-				cut = sp + 1
+			if sp := strings.LastIndexByte(line[:cut+1], ' '); sp >= budget/2 {
+				emit(line[:sp])
+				line = strings.TrimLeft(line[sp:], " ") // the spaces at a cut are dropped
+				continue
 			}
-			out = append(out, line[:cut])
+			emit(line[:cut])
 			line = line[cut:]
 		}
-		if line != "" {
-			out = append(out, line)
-		}
+		emit(line)
 	}
 	return out
 }

@@ -17,7 +17,13 @@ func TestSplitText(t *testing.T) {
 		{"empty", "", 10, nil},
 		{"newlines", "a\nb\r\n\nc", 10, []string{"a", "b", "c"}},
 		{"nul", "a\x00b", 10, []string{"ab"}},
-		{"word boundary", "aaaa bbbb cccc", 10, []string{"aaaa bbbb ", "cccc"}},
+		{"word boundary", "aaaa bbbb cccc", 10, []string{"aaaa bbbb", "cccc"}},
+		{"space at the limit", "aaaa bbbbb cccc", 10, []string{"aaaa bbbbb", "cccc"}},
+		{"many spaces at the cut", "aaaa      bbbb", 8, []string{"aaaa", "bbbb"}},
+		{"trailing blanks", "done  \t\nnext \r\n", 10, []string{"done", "next"}},
+		{"blank lines", " \n\t\n  x", 10, []string{"  x"}},
+		{"invalid UTF-8 kept", "\x80\r", 6, []string{"\x80"}},
+		{"invalid UTF-8 with NUL", "a\xff\x00b", 6, []string{"a\xffb"}},
 		{"no space", "abcdefghij", 4, []string{"abcd", "efgh", "ij"}},
 		{"utf8 boundary", "ééééé", 5, []string{"éé", "éé", "é"}},
 		{"4-byte runes", "😀😀", 5, []string{"😀", "😀"}},
@@ -92,14 +98,18 @@ func FuzzSplitText(f *testing.F) {
 			if strings.ContainsAny(p, "\r\n\x00") {
 				t.Fatalf("piece %q contains CR/LF/NUL", p)
 			}
+			if strings.HasSuffix(p, " ") || strings.HasSuffix(p, "\t") {
+				t.Fatalf("piece %q ends in a blank", p)
+			}
 			if utf8.ValidString(text) && !utf8.ValidString(p) {
 				t.Fatalf("valid input gave invalid piece %q", p)
 			}
 			b.WriteString(p)
 		}
-		clean := strings.NewReplacer("\r", "", "\n", "", "\x00", "").Replace(text)
-		if b.String() != clean {
-			t.Fatalf("pieces %q do not rebuild %q", pieces, clean)
+		// Only line breaks, CR, NUL and blanks (at cuts and line ends) may go.
+		drop := strings.NewReplacer("\r", "", "\n", "", "\x00", "", " ", "", "\t", "")
+		if got, want := drop.Replace(b.String()), drop.Replace(text); got != want {
+			t.Fatalf("pieces %q lost text of %q: %q != %q", pieces, text, got, want)
 		}
 	})
 }

@@ -648,6 +648,7 @@ func (e *Engine) endMeeting(s said, line Line) {
 		e.endVote(s, line)
 	}
 	m.End = line.Time
+	m.EndedBy = strings.Clone(s.nick)
 	if m.startTopic != "" || (e.opts.Style != StyleZodbot && m.CurrentTopic() != "") {
 		// zodbot restores the old topic only when there was one.
 		e.setTopic(m.startTopic)

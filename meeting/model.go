@@ -143,6 +143,7 @@ type Meeting struct {
 	Name      string // the meeting name used in file names
 	Start     time.Time
 	End       time.Time // zero while running
+	EndedBy   string    // who ran #endmeeting
 	Items     []Item
 	Attendees []Attendee // in first-seen order
 	Votes     []*Vote

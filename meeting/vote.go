@@ -9,29 +9,63 @@ import (
 // (chairs), #vote option (anyone, last vote counts), #showvote, #endvote
 // (chairs), which records a VOTE item.
 
+// ParseVote reads the argument of #startvote, "Question? a, b / c": the
+// question up to its last '?', and the options after it split at ',' or
+// '/' (trimmed, duplicates dropped case-insensitively; "Yes", "No" when
+// none are given). ok is false when there is no question, and the engine
+// says "Unable to parse vote topic and options.". The console's own tally
+// uses it too, so both read a vote alike.
+func ParseVote(arg string) (question string, options []string, ok bool) {
+	i := strings.LastIndexByte(arg, '?')
+	if i < 0 {
+		return "", nil, false
+	}
+	question = strings.TrimSpace(arg[:i+1])
+	for _, o := range strings.FieldsFunc(arg[i+1:], func(r rune) bool { return r == ',' || r == '/' }) {
+		if o = strings.TrimSpace(o); o != "" && !containsFold(options, o) {
+			options = append(options, o)
+		}
+	}
+	if len(options) == 0 {
+		options = []string{"Yes", "No"}
+	}
+	if question == "?" {
+		return "", nil, false
+	}
+	return question, options, true
+}
+
+// VoteChoice matches the argument of #vote against a vote's options,
+// case-insensitively, and returns the option as spelled in the vote.
+func VoteChoice(options []string, arg string) (option string, ok bool) {
+	choice := strings.TrimSpace(arg)
+	for _, o := range options {
+		if strings.EqualFold(o, choice) {
+			return o, true
+		}
+	}
+	return "", false
+}
+
+// ParseCommand splits a line "#cmd arg" as the engine does (MeetBot's
+// `#(\w+)[ \t]*(.*)`, the command lower-cased); ok is false for a line
+// that is not a command.
+func ParseCommand(text string) (cmd, arg string, ok bool) { return parseCommand(text) }
+
 func (e *Engine) startVote(s said, line Line, arg string) {
 	if e.vote != nil {
 		e.say("Already voting on '" + e.vote.Question + "'")
 		return
 	}
-	q, i := arg, strings.LastIndexByte(arg, '?')
-	if i < 0 {
+	q, parsed, ok := ParseVote(arg)
+	if !ok {
 		e.say("Unable to parse vote topic and options.")
 		return
 	}
-	q = strings.Clone(strings.TrimSpace(arg[:i+1]))
-	var opts []string
-	for _, o := range strings.FieldsFunc(arg[i+1:], func(r rune) bool { return r == ',' || r == '/' }) {
-		if o = strings.TrimSpace(o); o != "" && !containsFold(opts, o) {
-			opts = append(opts, strings.Clone(o))
-		}
-	}
-	if len(opts) == 0 {
-		opts = []string{"Yes", "No"}
-	}
-	if q == "?" {
-		e.say("Unable to parse vote topic and options.")
-		return
+	q = strings.Clone(q)
+	opts := make([]string, len(parsed))
+	for i, o := range parsed {
+		opts[i] = strings.Clone(o)
 	}
 	e.vote = &Vote{Question: q, Options: opts, Ballots: map[string]string{}, Nick: strings.Clone(s.nick), Time: line.Time, Line: line.N}
 	e.say("Begin voting on: " + q + " Valid vote options are " + strings.Join(opts, ", ") + ".")
@@ -43,19 +77,17 @@ func (e *Engine) castVote(s said, arg string) {
 	if v == nil {
 		return
 	}
-	choice := strings.TrimSpace(arg)
-	for _, o := range v.Options {
-		if strings.EqualFold(o, choice) {
-			nick := s.nick
-			if _, voted := v.Ballots[nick]; !voted {
-				nick = strings.Clone(nick)
-				v.Voters = append(v.Voters, nick)
-			}
-			v.Ballots[nick] = o
-			return
-		}
+	o, ok := VoteChoice(v.Options, arg)
+	if !ok {
+		e.say(s.nick + ": " + strings.TrimSpace(arg) + " is not a valid option. Valid options are " + strings.Join(v.Options, ", ") + ".")
+		return
 	}
-	e.say(s.nick + ": " + choice + " is not a valid option. Valid options are " + strings.Join(v.Options, ", ") + ".")
+	nick := s.nick
+	if _, voted := v.Ballots[nick]; !voted {
+		nick = strings.Clone(nick)
+		v.Voters = append(v.Voters, nick)
+	}
+	v.Ballots[nick] = o
 }
 
 func (e *Engine) showVote() {

@@ -591,6 +591,8 @@ func TestChannelLookup(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// As the real client does, our JOIN comes before the channel's lines.
+	m.Update(ev(ircclient.Join{Meta: at(0), Source: ircclient.Source{Nick: "chair", Self: true}, Channel: "#meet"}))
 	_, cmd := m.Update(ev(ircclient.Message{Meta: at(1), Source: ircclient.Source{Nick: "bob"}, Target: "#meet", Text: ".fas nirik"}))
 	for _, msg := range runCmds(cmd) {
 		m.Update(msg)

@@ -431,6 +431,11 @@ func (m *Model) connState(e ircclient.State) {
 		if e.Err != nil {
 			m.errorLine(m.wins.list[0], "disconnected: "+e.Err.Error())
 		}
+	case ircclient.ConnectFailed:
+		m.conn = "not connected"
+		if e.Err != nil {
+			m.errorLine(m.wins.list[0], e.Err.Error())
+		}
 	case ircclient.Reconnecting:
 		m.conn = "reconnecting in " + e.Delay.Round(time.Second).String()
 	case ircclient.Stopped:

@@ -48,6 +48,7 @@ type config struct {
 	ThemeFile string `toml:"theme_file"`
 
 	Backend backendConfig `toml:"backend"`
+	Bus     busConfig     `toml:"bus"`
 }
 
 // backendConfig points the lookups at other services (tests, mirrors).

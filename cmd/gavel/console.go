@@ -25,6 +25,7 @@ type consoleFlags struct {
 	config, server, nick, channels, archive, urlPrefix, style, theme, logFile string
 	port                                                                      int
 	noTLS, headless, offline, demo                                            bool
+	bus                                                                       busFlags
 }
 
 func runConsole(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -45,6 +46,7 @@ func runConsole(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fs.BoolVar(&f.offline, "offline", false, "answer lookups from the built-in snapshot only")
 	fs.BoolVar(&f.demo, "demo", false, "open the offline demo even when a server is configured")
 	fs.StringVar(&f.logFile, "log", "", "write gavel's own log (log/slog) to this file")
+	f.bus.register(fs)
 	fs.Usage = func() {
 		fmt.Fprint(stderr, usage, "\nConsole flags:\n")
 		fs.PrintDefaults()
@@ -53,6 +55,13 @@ func runConsole(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		return consoleArgsError(stderr, fs.Args())
+	}
+	if err := f.bus.check(); err != nil {
+		fmt.Fprintln(stderr, "gavel:", err)
 		return 2
 	}
 	path, explicit := f.config, f.config != ""
@@ -123,6 +132,7 @@ func (f consoleFlags) apply(c *config) {
 	if f.offline {
 		c.Offline = true
 	}
+	f.bus.apply(&c.Bus)
 }
 
 func runLive(ctx context.Context, cfg config, headless bool, opts tui.Options, logger *slog.Logger, stderr io.Writer) int {
@@ -148,9 +158,16 @@ func runLive(ctx context.Context, cfg config, headless bool, opts tui.Options, l
 	if prefix == "" {
 		prefix = "."
 	}
+	mbus, err := openBus(cfg.Bus, cfg.URLPrefix, journalDir, headless, logger, stderr)
+	if err != nil {
+		fmt.Fprintln(stderr, "gavel:", err)
+		return 1
+	}
+	defer mbus.Close()
 	ctrl, err := live.New(live.Config{
 		Style: opts.Style, Archive: publish.New(archive, opts.Style, cfg.URLPrefix), JournalDir: journalDir,
 		BindAccounts: cfg.BindChairs, URLPrefix: cfg.URLPrefix, Network: client, Logger: logger, LookupPrefix: prefix,
+		Bus: mbus.live(),
 	})
 	if err != nil {
 		fmt.Fprintln(stderr, "gavel:", err)

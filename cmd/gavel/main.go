@@ -4,6 +4,9 @@
 //	gavel replay [flags] LOG…   regenerate minutes from meeting logs
 //	gavel lookup CMD ARGS…      account, package and mirror lookups
 //
+// A subcommand's flags may come before or after its arguments, and "--"
+// ends them; the console's flags come alone (`gavel [flags]`).
+//
 // This package only parses flags and dispatches; the work lives in the
 // meeting, backend, ircclient and tui packages.
 package main
@@ -16,8 +19,6 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"syscall"
-
-	"gavel/backend/cli"
 )
 
 const usage = `gavel: a console for chairing IRC meetings
@@ -25,13 +26,15 @@ const usage = `gavel: a console for chairing IRC meetings
 Usage:
   gavel [flags]                 the console: live with a configured server, else
                                 an offline demo (run "gavel -h" for the flags)
-  gavel replay [flags] LOG...   regenerate minutes from meeting logs ("-" reads stdin)
+  gavel replay [flags] LOG...   regenerate minutes from meeting logs ("-" reads stdin,
+                                a directory is searched for *.log.txt)
   gavel lookup CMD ARGS...      fas, fasinfo, members, sponsors, whoowns, what,
                                 branches, sources, lookaside, mirrors
   gavel version                 the version
   gavel help                    this text
 
-Run "gavel replay -h" for the replay flags.
+A command's flags go before or after its arguments; "--" ends them.
+Run "gavel replay -h" and "gavel lookup -h" for their flags.
 `
 
 func main() {
@@ -50,12 +53,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "replay":
 		return runReplay(ctx, args[1:], stdin, stdout, stderr)
 	case "lookup":
-		return cli.Run(ctx, args[1:], stdout, stderr)
+		return runLookup(ctx, args[1:], stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return 0
-	}
-	if args[0] == "version" {
+	case "version":
 		fmt.Fprintln(stdout, "gavel", version())
 		return 0
 	}

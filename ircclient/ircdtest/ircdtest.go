@@ -1,6 +1,7 @@
 // Package ircdtest starts throwaway IRC servers on random loopback ports for
 // tests: InspIRCd 3 linked with Atheme 7 services (IRCv3, SASL, NickServ
-// accounts), or ngircd (plain RFC IRC, no accounts). Configs come from
+// accounts), or ngircd (plain RFC IRC, no accounts), and a ZNC bouncer in
+// front of either (StartZNC). Configs come from
 // testdata/ircd/start-ircd.sh (run with CONFIG_ONLY=1); the daemons are
 // children of the test process and are killed in t.Cleanup.
 //
@@ -37,6 +38,12 @@ type Options struct {
 
 	// TLSCert and TLSKey (PEM files) add a TLS client listener (Server.TLSPort).
 	TLSCert, TLSKey string
+
+	// ChanHistory loads InspIRCd's chanhistory module: a channel with mode
+	// +H N:period (set by an operator of the channel) replays its last N
+	// lines to each client that joins, in a BATCH of type chathistory with
+	// server-time tags when the client has the batch cap.
+	ChanHistory bool
 }
 
 // Server is a running InspIRCd (+ Atheme) or ngircd.
@@ -104,6 +111,9 @@ func StartInspIRCd(tb testing.TB, opt Options) *Server {
 	}
 	if opt.RecvQ > 0 {
 		env = append(env, "RECVQ="+strconv.Itoa(opt.RecvQ))
+	}
+	if opt.ChanHistory {
+		env = append(env, "HISTORY=1")
 	}
 	if opt.TLSCert != "" {
 		s.TLSPort = FreePort(tb)
@@ -256,6 +266,12 @@ type LineClient struct {
 
 // Dial connects and registers nick (no CAP), answering PINGs while waiting.
 func Dial(ctx context.Context, addr, nick string) (*LineClient, error) {
+	return DialPass(ctx, addr, nick, "")
+}
+
+// DialPass is Dial sending PASS pass first (when not empty), as a client
+// of a bouncer does (see ZNC.ServerPassword).
+func DialPass(ctx context.Context, addr, nick, pass string) (*LineClient, error) {
 	var d net.Dialer
 	conn, err := d.DialContext(ctx, "tcp", addr)
 	if err != nil {
@@ -265,6 +281,9 @@ func Dial(ctx context.Context, addr, nick string) (*LineClient, error) {
 		conn.SetDeadline(dl)
 	}
 	lc := &LineClient{conn: conn, r: bufio.NewReader(conn), ctx: ctx, Nick: nick}
+	if pass != "" {
+		lc.Send("PASS :" + pass)
+	}
 	lc.Send("NICK " + nick)
 	lc.Send("USER " + nick + " 0 * :" + nick)
 	if _, err := lc.WaitFor(func(l string) bool { return cmdOf(l) == "001" }); err != nil {

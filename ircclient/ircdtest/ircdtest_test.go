@@ -2,6 +2,7 @@ package ircdtest
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 )
@@ -20,4 +21,31 @@ func TestNgircd(t *testing.T) {
 		t.Fatal(err)
 	}
 	lc.Close()
+}
+
+// TestZNC: ZNC buffers what is said while no client is attached and plays
+// it back to the next client.
+func TestZNC(t *testing.T) {
+	s := StartInspIRCd(t, Options{})
+	z := StartZNC(t, s, ZNCOptions{Nick: "chair", Channels: []string{"#meet"}})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	alice, err := Dial(ctx, s.Addr(), "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer alice.Close()
+	alice.Send("JOIN #meet")
+	alice.Send("PRIVMSG #meet :said while away")
+	if err := z.Barrier(alice); err != nil {
+		t.Fatal(err)
+	}
+	c, err := DialPass(ctx, z.Addr(), "chair", z.ServerPassword())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := c.WaitFor(func(l string) bool { return strings.Contains(l, "said while away") }); err != nil {
+		t.Fatalf("no playback: %v", err)
+	}
 }

@@ -1,32 +1,39 @@
-package journal
+package journal_test
 
 import (
+	"bytes"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
+	"syscall"
 	"testing"
 	"time"
 
 	"gavel/meeting"
+	"gavel/meeting/journal"
+	"gavel/meeting/journal/journaltest"
 )
 
 var at = time.Date(2026, 11, 24, 18, 0, 0, 0, time.UTC)
 
-func TestRoundTrip(t *testing.T) {
-	path := Path(t.TempDir(), "#Fedora-Meeting")
-	j, old, err := Open(path)
-	if err != nil || len(old) != 0 {
-		t.Fatalf("open: %v %v", old, err)
+func line(i int) meeting.Event {
+	return meeting.Message{Time: at.Add(time.Duration(i) * time.Second), Nick: "nirik", Text: fmt.Sprintf("line %d of the meeting", i)}
+}
+
+func open(t *testing.T, fsys journal.FS, path string) (*journal.Journal, journal.Recovered) {
+	t.Helper()
+	j, rec, err := journal.Open(fsys, path)
+	if err != nil {
+		t.Fatalf("open %s: %v", path, err)
 	}
-	events := []meeting.Event{
-		meeting.Message{Time: at, Nick: "nirik", Account: "kevin", Text: "#startmeeting x <b>&"},
-		meeting.Message{Time: at.Add(time.Second), Nick: "pingou", Text: "here", Action: true},
-		meeting.NickChange{Time: at, Old: "pingou", New: "pingou_"},
-		meeting.TopicChange{Time: at, Nick: "nirik", Topic: "t"},
-		meeting.Join{Time: at, Nick: "a"},
-		meeting.Part{Time: at, Nick: "a", Reason: "bye"},
-		meeting.Quit{Time: at, Nick: "b", Reason: "gone"},
-	}
+	return j, rec
+}
+
+func appendSync(t *testing.T, j *journal.Journal, events ...meeting.Event) {
+	t.Helper()
 	for _, ev := range events {
 		if err := j.Append(ev); err != nil {
 			t.Fatal(err)
@@ -35,64 +42,319 @@ func TestRoundTrip(t *testing.T) {
 	if err := j.Sync(); err != nil {
 		t.Fatal(err)
 	}
+}
+
+func texts(events []meeting.Event) []string {
+	var out []string
+	for _, ev := range events {
+		if m, ok := ev.(meeting.Message); ok {
+			out = append(out, m.Text)
+		}
+	}
+	return out
+}
+
+func TestRoundTrip(t *testing.T) {
+	path := journal.Path(t.TempDir(), "#Fedora-Meeting")
+	j, rec := open(t, nil, path)
+	if len(rec.Events) != 0 {
+		t.Fatalf("new journal holds %v", rec.Events)
+	}
+	events := []meeting.Event{
+		meeting.Message{Time: at, Nick: "nirik", Account: "kevin", Text: "#startmeeting x <b>&\n"},
+		meeting.Message{Time: at.Add(time.Second), Nick: "pingou", Text: "here", Action: true},
+		meeting.NickChange{Time: at, Old: "pingou", New: "pingou_"},
+		meeting.TopicChange{Time: at, Nick: "nirik", Topic: "t"},
+		meeting.Join{Time: at, Nick: "a"},
+		meeting.Part{Time: at, Nick: "a", Reason: "bye"},
+		meeting.Quit{Time: at, Nick: "b", Reason: "gone"},
+	}
+	appendSync(t, j, events...)
 	// No Close: the process "dies" here.
-	j2, got, err := Open(path)
-	if err != nil {
+	_, rec = open(t, nil, path)
+	if !reflect.DeepEqual(rec.Events, events) || rec.Unreadable != 0 {
+		t.Fatalf("read back\n%v (%d unreadable)\nwant\n%v", rec.Events, rec.Unreadable, events)
+	}
+}
+
+func TestNoFileUntilSomethingIsWritten(t *testing.T) {
+	dir := t.TempDir()
+	j, _ := open(t, nil, journal.Path(dir, "#quiet"))
+	if err := j.Sync(); err != nil {
 		t.Fatal(err)
 	}
-	defer j2.Close()
-	if !reflect.DeepEqual(got, events) {
-		t.Fatalf("read back\n%v\nwant\n%v", got, events)
+	j.Close()
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Fatalf("files for a journal that holds nothing: %v", entries)
 	}
 }
 
 func TestTornTailIsDroppedAndAppendingContinues(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "c.journal")
-	j, _, _ := Open(path)
-	j.Append(meeting.Message{Time: at, Nick: "a", Text: "one"})
+	j, _ := open(t, nil, path)
+	appendSync(t, j, line(1))
 	j.Close()
 	f, _ := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
-	f.WriteString(`{"k":"msg","t":"2026-11-24T18:00:00Z","n":"a","x":"tw`)
+	f.WriteString(`00000040 1234abcd {"k":"msg","t":"2026-11-24T18:00:00Z","n":"a","x":"tw`)
 	f.Close()
 
-	j, got, err := Open(path)
-	if err != nil || len(got) != 1 {
-		t.Fatalf("got %v, %v", got, err)
+	j, rec := open(t, nil, path)
+	if len(rec.Events) != 1 || rec.Unreadable != 0 || rec.KeptAt != "" {
+		t.Fatalf("torn tail: %+v", rec)
 	}
-	j.Append(meeting.Message{Time: at, Nick: "a", Text: "two"})
-	j.Close()
-	_, got, _ = Open(path)
-	if len(got) != 2 || got[1].(meeting.Message).Text != "two" {
-		t.Fatalf("after torn tail: %v", got)
+	appendSync(t, j, line(2))
+	_, rec = open(t, nil, path)
+	if got := texts(rec.Events); !reflect.DeepEqual(got, []string{"line 1 of the meeting", "line 2 of the meeting"}) || rec.Unreadable != 0 {
+		t.Fatalf("after the torn tail: %q, %d unreadable", got, rec.Unreadable)
 	}
 }
 
-func TestReset(t *testing.T) {
+func TestResetRemovesTheFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "c.journal")
-	j, _, _ := Open(path)
-	j.Append(meeting.Message{Time: at, Nick: "a", Text: "one"})
-	j.Sync()
+	j, _ := open(t, nil, path)
+	appendSync(t, j, line(1))
 	if err := j.Reset(); err != nil {
 		t.Fatal(err)
 	}
-	j.Append(meeting.Message{Time: at, Nick: "a", Text: "next meeting"})
-	j.Close()
-	_, got, _ := Open(path)
-	if len(got) != 1 || got[0].(meeting.Message).Text != "next meeting" {
-		t.Fatalf("after reset: %v", got)
+	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("after Reset: %v", err)
+	}
+	appendSync(t, j, meeting.Message{Time: at, Nick: "a", Text: "next meeting"})
+	_, rec := open(t, nil, path)
+	if got := texts(rec.Events); !reflect.DeepEqual(got, []string{"next meeting"}) {
+		t.Fatalf("after reset: %q", got)
 	}
 }
 
-func TestPathIsSafe(t *testing.T) {
+func TestPathsNeverCollide(t *testing.T) {
 	dir := t.TempDir()
-	p := Path(dir, "#../../etc")
-	if filepath.Dir(p) != dir {
+	if p := journal.Path(dir, "#../../etc"); filepath.Dir(p) != dir {
 		t.Fatalf("Path escaped %s: %s", dir, p)
+	}
+	seen := map[string]string{}
+	for _, ch := range []string{"#x/y", "#x_y", "#x?y", "#x.y", "#a[", "#a{", "#É", "#é", "&x_y", strings.Repeat("#long", 60), strings.Repeat("#long", 60) + "!"} {
+		p := journal.Path(dir, ch)
+		if other, ok := seen[p]; ok {
+			t.Errorf("%q and %q share the journal %s", ch, other, p)
+		}
+		seen[p] = ch
+		if len(filepath.Base(p)) > 255 {
+			t.Errorf("%q: file name too long: %d bytes", ch, len(filepath.Base(p)))
+		}
+	}
+	if journal.Path(dir, "#Meet") != journal.Path(dir, "#meet") {
+		t.Error("#Meet and #meet have different journals")
+	}
+}
+
+func TestLegacyJournalMovesToTheChannelsFile(t *testing.T) {
+	dir := t.TempDir()
+	legacy := `{"k":"msg","t":"2026-11-24T18:00:00Z","n":"a","x":"#startmeeting old"}` + "\n" +
+		`{"k":"msg","t":"2026-11-24T18:00:01Z","n":"a","x":"#info kept"}` + "\n"
+	os.WriteFile(filepath.Join(dir, "meet.journal"), []byte(legacy), 0o600)
+	j, rec, err := journal.OpenChannel(nil, dir, "#meet")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := texts(rec.Events); !reflect.DeepEqual(got, []string{"#startmeeting old", "#info kept"}) {
+		t.Fatalf("legacy journal: %q", got)
+	}
+	appendSync(t, j, line(3))
+	_, rec = open(t, nil, journal.Path(dir, "#meet"))
+	if len(rec.Events) != 3 || rec.Unreadable != 0 {
+		t.Fatalf("after appending to a legacy journal: %+v", rec)
+	}
+}
+
+// damage writes a journal of n lines, then applies hurt to its bytes.
+func damage(t *testing.T, n int, hurt func(data []byte, offsets []int) []byte) (string, []byte) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "c.journal")
+	j, _ := open(t, nil, path)
+	var offsets []int
+	for i := 1; i <= n; i++ {
+		st, _ := os.Stat(path)
+		if st != nil {
+			offsets = append(offsets, int(st.Size()))
+		} else {
+			offsets = append(offsets, 0)
+		}
+		appendSync(t, j, line(i))
+	}
+	j.Close()
+	data, _ := os.ReadFile(path)
+	data = hurt(data, offsets)
+	os.WriteFile(path, data, 0o600)
+	return path, data
+}
+
+func TestDamagedRecordsAreSkippedCountedAndKept(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		hurt       func(data []byte, off []int) []byte
+		unreadable int
+		lost       []int // lines that cannot be read back
+		clean      bool  // nothing to keep aside
+	}{
+		{"flipped byte in a payload", func(d []byte, off []int) []byte { d[off[4]+30] ^= 0x20; return d }, 1, []int{5}, false},
+		{"flipped byte in a header", func(d []byte, off []int) []byte { d[off[4]+3] ^= 0x01; return d }, 1, []int{5}, false},
+		{"lost newline", func(d []byte, off []int) []byte { d[off[5]-1] = 'x'; return d }, 0, nil, true},
+		{"NULs over three records", func(d []byte, off []int) []byte {
+			copy(d[off[3]+20:off[5]+10], make([]byte, off[5]+10-off[3]-20))
+			return d
+		}, 3, []int{4, 5, 6}, false},
+		{"the first record", func(d []byte, off []int) []byte { d[0] = 'z'; return d }, 1, []int{1}, false},
+		{"the last record", func(d []byte, off []int) []byte { d[len(d)-3] ^= 1; return d }, 1, []int{10}, false},
+		{"a block of NULs inside one record", func(d []byte, off []int) []byte {
+			copy(d[off[7]+5:off[7]+25], make([]byte, 20))
+			return d
+		}, 1, []int{8}, false},
+		{"garbage line inserted", func(d []byte, off []int) []byte {
+			return append(d[:off[2]:off[2]], append([]byte("\x00\x00garbage\n"), d[off[2]:]...)...)
+		}, 0, nil, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path, damaged := damage(t, 10, tc.hurt)
+			j, rec, err := journal.Open(nil, path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want []string
+			for i := 1; i <= 10; i++ {
+				lost := false
+				for _, l := range tc.lost {
+					lost = lost || l == i
+				}
+				if !lost {
+					want = append(want, fmt.Sprintf("line %d of the meeting", i))
+				}
+			}
+			if got := texts(rec.Events); !reflect.DeepEqual(got, want) || rec.Unreadable != tc.unreadable {
+				t.Fatalf("read %q, %d unreadable; want %q, %d", got, rec.Unreadable, want, tc.unreadable)
+			}
+			if tc.clean {
+				if rec.KeptAt != "" {
+					t.Errorf("kept aside with nothing unreadable: %s", rec.KeptAt)
+				}
+				return
+			}
+			kept, err := os.ReadFile(rec.KeptAt)
+			if err != nil || !bytes.Equal(kept, damaged) {
+				t.Fatalf("the damaged file is not kept as it was (%v)", err)
+			}
+			// The journal is rewritten with what could be read, and goes on.
+			appendSync(t, j, line(11))
+			_, rec2 := open(t, nil, path)
+			if got := texts(rec2.Events); !reflect.DeepEqual(got, append(want, "line 11 of the meeting")) || rec2.Unreadable != 0 {
+				t.Fatalf("after the rewrite: %q, %d unreadable", got, rec2.Unreadable)
+			}
+		})
+	}
+}
+
+// TestFullDiskKeepsRecordsAndCatchesUp: writes fail part-way with ENOSPC;
+// every record waits and is written, once and in order, when space comes
+// back.
+func TestFaultsKeepRecordsAndCatchUp(t *testing.T) {
+	for _, tc := range []struct {
+		fault journaltest.Fault
+		errno syscall.Errno
+	}{{journaltest.Full, syscall.ENOSPC}, {journaltest.IOError, syscall.EIO}, {journaltest.ReadOnly, syscall.EROFS}} {
+		t.Run(tc.errno.Error(), func(t *testing.T) {
+			fsys := &journaltest.FS{}
+			path := filepath.Join(t.TempDir(), "c.journal")
+			j, _ := open(t, fsys, path)
+			appendSync(t, j, line(1), line(2))
+			fsys.Set(tc.fault)
+			for i := 3; i <= 6; i++ {
+				j.Append(line(i))
+				err := j.Sync()
+				if !errors.Is(err, tc.errno) || !strings.Contains(err.Error(), path) {
+					t.Fatalf("Sync on a failing disk: %v", err)
+				}
+			}
+			if j.Pending() != 4 {
+				t.Fatalf("%d records waiting, want 4", j.Pending())
+			}
+			fsys.Set(journaltest.Healthy)
+			j.Append(line(7))
+			if err := j.Sync(); err != nil || j.Pending() != 0 {
+				t.Fatalf("the disk is back: %v, %d waiting", err, j.Pending())
+			}
+			_, rec := open(t, nil, path)
+			var want []string
+			for i := 1; i <= 7; i++ {
+				want = append(want, fmt.Sprintf("line %d of the meeting", i))
+			}
+			if got := texts(rec.Events); !reflect.DeepEqual(got, want) || rec.Unreadable != 0 {
+				t.Fatalf("after catching up: %q, %d unreadable", got, rec.Unreadable)
+			}
+		})
+	}
+}
+
+// TestReadOnlyFromTheStart: the journal directory is read-only before the
+// first record; nothing is lost once it is writable.
+func TestReadOnlyFromTheStart(t *testing.T) {
+	fsys := &journaltest.FS{}
+	fsys.Set(journaltest.ReadOnly)
+	path := filepath.Join(t.TempDir(), "sub", "c.journal")
+	j, _ := open(t, fsys, path)
+	j.Append(line(1))
+	if err := j.Sync(); !errors.Is(err, syscall.EROFS) {
+		t.Fatalf("Sync: %v", err)
+	}
+	fsys.Set(journaltest.Healthy)
+	appendSync(t, j, line(2))
+	_, rec := open(t, nil, path)
+	if len(rec.Events) != 2 {
+		t.Fatalf("read back %v", rec.Events)
+	}
+}
+
+func TestDetachMovesAnEndedMeetingAside(t *testing.T) {
+	fsys := &journaltest.FS{}
+	path := filepath.Join(t.TempDir(), "c.journal")
+	j, _ := open(t, fsys, path)
+	appendSync(t, j, line(1), line(2))
+	// The disk fails as the meeting ends unpublished: its last record is
+	// only in memory when it is detached.
+	fsys.Set(journaltest.Full)
+	j.Append(line(3))
+	old, err := j.Detach()
+	if !errors.Is(err, syscall.ENOSPC) {
+		t.Fatalf("Detach on a full disk: %v", err)
+	}
+	j.Append(line(100)) // the next meeting
+	if err := j.Sync(); !errors.Is(err, syscall.ENOSPC) {
+		t.Fatalf("Sync: %v", err)
+	}
+	fsys.Set(journaltest.Healthy)
+	if err := j.Sync(); err != nil {
+		t.Fatal(err)
+	}
+	detached, _ := journal.Detached(nil, path)
+	if len(detached) != 1 || old.Path() != detached[0] {
+		t.Fatalf("detached: %v (old at %s)", detached, old.Path())
+	}
+	_, rec := open(t, nil, detached[0])
+	if got := texts(rec.Events); len(got) != 3 || got[2] != "line 3 of the meeting" {
+		t.Fatalf("the ended meeting's journal: %q", got)
+	}
+	_, rec = open(t, nil, path)
+	if got := texts(rec.Events); len(got) != 1 || got[0] != "line 100 of the meeting" {
+		t.Fatalf("the channel journal: %q", got)
+	}
+	if err := old.Discard(); err != nil {
+		t.Fatal(err)
+	}
+	if detached, _ := journal.Detached(nil, path); len(detached) != 0 {
+		t.Fatalf("after Discard: %v", detached)
 	}
 }
 
 func BenchmarkAppendSync(b *testing.B) {
-	j, _, err := Open(filepath.Join(b.TempDir(), "c.journal"))
+	j, _, err := journal.Open(nil, filepath.Join(b.TempDir(), "c.journal"))
 	if err != nil {
 		b.Fatal(err)
 	}

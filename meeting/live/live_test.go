@@ -3,6 +3,8 @@ package live
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,32 +13,54 @@ import (
 
 	"gavel/ircclient"
 	"gavel/meeting"
+	"gavel/meeting/journal"
 	"gavel/meeting/publish"
 	"gavel/meeting/replay"
 )
 
-// recorder is a Network that records what the controller sends. With echo
-// set it plays a server with IRCv3 echo-message: the test feeds the sent
-// lines back itself.
+// recorder is a Network that records what the controller sends and, like
+// ircclient, turns every line sent into exactly one Message event with
+// Source.Self set (ircclient's echo-message or local echo); feed hands those
+// back to the controller as the console's event loop does.
 type recorder struct {
 	nick   string
-	echo   bool
 	said   []string
 	topics []string
+	echoes []ircclient.Event
+	now    time.Time // the time of the event being fed, for echoes
 }
 
 func (r *recorder) Say(target, text string) error {
 	r.said = append(r.said, target+" "+text)
+	r.echoes = append(r.echoes, ircclient.Message{Meta: ircclient.Meta{Time: r.now},
+		Source: ircclient.Source{Nick: r.nick, Self: true}, Target: target, Text: text})
 	return nil
 }
 func (r *recorder) SetTopic(channel, topic string) error {
 	r.topics = append(r.topics, channel+" "+topic)
 	return nil
 }
-func (r *recorder) HasCap(name string) bool { return name == "echo-message" && r.echo }
-func (r *recorder) Nick() string            { return r.nick }
+
+// feed hands ev to c, then the echoes of what c sent, until none is left.
+func (r *recorder) feed(c *Controller, ev ircclient.Event) []Update {
+	r.now = ev.When()
+	ups := c.HandleIRC(ev)
+	for len(r.echoes) > 0 {
+		batch := r.echoes
+		r.echoes = nil
+		ups = append(ups, c.HandleIRCBatch(batch)...)
+	}
+	return ups
+}
 
 var t0 = time.Date(2026, 11, 24, 18, 0, 0, 0, time.UTC)
+
+// join is our own JOIN of #meet (ircclient emits it when the server
+// confirms the join).
+func join(sec int, nick string) ircclient.Join {
+	return ircclient.Join{Meta: ircclient.Meta{Time: t0.Add(time.Duration(sec) * time.Second)},
+		Source: ircclient.Source{Nick: nick, Self: true}, Channel: "#meet"}
+}
 
 func msg(sec int, nick, text string) ircclient.Message {
 	return ircclient.Message{
@@ -58,13 +82,36 @@ func newController(t *testing.T, root, journalDir string, net Network) *Controll
 	return c
 }
 
-func TestLiveMeetingWithoutEchoLogsOwnLines(t *testing.T) {
+// online is what ircclient emits as gavel connects and joins #meet.
+func online(c *Controller) []Update { return onlineAt(c, 0) }
+
+func onlineAt(c *Controller, sec int) []Update {
+	return c.HandleIRCBatch([]ircclient.Event{
+		ircclient.State{Meta: ircclient.Meta{Time: t0.Add(time.Duration(sec) * time.Second)}, State: ircclient.Registered, Nick: "chair"},
+		join(sec, "chair"),
+	})
+}
+
+// TestOwnLinesLoggedOnce: the chair's lines and gavel's replies reach the
+// log once each, from ircclient's event for them; Say only sends.
+func TestOwnLinesLoggedOnce(t *testing.T) {
 	root := t.TempDir()
 	net := &recorder{nick: "chair"}
 	c := newController(t, root, t.TempDir(), net)
-	c.HandleIRC(msg(0, "chair", "#startmeeting Weekly"))
-	c.HandleIRC(msg(1, "chair", "#topic \x02Bold\x02 topic"))
-	ups := c.HandleIRC(msg(2, "chair", "#endmeeting"))
+	online(c)
+	net.now = t0
+	for i, text := range []string{"#startmeeting Weekly", "#topic \x02Bold\x02 topic"} {
+		if ups := c.Say("#meet", text); len(ups) != 0 {
+			t.Fatalf("Say: %+v", ups)
+		}
+		if i == 0 && c.Meeting("#meet") != nil {
+			t.Fatal("Say fed the engine itself")
+		}
+		echo := net.echoes[0]
+		net.echoes = net.echoes[1:]
+		net.feed(c, echo)
+	}
+	ups := net.feed(c, msg(2, "chair", "#endmeeting"))
 	if m := c.Meeting("#MEET"); m == nil || !m.Ended() {
 		t.Fatalf("meeting = %+v", m)
 	}
@@ -85,9 +132,13 @@ func TestLiveMeetingWithoutEchoLogsOwnLines(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The five start replies were logged as the chair's own lines.
+	// The five start replies were logged as the chair's own lines, and
+	// every line once.
 	if n := strings.Count(string(logTxt), "\n") + 1; n != 8 {
 		t.Errorf("log has %d lines, want 8:\n%s", n, logTxt)
+	}
+	if n := strings.Count(string(logTxt), "<chair> #topic"); n != 1 {
+		t.Errorf("#topic logged %d times:\n%s", n, logTxt)
 	}
 	if !strings.Contains(net.said[len(net.said)-1], "Log:            https://m.example/meet/2026-11-24/weekly.2026-11-24-18.00.log.html") {
 		t.Errorf("last said = %q", net.said[len(net.said)-1])
@@ -99,8 +150,9 @@ func TestLiveMeetingWithoutEchoLogsOwnLines(t *testing.T) {
 // checks the final minutes hold every line and equal a replay of the log.
 func TestResumeAfterCrash(t *testing.T) {
 	root, jdir := t.TempDir(), t.TempDir()
-	net := &recorder{nick: "chair", echo: true}
+	net := &recorder{nick: "chair"}
 	c1 := newController(t, root, jdir, net)
+	online(c1)
 	lines := []ircclient.Message{
 		msg(0, "chair", "#startmeeting Crash test"),
 		msg(1, "alice", "hello"),
@@ -109,26 +161,27 @@ func TestResumeAfterCrash(t *testing.T) {
 		msg(4, "bob", "#action alice to check"),
 	}
 	for _, l := range lines {
-		c1.HandleIRC(l)
+		net.feed(c1, l)
 	}
 	// Crash: c1 is dropped without Close.
 
-	net2 := &recorder{nick: "chair", echo: true}
+	net2 := &recorder{nick: "chair"}
 	c2 := newController(t, root, jdir, net2)
 	ups := c2.Resume("#meet")
-	if len(ups) != 1 || ups[0].Kind != UpdateResumed {
+	if len(ups) != 2 || ups[0].Kind != UpdateResumed {
 		t.Fatalf("resume updates = %+v", ups)
 	}
+	net2.now = t0.Add(599 * time.Second) // the time of the gap notice's echo
+	onlineAt(c2, 599)
 	m := c2.Meeting("#meet")
 	if m == nil || !strings.HasPrefix(m.Name, "crash_test") || len(m.Items) != 3 {
 		t.Fatalf("resumed meeting = %+v", m)
 	}
-	c2.HandleIRC(msg(600, "alice", "#info after the crash"))
-	if len(net2.said) == 0 || !strings.Contains(net2.said[0], "gavel was away from 18:00:04 to 18:10:00 UTC") {
+	net2.feed(c2, msg(600, "alice", "#info after the crash"))
+	if len(net2.said) == 0 || !strings.Contains(net2.said[0], "gavel was away from 18:00:04 to 18:09:59 UTC") {
 		t.Errorf("no gap notice: %q", net2.said)
 	}
-	c2.HandleIRC(msg(601, "chair", net2.said[0][len("#meet "):])) // its echo
-	ups = c2.HandleIRC(msg(602, "chair", "#endmeeting"))
+	ups = net2.feed(c2, msg(602, "chair", "#endmeeting"))
 	for _, u := range ups {
 		if u.Kind == UpdateError {
 			t.Fatalf("error: %v", u.Err)
@@ -157,12 +210,12 @@ func TestResumeAfterCrash(t *testing.T) {
 			t.Fatal(err)
 		}
 		if !bytes.Equal(live, replayed) {
-			t.Errorf("%s: live minutes differ from the replay of the live log", ext)
+			t.Errorf("%s: live minutes differ from the replay of the live log:\n%s\n----\n%s", ext, live, replayed)
 		}
 	}
-	// The journal is empty once the minutes are out.
-	if st, err := os.Stat(filepath.Join(jdir, "meet.journal")); err != nil || st.Size() != 0 {
-		t.Errorf("journal after publishing: %v %v", st, err)
+	// The journal is gone once the minutes are out.
+	if files, _ := filepath.Glob(filepath.Join(jdir, "*")); len(files) != 0 {
+		t.Errorf("journal after publishing: %v", files)
 	}
 }
 
@@ -170,10 +223,11 @@ func TestPublishFailureKeepsTheMeeting(t *testing.T) {
 	parent := t.TempDir()
 	root := filepath.Join(parent, "archive")
 	jdir := t.TempDir()
-	net := &recorder{nick: "chair", echo: true}
+	net := &recorder{nick: "chair"}
 	c := newController(t, root, jdir, net)
-	c.HandleIRC(msg(0, "chair", "#startmeeting Doomed"))
-	c.HandleIRC(msg(1, "alice", "#info keep me"))
+	online(c)
+	net.feed(c, msg(0, "chair", "#startmeeting Doomed"))
+	net.feed(c, msg(1, "alice", "#info keep me"))
 	// Directories stand where the minutes go: renaming onto them fails.
 	dayDir := filepath.Join(root, "meet", "2026-11-24")
 	blockers := []string{"doomed.2026-11-24-18.00.html", "doomed.2026-11-24-18.00.txt"}
@@ -182,7 +236,7 @@ func TestPublishFailureKeepsTheMeeting(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	ups := c.HandleIRC(msg(2, "chair", "#endmeeting"))
+	ups := net.feed(c, msg(2, "chair", "#endmeeting"))
 	var gotErr bool
 	for _, u := range ups {
 		gotErr = gotErr || u.Kind == UpdateError
@@ -198,9 +252,10 @@ func TestPublishFailureKeepsTheMeeting(t *testing.T) {
 	if !strings.Contains(net.said[len(net.said)-1], "could not be written") {
 		t.Errorf("last said = %q", net.said[len(net.said)-1])
 	}
-	// The journal still holds the meeting.
-	if st, err := os.Stat(filepath.Join(jdir, "meet.journal")); err != nil || st.Size() == 0 {
-		t.Fatalf("journal lost: %v %v", st, err)
+	// The meeting's journal is set aside, whole.
+	detached, _ := journal.Detached(nil, journal.Path(jdir, "#meet"))
+	if len(detached) != 1 {
+		t.Fatalf("journal lost: %v", detached)
 	}
 	// Fix the disk, /publish again: the minutes appear.
 	for _, b := range blockers {
@@ -215,10 +270,13 @@ func TestPublishFailureKeepsTheMeeting(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dayDir, "doomed.2026-11-24-18.00.html")); err != nil {
 		t.Fatal(err)
 	}
+	if files, _ := filepath.Glob(filepath.Join(jdir, "*")); len(files) != 0 {
+		t.Errorf("journals left once the minutes are out: %v", files)
+	}
 }
 
 func TestTopicRefusalIsExplained(t *testing.T) {
-	c := newController(t, t.TempDir(), "", &recorder{nick: "chair", echo: true})
+	c := newController(t, t.TempDir(), "", &recorder{nick: "chair"})
 	ups := c.HandleIRC(ircclient.Error{Code: "482", Window: "#meet", Text: "You must be a channel op"})
 	if len(ups) != 1 || ups[0].Kind != UpdateError || !strings.Contains(ups[0].Err.Error(), "not a channel operator") {
 		t.Fatalf("updates = %+v", ups)
@@ -227,6 +285,7 @@ func TestTopicRefusalIsExplained(t *testing.T) {
 
 func TestLookupLinesAreReported(t *testing.T) {
 	c, _ := New(Config{LookupPrefix: "."})
+	online(c)
 	ups := c.HandleIRC(msg(0, "stbnruiz", ".fas stbnruiz001"))
 	if len(ups) != 1 || ups[0].Kind != UpdateLookup || ups[0].Nick != "stbnruiz" || ups[0].Text != ".fas stbnruiz001" {
 		t.Fatalf("updates = %+v", ups)
@@ -237,7 +296,9 @@ func TestLookupLinesAreReported(t *testing.T) {
 // and markup said live give the same minutes as the replay of the log.
 func TestHostileLinesLiveEqualsReplay(t *testing.T) {
 	root := t.TempDir()
-	c := newController(t, root, t.TempDir(), &recorder{nick: "chair", echo: true})
+	net := &recorder{nick: "chair"}
+	c := newController(t, root, t.TempDir(), net)
+	online(c)
 	lines := []string{
 		"#startmeeting \x02Hostile\x02 <b>meeting</b>",
 		"#topic \x0304red\x03 topic\t",
@@ -248,7 +309,7 @@ func TestHostileLinesLiveEqualsReplay(t *testing.T) {
 		"#endmeeting",
 	}
 	for i, l := range lines {
-		c.HandleIRC(msg(i, "chair", l))
+		net.feed(c, msg(i, "chair", l))
 	}
 	dir := filepath.Join(root, "meet", "2026-11-24")
 	logs, _ := filepath.Glob(filepath.Join(dir, "*.log.txt"))
@@ -271,5 +332,64 @@ func TestHostileLinesLiveEqualsReplay(t *testing.T) {
 		if !bytes.Equal(live, replayed) {
 			t.Errorf("%s: live and replayed differ:\nlive:\n%s\nreplayed:\n%s", ext, live, replayed)
 		}
+	}
+}
+
+// busRecorder checks, at each call, that what the call promises is on disk.
+type busRecorder struct {
+	t       *testing.T
+	journal string // the journal file
+	net     *recorder
+	calls   []string
+}
+
+func (b *busRecorder) MeetingStarted(channel string, m *meeting.Meeting) error {
+	j, err := os.ReadFile(b.journal)
+	if err != nil || !bytes.Contains(j, []byte("#startmeeting")) {
+		b.t.Errorf("MeetingStarted before the start is journalled: %q %v", j, err)
+	}
+	if len(b.net.said) != 0 {
+		b.t.Errorf("MeetingStarted after the first reply: %q", b.net.said)
+	}
+	b.calls = append(b.calls, "started "+channel+" "+m.Name)
+	return nil
+}
+
+func (b *busRecorder) MeetingCompleted(channel string, m *meeting.Meeting, files []publish.File) error {
+	for _, f := range files {
+		if _, err := os.Stat(f.Path); err != nil {
+			b.t.Errorf("MeetingCompleted before %s is written: %v", f.Path, err)
+		}
+	}
+	b.calls = append(b.calls, fmt.Sprintf("completed %s %s %d files", channel, m.Name, len(files)))
+	return errors.New("broker away")
+}
+
+func TestBusCalls(t *testing.T) {
+	root, jdir := t.TempDir(), t.TempDir()
+	net := &recorder{nick: "chair"}
+	c, err := New(Config{Archive: publish.New(root, meeting.StyleDefault, ""), JournalDir: jdir, Network: net})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bus := &busRecorder{t: t, net: net}
+	c.cfg.Bus = bus
+	online(c)
+	bus.journal = journal.Path(jdir, "#meet")
+	net.feed(c, msg(1, "chair", "#startmeeting Bus"))
+	if len(bus.calls) != 1 || bus.calls[0] != "started #meet bus" {
+		t.Fatalf("calls = %q", bus.calls)
+	}
+	net.feed(c, msg(2, "chair", "#info x"))
+	ups := net.feed(c, msg(3, "chair", "#endmeeting"))
+	if len(bus.calls) != 2 || bus.calls[1] != "completed #meet bus 6 files" {
+		t.Fatalf("calls = %q", bus.calls)
+	}
+	var busErr bool
+	for _, u := range ups {
+		busErr = busErr || u.Kind == UpdateError && strings.Contains(u.Err.Error(), "message bus: broker away")
+	}
+	if !busErr {
+		t.Errorf("a bus error is not reported: %+v", ups)
 	}
 }

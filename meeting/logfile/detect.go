@@ -5,17 +5,27 @@ import (
 	"fmt"
 )
 
-// detectLines is how many non-blank lines Detect looks at.
+// detectLines is how many chat lines (lines of a known shape) Detect
+// weighs before it decides.
 const detectLines = 50
 
-// Detect guesses the format of a log from a sample of its beginning (a few
-// kilobytes are plenty). Each of the first lines votes for the format whose
-// shape it has; headers (irssi's "--- Log opened", HexChat's "**** BEGIN
-// LOGGING") and lines only one format writes (irssi's "-!-" and "< nick>",
-// ZNC's "[..] ***") weigh more. Plain "HH:MM:SS <nick> text" lines are
-// MeetBot's. A sample with no recognisable line gives an error wrapping
-// ErrUnknownFormat.
+// Detect guesses the format of a log from a sample of its beginning. Each
+// line votes for the format whose shape it has; headers (irssi's "--- Log
+// opened", HexChat's "**** BEGIN LOGGING") and lines only one format writes
+// (irssi's "-!-" and "< nick>", ZNC's "[..] ***") weigh more. Plain
+// "HH:MM:SS <nick> text" lines, indented or not, are MeetBot's. Lines of
+// no known shape (a server's MOTD, a script's notes) are passed over: the
+// first detectLines chat lines decide, however far into the sample they
+// are. A sample of white space only gives ErrEmptyLog; one with no
+// recognisable line an error wrapping ErrUnknownFormat.
 func Detect(sample []byte) (Format, error) {
+	f, _, err := detect(sample)
+	return f, err
+}
+
+// detect is Detect; sure reports that the sample held enough chat lines
+// (or a header) for the answer not to change with more of the log.
+func detect(sample []byte) (f Format, sure bool, err error) {
 	var score [5]int // indexes as in Formats()
 	const (
 		iMeetBot = iota
@@ -24,27 +34,31 @@ func Detect(sample []byte) (Format, error) {
 		iZNC
 		iHexChat
 	)
-	seen := 0
-	for len(sample) > 0 && seen < detectLines {
+	first, lines, chat, header := true, 0, 0, false // lines: non-blank ones
+	for len(sample) > 0 && chat < detectLines {
 		var line []byte
 		if i := bytes.IndexByte(sample, '\n'); i >= 0 {
 			line, sample = sample[:i], sample[i+1:]
 		} else {
 			line, sample = sample, nil
 		}
-		if len(line) >= 3 && line[0] == 0xEF && line[1] == 0xBB && line[2] == 0xBF {
+		if first && len(line) >= 3 && line[0] == 0xEF && line[1] == 0xBB && line[2] == 0xBF {
 			line = line[3:]
 		}
-		line = bytes.TrimRight(line, "\r")
+		first = false
+		line = trimLeftSpace(bytes.TrimRight(line, "\r"))
 		if isBlank(line) {
 			continue
 		}
-		seen++
+		lines++
+		before := score
 		switch {
 		case hasPrefix(line, "**** BEGIN LOGGING AT "), hasPrefix(line, "**** ENDING LOGGING AT "):
 			score[iHexChat] += 100
+			header = true
 		case hasPrefix(line, "--- Log opened "), hasPrefix(line, "--- Day changed "), hasPrefix(line, "--- Log closed "):
 			score[iIrssi] += 100
+			header = true
 		case isWeeChatLine(line):
 			score[iWeeChat] += 2
 		case isHexChatLine(line):
@@ -61,14 +75,26 @@ func Detect(sample []byte) (Format, error) {
 					score[iMeetBot]++
 				}
 			}
+		case line[0] == '<':
+			// MeetBot's replay reads lines without a time
+			if bytes.IndexByte(line, '>') > 1 {
+				score[iMeetBot]++
+			}
 		default:
 			_, n, ok := parseClock(line)
 			if !ok || n >= len(line) || line[n] != ' ' {
 				break
 			}
 			rest := line[n+1:]
+			wide := len(rest) > 0 && rest[0] == ' ' // two spaces or more after the time
 			switch {
-			case hasPrefix(rest, "-!- "), hasPrefix(rest, "< "), hasPrefix(rest, " * "):
+			case hasPrefix(rest, " * "):
+				score[iIrssi] += 3
+			case wide && (hasPrefix(trimLeftSpace(rest), "<") || hasPrefix(trimLeftSpace(rest), "-!- ")):
+				// irssi with a wider time stamp ("%H:%M  "); MeetBot
+				// writes one space
+				score[iIrssi] += 3
+			case hasPrefix(rest, "-!- "), hasPrefix(rest, "< "):
 				score[iIrssi] += 3
 			case hasPrefix(rest, "<@"), hasPrefix(rest, "<+"):
 				score[iIrssi]++
@@ -80,6 +106,9 @@ func Detect(sample []byte) (Format, error) {
 				}
 			}
 		}
+		if score != before {
+			chat++
+		}
 	}
 	best, bestScore := -1, 0
 	for i, s := range score {
@@ -88,9 +117,12 @@ func Detect(sample []byte) (Format, error) {
 		}
 	}
 	if best < 0 {
-		return "", fmt.Errorf("%w: no known log line in the first %d lines", ErrUnknownFormat, detectLines)
+		if lines == 0 {
+			return "", false, ErrEmptyLog
+		}
+		return "", false, fmt.Errorf("%w: no known log line in %d lines", ErrUnknownFormat, lines)
 	}
-	return Formats()[best], nil
+	return Formats()[best], header || chat >= detectLines, nil
 }
 
 // isWeeChatLine: "YYYY-MM-DD HH:MM:SS\t...\t"
@@ -107,7 +139,8 @@ func isWeeChatLine(b []byte) bool {
 	return ok && 11+n < len(b) && b[11+n] == '\t' && bytes.IndexByte(b[12+n:], '\t') >= 0
 }
 
-// isHexChatLine: "Mon DD HH:MM:SS prefix\t"
+// isHexChatLine: "Mon DD HH:MM:SS prefix\t..." or, with a space for the
+// tab, "Mon DD HH:MM:SS <nick> ..." (and "* ", "--> ", "<-- ", "--- ").
 func isHexChatLine(b []byte) bool {
 	if len(b) < 4 || b[3] != ' ' {
 		return false
@@ -120,5 +153,9 @@ func isHexChatLine(b []byte) bool {
 		return false
 	}
 	_, n, ok := parseClock(rest)
-	return ok && n < len(rest) && rest[n] == ' ' && bytes.IndexByte(rest[n:], '\t') >= 0
+	if !ok || n >= len(rest) || rest[n] != ' ' {
+		return false
+	}
+	_, _, ok = hexchatPrefix(rest[n+1:])
+	return ok
 }

@@ -39,7 +39,12 @@ func TestDetect(t *testing.T) {
 			}
 		})
 	}
-	for _, bad := range []string{"", "\n\n", "hello\nworld\n", "Apr 30 <nirik> hi", "2015-04-30 18:00:03 nirik hi"} {
+	for _, empty := range []string{"", "\n\n", " \r\n\t\n"} {
+		if f, err := Detect([]byte(empty)); !errors.Is(err, ErrEmptyLog) {
+			t.Errorf("Detect(%q) = %q, %v; want ErrEmptyLog", empty, f, err)
+		}
+	}
+	for _, bad := range []string{"hello\nworld\n", "Apr 30 <nirik> hi", "2015-04-30 18:00:03 nirik hi"} {
 		if f, err := Detect([]byte(bad)); !errors.Is(err, ErrUnknownFormat) {
 			t.Errorf("Detect(%q) = %q, %v; want ErrUnknownFormat", bad, f, err)
 		}
@@ -56,11 +61,22 @@ func TestParseFileName(t *testing.T) {
 	}{
 		{"fedora-meeting.infrastructure.2015-04-30-18.00.log.txt", "#fedora-meeting", utc(2015, 4, 30, 18, 0), true},
 		{"/srv/meetbot/fedora-meeting/2015-04-30/fedora-meeting.infrastructure.2015-04-30-18.00.log.txt", "#fedora-meeting", utc(2015, 4, 30, 18, 0), true},
-		{"magazine.2020-06-10-12.02.log.txt", "#magazine", utc(2020, 6, 10, 12, 2), true},
-		{"magazine_editorial_board.2020-06-10-12.02.log.txt", "#magazine_editorial_board", utc(2020, 6, 10, 12, 2), true},
-		{"fedora-meeting.2015-04-30-18.00.txt", "#fedora-meeting", utc(2015, 4, 30, 18, 0), true},
-		{"fedora-meeting.2015-04-30-18.00.html", "#fedora-meeting", utc(2015, 4, 30, 18, 0), true},
-		{`C:\logs\fedora-meeting.2015-04-30-18.00.log.html`, "#fedora-meeting", utc(2015, 4, 30, 18, 0), true},
+		// A published name holds the meeting's name, never the channel:
+		// that comes from the archive path, or nowhere.
+		{"magazine.2020-06-10-12.02.log.txt", "", utc(2020, 6, 10, 12, 2), true},
+		{"fedora-meeting/2020-06-10/magazine.2020-06-10-12.02.log.txt", "#fedora-meeting", utc(2020, 6, 10, 12, 2), true},
+		{"/srv/meetbot/fedora-meeting/2020-06-10/magazine.2020-06-10-12.02.log.txt", "#fedora-meeting", utc(2020, 6, 10, 12, 2), true},
+		{`D:\meetbot\fedora-meeting\2020-06-10\magazine.2020-06-10-12.02.html`, "#fedora-meeting", utc(2020, 6, 10, 12, 2), true},
+		{"fedora-meeting/2020-06-11/magazine.2020-06-10-12.02.log.txt", "", utc(2020, 6, 10, 12, 2), true},
+		{"2020-06-10/magazine.2020-06-10-12.02.log.txt", "", utc(2020, 6, 10, 12, 2), true},
+		{"../2020-06-10/magazine.2020-06-10-12.02.log.txt", "", utc(2020, 6, 10, 12, 2), true},
+		{"magazine_editorial_board.2020-06-10-12.02.log.txt", "", utc(2020, 6, 10, 12, 2), true},
+		// MeetBot's default layout: <channel>/<YYYY>/<channel>.<date>
+		{"debian-meeting/2015/debian-meeting.2015-04-30-18.00.log.txt", "#debian-meeting", utc(2015, 4, 30, 18, 0), true},
+		{"other/2015/debian-meeting.2015-04-30-18.00.log.txt", "", utc(2015, 4, 30, 18, 0), true},
+		{"fedora-meeting.2015-04-30-18.00.txt", "", utc(2015, 4, 30, 18, 0), true},
+		{`C:\logs\fedora-meeting.2015-04-30-18.00.log.html`, "", utc(2015, 4, 30, 18, 0), true},
+		{"fedora-meeting..2015-04-30-18.00.log.txt", "", utc(2015, 4, 30, 18, 0), true},
 		{"#fedora-meeting_20150430.log", "#fedora-meeting", utc(2015, 4, 30, 0, 0), true},
 		{"libera_#fedora-meeting_20150430.log", "#fedora-meeting", utc(2015, 4, 30, 0, 0), true},
 		{"someone_20150430.log", "", utc(2015, 4, 30, 0, 0), true},

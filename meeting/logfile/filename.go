@@ -6,18 +6,25 @@ import (
 )
 
 // ParseFileName derives the channel and the date of a log from its file
-// name (a path is fine; "/" and "\" both separate directories). The date
-// is in UTC; the caller may reinterpret its fields in another location. A
-// channel given by the user (gavel's --channel flag) overrides the one
-// derived here, which is only a guess.
+// name and the directories around it (a path is fine; "/" and "\" both
+// separate directories). The date is in UTC; the caller may reinterpret
+// its fields in another location. A channel given by the user (gavel's
+// --channel flag) overrides the one derived here.
 //
-// MeetBot names, "<name>.<YYYY-MM-DD-HH.MM>.log.txt" (also .log.html,
-// .txt, .html): the date and time are the meeting's start; the channel is
-// "#" + the first dot-separated part of the name, as MeetBot's replay
-// does. For "fedora-meeting.infrastructure.2015-04-30-18.00.log.txt" that
-// is "#fedora-meeting", 2015-04-30 18:00; for
-// "magazine.2020-06-10-12.02.log.txt" it is "#magazine" (the meeting name,
-// not the channel: hence the override).
+// MeetBot names end in ".<YYYY-MM-DD-HH.MM>.log.txt" (also .log.html, .txt,
+// .html), the meeting's start; what comes before says whether the name
+// holds the channel:
+//
+//   - "<channel>.<name>.<date>": a raw MeetBot log named by its channel
+//     first ("fedora-meeting.infrastructure.2015-04-30-18.00.log.txt" is
+//     "#fedora-meeting").
+//   - "<name>.<date>": a name as published in an archive, where "name" is
+//     the meeting's name and not a channel; the channel comes from the
+//     archive path around it, "<channel>/<YYYY-MM-DD>/<name>.<date>"
+//     (zodbot's layout: "fedora-meeting/2020-06-10/magazine.2020-06-10-12.02.log.txt"
+//     is "#fedora-meeting"), or "<channel>/<YYYY>/<channel>.<date>"
+//     (MeetBot's default layout, where the name is the channel). Without
+//     such a path the channel is "" (the date is still given).
 //
 // ZNC names: "[<network>_]#chan_YYYYMMDD.log" (the channel starts at the
 // first "#" or "&"; without one the channel is "") and
@@ -30,14 +37,17 @@ import (
 //
 // ok is false when none of these shapes matches.
 func ParseFileName(name string) (channel string, date time.Time, ok bool) {
-	dir := ""
-	base := name
-	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
-		base = name[i+1:]
-		dir = name[:i]
-		if j := strings.LastIndexAny(dir, `/\`); j >= 0 {
-			dir = dir[j+1:]
-		}
+	parts := strings.FieldsFunc(name, func(r rune) bool { return r == '/' || r == '\\' })
+	if len(parts) == 0 || strings.HasSuffix(name, "/") || strings.HasSuffix(name, `\`) {
+		return "", time.Time{}, false
+	}
+	base := parts[len(parts)-1]
+	dir, updir := "", "" // the directory holding the file, and the one above
+	if len(parts) >= 2 {
+		dir = parts[len(parts)-2]
+	}
+	if len(parts) >= 3 {
+		updir = parts[len(parts)-3]
 	}
 	// MeetBot
 	for _, ext := range []string{".log.txt", ".log.html", ".txt", ".html"} {
@@ -53,11 +63,18 @@ func ParseFileName(name string) (channel string, date time.Time, ok bool) {
 		if err != nil {
 			break
 		}
-		first, _, _ := strings.Cut(stem, ".")
+		prefix := stem[:len(stem)-len(layout)-1]
+		first, rest, dotted := strings.Cut(prefix, ".")
 		if first == "" {
 			break
 		}
-		return "#" + first, t, true
+		switch {
+		case dotted && rest != "":
+			return "#" + first, t, true
+		case isChannelDir(updir) && (dir == t.Format("2006-01-02") || dir == t.Format("2006") && updir == first):
+			return channelOfDir(updir), t, true
+		}
+		return "", t, true
 	}
 	if stem, found := strings.CutSuffix(base, ".log"); found {
 		// ZNC: ..._YYYYMMDD.log
@@ -72,13 +89,10 @@ func ParseFileName(name string) (channel string, date time.Time, ok bool) {
 		}
 		// ZNC: chan/YYYY-MM-DD.log
 		if t, err := time.Parse("2006-01-02", stem); err == nil {
-			switch {
-			case dir == "" || dir == "." || dir == "..":
+			if !isChannelDir(dir) {
 				return "", t, true
-			case dir[0] == '#' || dir[0] == '&':
-				return dir, t, true
 			}
-			return "#" + dir, t, true
+			return channelOfDir(dir), t, true
 		}
 		// irssi, HexChat: #chan.log
 		if len(stem) > 1 && (stem[0] == '#' || stem[0] == '&') {
@@ -91,6 +105,20 @@ func ParseFileName(name string) (channel string, date time.Time, ok bool) {
 		}
 	}
 	return "", time.Time{}, false
+}
+
+// isChannelDir reports whether a directory name can be a channel's.
+func isChannelDir(dir string) bool {
+	return dir != "" && dir != "." && dir != ".." && dir != "#" && dir != "&"
+}
+
+// channelOfDir is the channel a directory is named after: "#" added when
+// it has no channel prefix.
+func channelOfDir(dir string) string {
+	if dir[0] == '#' || dir[0] == '&' {
+		return dir
+	}
+	return "#" + dir
 }
 
 // MeetingOf returns the channel and date of the meeting a log file holds:

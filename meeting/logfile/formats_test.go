@@ -153,7 +153,13 @@ func TestHexChatLines(t *testing.T) {
 		{"now talking", "Apr 30 18:00:09 *\tNow talking on #fedora-meeting", nil},
 		{"own nick", "Apr 30 18:00:09 *\tYou are now known as nirik2", nil},
 		{"notice", "Apr 30 18:00:09 -zodbot-\thi", nil},
-		{"no tab", "Apr 30 18:00:09 <nirik> hi", nil},
+		// spaces for the tab
+		{"space for the tab", "Apr 30 18:00:09 <nirik> hi\tthere", msg(at(18, 0, 9), "nirik", "hi\tthere")},
+		{"space action", "Apr 30 18:00:03 * nirik waves", act(at(18, 0, 3), "nirik", "waves")},
+		{"space join", "Apr 30 18:00:04 * smooge (~smooge@host.example) has joined #fedora-meeting", join(at(18, 0, 4), "smooge")},
+		{"space xchat part", "Apr 30 18:00:05 <-- smooge (~smooge@host) has left #fedora-meeting", part(at(18, 0, 5), "smooge", "")},
+		{"space notice", "Apr 30 18:00:09 -zodbot- hi", nil},
+		{"no separator", "Apr 30 18:00:09 <nirik>hi", nil},
 	})
 	// a log without a header takes the year from Options.Date; the year
 	// advances from December to January

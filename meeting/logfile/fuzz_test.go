@@ -2,9 +2,12 @@ package logfile
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"strings"
 	"testing"
+	"time"
+	"unicode/utf8"
 
 	"gavel/meeting"
 )
@@ -13,6 +16,9 @@ import (
 // any input: no panic, events are well formed, the counts add up.
 func fuzzRead(t *testing.T, f Format, data []byte) {
 	r, err := NewReader(bytes.NewReader(data), Options{Format: f})
+	if errors.Is(err, ErrEmptyLog) && isBlank(bytes.TrimPrefix(data, bom)) {
+		return
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +126,7 @@ func FuzzDetect(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		format, err := Detect(data)
 		if err != nil {
-			if _, err := NewReader(bytes.NewReader(data), Options{}); err == nil && len(data) <= 8<<10 {
+			if _, err := NewReader(bytes.NewReader(data), Options{}); err == nil && len(data) <= MaxDetectBytes {
 				t.Fatal("NewReader detected what Detect could not")
 			}
 			return
@@ -133,5 +139,78 @@ func FuzzDetect(f *testing.F) {
 			t.Fatalf("Detect returned %q", format)
 		}
 		fuzzRead(t, format, data)
+	})
+}
+
+// FuzzNewReader reads any input as NewReader does for replay (format
+// detected or given, the log's own date and channel learnt from its head,
+// a file name's date as the fallback) and checks the invariants.
+func FuzzNewReader(f *testing.F) {
+	f.Add([]byte("18:00:03 <nirik> #startmeeting x\n18:00:03 <zodbot> Meeting started Thu Apr 30 18:00:03 2015 UTC.\n"), false, uint8(0))
+	f.Add([]byte("--- Log opened Thu Apr 30 17:59:00 2015\n17:59 -!- a [a@h] has joined #c\n"), true, uint8(2))
+	f.Fuzz(func(t *testing.T, data []byte, fallback bool, format uint8) {
+		opts := Options{}
+		if fallback {
+			opts.FallbackDate = time.Date(2001, 2, 3, 0, 0, 0, 0, time.UTC)
+		}
+		if i := int(format); i > 0 && i <= len(Formats()) {
+			opts.Format = Formats()[i-1]
+		}
+		r, err := NewReader(bytes.NewReader(data), opts)
+		if err != nil {
+			if !errors.Is(err, ErrUnknownFormat) && !errors.Is(err, ErrEmptyLog) {
+				t.Fatalf("error %v", err)
+			}
+			if errors.Is(err, ErrEmptyLog) != isBlank(bytes.TrimPrefix(data, bom)) {
+				t.Fatalf("%v for %q", err, data)
+			}
+			return
+		}
+		if fallback && !r.Dated() {
+			t.Fatal("a fallback date given, yet not dated")
+		}
+		if ch := r.Channel(); ch != "" && (ch[0] != '#' && ch[0] != '&' || strings.ContainsAny(ch, " ,\x00\x07\r\n") || !utf8.ValidString(ch)) {
+			t.Fatalf("channel %q", ch)
+		}
+		n := 0
+		for {
+			ev, err := r.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkEvent(t, ev)
+			n++
+		}
+		if st := r.Stats(); st.Events != n {
+			t.Fatalf("stats %+v with %d events", st, n)
+		}
+	})
+}
+
+// FuzzParseFileName checks that any name gives a channel with its prefix
+// (or none), a UTC date (or none), and nothing when it matches no shape.
+func FuzzParseFileName(f *testing.F) {
+	f.Add("fedora-meeting/2020-06-10/magazine.2020-06-10-12.02.log.txt")
+	f.Fuzz(func(t *testing.T, name string) {
+		ch, d, ok := ParseFileName(name)
+		if !ok && (ch != "" || !d.IsZero()) {
+			t.Fatalf("not ok, yet %q %v", ch, d)
+		}
+		if ch != "" && ch[0] != '#' && ch[0] != '&' {
+			t.Fatalf("channel %q", ch)
+		}
+		if strings.ContainsAny(ch, "/\\") {
+			t.Fatalf("channel %q holds a separator", ch)
+		}
+		if !d.IsZero() && d.Location() != time.UTC {
+			t.Fatalf("date %v", d)
+		}
+		mc, md := MeetingOf(name, "", time.Time{})
+		if mc != ch || !md.Equal(d) {
+			t.Fatalf("MeetingOf = %q %v, ParseFileName = %q %v", mc, md, ch, d)
+		}
 	})
 }

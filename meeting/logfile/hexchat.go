@@ -21,6 +21,10 @@ import (
 //	Apr 30 18:00:03 *\top has kicked nick from #chan (reason)   (a Part)
 //	Apr 30 18:00:03 *\tTopic for #chan is: topic                 (Nick "")
 //
+// The tab after the prefix may be a space (as in logs copied from the
+// window, or written by XChat's plain-text logger): "Apr 30 18:00:03
+// <nick> text", "Apr 30 18:00:03 * nick waves".
+//
 // HexChat prints actions and events with the same "*" prefix, so a "*"
 // line is an event when it has an event's shape and an action otherwise;
 // HexChat's own status lines (modes, "Now talking on", ...) are skipped.
@@ -32,7 +36,7 @@ func parseHexChat(r *Reader, line []byte) (meeting.Event, lineKind) {
 		switch {
 		case hasPrefix(rest, "BEGIN LOGGING AT "):
 			if y, m, d, ok := parseCtimeDate(rest[len("BEGIN LOGGING AT "):]); ok {
-				r.setDay(y, m, d)
+				r.logDay(y, m, d, false)
 				return nil, kindMeta
 			}
 		case hasPrefix(rest, "ENDING LOGGING AT "):
@@ -58,14 +62,8 @@ func parseHexChat(r *Reader, line []byte) (meeting.Event, lineKind) {
 	if !ok || n >= len(rest) || rest[n] != ' ' {
 		return nil, kindSkip
 	}
-	rest = rest[n+1:]
-	tab := bytes.IndexByte(rest, '\t')
-	if tab < 0 {
-		return nil, kindSkip
-	}
-	prefix := trimSpace(rest[:tab])
-	body := rest[tab+1:]
-	if len(prefix) == 0 {
+	prefix, body, ok := hexchatPrefix(rest[n+1:])
+	if !ok {
 		return nil, kindSkip
 	}
 	y := r.year
@@ -126,6 +124,8 @@ func hexchatEvent(r *Reader, sec int, body []byte) (ev meeting.Event, kind lineK
 	hostGiven := len(verb) < len(after)
 	switch {
 	case hostGiven && hasPrefix(verb, "has joined"):
+		ch, _ := cutWord(trimLeftSpace(verb[len("has joined"):]))
+		r.noteChannel(ch)
 		if n := r.nick(nickB); n != "" {
 			return meeting.Join{Time: r.clock(sec), Nick: n}, kindEvent, true
 		}
@@ -164,8 +164,9 @@ func hexchatEvent(r *Reader, sec int, body []byte) (ev meeting.Event, kind lineK
 			}
 		}
 	case string(nickB) == "Topic" && hasPrefix(after, "for "):
-		_, rest := cutWord(after[4:])
+		ch, rest := cutWord(after[4:])
 		if hasPrefix(rest, "is:") {
+			r.noteChannel(ch)
 			return meeting.TopicChange{Time: r.clock(sec), Topic: r.text(rest[3:])}, kindEvent, true
 		}
 		return nil, kindSkip, true // "Topic for #chan set by ..."
@@ -181,4 +182,32 @@ func hexchatEvent(r *Reader, sec int, body []byte) (ev meeting.Event, kind lineK
 		}
 	}
 	return nil, kindSkip, false
+}
+
+// hexchatPrefix splits what follows the time stamp into the prefix (the
+// nick in brackets, "*", "-->", ...) and the body, separated by a tab or,
+// for the prefixes HexChat and XChat print, a space.
+func hexchatPrefix(rest []byte) (prefix, body []byte, ok bool) {
+	if len(rest) > 0 && rest[0] == '<' {
+		end := bytes.IndexByte(rest, '>')
+		if end > 1 && (end+1 == len(rest) || rest[end+1] == '\t' || rest[end+1] == ' ') {
+			if end+1 == len(rest) {
+				return rest, nil, true
+			}
+			return rest[:end+1], rest[end+2:], true
+		}
+	}
+	if tab := bytes.IndexByte(rest, '\t'); tab >= 0 {
+		if p := trimSpace(rest[:tab]); len(p) > 0 && bytes.IndexByte(p, ' ') < 0 {
+			return p, rest[tab+1:], true
+		}
+	}
+	word, _, found := bytes.Cut(rest, []byte(" "))
+	if found {
+		switch string(word) {
+		case "*", "-->", "<--", "---":
+			return word, rest[len(word)+1:], true
+		}
+	}
+	return nil, nil, false
 }

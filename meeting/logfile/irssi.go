@@ -10,7 +10,8 @@ import (
 //
 //	--- Log opened Thu Apr 30 18:00:00 2015      sets the day
 //	--- Day changed Fri May 01 2015               sets the day
-//	18:00 < nick> text   18:00 <@nick> text       message (HH:MM:SS too)
+//	18:00 < nick> text   18:00 <@nick> text       message (HH:MM:SS too;
+//	18:00  <nick> text                            more spaces after the time too)
 //	18:00  * nick text                            action
 //	18:00 -!- nick [user@host] has joined #chan
 //	18:00 -!- nick [user@host] has left #chan [reason]
@@ -25,10 +26,11 @@ func parseIrssi(r *Reader, line []byte) (meeting.Event, lineKind) {
 		rest := line[4:]
 		switch {
 		case hasPrefix(rest, "Log opened "), hasPrefix(rest, "Day changed "):
+			change := rest[0] == 'D'
 			_, rest = cutWord(rest)
 			_, rest = cutWord(rest)
 			if y, m, d, ok := parseCtimeDate(rest); ok {
-				r.setDay(y, m, d)
+				r.logDay(y, m, d, change)
 				return nil, kindMeta
 			}
 		case hasPrefix(rest, "Log closed "):
@@ -43,6 +45,12 @@ func parseIrssi(r *Reader, line []byte) (meeting.Event, lineKind) {
 	rest := line[n+1:]
 	if len(rest) == 0 {
 		return nil, kindSkip
+	}
+	if rest[0] == ' ' {
+		// a wider time stamp ("%H:%M  "), or an action's " * "
+		if a := trimLeftSpace(rest); hasPrefix(a, "<") || hasPrefix(a, "-!- ") {
+			rest = a
+		}
 	}
 	if rest[0] == '<' {
 		end := bytes.IndexByte(rest, '>')
@@ -79,6 +87,8 @@ func irssiEvent(r *Reader, sec int, body []byte) (meeting.Event, lineKind) {
 	}
 	switch {
 	case hasPrefix(verb, "has joined"):
+		ch, _ := cutWord(trimLeftSpace(verb[len("has joined"):]))
+		r.noteChannel(ch)
 		if n := r.nick(nickB); n != "" {
 			return meeting.Join{Time: r.clock(sec), Nick: n}, kindEvent
 		}
@@ -109,7 +119,8 @@ func irssiEvent(r *Reader, sec int, body []byte) (meeting.Event, lineKind) {
 			return meeting.Part{Time: r.clock(sec), Nick: n, Reason: kickReason(r, op, unwrap(reason, '[', ']'))}, kindEvent
 		}
 	case hasPrefix(after, "changed the topic of "):
-		_, rest := cutWord(after[len("changed the topic of "):])
+		ch, rest := cutWord(after[len("changed the topic of "):])
+		r.noteChannel(ch)
 		if !hasPrefix(rest, "to:") {
 			break
 		}
@@ -120,6 +131,7 @@ func irssiEvent(r *Reader, sec int, body []byte) (meeting.Event, lineKind) {
 		// Topic for #chan: topic
 		ch, rest := cutWord(after[4:])
 		if len(ch) > 1 && ch[len(ch)-1] == ':' {
+			r.noteChannel(ch)
 			return meeting.TopicChange{Time: r.clock(sec), Topic: r.text(rest)}, kindEvent
 		}
 	case string(nickB) == "Topic" && hasPrefix(after, "unset by "):

@@ -18,10 +18,14 @@ package logfile
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
+	"math"
+	"strings"
 	"time"
+	"unicode/utf8"
 	"unsafe"
 
 	"gavel/meeting"
@@ -57,6 +61,9 @@ func Formats() []Format { return []Format{MeetBot, Irssi, WeeChat, ZNC, HexChat}
 // format cannot be detected.
 var ErrUnknownFormat = errors.New("logfile: unknown log format")
 
+// ErrEmptyLog is returned for a log with nothing in it but white space.
+var ErrEmptyLog = errors.New("logfile: empty log")
+
 // ParseFormat returns the Format named s (as in the constants: "meetbot",
 // "irssi", "weechat", "znc", "hexchat"; "log.txt" is an alias of "meetbot"
 // and "xchat" one of "hexchat").
@@ -91,16 +98,34 @@ const RolloverThreshold = 3 * time.Hour
 type Options struct {
 	// Format of the log; "" detects it from the first lines (see Detect).
 	Format Format
-	// Date is the day for formats whose lines carry only a time (MeetBot,
-	// ZNC, and irssi or HexChat logs without their header lines); only its
-	// calendar date (in its own location) is used. For HexChat logs without
-	// a "BEGIN LOGGING" header it gives the year. When zero, 1970-01-01 is
-	// used. Headers in the log (irssi "Log opened"/"Day changed", HexChat
-	// "BEGIN LOGGING AT") and WeeChat's full timestamps take precedence.
+	// Date, when set, is the day of the log's first lines, as the user
+	// says (gavel's --date): it wins over the dates the log and
+	// FallbackDate give. Only its calendar date (in its own location) is
+	// used. Day headers in the log (irssi "Log opened"/"Day changed",
+	// HexChat "BEGIN LOGGING AT") and WeeChat's dated lines still date the
+	// lines after them.
+	//
+	// When zero, the day is the log's own, from its first lines (up to
+	// HeadBytes): those headers and dated lines, or the "Meeting started
+	// Thu Apr 30 18:00:03 2015 UTC." that MeetBot (or gavel) says at each
+	// #startmeeting, converted to the log's clock; such a reply then also
+	// dates the lines after it. Else FallbackDate is used, else
+	// 1970-01-01, and Dated reports false.
 	Date time.Time
+	// FallbackDate is the day the file's name gives (see ParseFileName),
+	// for a log that says none.
+	FallbackDate time.Time
 	// Location the log's times are in; nil means UTC.
 	Location *time.Location
 }
+
+// HeadBytes is how much of a log's beginning NewReader reads ahead to
+// learn its date and channel (and its format, reading further, up to
+// MaxDetectBytes, while Detect is unsure).
+const HeadBytes = 64 << 10
+
+// MaxDetectBytes bounds how far NewReader reads ahead to detect a format.
+const MaxDetectBytes = 1 << 20
 
 // Stats counts what a Reader has read so far.
 type Stats struct {
@@ -146,18 +171,32 @@ type Reader struct {
 	stats Stats
 	err   error // sticky: io.EOF or the read error
 	lineN int
+
+	replies bool   // "Meeting started ... UTC" replies date the lines
+	dated   bool   // the log's date is known (see Dated)
+	channel string // the first channel a join or topic line names
+
+	// While probing the head (see probe): whether the log has given its
+	// date, the day of its first line it implies, how many days the clock
+	// had advanced before, and whether a line had a time stamp.
+	probing  bool
+	found    bool
+	foundDay time.Time
+	advanced int
+	timed    bool
 }
 
 // maxInterned bounds the nick table so that hostile input cannot grow it
 // without limit.
 const maxInterned = 8192
 
-// NewReader returns a Reader of r. When opts.Format is empty the format is
-// detected from the first few kilobytes (without consuming them); an
-// undetectable log gives an error wrapping ErrUnknownFormat.
+// NewReader returns a Reader of r. It reads the log's first HeadBytes
+// ahead (the Reader still returns every line) to learn its date and
+// channel, and when opts.Format is empty, its format (see Detect), reading
+// further while that is unsure. A log with nothing but white space gives
+// ErrEmptyLog; an undetectable one an error wrapping ErrUnknownFormat.
 func NewReader(r io.Reader, opts Options) (*Reader, error) {
 	rd := &Reader{
-		br:       bufio.NewReaderSize(r, MaxLineLength),
 		loc:      opts.Location,
 		prevSec:  -1,
 		cacheSec: -1,
@@ -166,17 +205,61 @@ func NewReader(r io.Reader, opts Options) (*Reader, error) {
 	if rd.loc == nil {
 		rd.loc = time.UTC
 	}
+	// A read error ahead is returned by Next once the lines read before
+	// it are: the head is judged as if the log ended there.
+	var readErr error
+	head, eof, err := readMore(r, nil, HeadBytes)
+	if err != nil {
+		readErr, eof = err, true
+	}
+	if eof && readErr == nil && isBlank(bytes.TrimPrefix(head, bom)) {
+		return nil, ErrEmptyLog
+	}
 	f := opts.Format
-	if f == "" {
-		sample, err := rd.br.Peek(8 << 10)
-		if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
-			return nil, err
+	for f == "" {
+		var sure bool
+		f, sure, err = detect(head)
+		if sure || eof || len(head) >= MaxDetectBytes {
+			if err != nil {
+				return nil, err
+			}
+			break
 		}
-		f, err = Detect(sample)
-		if err != nil {
-			return nil, err
+		f = ""
+		if head, eof, err = readMore(r, head, min(2*len(head), MaxDetectBytes)); err != nil {
+			readErr, eof = err, true
 		}
 	}
+	if err := rd.setFormat(f); err != nil {
+		return nil, err
+	}
+	rest := r
+	if readErr != nil {
+		rest = errReader{readErr}
+	}
+	rd.br = bufio.NewReaderSize(io.MultiReader(bytes.NewReader(head), rest), MaxLineLength)
+	start := opts.Date
+	rd.dated = !start.IsZero()
+	rd.replies = !rd.dated && !rd.fullDate
+	p := rd.probe(head, eof)
+	rd.channel = p.channel
+	if !rd.dated && p.found {
+		start, rd.dated = p.foundDay, true
+	}
+	if !rd.dated && !opts.FallbackDate.IsZero() {
+		start, rd.dated = opts.FallbackDate, true
+	}
+	if start.IsZero() {
+		rd.year, rd.month, rd.day = 1970, time.January, 1
+	} else {
+		rd.year, rd.month, rd.day = start.Date()
+	}
+	rd.lastT = time.Date(rd.year, rd.month, rd.day, 0, 0, 0, 0, rd.loc)
+	return rd, nil
+}
+
+// setFormat chooses the parser.
+func (rd *Reader) setFormat(f Format) error {
 	switch f {
 	case MeetBot:
 		rd.parse = parseMeetBot
@@ -191,20 +274,71 @@ func NewReader(r io.Reader, opts Options) (*Reader, error) {
 		rd.parse = parseHexChat
 		rd.fullDate = true
 	default:
-		return nil, fmt.Errorf("%w %q", ErrUnknownFormat, string(f))
+		return fmt.Errorf("%w %q", ErrUnknownFormat, string(f))
 	}
 	rd.format = f
-	if opts.Date.IsZero() {
-		rd.year, rd.month, rd.day = 1970, time.January, 1
-	} else {
-		rd.year, rd.month, rd.day = opts.Date.Date()
+	return nil
+}
+
+// bom is UTF-8's byte order mark, which a log may start with.
+var bom = []byte{0xEF, 0xBB, 0xBF}
+
+// errReader returns its error.
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
+
+// readMore reads from r until buf holds n bytes or r ends (eof).
+func readMore(r io.Reader, buf []byte, n int) (_ []byte, eof bool, err error) {
+	if cap(buf) < n {
+		nb := make([]byte, len(buf), n)
+		copy(nb, buf)
+		buf = nb
 	}
-	rd.lastT = time.Date(rd.year, rd.month, rd.day, 0, 0, 0, 0, rd.loc)
-	return rd, nil
+	m, err := io.ReadFull(r, buf[len(buf):n])
+	buf = buf[:len(buf)+m]
+	if err == io.EOF || err == io.ErrUnexpectedEOF {
+		return buf, true, nil
+	}
+	return buf, false, err
+}
+
+// probe reads the head of the log (up to its last complete line, unless
+// the log ends there) with a throwaway Reader of the same format, until it
+// has learnt the log's date and channel or the head ends.
+func (rd *Reader) probe(head []byte, eof bool) *Reader {
+	if !eof {
+		if i := bytes.LastIndexByte(head, '\n'); i >= 0 {
+			head = head[:i+1]
+		}
+	}
+	p := &Reader{
+		br: bufio.NewReaderSize(bytes.NewReader(head), MaxLineLength), format: rd.format, parse: rd.parse,
+		loc: rd.loc, fullDate: rd.fullDate, prevSec: -1, cacheSec: -1, nicks: make(map[string]string, 16),
+		replies: !rd.fullDate, probing: true, found: rd.dated,
+		year: 1970, month: time.January, day: 1,
+	}
+	p.lastT = time.Date(1970, time.January, 1, 0, 0, 0, 0, rd.loc)
+	wantChannel := rd.format != MeetBot && rd.format != ZNC // their lines never name one
+	for !p.found || (wantChannel && p.channel == "") {
+		if _, err := p.Next(); err != nil {
+			break
+		}
+	}
+	return p
 }
 
 // Format returns the format being read (detected or given).
 func (r *Reader) Format() Format { return r.format }
+
+// Dated reports whether the log's date is known: given in Options, said by
+// the log's first lines, or given by Options.FallbackDate. When it is not,
+// the lines are dated from 1970-01-01.
+func (r *Reader) Dated() bool { return r.dated }
+
+// Channel returns the channel the log's first lines name (irssi, WeeChat
+// and HexChat log joins and topics with the channel), or "".
+func (r *Reader) Channel() string { return r.channel }
 
 // Stats returns the counts so far. The returned SkippedLines is a copy.
 func (r *Reader) Stats() Stats {
@@ -287,6 +421,21 @@ func (r *Reader) readLine() (line []byte, tooLong bool, err error) {
 	return line[:n], false, nil
 }
 
+// logDay sets the current day from what the log says (a header, a dated
+// line, a MeetBot reply); change is true for a header that says the day
+// has changed (the lines before it are the day before).
+func (r *Reader) logDay(y int, m time.Month, d int, change bool) {
+	if r.probing && !r.found {
+		adv := r.advanced
+		if change && r.timed {
+			adv++
+		}
+		r.found = true
+		r.foundDay = time.Date(y, m, d-adv, 0, 0, 0, 0, time.UTC)
+	}
+	r.setDay(y, m, d)
+}
+
 // setDay sets the current day (from a header or a dated line).
 func (r *Reader) setDay(y int, m time.Month, d int) {
 	if y == r.year && m == r.month && d == r.day {
@@ -305,7 +454,9 @@ func (r *Reader) clock(sec int) time.Time {
 		t := time.Date(r.year, r.month, r.day+1, 0, 0, 0, 0, r.loc)
 		r.year, r.month, r.day = t.Date()
 		r.cacheSec = -1
+		r.advanced++
 	}
+	r.timed = true
 	r.prevSec = sec
 	if sec != r.cacheSec {
 		r.cacheT = time.Date(r.year, r.month, r.day, 0, 0, sec, 0, r.loc)
@@ -370,7 +521,65 @@ func (r *Reader) message(t time.Time, nick, text []byte, action bool) (meeting.E
 	if n == "" {
 		return nil, kindSkip
 	}
-	return meeting.Message{Time: t, Nick: n, Text: r.text(text), Action: action}, kindEvent
+	s := r.text(text)
+	if r.replies && len(s) > len(startedPrefix) && s[0] == 'M' && s[:len(startedPrefix)] == startedPrefix {
+		t = r.meetingStarted(t, s)
+	}
+	return meeting.Message{Time: t, Nick: n, Text: s, Action: action}, kindEvent
+}
+
+// startedPrefix starts MeetBot's reply to #startmeeting: "Meeting started
+// Thu Apr 30 18:00:03 2015 UTC.  The chair is nirik. ..."
+const startedPrefix = "Meeting started "
+
+// meetingStarted dates the log from MeetBot's reply to #startmeeting,
+// said at t by the log's clock: the reply's UTC time, moved by the offset
+// between the two clocks (rounded to a quarter hour), gives the log's day.
+// It returns the line's time on that day.
+func (r *Reader) meetingStarted(t time.Time, text string) time.Time {
+	f := strings.Fields(text[len(startedPrefix):])
+	if len(f) < 6 || !strings.HasPrefix(f[5], "UTC") {
+		return t
+	}
+	mon, ok := parseMonth([]byte(f[1]))
+	if !ok {
+		return t
+	}
+	d, ok1 := atoi([]byte(f[2]), 2)
+	utcSec, ok2 := parseClockExact([]byte(f[3]))
+	y, ok3 := atoi([]byte(f[4]), 4)
+	if !ok1 || !ok2 || !ok3 || d < 1 || d > 31 || y < 1970 {
+		return t
+	}
+	lineSec := t.Hour()*3600 + t.Minute()*60 + t.Second()
+	off := ((lineSec-utcSec)%86400 + 86400) % 86400
+	if off > 14*3600 {
+		off -= 86400
+	}
+	off = int(math.Round(float64(off)/900)) * 900
+	ly, lm, ld := time.Date(y, mon, d, 0, 0, utcSec+off, 0, time.UTC).Date()
+	if ly == r.year && lm == r.month && ld == r.day {
+		if r.probing {
+			r.logDay(ly, lm, ld, false)
+		}
+		return t
+	}
+	r.logDay(ly, lm, ld, false)
+	return r.clock(lineSec)
+}
+
+// noteChannel records the first channel a join or topic line names.
+func (r *Reader) noteChannel(b []byte) {
+	b = bytes.TrimSuffix(b, []byte(":")) // "Topic for #chan: ..."
+	if r.channel != "" || len(b) < 2 || len(b) > 200 || (b[0] != '#' && b[0] != '&') || !utf8.Valid(b) {
+		return
+	}
+	for _, c := range b {
+		if c <= ' ' || c == ',' || c == 0x7f {
+			return
+		}
+	}
+	r.channel = string(b)
 }
 
 // nick cleans a nick from an event line; "" means none.

@@ -271,8 +271,13 @@ func TestNewReaderErrors(t *testing.T) {
 	if _, err := NewReader(strings.NewReader("nothing here\n"), Options{}); !errors.Is(err, ErrUnknownFormat) {
 		t.Fatalf("undetectable: %v", err)
 	}
-	if _, err := NewReader(strings.NewReader(""), Options{}); !errors.Is(err, ErrUnknownFormat) {
-		t.Fatalf("empty: %v", err)
+	for _, empty := range []string{"", "\n \n\t\r\n"} {
+		if _, err := NewReader(strings.NewReader(empty), Options{}); !errors.Is(err, ErrEmptyLog) || err.Error() != "logfile: empty log" {
+			t.Fatalf("empty: %v", err)
+		}
+		if _, err := NewReader(strings.NewReader(empty), Options{Format: MeetBot}); !errors.Is(err, ErrEmptyLog) {
+			t.Fatalf("empty, format given: %v", err)
+		}
 	}
 	for _, f := range Formats() {
 		g, err := ParseFormat(string(f))

@@ -6,7 +6,7 @@ import (
 	"gavel/meeting"
 )
 
-// parseMeetBot reads the lines MeetBot's replay accepts:
+// parseMeetBot reads the lines MeetBot's replay accepts, indented or not:
 //
 //	[HH:MM:SS] <nick> text     message; brackets, time and seconds optional,
 //	                           an "@" or "+" before the nick ignored
@@ -16,6 +16,7 @@ import (
 // previous line (MeetBot's replay gives such lines no time). Everything
 // else (joins, parts, topics) is skipped. Each line is classified once.
 func parseMeetBot(r *Reader, line []byte) (meeting.Event, lineKind) {
+	line = trimLeftSpace(line) // indented, as in test scripts
 	i := 0
 	if i < len(line) && line[i] == '[' {
 		i++

@@ -47,13 +47,17 @@ func parseWeeChat(r *Reader, line []byte) (meeting.Event, lineKind) {
 	if len(prefix) == 0 {
 		return nil, kindSkip
 	}
-	r.setDay(y, time.Month(mo), d)
+	r.logDay(y, time.Month(mo), d, false)
 	switch string(prefix) {
 	case "*":
 		nick, text := cutWord(trimLeftSpace(msg))
 		return r.message(r.clock(sec), nick, text, true)
 	case "-->":
 		nick, after := cutWord(msg)
+		if i := lastIndex(after, "has joined "); i >= 0 {
+			ch, _ := cutWord(after[i+len("has joined "):])
+			r.noteChannel(ch)
+		}
 		if lastIndex(after, "has joined ") >= 0 || hasSuffix(after, "has joined") {
 			if n := r.nick(nick); n != "" {
 				return meeting.Join{Time: r.clock(sec), Nick: n}, kindEvent
@@ -140,8 +144,9 @@ func weechatNetwork(r *Reader, sec int, msg []byte) (meeting.Event, lineKind) {
 		}
 	case string(nickB) == "Topic" && hasPrefix(after, "for "):
 		// Topic for #chan is "topic"
-		_, rest := cutWord(after[4:])
+		ch, rest := cutWord(after[4:])
 		if hasPrefix(rest, "is ") {
+			r.noteChannel(ch)
 			return meeting.TopicChange{Time: r.clock(sec), Topic: r.text(unwrap(rest[3:], '"', '"'))}, kindEvent
 		}
 	}

@@ -19,8 +19,9 @@ import (
 //     probes i = 5*i + perturb + 1 (perturb starts at the hash and is
 //     shifted right by 5 after each probe);
 //   - after an insertion that makes fill*3 >= size*2 the table grows to the
-//     smallest power of two above 4*used and the keys are re-inserted in
-//     the old slot order;
+//     smallest power of two above 4*used (2*used once used is above
+//     50000, as dictobject.c does) and the keys are re-inserted in the old
+//     slot order;
 //   - iteration walks the slots in order.
 
 func py27StrHash(s string) uint64 {
@@ -51,7 +52,8 @@ func py27StrHash(s string) uint64 {
 
 // py27DictOrder returns the indexes of keys (distinct, in insertion order)
 // in the order CPython 2.7 iterates a dict built by inserting them in that
-// order.
+// order. It costs O(len(keys)) (each resize at least doubles the table),
+// no more than sorting the attendees does.
 func py27DictOrder(keys []string) []int {
 	hashes := make([]uint64, len(keys))
 	for i, k := range keys {
@@ -64,8 +66,12 @@ func py27DictOrder(keys []string) []int {
 		fill++
 		if fill*3 >= len(table)*2 {
 			used := fill
+			factor := 4
+			if used > 50000 {
+				factor = 2
+			}
 			size := 8
-			for size <= 4*used {
+			for size <= factor*used {
 				size <<= 1
 			}
 			old := table

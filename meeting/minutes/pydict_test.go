@@ -1,8 +1,13 @@
 package minutes
 
 import (
+	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -118,5 +123,63 @@ func TestDictOrderGrowth(t *testing.T) {
 	}
 	if len(got) != len(keys) {
 		t.Fatalf("%d keys out of %d", len(got), len(keys))
+	}
+}
+
+// TestDictOrderAtArchiveScale compares the emulated order of many keys
+// with CPython 2.7.18's, hashed (sha256 of the comma-separated insertion
+// indexes of `for k in d`, for d built from u"speaker%05d" % i in order):
+// the 120,000-key case goes through the resizes above 50,000 keys, where
+// CPython only doubles the table.
+func TestDictOrderAtArchiveScale(t *testing.T) {
+	for _, c := range []struct {
+		n    int
+		want string
+	}{
+		{20000, "112f14819a944e1b1becbf1bfb01f6a1b849bbba9ffac4dda7d069c1cefe91b6"},
+		{60000, "c590224d10f44becc0b0da30f315cad054f66936354238e30678d91c6a7902fe"},
+		{120000, "d9b54973a29cb7b5096c153a290529b9c5cc3969b0a3b89316486397c66798f8"},
+	} {
+		keys := make([]string, c.n)
+		for i := range keys {
+			keys[i] = fmt.Sprintf("speaker%05d", i)
+		}
+		var b strings.Builder
+		for j, i := range py27DictOrder(keys) {
+			if j > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(strconv.Itoa(i))
+		}
+		if h := sha256.Sum256([]byte(b.String())); hex.EncodeToString(h[:]) != c.want {
+			t.Errorf("%d keys: order differs from CPython 2.7's", c.n)
+		}
+	}
+}
+
+// BenchmarkTieOrder compares the cost per attendee of zodbot style's tie
+// order (the CPython 2.7 dict emulation) with the default style's (a
+// case-insensitive sort): both must grow alike with the attendees.
+func BenchmarkTieOrder(b *testing.B) {
+	for _, n := range []int{1_000, 20_000, 200_000} {
+		keys := make([]string, n)
+		for i := range keys {
+			keys[i] = fmt.Sprintf("speaker%06d", (i*7919)%n)
+		}
+		b.Run(fmt.Sprintf("zodbot/attendees=%d", n), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				py27DictOrder(keys)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/attendee")
+		})
+		b.Run(fmt.Sprintf("default/attendees=%d", n), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				s := slices.Clone(keys)
+				slices.SortStableFunc(s, func(a, b string) int {
+					return cmp.Or(strings.Compare(strings.ToLower(a), strings.ToLower(b)), strings.Compare(a, b))
+				})
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/attendee")
+		})
 	}
 }

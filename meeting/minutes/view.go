@@ -67,8 +67,10 @@ func newView(m *meeting.Meeting, base string, opts Options) *view {
 		})
 	}
 	done := make([]bool, len(v.actions))
-	var index map[string][]int // default style: nick-word -> actions naming it
-	if !v.zod {
+	var index map[string][]int // nick-word (default) or nick (zodbot) -> actions naming it
+	if v.zod {
+		index = substringHits(v.actions, sorted)
+	} else {
 		index = wordIndex(v.actions)
 	}
 	for _, nick := range sorted {
@@ -76,11 +78,7 @@ func newView(m *meeting.Meeting, base string, opts Options) *view {
 		var hits []int
 		if v.zod {
 			// MeetBot 0.1.4: a case-sensitive substring anywhere.
-			for i, a := range v.actions {
-				if strings.Contains(a.Text, nick) {
-					hits = append(hits, i)
-				}
-			}
+			hits = index[nick]
 		} else if isNickWord(nick) {
 			hits = index[strings.ToLower(nick)]
 		} else {

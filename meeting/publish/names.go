@@ -44,16 +44,18 @@ func (a *Archive) openRoot() (*os.Root, error) {
 	return r, nil
 }
 
-// pathError wraps an error of an operation on rel (archive-relative),
+// pathError wraps an error of an operation on rel (relative to root),
 // naming the path on disk and saying so plainly when a symbolic link led
 // outside the root.
-func (a *Archive) pathError(rel string, err error) error {
-	p := filepath.Join(a.Root, filepath.FromSlash(rel))
+func pathError(root, rel string, err error) error {
+	p := filepath.Join(root, filepath.FromSlash(rel))
 	if err != nil && strings.Contains(err.Error(), "path escapes from parent") {
-		return fmt.Errorf("publish %s: refusing to write: %w %s (a symbolic link in the archive points out of it)", p, ErrOutsideRoot, a.Root)
+		return fmt.Errorf("publish %s: refusing to write: %w %s (a symbolic link in the archive points out of it)", p, ErrOutsideRoot, root)
 	}
 	return fmt.Errorf("publish %s: %w", p, err)
 }
+
+func (a *Archive) pathError(rel string, err error) error { return pathError(a.Root, rel, err) }
 
 // checkRel refuses an archive-relative path that is not local.
 func checkRel(rel string) error {
@@ -66,12 +68,16 @@ func checkRel(rel string) error {
 // resolve returns the archive-relative path (without extension) of the
 // session's meeting under name, choosing it on first use: the natural one
 // (see meeting.Meeting.NaturalRelBase), or, when another meeting holds
-// it, the first free one with "-2", "-3"... after the meeting name. A path
-// is another meeting's when a session of this archive holds it, or when
-// one of its files is on disk and its .log.txt does not start with this
-// meeting's first line (a regeneration overwrites its own files). The
-// choice is recorded in the meeting's Paths, so that the URLs the engine
-// announces agree.
+// it, the first free one with "-2", "-3"... after the meeting name. A
+// meeting is known by its first log line: a path is another meeting's when
+// a session of this archive with another first line holds it, or when one
+// of its files is on disk, a regular file, and its .log.txt does not start
+// with this meeting's first line. So a regeneration, or a meeting resumed
+// after a crash, writes over its own files, and two meetings with the same
+// name in the same minute (or names that reduce to the same file name)
+// keep apart. (Something else at the path, a directory say, is no meeting:
+// writing there fails and is retried.) The choice is recorded in the
+// meeting's Paths, so that the URLs the engine announces agree.
 func (s *Session) resolve(name string) (string, error) {
 	if p, ok := s.paths[name]; ok {
 		return p, nil
@@ -88,7 +94,7 @@ func (s *Session) resolve(name string) (string, error) {
 		if err := checkRel(p); err != nil {
 			return "", err
 		}
-		if holder, ok := a.claims[p]; ok && holder != s {
+		if holder, ok := a.claims[p]; ok && holder != s && !bytes.Equal(holder.first, s.first) {
 			continue
 		}
 		if s.foreign(p) {
@@ -109,13 +115,16 @@ func (s *Session) resolve(name string) (string, error) {
 func (s *Session) foreign(p string) bool {
 	found := false
 	for _, ext := range append([]string{"log.txt"}, extsOf(s.a.Style)...) {
-		if _, err := s.root.Lstat(p + "." + ext); err == nil {
+		if st, err := s.root.Lstat(p + "." + ext); err == nil && st.Mode().IsRegular() {
 			found = true
 			break
 		}
 	}
 	if !found {
 		return false
+	}
+	if st, err := s.root.Lstat(p + ".log.txt"); err != nil || !st.Mode().IsRegular() {
+		return true
 	}
 	f, err := s.root.Open(p + ".log.txt")
 	if err != nil {

@@ -15,6 +15,7 @@ package publish
 import (
 	"bufio"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path"
@@ -33,6 +34,7 @@ type Archive struct {
 	Style     meeting.Style
 
 	create createTempFunc
+	batch  *Batch // defers the syncs (see Batch); nil syncs at once
 
 	mu     sync.Mutex
 	claims map[string]*Session // archive-relative base path -> the session writing it
@@ -51,27 +53,36 @@ type File struct {
 }
 
 // Session is one meeting being published: its log streams into two partial
-// files (.log.txt and .log.html) next to the final ones.
+// files (.log.txt and .log.html) next to the final ones, locked while this
+// process writes them (so that a later one can tell a dead process's
+// partial files and remove them). A write the disk refuses waits in memory
+// (see spool); Save and Finish report it, and can be called again: nothing
+// is lost and a failed publish leaves the session usable.
 type Session struct {
 	a    *Archive
-	root *os.Root
+	root *os.Root // every file is written through it
 	m    *meeting.Meeting
-	dir  string // archive-relative directory of the partial logs
 
 	paths   map[string]string // meeting name -> archive-relative base path (the meeting's Paths)
 	claimed []string          // base paths claimed in the archive
 	first   []byte            // line 1 of the .log.txt, which tells this meeting's files from others'
 
-	txt, html     *os.File // the partial logs
-	txtName       string   // their archive-relative names
-	htmlName      string
-	logTxt        *minutes.LogText
-	htmlW         *htmlLog
-	logsFinalised bool // the partial logs were renamed into place
+	txt, html         tempFile // the partial logs
+	txtName, htmlName string   // their archive-relative names
+	spools            [2]*spool
+	logTxt            *minutes.LogText
+	htmlW             *htmlLog
+	reported          bool // Log has said the log is behind
+
+	closed    bool    // both logs are ended (their last bytes may still wait in the spools)
+	synced    [2]bool // a log is complete on disk, with its final mode
+	renamed   [2]bool // a log is at its final name
+	finalised bool    // both logs are in place
 }
 
 // Open starts publishing a meeting that has just started (its channel and
-// start time are set).
+// start time are set). Partial logs left in the meeting's directory by a
+// process that died are removed.
 func (a *Archive) Open(m *meeting.Meeting) (*Session, error) {
 	dir := path.Dir(m.NaturalRelBase(m.Name, ""))
 	if err := checkRel(dir); err != nil {
@@ -88,27 +99,29 @@ func (a *Archive) Open(m *meeting.Meeting) (*Session, error) {
 	if m.Paths == nil {
 		m.Paths = map[string]string{}
 	}
-	s := &Session{a: a, root: root, m: m, dir: dir, paths: m.Paths}
+	s := &Session{a: a, root: root, m: m, paths: m.Paths}
 	stem := "." + m.BaseNameFor("meeting")
-	if s.txt, s.txtName, err = createTemp(root, dir, stem+".log.txt.partial-*"); err != nil {
+	if s.txt, err = a.createPartial(root, dir, stem+".log.txt"+partialSuffix); err != nil {
+		root.Close()
+		return nil, a.pathError(dir, err)
+	}
+	s.txtName = rootRel(root, s.txt)
+	if s.html, err = a.createPartial(root, dir, stem+".log.html"+partialSuffix); err != nil {
 		s.Close()
 		return nil, a.pathError(dir, err)
 	}
-	if s.html, s.htmlName, err = createTemp(root, dir, stem+".log.html.partial-*"); err != nil {
-		s.Close()
-		return nil, a.pathError(dir, err)
-	}
-	s.logTxt = minutes.NewLogText(s.txt, a.Style)
-	s.htmlW = newHTMLLog(minutes.NewLogHTML(s.html, m.Channel, a.Style))
+	s.htmlName = rootRel(root, s.html)
+	removeStalePartials(filepath.Join(a.Root, filepath.FromSlash(dir)))
+	s.spools = [2]*spool{{f: s.txt}, {f: s.html}}
+	s.logTxt = minutes.NewLogText(s.spools[0], a.Style)
+	s.htmlW = newHTMLLog(minutes.NewLogHTML(s.spools[1], m.Channel, a.Style))
 	return s, nil
 }
 
 // base returns the archive-relative path, without extension, of the
 // meeting's files under its current name, and makes sure its directory
 // exists.
-func (s *Session) base(m *meeting.Meeting) (string, error) {
-	return s.baseFor(m, m.Name)
-}
+func (s *Session) base(m *meeting.Meeting) (string, error) { return s.baseFor(m, m.Name) }
 
 func (s *Session) baseFor(m *meeting.Meeting, name string) (string, error) {
 	if m != s.m {
@@ -128,10 +141,57 @@ func (s *Session) baseFor(m *meeting.Meeting, name string) (string, error) {
 	return p, nil
 }
 
-// Log appends one line of the meeting log. The first line, and the first
-// line after the meeting's name changed, also settle the file names (see
+// partialSuffix marks a streamed log before it is renamed into place.
+const partialSuffix = ".partial-"
+
+func (a *Archive) createPartial(root *os.Root, dir, pattern string) (tempFile, error) {
+	f, err := a.create(root, dir, pattern+"*")
+	if err != nil {
+		if f != nil {
+			f.Close()
+		}
+		return nil, err
+	}
+	if err := lockFile(f); err != nil {
+		f.Close()
+		root.Remove(rootRel(root, f))
+		return nil, err
+	}
+	return f, nil
+}
+
+// removeStalePartials removes the partial logs in dir that no living
+// process holds: those of a gavel that crashed or was killed. (Its
+// meeting comes back from the journal, which holds every line.)
+func removeStalePartials(dir string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Name(), ".") || !strings.Contains(e.Name(), partialSuffix) {
+			continue
+		}
+		path := filepath.Join(dir, e.Name())
+		if f, ok := stale(path); ok {
+			os.Remove(path)
+			f.Close()
+		}
+	}
+}
+
+// Meeting is the meeting the session publishes.
+func (s *Session) Meeting() *meeting.Meeting { return s.m }
+
+// Log appends one line of the meeting log. It fails only after the log was
+// ended; when the disk refuses the line it waits in memory, and the first
+// such line returns an error saying so. The first line, and the first line
+// after the meeting's name changed, also settle the file names (see
 // resolve), before the engine announces them.
 func (s *Session) Log(l meeting.Line) error {
+	if s.closed {
+		return fmt.Errorf("publish %s: %w", s.txt.Name(), errLogClosed)
+	}
 	if s.first == nil {
 		s.first = firstLine(l, s.a.Style)
 	}
@@ -140,11 +200,15 @@ func (s *Session) Log(l meeting.Line) error {
 			return err
 		}
 	}
-	if err := s.logTxt.WriteLine(l); err != nil {
-		return s.a.pathError(s.txtName, err)
-	}
+	s.logTxt.WriteLine(l) // writes to a spool: never fails
 	if err := s.htmlW.write(l); err != nil {
-		return s.a.pathError(s.htmlName, err)
+		return fmt.Errorf("publish %s: %w", s.html.Name(), err)
+	}
+	if err := s.spools[0].behind(); err != nil && !s.reported {
+		s.reported = true
+		return err
+	} else if err == nil {
+		s.reported = false
 	}
 	return nil
 }
@@ -156,14 +220,26 @@ func (s *Session) perm(m *meeting.Meeting) os.FileMode {
 	return 0o644
 }
 
+// flushLogs writes every line so far to the partial files.
+func (s *Session) flushLogs() error {
+	if !s.closed {
+		s.logTxt.Flush()
+		if err := s.htmlW.flush(); err != nil {
+			return fmt.Errorf("publish %s: %w", s.html.Name(), err)
+		}
+	}
+	return errors.Join(s.spools[0].flush(), s.spools[1].flush())
+}
+
 // Save writes every file of a running meeting as it stands (#save): copies
 // of the logs so far, and the minutes.
 func (s *Session) Save(m *meeting.Meeting) ([]File, error) {
-	if s.logsFinalised {
+	if s.finalised {
 		return s.writeMinutes(m, nil, nil)
 	}
-	if err := errors.Join(s.logTxt.Flush(), s.htmlW.flush()); err != nil {
-		return nil, s.a.pathError(s.dir, err)
+	if err := s.flushLogs(); err != nil {
+		files, merr := s.writeMinutes(m, nil, nil)
+		return files, errors.Join(err, merr)
 	}
 	base, err := s.base(m)
 	if err != nil {
@@ -174,7 +250,10 @@ func (s *Session) Save(m *meeting.Meeting) ([]File, error) {
 	for _, c := range []struct {
 		ext, from, end string
 	}{{".log.txt", s.txtName, ""}, {".log.html", s.htmlName, minutes.LogHTMLEnd}} {
-		err := s.a.writeAtomic(s.root, base+c.ext, s.perm(m), func(w io.Writer) error {
+		if s.closed {
+			c.end = "" // the page is ended already
+		}
+		err := writeAtomic(s.a.create, s.root, base+c.ext, s.perm(m), func(w io.Writer) error {
 			if err := s.copyFile(w, c.from); err != nil {
 				return err
 			}
@@ -218,7 +297,7 @@ func (s *Session) writeMinutes(m *meeting.Meeting, files []File, errs []error) (
 	dirs := []string{dir}
 	if s.a.Style == meeting.StyleZodbot {
 		logTxt := rel + ".log.txt"
-		if !s.logsFinalised {
+		if !s.renamed[0] {
 			logTxt = s.txtName
 		}
 		for _, stub := range m.Stubs {
@@ -236,7 +315,7 @@ func (s *Session) writeMinutes(m *meeting.Meeting, files []File, errs []error) (
 	}
 	var wg sync.WaitGroup
 	for _, j := range jobs {
-		wg.Go(func() { j.err = s.a.writeAtomic(s.root, j.rel, s.perm(m), j.write) })
+		wg.Go(func() { j.err = writeAtomic(s.a.create, s.root, j.rel, s.perm(m), j.write) })
 	}
 	wg.Wait()
 	for _, j := range jobs {
@@ -247,7 +326,7 @@ func (s *Session) writeMinutes(m *meeting.Meeting, files []File, errs []error) (
 		files = append(files, s.file(j.rel))
 	}
 	for _, d := range dirs {
-		if err := syncDir(s.root, d); err != nil && len(errs) == 0 {
+		if err := s.a.syncDir(filepath.Join(s.a.Root, filepath.FromSlash(d))); err != nil && len(errs) == 0 {
 			errs = append(errs, s.a.pathError(d, err))
 		}
 	}
@@ -256,51 +335,63 @@ func (s *Session) writeMinutes(m *meeting.Meeting, files []File, errs []error) (
 
 // Finish ends the logs, moves them into place, and writes the minutes. On
 // error nothing is lost: the logs stay (partial or final) and Finish can be
-// called again.
+// called again, as often as needed.
 func (s *Session) Finish(m *meeting.Meeting) ([]File, error) {
-	var files []File
-	if !s.logsFinalised {
-		base, err := s.base(m)
-		if err != nil {
-			return nil, err
-		}
+	base, err := s.base(m)
+	if err != nil {
+		return nil, err
+	}
+	if !s.finalised {
 		if err := s.finaliseLogs(m, base); err != nil {
 			return nil, err
 		}
-		for _, ext := range []string{".log.txt", ".log.html"} {
-			files = append(files, s.file(base+ext))
-		}
+	}
+	var files []File
+	for _, ext := range []string{".log.txt", ".log.html"} {
+		files = append(files, s.file(base+ext))
 	}
 	return s.writeMinutes(m, files, nil)
 }
 
-// finaliseLogs closes the streamed logs and renames them to their final
-// names, base plus extension.
+// finaliseLogs ends the streamed logs, syncs them and renames them to
+// their final names, base plus extension. Each step is done once: a retry
+// goes on from the step that failed.
 func (s *Session) finaliseLogs(m *meeting.Meeting, base string) error {
-	for _, c := range []struct {
-		f     *os.File
-		close func() error
-		ext   string
-	}{{s.txt, s.logTxt.Close, ".log.txt"}, {s.html, s.htmlW.close, ".log.html"}} {
-		rel := base + c.ext
-		if err := c.close(); err != nil {
-			return s.a.pathError(rel, err)
+	if !s.closed {
+		s.logTxt.Close()
+		if err := s.htmlW.close(); err != nil {
+			return fmt.Errorf("publish %s: %w", s.html.Name(), err)
 		}
-		if err := c.f.Chmod(s.perm(m)); err != nil {
-			return s.a.pathError(rel, err)
-		}
-		if err := c.f.Sync(); err != nil {
-			return s.a.pathError(rel, err)
-		}
+		s.closed = true
 	}
-	for _, c := range []struct {
-		from, ext string
-	}{{s.txtName, ".log.txt"}, {s.htmlName, ".log.html"}} {
-		if err := s.root.Rename(c.from, base+c.ext); err != nil {
-			return s.a.pathError(base+c.ext, err)
+	files := [2]tempFile{s.txt, s.html}
+	exts := [2]string{".log.txt", ".log.html"}
+	for i, f := range files {
+		if s.synced[i] {
+			continue
 		}
+		if err := s.spools[i].flush(); err != nil {
+			return err
+		}
+		if err := f.Chmod(s.perm(m)); err != nil {
+			return fmt.Errorf("publish %s: %w", f.Name(), err)
+		}
+		if err := s.a.syncFile(f); err != nil {
+			return fmt.Errorf("publish %s: %w", f.Name(), err)
+		}
+		s.synced[i] = true
 	}
-	s.logsFinalised = true
+	names := [2]string{s.txtName, s.htmlName}
+	for i := range files {
+		if s.renamed[i] {
+			continue
+		}
+		if err := s.root.Rename(names[i], base+exts[i]); err != nil {
+			return s.a.pathError(base+exts[i], err)
+		}
+		s.renamed[i] = true
+	}
+	s.finalised = true
 	s.txt.Close()
 	s.html.Close()
 	return nil
@@ -313,19 +404,17 @@ func (s *Session) Close() error {
 		s.htmlW.stop()
 	}
 	var errs []error
-	for _, c := range []struct {
-		f    *os.File
-		name string
-	}{{s.txt, s.txtName}, {s.html, s.htmlName}} {
-		if c.f == nil {
+	names := []string{s.txtName, s.htmlName}
+	for i, f := range []tempFile{s.txt, s.html} {
+		if f == nil {
 			continue
 		}
-		c.f.Close()
-		if s.logsFinalised {
+		f.Close()
+		if s.renamed[i] {
 			continue
 		}
-		if err := s.root.Remove(c.name); err != nil && !errors.Is(err, os.ErrNotExist) {
-			errs = append(errs, s.a.pathError(c.name, err))
+		if err := s.root.Remove(names[i]); err != nil && !errors.Is(err, os.ErrNotExist) {
+			errs = append(errs, s.a.pathError(names[i], err))
 		}
 	}
 	s.release()

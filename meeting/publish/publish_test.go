@@ -57,9 +57,9 @@ func TestFullDiskLosesNothing(t *testing.T) {
 	root := t.TempDir()
 	a := New(root, meeting.StyleDefault, "")
 	m, s, e := meetingOf(t, a, "#startmeeting Full disk", "#topic one", "#info kept")
-	a.create = func(root *os.Root, dir, pattern string) (tempFile, string, error) {
-		f, name, err := createTemp(root, dir, pattern)
-		return &fullDisk{File: f, limit: 100}, name, err
+	a.create = func(root *os.Root, dir, pattern string) (tempFile, error) {
+		f, _, err := createTemp(root, dir, pattern)
+		return &fullDisk{File: f, limit: 100}, err
 	}
 	_, err := s.Save(m)
 	if !errors.Is(err, syscall.ENOSPC) || !strings.Contains(err.Error(), "publish ") {

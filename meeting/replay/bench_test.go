@@ -19,13 +19,16 @@ import (
 // read so that the benchmark's input takes no memory: 40 people chattering,
 // a topic every 200 lines, #info, #link, #action, #agreed, bare URLs, /me
 // lines and an #undo now and then.
-func genLog(n int) io.Reader {
-	nicks := make([]string, 40)
+func genLog(n int) io.Reader { return genLogSpeakers(n, 40) }
+
+// genLogSpeakers is genLog with the given number of distinct speakers.
+func genLogSpeakers(n, speakers int) io.Reader {
+	nicks := make([]string, speakers)
 	for i := range nicks {
 		nicks[i] = fmt.Sprintf("person%02d", i)
 	}
 	// A pool of distinct bodies, cycled, keeps generation cheap.
-	const pool = 4096
+	pool := max(4096, 2*speakers)
 	bodies := make([]string, pool)
 	for i := range bodies {
 		nick := nicks[(i*7)%len(nicks)]
@@ -175,4 +178,40 @@ func benchOut(b *testing.B) string {
 		return dir
 	}
 	return b.TempDir()
+}
+
+// BenchmarkManySpeakers replays a 1,000,000-line meeting with 20,000
+// distinct speakers in both styles: zodbot style's emulation of CPython's
+// dict order (for the attendee tie order) must cost no more per speaker
+// than the default style's sort.
+func BenchmarkManySpeakers(b *testing.B) {
+	const lines, speakers = 1_000_000, 20_000
+	path := filepath.Join(b.TempDir(), "many.log.txt")
+	f, err := os.Create(path)
+	if err == nil {
+		_, err = io.Copy(f, genLogSpeakers(lines, speakers))
+		f.Close()
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, style := range []meeting.Style{meeting.StyleDefault, meeting.StyleZodbot} {
+		b.Run(fmt.Sprintf("%s/lines=%d/speakers=%d", style, lines, speakers), func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				in, err := os.Open(path)
+				if err != nil {
+					b.Fatal(err)
+				}
+				res, err := Reader(context.Background(), in, "many.log.txt", Options{
+					Style: style, Channel: "#load", Date: time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC), Out: benchOut(b),
+				})
+				in.Close()
+				if err != nil || res.Meetings != 1 {
+					b.Fatalf("replay: %v %+v", err, res)
+				}
+			}
+			b.ReportMetric(float64(lines)*float64(b.N)/b.Elapsed().Seconds(), "lines/s")
+		})
+	}
 }

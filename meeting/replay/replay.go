@@ -5,10 +5,12 @@
 package replay
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"gavel/meeting"
@@ -18,64 +20,106 @@ import (
 
 // Options configure a replay.
 type Options struct {
-	Style     meeting.Style
-	Channel   string         // overrides the channel taken from the file name
-	Date      time.Time      // overrides the date taken from the file name
+	Style meeting.Style
+	// Channel overrides the channel the file name, its directories or
+	// the log name (see logfile.ParseFileName and logfile.Reader.Channel).
+	Channel string
+	// Date overrides the date the log and the file name give (see
+	// logfile.Options.Date).
+	Date      time.Time
 	Format    logfile.Format // "" detects the format
 	URLPrefix string
 	Out       string // archive root
+	// Batch, when set, defers the archive's syncs (see publish.Batch):
+	// for regenerating many meetings, where the caller calls Batch.Sync
+	// once at the end.
+	Batch *publish.Batch
+	// Files, when set, is given each meeting's files (without repeats) as
+	// soon as the meeting is written, and Result.Files stays empty: memory
+	// then does not grow with the number of meetings in a log.
+	Files func([]publish.File)
 }
 
 // Result says what a replay did.
 type Result struct {
-	Files      []publish.File // every file written, in order, without repeats
+	Files      []publish.File // every file written, in order, without repeats (unless Options.Files is set)
 	Meetings   int            // meetings found (started)
 	Unfinished int            // meetings the log ends in before #endmeeting
 	Stats      logfile.Stats  // lines read and lines that could not be read
+	Channel    string         // the channel the meetings were filed under
+	// BareStarts holds the times of the first few "#startmeeting" lines
+	// without a topic that started no meeting: Fedora's MeetBot (zodbot
+	// style) refuses them.
+	BareStarts []time.Time
 }
 
-// ErrNoDate is returned when neither the file name nor the options give the
-// meeting's date.
-var ErrNoDate = errors.New("no date for the meeting: the file name has none (like name.2015-04-30-18.00.log.txt); pass --date YYYY-MM-DD")
+// maxBareStarts is how many refused #startmeeting lines a Result records.
+const maxBareStarts = 3
 
-// ErrNoChannel is returned when neither the file name nor the options give
-// the channel.
-var ErrNoChannel = errors.New("no channel for the meeting: the file name has none; pass --channel '#name'")
+// ErrNoDate is returned when neither the options, the log nor its file
+// name give the meeting's date.
+var ErrNoDate = errors.New("no date for the meeting: neither the log (day headers, dated lines, MeetBot's " +
+	"\"Meeting started ... UTC\" reply) nor its file name (like name.2015-04-30-18.00.log.txt) gives one; pass --date YYYY-MM-DD")
 
-// Reader replays the log read from r; name is its file name (or "-"), used
-// for the channel and date when the options do not give them.
+// ErrNoChannel is returned when neither the options, the file name, its
+// directories nor the log name the channel.
+var ErrNoChannel = errors.New("no channel for the meeting: nothing names it (a published name like " +
+	"magazine.2020-06-10-12.02.log.txt is the meeting's name, not the channel's; the channel is the " +
+	"directory above <YYYY-MM-DD>/ in an archive); pass --channel '#name'")
+
+// Reader replays the log read from r; name is its file name (or "-"),
+// which with its directories may give the channel and the date (see
+// logfile.ParseFileName). The log's own dates win over the name's, and
+// the options over both.
 func Reader(ctx context.Context, r io.Reader, name string, opts Options) (Result, error) {
-	channel, date := logfile.MeetingOf(name, opts.Channel, opts.Date)
-	if date.IsZero() {
-		return Result{}, ErrNoDate
+	var fileChannel string
+	var fileDate time.Time
+	if name != "-" {
+		fileChannel, fileDate = logfile.MeetingOf(name, "", time.Time{})
 	}
-	if channel == "" {
-		return Result{}, ErrNoChannel
-	}
-	rd, err := logfile.NewReader(r, logfile.Options{Format: opts.Format, Date: date})
+	rd, err := logfile.NewReader(r, logfile.Options{Format: opts.Format, Date: opts.Date, FallbackDate: fileDate})
 	if err != nil {
-		return Result{}, fmt.Errorf("replay %s: %w", name, err)
+		return Result{}, fmt.Errorf("%s: %w", name, err)
+	}
+	if !rd.Dated() {
+		return Result{}, fmt.Errorf("%s: %w", name, ErrNoDate)
+	}
+	channel, _ := logfile.MeetingOf("", cmp.Or(opts.Channel, fileChannel, rd.Channel()), time.Time{})
+	if channel == "" {
+		return Result{}, fmt.Errorf("%s: %w", name, ErrNoChannel)
 	}
 	p := &player{
-		engine:  meeting.NewEngine(meeting.Options{Style: opts.Style, Channel: channel, URLPrefix: opts.URLPrefix}),
-		archive: publish.New(opts.Out, opts.Style, opts.URLPrefix),
-		seen:    map[string]int{},
+		engine: meeting.NewEngine(meeting.Options{Style: opts.Style, Channel: channel, URLPrefix: opts.URLPrefix}),
+		seen:   map[string]int{},
+		zodbot: opts.Style == meeting.StyleZodbot,
+		report: opts.Files,
 	}
+	archive := publish.New(opts.Out, opts.Style, opts.URLPrefix)
+	if opts.Batch != nil {
+		archive = opts.Batch.Archive(opts.Out, opts.Style, opts.URLPrefix)
+	}
+	p.writer = archive.Writer()
+	p.res.Channel = channel
 	err = p.play(ctx, rd)
+	if p.report != nil && len(p.files) > 0 {
+		p.report(p.files) // written by a #save before the error
+	}
 	p.res.Stats = rd.Stats()
 	if err != nil {
-		return p.res, fmt.Errorf("replay %s: %w", name, err)
+		return p.res, fmt.Errorf("%s: %w", name, err)
 	}
 	return p.res, nil
 }
 
 type player struct {
-	engine  *meeting.Engine
-	archive *publish.Archive
-	session *publish.Session
-	res     Result
-	seen    map[string]int // path -> index in res.Files
-	last    time.Time
+	engine *meeting.Engine
+	writer *publish.Writer // the file-writing effects, carried out as meeting/live does
+	res    Result
+	seen   map[string]int // path -> index in files
+	files  []publish.File // the files of the meeting (report set) or of the log
+	last   time.Time
+	zodbot bool
+	report func([]publish.File)
 }
 
 // batchSize is how many events the reading goroutine hands over at once.
@@ -125,11 +169,7 @@ func readAhead(rd *logfile.Reader, done <-chan struct{}) (<-chan *batch, chan<- 
 }
 
 func (p *player) play(ctx context.Context, rd *logfile.Reader) error {
-	defer func() {
-		if p.session != nil {
-			p.session.Close()
-		}
-	}()
+	defer p.writer.Discard()
 	done := make(chan struct{})
 	full, free := readAhead(rd, done)
 	defer func() {
@@ -143,10 +183,14 @@ func (p *player) play(ctx context.Context, rd *logfile.Reader) error {
 		}
 		for _, ev := range b.events {
 			p.last = ev.When()
+			idle := !p.engine.Active()
 			for _, eff := range p.engine.Handle(ev) {
 				if err := p.apply(eff); err != nil {
 					return err
 				}
+			}
+			if idle && p.zodbot && !p.engine.Active() && isBareStart(ev) && len(p.res.BareStarts) < maxBareStarts {
+				p.res.BareStarts = append(p.res.BareStarts, ev.When())
 			}
 		}
 		if b.err == io.EOF {
@@ -160,57 +204,64 @@ func (p *player) play(ctx context.Context, rd *logfile.Reader) error {
 		default:
 		}
 	}
-	if p.session != nil && p.engine.Active() {
+	if p.writer.Session() != nil && p.engine.Active() {
 		// The log ends inside a meeting: publish what it has.
-		m := p.engine.Meeting()
-		m.End = p.last
+		p.engine.Meeting().End = p.last
 		p.res.Unfinished++
-		return p.finish(m)
+		return p.apply(meeting.Effect{Kind: meeting.EffectEnd})
 	}
 	return nil
+}
+
+// isBareStart reports a "#startmeeting" line without a topic.
+func isBareStart(ev meeting.Event) bool {
+	m, ok := ev.(meeting.Message)
+	if !ok || len(m.Text) < len("#startmeeting") || m.Text[0] != '#' {
+		return false
+	}
+	word, rest, _ := strings.Cut(m.Text, " ")
+	return strings.EqualFold(word, "#startmeeting") && strings.TrimSpace(rest) == ""
 }
 
 func (p *player) apply(eff meeting.Effect) error {
-	m := p.engine.Meeting()
-	switch eff.Kind {
-	case meeting.EffectLog:
-		if p.session == nil {
-			s, err := p.archive.Open(m)
-			if err != nil {
-				return err
-			}
-			p.session = s
-			p.res.Meetings++
-		}
-		return p.session.Log(eff.Line)
-	case meeting.EffectSave:
-		files, err := p.session.Save(m)
-		p.record(files)
-		return err
-	case meeting.EffectEnd:
-		return p.finish(m)
+	if eff.Kind == meeting.EffectLog && p.writer.Session() == nil {
+		p.res.Meetings++
 	}
-	return nil
+	files, err := p.writer.Apply(p.engine.Meeting(), eff)
+	p.record(files)
+	if eff.Kind == meeting.EffectEnd {
+		return p.ended(err)
+	}
+	return err
 }
 
-func (p *player) finish(m *meeting.Meeting) error {
-	files, err := p.session.Finish(m)
-	p.record(files)
+// ended hands a finished meeting's files over.
+func (p *player) ended(err error) error {
 	if err != nil {
 		// The input log still holds every line: drop the partial copy.
-		p.session.Close()
+		p.writer.Discard()
 	}
-	p.session = nil
+	if p.report != nil {
+		// Hand the meeting's files over and forget them.
+		if len(p.files) > 0 {
+			p.report(p.files)
+		}
+		p.files = nil
+		clear(p.seen)
+	}
 	return err
 }
 
 func (p *player) record(files []publish.File) {
 	for _, f := range files {
 		if i, ok := p.seen[f.Path]; ok {
-			p.res.Files[i] = f
+			p.files[i] = f
 			continue
 		}
-		p.seen[f.Path] = len(p.res.Files)
-		p.res.Files = append(p.res.Files, f)
+		p.seen[f.Path] = len(p.files)
+		p.files = append(p.files, f)
+	}
+	if p.report == nil {
+		p.res.Files = p.files
 	}
 }

@@ -6,12 +6,14 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"gavel/meeting"
+	"gavel/meeting/publish"
 )
 
 // published is the project's copy of minutes Fedora's zodbot really published.
@@ -167,5 +169,127 @@ func TestUnfinishedMeetingIsPublished(t *testing.T) {
 	}
 	if res.Unfinished != 1 || len(res.Files) == 0 {
 		t.Fatalf("result = %+v", res)
+	}
+}
+
+// TestChannelAndDateFromThePath: a published name holds the meeting's
+// name; the channel and date come from the archive path around it, and
+// without one replay asks for --channel instead of filing the meeting
+// under its own name.
+func TestChannelAndDateFromThePath(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join(published, "fedora-meeting_2020-06-10_magazine", "magazine.2020-06-10-12.02.log.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := t.TempDir()
+	path := filepath.Join(in, "fedora-meeting", "2020-06-10", "magazine.2020-06-10-12.02.log.txt")
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	res, err := Reader(context.Background(), bytes.NewReader(src), path, Options{Out: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Channel != "#fedora-meeting" || res.Meetings != 1 {
+		t.Fatalf("%+v", res)
+	}
+	if _, err := os.Stat(filepath.Join(out, "fedora-meeting", "2020-06-10", "magazine.2020-06-10-12.02.html")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(out, "magazine")); err == nil {
+		t.Fatal("the meeting name was taken for the channel")
+	}
+	_, err = Reader(context.Background(), bytes.NewReader(src), "magazine.2020-06-10-12.02.log.txt", Options{Out: out})
+	if !errors.Is(err, ErrNoChannel) || !strings.Contains(err.Error(), "--channel") {
+		t.Fatalf("err = %v, want ErrNoChannel", err)
+	}
+}
+
+// TestChannelAndDateFromTheLog: standard input has no name, yet the log
+// names its channel (a join) and its date (irssi's header), or its date
+// (MeetBot's "Meeting started" reply).
+func TestChannelAndDateFromTheLog(t *testing.T) {
+	out := t.TempDir()
+	irssi := "--- Log opened Thu Apr 30 17:59:00 2015\n17:59 -!- nirik [n@h] has joined #fedora-meeting\n" +
+		"18:00 < nirik> #startmeeting Infra\n18:10 < nirik> #endmeeting\n"
+	res, err := Reader(context.Background(), strings.NewReader(irssi), "-", Options{Out: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Channel != "#fedora-meeting" {
+		t.Fatalf("channel %q", res.Channel)
+	}
+	if _, err := os.Stat(filepath.Join(out, "fedora-meeting", "2015-04-30", "infra.2015-04-30-18.00.log.txt")); err != nil {
+		t.Fatal(err)
+	}
+	seed, err := os.ReadFile("../../testdata/logs/fedora-meeting.infrastructure.2015-04-30-18.00.log.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Reader(context.Background(), bytes.NewReader(seed), "-", Options{Channel: "#x", Out: out}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(out, "x", "2015-04-30", "infrastructure.2015-04-30-18.00.txt")); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestEmptyLog(t *testing.T) {
+	_, err := Reader(context.Background(), strings.NewReader("\n\n"), "x.log.txt", Options{Channel: "#c", Out: t.TempDir()})
+	if err == nil || !strings.Contains(err.Error(), "empty log") || strings.Contains(err.Error(), "unknown log format") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+// TestBareStartInZodbotStyle: Fedora's MeetBot refuses #startmeeting
+// without a topic; the result says so instead of finding no meeting.
+func TestBareStartInZodbotStyle(t *testing.T) {
+	log := "10:00:00 <a> #startmeeting\n10:00:01 <a> hello\n10:00:02 <a> #endmeeting\n"
+	opts := Options{Style: meeting.StyleZodbot, Channel: "#c", Date: time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC), Out: t.TempDir()}
+	res, err := Reader(context.Background(), strings.NewReader(log), "-", opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Meetings != 0 || len(res.BareStarts) != 1 || !res.BareStarts[0].Equal(time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)) {
+		t.Fatalf("%+v", res)
+	}
+	opts.Style = meeting.StyleDefault
+	if res, err := Reader(context.Background(), strings.NewReader(log), "-", opts); err != nil || res.Meetings != 1 || len(res.BareStarts) != 0 {
+		t.Fatalf("default style: %+v %v", res, err)
+	}
+}
+
+// TestFilesReportedPerMeeting: with Options.Files, each meeting's files
+// are handed over once each (a #save and the end rewrite the same paths)
+// as the meeting is written, and nothing accumulates in the Result.
+func TestFilesReportedPerMeeting(t *testing.T) {
+	log := "10:00:00 <a> #startmeeting one\n10:00:01 <a> #save\n10:00:02 <a> #endmeeting\n" +
+		"11:00:00 <a> #startmeeting two\n11:00:01 <a> #endmeeting\n"
+	var got [][]publish.File
+	res, err := Reader(context.Background(), strings.NewReader(log), "-", Options{
+		Channel: "#c", Date: time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC), Out: t.TempDir(),
+		Files: func(f []publish.File) { got = append(got, slices.Clone(f)) },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Meetings != 2 || len(res.Files) != 0 || len(got) != 2 {
+		t.Fatalf("%+v, %d reports", res, len(got))
+	}
+	for i, files := range got {
+		seen := map[string]bool{}
+		for _, f := range files {
+			if seen[f.Path] {
+				t.Errorf("meeting %d: %s twice", i, f.Path)
+			}
+			seen[f.Path] = true
+		}
+		if len(files) != 6 || !strings.Contains(files[0].Path, []string{"one.", "two."}[i]) {
+			t.Errorf("meeting %d: %v", i, files)
+		}
 	}
 }

@@ -8,6 +8,8 @@
 #   FLOOD=on              production-like throttling: commandrate=FLOOD_RATE (1000 = 1 cmd/s),
 #                         fakelag on, threshold=FLOOD_THRESHOLD (10); default off (no throttling)
 #   RECVQ                 <connect recvq> in bytes (default 16384)
+#   HISTORY=1             load chanhistory: channels with mode +H N:period replay their last lines
+#                         on join, in a BATCH of type chathistory with server-time tags
 #   CONFIG_ONLY=1         only write DIR/inspircd.conf and DIR/atheme.conf, print "PORT LINK_PORT"
 # Otherwise starts both daemons and prints "PORT IRCD_PID SERVICES_PID" once services have linked.
 # The caller owns the PIDs and must kill them. InspIRCd needs --runasroot when run as root.
@@ -18,6 +20,10 @@ port=${PORT:-$(freeport)}; link=${LINK_PORT:-$(freeport)}
 pass=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
 if [ "${FLOOD:-off}" = on ]; then rate=${FLOOD_RATE:-1000} lag=on thr=${FLOOD_THRESHOLD:-10}; else rate=1000000 lag=off thr=1000; fi
 recvq=${RECVQ:-16384}
+history=""
+if [ "${HISTORY:-}" = 1 ]; then
+  history='<module name="chanhistory"><chanhistory maxlines="50" prefixmsg="no" bots="yes">'
+fi
 tls=""
 if [ -n "${TLS_PORT:-}" ]; then
   tls="<module name=\"ssl_gnutls\">
@@ -40,7 +46,8 @@ $tls
 <log method="file" type="* -USERINPUT -USEROUTPUT" level="default" target="$dir/inspircd.log">
 <module name="cap"><module name="ircv3"><module name="ircv3_servertime"><module name="ircv3_accounttag">
 <module name="ircv3_echomessage"><module name="ircv3_msgid"><module name="ircv3_ctctags"><module name="ircv3_batch">
-<module name="ircv3_labeledresponse"><module name="services_account"><module name="sasl">
+<module name="ircv3_labeledresponse"><module name="services_account"><module name="sasl"><module name="namesx">
+$history
 <module name="spanningtree"><module name="chghost"><module name="chgident"><module name="servprotect"><module name="svshold">
 <sasl target="services.test">
 <link name="services.test" ipaddr="127.0.0.1" port="$link" allowmask="127.0.0.1" sendpass="$pass" recvpass="$pass">

@@ -1,0 +1,222 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"gavel/ircclient/ircdtest"
+)
+
+// tmuxConsole runs the real binary in a real terminal (tmux on a private
+// socket), killed in cleanup. keys types into it as the chair does.
+type tmuxConsole struct {
+	t    *testing.T
+	sock string
+}
+
+func startTmux(t *testing.T, env []string, args ...string) *tmuxConsole {
+	t.Helper()
+	ircdtest.Require(t, "tmux")
+	tc := &tmuxConsole{t: t, sock: fmt.Sprintf("gavel-test-%d-%d", os.Getpid(), time.Now().UnixNano())}
+	var cmd strings.Builder
+	cmd.WriteString("env TERM=xterm-256color")
+	for _, e := range env {
+		cmd.WriteString(" " + shellQuote(e))
+	}
+	for _, a := range args {
+		cmd.WriteString(" " + shellQuote(a))
+	}
+	cmd.WriteString("; echo GAVEL-EXITED rc=$?; sleep 60")
+	tc.tmux("new-session", "-d", "-s", "s", "-x", "140", "-y", "40", cmd.String())
+	t.Cleanup(func() { exec.Command("tmux", "-L", tc.sock, "kill-server").Run() })
+	return tc
+}
+
+func (tc *tmuxConsole) tmux(args ...string) string {
+	tc.t.Helper()
+	out, err := exec.Command("tmux", append([]string{"-L", tc.sock}, args...)...).CombinedOutput()
+	if err != nil {
+		tc.t.Fatalf("tmux %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+// typeLine types text and Enter.
+func (tc *tmuxConsole) typeLine(text string) {
+	tc.t.Helper()
+	tc.tmux("send-keys", "-t", "s", "-l", text)
+	tc.tmux("send-keys", "-t", "s", "Enter")
+}
+
+func (tc *tmuxConsole) screen() string {
+	out, _ := exec.Command("tmux", "-L", tc.sock, "capture-pane", "-p", "-t", "s").CombinedOutput()
+	return string(out)
+}
+
+func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+
+// channelReader collects the PRIVMSGs an observer sees in a channel.
+type channelReader struct {
+	lines chan string // "nick text"
+}
+
+func observe(t *testing.T, ctx context.Context, addr, nick, channel string) *channelReader {
+	t.Helper()
+	lc, err := ircdtest.Dial(ctx, addr, nick)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { lc.Close() })
+	lc.Send("JOIN " + channel)
+	if _, err := lc.WaitFor(func(l string) bool { return strings.Contains(l, " 366 ") }); err != nil {
+		t.Fatal(err)
+	}
+	cr := &channelReader{lines: make(chan string, 1024)}
+	go func() {
+		defer close(cr.lines)
+		for {
+			l, err := lc.ReadLine()
+			if err != nil {
+				return
+			}
+			src, rest, ok := strings.Cut(strings.TrimPrefix(l, ":"), " ")
+			if !ok {
+				continue
+			}
+			nick, _, _ := strings.Cut(src, "!")
+			if text, ok := strings.CutPrefix(rest, "PRIVMSG "+channel+" :"); ok {
+				cr.lines <- nick + " " + text
+			} else if strings.HasPrefix(rest, "JOIN ") {
+				cr.lines <- nick + " JOIN"
+			}
+		}
+	}()
+	return cr
+}
+
+// waitFor reads until a line equal to want (or, with prefix, starting with
+// it) and returns every line read, that one included.
+func (cr *channelReader) waitFor(t *testing.T, ctx context.Context, want string, prefix bool) []string {
+	t.Helper()
+	var got []string
+	for {
+		select {
+		case l, ok := <-cr.lines:
+			if !ok {
+				t.Fatalf("observer disconnected waiting for %q; saw %q", want, got)
+			}
+			got = append(got, l)
+			if l == want || prefix && strings.HasPrefix(l, want) {
+				return got
+			}
+		case <-ctx.Done():
+			t.Fatalf("the channel never saw %q; saw %q", want, got)
+		}
+	}
+}
+
+// TestChairTypesOnNgircd (issue 8 §1): on ngircd, which has no
+// echo-message (like OFTC), the chair types a meeting into the real console
+// in a real terminal. Every line is in the channel once (as a second client
+// sees it), in the .log.txt once and in the minutes once, and gavel does not
+// answer its own #startmeeting.
+func TestChairTypesOnNgircd(t *testing.T) {
+	srv := ircdtest.StartNgircd(t)
+	bin := buildGavel(t)
+	dir := t.TempDir()
+	archive := filepath.Join(dir, "archive")
+	config := filepath.Join(dir, "config.toml")
+	os.WriteFile(config, []byte(fmt.Sprintf(`server = "127.0.0.1"
+port = %d
+tls = false
+nick = "chair"
+channels = ["#meet"]
+archive = %q
+journal_dir = %q
+send_burst = 100
+send_rate = 100
+offline = true
+`, srv.Port, archive, filepath.Join(dir, "journal"))), 0o644)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	obs := observe(t, ctx, srv.Addr(), "observer", "#meet")
+
+	tc := startTmux(t, []string{"XDG_STATE_HOME=" + dir, "XDG_CONFIG_HOME=" + dir}, bin, "--config", config, "--log", filepath.Join(dir, "gavel.log"))
+	obs.waitFor(t, ctx, "chair JOIN", false)
+
+	typed := []string{
+		"#startmeeting Echo test",
+		"#topic The first topic",
+		"#info a fact said once",
+		"#action alice to count the lines",
+		"#agreed one owner for the echo",
+		"#endmeeting",
+	}
+	var seen []string
+	for _, l := range typed {
+		tc.typeLine(l)
+		seen = append(seen, obs.waitFor(t, ctx, "chair "+l, false)...)
+	}
+	seen = append(seen, obs.waitFor(t, ctx, "chair Log:", true)...)
+	// A last line: whatever gavel sent before it has arrived by then.
+	tc.typeLine("that is all")
+	seen = append(seen, obs.waitFor(t, ctx, "chair that is all", false)...)
+
+	count := func(lines []string, want string) int {
+		n := 0
+		for _, l := range lines {
+			if l == want {
+				n++
+			}
+		}
+		return n
+	}
+	for _, l := range typed {
+		if n := count(seen, "chair "+l); n != 1 {
+			t.Errorf("the channel saw %q %d times", l, n)
+		}
+	}
+	for _, l := range seen {
+		if strings.Contains(l, "Can't start another meeting") {
+			t.Errorf("gavel answered its own #startmeeting: %q", l)
+		}
+	}
+	if n := count(seen, "chair The meeting name has been set to 'echo_test'"); n != 1 {
+		t.Errorf("the name reply was said %d times", n)
+	}
+
+	logs, _ := filepath.Glob(filepath.Join(archive, "meet", "*", "echo_test.*.log.txt"))
+	if len(logs) != 1 {
+		t.Fatalf("published logs: %v\nscreen:\n%s", logs, tc.screen())
+	}
+	logTxt, _ := os.ReadFile(logs[0])
+	var logLines []string
+	for _, l := range strings.Split(string(logTxt), "\n") {
+		if len(l) > 9 {
+			logLines = append(logLines, l[9:]) // drop "HH:MM:SS "
+		}
+	}
+	for _, l := range typed {
+		if n := count(logLines, "<chair> "+l); n != 1 {
+			t.Errorf(".log.txt holds %q %d times:\n%s", l, n, logTxt)
+		}
+	}
+	if n := count(logLines, "<chair> The meeting name has been set to 'echo_test'"); n != 1 {
+		t.Errorf(".log.txt holds gavel's name reply %d times", n)
+	}
+	minutes, _ := os.ReadFile(strings.TrimSuffix(logs[0], ".log.txt") + ".txt")
+	// Each item once in the summary (the action is also listed under
+	// Action Items, from the same one item).
+	for _, want := range []string{"* The first topic  (chair", "* a fact said once  (chair",
+		"* ACTION: alice to count the lines  (chair", "* AGREED: one owner for the echo  (chair"} {
+		if n := strings.Count(string(minutes), want); n != 1 {
+			t.Errorf("minutes hold %q %d times:\n%s", want, n, minutes)
+		}
+	}
+}

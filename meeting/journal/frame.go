@@ -1,0 +1,223 @@
+package journal
+
+import (
+	"bytes"
+	"encoding/json"
+	"hash/crc32"
+	"time"
+
+	"gavel/meeting"
+)
+
+// A record is framed as one line:
+//
+//	<length: 8 hex digits> <CRC-32C: 8 hex digits> <JSON payload>\n
+//
+// The length and checksum are of the payload. A damaged record (a flipped
+// byte, a block of NULs, a lost newline) fails its checksum and is skipped;
+// reading resynchronises on the next record whose frame checks out, so
+// every good record after it is still read. Lines starting with '{' are
+// unframed records written by gavel before framing, still read.
+
+const headerLen = 18 // "%08x %08x "
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// record is one journal entry's payload.
+type record struct {
+	Seq     uint64    `json:"i,omitempty"` // 1, 2, 3… in a file (counts the records a damage took)
+	Kind    string    `json:"k"`           // msg, nick, topic, join, part, quit
+	Time    time.Time `json:"t"`
+	Nick    string    `json:"n,omitempty"`
+	Account string    `json:"a,omitempty"`
+	Text    string    `json:"x,omitempty"`
+	Action  bool      `json:"me,omitempty"`
+	New     string    `json:"new,omitempty"`
+}
+
+func (r record) event() meeting.Event {
+	switch r.Kind {
+	case "msg":
+		return meeting.Message{Time: r.Time, Nick: r.Nick, Account: r.Account, Text: r.Text, Action: r.Action}
+	case "nick":
+		return meeting.NickChange{Time: r.Time, Old: r.Nick, New: r.New}
+	case "topic":
+		return meeting.TopicChange{Time: r.Time, Nick: r.Nick, Topic: r.Text}
+	case "join":
+		return meeting.Join{Time: r.Time, Nick: r.Nick}
+	case "part":
+		return meeting.Part{Time: r.Time, Nick: r.Nick, Reason: r.Text}
+	case "quit":
+		return meeting.Quit{Time: r.Time, Nick: r.Nick, Reason: r.Text}
+	}
+	return nil
+}
+
+func recordOf(ev meeting.Event) (record, bool) {
+	switch ev := ev.(type) {
+	case meeting.Message:
+		return record{Kind: "msg", Time: ev.Time, Nick: ev.Nick, Account: ev.Account, Text: ev.Text, Action: ev.Action}, true
+	case meeting.NickChange:
+		return record{Kind: "nick", Time: ev.Time, Nick: ev.Old, New: ev.New}, true
+	case meeting.TopicChange:
+		return record{Kind: "topic", Time: ev.Time, Nick: ev.Nick, Text: ev.Topic}, true
+	case meeting.Join:
+		return record{Kind: "join", Time: ev.Time, Nick: ev.Nick}, true
+	case meeting.Part:
+		return record{Kind: "part", Time: ev.Time, Nick: ev.Nick, Text: ev.Reason}, true
+	case meeting.Quit:
+		return record{Kind: "quit", Time: ev.Time, Nick: ev.Nick, Text: ev.Reason}, true
+	}
+	return record{}, false
+}
+
+// appendFrame appends the framed payload to buf.
+func appendFrame(buf, payload []byte) []byte {
+	buf = appendHex8(buf, uint32(len(payload)))
+	buf = append(buf, ' ')
+	buf = appendHex8(buf, crc32.Checksum(payload, castagnoli))
+	buf = append(buf, ' ')
+	buf = append(buf, payload...)
+	return append(buf, '\n')
+}
+
+const hexDigits = "0123456789abcdef"
+
+func appendHex8(b []byte, v uint32) []byte {
+	for shift := 28; shift >= 0; shift -= 4 {
+		b = append(b, hexDigits[v>>uint(shift)&0xf])
+	}
+	return b
+}
+
+func parseHex8(b []byte) (uint32, bool) {
+	var v uint32
+	for _, c := range b[:8] {
+		switch {
+		case c >= '0' && c <= '9':
+			v = v<<4 | uint32(c-'0')
+		case c >= 'a' && c <= 'f':
+			v = v<<4 | uint32(c-'a'+10)
+		default:
+			return 0, false
+		}
+	}
+	return v, true
+}
+
+// frameAt decodes the record framed at the start of b. n is the bytes it
+// takes, its newline included. A frame without the byte after its payload
+// is a torn write (never synced) and not a record.
+func frameAt(b []byte) (rec record, n int, ok bool) {
+	if len(b) < headerLen+1 || b[8] != ' ' || b[17] != ' ' {
+		return record{}, 0, false
+	}
+	size, ok1 := parseHex8(b[0:8])
+	sum, ok2 := parseHex8(b[9:17])
+	if !ok1 || !ok2 || uint64(size) >= uint64(len(b)-headerLen) {
+		return record{}, 0, false
+	}
+	payload := b[headerLen : headerLen+int(size)]
+	if crc32.Checksum(payload, castagnoli) != sum {
+		return record{}, 0, false
+	}
+	if err := json.Unmarshal(payload, &rec); err != nil {
+		return record{}, 0, false
+	}
+	return rec, headerLen + int(size) + 1, true
+}
+
+// legacyAt decodes an unframed JSON line (gavel before framing).
+func legacyAt(b []byte) (rec record, n int, ok bool) {
+	if len(b) == 0 || b[0] != '{' {
+		return record{}, 0, false
+	}
+	nl := bytes.IndexByte(b, '\n')
+	if nl < 0 {
+		return record{}, 0, false
+	}
+	if err := json.Unmarshal(b[:nl], &rec); err != nil || rec.event() == nil {
+		return record{}, 0, false
+	}
+	return rec, nl + 1, true
+}
+
+// recordAt is frameAt, or legacyAt at the start of a line (so that the
+// payload of a damaged frame is never taken for an unframed record).
+func recordAt(data []byte, i int) (record, int, bool) {
+	if rec, n, ok := frameAt(data[i:]); ok {
+		return rec, n, true
+	}
+	if i == 0 || data[i-1] == '\n' {
+		return legacyAt(data[i:])
+	}
+	return record{}, 0, false
+}
+
+// parsed is what a journal file holds.
+type parsed struct {
+	events     []meeting.Event
+	good       int64  // bytes up to the end of the last record read
+	lastSeq    uint64 // the sequence number of the last record read
+	damaged    int    // stretches of damaged bytes skipped
+	unreadable int    // records lost in them
+	torn       int    // bytes of a torn last write, dropped
+}
+
+// parse reads every record of data, skipping damaged ones.
+func parse(data []byte) parsed {
+	var p parsed
+	pos := 0
+	take := func(rec record, n int) {
+		if ev := rec.event(); ev != nil {
+			p.events = append(p.events, ev)
+		} else {
+			p.unreadable++ // a record of a kind this gavel does not know
+		}
+		if rec.Seq != 0 {
+			p.lastSeq = rec.Seq
+		}
+		pos += n
+		p.good = int64(pos)
+	}
+	for pos < len(data) {
+		if rec, n, ok := recordAt(data, pos); ok {
+			take(rec, n)
+			continue
+		}
+		// Damaged bytes: find the next record that checks out.
+		next, nextRec, nextN := len(data), record{}, 0
+		for i := pos + 1; i < len(data); i++ {
+			if rec, n, ok := recordAt(data, i); ok {
+				next, nextRec, nextN = i, rec, n
+				break
+			}
+		}
+		region := data[pos:next]
+		lines := bytes.Count(region, []byte{'\n'})
+		if next == len(data) {
+			// Up to the end: what follows the last newline is a torn
+			// write (never synced); each line before it was a record.
+			last := bytes.LastIndexByte(region, '\n')
+			p.torn = len(region) - (last + 1)
+			if lines > 0 {
+				p.damaged++
+				p.unreadable += lines
+				p.good = int64(pos + last + 1)
+			}
+			break
+		}
+		p.damaged++
+		switch {
+		case p.lastSeq != 0 && nextRec.Seq > p.lastSeq:
+			p.unreadable += int(nextRec.Seq - p.lastSeq - 1)
+		case pos == 0 && nextRec.Seq > 0:
+			p.unreadable += int(nextRec.Seq - 1)
+		default:
+			p.unreadable += max(lines, 1)
+		}
+		pos = next
+		take(nextRec, nextN)
+	}
+	return p
+}
