@@ -96,6 +96,11 @@ func TestMeetBotLines(t *testing.T) {
 		{"text trimmed", "18:00:03 <nirik>   hi there  \t", msg(at(18, 0, 3), "nirik", "hi there")},
 		// \x01 is the engine's to strip, after its style's decoding.
 		{"ctcp kept", "18:00:03 <nirik>   \x01hi there\x01  \t", msg(at(18, 0, 3), "nirik", "\x01hi there\x01")},
+		// gavel's default style records nick changes in its .log.txt.
+		{"nick change", "18:00:03 -!- nirik is now known as nirik_away", nickc(at(18, 0, 3), "nirik", "nirik_away")},
+		{"nick change without time", "-!- nirik is now known as x", nil},
+		{"other -!- line", "18:00:03 -!- nirik has joined", nil},
+		{"nick change with spaces", "18:00:03 -!- a b is now known as c", nil},
 		// Texts come as they are: the engine decodes and strips them.
 		{"formatting", "18:00:03 <nirik> \x02bold\x02 \x0304red\x03", msg(at(18, 0, 3), "nirik", "\x02bold\x02 \x0304red\x03")},
 		{"invalid utf8", "18:00:03 <nirik> a\xffb", msg(at(18, 0, 3), "nirik", "a\xffb")},

@@ -11,6 +11,9 @@ import (
 //	[HH:MM:SS] <nick> text     message; brackets, time and seconds optional,
 //	                           an "@" or "+" before the nick ignored
 //	[HH:MM:SS] * nick text     action
+//	HH:MM:SS -!- old is now known as new
+//	                           nick change, as gavel's default style logs it
+//	                           (MeetBot's logs have none)
 //
 // A time stamp that does not parse leaves the line in, with the time of the
 // previous line (MeetBot's replay gives such lines no time). Everything
@@ -37,6 +40,9 @@ func parseMeetBot(r *Reader, line []byte) (meeting.Event, lineKind) {
 		return nil, kindSkip
 	}
 	c := line[k]
+	if c == '-' {
+		return r.meetBotNickChange(stamp, line[k:])
+	}
 	if c != '<' && c != '*' {
 		return nil, kindSkip
 	}
@@ -82,4 +88,22 @@ func parseMeetBot(r *Reader, line []byte) (meeting.Event, lineKind) {
 		}
 	}
 	return r.message(t, nick, text, action)
+}
+
+// meetBotNickChange reads "-!- old is now known as new" after a time stamp.
+func (r *Reader) meetBotNickChange(stamp, rest []byte) (meeting.Event, lineKind) {
+	const marker, verb = "-!- ", " is now known as "
+	if !hasPrefix(rest, marker) {
+		return nil, kindSkip
+	}
+	oldB, newB, ok := bytes.Cut(rest[len(marker):], []byte(verb))
+	if !ok {
+		return nil, kindSkip
+	}
+	sec, ok := parseClockExact(trimSpace(stamp))
+	old, nn := r.nick(oldB), r.nick(newB)
+	if !ok || old == "" || nn == "" || bytes.IndexByte(oldB, ' ') >= 0 || bytes.IndexByte(trimSpace(newB), ' ') >= 0 {
+		return nil, kindSkip
+	}
+	return meeting.NickChange{Time: r.clock(sec), Old: old, New: nn}, kindEvent
 }

@@ -28,6 +28,9 @@ type randomLog struct {
 	// undoable logs have #undo, and then only ASCII items: MeetBot's
 	// #undo crashes on non-ASCII ones.
 	undoable bool
+	// nickChanges adds nick changes as the default style logs them
+	// ("-!- old is now known as new"), which MeetBot's logs never have.
+	nickChanges bool
 }
 
 var (
@@ -261,12 +264,35 @@ func (g *randomLog) generate(n int) []byte {
 			g.act(g.pick(g.nicks), g.text(8))
 		case r < 19:
 			g.say(g.pick(g.nicks), "ACTION"+g.pick([]string{"", " ", "S are due", " waves"}))
+		case r < 20 && g.nickChanges && g.rng.IntN(3) == 0:
+			g.renameSomeone()
 		default:
 			g.say(g.pick(g.nicks), g.pick(g.nicks)+": "+g.text(6))
 		}
 	}
 	g.say(g.owner, "#endmeeting")
 	return []byte(strings.Join(g.lines, "\n") + "\n")
+}
+
+// renameSomeone changes a nick, the owner's or a chair's now and then.
+func (g *randomLog) renameSomeone() {
+	i := g.rng.IntN(len(g.nicks))
+	old := g.nicks[i]
+	nn := old + "_"
+	if g.rng.IntN(4) == 0 {
+		nn = g.pick(randNicks) // perhaps someone else's nick
+	}
+	g.t = g.t.Add(time.Duration(g.rng.IntN(40)) * time.Second)
+	g.lines = append(g.lines, g.t.Format("15:04:05")+" -!- "+old+" is now known as "+nn)
+	g.nicks[i] = nn
+	if old == g.owner {
+		g.owner = nn
+	}
+	for j, c := range g.chairs {
+		if c == old {
+			g.chairs[j] = nn
+		}
+	}
 }
 
 func (g *randomLog) String() string {

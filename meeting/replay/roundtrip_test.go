@@ -58,10 +58,12 @@ func readTree(t *testing.T, root string) map[string][]byte {
 // randomLog) in the default style and checks what must hold for any of
 // them: every file is valid UTF-8 without terminal control characters,
 // and replaying the published .log.txt gives the same six files again, so
-// that the .log.txt is a faithful record of the meeting.
+// that the .log.txt is a faithful record of the meeting, nick changes
+// included.
 func TestRandomLogsInTheDefaultStyle(t *testing.T) {
 	for seed := uint64(1); seed <= 60; seed++ {
 		g := newRandomLog(seed)
+		g.nickChanges = true
 		first, final := replayTree(t, g.generate(60), meeting.StyleDefault, g)
 		logTxt := first[final]
 		if logTxt == nil {
