@@ -120,3 +120,34 @@ func TestZodbotLogHasNoNickChanges(t *testing.T) {
 		t.Errorf("files: %v", keys(files))
 	}
 }
+
+// TestTwoLiveMeetingsOneMinuteOneName (issue 8 §4): live, a second meeting
+// with the same name in the same minute gets its own files ("-2"), and its
+// #endmeeting announces them.
+func TestTwoLiveMeetingsOneMinuteOneName(t *testing.T) {
+	root := t.TempDir()
+	net := &recorder{nick: "gavel"}
+	c := newController(t, root, t.TempDir(), net)
+	online(c)
+	net.feed(c, msg(1, "chair", "#startmeeting Twice"))
+	net.feed(c, msg(2, "chair", "#info first"))
+	net.feed(c, msg(3, "chair", "#endmeeting"))
+	net.feed(c, msg(4, "chair", "#startmeeting Twice"))
+	net.feed(c, msg(5, "chair", "#info second"))
+	ups := net.feed(c, msg(6, "chair", "#endmeeting"))
+	dir := filepath.Join(root, "meet", "2026-11-24")
+	first, _ := os.ReadFile(filepath.Join(dir, "twice.2026-11-24-18.00.txt"))
+	second, _ := os.ReadFile(filepath.Join(dir, "twice-2.2026-11-24-18.00.txt"))
+	if !strings.Contains(string(first), "first") || strings.Contains(string(first), "second") || !strings.Contains(string(second), "second") {
+		t.Errorf("first:\n%s\nsecond:\n%s", first, second)
+	}
+	announced := false
+	for _, u := range ups {
+		if u.Kind == UpdateSaid && strings.Contains(u.Text, "/meet/2026-11-24/twice-2.2026-11-24-18.00.html") {
+			announced = true
+		}
+	}
+	if !announced {
+		t.Errorf("the second meeting's URLs were not announced: %+v", ups)
+	}
+}

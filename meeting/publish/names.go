@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -69,10 +70,11 @@ func checkRel(rel string) error {
 // session's meeting under name, choosing it on first use: the natural one
 // (see meeting.Meeting.NaturalRelBase), or, when another meeting holds
 // it, the first free one with "-2", "-3"... after the meeting name. A
-// meeting is known by its first log line: a path is another meeting's when
-// a session of this archive with another first line holds it, or when one
-// of its files is on disk, a regular file, and its .log.txt does not start
-// with this meeting's first line. So a regeneration, or a meeting resumed
+// meeting is known by its channel and its first log line: a path is
+// another meeting's when a session of this archive with another first line
+// or channel holds it, or when one of its files is on disk, a regular
+// file, and its .log.txt does not start with this meeting's first line or
+// its .log.html names another channel. So a regeneration, or a meeting resumed
 // after a crash, writes over its own files, and two meetings with the same
 // name in the same minute (or names that reduce to the same file name)
 // keep apart. (Something else at the path, a directory say, is no meeting:
@@ -94,7 +96,7 @@ func (s *Session) resolve(name string) (string, error) {
 		if err := checkRel(p); err != nil {
 			return "", err
 		}
-		if holder, ok := a.claims[p]; ok && holder != s && !bytes.Equal(holder.first, s.first) {
+		if holder, ok := a.claims[p]; ok && holder != s && !(bytes.Equal(holder.first, s.first) && holder.m.Channel == s.m.Channel) {
 			continue
 		}
 		if s.foreign(p) {
@@ -135,7 +137,33 @@ func (s *Session) foreign(p string) bool {
 	if err != nil && !errors.Is(err, bufio.ErrBufferFull) && len(line) == 0 {
 		return true
 	}
-	return !bytes.Equal(bytes.TrimSuffix(line, []byte("\n")), s.first)
+	if !bytes.Equal(bytes.TrimSuffix(line, []byte("\n")), s.first) {
+		return true
+	}
+	// The same first line: the same meeting, unless the .log.html names
+	// another channel (two channels whose directories are one).
+	h, err := s.root.Open(p + ".log.html")
+	if err != nil {
+		return false
+	}
+	defer h.Close()
+	head := logHead(s.m.Channel, s.a.Style)
+	got := make([]byte, len(head))
+	n, _ := io.ReadFull(h, got)
+	return !bytes.Equal(got[:n], head)
+}
+
+// logHead is the beginning of a meeting's .log.html, up to the end of its
+// title, which names the channel.
+func logHead(channel string, style meeting.Style) []byte {
+	var b bytes.Buffer
+	w := minutes.NewLogHTML(&b, channel, style)
+	w.Flush()
+	head := b.Bytes()
+	if i := bytes.Index(head, []byte("</title>")); i >= 0 {
+		head = head[:i+len("</title>")]
+	}
+	return head
 }
 
 func extsOf(style meeting.Style) []string {
