@@ -66,7 +66,8 @@ func safeComponent(s string, keep func(rune) bool) string {
 	return s
 }
 
-// cutBytes cuts s to at most n bytes, on a UTF-8 sequence boundary.
+// cutBytes cuts s to at most n bytes, on a UTF-8 sequence boundary (or,
+// in bytes that are no UTF-8, at n).
 func cutBytes(s string, n int) string {
 	if len(s) <= n {
 		return s
@@ -75,8 +76,11 @@ func cutBytes(s string, n int) string {
 		return ""
 	}
 	i := n
-	for i > 0 && !utf8.RuneStart(s[i]) {
+	for i > 0 && n-i < utf8.UTFMax-1 && !utf8.RuneStart(s[i]) {
 		i--
+	}
+	if !utf8.RuneStart(s[i]) {
+		i = n
 	}
 	return s[:i]
 }
@@ -137,6 +141,15 @@ func (m *Meeting) zodbotRelBase(name, suffix string) string {
 	start := m.Start.UTC()
 	stamp := strftime(".%F-%H.%M", start)
 	p := strftime(channel+"/%F/"+n+".%F-%H.%M", start)
+	if !strings.HasSuffix(p, stamp) {
+		// strftime gave up (a field width of millions): MeetBot's file
+		// would have been ".log.txt" in the archive root, every such
+		// meeting's the same one.
+		p = strftime(channel+"/%F/_.%F-%H.%M", start)
+		if !strings.HasSuffix(p, stamp) {
+			p = strftime("_/%F/_.%F-%H.%M", start)
+		}
+	}
 	p = strings.ReplaceAll(p, "\x00", "_")
 	comps := strings.Split(p, "/")
 	last := len(comps) - 1

@@ -15,11 +15,30 @@ import (
 // %I %j %k %l %m %M %n %p %P %r %R %s %S %t %T %u %U %V %w %W %x %X %y %Y
 // %z %Z %%), its flags (_ - 0 ^ #), field widths and the E and O
 // modifiers (which change nothing in the C locale). An unknown conversion
-// is copied as it is, padded to its width, as glibc does.
+// is copied as it is, padded to its width, as glibc does. Like Python 2.7's
+// time.strftime, which gives glibc a buffer of at most about 256 bytes for
+// each byte of the format, it returns "" when the result would not fit in
+// that (a field width of a million, say).
 func strftime(format string, t time.Time) string {
+	limit := 1024 // Python's buffer: 1024, doubled until >= 256*len(format)
+	for limit < 256*len(format) {
+		limit *= 2
+	}
+	if out := strftimeUpTo(format, t, limit); len(out) < limit {
+		return out
+	}
+	return ""
+}
+
+// strftimeUpTo formats as strftime does, giving up (with a result of limit
+// bytes or more) when the result grows beyond limit.
+func strftimeUpTo(format string, t time.Time, limit int) string {
 	t = t.UTC()
 	out := make([]byte, 0, len(format)+16)
 	for i := 0; i < len(format); i++ {
+		if len(out) >= limit {
+			return string(out)
+		}
 		if format[i] != '%' {
 			out = append(out, format[i])
 			continue
@@ -46,7 +65,7 @@ func strftime(format string, t time.Time) string {
 			if width < 0 {
 				width = 0
 			}
-			if width < 1<<20 {
+			if width <= limit {
 				width = width*10 + int(format[i+1]-'0')
 			}
 			i++
@@ -89,7 +108,7 @@ func strftime(format string, t time.Time) string {
 			}
 			out = strfNumber(out, strconv.Itoa(v), digits, width, pad)
 		}
-		sub := func(f string) { text(strftime(f, t), false) }
+		sub := func(f string) { text(strftimeUpTo(f, t, limit), false) }
 		y, yd, wd := t.Year(), t.YearDay()-1, int(t.Weekday())
 		h12 := t.Hour() % 12
 		if h12 == 0 {
