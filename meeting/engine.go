@@ -214,7 +214,12 @@ func (e *Engine) read(ev Message) said {
 		// characters (a message "ACTIONS due" too: MeetBot's quirk).
 		s := said{nick: PyDecodeUTF8(ev.Nick), cmd: PyDecodeUTF8(text)}
 		if ev.Action {
-			s.cmd = "ACTION " + s.cmd
+			// MeetBot logged "ACTION " + text the same way: what follows
+			// "ACTION " with ' ' and \x01 trimmed on the right, stripped.
+			s.action = true
+			s.log = pyStrip(strings.TrimRight(s.cmd, " \x01"))
+			s.cmd = "" // never a command, never an echo of ours
+			return s
 		}
 		l := strings.Trim(s.cmd, " \x01")
 		if strings.HasPrefix(l, "ACTION") {
