@@ -492,8 +492,8 @@ func (e *Engine) chairCommand(cmd, arg string, s said, line Line) bool {
 	zodbot := e.opts.Style == StyleZodbot
 	switch cmd {
 	case "topic":
-		m.topicText = strings.Clone(e.itemText(arg))
 		e.addItem(KindTopic, s, line, arg)
+		m.topicText = m.Items[len(m.Items)-1].Text
 		e.showTopic()
 	case "meetingtopic":
 		t := strings.TrimSpace(arg)
@@ -630,7 +630,7 @@ func (e *Engine) undo() bool {
 		return true
 	}
 	it := m.Items[len(m.Items)-1]
-	if e.opts.Style == StyleZodbot && it.Kind != KindTopic && it.Kind != KindLink && !isASCII(it.Nick+it.Text) {
+	if e.opts.Style == StyleZodbot && it.Kind != KindTopic && it.Kind != KindLink && !(isASCII(it.Nick) && isASCII(it.Text)) {
 		return false
 	}
 	m.Items = m.Items[:len(m.Items)-1]

@@ -74,7 +74,18 @@ func pyFill(text string, width int, initial, subsequent string) string {
 	s := munge(text)
 	chunkEnd := func(i int) int {
 		sp := spaceAt(s, i)
-		for i < len(s) && spaceAt(s, i) == sp {
+		for i < len(s) {
+			if c := s[i]; c < 0x80 {
+				// munge left no ASCII white space but ' ' and 0x1c–0x1f.
+				if (c == ' ' || c >= 0x1c && c <= 0x1f) != sp {
+					break
+				}
+				i++
+				continue
+			}
+			if spaceAt(s, i) != sp {
+				break
+			}
 			_, size := meeting.DecodePyRune(s[i:])
 			i += size
 		}
