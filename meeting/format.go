@@ -233,7 +233,7 @@ func PlainText(s string) string {
 		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
 			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
 		const ones, highs = 0x0101010101010101, 0x8080808080808080
-		below := (w - 0x20*ones) & ^w & highs // a byte < 0x20
+		below := (w - 0x20*ones) & ^w & highs       // a byte < 0x20
 		above := (w + (0x80-0x7f)*ones | w) & highs // a byte >= 0x7f
 		if below|above != 0 {
 			break
