@@ -54,6 +54,9 @@ type Glue interface {
 	Meeting(channel string) *meeting.Meeting
 	Say(channel, text string) []live.Update
 	Publish(channel string) []live.Update
+	Retry() []live.Update // writes what the journals hold in memory (called on the clock)
+	// Answer sends a channel lookup's answer (unaddressed lines for asker).
+	Answer(channel, key, asker string, lines []string) []live.Update
 }
 
 // Options configure the console.
@@ -243,8 +246,8 @@ type (
 		err   error
 	}
 	channelLookupMsg struct {
-		channel string
-		replies []string
+		channel, nick, key string
+		lines              []string // unaddressed
 	}
 )
 
@@ -365,6 +368,10 @@ func (m *Model) applyUpdates(ups []live.Update) (refresh bool) {
 		case live.UpdateError:
 			if u.Err != nil {
 				m.errorLine(m.windowFor(u.Channel), u.Err.Error())
+			}
+		case live.UpdateJournal:
+			if u.Err == nil { // caught up (falling behind comes as an UpdateError)
+				m.info(m.windowFor(u.Channel), u.Text)
 			}
 		case live.UpdateLookup:
 			if u.Channel != "" && u.Text != "" {

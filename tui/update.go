@@ -39,6 +39,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case clockMsg:
 		m.now = time.Time(msg)
 		cmd = clockTick()
+		if m.applyUpdates(m.opts.Glue.Retry()) {
+			m.refreshPanes()
+		}
 	case demoTickMsg:
 		cmd = m.demoTick(time.Time(msg))
 	case lookupMsg:

@@ -39,6 +39,12 @@ type Network interface {
 	SetTopic(channel, topic string) error
 }
 
+// answerer is a Network with a lane for lookup answers that gives way to
+// the chair and the meeting (*ircclient.Client's Answer).
+type answerer interface {
+	Answer(target, key, asker string, lines []string) error
+}
+
 // Bus tells the rest of the world about meetings (meeting/bus implements
 // it over AMQP). The live controller calls it; replay never does.
 type Bus interface {
@@ -48,6 +54,12 @@ type Bus interface {
 	// MeetingCompleted is called after the minutes of #endmeeting are
 	// published (files are every file written).
 	MeetingCompleted(channel string, m *meeting.Meeting, files []publish.File) error
+}
+
+// Lookups decides which channel lines ask for a lookup; *backend.Router
+// satisfies it (the router owns the prefix and the commands).
+type Lookups interface {
+	ChannelCommand(line string) (cmd string, args []string, ok bool)
 }
 
 // Config configures a Controller.
@@ -64,9 +76,10 @@ type Config struct {
 	// Fold folds channel names as the server compares them
 	// (ircclient.Client.Fold); nil folds ASCII letters.
 	Fold func(string) string
-	// LookupPrefix marks channel lines that ask for a lookup (".fas x");
-	// "" disables them.
-	LookupPrefix string
+	// Lookups says which channel lines ask for a lookup (".fas x"); they
+	// are reported as UpdateLookup, for the console to run off its
+	// goroutine. nil: no channel lookups.
+	Lookups Lookups
 	// GapThreshold is how long gavel must have been away before it says, on
 	// resuming, that lines may be missing. Zero means one second.
 	GapThreshold time.Duration
@@ -85,7 +98,7 @@ const (
 	UpdateResumed                         // a meeting was resumed from its journal (Text says how)
 	UpdateStarted                         // a meeting started in Channel (Text: its name)
 	UpdateEnded                           // the meeting of Channel ended (Text: its name)
-	UpdateJournal                         // the journal of Channel is behind (Err) or caught up (Err nil); Text says so
+	UpdateJournal                         // the journal of Channel is behind (Err, also sent as an UpdateError) or caught up (Err nil); Text says so
 	UpdateQueued                          // Text was queued while disconnected: it goes out on reconnect
 )
 
@@ -106,6 +119,7 @@ type Controller struct {
 	log       *slog.Logger
 	fold      func(string) string
 	channels  map[string]*channel // by folded name
+	spelled   map[string]*channel // by the names they were found under (folding takes the client's lock)
 	behind    map[*channel]bool   // channels whose journal has records waiting
 	connected bool
 	dropped   int // channel events for channels gavel is not in
@@ -174,7 +188,20 @@ func New(cfg Config) (*Controller, error) {
 	if fold == nil {
 		fold = asciiLower
 	}
-	return &Controller{cfg: cfg, log: log, fold: fold, channels: map[string]*channel{}, behind: map[*channel]bool{}}, nil
+	return &Controller{cfg: cfg, log: log, fold: fold, channels: map[string]*channel{}, spelled: map[string]*channel{},
+		behind: map[*channel]bool{}}, nil
+}
+
+// find returns the channel of a name, or nil.
+func (c *Controller) find(name string) *channel {
+	if ch := c.spelled[name]; ch != nil {
+		return ch
+	}
+	ch := c.channels[c.fold(name)]
+	if ch != nil {
+		c.spelled[name] = ch
+	}
+	return ch
 }
 
 func asciiLower(s string) string {
@@ -188,7 +215,7 @@ func asciiLower(s string) string {
 
 // Meeting returns the running (or last) meeting of a channel, or nil.
 func (c *Controller) Meeting(name string) *meeting.Meeting {
-	if ch := c.channels[c.fold(name)]; ch != nil {
+	if ch := c.find(name); ch != nil {
 		return ch.engine.Meeting()
 	}
 	return nil
@@ -201,7 +228,7 @@ func (c *Controller) Connected() bool { return c.connected }
 // Unjournalled is the number of events of a channel's meeting that are not
 // yet safe in its journal (0: the meeting is crash-safe).
 func (c *Controller) Unjournalled(name string) int {
-	if ch := c.channels[c.fold(name)]; ch != nil && ch.journal != nil {
+	if ch := c.find(name); ch != nil && ch.journal != nil {
 		return ch.journal.Pending()
 	}
 	return 0
@@ -237,13 +264,25 @@ func (c *Controller) channel(name string) (*channel, []Update) {
 	if err != nil {
 		ups = append(ups, c.errorUpdate(ch, err))
 	}
-	if rec.Unreadable > 0 || rec.KeptAt != "" {
-		ups = append(ups, c.errorUpdate(ch, fmt.Errorf("journal of %s: %d records could not be read (damaged); the damaged file is kept at %s", name, rec.Unreadable, rec.KeptAt)))
+	if u, ok := c.damaged(ch, rec); ok {
+		ups = append(ups, u)
 	}
 	if len(rec.Events) > 0 {
 		ups = append(ups, c.resume(ch, rec)...)
 	}
 	return ch, ups
+}
+
+// damaged says what a damaged journal lost, and where it is kept.
+func (c *Controller) damaged(ch *channel, rec journal.Recovered) (Update, bool) {
+	if rec.Unreadable == 0 && rec.KeptAt == "" {
+		return Update{}, false
+	}
+	kept := "it could not be kept aside"
+	if rec.KeptAt != "" {
+		kept = "the damaged file is kept at " + rec.KeptAt
+	}
+	return c.errorUpdate(ch, fmt.Errorf("the journal of %s was damaged: %d records could not be read; %s", ch.name, rec.Unreadable, kept)), true
 }
 
 func (c *Controller) newEngine(name string) *meeting.Engine {
@@ -320,6 +359,9 @@ func (c *Controller) resumeEnded(ch *channel, path string) []Update {
 	if err != nil {
 		ups = append(ups, c.errorUpdate(ch, err))
 	}
+	if u, ok := c.damaged(ch, rec); ok {
+		ups = append(ups, u)
+	}
 	if len(rec.Events) == 0 {
 		if err == nil {
 			j.Discard()
@@ -363,7 +405,7 @@ func (c *Controller) HandleIRC(ev ircclient.Event) []Update {
 // HandleIRCBatch feeds a burst of IRC events with one journal sync.
 func (c *Controller) HandleIRCBatch(events []ircclient.Event) []Update {
 	var ups []Update
-	var todo []pending
+	todo := make([]pending, 0, len(events))
 	for _, ev := range events {
 		if historic(ev) {
 			// A server's or bouncer's playback: the console shows it;
@@ -386,7 +428,7 @@ func (c *Controller) HandleIRCBatch(events []ircclient.Event) []Update {
 			}
 		}
 		for _, ce := range c.translate(ev) {
-			ch := c.channels[c.fold(ce.channel)]
+			ch := c.find(ce.channel)
 			if ch == nil || !ch.joined {
 				c.dropped++
 				c.log.Debug("event for a channel gavel is not in, dropped", "channel", ce.channel, "dropped", c.dropped)
@@ -396,11 +438,11 @@ func (c *Controller) HandleIRCBatch(events []ircclient.Event) []Update {
 		}
 		switch ev := ev.(type) {
 		case ircclient.Part:
-			if ch := c.channels[c.fold(ev.Channel)]; ch != nil && ev.Self {
+			if ch := c.find(ev.Channel); ch != nil && ev.Self {
 				ch.joined = false
 			}
 		case ircclient.Kick:
-			if ch := c.channels[c.fold(ev.Channel)]; ch != nil && ev.KickedSelf {
+			if ch := c.find(ev.Channel); ch != nil && ev.KickedSelf {
 				ch.joined = false
 			}
 		}
@@ -412,7 +454,7 @@ func (c *Controller) state(ev ircclient.State) {
 	switch ev.State {
 	case ircclient.Registered:
 		c.connected = true
-	case ircclient.Disconnected, ircclient.Reconnecting, ircclient.Stopped, ircclient.Connecting:
+	case ircclient.Disconnected, ircclient.Reconnecting, ircclient.Stopped, ircclient.Connecting, ircclient.ConnectFailed:
 		c.connected = false
 		for _, ch := range c.channels {
 			ch.joined = false
@@ -452,6 +494,36 @@ func (c *Controller) Say(name, text string) []Update {
 	}
 	if !c.connected {
 		return []Update{{Kind: UpdateQueued, Channel: name, Text: text}}
+	}
+	return nil
+}
+
+// Answer sends the answer to a channel lookup (see UpdateLookup): lines,
+// unaddressed, for asker; key names the question. Through ircclient it
+// goes in the low lane, after every line of the chair and the meeting,
+// addressed (and coalesced with the same question asked meanwhile) by the
+// client; an asker with too many answers waiting is not answered again.
+// The lines reach the log as the channel sees them, like every line sent.
+func (c *Controller) Answer(channel, key, asker string, lines []string) []Update {
+	net := c.cfg.Network
+	if net == nil {
+		return []Update{{Kind: UpdateError, Channel: channel, Err: errors.New("offline: nothing is sent")}}
+	}
+	if a, ok := net.(answerer); ok {
+		err := a.Answer(channel, key, asker, lines)
+		if errors.Is(err, ircclient.ErrAskerBusy) {
+			c.log.Debug("lookup dropped: the asker has answers waiting", "channel", channel, "asker", asker, "key", key)
+			return nil
+		}
+		if err != nil {
+			return []Update{{Kind: UpdateError, Channel: channel, Err: err}}
+		}
+		return nil
+	}
+	for _, l := range lines {
+		if err := net.Say(channel, asker+": "+l); err != nil {
+			return []Update{{Kind: UpdateError, Channel: channel, Err: err}}
+		}
 	}
 	return nil
 }
@@ -586,11 +658,13 @@ func (c *Controller) feed(ch *channel, ev meeting.Event, ups []Update, todo []pe
 	for _, eff := range effects {
 		todo = append(todo, pending{ch: ch, eff: eff})
 	}
-	if len(effects) > 0 {
-		ups = append(ups, Update{Kind: UpdateMeeting, Channel: ch.name})
+	if len(effects) > 0 && !(len(ups) > 0 && ups[len(ups)-1].Kind == UpdateMeeting && ups[len(ups)-1].Channel == ch.name) {
+		ups = append(ups, Update{Kind: UpdateMeeting, Channel: ch.name}) // once for a burst
 	}
-	if m, ok := ev.(meeting.Message); ok && c.cfg.LookupPrefix != "" && !m.Action && strings.HasPrefix(m.Text, c.cfg.LookupPrefix) {
-		ups = append(ups, Update{Kind: UpdateLookup, Channel: ch.name, Nick: m.Nick, Text: m.Text})
+	if m, ok := ev.(meeting.Message); ok && c.cfg.Lookups != nil && !m.Action {
+		if _, _, ok := c.cfg.Lookups.ChannelCommand(m.Text); ok {
+			ups = append(ups, Update{Kind: UpdateLookup, Channel: ch.name, Nick: m.Nick, Text: m.Text})
+		}
 	}
 	return ups, todo
 }
@@ -668,13 +742,12 @@ func (c *Controller) syncJournal(ch *channel) []Update {
 			return nil
 		}
 		ch.journalSaid = true
-		c.log.Error("journal cannot be written; the meeting goes on but is not crash-safe until it catches up",
-			"channel", ch.name, "waiting", ch.journal.Pending(), "err", err)
+		err = fmt.Errorf("%w: the meeting goes on, but is NOT crash-safe until the journal catches up (%d events wait in memory)",
+			err, ch.journal.Pending())
+		c.log.Error("journal cannot be written", "channel", ch.name, "waiting", ch.journal.Pending(), "err", err)
 		return []Update{
 			{Kind: UpdateError, Channel: ch.name, Err: err},
-			{Kind: UpdateJournal, Channel: ch.name, Err: err, Text: fmt.Sprintf(
-				"the journal of %s cannot be written (%v): the meeting goes on, but is NOT crash-safe until the journal catches up (%d events wait in memory)",
-				ch.name, err, ch.journal.Pending())},
+			{Kind: UpdateJournal, Channel: ch.name, Err: err, Text: err.Error()},
 		}
 	}
 	delete(c.behind, ch)
@@ -749,7 +822,7 @@ func (c *Controller) retry(ch *channel, u *ended) []Update {
 // /publish): the running meeting's as it stands, and those of ended
 // meetings whose files could not be written.
 func (c *Controller) Publish(name string) []Update {
-	ch := c.channels[c.fold(name)]
+	ch := c.find(name)
 	if ch == nil || ch.writer == nil || ch.writer.Session() == nil && len(ch.unpublished) == 0 {
 		return []Update{{Kind: UpdateError, Channel: name, Err: fmt.Errorf("no meeting to publish in %s", name)}}
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"gavel/backend"
 	"gavel/ircclient"
 	"gavel/meeting"
 	"gavel/meeting/journal"
@@ -283,12 +284,24 @@ func TestTopicRefusalIsExplained(t *testing.T) {
 	}
 }
 
-func TestLookupLinesAreReported(t *testing.T) {
-	c, _ := New(Config{LookupPrefix: "."})
+// TestLookupsAreTheRoutersToDecide (issue 13): the router, with its own
+// prefix, decides which channel lines are lookups; a custom prefix works
+// (it used to reach only the controller, and channel lookups stopped).
+func TestLookupsAreTheRoutersToDecide(t *testing.T) {
+	router, err := backend.New(backend.Config{Offline: true, Prefix: "!"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ := New(Config{Lookups: router})
 	online(c)
-	ups := c.HandleIRC(msg(0, "stbnruiz", ".fas stbnruiz001"))
-	if len(ups) != 1 || ups[0].Kind != UpdateLookup || ups[0].Nick != "stbnruiz" || ups[0].Text != ".fas stbnruiz001" {
-		t.Fatalf("updates = %+v", ups)
+	for _, tc := range []struct {
+		text   string
+		lookup bool
+	}{{"!fas stbnruiz001", true}, {"!FAS nirik", true}, {".fas stbnruiz001", false}, {"!nosuchcommand x", false}, {"fas nirik", false}} {
+		ups := kinds(c.HandleIRC(msg(0, "stbnruiz", tc.text)), UpdateLookup)
+		if got := len(ups) == 1 && ups[0].Nick == "stbnruiz" && ups[0].Text == tc.text; got != tc.lookup || len(ups) > 1 {
+			t.Errorf("%q: lookup updates %+v, want a lookup: %v", tc.text, ups, tc.lookup)
+		}
 	}
 }
 
@@ -391,5 +404,34 @@ func TestBusCalls(t *testing.T) {
 	}
 	if !busErr {
 		t.Errorf("a bus error is not reported: %+v", ups)
+	}
+}
+
+// TestDisconnectedIsKnown: while the connection is down the controller
+// says so (Connected), lines said are reported as queued, and the
+// channel counts as left until gavel joins again.
+func TestDisconnectedIsKnown(t *testing.T) {
+	net := &recorder{nick: "chair"}
+	c := newController(t, t.TempDir(), t.TempDir(), net)
+	if c.Connected() {
+		t.Fatal("connected before any connection")
+	}
+	online(c)
+	if !c.Connected() || len(c.Say("#meet", "hello")) != 0 {
+		t.Fatal("not connected after registering")
+	}
+	c.HandleIRC(ircclient.State{Meta: ircclient.Meta{Time: t0}, State: ircclient.Disconnected, Err: errors.New("EOF")})
+	ups := c.Say("#meet", "still there?")
+	if c.Connected() || len(ups) != 1 || ups[0].Kind != UpdateQueued || ups[0].Text != "still there?" {
+		t.Fatalf("disconnected: %v, %+v", c.Connected(), ups)
+	}
+	net.feed(c, msg(5, "alice", "#startmeeting while we are away"))
+	if c.Meeting("#meet") != nil {
+		t.Fatal("a line fed while gavel was not in the channel")
+	}
+	onlineAt(c, 6)
+	net.feed(c, msg(7, "alice", "#startmeeting back"))
+	if m := c.Meeting("#meet"); m == nil || m.Name != "back" {
+		t.Fatalf("after rejoining: %+v", m)
 	}
 }

@@ -12,8 +12,8 @@ import (
 //	                           an "@" or "+" before the nick ignored
 //	[HH:MM:SS] * nick text     action
 //	HH:MM:SS -!- old is now known as new
-//	                           nick change, as gavel's default style logs it
-//	                           (MeetBot's logs have none)
+//	                           a nick change, as gavel's default style
+//	                           records them (MeetBot logs none)
 //
 // A time stamp that does not parse leaves the line in, with the time of the
 // previous line (MeetBot's replay gives such lines no time). Everything
@@ -40,8 +40,8 @@ func parseMeetBot(r *Reader, line []byte) (meeting.Event, lineKind) {
 		return nil, kindSkip
 	}
 	c := line[k]
-	if c == '-' {
-		return r.meetBotNickChange(stamp, line[k:])
+	if c == '-' && hasPrefix(line[k:], "-!- ") {
+		return meetbotNickChange(r, trimSpace(stamp), line[k+4:])
 	}
 	if c != '<' && c != '*' {
 		return nil, kindSkip
@@ -90,20 +90,23 @@ func parseMeetBot(r *Reader, line []byte) (meeting.Event, lineKind) {
 	return r.message(t, nick, text, action)
 }
 
-// meetBotNickChange reads "-!- old is now known as new" after a time stamp.
-func (r *Reader) meetBotNickChange(stamp, rest []byte) (meeting.Event, lineKind) {
-	const marker, verb = "-!- ", " is now known as "
-	if !hasPrefix(rest, marker) {
+// meetbotNickChange reads "old is now known as new" (nothing more).
+func meetbotNickChange(r *Reader, stamp, body []byte) (meeting.Event, lineKind) {
+	oldB, after := cutWord(body)
+	if !hasPrefix(after, "is now known as ") {
 		return nil, kindSkip
 	}
-	oldB, newB, ok := bytes.Cut(rest[len(marker):], []byte(verb))
-	if !ok {
+	newB, tail := cutWord(after[len("is now known as "):])
+	if len(tail) > 0 {
 		return nil, kindSkip
 	}
-	sec, ok := parseClockExact(trimSpace(stamp))
 	old, nn := r.nick(oldB), r.nick(newB)
-	if !ok || old == "" || nn == "" || bytes.IndexByte(oldB, ' ') >= 0 || bytes.IndexByte(trimSpace(newB), ' ') >= 0 {
+	if old == "" || nn == "" {
 		return nil, kindSkip
 	}
-	return meeting.NickChange{Time: r.clock(sec), Old: old, New: nn}, kindEvent
+	t := r.noClock()
+	if sec, ok := parseClockExact(stamp); ok {
+		t = r.clock(sec)
+	}
+	return meeting.NickChange{Time: t, Old: old, New: nn}, kindEvent
 }
