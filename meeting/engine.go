@@ -217,11 +217,11 @@ func (e *Engine) read(ev Message) said {
 			// MeetBot logged "ACTION " + text the same way: what follows
 			// "ACTION " with ' ' and \x01 trimmed on the right, stripped.
 			s.action = true
-			s.log = pyStrip(strings.TrimRight(s.cmd, " \x01"))
+			s.log = pyStrip(trimRightSpaceCTCP(s.cmd))
 			s.cmd = "" // never a command, never an echo of ours
 			return s
 		}
-		l := strings.Trim(s.cmd, " \x01")
+		l := trimSpaceCTCP(s.cmd)
 		if strings.HasPrefix(l, "ACTION") {
 			s.action = true
 			s.log = pyStrip(dropRunes(l, 7))
@@ -234,8 +234,39 @@ func (e *Engine) read(ev Message) said {
 	// (PlainText: no formatting codes or control characters, valid
 	// UTF-8), trimmed of white space and \x01 as the log readers trim, so
 	// that a live line and the replay of its .log.txt are the same.
-	log := strings.Trim(PlainText(strings.Trim(text, " \t\v\f\x01")), " \t")
+	log := trimFunc(PlainText(trimFunc(text, isTrimmed)), isBlank)
 	return said{nick: PlainText(ev.Nick), log: log, cmd: log, action: ev.Action}
+}
+
+// isTrimmed reports the bytes trimmed around a line in the default style:
+// ASCII white space and \x01, as the log readers trim them.
+func isTrimmed(c byte) bool { return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == 0x01 }
+
+func isBlank(c byte) bool { return c == ' ' || c == '\t' }
+
+// trimFunc trims the bytes trim reports at both ends of s.
+func trimFunc(s string, trim func(byte) bool) string {
+	i, j := 0, len(s)
+	for i < j && trim(s[i]) {
+		i++
+	}
+	for j > i && trim(s[j-1]) {
+		j--
+	}
+	return s[i:j]
+}
+
+func isSpaceCTCP(c byte) bool { return c == ' ' || c == 0x01 }
+
+// trimSpaceCTCP is MeetBot's line.strip(' \x01').
+func trimSpaceCTCP(s string) string { return trimFunc(s, isSpaceCTCP) }
+
+func trimRightSpaceCTCP(s string) string {
+	j := len(s)
+	for j > 0 && isSpaceCTCP(s[j-1]) {
+		j--
+	}
+	return s[:j]
 }
 
 // dropRunes drops the first n code points of s (fewer when s is shorter).

@@ -180,7 +180,15 @@ func PyIsSpace(r rune) bool {
 }
 
 // pyStrip is unicode.strip() without arguments.
-func pyStrip(s string) string { return strings.TrimFunc(s, PyIsSpace) }
+func pyStrip(s string) string {
+	if s == "" || isNotPySpaceASCII(s[0]) && isNotPySpaceASCII(s[len(s)-1]) {
+		return s
+	}
+	return strings.TrimFunc(s, PyIsSpace)
+}
+
+// isNotPySpaceASCII reports an ASCII byte that is not white space.
+func isNotPySpaceASCII(c byte) bool { return c > ' ' && c < utf8.RuneSelf }
 
 // pyFields is unicode.split() without arguments.
 func pyFields(s string) []string { return strings.FieldsFunc(s, PyIsSpace) }

@@ -66,6 +66,8 @@ type Session struct {
 	paths   map[string]string // meeting name -> archive-relative base path (the meeting's Paths)
 	claimed []string          // base paths claimed in the archive
 	first   []byte            // line 1 of the .log.txt, which tells this meeting's files from others'
+	named   string            // the meeting's name when its paths were last settled
+	settled bool              // named is set
 
 	txt, html         tempFile // the partial logs
 	txtName, htmlName string   // their archive-relative names
@@ -195,10 +197,11 @@ func (s *Session) Log(l meeting.Line) error {
 	if s.first == nil {
 		s.first = firstLine(l, s.a.Style)
 	}
-	if _, ok := s.paths[s.m.Name]; !ok {
+	if !s.settled || s.m.Name != s.named {
 		if _, err := s.base(s.m); err != nil {
 			return err
 		}
+		s.named, s.settled = s.m.Name, true
 	}
 	s.logTxt.WriteLine(l) // writes to a spool: never fails
 	if err := s.htmlW.write(l); err != nil {
