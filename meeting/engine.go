@@ -175,6 +175,7 @@ func (e *Engine) nickChange(ev NickChange) {
 		// meeting did (MeetBot's log has no such lines).
 		m.LineCount++
 		line := Line{N: m.LineCount, Time: ev.Time, Nick: strings.Clone(oldNick), NewNick: nick}
+		m.LastLine = ev.Time
 		e.out = append(e.out, Effect{Kind: EffectLog, Line: line})
 		m.lastSaved = m.LineCount
 	}
@@ -299,6 +300,7 @@ func (e *Engine) message(ev Message) {
 	m := e.meeting
 	m.LineCount++
 	line := Line{N: m.LineCount, Time: ev.Time, Nick: s.nick, Text: s.log, Action: s.action}
+	m.LastLine = ev.Time
 	e.out = append(e.out, Effect{Kind: EffectLog, Line: line})
 	m.addAttendee(s.nick, 1)
 	if len(e.pending) > 0 && e.isEcho(s.cmd, m.LineCount) {
@@ -406,6 +408,7 @@ func (e *Engine) startMeeting(ev Message, s said, arg string) {
 		e.chairAccounts[e.key(s.nick)] = ev.Account
 	}
 	m.LineCount = 1
+	m.LastLine = ev.Time
 	e.out = append(e.out, Effect{Kind: EffectLog, Line: Line{N: 1, Time: ev.Time, Nick: s.nick, Text: s.log}})
 	m.addAttendee(s.nick, 1)
 	m.startTopic = e.topic
@@ -573,7 +576,6 @@ func (e *Engine) chairCommand(cmd, arg string, s said, line Line) bool {
 	case "undo":
 		return e.undo()
 	case "save":
-		m.SavedAt = line.Time
 		e.out = append(e.out, Effect{Kind: EffectSave})
 	case "restrictlogs":
 		m.Restrict = true

@@ -151,9 +151,10 @@ type Meeting struct {
 	Restrict  bool // #restrictlogs: files get no group/other permissions
 	Lurking   bool
 	LineCount int // lines in the meeting log so far
-	// SavedAt is the time of the last #save: minutes written while the
-	// meeting runs say it ended then, as MeetBot's do.
-	SavedAt time.Time
+	// LastLine is the time of the last line logged. Minutes written while
+	// the meeting runs (#save, the console's /publish) say it ended then,
+	// as MeetBot's #save did.
+	LastLine time.Time
 	// Style is the style the meeting runs in; it decides its file names.
 	Style Style
 	// Paths maps a meeting name to the archive-relative path (without

@@ -71,11 +71,11 @@ func TestStyleDecisions(t *testing.T) {
 			t.Errorf("default: name %q says %q", m.Name, says(eff))
 		}
 	})
-	t.Run("#save records its time", func(t *testing.T) {
+	t.Run("minutes written while the meeting runs end at its last line", func(t *testing.T) {
 		for _, style := range []Style{StyleDefault, StyleZodbot} {
 			e, _ := effectsOf(t, Options{Style: style}, step{"alice", "#startmeeting x", ""}, step{"alice", "#info y", ""}, step{"alice", "#save", ""})
-			if got := e.Meeting().SavedAt; !got.Equal(t0.Add(2 * time.Second)) {
-				t.Errorf("%s: SavedAt %v", style, got)
+			if got := e.Meeting().LastLine; !got.Equal(t0.Add(2 * time.Second)) {
+				t.Errorf("%s: LastLine %v, want the #save's time", style, got)
 			}
 		}
 	})

@@ -147,11 +147,11 @@ func plainMeeting(m *meeting.Meeting) *meeting.Meeting {
 }
 
 // endTime is the time the minutes say the meeting ended: its end, or,
-// while it runs, the time of the #save that writes them (as MeetBot's
-// do_save sets its end time).
+// while it runs, the time of its last line (the #save that writes them,
+// as MeetBot's do_save set its end time).
 func endTime(m *meeting.Meeting) time.Time {
 	if m.End.IsZero() {
-		return m.SavedAt
+		return m.LastLine
 	}
 	return m.End
 }

@@ -391,3 +391,21 @@ func TestNickChangeInTheLog(t *testing.T) {
 		t.Fatalf("%v\n%s", err, b)
 	}
 }
+
+// TestSaveShowsItsTime (issue 9 §3, both styles): minutes written by #save
+// say the meeting ended at the save, not at 00:00:00.
+func TestSaveShowsItsTime(t *testing.T) {
+	for _, style := range []meeting.Style{meeting.StyleDefault, meeting.StyleZodbot} {
+		out := t.TempDir()
+		log := "10:00:00 <a> #startmeeting Saved\n10:05:07 <a> #save\n10:06:00 <a> #meetingname later\n10:07:00 <a> #endmeeting\n"
+		if _, err := Reader(context.Background(), strings.NewReader(log), "-", Options{
+			Style: style, Channel: "#c", Date: time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC), Out: out,
+		}); err != nil {
+			t.Fatal(err)
+		}
+		txt, err := os.ReadFile(filepath.Join(out, "c", "2026-11-24", "saved.2026-11-24-10.00.txt"))
+		if err != nil || !strings.Contains(string(txt), "Meeting ended at 10:05:07 UTC.") {
+			t.Errorf("%s: %v\n%s", style, err, txt)
+		}
+	}
+}
