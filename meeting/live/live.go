@@ -288,6 +288,7 @@ func (c *Controller) damaged(ch *channel, rec journal.Recovered) (Update, bool) 
 func (c *Controller) newEngine(name string) *meeting.Engine {
 	return meeting.NewEngine(meeting.Options{
 		Style: c.cfg.Style, Channel: name, URLPrefix: c.cfg.URLPrefix, BindAccounts: c.cfg.BindAccounts,
+		Fold: c.fold, // the server's CASEMAPPING: chair checks in the default style
 	})
 }
 
@@ -542,12 +543,12 @@ func (c *Controller) translate(ev ircclient.Event) []chanEvent {
 		if ev.Private || !isChannel(ev.Target) {
 			return nil
 		}
-		return []chanEvent{{ev.Target, meeting.Message{Time: at, Nick: ev.Nick, Account: ev.Account, Text: meeting.StripFormatting(ev.Text)}}}
+		return []chanEvent{{ev.Target, meeting.Message{Time: at, Nick: ev.Nick, Account: ev.Account, Text: ev.Text}}}
 	case ircclient.Action:
 		if ev.Private || !isChannel(ev.Target) {
 			return nil
 		}
-		return []chanEvent{{ev.Target, meeting.Message{Time: at, Nick: ev.Nick, Account: ev.Account, Text: meeting.StripFormatting(ev.Text), Action: true}}}
+		return []chanEvent{{ev.Target, meeting.Message{Time: at, Nick: ev.Nick, Account: ev.Account, Text: ev.Text, Action: true}}}
 	case ircclient.Topic:
 		return []chanEvent{{ev.Channel, meeting.TopicChange{Time: at, Nick: ev.Nick, Topic: ev.Text}}}
 	case ircclient.Join:
@@ -555,7 +556,17 @@ func (c *Controller) translate(ev ircclient.Event) []chanEvent {
 	case ircclient.Part:
 		return []chanEvent{{ev.Channel, meeting.Part{Time: at, Nick: ev.Nick, Reason: ev.Reason}}}
 	case ircclient.NickChange:
-		return c.everyChannel(meeting.NickChange{Time: at, Old: ev.Nick, New: ev.NewNick})
+		nc := meeting.NickChange{Time: at, Old: ev.Nick, New: ev.NewNick}
+		if len(ev.Channels) == 0 {
+			return c.everyChannel(nc)
+		}
+		// Only the channels the nick is in: the default style logs the
+		// change in their meetings.
+		out := make([]chanEvent, 0, len(ev.Channels))
+		for _, name := range ev.Channels {
+			out = append(out, chanEvent{name, nc})
+		}
+		return out
 	case ircclient.Quit:
 		return c.everyChannel(meeting.Quit{Time: at, Nick: ev.Nick, Reason: ev.Reason})
 	}
