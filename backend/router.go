@@ -294,28 +294,57 @@ func (r *Router) env(s *services) *env {
 // otherwise replies holds one to a few lines, each "nick: ..." and within
 // the configured byte budget. Failures are replied too, in one line.
 func (r *Router) Channel(ctx context.Context, nick, line string) (replies []string, ok bool) {
-	cmd, args, ok := ParseCommand(r.cfg.Prefix, line)
+	_, lines, ok := r.answer(ctx, line)
 	if !ok {
 		return nil, false
 	}
-	c, known := r.cmds[cmd]
-	if !known {
-		return nil, false
+	return r.address(Clean(nick), lines), true
+}
+
+// ChannelAnswer is Channel without the addressing, for a sender that
+// addresses answers itself (ircclient.Client.Answer, which may address one
+// answer to several askers): the lines of the answer, at most MaxLines,
+// each fitting in the byte budget once addressed to nick; and key, which
+// names the question (the same however it was typed: ".FAS  bob" and
+// ".fas bob" share it).
+func (r *Router) ChannelAnswer(ctx context.Context, nick, line string) (key string, lines []string, ok bool) {
+	key, lines, ok = r.answer(ctx, line)
+	if !ok {
+		return "", nil, false
 	}
-	nick = Clean(nick)
-	var lines []string
+	budget := r.cfg.LineBytes - len(Clean(nick)) - len(": ")
+	lines = r.capLines(lines)
+	for i, l := range lines {
+		lines[i] = cut(l, budget)
+	}
+	return key, lines, true
+}
+
+// answer runs the command a channel line asks for and returns the
+// unaddressed reply lines.
+func (r *Router) answer(ctx context.Context, line string) (key string, lines []string, ok bool) {
+	cmd, args, ok := r.ChannelCommand(line)
+	if !ok {
+		return "", nil, false
+	}
+	c := r.cmds[cmd]
+	key = strings.Join(append([]string{r.cfg.Prefix + cmd}, args...), " ")
 	if len(args) < c.min || c.max >= 0 && len(args) > c.max {
-		lines = []string{"usage: " + r.cfg.Prefix + cmd + " " + c.usage}
-	} else if res, err := r.do(ctx, cmd, c, args); err != nil {
-		lines = []string{channelErr(c, args, err)}
-	} else {
-		lines = slices.Clone(res.Reply)
-		if res.Source == SourceOffline && len(lines) > 0 {
-			// Said in the channel too, not only in the console's pane.
-			lines[len(lines)-1] += " " + r.OfflineNote()
-		}
+		return key, []string{"usage: " + r.cfg.Prefix + cmd + " " + c.usage}, true
 	}
-	return r.address(nick, lines), true
+	res, err := r.do(ctx, cmd, c, args)
+	if err != nil {
+		return key, []string{channelErr(c, args, err)}, true
+	}
+	if len(res.Reply) == 0 {
+		return key, []string{"(no answer)"}, true
+	}
+	lines = append([]string(nil), res.Reply...)
+	if res.Source == SourceOffline {
+		// Said in the channel too, not only in the console's pane.
+		lines[len(lines)-1] += " " + r.OfflineNote()
+	}
+	return key, lines, true
 }
 
 // OfflineNote is what an answer from the offline snapshot says of itself
@@ -342,20 +371,25 @@ func (r *Router) ChannelCommand(line string) (cmd string, args []string, ok bool
 // address prefixes lines with "nick: ", fits each in the byte budget and
 // caps their number.
 func (r *Router) address(nick string, lines []string) []string {
+	prefix := nick + ": "
+	out := r.capLines(lines)
+	for i, l := range out {
+		out[i] = cut(prefix+l, r.cfg.LineBytes)
+	}
+	return out
+}
+
+// capLines keeps at most MaxLines lines, the last saying how many more
+// there were.
+func (r *Router) capLines(lines []string) []string {
 	if len(lines) == 0 {
 		lines = []string{"(no answer)"}
 	}
-	prefix := nick + ": "
-	budget := r.cfg.LineBytes
-	var out []string
-	for i, l := range lines {
-		if i == r.cfg.MaxLines-1 && len(lines) > r.cfg.MaxLines {
-			out = append(out, cut(prefix+fmt.Sprintf("… and %d more lines", len(lines)-i), budget))
-			break
-		}
-		out = append(out, cut(prefix+l, budget))
+	if len(lines) <= r.cfg.MaxLines {
+		return append([]string(nil), lines...)
 	}
-	return out
+	out := append([]string(nil), lines[:r.cfg.MaxLines-1]...)
+	return append(out, fmt.Sprintf("… and %d more lines", len(lines)-(r.cfg.MaxLines-1)))
 }
 
 // channelErr turns an error into the reply zodbot gives, or a one-line

@@ -16,7 +16,7 @@ import (
 type channel struct {
 	name    string            // as the server spelled it in our JOIN
 	topic   string            // "" when none is set or none was sent
-	joined  time.Time         // server-time (else receive time) of our JOIN
+	joined  time.Time         // lines with a server-time before this are history (our JOIN less the skew)
 	members map[string]Member // folded nick -> member
 	names   []Member          // a NAMES reply being collected (353 … 366)
 }

@@ -217,7 +217,8 @@ func TestHistoryDetection(t *testing.T) {
 	}{
 		{[]string{"@time=2026-03-01T15:00:01.000Z :bob!b@h PRIVMSG #meet :live"}, []bool{false}},
 		{[]string{":bob!b@h PRIVMSG #meet :no time tag"}, []bool{false}},
-		{[]string{"@time=2026-03-01T14:59:59.000Z :bob!b@h PRIVMSG #meet :before our join"}, []bool{true}},
+		{[]string{"@time=2026-03-01T14:59:50.000Z :bob!b@h PRIVMSG #meet :before our join"}, []bool{true}},
+		{[]string{"@time=2026-03-01T14:59:59.000Z :bob!b@h PRIVMSG #meet :within the clock skew"}, []bool{false}},
 		{[]string{"@time=2020-01-01T10:00:00.000Z :bob!b@h PRIVMSG bob :private, old"}, []bool{false}},
 		{[]string{
 			":irc.test BATCH +h1 chathistory #meet",

@@ -3,6 +3,7 @@ package ircclient
 import (
 	"bufio"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"slices"
@@ -65,6 +66,7 @@ func register(conn net.Conn, r *bufio.Reader, nick string) bool {
 // delay double each time; only a connection that stayed up for
 // StableAfter starts it again from ReconnectMin.
 func TestBackoffGrowsOnKline(t *testing.T) {
+	t.Parallel()
 	const stable = 300 * time.Millisecond
 	const stableConn = 4 // the fifth connection stays up
 	srv := startFake(t, func(n int, conn net.Conn) {
@@ -117,6 +119,7 @@ func TestBackoffGrowsOnKline(t *testing.T) {
 // TestNeverConnected: a closed port reports ConnectFailed with "never
 // connected", never Disconnected, and Run gives up with that cause.
 func TestNeverConnected(t *testing.T) {
+	t.Parallel()
 	cfg := testConfig(ircdtest.FreePort(t), "chair")
 	cfg.MaxReconnects = 2
 	l := startClient(t, cfg)
@@ -151,6 +154,7 @@ func TestNeverConnected(t *testing.T) {
 // saying to set tls = false, found by a plain-text probe after a few
 // seconds instead of waiting for the dial deadline.
 func TestTLSOnPlainPort(t *testing.T) {
+	t.Parallel()
 	for _, server := range []string{"inspircd", "ngircd"} {
 		t.Run(server, func(t *testing.T) {
 			t.Parallel()
@@ -195,6 +199,7 @@ func TestTLSOnPlainPort(t *testing.T) {
 // all taken on a real server, Run returns ErrNoNick at once and does not
 // reconnect.
 func TestNoUsableNick(t *testing.T) {
+	t.Parallel()
 	srv := ircdtest.StartInspIRCd(t, ircdtest.Options{})
 	var wg sync.WaitGroup
 	for _, n := range []string{"chair", "chairalt", "chair_", "chair__", "chair___"} {
@@ -221,4 +226,41 @@ func TestNoUsableNick(t *testing.T) {
 		t.Errorf("states %v: reconnected after a fatal error", states)
 	}
 	t.Logf("%v", err)
+}
+
+// TestHostileServerChannels: a server that sends 20,000 channel lines for
+// channels we never joined, through the real connection, gives no events
+// for them; the one line for our channel after them arrives.
+func TestHostileServerChannels(t *testing.T) {
+	t.Parallel()
+	const spam = 20000
+	srv := startFake(t, func(n int, conn net.Conn) {
+		r := bufio.NewReader(conn)
+		if !register(conn, r, "chair") {
+			return
+		}
+		var b strings.Builder
+		b.WriteString(":chair!c@h JOIN #meet\r\n")
+		for i := range spam {
+			fmt.Fprintf(&b, ":spam!s@h PRIVMSG #never-%d :buy now\r\n", i)
+		}
+		b.WriteString(":bob!b@h PRIVMSG #meet :the real line\r\n")
+		conn.Write([]byte(b.String()))
+		io.Copy(io.Discard, conn)
+	})
+	l := startClient(t, testConfig(srv.port, "chair"))
+	var got []string
+	l.wait(20*time.Second, "the real line", func(ev Event) bool {
+		if m, ok := ev.(Message); ok {
+			got = append(got, m.Target+" "+m.Text)
+			return m.Target == "#meet"
+		}
+		return false
+	})
+	if !slices.Equal(got, []string{"#meet the real line"}) {
+		t.Errorf("messages %q", got[:min(len(got), 5)])
+	}
+	if l.c.Dropped() != spam {
+		t.Errorf("Dropped = %d, want %d", l.c.Dropped(), spam)
+	}
 }

@@ -25,7 +25,8 @@ type Meta struct {
 	// History marks a line a server or bouncer plays back from the past:
 	// inside a BATCH of type chathistory or znc.in/playback (nested batches
 	// included), or a channel line whose server-time is older than our
-	// JOIN of the channel. Show it as history; never run it as a meeting.
+	// JOIN of the channel (by more than 2 s of clock skew, 30 s when our
+	// JOIN had no server-time). Show it as history; never run it as a meeting.
 	// History lines change no channel state.
 	History bool
 

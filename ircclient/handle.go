@@ -163,10 +163,16 @@ func (s *session) handleCap(p []string) error {
 	return nil
 }
 
-// untaggedJoinSkew: when our JOIN has no server-time, its local receive
-// time less this much is the line between playback and live lines, so that
-// a server clock somewhat behind ours does not turn live lines into history.
-const untaggedJoinSkew = 30 * time.Second
+// A channel line is history when its server-time is older than our JOIN
+// by more than a clock skew: joinSkew when the JOIN had a server-time (a
+// bouncer stamps its JOIN with its own clock and relays the server's
+// lines with the server's), untaggedJoinSkew when the JOIN's time is our
+// local receive time. A clock somewhat behind must not turn live lines
+// (the chair's #endmeeting) into history; playback is older than that.
+const (
+	joinSkew         = 2 * time.Second
+	untaggedJoinSkew = 30 * time.Second
+)
 
 // historyTypes are the BATCH types whose lines are playback of the past.
 var historyTypes = map[string]bool{"chathistory": true, "znc.in/playback": true}
@@ -256,9 +262,9 @@ func (s *session) translateLocked(msg ircmsg.Message) Event {
 		}
 		if src.Self && !meta.History {
 			s.learnUserhostLocked(msg.Source)
-			joined := meta.Time
+			joined := meta.Time.Add(-joinSkew)
 			if !meta.serverTime {
-				joined = joined.Add(-untaggedJoinSkew)
+				joined = meta.Time.Add(-untaggedJoinSkew)
 			}
 			c.joinedLocked(p[0], joined)
 			return Join{Meta: meta, Source: src, Channel: p[0]}

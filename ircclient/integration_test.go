@@ -472,6 +472,7 @@ func TestLagIsMeasured(t *testing.T) {
 // ngircd (no IRCv3, ascii casemapping) through JOIN, MODE, NICK, PART,
 // KICK, QUIT and TOPIC, reading the client's state after each event.
 func TestChannelStateLive(t *testing.T) {
+	t.Parallel()
 	for _, server := range []string{"inspircd", "ngircd"} {
 		t.Run(server, func(t *testing.T) {
 			t.Parallel()
@@ -546,6 +547,7 @@ func TestChannelStateLive(t *testing.T) {
 // line it says "done", and the client's events up to that line are
 // compared with what the watcher saw.
 func TestOwnLinesOnce(t *testing.T) {
+	t.Parallel()
 	for _, server := range []string{"inspircd", "ngircd"} {
 		t.Run(server, func(t *testing.T) {
 			t.Parallel()

@@ -34,6 +34,7 @@ func channelLines(t testing.TB, w *ircdtest.LineClient, channel string, stop fun
 // asked, a repeated ask joined into one addressed line. While connected and
 // paced, a chair line jumps every answer still waiting.
 func TestChairFirst(t *testing.T) {
+	t.Parallel()
 	srv := ircdtest.StartInspIRCd(t, ircdtest.Options{})
 	watcher := dialLine(t, srv.Addr(), "watcher")
 	watcher.Send("JOIN #meet")
@@ -72,6 +73,7 @@ func TestChairFirst(t *testing.T) {
 // burst), answers are waiting when the chair speaks; the chair's line is
 // the next line the server receives.
 func TestChairFirstWhilePaced(t *testing.T) {
+	t.Parallel()
 	srv := ircdtest.StartNgircd(t)
 	watcher := dialLine(t, srv.Addr(), "watcher")
 	watcher.Send("JOIN #meet")

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Options configure an Engine.
@@ -17,6 +18,12 @@ type Options struct {
 	// was first seen with (IRCv3 account-tag): someone else who takes a
 	// chair's nick cannot run chair commands.
 	BindAccounts bool
+	// Fold folds a nick for comparison, as the IRC server does (its
+	// CASEMAPPING live, rfc1459 in replay): in the default style chair
+	// checks, #chair and #unchair compare folded nicks. nil means exact
+	// comparison. zodbot style always compares exactly, as MeetBot did
+	// ("Alice" is not the chair "alice").
+	Fold func(string) string
 }
 
 // MeetBotInfo is the URL MeetBot's replies point to.
@@ -45,8 +52,8 @@ type Engine struct {
 	topic   string   // the channel topic as last seen
 	vote    *Vote    // the vote in progress
 
-	accounts      map[string]string // lower-case nick -> last seen account
-	chairAccounts map[string]string // lower-case chair nick -> bound account
+	accounts      map[string]string // folded nick -> last seen account
+	chairAccounts map[string]string // folded chair nick -> bound account
 
 	pending []reply  // replies said, not yet seen echoed back
 	out     []Effect // reused result buffer
@@ -130,63 +137,203 @@ func (e *Engine) isEcho(text string, line int) bool {
 	return false
 }
 
+// key is a nick as compared: folded in the default style when a fold is
+// given, exact otherwise.
+func (e *Engine) key(nick string) string {
+	if e.opts.Fold != nil && e.opts.Style != StyleZodbot {
+		return e.opts.Fold(nick)
+	}
+	return nick
+}
+
 func (e *Engine) nickChange(ev NickChange) {
-	if a, ok := e.accounts[strings.ToLower(ev.Old)]; ok {
-		e.accounts[strings.ToLower(ev.New)] = a
+	oldNick, newNick := e.decodeNick(ev.Old), e.decodeNick(ev.New)
+	if a, ok := e.accounts[e.key(oldNick)]; ok {
+		e.accounts[e.key(newNick)] = a
 	}
 	m := e.meeting
 	if m == nil || m.Ended() {
 		return
 	}
-	nick := strings.Clone(ev.New)
-	m.renameAttendee(ev.Old, nick)
-	if strings.EqualFold(m.Owner, ev.Old) {
+	nick := strings.Clone(newNick)
+	m.renameAttendee(oldNick, nick)
+	if m.sameNick(m.Owner, oldNick) {
 		m.Owner = nick
 	}
 	for i, c := range m.Chairs {
-		if strings.EqualFold(c, ev.Old) {
+		if m.sameNick(c, oldNick) {
 			m.Chairs[i] = nick
 		}
 	}
-	if a, ok := e.chairAccounts[strings.ToLower(ev.Old)]; ok {
-		delete(e.chairAccounts, strings.ToLower(ev.Old))
-		e.chairAccounts[strings.ToLower(ev.New)] = a
+	if a, ok := e.chairAccounts[e.key(oldNick)]; ok {
+		delete(e.chairAccounts, e.key(oldNick))
+		e.chairAccounts[e.key(newNick)] = a
+	}
+	if e.opts.Style != StyleZodbot && oldNick != nick {
+		// The default style's .log.txt records the change, so that a
+		// replay of it follows the chair to the new nick as the live
+		// meeting did (MeetBot's log has no such lines).
+		m.LineCount++
+		line := Line{N: m.LineCount, Time: ev.Time, Nick: strings.Clone(oldNick), NewNick: nick}
+		m.LastLine = ev.Time
+		e.out = append(e.out, Effect{Kind: EffectLog, Line: line})
+		m.lastSaved = m.LineCount
 	}
 }
 
-func (e *Engine) message(ev Message) {
+// decodeNick is a nick as the style reads it.
+func (e *Engine) decodeNick(nick string) string {
+	if e.opts.Style == StyleZodbot {
+		return PyDecodeUTF8(nick)
+	}
+	return PlainText(nick)
+}
+
+// said is one channel line as the engine reads it.
+type said struct {
+	nick string
+	// log is the text of the log line.
+	log string
+	// cmd is the text commands, links and echoes are read from: in zodbot
+	// style the decoded line as MeetBot matched its command regular
+	// expression against it, in the default style the logged text.
+	cmd    string
+	action bool
+}
+
+// read turns a message into what the engine logs and reads.
+func (e *Engine) read(ev Message) said {
 	text := ev.Text
 	if strings.IndexByte(text, '\n') >= 0 || strings.IndexByte(text, '\r') >= 0 {
 		// One event is one log line, whatever the source handed us.
 		text = strings.NewReplacer("\r\n", " ", "\r", " ", "\n", " ").Replace(text)
 	}
-	// MeetBot strips ' ' and \x01; gavel strips all ASCII white space too,
-	// as the log readers do, so a live line and its replay are the same.
-	text = strings.Trim(text, " \t\v\f\x01")
-	if ev.Account != "" {
-		e.accounts[strings.ToLower(ev.Nick)] = ev.Account
+	if e.opts.Style == StyleZodbot {
+		// MeetBot's addline: decode, match commands on the line as it
+		// came; log it stripped of ' ' and \x01, then of white space, a
+		// line starting "ACTION" as a /me line without its first seven
+		// characters (a message "ACTIONS due" too: MeetBot's quirk).
+		s := said{nick: PyDecodeUTF8(ev.Nick), cmd: PyDecodeUTF8(text)}
+		if ev.Action {
+			// MeetBot logged "ACTION " + text the same way: what follows
+			// "ACTION " with ' ' and \x01 trimmed on the right, stripped.
+			s.action = true
+			s.log = pyStrip(trimRightSpaceCTCP(s.cmd))
+			s.cmd = "" // never a command, never an echo of ours
+			return s
+		}
+		l := trimSpaceCTCP(s.cmd)
+		if strings.HasPrefix(l, "ACTION") {
+			s.action = true
+			s.log = pyStrip(dropRunes(l, 7))
+		} else {
+			s.log = pyStrip(l)
+		}
+		return s
 	}
+	// The default style reads and logs the line as its files show it
+	// (PlainText: no formatting codes or control characters, valid
+	// UTF-8), trimmed of white space and \x01 as the log readers trim, so
+	// that a live line and the replay of its .log.txt are the same.
+	log := trimFunc(PlainText(trimFunc(text, isTrimmed)), isBlank)
+	return said{nick: PlainText(ev.Nick), log: log, cmd: log, action: ev.Action}
+}
+
+// isTrimmed reports the bytes trimmed around a line in the default style:
+// ASCII white space and \x01, as the log readers trim them.
+func isTrimmed(c byte) bool { return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == 0x01 }
+
+func isBlank(c byte) bool { return c == ' ' || c == '\t' }
+
+// trimFunc trims the bytes trim reports at both ends of s.
+func trimFunc(s string, trim func(byte) bool) string {
+	i, j := 0, len(s)
+	for i < j && trim(s[i]) {
+		i++
+	}
+	for j > i && trim(s[j-1]) {
+		j--
+	}
+	return s[i:j]
+}
+
+func isSpaceCTCP(c byte) bool { return c == ' ' || c == 0x01 }
+
+// trimSpaceCTCP is MeetBot's line.strip(' \x01').
+func trimSpaceCTCP(s string) string { return trimFunc(s, isSpaceCTCP) }
+
+func trimRightSpaceCTCP(s string) string {
+	j := len(s)
+	for j > 0 && isSpaceCTCP(s[j-1]) {
+		j--
+	}
+	return s[:j]
+}
+
+// dropRunes drops the first n code points of s (fewer when s is shorter).
+func dropRunes(s string, n int) string {
+	i := 0
+	for ; n > 0 && i < len(s); n-- {
+		_, size := DecodePyRune(s[i:])
+		i += size
+	}
+	return s[i:]
+}
+
+func (e *Engine) message(ev Message) {
+	s := e.read(ev)
+	if ev.Account != "" {
+		e.accounts[e.key(s.nick)] = ev.Account
+	}
+	zodbot := e.opts.Style == StyleZodbot
 	if !e.Active() {
 		if !ev.Action {
-			if cmd, arg, ok := parseCommand(text); ok && cmd == "startmeeting" {
-				e.startMeeting(ev, text, arg)
-			}
+			e.maybeStart(ev, s)
 		}
+		return
+	}
+	if zodbot && !ev.Action && strings.HasPrefix(ev.Text, "#startmeeting") {
+		// zodbot refused this before logging the line.
+		e.sayError(s.nick, "Can't start another meeting, one is in progress.")
 		return
 	}
 	m := e.meeting
 	m.LineCount++
-	line := Line{N: m.LineCount, Time: ev.Time, Nick: ev.Nick, Text: text, Action: ev.Action}
+	line := Line{N: m.LineCount, Time: ev.Time, Nick: s.nick, Text: s.log, Action: s.action}
+	m.LastLine = ev.Time
 	e.out = append(e.out, Effect{Kind: EffectLog, Line: line})
-	m.addAttendee(ev.Nick, 1)
-	if len(e.pending) > 0 && e.isEcho(text, m.LineCount) {
+	m.addAttendee(s.nick, 1)
+	if len(e.pending) > 0 && e.isEcho(s.cmd, m.LineCount) {
 		return
 	}
+	saved := true
 	if !ev.Action {
-		e.command(ev, line)
+		saved = e.command(ev, s, line)
 	}
-	if !m.Ended() {
+	if saved && !m.Ended() {
 		m.lastSaved = m.LineCount
+	}
+}
+
+// maybeStart starts a meeting when the line asks for one.
+func (e *Engine) maybeStart(ev Message, s said) {
+	if e.opts.Style == StyleZodbot {
+		// zodbot's plugin: a line starting exactly "#startmeeting"
+		// starts a meeting when something but white space follows.
+		if !strings.HasPrefix(ev.Text, "#startmeeting") {
+			return
+		}
+		if cmd, arg, ok := parseCommand(s.cmd); ok && cmd == "startmeeting" && s.cmd[1:13] == "startmeeting" {
+			if strings.Trim(ev.Text[len("#startmeeting"):], " \t\n\r\v\f") == "" {
+				e.sayError(s.nick, "A meeting topic is required, e.g., '#startmeeting Infrastructure'")
+				return
+			}
+			e.startMeeting(ev, s, arg)
+		}
+		return
+	}
+	if cmd, arg, ok := parseCommand(s.cmd); ok && cmd == "startmeeting" {
+		e.startMeeting(ev, s, arg)
 	}
 }
 
@@ -237,61 +384,75 @@ func asctime(t time.Time) string { return t.UTC().Format("Mon Jan _2 15:04:05 20
 
 func clock(t time.Time) string { return t.UTC().Format("15:04:05") }
 
-func (e *Engine) startMeeting(ev Message, text, title string) {
-	title = strings.TrimSpace(title)
-	if e.opts.Style == StyleZodbot && title == "" {
-		e.sayError(ev.Nick, "A meeting topic is required, e.g., '#startmeeting Infrastructure'")
-		return
+func (e *Engine) startMeeting(ev Message, s said, arg string) {
+	zodbot := e.opts.Style == StyleZodbot
+	title := strings.TrimSpace(arg)
+	if zodbot {
+		title = pyStrip(arg)
 	}
 	m := &Meeting{
 		Channel: e.opts.Channel,
-		Owner:   strings.Clone(ev.Nick),
+		Owner:   strings.Clone(s.nick),
 		Title:   strings.Clone(title),
 		Start:   ev.Time,
+		Style:   e.opts.Style,
+		fold:    e.opts.Fold,
+	}
+	if zodbot {
+		m.fold = nil
 	}
 	e.meeting = m
 	e.vote = nil
 	e.chairAccounts = map[string]string{}
 	if ev.Account != "" {
-		e.chairAccounts[strings.ToLower(ev.Nick)] = ev.Account
+		e.chairAccounts[e.key(s.nick)] = ev.Account
 	}
 	m.LineCount = 1
-	e.out = append(e.out, Effect{Kind: EffectLog, Line: Line{N: 1, Time: ev.Time, Nick: ev.Nick, Text: text}})
-	m.addAttendee(ev.Nick, 1)
+	m.LastLine = ev.Time
+	e.out = append(e.out, Effect{Kind: EffectLog, Line: Line{N: 1, Time: ev.Time, Nick: s.nick, Text: s.log}})
+	m.addAttendee(s.nick, 1)
 	m.startTopic = e.topic
 
 	e.say("Meeting started " + asctime(ev.Time) + " UTC.")
 	e.say("This meeting is logged and archived in a public location.")
-	e.say("The chair is " + ev.Nick + ". Information about MeetBot at " + MeetBotInfo + ".")
+	e.say("The chair is " + s.nick + ". Information about MeetBot at " + MeetBotInfo + ".")
 	e.say("Useful Commands: #action #agreed #halp #info #idea #link #topic.")
 	if title != "" {
+		if zodbot {
+			// do_meetingtopic, then do_meetingname: the topic becomes
+			// " (Meeting topic: <title>)" before any #topic.
+			e.showTopic()
+		}
 		m.Name = e.meetingName(title)
 		e.say("The meeting name has been set to '" + m.Name + "'")
-	} else {
+	} else if !zodbot {
 		m.Name = ChannelDir(m.Channel)
 	}
 	m.lastSaved = m.LineCount
 }
 
-// meetingName reduces a #meetingname argument to a file-name-safe name.
+// meetingName reduces a #meetingname argument to the meeting's name: in
+// zodbot style as MeetBot did (lower-cased, white space runs joined with
+// '_'; the file name drops '/' and goes through strftime, see
+// Meeting.RelBaseFor), in the default style to [a-z0-9_-].
 func (e *Engine) meetingName(s string) string {
 	if e.opts.Style == StyleZodbot {
-		return strings.Clone(ZodbotName(s))
+		return strings.Clone(strings.Join(pyFields(PyLower(pyStrip(s))), "_"))
 	}
 	return strings.Clone(SafeName(s))
 }
 
 // isChair checks chair rights, including the services account when chairs
 // are bound to accounts.
-func (e *Engine) isChair(ev Message) bool {
+func (e *Engine) isChair(ev Message, nick string) bool {
 	m := e.meeting
-	if !m.IsChair(ev.Nick) {
+	if !m.IsChair(nick) {
 		return false
 	}
 	if !e.opts.BindAccounts {
 		return true
 	}
-	key := strings.ToLower(ev.Nick)
+	key := e.key(nick)
 	bound, ok := e.chairAccounts[key]
 	if !ok {
 		if ev.Account == "" {
@@ -303,186 +464,259 @@ func (e *Engine) isChair(ev Message) bool {
 	return ev.Account != "" && strings.EqualFold(bound, ev.Account)
 }
 
-func (e *Engine) command(ev Message, line Line) {
+// command runs the command a line holds, if any. It reports false when
+// MeetBot failed on the command with an exception, which skipped its
+// realtime save of the log.
+func (e *Engine) command(ev Message, s said, line Line) bool {
 	m := e.meeting
-	cmd, arg, ok := parseCommand(line.Text)
-	if !ok {
-		if isBareURL(line.Text) {
-			e.addItem(KindLink, ev, line, line.Text)
-		}
-		return
-	}
 	zodbot := e.opts.Style == StyleZodbot
+	cmd, arg, ok := parseCommand(s.cmd)
+	if !ok {
+		if isBareURL(s.cmd) {
+			e.addItem(KindLink, s, line, s.cmd)
+		}
+		return true
+	}
 	switch cmd {
 	// Anyone.
 	case "info":
-		e.addItem(KindInfo, ev, line, arg)
+		e.addItem(KindInfo, s, line, arg)
 	case "idea":
-		e.addItem(KindIdea, ev, line, arg)
+		e.addItem(KindIdea, s, line, arg)
 	case "help", "halp":
-		e.addItem(KindHelp, ev, line, arg)
+		e.addItem(KindHelp, s, line, arg)
 	case "link":
-		e.addItem(KindLink, ev, line, arg)
+		e.addItem(KindLink, s, line, arg)
 	case "action":
-		e.addItem(KindAction, ev, line, arg)
+		e.addItem(KindAction, s, line, arg)
 	case "nick":
-		for _, n := range splitNicks(arg, true) {
+		for _, n := range e.splitNicks(arg, true) {
 			m.addAttendee(n, 0)
 		}
 	case "commands":
 		e.say("Available commands: " + strings.Join(e.commandList(), " "))
-	case "vote":
-		e.castVote(ev, arg)
-	case "showvote":
-		e.showVote()
+	case "vote", "showvote":
+		if zodbot {
+			// MeetBot 0.1.4 has no votes: ordinary lines.
+			return true
+		}
+		if cmd == "vote" {
+			e.castVote(s, arg)
+		} else {
+			e.showVote()
+		}
 	case "startmeeting":
-		e.sayError(ev.Nick, "Can't start another meeting, one is in progress.")
+		e.sayError(s.nick, "Can't start another meeting, one is in progress.")
 	case "meetingname":
-		if zodbot || e.isChair(ev) {
-			e.setName(arg, ev)
+		if zodbot || e.isChair(ev, s.nick) {
+			e.setName(arg, s)
 		}
 	default:
-		if !e.isChair(ev) {
-			return
+		if !e.isChair(ev, s.nick) {
+			return true
 		}
-		e.chairCommand(cmd, arg, ev, line)
+		return e.chairCommand(cmd, arg, s, line)
 	}
+	return true
 }
 
 // chairCommand runs the commands only chairs may use.
-func (e *Engine) chairCommand(cmd, arg string, ev Message, line Line) {
+func (e *Engine) chairCommand(cmd, arg string, s said, line Line) bool {
 	m := e.meeting
 	zodbot := e.opts.Style == StyleZodbot
 	switch cmd {
 	case "topic":
-		e.addItem(KindTopic, ev, line, arg)
+		e.addItem(KindTopic, s, line, arg)
+		m.topicText = m.Items[len(m.Items)-1].Text
 		e.showTopic()
 	case "meetingtopic":
-		switch strings.ToLower(strings.TrimSpace(arg)) {
+		t := strings.TrimSpace(arg)
+		lt := strings.ToLower(t)
+		if zodbot {
+			t = pyStrip(arg)
+			lt = PyLower(t)
+		}
+		switch lt {
 		case "", "none", "unset":
 			m.Title = ""
 		default:
-			m.Title = strings.Clone(strings.TrimSpace(arg))
+			m.Title = strings.Clone(t)
 		}
-		if m.CurrentTopic() != "" {
+		if zodbot || m.CurrentTopic() != "" {
 			e.showTopic()
 		}
 	case "agreed", "agree":
-		e.addItem(KindAgreed, ev, line, arg)
+		e.addItem(KindAgreed, s, line, arg)
 	case "accepted", "accept":
-		e.addItem(KindAccepted, ev, line, arg)
+		e.addItem(KindAccepted, s, line, arg)
 	case "rejected":
-		e.addItem(KindRejected, ev, line, arg)
+		e.addItem(KindRejected, s, line, arg)
 	case "reject":
 		// Fedora's zodbot lost this alias; the default style has it back.
 		if !zodbot {
-			e.addItem(KindRejected, ev, line, arg)
+			e.addItem(KindRejected, s, line, arg)
 		}
 	case "chair":
-		for _, n := range splitNicks(arg, true) {
-			if !containsFold(m.Chairs, n) {
+		for _, n := range e.splitNicks(arg, true) {
+			if !m.isChairListed(n) {
 				m.Chairs = append(m.Chairs, n)
+				m.addAttendee(n, 0)
 			}
-			m.addAttendee(n, 0)
 		}
 		e.say("Current chairs: " + strings.Join(m.ChairList(), " "))
 	case "unchair":
-		for _, n := range splitNicks(arg, !zodbot) {
-			if strings.EqualFold(n, m.Owner) {
+		for _, n := range e.splitNicks(arg, !zodbot) {
+			if m.sameNick(n, m.Owner) {
 				continue
 			}
-			m.Chairs = removeFold(m.Chairs, n)
-			delete(e.chairAccounts, strings.ToLower(n))
+			m.Chairs = slices.DeleteFunc(m.Chairs, func(c string) bool { return m.sameNick(c, n) })
+			delete(e.chairAccounts, e.key(n))
 		}
 		e.say("Current chairs: " + strings.Join(m.ChairList(), " "))
 	case "undo":
-		e.undo()
+		return e.undo()
 	case "save":
 		e.out = append(e.out, Effect{Kind: EffectSave})
 	case "restrictlogs":
 		m.Restrict = true
+		if zodbot {
+			// MeetBot 0.1.4 fails here (RestrictPerm is not defined in
+			// do_restrictlogs) after setting the flag: no reply.
+			return false
+		}
 		e.say("Restricting permissions on minutes: -077 on next #save")
 	case "lurk":
 		m.Lurking = true
 	case "unlurk":
 		m.Lurking = false
-	case "startvote":
-		e.startVote(ev, line, arg)
-	case "endvote":
-		e.endVote(ev, line)
+	case "startvote", "endvote":
+		if zodbot {
+			return true
+		}
+		if cmd == "startvote" {
+			e.startVote(s, line, arg)
+		} else {
+			e.endVote(s, line)
+		}
 	case "endmeeting":
-		e.endMeeting(ev)
+		e.endMeeting(s, line)
 	}
+	return true
 }
 
-func (e *Engine) addItem(kind ItemKind, ev Message, line Line, text string) {
+// itemText is a command argument as an item keeps it: as it came in zodbot
+// style (MeetBot kept it unstripped), trimmed in the default style.
+func (e *Engine) itemText(arg string) string {
+	if e.opts.Style == StyleZodbot {
+		return arg
+	}
+	return strings.TrimSpace(arg)
+}
+
+func (e *Engine) addItem(kind ItemKind, s said, line Line, text string) {
 	e.meeting.Items = append(e.meeting.Items, Item{
-		Kind: kind, Nick: strings.Clone(ev.Nick), Time: ev.Time, Text: strings.Clone(strings.TrimSpace(text)), Line: line.N,
+		Kind: kind, Nick: strings.Clone(s.nick), Time: line.Time, Text: strings.Clone(e.itemText(text)), Line: line.N,
 	})
 }
 
+// showTopic sets the channel topic to the current topic and the meeting
+// topic, as MeetBot's settopic does.
 func (e *Engine) showTopic() {
 	m := e.meeting
-	t := m.CurrentTopic()
+	t := m.topicText
 	if m.Title != "" {
 		t += " (Meeting topic: " + m.Title + ")"
 	}
 	e.setTopic(t)
 }
 
-func (e *Engine) setName(arg string, ev Message) {
+func (e *Engine) setName(arg string, s said) {
 	m := e.meeting
 	name := e.meetingName(arg)
-	if name == "" {
-		e.sayError(ev.Nick, "A meeting name is required, e.g., '#meetingname infrastructure'")
-		return
+	zodbot := e.opts.Style == StyleZodbot
+	if !zodbot && strings.TrimSpace(arg) == "" {
+		// A bare #meetingname: back to the channel's name, the name of a
+		// meeting that was never given one (zodbot's fallback too).
+		name = ChannelDir(m.Channel)
 	}
 	if name != m.Name {
 		old := m.Name
-		if e.opts.Style == StyleZodbot && m.lastSaved > 0 {
+		if zodbot && m.lastSaved > 0 && m.RelBaseFor(old) != m.RelBaseFor(name) {
+			// MeetBot's realtime .log.txt under the old name stays
+			// behind, as it was after the last line it saved.
+			m.Stubs = slices.DeleteFunc(m.Stubs, func(st Stub) bool { return st.Name == old })
 			m.Stubs = append(m.Stubs, Stub{Name: old, Lines: m.lastSaved})
 		}
+		m.Stubs = slices.DeleteFunc(m.Stubs, func(st Stub) bool { return m.RelBaseFor(st.Name) == m.RelBaseFor(name) })
 		m.Name = name
 		e.out = append(e.out, Effect{Kind: EffectRename, Text: old})
 	}
 	e.say("The meeting name has been set to '" + name + "'")
 }
 
-func (e *Engine) undo() {
+// undo removes the last item. It reports false where MeetBot failed: its
+// reply str()s the item in ASCII, which raises for non-ASCII text or
+// nicks before the item is removed.
+func (e *Engine) undo() bool {
 	m := e.meeting
 	if len(m.Items) == 0 {
-		return
+		return true
 	}
 	it := m.Items[len(m.Items)-1]
+	if e.opts.Style == StyleZodbot && it.Kind != KindTopic && it.Kind != KindLink && !(isASCII(it.Nick) && isASCII(it.Text)) {
+		return false
+	}
 	m.Items = m.Items[:len(m.Items)-1]
 	e.say("Removing item from minutes: " + string(it.Kind) + " by " + it.Nick + " at " + clock(it.Time) + " : " + it.Text)
+	return true
 }
 
-func (e *Engine) endMeeting(ev Message) {
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+func (e *Engine) endMeeting(s said, line Line) {
 	m := e.meeting
 	if e.vote != nil {
-		e.endVote(ev, Line{N: m.LineCount, Time: ev.Time, Nick: ev.Nick})
+		e.endVote(s, line)
 	}
-	m.End = ev.Time
-	m.EndedBy = strings.Clone(ev.Nick)
-	if m.CurrentTopic() != "" || m.startTopic != "" {
+	m.End = line.Time
+	m.EndedBy = strings.Clone(s.nick)
+	if m.startTopic != "" || (e.opts.Style != StyleZodbot && m.CurrentTopic() != "") {
+		// zodbot restores the old topic only when there was one.
 		e.setTopic(m.startTopic)
 	}
 	e.out = append(e.out, Effect{Kind: EffectEnd})
-	url := e.opts.URLPrefix + m.RelBase()
-	e.say("Meeting ended " + asctime(ev.Time) + " UTC.  Information about MeetBot at " + MeetBotInfo + " . (v 0.1.4)")
+	url := urlJoin(e.opts.URLPrefix, m.RelBase())
+	e.say("Meeting ended " + asctime(line.Time) + " UTC.  Information about MeetBot at " + MeetBotInfo + " . (v 0.1.4)")
 	e.say("Minutes:        " + url + ".html")
 	e.say("Minutes (text): " + url + ".txt")
 	e.say("Log:            " + url + ".log.html")
 	e.vote = nil
 }
 
-// zodbotCommands is the #commands reply of Fedora's zodbot.
-var zodbotCommands = []string{"#accept", "#accepted", "#action", "#agree", "#agreed", "#chair", "#commands", "#endmeeting", "#endvote", "#halp", "#help", "#idea", "#info", "#link", "#lurk", "#meetingname", "#meetingtopic", "#nick", "#rejected", "#restrictlogs", "#save", "#showvote", "#startmeeting", "#startvote", "#topic", "#unchair", "#undo", "#unlurk", "#vote"}
+// urlJoin joins a URL prefix and an archive-relative path as MeetBot's
+// os.path.join did: with a '/' between them unless the prefix ends in one.
+func urlJoin(prefix, rel string) string {
+	if prefix == "" || strings.HasSuffix(prefix, "/") {
+		return prefix + rel
+	}
+	return prefix + "/" + rel
+}
 
-// defaultCommands adds the #reject alias zodbot lost, in sorted place.
+// zodbotCommands is the #commands reply of Fedora's zodbot: every do_*
+// method of MeetBot 0.1.4, which has no votes.
+var zodbotCommands = []string{"#accept", "#accepted", "#action", "#agree", "#agreed", "#chair", "#commands", "#endmeeting", "#halp", "#help", "#idea", "#info", "#link", "#lurk", "#meetingname", "#meetingtopic", "#nick", "#rejected", "#restrictlogs", "#save", "#startmeeting", "#topic", "#unchair", "#undo", "#unlurk"}
+
+// defaultCommands adds the #reject alias zodbot lost and the votes, in
+// sorted place.
 var defaultCommands = func() []string {
-	cmds := append([]string{"#reject"}, zodbotCommands...)
+	cmds := append([]string{"#reject", "#endvote", "#showvote", "#startvote", "#vote"}, zodbotCommands...)
 	slices.Sort(cmds)
 	return cmds
 }()
@@ -498,34 +732,31 @@ func (e *Engine) commandList() []string {
 // completion in the console.
 func Commands() []string { return append([]string(nil), defaultCommands...) }
 
-// splitNicks splits a #chair/#nick argument on spaces, and on commas too
-// when commas is set. The nicks are copies: the engine keeps them.
-func splitNicks(arg string, commas bool) []string {
-	if commas {
-		arg = strings.ReplaceAll(arg, ",", " ")
+// splitNicks splits a #chair/#nick/#unchair argument. zodbot style splits
+// as MeetBot did: #chair and #nick on runs of ',' and ' ' after unicode
+// strip(), #unchair on white space; the default style splits on any white
+// space, and commas when commas is set. The nicks are copies: the engine
+// keeps them.
+func (e *Engine) splitNicks(arg string, commas bool) []string {
+	var nicks []string
+	if e.opts.Style == StyleZodbot {
+		if commas {
+			for _, n := range strings.FieldsFunc(pyStrip(arg), func(r rune) bool { return r == ',' || r == ' ' }) {
+				if n = pyStrip(n); n != "" {
+					nicks = append(nicks, n)
+				}
+			}
+		} else {
+			nicks = pyFields(arg)
+		}
+	} else {
+		if commas {
+			arg = strings.ReplaceAll(arg, ",", " ")
+		}
+		nicks = strings.Fields(arg)
 	}
-	nicks := strings.Fields(arg)
 	for i, n := range nicks {
 		nicks[i] = strings.Clone(n)
 	}
 	return nicks
-}
-
-func containsFold(list []string, s string) bool {
-	for _, x := range list {
-		if strings.EqualFold(x, s) {
-			return true
-		}
-	}
-	return false
-}
-
-func removeFold(list []string, s string) []string {
-	out := list[:0]
-	for _, x := range list {
-		if !strings.EqualFold(x, s) {
-			out = append(out, x)
-		}
-	}
-	return out
 }

@@ -144,7 +144,12 @@ func TestCommands(t *testing.T) {
 		{name: "meetingname", steps: []step{start, {"chair", "#meetingname Fedora  IoT/../x", ""}},
 			wantSay: []string{"The meeting name has been set to 'fedora_iot____x'"}},
 		{name: "zodbot meetingname", style: StyleZodbot, steps: []step{start, {"bob", "#meetingname Fedora  IoT/../x", ""}},
-			wantSay: []string{"The meeting name has been set to 'fedora_iot..x'"}},
+			wantSay: []string{"The meeting name has been set to 'fedora_iot/../x'"},
+			check: func(t *testing.T, e *Engine, _ []Effect) {
+				if got := e.Meeting().BaseName(); got != "fedora_iot..x.2020-06-10-12.02" {
+					t.Errorf("base name %q", got)
+				}
+			}},
 		{name: "meetingname is chair only by default", steps: []step{start, {"bob", "#meetingname mine", ""}},
 			check: func(t *testing.T, e *Engine, _ []Effect) {
 				if e.Meeting().Name != "weekly" {
@@ -313,7 +318,7 @@ func TestBindAccounts(t *testing.T) {
 
 func TestPathsNeverLeaveTheRoot(t *testing.T) {
 	for _, name := range []string{"../../x", "..", ".", "", "/etc/passwd", `..\..\x`, "a\x00b", "#..", "#../..", "ÿ/./"} {
-		for _, got := range []string{ChannelDir(name), ZodbotName(name), SafeName(name)} {
+		for _, got := range []string{ChannelDir(name), SafeName(name)} {
 			if got == "" || got == "." || got == ".." || strings.ContainsAny(got, "/\\\x00") {
 				t.Errorf("%q gave unsafe component %q", name, got)
 			}

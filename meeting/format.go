@@ -221,3 +221,81 @@ func appendValidUTF8(b []byte, s string) []byte {
 	}
 	return b
 }
+
+// PlainText is s as the default style publishes it, in every file: IRC
+// formatting codes removed, invalid UTF-8 replaced with U+FFFD, and no
+// terminal control characters left, so that `cat` of a published file
+// cannot retitle or clear a terminal. Control characters are shown as
+// visible symbols: C0 controls (but tab) as their Unicode control pictures
+// (U+2400–U+241F, so ESC is "␛"), DEL as "␡", and the C1 controls
+// U+0080–U+009F as U+FFFD. Clean text is returned as it is, without
+// allocating.
+func PlainText(s string) string {
+	i := 0
+	// Eight bytes at a time while they are all printable ASCII.
+	for ; i+8 <= len(s); i += 8 {
+		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		const ones, highs = 0x0101010101010101, 0x8080808080808080
+		below := (w - 0x20*ones) & ^w & highs       // a byte < 0x20
+		above := (w + (0x80-0x7f)*ones | w) & highs // a byte >= 0x7f
+		if below|above != 0 {
+			break
+		}
+	}
+	for i < len(s) {
+		c := s[i]
+		if c >= 0x20 && c < 0x7f || c == '\t' {
+			i++
+			continue
+		}
+		if c < 0x80 {
+			break
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 || r >= 0x80 && r <= 0x9f {
+			break
+		}
+		i += size
+	}
+	if i == len(s) {
+		return s
+	}
+	b := make([]byte, 0, len(s)+8)
+	b = append(b, s[:i]...)
+	sc := NewFormatScanner(s[i:])
+	for text, _, ok := sc.Next(); ok; text, _, ok = sc.Next() {
+		b = appendPlain(b, text)
+	}
+	return string(b)
+}
+
+// appendPlain appends s (free of formatting codes) with invalid UTF-8 and
+// control characters made visible, as PlainText describes.
+func appendPlain(b []byte, s string) []byte {
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c == '\t' || c >= 0x20 && c < 0x7f:
+			b = append(b, c)
+			i++
+			continue
+		case c < 0x20:
+			b = utf8.AppendRune(b, 0x2400+rune(c))
+			i++
+			continue
+		case c == 0x7f:
+			b = append(b, "\u2421"...)
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 || r >= 0x80 && r <= 0x9f {
+			b = append(b, "\uFFFD"...)
+		} else {
+			b = append(b, s[i:i+size]...)
+		}
+		i += size
+	}
+	return b
+}

@@ -18,6 +18,9 @@ func FuzzCommand(f *testing.F) {
 		"http://x\n#link y https://z\n#action a to b\n#nick q,r",
 		"#meetingtopic none\n#restrictlogs\n#lurk\n#topic q\n#unlurk\n#commands",
 		"#\x02topic\x02 x\n\xff\xfe\n#TOPIC Up\n#startmeeting again",
+		"ACTIONS due\n#info caf\xc3\xa9\n#undo\n#restrictlogs\n#meetingname 100%c/%x\n#meetingname\n#save",
+		"#chair \xc2\xa0Bob,\xc2\xa0eve\n#unchair Bob, eve\n#meetingtopic \x1cnone\x1c\n\x01#topic ctcp\x01",
+		"esc\x1b[2J\x07\n#info \x9b\xc2\x9bc1\n#link \xe2\x82 http://x",
 	} {
 		f.Add(s)
 	}
@@ -37,6 +40,12 @@ func FuzzCommand(f *testing.F) {
 						want++
 						if eff.Line.N != want {
 							t.Fatalf("line numbered %d, want %d", eff.Line.N, want)
+						}
+						if style == StyleDefault && (PlainText(eff.Line.Text) != eff.Line.Text || PlainText(eff.Line.Nick) != eff.Line.Nick) {
+							t.Fatalf("default style logs %q by %q, not plain text", eff.Line.Text, eff.Line.Nick)
+						}
+						if style == StyleZodbot && PyDecodeUTF8(eff.Line.Text) != eff.Line.Text {
+							t.Fatalf("zodbot style logs %q, not decoded", eff.Line.Text)
 						}
 					}
 				}

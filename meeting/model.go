@@ -74,11 +74,21 @@ type Item struct {
 
 // Line is one line of the meeting log (.log.txt).
 type Line struct {
-	N      int // 1-based line number within the meeting log
-	Time   time.Time
-	Nick   string
-	Text   string // formatting codes stripped, surrounding spaces and \x01 trimmed
-	Action bool   // a /me line: "HH:MM:SS * nick text"
+	N    int // 1-based line number within the meeting log
+	Time time.Time
+	Nick string
+	// Text is the line as said, surrounding spaces and \x01 trimmed. In
+	// zodbot style it is decoded as MeetBot decoded it and keeps IRC
+	// formatting codes and control characters, as MeetBot's files do; in
+	// the default style it is PlainText (no formatting codes, control
+	// characters shown as symbols, valid UTF-8), as its files show it.
+	Text   string
+	Action bool // a /me line: "HH:MM:SS * nick text"
+	// NewNick, in the default style only, makes the line a nick change:
+	// Nick is now known as NewNick ("HH:MM:SS -!- old is now known as
+	// new" in the .log.txt), so that replaying the log follows the chair
+	// to the new nick. It is not a line said: no attendee counts it.
+	NewNick string
 }
 
 // Attendee is a person present: everyone who spoke, plus nicks named by
@@ -141,27 +151,51 @@ type Meeting struct {
 	Restrict  bool // #restrictlogs: files get no group/other permissions
 	Lurking   bool
 	LineCount int // lines in the meeting log so far
+	// LastLine is the time of the last line logged. Minutes written while
+	// the meeting runs (#save, the console's /publish) say it ended then,
+	// as MeetBot's #save did.
+	LastLine time.Time
+	// Style is the style the meeting runs in; it decides its file names.
+	Style Style
+	// Paths maps a meeting name to the archive-relative path (without
+	// extension) the archive chose for it when the natural one was taken
+	// by another meeting or could not be written; see RelBaseFor. The
+	// publisher sets it.
+	Paths map[string]string
 
 	attendeeIndex map[string]int
 	lastSaved     int    // log lines at the last realtime save point
 	startTopic    string // the channel topic when the meeting started
+	topicText     string // the text of the last #topic, as the channel topic shows it
+	fold          func(string) string
 }
 
 // Ended reports whether #endmeeting has run.
 func (m *Meeting) Ended() bool { return !m.End.IsZero() }
 
 // IsChair reports whether nick may run chair commands (owner or chair).
-// Nicks compare case-insensitively, as IRC does.
+// Nicks compare with the engine's fold in the default style (as the IRC
+// server compares them), exactly in zodbot style (as MeetBot did).
 func (m *Meeting) IsChair(nick string) bool {
-	if strings.EqualFold(nick, m.Owner) {
-		return true
-	}
+	return m.sameNick(nick, m.Owner) || m.isChairListed(nick)
+}
+
+// isChairListed reports whether nick is among the chairs #chair named.
+func (m *Meeting) isChairListed(nick string) bool {
 	for _, c := range m.Chairs {
-		if strings.EqualFold(c, nick) {
+		if m.sameNick(c, nick) {
 			return true
 		}
 	}
 	return false
+}
+
+// sameNick compares two nicks as IsChair does.
+func (m *Meeting) sameNick(a, b string) bool {
+	if m.fold == nil || a == b {
+		return a == b
+	}
+	return m.fold(a) == m.fold(b)
 }
 
 // ChairList returns the owner and the chairs, sorted by code point and
@@ -190,7 +224,7 @@ func (m *Meeting) Topics() []Item {
 	return out
 }
 
-// CurrentTopic returns the text of the last #topic, or "".
+// CurrentTopic returns the text of the last #topic item, or "".
 func (m *Meeting) CurrentTopic() string {
 	for i := len(m.Items) - 1; i >= 0; i-- {
 		if m.Items[i].Kind == KindTopic {

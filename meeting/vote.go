@@ -52,7 +52,7 @@ func VoteChoice(options []string, arg string) (option string, ok bool) {
 // that is not a command.
 func ParseCommand(text string) (cmd, arg string, ok bool) { return parseCommand(text) }
 
-func (e *Engine) startVote(ev Message, line Line, arg string) {
+func (e *Engine) startVote(s said, line Line, arg string) {
 	if e.vote != nil {
 		e.say("Already voting on '" + e.vote.Question + "'")
 		return
@@ -67,22 +67,22 @@ func (e *Engine) startVote(ev Message, line Line, arg string) {
 	for i, o := range parsed {
 		opts[i] = strings.Clone(o)
 	}
-	e.vote = &Vote{Question: q, Options: opts, Ballots: map[string]string{}, Nick: strings.Clone(ev.Nick), Time: ev.Time, Line: line.N}
+	e.vote = &Vote{Question: q, Options: opts, Ballots: map[string]string{}, Nick: strings.Clone(s.nick), Time: line.Time, Line: line.N}
 	e.say("Begin voting on: " + q + " Valid vote options are " + strings.Join(opts, ", ") + ".")
 	e.say("Vote using '#vote OPTION'. Only your last vote counts.")
 }
 
-func (e *Engine) castVote(ev Message, arg string) {
+func (e *Engine) castVote(s said, arg string) {
 	v := e.vote
 	if v == nil {
 		return
 	}
 	o, ok := VoteChoice(v.Options, arg)
 	if !ok {
-		e.say(ev.Nick + ": " + strings.TrimSpace(arg) + " is not a valid option. Valid options are " + strings.Join(v.Options, ", ") + ".")
+		e.say(s.nick + ": " + strings.TrimSpace(arg) + " is not a valid option. Valid options are " + strings.Join(v.Options, ", ") + ".")
 		return
 	}
-	nick := ev.Nick
+	nick := s.nick
 	if _, voted := v.Ballots[nick]; !voted {
 		nick = strings.Clone(nick)
 		v.Voters = append(v.Voters, nick)
@@ -102,7 +102,7 @@ func (e *Engine) showVote() {
 	}
 }
 
-func (e *Engine) endVote(ev Message, line Line) {
+func (e *Engine) endVote(s said, line Line) {
 	v := e.vote
 	if v == nil {
 		return
@@ -119,5 +119,14 @@ func (e *Engine) endVote(ev Message, line Line) {
 		summary += fmt.Sprintf(", %s: %d", v.Options[i], len(voters))
 	}
 	e.meeting.Votes = append(e.meeting.Votes, v)
-	e.addItem(KindVote, ev, line, summary)
+	e.addItem(KindVote, s, line, summary)
+}
+
+func containsFold(list []string, s string) bool {
+	for _, x := range list {
+		if strings.EqualFold(x, s) {
+			return true
+		}
+	}
+	return false
 }

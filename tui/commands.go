@@ -773,27 +773,26 @@ func (m *Model) channelLookup(channel, nick, text string) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 		defer cancel()
-		replies, ok := r.Channel(ctx, nick, text)
+		key, lines, ok := r.ChannelAnswer(ctx, nick, text)
 		if !ok {
 			return nil
 		}
-		return channelLookupMsg{channel: channel, replies: replies}
+		return channelLookupMsg{channel: channel, nick: nick, key: key, lines: lines}
 	}
 }
 
 func (m *Model) channelReplies(msg channelLookupMsg) tea.Cmd {
-	w := m.openWindow(msg.channel)
-	var cmds []tea.Cmd
-	for _, r := range msg.replies {
-		if m.opts.Client == nil {
-			m.push(w, chanlog.Line{Time: m.clock().Unix(), Nick: m.nickOr(), Text: r, Kind: chanlog.Msg, Flags: chanlog.Self})
-			continue
-		}
-		// Through the live driver, so the reply is logged like every line said.
-		_, cmd := m.applyUpdates(m.opts.Glue.Say(msg.channel, r))
-		cmds = append(cmds, cmd)
+	if m.opts.Client != nil {
+		// Through the live driver, in the connection's lane for answers;
+		// the reply is logged like every line said.
+		_, cmd := m.applyUpdates(m.opts.Glue.Answer(msg.channel, msg.key, msg.nick, msg.lines))
+		return cmd
 	}
-	return tea.Batch(cmds...)
+	w := m.openWindow(msg.channel)
+	for _, l := range msg.lines {
+		m.push(w, chanlog.Line{Time: m.clock().Unix(), Nick: m.nickOr(), Text: msg.nick + ": " + l, Kind: chanlog.Msg, Flags: chanlog.Self})
+	}
+	return nil
 }
 
 func (m *Model) lookupNames() []string {

@@ -210,7 +210,11 @@ func TestSlashCommands(t *testing.T) {
 	if l := m.wins.Current().Log.Buf.Last(); l.Kind != chanlog.Error || !strings.Contains(l.Text, "unknown command") {
 		t.Errorf("unknown command: %+v", l)
 	}
-	send(m, "/quit bye")
+	typeLine(m, "/quit bye")
+	_, cmd := m.Update(press("enter"))
+	for _, msg := range runCmds(cmd) {
+		m.Update(msg)
+	}
 	if f.quit != "bye" || !m.state.quitting {
 		t.Error("/quit did not quit")
 	}

@@ -133,8 +133,13 @@ func (f *fakeClient) Quit(msg string) {
 	f.quit, f.quitted = msg, true
 	f.mu.Unlock()
 }
-func (f *fakeClient) Nick() string               { f.mu.Lock(); defer f.mu.Unlock(); return f.nick }
-func (f *fakeClient) Connected() bool            { f.mu.Lock(); defer f.mu.Unlock(); return f.connected }
+func (f *fakeClient) Nick() string    { f.mu.Lock(); defer f.mu.Unlock(); return f.nick }
+func (f *fakeClient) Connected() bool { f.mu.Lock(); defer f.mu.Unlock(); return f.connected }
+func (f *fakeClient) QueueLen() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.waiting)
+}
 func (f *fakeClient) Lag() time.Duration         { return 42 * time.Millisecond }
 func (f *fakeClient) IsChannel(name string) bool { return f.isChannel(name) }
 

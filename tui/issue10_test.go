@@ -332,9 +332,36 @@ func TestLeavingARunningMeetingAsks(t *testing.T) {
 	if !strings.Contains(f.last(), "PRIVMSG #meet :#endmeeting") || m.state.quitting {
 		t.Fatalf("e: sent %q, quitting %v", f.all(), m.state.quitting)
 	}
-	_, cmd := m.Update(ev(<-f.events)) // the echo of #endmeeting ends it
-	if !m.state.quitting || f.quit != "bye" || cmd == nil {
+	// The echo of #endmeeting ends it; gavel quits once the meeting's last
+	// lines are sent (the fake sends at once; see quitAfterSending).
+	_, cmd := m.Update(ev(<-f.events))
+	for _, msg := range runCmds(cmd) {
+		m.Update(msg)
+	}
+	if !m.state.quitting || f.quit != "bye" || !strings.Contains(f.all(), "Meeting ended") {
 		t.Errorf("did not quit after the meeting ended (quitting %v, quit %q)", m.state.quitting, f.quit)
+	}
+}
+
+// TestQuitWaitsForQueuedLines: QUIT goes out ahead of the client's queue,
+// so gavel quits only once the lines already said have been sent.
+func TestQuitWaitsForQueuedLines(t *testing.T) {
+	m, f := liveModel(t)
+	f.mu.Lock()
+	f.waiting = append(f.waiting, fakeLine{raw: "PRIVMSG #meet :last words"})
+	f.mu.Unlock()
+	cmd := m.quitAfterSending("bye")
+	done := make(chan tea.Msg, 1)
+	go func() { done <- cmd() }()
+	select {
+	case <-done:
+		t.Fatal("quit with a line still queued")
+	case <-time.After(100 * time.Millisecond): // not a timing assertion: the queue stays full
+	}
+	f.setConnected(true) // the queue drains
+	m.Update(<-done)
+	if !m.state.quitting || f.quit != "bye" || !strings.Contains(f.all(), "last words") {
+		t.Errorf("quit %q, sent %q", f.quit, f.all())
 	}
 }
 

@@ -69,6 +69,7 @@ type Client interface {
 	Nick() string
 	Connected() bool
 	Lag() time.Duration
+	QueueLen() int // lines waiting to be sent
 	IsChannel(name string) bool
 	Fold(name string) string
 }
@@ -82,6 +83,8 @@ type Glue interface {
 	Say(channel, text string) []live.Update
 	Publish(channel string) []live.Update
 	Retry() []live.Update // writes what the journals hold in memory (called on the clock)
+	// Answer sends a channel lookup's answer (unaddressed lines for asker).
+	Answer(channel, key, asker string, lines []string) []live.Update
 }
 
 // Options configure the console.
@@ -289,8 +292,8 @@ type (
 		err   error
 	}
 	channelLookupMsg struct {
-		channel string
-		replies []string
+		channel, nick, key string
+		lines              []string // unaddressed
 	}
 )
 

@@ -411,6 +411,11 @@ offline = true
 		}
 		defer watcher.Close()
 		joinAndWait(t, watcher, "#meet")
+		defer func() {
+			if t.Failed() {
+				t.Logf("screen:\n%s", tm.screen())
+			}
+		}()
 		tm.text("half typed")
 		tm.keys("C-c")
 		tm.waitFor(5*time.Second, `(?m)^› *$`)

@@ -71,6 +71,14 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		}
 	case channelLookupMsg:
 		return m.channelReplies(msg)
+	case quitMsg:
+		reason := msg.reason
+		if reason == "" {
+			reason = "gavel"
+		}
+		m.opts.Client.Quit(reason)
+		m.state.quitting = true
+		return tea.Quit
 	}
 	return nil
 }
@@ -223,17 +231,35 @@ func (m *Model) quit(reason string) tea.Cmd {
 			channels = append(channels, w.Name)
 		}
 	}
-	return m.leave("quit", channels, func() tea.Cmd {
-		if m.opts.Client != nil {
-			if reason == "" {
-				reason = "gavel"
-			}
-			m.opts.Client.Quit(reason)
-		}
+	return m.leave("quit", channels, func() tea.Cmd { return m.quitAfterSending(reason) })
+}
+
+// quitMsg quits once the lines already said have gone out.
+type quitMsg struct{ reason string }
+
+// quitAfterSending quits when the client's queue has been sent (at most a
+// few seconds): QUIT goes out ahead of queued lines, and the last ones (a
+// meeting's "Meeting ended" and its minutes' URLs) must reach the channel.
+func (m *Model) quitAfterSending(reason string) tea.Cmd {
+	c := m.opts.Client
+	if c == nil {
 		m.state.quitting = true
 		return tea.Quit
-	})
+	}
+	if c.Connected() && c.QueueLen() > 0 {
+		m.status("quitting once the last lines are sent…")
+	}
+	return func() tea.Msg {
+		deadline := time.Now().Add(quitGrace)
+		for c.Connected() && c.QueueLen() > 0 && time.Now().Before(deadline) {
+			time.Sleep(20 * time.Millisecond)
+		}
+		return quitMsg{reason}
+	}
 }
+
+// quitGrace bounds how long quitting waits for queued lines.
+const quitGrace = 5 * time.Second
 
 // leave does what would leave channels (quitting, /part, /close): at once
 // when no meeting runs in them, else after asking whether to end the

@@ -127,6 +127,7 @@ func (cr *channelReader) waitFor(t *testing.T, ctx context.Context, want string,
 // sees it), in the .log.txt once and in the minutes once, and gavel does not
 // answer its own #startmeeting.
 func TestChairTypesOnNgircd(t *testing.T) {
+	t.Parallel()
 	srv := ircdtest.StartNgircd(t)
 	bin := buildGavel(t)
 	dir := t.TempDir()

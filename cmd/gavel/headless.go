@@ -50,6 +50,11 @@ func (r *reporter) Publish(channel string) []live.Update {
 	return r.updates(r.Controller.Publish(channel))
 }
 
+// Answer implements tui.Glue.
+func (r *reporter) Answer(channel, key, asker string, lines []string) []live.Update {
+	return r.updates(r.Controller.Answer(channel, key, asker, lines))
+}
+
 // Retry implements tui.Glue.
 func (r *reporter) Retry() []live.Update { return r.updates(r.Controller.Retry()) }
 

@@ -106,6 +106,7 @@ func count(lines []string, sub string) int {
 // every error (the topic it may not set, a journal it cannot write), and
 // when the journal has caught up.
 func TestHeadlessSaysWhatHappens(t *testing.T) {
+	t.Parallel()
 	srv := ircdtest.StartInspIRCd(t, ircdtest.Options{})
 	bin := buildGavel(t)
 	dir := t.TempDir()
@@ -189,6 +190,7 @@ offline = true
 // too. sasl_password_file = "~/…" is found in the home directory, and a
 // password file others can read is warned about.
 func TestHeadlessFatalErrorsExit(t *testing.T) {
+	t.Parallel()
 	srv := ircdtest.StartInspIRCd(t, ircdtest.Options{})
 	srv.RegisterAccounts(map[string]string{"chair": "the-right-pass"})
 	bin := buildGavel(t)
@@ -253,6 +255,7 @@ func TestExpandHome(t *testing.T) {
 // channel is answered there and ".fas" is not (a custom prefix used to
 // stop channel lookups silently).
 func TestCustomLookupPrefix(t *testing.T) {
+	t.Parallel()
 	srv := ircdtest.StartNgircd(t)
 	bin := buildGavel(t)
 	dir := t.TempDir()

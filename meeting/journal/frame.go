@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"hash/crc32"
 	"time"
+	"unicode/utf8"
 
 	"gavel/meeting"
 )
@@ -33,9 +34,39 @@ type record struct {
 	Text    string    `json:"x,omitempty"`
 	Action  bool      `json:"me,omitempty"`
 	New     string    `json:"new,omitempty"`
+	// The texts and nicks that are not valid UTF-8, byte for byte (JSON
+	// strings would turn their bytes into U+FFFD, and zodbot style
+	// decodes invalid UTF-8 as CPython 2.7 did, which a resumed meeting
+	// must do again): base64, in place of Text, Nick and New.
+	TextB []byte `json:"xb,omitempty"`
+	NickB []byte `json:"nb,omitempty"`
+	NewB  []byte `json:"newb,omitempty"`
+}
+
+// lossless moves the strings that JSON cannot carry byte for byte into
+// the []byte fields.
+func (r record) lossless() record {
+	for _, f := range []struct {
+		s *string
+		b *[]byte
+	}{{&r.Text, &r.TextB}, {&r.Nick, &r.NickB}, {&r.New, &r.NewB}} {
+		if !utf8.ValidString(*f.s) {
+			*f.b, *f.s = []byte(*f.s), ""
+		}
+	}
+	return r
 }
 
 func (r record) event() meeting.Event {
+	if r.TextB != nil {
+		r.Text = string(r.TextB)
+	}
+	if r.NickB != nil {
+		r.Nick = string(r.NickB)
+	}
+	if r.NewB != nil {
+		r.New = string(r.NewB)
+	}
 	switch r.Kind {
 	case "msg":
 		return meeting.Message{Time: r.Time, Nick: r.Nick, Account: r.Account, Text: r.Text, Action: r.Action}

@@ -234,7 +234,7 @@ func appendRecord(buf []byte, seq uint64, ev meeting.Event) ([]byte, error) {
 		return buf, fmt.Errorf("cannot record %T", ev)
 	}
 	rec.Seq = seq
-	payload, err := json.Marshal(rec)
+	payload, err := json.Marshal(rec.lossless())
 	if err != nil {
 		return buf, err
 	}

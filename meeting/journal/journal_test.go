@@ -368,3 +368,37 @@ func BenchmarkAppendSync(b *testing.B) {
 		}
 	}
 }
+
+// TestInvalidUTF8SurvivesTheJournal: texts reach the engine raw, and zodbot
+// style decodes invalid UTF-8 as CPython 2.7 did, so a meeting resumed from
+// its journal must get the very bytes again.
+func TestInvalidUTF8SurvivesTheJournal(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "c.journal")
+	j, _, err := journal.Open(nil, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 11, 24, 18, 0, 0, 0, time.UTC)
+	want := []meeting.Event{
+		meeting.Message{Time: at, Nick: "b\xe2\x82ob", Text: "trunc\xe2\x82! \x02bold\x02 \xff"},
+		meeting.NickChange{Time: at, Old: "b\xe2\x82ob", New: "\xc3"},
+		meeting.TopicChange{Time: at, Topic: "t\xed\xa0\x80"},
+		meeting.Message{Time: at, Nick: "ok", Text: "valid é"},
+	}
+	for _, ev := range want {
+		if err := j.Append(ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := j.Sync(); err != nil {
+		t.Fatal(err)
+	}
+	j.Close()
+	_, rec, err := journal.Open(nil, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(rec.Events, want) {
+		t.Fatalf("read back\n%#v\nwant\n%#v", rec.Events, want)
+	}
+}

@@ -2,6 +2,7 @@ package live
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -48,7 +49,7 @@ func startGavel(t testing.TB, ctx context.Context, ic ircclient.Config, cfg Conf
 	}
 	runCtx, cancel := context.WithCancel(ctx)
 	go client.Run(runCtx)
-	cfg.Network = client
+	cfg.Network, cfg.Fold = client, client.Fold // as the console does
 	ctrl, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -176,42 +177,64 @@ func TestChairBoundToAccount(t *testing.T) {
 // server's fan-out.
 func BenchmarkLiveInbound(b *testing.B) {
 	srv := ircdtest.StartInspIRCd(b, ircdtest.Options{})
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	_, _, seen, client := gavelOn(b, ctx, srv, "gavelbot", []string{"#load"}, Config{
 		Archive: publish.New(b.TempDir(), meeting.StyleDefault, ""), JournalDir: b.TempDir(),
 	})
 	const senders = 32
-	clients := make([]*ircdtest.LineClient, senders)
-	var wg sync.WaitGroup
-	for i := range clients {
-		wg.Go(func() {
-			lc, err := ircdtest.Dial(ctx, srv.Addr(), "talker"+string(rune('a'+i/26))+string(rune('a'+i%26)))
-			if err != nil {
-				b.Error(err)
-				return
-			}
-			go func() {
-				for {
-					if _, err := lc.ReadLine(); err != nil {
-						return
-					}
+	const perOp = 4096 // lines per benchmark op, spread over the senders
+	// The test server disconnects a client after 1000 commands in a
+	// burst (threshold, fakelag off): talkers are replaced before that,
+	// off the clock.
+	const perTalker = 900
+	var clients []*ircdtest.LineClient
+	generation := 0
+	talkers := func() {
+		for _, lc := range clients {
+			lc.Close()
+		}
+		clients = make([]*ircdtest.LineClient, senders)
+		generation++
+		var wg sync.WaitGroup
+		for i := range clients {
+			wg.Go(func() {
+				nick := fmt.Sprintf("talker%d_%d", generation, i)
+				lc, err := ircdtest.Dial(ctx, srv.Addr(), nick)
+				if err != nil {
+					b.Error(err)
+					return
 				}
-			}()
-			clients[i] = lc
-		})
+				go func() {
+					for {
+						if _, err := lc.ReadLine(); err != nil {
+							return
+						}
+					}
+				}()
+				clients[i] = lc
+			})
+		}
+		wg.Wait()
+		if b.Failed() {
+			b.FailNow()
+		}
 	}
-	wg.Wait()
-	if b.Failed() {
-		b.FailNow()
-	}
+	talkers()
 	client.SendRaw("MODE #load -n")
 	waitSeen(b, ctx, seen, "MODE -n")
 	clients[0].Send("PRIVMSG #load :#startmeeting Load")
-	waitSeen(b, ctx, seen, "talkeraa #startmeeting Load")
-	const perOp = 4096 // lines per benchmark op, spread over the senders
+	waitSeen(b, ctx, seen, "talker1_0 #startmeeting Load")
+	sent := 1
 	b.ResetTimer()
 	for n := 0; n < b.N; n++ {
+		if sent+perOp/senders > perTalker {
+			b.StopTimer()
+			talkers()
+			sent = 0
+			b.StartTimer()
+		}
+		sent += perOp / senders
 		var wg sync.WaitGroup
 		for i, lc := range clients {
 			wg.Go(func() {

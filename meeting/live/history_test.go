@@ -5,9 +5,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"gavel/backend"
 	"gavel/ircclient"
 	"gavel/ircclient/ircdtest"
 	"gavel/meeting"
@@ -182,5 +184,74 @@ func TestChanHistoryIsNotRun(t *testing.T) {
 	}
 	if files, _ := filepath.Glob(filepath.Join(root, "meet", "*", "long_ago*")); len(files) != 0 {
 		t.Errorf("the meeting in the history was published: %v", files)
+	}
+}
+
+// TestLookupAnsweredThroughTheClient (issue 13): a channel lookup found by
+// the router is answered through ircclient's lane for answers (addressed
+// by the client), off the controller's goroutine as the console runs it,
+// and the answer is in the meeting log once, as the channel saw it.
+func TestLookupAnsweredThroughTheClient(t *testing.T) {
+	t.Parallel()
+	srv := ircdtest.StartNgircd(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	router, err := backend.New(backend.Config{Offline: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	alice, err := ircdtest.Dial(ctx, srv.Addr(), "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer alice.Close()
+	alice.Send("JOIN #meet")
+	alice.WaitFor(func(l string) bool { return strings.Contains(l, " 366 ") })
+	root := t.TempDir()
+	ic := gavelConfig(srv.Port, "", "gavelbot", "#meet")
+	client, err := ircclient.New(ic, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	go client.Run(ctx)
+	ctrl, _ := New(Config{Archive: publish.New(root, meeting.StyleDefault, ""), Network: client, Lookups: router})
+	var mu sync.Mutex
+	go func() {
+		for {
+			batch, open := WaitBatch(ctx, client.Events(), 256)
+			mu.Lock()
+			for _, u := range ctrl.HandleIRCBatch(batch) {
+				if u.Kind == UpdateLookup { // as the console's tea.Cmd does
+					go func() {
+						key, lines, ok := router.ChannelAnswer(ctx, u.Nick, u.Text)
+						if ok {
+							mu.Lock()
+							ctrl.Answer(u.Channel, key, u.Nick, lines)
+							mu.Unlock()
+						}
+					}()
+				}
+			}
+			mu.Unlock()
+			if !open {
+				return
+			}
+		}
+	}()
+	alice.WaitFor(func(l string) bool { return strings.HasPrefix(l, ":gavelbot!") && strings.Contains(l, " JOIN ") })
+	w := watch(alice, "#meet")
+	alice.Send("PRIVMSG #meet :#startmeeting Lookups")
+	w.until(t, ctx, "gavelbot The meeting name has been set")
+	alice.Send("PRIVMSG #meet :.fas nirik")
+	w.until(t, ctx, "gavelbot alice: nirik 'Kevin Fenzi' <nirik@fedoraproject.org>")
+	alice.Send("PRIVMSG #meet :#endmeeting")
+	w.until(t, ctx, "gavelbot Log:")
+	logs, _ := filepath.Glob(filepath.Join(root, "meet", "*", "lookups.*.log.txt"))
+	if len(logs) != 1 {
+		t.Fatalf("published: %v", logs)
+	}
+	log, _ := os.ReadFile(logs[0])
+	if n := strings.Count(string(log), "<gavelbot> alice: nirik 'Kevin Fenzi'"); n != 1 {
+		t.Errorf("the answer is %d times in the log:\n%s", n, log)
 	}
 }

@@ -39,6 +39,12 @@ type Network interface {
 	SetTopic(channel, topic string) error
 }
 
+// answerer is a Network with a lane for lookup answers that gives way to
+// the chair and the meeting (*ircclient.Client's Answer).
+type answerer interface {
+	Answer(target, key, asker string, lines []string) error
+}
+
 // Bus tells the rest of the world about meetings (meeting/bus implements
 // it over AMQP). The live controller calls it; replay never does.
 type Bus interface {
@@ -113,6 +119,7 @@ type Controller struct {
 	log       *slog.Logger
 	fold      func(string) string
 	channels  map[string]*channel // by folded name
+	spelled   map[string]*channel // by the names they were found under (folding takes the client's lock)
 	behind    map[*channel]bool   // channels whose journal has records waiting
 	connected bool
 	dropped   int // channel events for channels gavel is not in
@@ -181,7 +188,20 @@ func New(cfg Config) (*Controller, error) {
 	if fold == nil {
 		fold = asciiLower
 	}
-	return &Controller{cfg: cfg, log: log, fold: fold, channels: map[string]*channel{}, behind: map[*channel]bool{}}, nil
+	return &Controller{cfg: cfg, log: log, fold: fold, channels: map[string]*channel{}, spelled: map[string]*channel{},
+		behind: map[*channel]bool{}}, nil
+}
+
+// find returns the channel of a name, or nil.
+func (c *Controller) find(name string) *channel {
+	if ch := c.spelled[name]; ch != nil {
+		return ch
+	}
+	ch := c.channels[c.fold(name)]
+	if ch != nil {
+		c.spelled[name] = ch
+	}
+	return ch
 }
 
 func asciiLower(s string) string {
@@ -195,7 +215,7 @@ func asciiLower(s string) string {
 
 // Meeting returns the running (or last) meeting of a channel, or nil.
 func (c *Controller) Meeting(name string) *meeting.Meeting {
-	if ch := c.channels[c.fold(name)]; ch != nil {
+	if ch := c.find(name); ch != nil {
 		return ch.engine.Meeting()
 	}
 	return nil
@@ -208,7 +228,7 @@ func (c *Controller) Connected() bool { return c.connected }
 // Unjournalled is the number of events of a channel's meeting that are not
 // yet safe in its journal (0: the meeting is crash-safe).
 func (c *Controller) Unjournalled(name string) int {
-	if ch := c.channels[c.fold(name)]; ch != nil && ch.journal != nil {
+	if ch := c.find(name); ch != nil && ch.journal != nil {
 		return ch.journal.Pending()
 	}
 	return 0
@@ -244,8 +264,8 @@ func (c *Controller) channel(name string) (*channel, []Update) {
 	if err != nil {
 		ups = append(ups, c.errorUpdate(ch, err))
 	}
-	if rec.Unreadable > 0 || rec.KeptAt != "" {
-		ups = append(ups, c.errorUpdate(ch, fmt.Errorf("journal of %s: %d records could not be read (damaged); the damaged file is kept at %s", name, rec.Unreadable, rec.KeptAt)))
+	if u, ok := c.damaged(ch, rec); ok {
+		ups = append(ups, u)
 	}
 	if len(rec.Events) > 0 {
 		ups = append(ups, c.resume(ch, rec)...)
@@ -253,9 +273,22 @@ func (c *Controller) channel(name string) (*channel, []Update) {
 	return ch, ups
 }
 
+// damaged says what a damaged journal lost, and where it is kept.
+func (c *Controller) damaged(ch *channel, rec journal.Recovered) (Update, bool) {
+	if rec.Unreadable == 0 && rec.KeptAt == "" {
+		return Update{}, false
+	}
+	kept := "it could not be kept aside"
+	if rec.KeptAt != "" {
+		kept = "the damaged file is kept at " + rec.KeptAt
+	}
+	return c.errorUpdate(ch, fmt.Errorf("the journal of %s was damaged: %d records could not be read; %s", ch.name, rec.Unreadable, kept)), true
+}
+
 func (c *Controller) newEngine(name string) *meeting.Engine {
 	return meeting.NewEngine(meeting.Options{
 		Style: c.cfg.Style, Channel: name, URLPrefix: c.cfg.URLPrefix, BindAccounts: c.cfg.BindAccounts,
+		Fold: c.fold, // the server's CASEMAPPING: chair checks in the default style
 	})
 }
 
@@ -326,6 +359,9 @@ func (c *Controller) resumeEnded(ch *channel, path string) []Update {
 	if err != nil {
 		ups = append(ups, c.errorUpdate(ch, err))
 	}
+	if u, ok := c.damaged(ch, rec); ok {
+		ups = append(ups, u)
+	}
 	if len(rec.Events) == 0 {
 		if err == nil {
 			j.Discard()
@@ -369,7 +405,7 @@ func (c *Controller) HandleIRC(ev ircclient.Event) []Update {
 // HandleIRCBatch feeds a burst of IRC events with one journal sync.
 func (c *Controller) HandleIRCBatch(events []ircclient.Event) []Update {
 	var ups []Update
-	var todo []pending
+	todo := make([]pending, 0, len(events))
 	for _, ev := range events {
 		if historic(ev) {
 			// A server's or bouncer's playback: the console shows it;
@@ -392,7 +428,7 @@ func (c *Controller) HandleIRCBatch(events []ircclient.Event) []Update {
 			}
 		}
 		for _, ce := range c.translate(ev) {
-			ch := c.channels[c.fold(ce.channel)]
+			ch := c.find(ce.channel)
 			if ch == nil || !ch.joined {
 				c.dropped++
 				c.log.Debug("event for a channel gavel is not in, dropped", "channel", ce.channel, "dropped", c.dropped)
@@ -402,12 +438,12 @@ func (c *Controller) HandleIRCBatch(events []ircclient.Event) []Update {
 		}
 		switch ev := ev.(type) {
 		case ircclient.Part:
-			if ch := c.channels[c.fold(ev.Channel)]; ch != nil && ev.Self {
+			if ch := c.find(ev.Channel); ch != nil && ev.Self {
 				ch.joined = false
 				c.away(ch, ev.When())
 			}
 		case ircclient.Kick:
-			if ch := c.channels[c.fold(ev.Channel)]; ch != nil && ev.KickedSelf {
+			if ch := c.find(ev.Channel); ch != nil && ev.KickedSelf {
 				ch.joined = false
 				c.away(ch, ev.When())
 			}
@@ -477,6 +513,36 @@ func (c *Controller) Say(name, text string) []Update {
 	return nil
 }
 
+// Answer sends the answer to a channel lookup (see UpdateLookup): lines,
+// unaddressed, for asker; key names the question. Through ircclient it
+// goes in the low lane, after every line of the chair and the meeting,
+// addressed (and coalesced with the same question asked meanwhile) by the
+// client; an asker with too many answers waiting is not answered again.
+// The lines reach the log as the channel sees them, like every line sent.
+func (c *Controller) Answer(channel, key, asker string, lines []string) []Update {
+	net := c.cfg.Network
+	if net == nil {
+		return []Update{{Kind: UpdateError, Channel: channel, Err: errors.New("offline: nothing is sent")}}
+	}
+	if a, ok := net.(answerer); ok {
+		err := a.Answer(channel, key, asker, lines)
+		if errors.Is(err, ircclient.ErrAskerBusy) {
+			c.log.Debug("lookup dropped: the asker has answers waiting", "channel", channel, "asker", asker, "key", key)
+			return nil
+		}
+		if err != nil {
+			return []Update{{Kind: UpdateError, Channel: channel, Err: err}}
+		}
+		return nil
+	}
+	for _, l := range lines {
+		if err := net.Say(channel, asker+": "+l); err != nil {
+			return []Update{{Kind: UpdateError, Channel: channel, Err: err}}
+		}
+	}
+	return nil
+}
+
 // chanEvent is a meeting event for one channel.
 type chanEvent struct {
 	channel string
@@ -492,12 +558,12 @@ func (c *Controller) translate(ev ircclient.Event) []chanEvent {
 		if ev.Private || !isChannel(ev.Target) {
 			return nil
 		}
-		return []chanEvent{{ev.Target, meeting.Message{Time: at, Nick: ev.Nick, Account: ev.Account, Text: meeting.StripFormatting(ev.Text)}}}
+		return []chanEvent{{ev.Target, meeting.Message{Time: at, Nick: ev.Nick, Account: ev.Account, Text: ev.Text}}}
 	case ircclient.Action:
 		if ev.Private || !isChannel(ev.Target) {
 			return nil
 		}
-		return []chanEvent{{ev.Target, meeting.Message{Time: at, Nick: ev.Nick, Account: ev.Account, Text: meeting.StripFormatting(ev.Text), Action: true}}}
+		return []chanEvent{{ev.Target, meeting.Message{Time: at, Nick: ev.Nick, Account: ev.Account, Text: ev.Text, Action: true}}}
 	case ircclient.Topic:
 		return []chanEvent{{ev.Channel, meeting.TopicChange{Time: at, Nick: ev.Nick, Topic: ev.Text}}}
 	case ircclient.Join:
@@ -505,7 +571,17 @@ func (c *Controller) translate(ev ircclient.Event) []chanEvent {
 	case ircclient.Part:
 		return []chanEvent{{ev.Channel, meeting.Part{Time: at, Nick: ev.Nick, Reason: ev.Reason}}}
 	case ircclient.NickChange:
-		return c.everyChannel(meeting.NickChange{Time: at, Old: ev.Nick, New: ev.NewNick})
+		nc := meeting.NickChange{Time: at, Old: ev.Nick, New: ev.NewNick}
+		if len(ev.Channels) == 0 {
+			return c.everyChannel(nc)
+		}
+		// Only the channels the nick is in: the default style logs the
+		// change in their meetings.
+		out := make([]chanEvent, 0, len(ev.Channels))
+		for _, name := range ev.Channels {
+			out = append(out, chanEvent{name, nc})
+		}
+		return out
 	case ircclient.Quit:
 		return c.everyChannel(meeting.Quit{Time: at, Nick: ev.Nick, Reason: ev.Reason})
 	}
@@ -602,8 +678,8 @@ func (c *Controller) feed(ch *channel, ev meeting.Event, ups []Update, todo []pe
 	for _, eff := range effects {
 		todo = append(todo, pending{ch: ch, eff: eff})
 	}
-	if len(effects) > 0 {
-		ups = append(ups, Update{Kind: UpdateMeeting, Channel: ch.name})
+	if len(effects) > 0 && !(len(ups) > 0 && ups[len(ups)-1].Kind == UpdateMeeting && ups[len(ups)-1].Channel == ch.name) {
+		ups = append(ups, Update{Kind: UpdateMeeting, Channel: ch.name}) // once for a burst
 	}
 	if m, ok := ev.(meeting.Message); ok && c.cfg.Lookups != nil && !m.Action {
 		if _, _, ok := c.cfg.Lookups.ChannelCommand(m.Text); ok {
@@ -731,12 +807,15 @@ func (c *Controller) finish(ch *channel) []Update {
 		ch.unpublished = append(ch.unpublished, u)
 		return ups
 	}
+	// The bus's outbox has the message on disk before the journal goes: a
+	// crash in between resends it with the same id, never loses it.
+	ups = append(ups, c.busCompleted(ch, m, files)...)
 	if ch.journal != nil {
 		if err := ch.journal.Reset(); err != nil {
 			ups = append(ups, c.errorUpdate(ch, err))
 		}
 	}
-	return append(ups, c.busCompleted(ch, m, files)...)
+	return ups
 }
 
 // retry writes the final files of an unpublished meeting again.
@@ -748,6 +827,7 @@ func (c *Controller) retry(ch *channel, u *ended) []Update {
 		return ups
 	}
 	u.session.Close()
+	ups = append(ups, c.busCompleted(ch, m, files)...)
 	if u.journal != nil {
 		if err := u.journal.Discard(); err != nil {
 			ups = append(ups, c.errorUpdate(ch, err))
@@ -759,14 +839,14 @@ func (c *Controller) retry(ch *channel, u *ended) []Update {
 			break
 		}
 	}
-	return append(ups, c.busCompleted(ch, m, files)...)
+	return ups
 }
 
 // Publish writes the minutes of a channel's meetings now (the console's
 // /publish): the running meeting's as it stands, and those of ended
 // meetings whose files could not be written.
 func (c *Controller) Publish(name string) []Update {
-	ch := c.channels[c.fold(name)]
+	ch := c.find(name)
 	if ch == nil || ch.writer == nil || ch.writer.Session() == nil && len(ch.unpublished) == 0 {
 		return []Update{{Kind: UpdateError, Channel: name, Err: fmt.Errorf("no meeting to publish in %s", name)}}
 	}

@@ -374,6 +374,11 @@ func (b *busRecorder) MeetingCompleted(channel string, m *meeting.Meeting, files
 			b.t.Errorf("MeetingCompleted before %s is written: %v", f.Path, err)
 		}
 	}
+	// Until the outbox has the message, the journal must still hold the
+	// meeting: a crash in between must resend it, not lose it.
+	if j, err := os.ReadFile(b.journal); err != nil || !bytes.Contains(j, []byte("#endmeeting")) {
+		b.t.Errorf("MeetingCompleted after the journal was emptied: %q %v", j, err)
+	}
 	b.calls = append(b.calls, fmt.Sprintf("completed %s %s %d files", channel, m.Name, len(files)))
 	return errors.New("broker away")
 }

@@ -13,9 +13,11 @@ func isSpace(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f'
 }
 
-// isTextTrim reports the bytes MeetBot strips around a logged text
-// (' ' and \x01), plus the other ASCII white space Python's strip() removes.
-func isTextTrim(c byte) bool { return isSpace(c) || c == 0x01 }
+// isTextTrim reports the bytes trimmed around a text: the ASCII white space
+// Python's str.strip() removes, as MeetBot's replay does. (\x01, which
+// MeetBot strips when it logs a line, is the engine's to strip: in zodbot
+// style it follows MeetBot's order of doing things.)
+func isTextTrim(c byte) bool { return isSpace(c) }
 
 func isBlank(b []byte) bool {
 	for _, c := range b {
@@ -65,17 +67,6 @@ func trimString(s string) string {
 		j--
 	}
 	return s[i:j]
-}
-
-// isCleanASCII reports whether b is printable ASCII (and tab), which needs
-// no formatting or UTF-8 cleaning.
-func isCleanASCII(b []byte) bool {
-	for _, c := range b {
-		if (c < 0x20 && c != '\t') || c >= 0x7f {
-			return false
-		}
-	}
-	return true
 }
 
 func hasPrefix(b []byte, p string) bool {

@@ -6,9 +6,11 @@
 //
 // Readers stream: they hold one line at a time and never read the whole
 // file into memory. Lines longer than MaxLineLength are skipped and counted,
-// and reading goes on. Message texts are cleaned with
-// meeting.StripFormatting and trimmed of surrounding white space and \x01,
-// as MeetBot does when it logs a line.
+// and reading goes on. Message texts are trimmed of surrounding white space
+// and \x01 and otherwise passed on as they are, IRC formatting codes and
+// invalid UTF-8 included: the meeting engine decodes and strips them as the
+// style asks (zodbot style keeps formatting codes in its files, as MeetBot
+// did).
 //
 // Unlike MeetBot's replay, a line is classified once: a message whose text
 // starts with "*" is one message, not a message and an action.
@@ -473,12 +475,7 @@ func (r *Reader) intern(b []byte) string {
 	if s, ok := r.nicks[string(b)]; ok {
 		return s
 	}
-	var s string
-	if isCleanASCII(b) {
-		s = string(b)
-	} else {
-		s = trimString(meeting.StripFormatting(string(b)))
-	}
+	s := string(b)
 	if len(r.nicks) < maxInterned {
 		r.nicks[string(b)] = s
 	}
@@ -491,10 +488,7 @@ func (r *Reader) text(b []byte) string {
 	if len(b) == 0 {
 		return ""
 	}
-	if isCleanASCII(b) {
-		return r.keep(b)
-	}
-	return trimString(meeting.StripFormatting(string(b)))
+	return r.keep(b)
 }
 
 // arenaSize is the block that line texts are copied into: one allocation

@@ -93,9 +93,16 @@ func TestMeetBotLines(t *testing.T) {
 		{"one-digit fields", "8:0:3 <nirik> hi", msg(at(8, 0, 3), "nirik", "hi")},
 		{"bad time kept", "99:00:03 <nirik> hi", msg(day, "nirik", "hi")},
 		{"star text is one message", "18:00:03 <nirik> * nirik waves", msg(at(18, 0, 3), "nirik", "* nirik waves")},
-		{"text trimmed", "18:00:03 <nirik>   \x01hi there\x01  \t", msg(at(18, 0, 3), "nirik", "hi there")},
-		{"formatting", "18:00:03 <nirik> \x02bold\x02 \x0304red\x03", msg(at(18, 0, 3), "nirik", "bold red")},
-		{"invalid utf8", "18:00:03 <nirik> a\xffb", msg(at(18, 0, 3), "nirik", "a\uFFFDb")},
+		{"text trimmed", "18:00:03 <nirik>   hi there  \t", msg(at(18, 0, 3), "nirik", "hi there")},
+		// \x01 is the engine's to strip, after its style's decoding.
+		{"ctcp kept", "18:00:03 <nirik>   \x01hi there\x01  \t", msg(at(18, 0, 3), "nirik", "\x01hi there\x01")},
+		// gavel's default style records nick changes in its .log.txt.
+		{"nick change", "18:00:03 -!- nirik is now known as nirik_away", nickc(at(18, 0, 3), "nirik", "nirik_away")},
+		{"other -!- line", "18:00:03 -!- nirik has joined", nil},
+		{"nick change with spaces", "18:00:03 -!- a b is now known as c", nil},
+		// Texts come as they are: the engine decodes and strips them.
+		{"formatting", "18:00:03 <nirik> \x02bold\x02 \x0304red\x03", msg(at(18, 0, 3), "nirik", "\x02bold\x02 \x0304red\x03")},
+		{"invalid utf8", "18:00:03 <nirik> a\xffb", msg(at(18, 0, 3), "nirik", "a\xffb")},
 		{"empty text", "18:00:03 <nirik>", msg(at(18, 0, 3), "nirik", "")},
 		{"crlf", "18:00:03 <nirik> hi\r", msg(at(18, 0, 3), "nirik", "hi")},
 		{"bom", "\uFEFF18:00:03 <nirik> hi", msg(at(18, 0, 3), "nirik", "hi")},

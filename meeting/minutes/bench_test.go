@@ -36,7 +36,7 @@ func benchLog(b *testing.B, w LogWriter) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N), "ns/line")
 }
 
-func BenchmarkLogText(b *testing.B) { benchLog(b, NewLogText(io.Discard)) }
+func BenchmarkLogText(b *testing.B) { benchLog(b, NewLogText(io.Discard, meeting.StyleZodbot)) }
 func BenchmarkLogHTMLZodbot(b *testing.B) {
 	benchLog(b, NewLogHTML(io.Discard, "#fedora-meeting", meeting.StyleZodbot))
 }

@@ -272,7 +272,7 @@ func TestLogWritersAllocs(t *testing.T) {
 	line := meeting.Line{N: 12, Time: t0, Nick: "bcotton", Text: "sysoplab: <b>hi</b> & #topic"}
 	act := meeting.Line{N: 13, Time: t0, Nick: "bcotton", Text: "waves", Action: true}
 	cmd := meeting.Line{N: 14, Time: t0, Nick: "bcotton", Text: "#topic Something"}
-	lt := NewLogText(io.Discard)
+	lt := NewLogText(io.Discard, meeting.StyleDefault)
 	lh := NewLogHTML(io.Discard, "#x", meeting.StyleZodbot)
 	ld := NewLogHTML(io.Discard, "#x", meeting.StyleDefault)
 	n := testing.AllocsPerRun(1000, func() {

@@ -15,18 +15,31 @@ var errClosed = errors.New("minutes: log writer is closed")
 
 // LogText streams B.log.txt: one line per log line, "HH:MM:SS <nick> text"
 // or "HH:MM:SS * nick text" for /me lines, joined with "\n" and without a
-// trailing newline. It buffers; Close flushes. WriteLine does not allocate.
+// trailing newline. In zodbot style the texts are written as they are
+// (formatting codes and control characters included, as MeetBot wrote
+// them); the default style writes meeting.PlainText of them and records
+// nick changes as "HH:MM:SS -!- old is now known as new", which
+// meeting/logfile reads back. It buffers; Close flushes. WriteLine does not
+// allocate for clean text.
 type LogText struct {
 	w      *bufio.Writer
+	plain  bool
 	n      int
 	scr    [16]byte
 	closed bool
 }
 
 // NewLogText returns a .log.txt writer on w.
-func NewLogText(w io.Writer) *LogText {
-	return &LogText{w: bufio.NewWriterSize(w, logBufSize)}
+func NewLogText(w io.Writer, style meeting.Style) *LogText {
+	return &LogText{w: bufio.NewWriterSize(w, logBufSize), plain: style != meeting.StyleZodbot}
 }
+
+// NickChangeMarker and NickChangeText frame a nick change in the default
+// style's .log.txt: "HH:MM:SS -!- old is now known as new".
+const (
+	NickChangeMarker = "-!- "
+	NickChangeText   = " is now known as "
+)
 
 // WriteLine appends one log line.
 func (l *LogText) WriteLine(line meeting.Line) error {
@@ -39,16 +52,27 @@ func (l *LogText) WriteLine(line meeting.Line) error {
 	}
 	l.n++
 	w.Write(appendClock(l.scr[:0], line.Time))
+	nick, text := line.Nick, line.Text
+	if l.plain {
+		nick, text = meeting.PlainText(nick), meeting.PlainText(text)
+		if line.NewNick != "" {
+			w.WriteString(" " + NickChangeMarker)
+			w.WriteString(nick)
+			w.WriteString(NickChangeText)
+			_, err := w.WriteString(meeting.PlainText(line.NewNick))
+			return err
+		}
+	}
 	if line.Action {
 		w.WriteString(" * ")
-		w.WriteString(line.Nick)
+		w.WriteString(nick)
 	} else {
 		w.WriteString(" <")
-		w.WriteString(line.Nick)
+		w.WriteString(nick)
 		w.WriteByte('>')
 	}
 	w.WriteByte(' ')
-	_, err := w.WriteString(line.Text)
+	_, err := w.WriteString(text)
 	return err
 }
 
@@ -91,7 +115,11 @@ func (l *LogHTML) start() {
 	l.started = true
 	w := l.w
 	w.WriteString(htmlHead)
-	l.esc(l.channel)
+	if l.zod {
+		l.esc(l.channel)
+	} else {
+		l.esc(meeting.PlainText(l.channel))
+	}
 	w.WriteString(" log</title>\n")
 	w.WriteString(cssLog)
 	w.WriteString("</head>\n\n<body>\n<pre>")
@@ -119,6 +147,17 @@ func (l *LogHTML) WriteLine(line meeting.Line) error {
 	w.Write(strconv.AppendInt(l.scr[:0], int64(num), 10))
 	w.WriteString(`"></a><span class="tm">`)
 	w.Write(appendClock(l.scr[:0], line.Time))
+	if !l.zod {
+		line.Nick, line.Text = meeting.PlainText(line.Nick), meeting.PlainText(line.Text)
+		if line.NewNick != "" {
+			w.WriteString(` </span><span class="nka">-!- `)
+			l.esc(line.Nick)
+			w.WriteString(`</span> <span class="ac">is now known as `)
+			l.esc(meeting.PlainText(line.NewNick))
+			_, err := w.WriteString(`</span>`)
+			return err
+		}
+	}
 	if line.Action {
 		w.WriteString(` </span><span class="nka">* `)
 		l.esc(line.Nick)

@@ -94,6 +94,8 @@ func (v *view) markdown() string {
 	b.WriteString("- **Started:** " + mdTime(m.Start) + " by " + mdEsc(m.Owner) + "\n")
 	if m.Ended() {
 		b.WriteString("- **Ended:** " + mdTime(m.End) + "\n")
+	} else if !m.LastLine.IsZero() {
+		b.WriteString("- **Written:** " + mdTime(m.LastLine) + ", while the meeting was running\n")
 	}
 	if chairs := m.ChairList(); len(chairs) > 0 {
 		esc := make([]string, len(chairs))

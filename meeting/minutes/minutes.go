@@ -179,7 +179,7 @@ type LogWriter interface {
 func NewLogWriter(kind FileKind, w io.Writer, channel string, style meeting.Style) (LogWriter, error) {
 	switch kind {
 	case FileLogText:
-		return NewLogText(w), nil
+		return NewLogText(w, style), nil
 	case FileLogHTML:
 		return NewLogHTML(w, channel, style), nil
 	}

@@ -1,12 +1,20 @@
 package minutes
 
+import (
+	"unicode/utf8"
+
+	"gavel/meeting"
+)
+
 // zodbot ran MeetBot on CPython 2.7, where "People present" lists the
 // attendees dictionary sorted (stably) by line count, so ties keep the
 // dictionary's slot order. py27DictOrder emulates a 64-bit CPython 2.7
-// dict of str keys that only ever grows:
+// dict of unicode keys (MeetBot decodes every nick) that only ever grows:
 //
-//   - hash: x = s[0] << 7; x = (1000003*x) ^ c for every byte c; x ^= len;
-//     -1 becomes -2 (hash randomization off, as in 2.7 by default);
+//   - hash: x = c[0] << 7; x = (1000003*x) ^ c for every code point c
+//     (a wide build: one code point each, not UTF-8 bytes; for ASCII nicks
+//     the same as a str's hash); x ^= the number of code points; -1
+//     becomes -2 (hash randomization off, as in 2.7 by default);
 //   - table of 8 slots at first; a key goes to slot hash & mask, or else
 //     probes i = 5*i + perturb + 1 (perturb starts at the hash and is
 //     shifted right by 5 after each probe);
@@ -20,11 +28,22 @@ func py27StrHash(s string) uint64 {
 	if len(s) == 0 {
 		return 0
 	}
-	x := uint64(s[0]) << 7
-	for i := 0; i < len(s); i++ {
-		x = (1000003 * x) ^ uint64(s[i])
+	var x, n uint64
+	for i := 0; i < len(s); n++ {
+		c := uint64(s[i])
+		if c < utf8.RuneSelf {
+			i++
+		} else {
+			r, size := meeting.DecodePyRune(s[i:])
+			c = uint64(r)
+			i += size
+		}
+		if n == 0 {
+			x = c << 7
+		}
+		x = (1000003 * x) ^ c
 	}
-	x ^= uint64(len(s))
+	x ^= n
 	if x == ^uint64(0) {
 		x = ^uint64(1)
 	}

@@ -15,11 +15,17 @@ import (
 )
 
 func TestPy27StrHash(t *testing.T) {
-	// Values of hash() for these str objects in 64-bit CPython 2.7.
+	// Values of hash() for these unicode objects in 64-bit CPython 2.7
+	// (a wide build): by code point, not by UTF-8 byte.
 	for s, want := range map[string]int64{
-		"":  0,
-		"a": 12416037344,
-		"b": 12544037731,
+		"":             0,
+		"a":            12416037344,
+		"b":            12544037731,
+		"élodie":       4913907470276720278,
+		"李雷":           3385108318060523679,
+		"𝔣raktur":      -4560039458415409381,
+		"\uFFFD":       8388249150588,
+		"\xed\xa0\x80": 7077909288961, // a lone surrogate, as MeetBot decoded it
 	} {
 		if got := int64(py27StrHash(s)); got != want {
 			t.Errorf("hash(%q) = %d, want %d", s, got, want)

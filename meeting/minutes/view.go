@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode"
 
 	"gavel/meeting"
 )
@@ -41,9 +40,13 @@ const (
 )
 
 func newView(m *meeting.Meeting, base string, opts Options) *view {
+	zod := opts.Style == meeting.StyleZodbot
+	if !zod {
+		m = plainMeeting(m)
+	}
 	v := &view{
 		m:       m,
-		zod:     opts.Style == meeting.StyleZodbot,
+		zod:     zod,
 		base:    base,
 		logHref: base + ".log.html",
 		logsURL: opts.logsURL(base),
@@ -56,7 +59,8 @@ func newView(m *meeting.Meeting, base string, opts Options) *view {
 	// Action items, by person: every attendee sorted case-insensitively.
 	sorted := slices.Clone(nicks)
 	if v.zod {
-		slices.SortStableFunc(sorted, func(a, b string) int { return strings.Compare(asciiLower(a), asciiLower(b)) })
+		// sorted(attendees, key=lambda x: x.lower()) on unicode nicks.
+		slices.SortStableFunc(sorted, func(a, b string) int { return strings.Compare(meeting.PyLower(a), meeting.PyLower(b)) })
 	} else {
 		slices.SortStableFunc(sorted, func(a, b string) int {
 			return cmp.Or(strings.Compare(strings.ToLower(a), strings.ToLower(b)), strings.Compare(a, b))
@@ -100,6 +104,56 @@ func newView(m *meeting.Meeting, base string, opts Options) *view {
 		}
 	}
 	return v
+}
+
+// plainMeeting is a copy of m with every text as the default style
+// publishes it (meeting.PlainText): no formatting codes, no control
+// characters, valid UTF-8.
+func plainMeeting(m *meeting.Meeting) *meeting.Meeting {
+	c := *m
+	p := meeting.PlainText
+	c.Channel, c.Owner, c.Title, c.Name = p(m.Channel), p(m.Owner), p(m.Title), p(m.Name)
+	c.Chairs = make([]string, len(m.Chairs))
+	for i, n := range m.Chairs {
+		c.Chairs[i] = p(n)
+	}
+	c.Items = make([]meeting.Item, len(m.Items))
+	for i, it := range m.Items {
+		it.Nick, it.Text = p(it.Nick), p(it.Text)
+		c.Items[i] = it
+	}
+	c.Attendees = make([]meeting.Attendee, len(m.Attendees))
+	for i, a := range m.Attendees {
+		a.Nick = p(a.Nick)
+		c.Attendees[i] = a
+	}
+	c.Votes = make([]*meeting.Vote, len(m.Votes))
+	for i, vote := range m.Votes {
+		cv := *vote
+		cv.Question, cv.Nick = p(vote.Question), p(vote.Nick)
+		cv.Options = make([]string, len(vote.Options))
+		for j, o := range vote.Options {
+			cv.Options[j] = p(o)
+		}
+		cv.Voters = make([]string, len(vote.Voters))
+		cv.Ballots = make(map[string]string, len(vote.Ballots))
+		for j, n := range vote.Voters {
+			cv.Voters[j] = p(n)
+			cv.Ballots[p(n)] = p(vote.Ballots[n])
+		}
+		c.Votes[i] = &cv
+	}
+	return &c
+}
+
+// endTime is the time the minutes say the meeting ended: its end, or,
+// while it runs, the time of its last line (the #save that writes them,
+// as MeetBot's do_save set its end time).
+func endTime(m *meeting.Meeting) time.Time {
+	if m.End.IsZero() {
+		return m.LastLine
+	}
+	return m.End
 }
 
 // pageTitle is "#channel: topic", or "#channel Meeting" without a topic.
@@ -231,31 +285,17 @@ func isNickByte(c byte) bool {
 	return strings.IndexByte("-_[]\\^{}|`", c) >= 0
 }
 
-func asciiLower(s string) string {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 'A' && s[i] <= 'Z' {
-			b := []byte(s)
-			for j := i; j < len(b); j++ {
-				if b[j] >= 'A' && b[j] <= 'Z' {
-					b[j] += 'a' - 'A'
-				}
-			}
-			return string(b)
-		}
-	}
-	return s
-}
-
 // clock formats t as HH:MM:SS in UTC.
 // endedLine is the minutes' "Meeting ended at HH:MM:SS UTC" (without the
-// full stop). In the default style a meeting still running (minutes saved
-// or previewed mid-meeting) says so instead of an end at 00:00:00; zodbot
-// style keeps MeetBot's text.
+// full stop); minutes of a meeting still running end at its last line
+// (endTime). In the default style such minutes (saved or previewed
+// mid-meeting) say the meeting is in progress instead; zodbot style keeps
+// MeetBot's text.
 func (v *view) endedLine() string {
 	if !v.m.Ended() && !v.zod {
-		return "Meeting in progress (started at " + clock(v.m.Start) + " " + timeZone + ")"
+		return "Meeting in progress (started at " + clock(v.m.Start) + ", minutes as of " + clock(endTime(v.m)) + " " + timeZone + ")"
 	}
-	return "Meeting ended at " + clock(v.m.End) + " " + timeZone
+	return "Meeting ended at " + clock(endTime(v.m)) + " " + timeZone
 }
 
 func clock(t time.Time) string {
@@ -276,7 +316,7 @@ func zodbotLink(text string) (url, rest string) {
 	return url, strings.TrimFunc(rest, pySpaceRune)
 }
 
-func pySpaceRune(r rune) bool { return unicode.IsSpace(r) || (r >= 0x1c && r <= 0x1f) }
+func pySpaceRune(r rune) bool { return meeting.PyIsSpace(r) }
 
 // linkSchemes are the URL schemes the default style turns into links.
 var linkSchemes = []string{"http://", "https://", "ftp://", "irc://", "ircs://", "mailto:"}

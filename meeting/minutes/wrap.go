@@ -2,8 +2,8 @@ package minutes
 
 import (
 	"strings"
-	"unicode"
-	"unicode/utf8"
+
+	"gavel/meeting"
 )
 
 // This file emulates the text wrapping MeetBot 0.1.4 uses: a subclass of
@@ -14,9 +14,12 @@ import (
 //
 //  1. expand tabs to 8-column stops (the column restarts after \n and \r),
 //     then turn every ASCII whitespace character into a space;
-//  2. split into chunks at whitespace runs, keeping the runs as chunks
-//     (`\s` without re.UNICODE is ASCII whitespace only) and dropping
-//     empty strings;
+//  2. split into chunks at whitespace runs, keeping the runs as chunks,
+//     and dropping empty strings. The text is unicode, for which
+//     TextWrapper uses wordsep_re_uni: MeetBot's `(\s+)` recompiled with
+//     re.UNICODE, so the runs are of Python's unicode white space (no-break
+//     spaces, U+3000, the separators 0x1c–0x1f...), which step 1 leaves
+//     as they are;
 //  3. fill lines greedily: a chunk goes on the line if the line's length
 //     plus the chunk's stays within width - len(indent); a whitespace
 //     chunk that would start a line is dropped, except at the very start of
@@ -25,9 +28,9 @@ import (
 //     a whitespace chunk that ends a line is dropped;
 //  4. lines that end up empty are not emitted.
 //
-// "Whitespace chunk" is decided by unicode.strip() == "" in Python, so a
-// chunk made only of, say, no-break spaces also counts as whitespace there.
-// Lengths are counted in code points.
+// "Whitespace chunk" is decided by unicode.strip() == "" in Python, which
+// holds exactly for the white space runs of step 2. Lengths are counted in
+// code points.
 
 const wrapWidth = 72
 
@@ -52,7 +55,7 @@ func fitsOneLine(text string, width int, initial string) (string, bool) {
 		}
 	}
 	t := strings.TrimRight(text, " ")
-	if len(t) > width-utf8.RuneCountInString(initial) {
+	if len(t) > width-meeting.PyLen(initial) {
 		return "", false
 	}
 	if t == "" {
@@ -70,9 +73,21 @@ func pyFill(text string, width int, initial, subsequent string) string {
 	}
 	s := munge(text)
 	chunkEnd := func(i int) int {
-		sp := s[i] == ' '
-		for i < len(s) && (s[i] == ' ') == sp {
-			i++
+		sp := spaceAt(s, i)
+		for i < len(s) {
+			if c := s[i]; c < 0x80 {
+				// munge left no ASCII white space but ' ' and 0x1c–0x1f.
+				if (c == ' ' || c >= 0x1c && c <= 0x1f) != sp {
+					break
+				}
+				i++
+				continue
+			}
+			if spaceAt(s, i) != sp {
+				break
+			}
+			_, size := meeting.DecodePyRune(s[i:])
+			i += size
 		}
 		return i
 	}
@@ -84,7 +99,7 @@ func pyFill(text string, width int, initial, subsequent string) string {
 		if lines > 0 {
 			indent = subsequent
 		}
-		w := width - utf8.RuneCountInString(indent)
+		w := width - meeting.PyLen(indent)
 		// A whitespace chunk that would start a line is dropped, except
 		// at the very start of the text.
 		if lines > 0 {
@@ -97,7 +112,7 @@ func pyFill(text string, width int, initial, subsequent string) string {
 		start, curLen, last := pos, 0, -1 // last: start of the line's last chunk
 		for pos < len(s) {
 			e := chunkEnd(pos)
-			l := utf8.RuneCountInString(s[pos:e])
+			l := meeting.PyLen(s[pos:e])
 			if curLen+l > w {
 				break
 			}
@@ -144,7 +159,8 @@ func munge(text string) string {
 	}
 	var b strings.Builder
 	col := 0
-	for _, r := range text {
+	for i := 0; i < len(text); {
+		r, size := meeting.DecodePyRune(text[i:])
 		switch r {
 		case '\t':
 			n := 8 - col%8
@@ -157,18 +173,29 @@ func munge(text string) string {
 			b.WriteByte(' ')
 			col++
 		default:
-			b.WriteRune(r)
+			// The bytes as they are: invalid UTF-8 and surrogates too.
+			b.WriteString(text[i : i+size])
 			col++
 		}
+		i += size
 	}
 	return b.String()
+}
+
+// spaceAt reports whether the code point at s[i:] is Python white space.
+func spaceAt(s string, i int) bool {
+	if c := s[i]; c < 0x80 {
+		return c == ' ' || (c >= 0x1c && c <= 0x1f) || (c >= '\t' && c <= '\r')
+	}
+	r, _ := meeting.DecodePyRune(s[i:])
+	return meeting.PyIsSpace(r)
 }
 
 // isPySpace reports whether Python's unicode.strip() would leave nothing
 // of s.
 func isPySpace(s string) bool {
 	for _, r := range s {
-		if !unicode.IsSpace(r) && (r < 0x1c || r > 0x1f) {
+		if !meeting.PyIsSpace(r) {
 			return false
 		}
 	}

@@ -32,14 +32,23 @@ func TestWrapCPython(t *testing.T) {
 }
 
 func TestWrapPythonUnicodeStrip(t *testing.T) {
-	// A chunk made only of no-break spaces is not split on (\s is ASCII
-	// in Python 2) but counts as whitespace for drop_whitespace
-	// (unicode.strip()), so it is dropped at the start of a line; only
-	// that one chunk is dropped, so the space after it stays.
-	got := pyWrap("aaaa \u00a0\u00a0 bbbb", 6, "", "")
-	want := []string{"aaaa", " bbbb"}
-	if !slices.Equal(got, want) {
-		t.Errorf("got %q, want %q", got, want)
+	// MeetBot's text is unicode, which TextWrapper splits with its
+	// `(\s+)` recompiled with re.UNICODE: no-break spaces and 0x1c–0x1f
+	// are white space, one run with the spaces around them, dropped at
+	// the start and the end of a line. The wanted lines are CPython
+	// 2.7.18's.
+	for _, c := range []struct {
+		in    string
+		width int
+		want  []string
+	}{
+		{"aaaa \u00a0\u00a0 bbbb", 6, []string{"aaaa", "bbbb"}},
+		{"aaaa \x1ebbbb\x1e cccccc dd\x1c", 10, []string{"aaaa \x1ebbbb", "cccccc dd"}},
+		{"x\u3000y\u00a0z", 3, []string{"x\u3000y", "z"}},
+	} {
+		if got := pyWrap(c.in, c.width, "", ""); !slices.Equal(got, c.want) {
+			t.Errorf("%q: got %q, want %q", c.in, got, c.want)
+		}
 	}
 }
 

@@ -3,6 +3,7 @@ package publish
 import (
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"sync"
@@ -48,8 +49,8 @@ func (b *Batch) adopt(a *Archive) {
 	b.roots[filepath.Clean(a.Root)] = struct{}{}
 	b.mu.Unlock()
 	create := a.create
-	a.create = func(dir, pattern string) (tempFile, error) {
-		f, err := create(dir, pattern)
+	a.create = func(root *os.Root, dir, pattern string) (tempFile, error) {
+		f, err := create(root, dir, pattern)
 		if err != nil {
 			return nil, err
 		}
@@ -146,8 +147,8 @@ func (a *Archive) syncFile(f tempFile) error {
 	return f.Sync()
 }
 
-// syncDir makes the renames in dir durable now, or leaves them to the
-// batch.
+// syncDir makes the renames in dir (a path on disk) durable now, or leaves
+// them to the batch.
 func (a *Archive) syncDir(dir string) error {
 	if a.batch != nil {
 		a.batch.note(dir)

@@ -5,8 +5,11 @@
 //
 // The log is streamed to disk while the meeting runs (so memory does not
 // grow with its length); #save and #endmeeting write every file atomically
-// (temporary file, sync, rename). No path leaves the root, whatever the
-// channel or meeting name, and every write error is returned.
+// (temporary file, sync, rename). No write leaves the root, whatever the
+// channel or meeting name, and not through a symbolic link either (every
+// file is written through an os.Root); every file name fits in 255 bytes;
+// a meeting never overwrites another's files (see resolve); every write
+// error is returned.
 package publish
 
 import (
@@ -15,6 +18,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -31,11 +35,14 @@ type Archive struct {
 
 	create createTempFunc
 	batch  *Batch // defers the syncs (see Batch); nil syncs at once
+
+	mu     sync.Mutex
+	claims map[string]*Session // archive-relative base path -> the session writing it
 }
 
 // New returns an archive rooted at root.
 func New(root string, style meeting.Style, urlPrefix string) *Archive {
-	return &Archive{Root: root, URLPrefix: urlPrefix, Style: style, create: osCreateTemp}
+	return &Archive{Root: root, URLPrefix: urlPrefix, Style: style, create: rootCreateTemp}
 }
 
 // File is one file written.
@@ -52,15 +59,22 @@ type File struct {
 // (see spool); Save and Finish report it, and can be called again: nothing
 // is lost and a failed publish leaves the session usable.
 type Session struct {
-	a   *Archive
-	m   *meeting.Meeting
-	dir string // the meeting's directory on disk
+	a    *Archive
+	root *os.Root // every file is written through it
+	m    *meeting.Meeting
 
-	txt, html tempFile // the partial logs
-	spools    [2]*spool
-	logTxt    *minutes.LogText
-	htmlW     *htmlLog
-	reported  bool // Log has said the log is behind
+	paths   map[string]string // meeting name -> archive-relative base path (the meeting's Paths)
+	claimed []string          // base paths claimed in the archive
+	first   []byte            // line 1 of the .log.txt, which tells this meeting's files from others'
+	named   string            // the meeting's name when its paths were last settled
+	settled bool              // named is set
+
+	txt, html         tempFile // the partial logs
+	txtName, htmlName string   // their archive-relative names
+	spools            [2]*spool
+	logTxt            *minutes.LogText
+	htmlW             *htmlLog
+	reported          bool // Log has said the log is behind
 
 	closed    bool    // both logs are ended (their last bytes may still wait in the spools)
 	synced    [2]bool // a log is complete on disk, with its final mode
@@ -68,47 +82,72 @@ type Session struct {
 	finalised bool    // both logs are in place
 }
 
-// dirFor resolves the meeting's directory and checks it stays in the root.
-func (a *Archive) dirFor(m *meeting.Meeting) (string, error) {
-	rel := filepath.FromSlash(m.RelDir())
-	if !filepath.IsLocal(rel) {
-		return "", fmt.Errorf("publish: meeting directory %q leaves the archive root", rel)
-	}
-	return filepath.Join(a.Root, rel), nil
-}
-
 // Open starts publishing a meeting that has just started (its channel and
 // start time are set). Partial logs left in the meeting's directory by a
 // process that died are removed.
 func (a *Archive) Open(m *meeting.Meeting) (*Session, error) {
-	dir, err := a.dirFor(m)
+	dir := path.Dir(m.NaturalRelBase(m.Name, ""))
+	if err := checkRel(dir); err != nil {
+		return nil, err
+	}
+	root, err := a.openRoot()
 	if err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("publish %s: %w", dir, err)
+	if err := root.MkdirAll(dir, 0o755); err != nil {
+		root.Close()
+		return nil, a.pathError(dir, err)
 	}
-	s := &Session{a: a, m: m, dir: dir}
+	if m.Paths == nil {
+		m.Paths = map[string]string{}
+	}
+	s := &Session{a: a, root: root, m: m, paths: m.Paths}
 	stem := "." + m.BaseNameFor("meeting")
-	if s.txt, err = a.createPartial(dir, stem+".log.txt"+partialSuffix); err != nil {
-		return nil, fmt.Errorf("publish %s: %w", dir, err)
+	if s.txt, err = a.createPartial(root, dir, stem+".log.txt"+partialSuffix); err != nil {
+		root.Close()
+		return nil, a.pathError(dir, err)
 	}
-	if s.html, err = a.createPartial(dir, stem+".log.html"+partialSuffix); err != nil {
+	s.txtName = rootRel(root, s.txt)
+	if s.html, err = a.createPartial(root, dir, stem+".log.html"+partialSuffix); err != nil {
 		s.Close()
-		return nil, fmt.Errorf("publish %s: %w", dir, err)
+		return nil, a.pathError(dir, err)
 	}
-	removeStalePartials(dir)
+	s.htmlName = rootRel(root, s.html)
+	removeStalePartials(filepath.Join(a.Root, filepath.FromSlash(dir)))
 	s.spools = [2]*spool{{f: s.txt}, {f: s.html}}
-	s.logTxt = minutes.NewLogText(s.spools[0])
+	s.logTxt = minutes.NewLogText(s.spools[0], a.Style)
 	s.htmlW = newHTMLLog(minutes.NewLogHTML(s.spools[1], m.Channel, a.Style))
 	return s, nil
+}
+
+// base returns the archive-relative path, without extension, of the
+// meeting's files under its current name, and makes sure its directory
+// exists.
+func (s *Session) base(m *meeting.Meeting) (string, error) { return s.baseFor(m, m.Name) }
+
+func (s *Session) baseFor(m *meeting.Meeting, name string) (string, error) {
+	if m != s.m {
+		return "", errors.New("publish: a session publishes the meeting it was opened for")
+	}
+	if s.first == nil {
+		// Nothing logged yet: the first line will say whose files these are.
+		return m.RelBaseFor(name), nil
+	}
+	p, err := s.resolve(name)
+	if err != nil {
+		return "", err
+	}
+	if err := s.root.MkdirAll(path.Dir(p), 0o755); err != nil {
+		return "", s.a.pathError(path.Dir(p), err)
+	}
+	return p, nil
 }
 
 // partialSuffix marks a streamed log before it is renamed into place.
 const partialSuffix = ".partial-"
 
-func (a *Archive) createPartial(dir, pattern string) (tempFile, error) {
-	f, err := a.create(dir, pattern+"*")
+func (a *Archive) createPartial(root *os.Root, dir, pattern string) (tempFile, error) {
+	f, err := a.create(root, dir, pattern+"*")
 	if err != nil {
 		if f != nil {
 			f.Close()
@@ -117,7 +156,7 @@ func (a *Archive) createPartial(dir, pattern string) (tempFile, error) {
 	}
 	if err := lockFile(f); err != nil {
 		f.Close()
-		os.Remove(f.Name())
+		root.Remove(rootRel(root, f))
 		return nil, err
 	}
 	return f, nil
@@ -148,10 +187,21 @@ func (s *Session) Meeting() *meeting.Meeting { return s.m }
 
 // Log appends one line of the meeting log. It fails only after the log was
 // ended; when the disk refuses the line it waits in memory, and the first
-// such line returns an error saying so.
+// such line returns an error saying so. The first line, and the first line
+// after the meeting's name changed, also settle the file names (see
+// resolve), before the engine announces them.
 func (s *Session) Log(l meeting.Line) error {
 	if s.closed {
 		return fmt.Errorf("publish %s: %w", s.txt.Name(), errLogClosed)
+	}
+	if s.first == nil {
+		s.first = firstLine(l, s.a.Style)
+	}
+	if !s.settled || s.m.Name != s.named {
+		if _, err := s.base(s.m); err != nil {
+			return err
+		}
+		s.named, s.settled = s.m.Name, true
 	}
 	s.logTxt.WriteLine(l) // writes to a spool: never fails
 	if err := s.htmlW.write(l); err != nil {
@@ -194,18 +244,20 @@ func (s *Session) Save(m *meeting.Meeting) ([]File, error) {
 		files, merr := s.writeMinutes(m, nil, nil)
 		return files, errors.Join(err, merr)
 	}
-	base := m.BaseName()
+	base, err := s.base(m)
+	if err != nil {
+		return nil, err
+	}
 	var files []File
 	var errs []error
 	for _, c := range []struct {
 		ext, from, end string
-	}{{".log.txt", s.txt.Name(), ""}, {".log.html", s.html.Name(), minutes.LogHTMLEnd}} {
+	}{{".log.txt", s.txtName, ""}, {".log.html", s.htmlName, minutes.LogHTMLEnd}} {
 		if s.closed {
 			c.end = "" // the page is ended already
 		}
-		path := filepath.Join(s.dir, base+c.ext)
-		err := writeAtomic(s.a.create, path, s.perm(m), func(w io.Writer) error {
-			if err := copyFile(w, c.from); err != nil {
+		err := writeAtomic(s.a.create, s.root, base+c.ext, s.perm(m), func(w io.Writer) error {
+			if err := s.copyFile(w, c.from); err != nil {
 				return err
 			}
 			_, err := io.WriteString(w, c.end)
@@ -215,7 +267,7 @@ func (s *Session) Save(m *meeting.Meeting) ([]File, error) {
 			errs = append(errs, err)
 			continue
 		}
-		files = append(files, s.a.file(path, m.RelDir()+"/"+base+c.ext))
+		files = append(files, s.file(base+c.ext))
 	}
 	return s.writeMinutes(m, files, errs)
 }
@@ -223,15 +275,19 @@ func (s *Session) Save(m *meeting.Meeting) ([]File, error) {
 // writeMinutes writes the minutes files (and zodbot's stubs), adding to the
 // files and errors of the logs.
 func (s *Session) writeMinutes(m *meeting.Meeting, files []File, errs []error) ([]File, error) {
-	base := m.BaseName()
+	rel, err := s.base(m)
+	if err != nil {
+		return files, errors.Join(append(errs, err)...)
+	}
+	dir, base := path.Split(rel)
 	// The files are independent views of m: render them in parallel.
 	type job struct {
-		name  string
+		rel   string
 		write func(io.Writer) error
 		err   error
 	}
 	var jobs []*job
-	r, err := minutes.NewRenderer(m, base, minutes.Options{Style: s.a.Style, URLPrefix: s.a.URLPrefix, RelDir: m.RelDir()})
+	r, err := minutes.NewRenderer(m, base, minutes.Options{Style: s.a.Style, URLPrefix: s.a.URLPrefix, RelDir: path.Dir(rel)})
 	if err != nil {
 		return files, errors.Join(append(errs, err)...)
 	}
@@ -239,20 +295,30 @@ func (s *Session) writeMinutes(m *meeting.Meeting, files []File, errs []error) (
 		if kind.IsLog() {
 			continue
 		}
-		jobs = append(jobs, &job{name: base + "." + kind.Ext(), write: func(w io.Writer) error { return r.Render(kind, w) }})
+		jobs = append(jobs, &job{rel: rel + "." + kind.Ext(), write: func(w io.Writer) error { return r.Render(kind, w) }})
 	}
+	dirs := []string{dir}
 	if s.a.Style == meeting.StyleZodbot {
-		logTxt := filepath.Join(s.dir, base+".log.txt")
+		logTxt := rel + ".log.txt"
 		if !s.renamed[0] {
-			logTxt = s.txt.Name()
+			logTxt = s.txtName
 		}
 		for _, stub := range m.Stubs {
-			jobs = append(jobs, &job{name: m.BaseNameFor(stub.Name) + ".log.txt", write: func(w io.Writer) error { return copyLines(w, logTxt, stub.Lines) }})
+			sb, err := s.baseFor(m, stub.Name)
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			if sb == rel {
+				continue
+			}
+			jobs = append(jobs, &job{rel: sb + ".log.txt", write: func(w io.Writer) error { return s.copyLines(w, logTxt, stub.Lines) }})
+			dirs = append(dirs, path.Dir(sb))
 		}
 	}
 	var wg sync.WaitGroup
 	for _, j := range jobs {
-		wg.Go(func() { j.err = writeAtomic(s.a.create, filepath.Join(s.dir, j.name), s.perm(m), j.write) })
+		wg.Go(func() { j.err = writeAtomic(s.a.create, s.root, j.rel, s.perm(m), j.write) })
 	}
 	wg.Wait()
 	for _, j := range jobs {
@@ -260,10 +326,12 @@ func (s *Session) writeMinutes(m *meeting.Meeting, files []File, errs []error) (
 			errs = append(errs, j.err)
 			continue
 		}
-		files = append(files, s.a.file(filepath.Join(s.dir, j.name), m.RelDir()+"/"+j.name))
+		files = append(files, s.file(j.rel))
 	}
-	if err := s.a.syncDir(s.dir); err != nil && len(errs) == 0 {
-		errs = append(errs, fmt.Errorf("publish %s: %w", s.dir, err))
+	for _, d := range dirs {
+		if err := s.a.syncDir(filepath.Join(s.a.Root, filepath.FromSlash(d))); err != nil && len(errs) == 0 {
+			errs = append(errs, s.a.pathError(d, err))
+		}
 	}
 	return files, errors.Join(errs...)
 }
@@ -272,24 +340,26 @@ func (s *Session) writeMinutes(m *meeting.Meeting, files []File, errs []error) (
 // error nothing is lost: the logs stay (partial or final) and Finish can be
 // called again, as often as needed.
 func (s *Session) Finish(m *meeting.Meeting) ([]File, error) {
+	base, err := s.base(m)
+	if err != nil {
+		return nil, err
+	}
 	if !s.finalised {
-		if err := s.finaliseLogs(m); err != nil {
+		if err := s.finaliseLogs(m, base); err != nil {
 			return nil, err
 		}
 	}
-	base := m.BaseName()
 	var files []File
 	for _, ext := range []string{".log.txt", ".log.html"} {
-		files = append(files, s.a.file(filepath.Join(s.dir, base+ext), m.RelDir()+"/"+base+ext))
+		files = append(files, s.file(base+ext))
 	}
 	return s.writeMinutes(m, files, nil)
 }
 
 // finaliseLogs ends the streamed logs, syncs them and renames them to
-// their final names. Each step is done once: a retry goes on from the step
-// that failed.
-func (s *Session) finaliseLogs(m *meeting.Meeting) error {
-	base := m.BaseName()
+// their final names, base plus extension. Each step is done once: a retry
+// goes on from the step that failed.
+func (s *Session) finaliseLogs(m *meeting.Meeting, base string) error {
 	if !s.closed {
 		s.logTxt.Close()
 		if err := s.htmlW.close(); err != nil {
@@ -314,13 +384,13 @@ func (s *Session) finaliseLogs(m *meeting.Meeting) error {
 		}
 		s.synced[i] = true
 	}
-	for i, f := range files {
+	names := [2]string{s.txtName, s.htmlName}
+	for i := range files {
 		if s.renamed[i] {
 			continue
 		}
-		path := filepath.Join(s.dir, base+exts[i])
-		if err := os.Rename(f.Name(), path); err != nil {
-			return fmt.Errorf("publish %s: %w", path, err)
+		if err := s.root.Rename(names[i], base+exts[i]); err != nil {
+			return s.a.pathError(base+exts[i], err)
 		}
 		s.renamed[i] = true
 	}
@@ -337,6 +407,7 @@ func (s *Session) Close() error {
 		s.htmlW.stop()
 	}
 	var errs []error
+	names := []string{s.txtName, s.htmlName}
 	for i, f := range []tempFile{s.txt, s.html} {
 		if f == nil {
 			continue
@@ -345,24 +416,38 @@ func (s *Session) Close() error {
 		if s.renamed[i] {
 			continue
 		}
-		if err := os.Remove(f.Name()); err != nil && !errors.Is(err, os.ErrNotExist) {
-			errs = append(errs, fmt.Errorf("publish %s: %w", f.Name(), err))
+		if err := s.root.Remove(names[i]); err != nil && !errors.Is(err, os.ErrNotExist) {
+			errs = append(errs, s.a.pathError(names[i], err))
 		}
+	}
+	s.release()
+	if s.root != nil {
+		s.root.Close()
 	}
 	return errors.Join(errs...)
 }
 
-func (a *Archive) file(path, rel string) File {
-	f := File{Path: path, URL: a.URLPrefix + rel}
-	if st, err := os.Stat(path); err == nil {
+// file describes the archive-relative file rel, written.
+func (s *Session) file(rel string) File {
+	f := File{Path: filepath.Join(s.a.Root, filepath.FromSlash(rel)), URL: urlJoin(s.a.URLPrefix, rel)}
+	if st, err := s.root.Stat(rel); err == nil {
 		f.Bytes = st.Size()
 	}
 	return f
 }
 
-// copyFile copies the file at path into w.
-func copyFile(w io.Writer, path string) error {
-	r, err := os.Open(path)
+// urlJoin is the URL prefix and an archive-relative path, with a '/' between
+// them unless the prefix ends in one (as MeetBot's os.path.join did).
+func urlJoin(prefix, rel string) string {
+	if prefix == "" || strings.HasSuffix(prefix, "/") {
+		return prefix + rel
+	}
+	return prefix + "/" + rel
+}
+
+// copyFile copies the archive-relative file rel into w.
+func (s *Session) copyFile(w io.Writer, rel string) error {
+	r, err := s.root.Open(rel)
 	if err != nil {
 		return err
 	}
@@ -373,8 +458,8 @@ func copyFile(w io.Writer, path string) error {
 
 // copyLines copies the first n lines of a .log.txt (joined by "\n", no
 // trailing newline) into w.
-func copyLines(w io.Writer, path string, n int) error {
-	r, err := os.Open(path)
+func (s *Session) copyLines(w io.Writer, rel string, n int) error {
+	r, err := s.root.Open(rel)
 	if err != nil {
 		return err
 	}

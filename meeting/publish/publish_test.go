@@ -57,8 +57,8 @@ func TestFullDiskLosesNothing(t *testing.T) {
 	root := t.TempDir()
 	a := New(root, meeting.StyleDefault, "")
 	m, s, e := meetingOf(t, a, "#startmeeting Full disk", "#topic one", "#info kept")
-	a.create = func(dir, pattern string) (tempFile, error) {
-		f, err := os.CreateTemp(dir, pattern)
+	a.create = func(root *os.Root, dir, pattern string) (tempFile, error) {
+		f, _, err := createTemp(root, dir, pattern)
 		return &fullDisk{File: f, limit: 100}, err
 	}
 	_, err := s.Save(m)
@@ -82,7 +82,7 @@ func TestFullDiskLosesNothing(t *testing.T) {
 		}
 	}
 	// Space comes back: the meeting goes on and ends with every line.
-	a.create = osCreateTemp
+	a.create = rootCreateTemp
 	e.Handle(meeting.Message{Time: start.Add(time.Minute), Nick: "chair", Text: "#info after"})
 	for _, eff := range e.Handle(meeting.Message{Time: start.Add(time.Minute), Nick: "chair", Text: "#endmeeting"}) {
 		if eff.Kind == meeting.EffectLog {
@@ -113,7 +113,7 @@ func TestUnwritableRootIsAClearError(t *testing.T) {
 	e := meeting.NewEngine(meeting.Options{Channel: "#meet"})
 	e.Handle(meeting.Message{Time: start, Nick: "chair", Text: "#startmeeting x"})
 	_, err := a.Open(e.Meeting())
-	if err == nil || !strings.Contains(err.Error(), "publish "+filepath.Join(root, "meet")) {
+	if err == nil || !strings.Contains(err.Error(), "publish "+root) {
 		t.Fatalf("err = %v", err)
 	}
 }

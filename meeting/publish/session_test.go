@@ -101,8 +101,8 @@ func TestFullDiskWhileStreaming(t *testing.T) {
 	root := t.TempDir()
 	a := New(root, meeting.StyleDefault, "")
 	var full atomic.Bool
-	a.create = func(dir, pattern string) (tempFile, error) {
-		f, err := os.CreateTemp(dir, pattern)
+	a.create = func(root *os.Root, dir, pattern string) (tempFile, error) {
+		f, _, err := createTemp(root, dir, pattern)
 		if err != nil {
 			return nil, err
 		}

@@ -1,6 +1,7 @@
 package publish
 
 import (
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -12,7 +13,12 @@ import (
 // never half of one; on error the old file is untouched and the temporary
 // file removed. Other state files (the agenda's leftovers) use it too.
 func WriteFile(path string, perm os.FileMode, write func(io.Writer) error) error {
-	if err := writeAtomic(osCreateTemp, path, perm, write); err != nil {
+	root, err := os.OpenRoot(filepath.Dir(path))
+	if err != nil {
+		return fmt.Errorf("publish %s: %w", path, err)
+	}
+	defer root.Close()
+	if err := writeAtomic(rootCreateTemp, root, filepath.Base(path), perm, write); err != nil {
 		return err
 	}
 	return syncDir(filepath.Dir(path))

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"gavel/ircclient"
 	"gavel/meeting"
 	"gavel/meeting/logfile"
 	"gavel/meeting/publish"
@@ -90,7 +91,8 @@ func Reader(ctx context.Context, r io.Reader, name string, opts Options) (Result
 		return Result{}, fmt.Errorf("%s: %w", name, ErrNoChannel)
 	}
 	p := &player{
-		engine: meeting.NewEngine(meeting.Options{Style: opts.Style, Channel: channel, URLPrefix: opts.URLPrefix}),
+		engine: meeting.NewEngine(meeting.Options{Style: opts.Style, Channel: channel, URLPrefix: opts.URLPrefix,
+			Fold: ircclient.CaseFold("rfc1459")}), // chair checks in the default style, as servers that announce nothing compare
 		seen:   map[string]int{},
 		zodbot: opts.Style == meeting.StyleZodbot,
 		report: opts.Files,

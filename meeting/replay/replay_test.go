@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"gavel/meeting"
 	"gavel/meeting/publish"
@@ -294,6 +295,83 @@ func TestFilesReportedPerMeeting(t *testing.T) {
 	}
 }
 
+// TestTwoMeetingsOneMinuteOneName (issue 8 §4): a log with two meetings of
+// the same name in the same minute publishes both; the second is "-2".
+func TestTwoMeetingsOneMinuteOneName(t *testing.T) {
+	for _, style := range []meeting.Style{meeting.StyleDefault, meeting.StyleZodbot} {
+		out := t.TempDir()
+		log := "10:00:00 <a> #startmeeting Twice\n10:00:01 <a> #info first\n10:00:02 <a> #endmeeting\n" +
+			"10:00:30 <b> #startmeeting Twice\n10:00:31 <b> #info second\n10:00:32 <b> #endmeeting\n"
+		res, err := Reader(context.Background(), strings.NewReader(log), "-", Options{
+			Style: style, Channel: "#c", Date: time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC), Out: out,
+		})
+		if err != nil || res.Meetings != 2 {
+			t.Fatalf("%s: %v %+v", style, err, res)
+		}
+		dir := filepath.Join(out, "c", "2026-11-24")
+		first, _ := os.ReadFile(filepath.Join(dir, "twice.2026-11-24-10.00.txt"))
+		second, _ := os.ReadFile(filepath.Join(dir, "twice-2.2026-11-24-10.00.txt"))
+		if !strings.Contains(string(first), "first") || !strings.Contains(string(second), "second") {
+			t.Errorf("%s: first:\n%s\nsecond:\n%s", style, first, second)
+		}
+	}
+}
+
+// TestControlBytesNeverPublished (issue 8 §4): in the default style no
+// published file holds a terminal control character (a `cat` of the
+// .log.txt cannot retitle or clear a terminal): C0 controls and DEL are
+// shown as their control pictures, C1 controls and invalid UTF-8 as
+// U+FFFD, formatting codes are removed. zodbot style keeps the bytes, as
+// MeetBot did.
+func TestControlBytesNeverPublished(t *testing.T) {
+	log := "10:00:00 <a\x1b[31m> #startmeeting Esc\x1b]0;pwned\x07 title\n" +
+		"10:00:01 <a\x1b[31m> #topic \x1b[2Jclear \x9b\xc2\x9b31m \x02bold\x02 \xff\xfe del\x7f nul\x00\n" +
+		"10:00:02 <bob> #info bell\x07 \x0304red\x03\n" +
+		"10:00:03 <a\x1b[31m> #endmeeting\n"
+	for _, style := range []meeting.Style{meeting.StyleDefault, meeting.StyleZodbot} {
+		out := t.TempDir()
+		if _, err := Reader(context.Background(), strings.NewReader(log), "-", Options{
+			Style: style, Channel: "#c", Date: time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC), Out: out,
+		}); err != nil {
+			t.Fatal(err)
+		}
+		files := readTree(t, out)
+		if want := len(minutesKinds(style)); len(files) != want {
+			t.Fatalf("%s: %d files: %v", style, len(files), files)
+		}
+		for name, data := range files {
+			hasESC := bytes.IndexByte(data, 0x1b) >= 0
+			if style == meeting.StyleZodbot {
+				if strings.HasSuffix(name, ".log.txt") && !hasESC {
+					t.Errorf("zodbot %s lost the escape MeetBot kept", name)
+				}
+				continue
+			}
+			if !utf8.Valid(data) {
+				t.Errorf("%s is not valid UTF-8", name)
+			}
+			for _, r := range string(data) {
+				if r < 0x20 && r != '\t' && r != '\n' || r == 0x7f || r >= 0x80 && r <= 0x9f {
+					t.Errorf("%s holds %U", name, r)
+				}
+			}
+			if strings.HasSuffix(name, ".log.txt") {
+				want := "10:00:01 <a␛[31m> #topic ␛[2Jclear \uFFFD\uFFFD31m bold \uFFFD\uFFFD del␡ nul␀\n"
+				if !strings.Contains(string(data), want) {
+					t.Errorf("%s:\n%s\nwant the line %q", name, data, want)
+				}
+			}
+		}
+	}
+}
+
+func minutesKinds(style meeting.Style) []string {
+	if style == meeting.StyleZodbot {
+		return []string{"log.txt", "log.html", "txt", "html"}
+	}
+	return []string{"log.txt", "log.html", "txt", "html", "md", "json"}
+}
+
 // TestNickChangeInTheLog: a nick change recorded in a .log.txt (as gavel's
 // default style writes it) is read back, so the chair's commands after it
 // still count and the meeting ends.
@@ -311,5 +389,23 @@ func TestNickChangeInTheLog(t *testing.T) {
 	b, err := os.ReadFile(filepath.Join(out, "c", "2026-11-24", "x.2026-11-24-10.00.txt"))
 	if err != nil || !strings.Contains(string(b), "after the change") {
 		t.Fatalf("%v\n%s", err, b)
+	}
+}
+
+// TestSaveShowsItsTime (issue 9 §3, both styles): minutes written by #save
+// say the meeting ended at the save, not at 00:00:00.
+func TestSaveShowsItsTime(t *testing.T) {
+	for _, style := range []meeting.Style{meeting.StyleDefault, meeting.StyleZodbot} {
+		out := t.TempDir()
+		log := "10:00:00 <a> #startmeeting Saved\n10:05:07 <a> #save\n10:06:00 <a> #meetingname later\n10:07:00 <a> #endmeeting\n"
+		if _, err := Reader(context.Background(), strings.NewReader(log), "-", Options{
+			Style: style, Channel: "#c", Date: time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC), Out: out,
+		}); err != nil {
+			t.Fatal(err)
+		}
+		txt, err := os.ReadFile(filepath.Join(out, "c", "2026-11-24", "saved.2026-11-24-10.00.txt"))
+		if err != nil || !strings.Contains(string(txt), "Meeting ended at 10:05:07 UTC.") {
+			t.Errorf("%s: %v\n%s", style, err, txt)
+		}
 	}
 }

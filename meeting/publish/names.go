@@ -1,0 +1,218 @@
+package publish
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/rand"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"gavel/meeting"
+	"gavel/meeting/minutes"
+)
+
+// This file decides where a meeting's files go: their names (the style's
+// rules, see meeting.Meeting.NaturalRelBase), a distinct name when another
+// meeting already has those files, and every write kept inside the
+// archive root.
+
+// ErrOutsideRoot is returned (wrapped) when a path in the archive leads
+// outside its root, through a symbolic link: gavel refuses to write there.
+var ErrOutsideRoot = errors.New("the path leads outside the archive root")
+
+// maxSuffix bounds the "-N" suffixes tried before giving up on a name.
+const maxSuffix = 1000
+
+// openRoot creates the archive root if needed and opens it. Every file of
+// the archive is then created, renamed and read through the returned
+// *os.Root, which refuses to follow a symbolic link out of the root.
+func (a *Archive) openRoot() (*os.Root, error) {
+	if err := os.MkdirAll(a.Root, 0o755); err != nil {
+		return nil, fmt.Errorf("publish %s: %w", a.Root, err)
+	}
+	r, err := os.OpenRoot(a.Root)
+	if err != nil {
+		return nil, fmt.Errorf("publish %s: %w", a.Root, err)
+	}
+	return r, nil
+}
+
+// pathError wraps an error of an operation on rel (relative to root),
+// naming the path on disk and saying so plainly when a symbolic link led
+// outside the root.
+func pathError(root, rel string, err error) error {
+	p := filepath.Join(root, filepath.FromSlash(rel))
+	if err != nil && strings.Contains(err.Error(), "path escapes from parent") {
+		return fmt.Errorf("publish %s: refusing to write: %w %s (a symbolic link in the archive points out of it)", p, ErrOutsideRoot, root)
+	}
+	return fmt.Errorf("publish %s: %w", p, err)
+}
+
+func (a *Archive) pathError(rel string, err error) error { return pathError(a.Root, rel, err) }
+
+// checkRel refuses an archive-relative path that is not local.
+func checkRel(rel string) error {
+	if !filepath.IsLocal(filepath.FromSlash(rel)) {
+		return fmt.Errorf("publish: path %q %w", rel, ErrOutsideRoot)
+	}
+	return nil
+}
+
+// resolve returns the archive-relative path (without extension) of the
+// session's meeting under name, choosing it on first use: the natural one
+// (see meeting.Meeting.NaturalRelBase), or, when another meeting holds
+// it, the first free one with "-2", "-3"... after the meeting name. A
+// meeting is known by its channel and its first log line: a path is
+// another meeting's when a session of this archive with another first line
+// or channel holds it, or when one of its files is on disk, a regular
+// file, and its .log.txt does not start with this meeting's first line or
+// its .log.html names another channel. So a regeneration, or a meeting resumed
+// after a crash, writes over its own files, and two meetings with the same
+// name in the same minute (or names that reduce to the same file name)
+// keep apart. (Something else at the path, a directory say, is no meeting:
+// writing there fails and is retried.) The choice is recorded in the
+// meeting's Paths, so that the URLs the engine announces agree.
+func (s *Session) resolve(name string) (string, error) {
+	if p, ok := s.paths[name]; ok {
+		return p, nil
+	}
+	a := s.a
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for i := 1; i <= maxSuffix; i++ {
+		suffix := ""
+		if i > 1 {
+			suffix = "-" + strconv.Itoa(i)
+		}
+		p := s.m.NaturalRelBase(name, suffix)
+		if err := checkRel(p); err != nil {
+			return "", err
+		}
+		if holder, ok := a.claims[p]; ok && holder != s && !(bytes.Equal(holder.first, s.first) && holder.m.Channel == s.m.Channel) {
+			continue
+		}
+		if s.foreign(p) {
+			continue
+		}
+		if a.claims == nil {
+			a.claims = map[string]*Session{}
+		}
+		a.claims[p] = s
+		s.claimed = append(s.claimed, p)
+		s.paths[name] = p
+		return p, nil
+	}
+	return "", fmt.Errorf("publish %s: %d meetings already have this name", filepath.Join(a.Root, s.m.NaturalRelBase(name, "")), maxSuffix)
+}
+
+// foreign reports whether files of another meeting are at p.
+func (s *Session) foreign(p string) bool {
+	found := false
+	for _, ext := range append([]string{"log.txt"}, extsOf(s.a.Style)...) {
+		if st, err := s.root.Lstat(p + "." + ext); err == nil && st.Mode().IsRegular() {
+			found = true
+			break
+		}
+	}
+	if !found {
+		return false
+	}
+	if st, err := s.root.Lstat(p + ".log.txt"); err != nil || !st.Mode().IsRegular() {
+		return true
+	}
+	f, err := s.root.Open(p + ".log.txt")
+	if err != nil {
+		return true
+	}
+	defer f.Close()
+	line, err := bufio.NewReaderSize(f, 4096).ReadSlice('\n')
+	if err != nil && !errors.Is(err, bufio.ErrBufferFull) && len(line) == 0 {
+		return true
+	}
+	if !bytes.Equal(bytes.TrimSuffix(line, []byte("\n")), s.first) {
+		return true
+	}
+	// The same first line: the same meeting, unless the .log.html names
+	// another channel (two channels whose directories are one).
+	h, err := s.root.Open(p + ".log.html")
+	if err != nil {
+		return false
+	}
+	defer h.Close()
+	head := logHead(s.m.Channel, s.a.Style)
+	got := make([]byte, len(head))
+	n, _ := io.ReadFull(h, got)
+	return !bytes.Equal(got[:n], head)
+}
+
+// logHead is the beginning of a meeting's .log.html, up to the end of its
+// title, which names the channel.
+func logHead(channel string, style meeting.Style) []byte {
+	var b bytes.Buffer
+	w := minutes.NewLogHTML(&b, channel, style)
+	w.Flush()
+	head := b.Bytes()
+	if i := bytes.Index(head, []byte("</title>")); i >= 0 {
+		head = head[:i+len("</title>")]
+	}
+	return head
+}
+
+func extsOf(style meeting.Style) []string {
+	var exts []string
+	for _, k := range minutes.Kinds(style) {
+		exts = append(exts, k.Ext())
+	}
+	return exts
+}
+
+// release gives up the session's claims on paths.
+func (s *Session) release() {
+	a := s.a
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for _, p := range s.claimed {
+		if a.claims[p] == s {
+			delete(a.claims, p)
+		}
+	}
+	s.claimed = nil
+}
+
+// firstLine renders line 1 of the log as the .log.txt has it.
+func firstLine(l meeting.Line, style meeting.Style) []byte {
+	var b bytes.Buffer
+	w := minutes.NewLogText(&b, style)
+	w.WriteLine(l)
+	w.Close()
+	return b.Bytes()
+}
+
+// createTemp creates a new file in the root-relative dir, named from
+// pattern with its last "*" replaced by a random number of up to ten
+// digits, as os.CreateTemp does, but through root. It returns the file and
+// its root-relative name.
+func createTemp(root *os.Root, dir, pattern string) (*os.File, string, error) {
+	prefix, suffix := pattern, ""
+	if i := strings.LastIndex(pattern, "*"); i >= 0 {
+		prefix, suffix = pattern[:i], pattern[i+1:]
+	}
+	for try := 0; ; try++ {
+		var b [4]byte
+		rand.Read(b[:])
+		name := path.Join(dir, prefix+strconv.FormatUint(uint64(binary.LittleEndian.Uint32(b[:])), 10)+suffix)
+		f, err := root.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+		if errors.Is(err, fs.ErrExist) && try < 100 {
+			continue
+		}
+		return f, name, err
+	}
+}

@@ -1,0 +1,199 @@
+package publish
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"gavel/meeting"
+)
+
+// run feeds lines said by chair through an engine and a writer of a, one
+// second apart from at, and returns the meeting and every error.
+func run(t *testing.T, a *Archive, channel string, at time.Time, lines ...string) (*meeting.Meeting, []File, []error) {
+	t.Helper()
+	e := meeting.NewEngine(meeting.Options{Channel: channel, Style: a.Style, URLPrefix: a.URLPrefix})
+	w := a.Writer()
+	files, errs := feed(e, w, at, lines...)
+	return e.Meeting(), files, errs
+}
+
+// walk lists the files under root, relative, and checks that every name
+// fits and is valid UTF-8.
+func walk(t *testing.T, root string) []string {
+	t.Helper()
+	var out []string
+	filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(d.Name()) > 255 || !utf8.ValidString(d.Name()) {
+			t.Errorf("name of %d bytes (valid UTF-8: %v): %q", len(d.Name()), utf8.ValidString(d.Name()), d.Name())
+		}
+		if !d.IsDir() {
+			rel, _ := filepath.Rel(root, p)
+			out = append(out, rel)
+		}
+		return nil
+	})
+	return out
+}
+
+// TestTheFileSystemLimitIsReal makes sure the tests below run where names
+// are limited to 255 bytes, and that the longest file the archive creates,
+// the temporary file of an atomic write of a .log.html with a ten-digit
+// number, is exactly that long for the longest base name.
+func TestTheFileSystemLimitIsReal(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, strings.Repeat("x", 256)), nil, 0o644); !errors.Is(err, syscall.ENAMETOOLONG) {
+		t.Fatalf("a 256-byte name: err = %v, want ENAMETOOLONG", err)
+	}
+	longest := "." + strings.Repeat("b", meeting.MaxBaseName) + ".log.html" + ".tmp-" + "4294967295"
+	if len(longest) != 255 {
+		t.Fatalf("the longest temporary name is %d bytes", len(longest))
+	}
+	if err := os.WriteFile(filepath.Join(dir, longest), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestLongTitlesPublish (issue 8 §4): a 240-character title, ASCII or not,
+// in both styles: every file is written, with names cut on a UTF-8
+// boundary to fit in 255 bytes, temporary files included, and the URLs the
+// engine announces are the files'.
+func TestLongTitlesPublish(t *testing.T) {
+	for _, style := range []meeting.Style{meeting.StyleDefault, meeting.StyleZodbot} {
+		for _, title := range []string{strings.Repeat("long title ", 22), strings.Repeat("ü", 240), "x" + strings.Repeat("日本", 120)} {
+			root := t.TempDir()
+			a := New(root, style, "https://m.example/")
+			e := meeting.NewEngine(meeting.Options{Channel: "#meet", Style: style, URLPrefix: a.URLPrefix})
+			w := a.Writer()
+			files, errs := feed(e, w, start, "#startmeeting "+title, "#info one", "#endmeeting")
+			if len(errs) != 0 {
+				t.Fatalf("%s %q: %v", style, title[:10], errs)
+			}
+			names := walk(t, root)
+			if want := len(files); len(names) != want || want < 4 {
+				t.Errorf("%s: %d files on disk, %d written: %v", style, len(names), want, names)
+			}
+			m := e.Meeting()
+			if n := len(m.BaseName()); n > meeting.MaxBaseName || n < meeting.MaxBaseName-2 {
+				t.Errorf("%s: base name of %d bytes, want the longest that fits (%d, less a cut character)", style, n, meeting.MaxBaseName)
+			}
+			for _, f := range files {
+				if _, err := os.Stat(f.Path); err != nil || !strings.HasPrefix(f.URL, "https://m.example/"+m.RelBase()) {
+					t.Errorf("%s: %v, URL %q", f.Path, err, f.URL)
+				}
+			}
+		}
+	}
+}
+
+// TestSameNameSameMinuteKeepApart (issue 8 §4): two meetings of one
+// channel with the same name in the same minute, and meetings of two
+// channels whose names reduce to the same directory (#x/y and #x_y), never
+// overwrite each other: the second gets "-2" after its name, and says so
+// in its URLs.
+func TestSameNameSameMinuteKeepApart(t *testing.T) {
+	for _, style := range []meeting.Style{meeting.StyleDefault, meeting.StyleZodbot} {
+		root := t.TempDir()
+		a := New(root, style, "https://m.example/")
+		_, _, errs := run(t, a, "#meet", start, "#startmeeting Weekly", "#info first", "#endmeeting")
+		m2, _, errs2 := run(t, a, "#meet", start.Add(30*time.Second), "#startmeeting Weekly", "#info second", "#endmeeting")
+		if len(errs)+len(errs2) != 0 {
+			t.Fatal(errs, errs2)
+		}
+		dir := filepath.Join(root, "meet", "2026-11-24")
+		first, _ := os.ReadFile(filepath.Join(dir, "weekly.2026-11-24-18.00.txt"))
+		second, _ := os.ReadFile(filepath.Join(dir, "weekly-2.2026-11-24-18.00.txt"))
+		if !strings.Contains(string(first), "first") || strings.Contains(string(first), "second") || !strings.Contains(string(second), "second") {
+			t.Errorf("%s: first:\n%s\nsecond:\n%s", style, first, second)
+		}
+		if got := m2.RelBase(); got != "meet/2026-11-24/weekly-2.2026-11-24-18.00" {
+			t.Errorf("%s: second meeting's path %q", style, got)
+		}
+		// A renamed meeting whose new name is taken keeps apart too.
+		_, _, errs = run(t, a, "#meet", start.Add(40*time.Second), "#startmeeting Other", "#meetingname weekly", "#info third", "#endmeeting")
+		third, _ := os.ReadFile(filepath.Join(dir, "weekly-3.2026-11-24-18.00.txt"))
+		if len(errs) != 0 || !strings.Contains(string(third), "third") {
+			t.Errorf("%s: renamed into a taken name: %v\n%s", style, errs, third)
+		}
+	}
+	// Channels that reduce to one directory in the default style.
+	root := t.TempDir()
+	a := New(root, meeting.StyleDefault, "")
+	_, _, errs := run(t, a, "#x/y", start, "#startmeeting Same", "#info slash", "#endmeeting")
+	_, _, errs2 := run(t, a, "#x_y", start, "#startmeeting Same", "#info underscore", "#endmeeting")
+	if len(errs)+len(errs2) != 0 {
+		t.Fatal(errs, errs2)
+	}
+	dir := filepath.Join(root, "x_y", "2026-11-24")
+	one, _ := os.ReadFile(filepath.Join(dir, "same.2026-11-24-18.00.txt"))
+	two, _ := os.ReadFile(filepath.Join(dir, "same-2.2026-11-24-18.00.txt"))
+	if !strings.Contains(string(one), "slash") || !strings.Contains(string(two), "underscore") {
+		t.Errorf("one:\n%s\ntwo:\n%s", one, two)
+	}
+}
+
+// TestRegenerationOverwritesItsOwnFiles: publishing the same meeting again
+// (replay of the same log, or a meeting resumed after a crash) writes over
+// its own files rather than beside them.
+func TestRegenerationOverwritesItsOwnFiles(t *testing.T) {
+	root := t.TempDir()
+	for i := range 2 {
+		a := New(root, meeting.StyleDefault, "")
+		m, _, errs := run(t, a, "#meet", start, "#startmeeting Again", "#info same", "#endmeeting")
+		if len(errs) != 0 || m.BaseName() != "again.2026-11-24-18.00" {
+			t.Fatalf("run %d: %v, base %q", i, errs, m.BaseName())
+		}
+	}
+	if names := walk(t, root); len(names) != 6 {
+		t.Errorf("files: %v", names)
+	}
+}
+
+// TestSymlinksNeverLeadOutOfTheArchive (issue 8 §4): a symbolic link in the
+// archive that points out of it (the channel's directory, the day's) makes
+// publishing fail with a clear error, and nothing is written outside; a
+// link standing at a file's name is replaced, not written through.
+func TestSymlinksNeverLeadOutOfTheArchive(t *testing.T) {
+	for _, link := range []string{"meet", "meet/2026-11-24"} {
+		root, outside := t.TempDir(), t.TempDir()
+		os.MkdirAll(filepath.Dir(filepath.Join(root, link)), 0o755)
+		if err := os.Symlink(outside, filepath.Join(root, link)); err != nil {
+			t.Fatal(err)
+		}
+		a := New(root, meeting.StyleDefault, "")
+		_, _, errs := run(t, a, "#meet", start, "#startmeeting Escape", "#endmeeting")
+		if len(errs) == 0 || !errors.Is(errs[0], ErrOutsideRoot) || !strings.Contains(errs[0].Error(), "symbolic link") {
+			t.Errorf("link at %s: errors %v, want ErrOutsideRoot", link, errs)
+		}
+		if names := walk(t, outside); len(names) != 0 {
+			t.Errorf("link at %s: written outside the archive: %v", link, names)
+		}
+	}
+	// A link at a final file name, pointing outside, is replaced.
+	root, outside := t.TempDir(), t.TempDir()
+	dir := filepath.Join(root, "meet", "2026-11-24")
+	os.MkdirAll(dir, 0o755)
+	target := filepath.Join(outside, "victim")
+	os.WriteFile(target, []byte("keep me"), 0o644)
+	os.Symlink(target, filepath.Join(dir, "escape.2026-11-24-18.00.html"))
+	a := New(root, meeting.StyleDefault, "")
+	_, _, errs := run(t, a, "#meet", start, "#startmeeting Escape", "#endmeeting")
+	if len(errs) != 0 {
+		t.Fatal(errs)
+	}
+	if b, _ := os.ReadFile(target); string(b) != "keep me" {
+		t.Errorf("the link's target was written: %q", b)
+	}
+	if st, err := os.Lstat(filepath.Join(dir, "escape.2026-11-24-18.00.html")); err != nil || !st.Mode().IsRegular() {
+		t.Errorf("the minutes are not a file of the archive: %v %v", st, err)
+	}
+}
