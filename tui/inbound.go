@@ -46,6 +46,8 @@ func (m *Model) ircBatch(evs []ircclient.Event) tea.Cmd {
 		}
 	}
 	refresh, cmd := m.applyUpdates(ups)
+	chairRefresh, chairCmd := m.chairObserve(evs)
+	refresh, cmd = refresh || chairRefresh, tea.Batch(cmd, chairCmd)
 	bell := false
 	for _, ev := range evs {
 		if e, ok := ev.(ircclient.Error); ok && e.Code == "482" && notOp[m.Me.FoldName(e.Window)] {

@@ -47,7 +47,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return cmd
 	case clockMsg:
 		m.now = time.Time(msg)
-		return clockTick()
+		return tea.Batch(clockTick(), m.chairTick())
 	case demoTickMsg:
 		return m.demoTick(time.Time(msg))
 	case lookupMsg:
@@ -64,6 +64,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		}
 	case channelLookupMsg:
 		return m.channelReplies(msg)
+	case chairMsg:
+		return m.chairUpdate(msg)
 	}
 	return nil
 }
@@ -113,6 +115,8 @@ func (m *Model) key(k tea.KeyPressMsg) tea.Cmd {
 		return m.wins.Current().Log.Update(k)
 	case key.Matches(k, km.NextPane):
 		return m.side.Update(k)
+	case key.Matches(k, km.NextItem):
+		return m.nextItem(m.wins.Current())
 	case m.demo != nil && empty && key.Matches(k, km.Faster):
 		m.demo.faster()
 	case m.demo != nil && empty && key.Matches(k, km.Slower):
