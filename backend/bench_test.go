@@ -105,5 +105,5 @@ func ExampleRouter_Channel() {
 	}
 	replies, _ := r.Channel(context.Background(), "stbnruiz", ".sponsors fi-apprentice")
 	fmt.Println(replies[0])
-	// Output: stbnruiz: Sponsors for fi-apprentice: nirik, relrod, smooge
+	// Output: stbnruiz: Sponsors for fi-apprentice: nirik, relrod, smooge (offline snapshot of 2025-05-20)
 }

@@ -2,6 +2,7 @@ package backend
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -16,6 +17,9 @@ import (
 type env struct {
 	*services
 	now func() time.Time
+	// countries lists the countries the offline snapshot has mirrors of a
+	// repository and architecture for; nil when answering live.
+	countries func(repo, arch string) []string
 }
 
 type command struct {
@@ -379,12 +383,23 @@ func runMirrors(ctx context.Context, e *env, a []string) (Result, error) {
 		q.Countries = strings.Split(a[2], ",")
 	}
 	sel, err := e.mirrors.Mirrors(ctx, q)
+	var note string
+	if err != nil && len(q.Countries) == 0 && e.countries != nil && errors.Is(err, fetch.ErrNotFound) {
+		// Offline without a country: the snapshot holds no GeoIP answer
+		// for this repo and arch; answer from the countries it has.
+		if ccs := e.countries(a[0], a[1]); len(ccs) > 0 {
+			q.Countries = ccs[:1]
+			if sel, err = e.mirrors.Mirrors(ctx, q); err == nil {
+				note = fmt.Sprintf("the offline snapshot has %s %s only for %s", c(a[0]), c(a[1]), strings.Join(ccs, ", "))
+			}
+		}
+	}
 	if err != nil {
 		return Result{}, err
 	}
 	steps := strings.Join(sel.Steps, ", ")
 	res := Result{Title: fmt.Sprintf("Mirrors for %s %s (%s)", sel.Repo, sel.Arch, steps),
-		Columns: []string{"Host", "Country", "Protocol", "Chosen by", "URL"}}
+		Columns: []string{"Host", "Country", "Protocol", "Chosen by", "URL"}, Note: note}
 	var items []string
 	for _, m := range sel.Mirrors {
 		cc := m.Country

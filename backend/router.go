@@ -282,7 +282,11 @@ func offlineErr(err error) error {
 }
 
 func (r *Router) env(s *services) *env {
-	return &env{services: s, now: r.cfg.Now}
+	e := &env{services: s, now: r.cfg.Now}
+	if s == r.off {
+		e.countries = r.snap.MirrorCountries
+	}
+	return e
 }
 
 // Channel answers a line said in a channel by nick. ok is false when the
@@ -305,9 +309,34 @@ func (r *Router) Channel(ctx context.Context, nick, line string) (replies []stri
 	} else if res, err := r.do(ctx, cmd, c, args); err != nil {
 		lines = []string{channelErr(c, args, err)}
 	} else {
-		lines = res.Reply
+		lines = slices.Clone(res.Reply)
+		if res.Source == SourceOffline && len(lines) > 0 {
+			// Said in the channel too, not only in the console's pane.
+			lines[len(lines)-1] += " " + r.OfflineNote()
+		}
 	}
 	return r.address(nick, lines), true
+}
+
+// OfflineNote is what an answer from the offline snapshot says of itself
+// in a channel: "(offline snapshot of 2025-01-10)".
+func (r *Router) OfflineNote() string {
+	return "(offline snapshot of " + r.snap.TakenAt().Format("2006-01-02") + ")"
+}
+
+// ChannelCommand reports whether a line said in a channel asks for one of
+// the router's commands, with the router's prefix, and which. It does no
+// I/O: the live controller asks it about every channel line, and the
+// lookup itself (Channel) runs off the UI goroutine.
+func (r *Router) ChannelCommand(line string) (cmd string, args []string, ok bool) {
+	cmd, args, ok = ParseCommand(r.cfg.Prefix, line)
+	if !ok {
+		return "", nil, false
+	}
+	if _, known := r.cmds[cmd]; !known {
+		return "", nil, false
+	}
+	return cmd, args, true
 }
 
 // address prefixes lines with "nick: ", fits each in the byte budget and

@@ -68,6 +68,16 @@ func BenchmarkInboundMessages(b *testing.B) {
 			if err == nil {
 				srcs[i] = src
 				err = src.Send("JOIN #load")
+				// Read what the server relays to the source: a client that
+				// never reads fills its sendq, and past softsendq the server
+				// stops reading its lines.
+				go func() {
+					for {
+						if _, err := src.ReadLine(); err != nil {
+							return
+						}
+					}
+				}()
 			}
 			errc <- err
 		}()
@@ -110,7 +120,7 @@ func BenchmarkInboundMessages(b *testing.B) {
 					got++
 				}
 			case <-deadline:
-				b.Fatalf("received %d of %d lines in 30s", got, batch)
+				b.Fatalf("received %d of %d lines in 30s (dropped %d)", got, batch, l.c.Dropped())
 			}
 		}
 		el += time.Since(start)

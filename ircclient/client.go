@@ -23,12 +23,23 @@ var (
 	ErrTimeout = errors.New("server did not respond in time")
 	// ErrGaveUp is returned by Run after Config.MaxReconnects failed attempts.
 	ErrGaveUp = errors.New("ircclient: giving up after repeated connection failures")
+	// ErrNoNick is fatal: the nick, every alternative and nick_ … nick___
+	// were refused (in use or invalid).
+	ErrNoNick = errors.New("no usable nick")
+	// ErrNeverConnected wraps the failures of attempts that never got an
+	// IRC connection (refused, unreachable, timed out, TLS handshake); the
+	// State is then ConnectFailed, never Disconnected.
+	ErrNeverConnected = errors.New("never connected")
+	// ErrTLSMismatch is fatal: TLS is on and the port speaks plain text,
+	// or TLS is off and the port speaks TLS.
+	ErrTLSMismatch = errors.New("TLS setting does not match the port")
 	// errQuit ends a session after Quit or context cancellation.
 	errQuit = errors.New("quit")
 )
 
 // fatalError marks errors that reconnecting cannot fix (bad SASL
-// credentials, an untrusted certificate): Run returns them.
+// credentials, an untrusted certificate, no usable nick, TLS on a
+// plain-text port): Run returns them.
 type fatalError struct{ err error }
 
 func (e fatalError) Error() string { return e.err.Error() }
@@ -104,9 +115,14 @@ func New(cfg Config, log *slog.Logger) (*Client, error) {
 func (c *Client) Events() <-chan Event { return c.events.out }
 
 // Run connects and keeps the connection up until ctx is cancelled (it then
-// sends QUIT), Quit is called, or a fatal error (ErrSASL, an untrusted
-// certificate, ErrGaveUp) happens, which it returns. It returns nil after a
-// cancel or Quit. Run may be called once.
+// sends QUIT), Quit is called, or a fatal error (ErrSASL, ErrNoNick,
+// ErrTLSMismatch, an untrusted certificate, ErrGaveUp) happens, which it
+// returns. It returns nil after a cancel or Quit. Run may be called once.
+//
+// The reconnect backoff grows with every attempt that fails, including
+// connections that a server closes right after registration (a K-line);
+// it starts again from ReconnectMin only after a connection stayed up for
+// Config.StableAfter.
 func (c *Client) Run(ctx context.Context) (err error) {
 	if !c.ran.CompareAndSwap(false, true) {
 		return ErrAlreadyRunning
@@ -119,13 +135,20 @@ func (c *Client) Run(ctx context.Context) (err error) {
 	failures := 0
 	for {
 		c.events.push(State{Meta: now(), State: Connecting, Server: c.cfg.Addr(), Attempt: failures})
-		registered, serr := c.runSession(ctx)
+		connected, up, serr := c.runSession(ctx)
 		if errors.Is(serr, errQuit) || ctx.Err() != nil {
-			c.events.push(State{Meta: now(), State: Disconnected, Server: c.cfg.Addr()})
+			if connected {
+				c.events.push(State{Meta: now(), State: Disconnected, Server: c.cfg.Addr()})
+			}
 			return nil
 		}
-		c.events.push(State{Meta: now(), State: Disconnected, Server: c.cfg.Addr(), Err: serr})
-		c.log.Warn("disconnected", "err", serr)
+		if connected {
+			c.events.push(State{Meta: now(), State: Disconnected, Server: c.cfg.Addr(), Err: serr})
+			c.log.Warn("disconnected", "err", serr, "up", up.Round(time.Millisecond))
+		} else {
+			c.events.push(State{Meta: now(), State: ConnectFailed, Server: c.cfg.Addr(), Err: serr})
+			c.log.Warn("could not connect", "err", serr)
+		}
 		var fe fatalError
 		if errors.As(serr, &fe) {
 			return fmt.Errorf("ircclient: %w", serr)
@@ -133,7 +156,7 @@ func (c *Client) Run(ctx context.Context) (err error) {
 		if c.cfg.NoReconnect {
 			return fmt.Errorf("ircclient: %w", serr)
 		}
-		if registered {
+		if up >= c.cfg.StableAfter {
 			failures = 0
 		}
 		if c.cfg.MaxReconnects > 0 && failures >= c.cfg.MaxReconnects {
@@ -269,12 +292,22 @@ func (c *Client) HasOp(channel string) bool {
 	return false
 }
 
-// QueueLen is the number of lines waiting in the paced send queue.
+// QueueLen is the number of lines waiting in the paced send queue (both
+// lanes).
 func (c *Client) QueueLen() int { return c.sendq.len() }
 
-// Lag is the round trip of the last PING gavel sent (every LagInterval),
-// or 0 before the first answer.
-func (c *Client) Lag() time.Duration { return time.Duration(c.lag.Load()) }
+// Lag is the real delay of a line sent now: how long the oldest line
+// waiting in the high lane (the chair's and the meeting's lines) has
+// waited, or the round trip of the last PING (sent every LagInterval) when
+// that is larger; 0 before anything was measured. While disconnected the
+// waiting lines' age keeps growing.
+func (c *Client) Lag() time.Duration {
+	lag := time.Duration(c.lag.Load())
+	if t := c.sendq.oldest(); !t.IsZero() {
+		lag = max(lag, time.Since(t))
+	}
+	return lag
+}
 
 // addChannels adds to the wanted set and returns the ones that were new.
 // c.mu must not be held.

@@ -60,8 +60,9 @@ type Config struct {
 	ReconnectMax    time.Duration
 	ReconnectJitter float64
 	MaxReconnects   int
+	StableAfter     time.Duration // a connection up this long (from 001) resets the backoff
 
-	DialTimeout time.Duration // TCP connect + TLS handshake
+	DialTimeout time.Duration // TCP connect, then TLS handshake (each)
 	RegTimeout  time.Duration // from connect to 001 (includes CAP and SASL)
 	KeepAlive   time.Duration // send PING after this long without any line from the server
 	Timeout     time.Duration // give up on the server after this long without any line after our PING
@@ -88,6 +89,7 @@ func DefaultConfig() Config {
 		ReconnectMin:    2 * time.Second,
 		ReconnectMax:    5 * time.Minute,
 		ReconnectJitter: 0.2,
+		StableAfter:     2 * time.Minute,
 		DialTimeout:     15 * time.Second,
 		RegTimeout:      60 * time.Second,
 		KeepAlive:       90 * time.Second,
@@ -162,6 +164,9 @@ func (c Config) Validate() error {
 		}
 		if c.ReconnectJitter < 0 || c.ReconnectJitter > 1 {
 			bad("reconnect jitter %v must be within 0..1", c.ReconnectJitter)
+		}
+		if c.StableAfter <= 0 {
+			bad("stable-after %v must be positive", c.StableAfter)
 		}
 	}
 	if c.DialTimeout <= 0 || c.RegTimeout <= 0 || c.KeepAlive <= 0 || c.Timeout <= 0 {

@@ -25,8 +25,27 @@
 // costs memory (a warning is logged as the backlog grows), never a stalled
 // connection or a lost line.
 //
+// Our own lines: every PRIVMSG, NOTICE or ACTION the client sends comes
+// back as exactly one event with Source.Self: the server's echo when
+// echo-message is acknowledged, else a local echo when the line is
+// written. Nothing else should feed our own lines anywhere.
+//
+// Channel state is the client's: Members, Topic and InChannel are kept from
+// JOIN, PART, KICK, QUIT, NICK, MODE, TOPIC and NAMES, and channel events
+// (Message, Action, Notice, Topic, Join, Part, Kick, Names, Mode) are
+// emitted only for channels we are in on this connection; others are
+// dropped and counted (Dropped). Names are compared with Fold, the
+// server's CASEMAPPING (see CaseFold).
+//
+// History: lines a bouncer or server plays back (a chathistory or
+// znc.in/playback BATCH, or a server-time older than our JOIN) carry
+// Meta.History; show them, never run them as a meeting.
+//
 // Outgoing lines other than PING/PONG, CAP, AUTHENTICATE, NICK/USER during
 // registration and QUIT go through a token bucket (Config.SendBurst,
-// Config.SendRate). Keep-alive traffic uses its own lane and is never queued
-// behind paced lines.
+// Config.SendRate) in two lanes: the high lane (Say, Action, Notice,
+// SetTopic, Join, Part, SendRaw) is always served before the low lane of
+// channel lookup answers (Answer), which coalesces repeated asks and
+// limits each asker. Keep-alive traffic uses its own lane and is never
+// queued behind paced lines. Lag is the high lane's real delay.
 package ircclient

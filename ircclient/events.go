@@ -157,11 +157,12 @@ type Mode struct {
 type ConnState int
 
 const (
-	Connecting   ConnState = iota // dialling (Attempt counts from 0)
-	Registered                    // 001 received; channels are being joined
-	Disconnected                  // the connection ended (Err says why; nil after Quit or cancel)
-	Reconnecting                  // waiting Delay before the next attempt
-	Stopped                       // Run returned; no more events follow
+	Connecting    ConnState = iota // dialling (Attempt counts from 0)
+	Registered                     // 001 received; channels are being joined
+	Disconnected                   // the connection ended (Err says why; nil after Quit or cancel)
+	Reconnecting                   // waiting Delay before the next attempt
+	Stopped                        // Run returned; no more events follow
+	ConnectFailed                  // the attempt never got an IRC connection (Err says why: refused, TLS…)
 )
 
 func (s ConnState) String() string {
@@ -176,6 +177,8 @@ func (s ConnState) String() string {
 		return "reconnecting"
 	case Stopped:
 		return "stopped"
+	case ConnectFailed:
+		return "connect failed"
 	}
 	return fmt.Sprintf("ConnState(%d)", int(s))
 }
@@ -189,7 +192,7 @@ type State struct {
 	Caps    []string      // acknowledged caps (Registered)
 	Attempt int           // consecutive failed attempts so far
 	Delay   time.Duration // Reconnecting: wait before the next attempt
-	Err     error         // Disconnected/Reconnecting/Stopped: the cause
+	Err     error         // ConnectFailed/Disconnected/Reconnecting/Stopped: the cause
 }
 
 // Error is an error reply from the server (numerics 400-599, FAIL) that

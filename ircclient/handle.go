@@ -63,7 +63,8 @@ func (s *session) handle(msg ircmsg.Message) error {
 			s.nickIdx++
 			n, ok := s.nickCandidate(s.nickIdx)
 			if !ok {
-				return fmt.Errorf("no usable nick: %s and all alternatives are taken or invalid", c.cfg.Nick)
+				return fatalError{fmt.Errorf("%w: %s, its alternatives and %s_ … %s___ were refused (last: %s %s)",
+					ErrNoNick, c.cfg.Nick, c.cfg.Nick, c.cfg.Nick, cmd, last(p))}
 			}
 			s.send("NICK " + n)
 			return nil
@@ -250,6 +251,9 @@ func (s *session) translateLocked(msg ircmsg.Message) Event {
 			return nil
 		}
 		meta, src := s.meta(msg), s.sourceLocked(msg)
+		if src.Nick == "" {
+			return nil // a JOIN without a nick (malformed source)
+		}
 		if src.Self && !meta.History {
 			s.learnUserhostLocked(msg.Source)
 			joined := meta.Time
@@ -321,10 +325,13 @@ func (s *session) translateLocked(msg ircmsg.Message) Event {
 		slices.Sort(in)
 		return Quit{Meta: meta, Source: src, Reason: param(p, 0), Channels: in}
 	case "NICK":
-		if len(p) < 1 {
+		if len(p) < 1 || p[0] == "" || strings.ContainsAny(p[0], " ") {
 			return nil
 		}
 		meta, src := s.meta(msg), s.sourceLocked(msg)
+		if src.Nick == "" {
+			return nil
+		}
 		if meta.History {
 			return NickChange{Meta: meta, Source: src, NewNick: p[0]}
 		}

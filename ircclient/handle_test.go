@@ -173,7 +173,8 @@ func FuzzHandleLine(f *testing.F) {
 		f.Add(l)
 	}
 	f.Fuzz(func(t *testing.T, line string) {
-		_, s := offline(t)
+		c, s := offline(t)
+		feed(t, s, ":chair!c@h JOIN #x", ":irc.test 353 chair = #x :@chair +bob", ":irc.test 366 chair #x :End")
 		msg, err := ircmsg.ParseLine(line)
 		if err != nil {
 			return
@@ -182,5 +183,13 @@ func FuzzHandleLine(f *testing.F) {
 			<-s.urgent
 		}
 		s.handle(msg) // must not panic or block
+		for _, m := range c.Members("#x") {
+			if m.Nick == "" || strings.ContainsAny(m.Nick, " \r\n\x00") {
+				t.Fatalf("member %q after %q", m.Nick, line)
+			}
+		}
+		if len(s.batches) > maxOpenBatches {
+			t.Fatalf("%d open batches", len(s.batches))
+		}
 	})
 }

@@ -276,6 +276,21 @@ func TestTLS(t *testing.T) {
 			t.Fatal("connected to an untrusted certificate")
 		}
 	})
+	t.Run("plain text on the TLS port", func(t *testing.T) {
+		t.Parallel()
+		cfg := testConfig(srv.TLSPort, "tlsoff")
+		l := startClient(t, cfg)
+		select {
+		case err := <-l.done:
+			l.done <- err
+			if !errors.Is(err, ErrTLSMismatch) || !strings.Contains(err.Error(), "tls = true") {
+				t.Errorf("error %v, want ErrTLSMismatch with the tls = true hint", err)
+			}
+			t.Logf("plain on TLS: %v", err)
+		case <-time.After(10 * time.Second):
+			t.Fatal("no error")
+		}
+	})
 	t.Run("trusted", func(t *testing.T) {
 		t.Parallel()
 		cfg := testConfig(srv.TLSPort, "tlsyes")

@@ -7,12 +7,14 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/ergochat/irc-go/ircmsg"
 	"github.com/ergochat/irc-go/ircreader"
@@ -30,6 +32,7 @@ type session struct {
 	err    error
 
 	registered atomic.Bool
+	welcomedAt atomic.Int64 // unix nanos of 001, 0 before
 	lastRead   atomic.Int64 // unix nanos
 	quitting   atomic.Bool
 
@@ -46,19 +49,21 @@ type session struct {
 }
 
 // runSession dials, registers and serves one connection until it ends. It
-// reports whether registration had succeeded.
-func (c *Client) runSession(ctx context.Context) (registered bool, err error) {
+// reports whether the connection was made (dial and TLS handshake
+// succeeded) and how long it stayed up after registration (0 when it never
+// registered).
+func (c *Client) runSession(ctx context.Context) (connected bool, up time.Duration, err error) {
 	conn, err := c.dial(ctx)
 	if err != nil {
-		return false, err
+		return false, 0, err
 	}
-	s := &session{c: c, conn: conn, urgent: make(chan []byte, 256), done: make(chan struct{})}
+	s := &session{c: c, conn: &sniffConn{Conn: conn}, urgent: make(chan []byte, 256), done: make(chan struct{})}
 	s.lastRead.Store(time.Now().UnixNano())
 	c.mu.Lock()
 	if c.quitting {
 		c.mu.Unlock()
 		conn.Close()
-		return false, errQuit
+		return true, 0, errQuit
 	}
 	c.sess = s
 	c.caps = nil
@@ -92,34 +97,144 @@ func (c *Client) runSession(ctx context.Context) (registered bool, err error) {
 		s.quit(c.cfg.QuitMessage)
 	}
 	wg.Wait()
-	return s.registered.Load(), s.err
+	if at := s.welcomedAt.Load(); at != 0 {
+		up = time.Since(time.Unix(0, at))
+	}
+	return true, up, s.err
 }
 
+// tlsProbeAfter is how long a TLS handshake may go unanswered before a
+// second, plain-text connection checks whether the port speaks plain IRC.
+const tlsProbeAfter = 3 * time.Second
+
 func (c *Client) dial(ctx context.Context) (net.Conn, error) {
-	ctx, cancel := context.WithTimeout(ctx, c.cfg.DialTimeout)
+	addr := c.cfg.Addr()
+	dctx, cancel := context.WithTimeout(ctx, c.cfg.DialTimeout)
 	defer cancel()
 	var d net.Dialer
-	conn, err := d.DialContext(ctx, "tcp", c.cfg.Addr())
+	conn, err := d.DialContext(dctx, "tcp", addr)
 	if err != nil {
-		return nil, fmt.Errorf("dial %s: %w", c.cfg.Addr(), err)
+		return nil, fmt.Errorf("%w to %s: %w", ErrNeverConnected, addr, err)
 	}
 	if c.tls == nil {
 		return conn, nil
 	}
+	hctx, cancel := context.WithTimeout(ctx, c.cfg.DialTimeout)
+	defer cancel()
 	tc := tls.Client(conn, c.tls)
-	if err := tc.HandshakeContext(ctx); err != nil {
-		conn.Close()
-		err = fmt.Errorf("TLS handshake with %s: %w", c.cfg.Addr(), err)
-		var cv *tls.CertificateVerificationError
-		var ua x509.UnknownAuthorityError
-		var hn x509.HostnameError
-		var ci x509.CertificateInvalidError
-		if errors.As(err, &cv) || errors.As(err, &ua) || errors.As(err, &hn) || errors.As(err, &ci) {
-			return nil, fatalError{err}
+	done := make(chan error, 1)
+	go func() { done <- tc.HandshakeContext(hctx) }()
+	probe := time.NewTimer(tlsProbeAfter)
+	defer probe.Stop()
+	var plain <-chan string
+	for {
+		select {
+		case err = <-done:
+		case <-probe.C:
+			ch := make(chan string, 1)
+			go func() { ch <- probePlainIRC(hctx, addr) }()
+			plain = ch
+			continue
+		case line := <-plain:
+			if line == "" {
+				plain = nil // no answer in plain text either: wait for the handshake
+				continue
+			}
+			cancel()
+			<-done
+			conn.Close()
+			return nil, fatalError{fmt.Errorf("%w: %w to %s: no TLS handshake, but the port answers in plain-text IRC (%q): set tls = false, or use the server's TLS port",
+				ErrTLSMismatch, ErrNeverConnected, addr, line)}
 		}
-		return nil, err
+		break
 	}
-	return tc, nil
+	if err == nil {
+		return tc, nil
+	}
+	conn.Close()
+	var rh tls.RecordHeaderError
+	switch {
+	case errors.As(err, &rh):
+		return nil, fatalError{fmt.Errorf("%w: %w to %s: the server answered the TLS handshake in plain text (%q): set tls = false, or use the server's TLS port",
+			ErrTLSMismatch, ErrNeverConnected, addr, printable(rh.RecordHeader[:]))}
+	case hctx.Err() != nil && ctx.Err() == nil:
+		return nil, fmt.Errorf("%w to %s: no TLS handshake within %v: is it a plain-text port (tls = false), or not an IRC server?",
+			ErrNeverConnected, addr, c.cfg.DialTimeout)
+	}
+	var cv *tls.CertificateVerificationError
+	var ua x509.UnknownAuthorityError
+	var hn x509.HostnameError
+	var ci x509.CertificateInvalidError
+	if errors.As(err, &cv) || errors.As(err, &ua) || errors.As(err, &hn) || errors.As(err, &ci) {
+		return nil, fatalError{fmt.Errorf("%w to %s: TLS handshake: %w", ErrNeverConnected, addr, err)}
+	}
+	return nil, fmt.Errorf("%w to %s: TLS handshake: %w (is it a plain-text port? then tls = false)", ErrNeverConnected, addr, err)
+}
+
+// probePlainIRC opens a plain-text connection to addr, sends CAP LS and
+// returns the first line of the answer when it looks like IRC, else "".
+func probePlainIRC(ctx context.Context, addr string) string {
+	var d net.Dialer
+	conn, err := d.DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return ""
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(tlsProbeAfter))
+	if _, err := conn.Write([]byte("CAP LS 302\r\n")); err != nil {
+		return ""
+	}
+	buf := make([]byte, 512)
+	n, _ := io.ReadAtLeast(conn, buf, 1)
+	line, _, complete := strings.Cut(string(buf[:n]), "\n")
+	conn.Write([]byte("QUIT\r\n"))
+	line = strings.TrimRight(line, "\r")
+	msg, err := ircmsg.ParseLine(line)
+	if !complete || err != nil || msg.Command == "" || !utf8.ValidString(line) {
+		return ""
+	}
+	return printable([]byte(ircmsg.TruncateUTF8Safe(line, 80)))
+}
+
+// printable shows bytes for an error message: control bytes as \xNN.
+func printable(b []byte) string {
+	var sb strings.Builder
+	for _, c := range b {
+		if c < 0x20 || c >= 0x7f {
+			fmt.Fprintf(&sb, "\\x%02x", c)
+		} else {
+			sb.WriteByte(c)
+		}
+	}
+	return sb.String()
+}
+
+// sniffConn keeps the first bytes the server sent, to tell a TLS port
+// from a plain-text one when the connection fails before registration.
+type sniffConn struct {
+	net.Conn
+	mu    sync.Mutex
+	first []byte
+}
+
+func (c *sniffConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	if n > 0 {
+		c.mu.Lock()
+		if len(c.first) < 3 {
+			c.first = append(c.first, p[:min(n, 3-len(c.first))]...)
+		}
+		c.mu.Unlock()
+	}
+	return n, err
+}
+
+// speaksTLS reports whether the server's first bytes were a TLS record
+// (handshake or alert, any TLS version).
+func (c *sniffConn) speaksTLS() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.first) >= 2 && (c.first[0] == 0x15 || c.first[0] == 0x16) && c.first[1] == 0x03
 }
 
 // fail ends the session with err (the first one wins).
@@ -208,7 +323,7 @@ func (s *session) writeLoop() error {
 		if s.registered.Load() && s.c.sendq.len() > 0 {
 			ok, d := b.take(time.Now())
 			if ok {
-				l, _ := s.c.sendq.pop()
+				l, _ := s.c.sendq.pop(s.c.buildAnswer)
 				bw.Write(l.b)
 				if l.echo != nil && !s.hasEcho() {
 					echoes = append(echoes, l)
@@ -291,6 +406,9 @@ func (s *session) readLoop() error {
 				return nil
 			default:
 			}
+			if sc, ok := s.conn.(*sniffConn); ok && !s.welcomed && sc.speaksTLS() {
+				return fatalError{fmt.Errorf("%w: %s answered in TLS: set tls = true, or use the server's plain-text port", ErrTLSMismatch, s.c.cfg.Addr())}
+			}
 			return fmt.Errorf("read: %w", err)
 		}
 		s.lastRead.Store(time.Now().UnixNano())
@@ -347,6 +465,7 @@ func (s *session) registeredNow(msg ircmsg.Message) error {
 	if s.wantSASL() && !s.saslDone {
 		return fatalError{fmt.Errorf("%w: registration finished without SASL login", ErrSASL)}
 	}
+	s.welcomedAt.Store(time.Now().UnixNano())
 	c.mu.Lock()
 	c.nick = msg.Params[0]
 	c.caps = s.ackedCaps()

@@ -120,7 +120,7 @@ func TestSendQueue(t *testing.T) {
 	}
 	q.pushFront(outLine{b: []byte("j")})
 	var got string
-	for l, ok := q.pop(); ok; l, ok = q.pop() {
+	for l, ok := q.pop(nil); ok; l, ok = q.pop(nil) {
 		got += string(l.b)
 	}
 	if got != "jab" {

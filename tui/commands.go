@@ -187,15 +187,16 @@ func (m *Model) say(target, text string) tea.Cmd {
 		}
 		return nil
 	}
-	if !cl.Connected() {
-		w.Queue(chanlog.Line{Time: m.clock().Unix(), Nick: m.nickOr(), Text: text, Kind: chanlog.Msg})
-	}
 	if m.isChannel(target) {
+		// Said while disconnected, the line comes back as UpdateQueued.
 		refresh, cmd := m.applyUpdates(m.opts.Glue.Say(target, text))
 		if refresh {
 			m.refreshPanes()
 		}
 		return cmd
+	}
+	if !cl.Connected() {
+		w.Queue(chanlog.Line{Time: m.clock().Unix(), Nick: m.nickOr(), Text: text, Kind: chanlog.Msg})
 	}
 	if err := cl.Say(target, text); err != nil {
 		m.errorLine(w, err.Error())
@@ -290,11 +291,7 @@ func (m *Model) cmdPart(c *call) tea.Cmd {
 		return nil
 	}
 	return m.leave("leave "+target, []string{target}, func() tea.Cmd {
-		m.report(c.w, m.opts.Client.Part(target, strings.TrimSpace(reason)))
-		if w := m.wins.Get(target); w != nil {
-			m.wins.Close(w)
-		}
-		m.switched()
+		m.partAndClose(target, strings.TrimSpace(reason))
 		return nil
 	})
 }
@@ -317,13 +314,36 @@ func (m *Model) closeWindow(w *winlist.Window) tea.Cmd {
 	}
 	what := "close " + w.Name
 	return m.leave(what, channels, func() tea.Cmd {
-		if w.Kind == winlist.Channel && m.opts.Client != nil && m.chans.InChannel(w.Name) {
-			m.report(m.wins.Status(), m.opts.Client.Part(w.Name, ""))
+		if w.Kind == winlist.Channel {
+			m.partAndClose(w.Name, "")
+			return nil
 		}
 		m.wins.Close(w)
 		m.switched()
 		return nil
 	})
+}
+
+// partAndClose leaves a channel; its window closes when the server
+// confirms (see winlist.Window.Closing), at once when not in the channel.
+func (m *Model) partAndClose(channel, reason string) {
+	w := m.wins.Get(channel)
+	if m.opts.Client != nil {
+		// Also for a channel not joined yet: the client stops joining it.
+		if err := m.opts.Client.Part(channel, reason); err != nil {
+			m.errorLine(w, err.Error())
+			return
+		}
+		if w != nil && m.chans.InChannel(channel) {
+			w.Closing = true
+			m.info(w, "leaving "+channel+"…")
+			return
+		}
+	}
+	if w != nil {
+		m.wins.Close(w)
+		m.switched()
+	}
 }
 
 func (m *Model) cmdWindow(c *call) tea.Cmd {
@@ -573,9 +593,9 @@ func (m *Model) cmdLastlog(c *call) tea.Cmd {
 	if len(lines) == 0 {
 		lines = []string{"no line contains " + strconv.Quote(c.line)}
 	}
+	m.openResults("lastlog")
 	m.results.SetText(title, lines)
 	m.results.Scroll(len(lines)) // the newest at the bottom
-	m.openResults("lastlog")
 	return nil
 }
 

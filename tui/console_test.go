@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"gavel/backend"
 	"gavel/ircclient"
 	"gavel/meeting/live"
 	"gavel/tui/chanlog"
@@ -547,16 +548,22 @@ func TestRunHeadless(t *testing.T) {
 // addressed to the asker, from the router (the offline snapshot here).
 func TestChannelLookup(t *testing.T) {
 	f := newFake()
-	ctl, err := live.New(live.Config{Network: f, LookupPrefix: "."})
+	router, err := backend.New(backend.Config{Offline: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctl, err := live.New(live.Config{Network: f, Lookups: router})
 	if err != nil {
 		t.Fatal(err)
 	}
 	o := fixedOpts()
-	o.Client, o.Glue, o.Nick, o.Channels = f, ctl, "chair", []string{"#meet"}
+	o.Client, o.Glue, o.Nick, o.Channels, o.Router = f, ctl, "chair", []string{"#meet"}, router
 	m, err := New(o)
 	if err != nil {
 		t.Fatal(err)
 	}
+	// As the real client does, our JOIN comes before the channel's lines.
+	m.Update(ev(ircclient.Join{Meta: at(0), Source: ircclient.Source{Nick: "chair", Self: true}, Channel: "#meet"}))
 	_, cmd := m.Update(ev(ircclient.Message{Meta: at(1), Source: ircclient.Source{Nick: "bob"}, Target: "#meet", Text: ".fas nirik"}))
 	for _, msg := range runCmds(cmd) {
 		m.Update(msg)

@@ -45,10 +45,7 @@ func (m *Model) ircBatch(evs []ircclient.Event) tea.Cmd {
 			notOp[m.Me.FoldName(u.Channel)] = true
 		}
 	}
-	refresh, cmd := m.applyUpdates(ups)
-	chairRefresh, chairCmd := m.chairObserve(evs)
-	refresh, cmd = refresh || chairRefresh, tea.Batch(cmd, chairCmd)
-	bell := false
+	refresh, bell := false, false
 	for _, ev := range evs {
 		if e, ok := ev.(ircclient.Error); ok && e.Code == "482" && notOp[m.Me.FoldName(e.Window)] {
 			continue // the live driver said it in words, once per meeting
@@ -57,6 +54,11 @@ func (m *Model) ircBatch(evs []ircclient.Event) tea.Cmd {
 		refresh = refresh || r
 		bell = bell || b
 	}
+	// After the lines: what the driver did (published files, lookups, and
+	// leaving once a meeting has ended).
+	r, cmd := m.applyUpdates(ups)
+	chairRefresh, chairCmd := m.chairObserve(evs) // the chair's tools (chairtools.go)
+	refresh, cmd = refresh || r || chairRefresh, tea.Batch(cmd, chairCmd)
 	if refresh {
 		m.refreshPanes()
 	}
@@ -122,7 +124,15 @@ func (m *Model) showEvent(ev ircclient.Event) (refresh, bell bool) {
 		if w == nil {
 			return false, false
 		}
-		m.push(w, chanlog.Line{Time: t, Nick: e.Nick, Text: withReason(e.Nick+" left", e.Reason), Kind: chanlog.Part, Flags: lineFlags(e.Meta, false)})
+		if e.Self && w.Closing {
+			m.wins.Close(w)
+			return true, false
+		}
+		text := withReason(e.Nick+" left", e.Reason)
+		if e.Self {
+			text = "you left " + e.Channel
+		}
+		m.push(w, chanlog.Line{Time: t, Nick: e.Nick, Text: text, Kind: chanlog.Part, Flags: lineFlags(e.Meta, false)})
 		return here(w), false
 	case ircclient.Kick:
 		w := m.wins.Get(e.Channel)
@@ -239,6 +249,11 @@ func (m *Model) connState(e ircclient.State) {
 			if w.Kind == winlist.Channel && m.opts.Glue.Meeting(w.Name) != nil && !m.opts.Glue.Meeting(w.Name).Ended() {
 				m.errorLine(w, "disconnected: lines typed now are queued and sent when gavel is back")
 			}
+		}
+	case ircclient.ConnectFailed:
+		m.conn.state = "not connected"
+		if e.Err != nil {
+			m.errorLine(m.wins.Status(), e.Err.Error())
 		}
 	case ircclient.Reconnecting:
 		m.conn.state = "disconnected · reconnecting in " + e.Delay.Round(time.Second).String()

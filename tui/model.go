@@ -81,6 +81,7 @@ type Glue interface {
 	Meeting(channel string) *meeting.Meeting
 	Say(channel, text string) []live.Update
 	Publish(channel string) []live.Update
+	Retry() []live.Update // writes what the journals hold in memory (called on the clock)
 }
 
 // Options configure the console.
@@ -482,6 +483,13 @@ func (m *Model) applyUpdates(ups []live.Update) (refresh bool, cmd tea.Cmd) {
 		case live.UpdateError:
 			if u.Err != nil {
 				m.showUpdateError(u)
+			}
+		case live.UpdateQueued:
+			// Said while disconnected: shown now, marked as waiting.
+			m.openWindow(u.Channel).Queue(chanlog.Line{Time: m.clock().Unix(), Nick: m.nickOr(), Text: u.Text, Kind: chanlog.Msg})
+		case live.UpdateJournal:
+			if u.Err == nil { // caught up (falling behind comes as an UpdateError)
+				m.info(m.windowFor(u.Channel), u.Text)
 			}
 		case live.UpdateLookup:
 			if u.Channel != "" && u.Text != "" {

@@ -63,12 +63,11 @@ func waitEvent(t testing.TB, evs <-chan ircclient.Event, d time.Duration, what s
 	}
 }
 
-func selfJoin(ch string) func(ircclient.Event) bool {
-	return func(ev ircclient.Event) bool { j, ok := ev.(ircclient.Join); return ok && j.Self && strings.EqualFold(j.Channel, ch) }
-}
-
 func namesOf(ch string) func(ircclient.Event) bool {
-	return func(ev ircclient.Event) bool { n, ok := ev.(ircclient.Names); return ok && strings.EqualFold(n.Channel, ch) }
+	return func(ev ircclient.Event) bool {
+		n, ok := ev.(ircclient.Names)
+		return ok && strings.EqualFold(n.Channel, ch)
+	}
 }
 
 func joinOf(nick string) func(ircclient.Event) bool {

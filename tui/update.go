@@ -27,6 +27,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (m *Model) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
+		if msg.Width <= 0 || msg.Height <= 0 {
+			return nil // no terminal (headless): keep the size there is
+		}
 		m.Width, m.Height = msg.Width, msg.Height
 		m.layout()
 	case tea.BackgroundColorMsg:
@@ -47,7 +50,11 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return cmd
 	case clockMsg:
 		m.now = time.Time(msg)
-		return tea.Batch(clockTick(), m.chairTick())
+		refresh, cmd := m.applyUpdates(m.opts.Glue.Retry())
+		if refresh {
+			m.refreshPanes()
+		}
+		return tea.Batch(cmd, clockTick(), m.chairTick())
 	case demoTickMsg:
 		return m.demoTick(time.Time(msg))
 	case lookupMsg:

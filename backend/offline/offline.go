@@ -91,6 +91,26 @@ func (s *Snapshot) Users() []string { return slices.Clone(s.users) }
 // Packages lists the package names the snapshot knows (for completion).
 func (s *Snapshot) Packages() []string { return slices.Clone(s.packages) }
 
+// MirrorCountries lists the countries the snapshot has a mirrorlist
+// answer for, for a repository and architecture (sorted; none when it has
+// none or only answers without a country).
+func (s *Snapshot) MirrorCountries(repo, arch string) []string {
+	var out []string
+	for _, e := range s.m.Entries {
+		if e.Service != "mirrorlist" || e.Status != http.StatusOK || len(e.Query["repo"]) != 1 || len(e.Query["arch"]) != 1 {
+			continue
+		}
+		if e.Query["repo"][0] != repo || e.Query["arch"][0] != arch || len(e.Query["country"]) != 1 || len(e.Query) != 3 {
+			continue
+		}
+		if cc := e.Query["country"][0]; !slices.Contains(out, cc) {
+			out = append(out, cc)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
 // HostCountry maps mirror host names to ISO country codes.
 func (s *Snapshot) HostCountry() map[string]string {
 	out := make(map[string]string, len(s.hostCountry))

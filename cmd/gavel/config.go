@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"os/user"
 	"path/filepath"
 	"strings"
 	"time"
@@ -110,12 +111,54 @@ func loadConfig(path string, explicit bool) (cfg config, found bool, err error) 
 		}
 		return config{}, false, fmt.Errorf("config %s: unknown keys: %s", path, strings.Join(keys, ", "))
 	}
+	if err := cfg.expandHome(); err != nil {
+		return config{}, false, fmt.Errorf("config %s: %w", path, err)
+	}
 	return cfg, true, nil
 }
 
+// expandHome expands a leading "~" or "~user" in the file's paths, as a
+// shell would (the README's own examples use "~/...").
+func (c *config) expandHome() error {
+	for _, p := range []*string{&c.TLSCAFile, &c.TLSCertFile, &c.TLSKeyFile, &c.SASLPasswordFile,
+		&c.Archive, &c.JournalDir, &c.ThemeFile} {
+		v, err := expandHome(*p)
+		if err != nil {
+			return err
+		}
+		*p = v
+	}
+	return nil
+}
+
+// expandHome expands "~" and "~/..." to the home directory and "~user/..."
+// to user's.
+func expandHome(path string) (string, error) {
+	if !strings.HasPrefix(path, "~") {
+		return path, nil
+	}
+	name, rest, _ := strings.Cut(path[1:], "/")
+	var home string
+	if name == "" {
+		h, err := os.UserHomeDir()
+		if err != nil {
+			return "", fmt.Errorf("%s: cannot expand ~: %w", path, err)
+		}
+		home = h
+	} else {
+		u, err := user.Lookup(name)
+		if err != nil {
+			return "", fmt.Errorf("%s: cannot expand ~%s: %w", path, name, err)
+		}
+		home = u.HomeDir
+	}
+	return filepath.Join(home, rest), nil
+}
+
 // ircConfig turns the file's settings into the connection's, reading the
-// SASL password from its environment variable or file.
-func (c config) ircConfig(getenv func(string) string) (ircclient.Config, error) {
+// SASL password from its environment variable or file; warn is told when
+// the password file can be read by other users.
+func (c config) ircConfig(getenv func(string) string, warn func(string)) (ircclient.Config, error) {
 	ic := ircclient.DefaultConfig()
 	ic.Server, ic.Port = c.Server, c.Port
 	if c.TLS != nil {
@@ -144,6 +187,10 @@ func (c config) ircConfig(getenv func(string) string) (ircclient.Config, error) 
 			b, err := os.ReadFile(c.SASLPasswordFile)
 			if err != nil {
 				return ic, fmt.Errorf("sasl: password file: %w", err)
+			}
+			if st, err := os.Stat(c.SASLPasswordFile); err == nil && st.Mode().Perm()&0o044 != 0 && warn != nil {
+				warn(fmt.Sprintf("warning: the SASL password file %s can be read by other users (mode %04o): chmod 600 %s",
+					c.SASLPasswordFile, st.Mode().Perm(), c.SASLPasswordFile))
 			}
 			ic.SASLPassword = strings.TrimRight(string(b), "\r\n")
 		default:

@@ -136,7 +136,7 @@ func (f consoleFlags) apply(c *config) {
 }
 
 func runLive(ctx context.Context, cfg config, headless bool, opts tui.Options, logger *slog.Logger, stderr io.Writer) int {
-	ic, err := cfg.ircConfig(os.Getenv)
+	ic, err := cfg.ircConfig(os.Getenv, func(warning string) { fmt.Fprintln(stderr, "gavel:", warning) })
 	if err != nil {
 		fmt.Fprintln(stderr, "gavel:", err)
 		return 2
@@ -154,10 +154,6 @@ func runLive(ctx context.Context, cfg config, headless bool, opts tui.Options, l
 	if journalDir == "" {
 		journalDir = filepath.Join(defaultStateDir(), "journal", meeting.ChannelDir(cfg.Server))
 	}
-	prefix := cfg.LookupPrefix
-	if prefix == "" {
-		prefix = "."
-	}
 	mbus, err := openBus(cfg.Bus, cfg.URLPrefix, journalDir, headless, logger, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "gavel:", err)
@@ -166,7 +162,7 @@ func runLive(ctx context.Context, cfg config, headless bool, opts tui.Options, l
 	defer mbus.Close()
 	ctrl, err := live.New(live.Config{
 		Style: opts.Style, Archive: publish.New(archive, opts.Style, cfg.URLPrefix), JournalDir: journalDir,
-		BindAccounts: cfg.BindChairs, URLPrefix: cfg.URLPrefix, Network: client, Logger: logger, LookupPrefix: prefix,
+		BindAccounts: cfg.BindChairs, URLPrefix: cfg.URLPrefix, Network: client, Logger: logger, Lookups: opts.Router,
 		Bus: mbus.live(),
 	})
 	if err != nil {
@@ -174,42 +170,55 @@ func runLive(ctx context.Context, cfg config, headless bool, opts tui.Options, l
 		return 1
 	}
 	defer ctrl.Close()
-	opts.Client, opts.Glue, opts.URLPrefix = client, ctrl, cfg.URLPrefix
+	var glue tui.Glue = ctrl
+	if headless {
+		// stderr says what happens, one line each; interrupted meetings
+		// come back (and say so) before the connection is up.
+		r := &reporter{Controller: ctrl, w: stderr}
+		glue = r
+		r.updates(ctrl.Resume(ic.Channels...))
+	}
+	// In the console a channel's interrupted meeting comes back as gavel
+	// joins it (before its first live line), and says so in its window.
+	opts.Client, opts.Glue, opts.URLPrefix = client, glue, cfg.URLPrefix
 	opts.Server, opts.Nick, opts.Channels = ic.Addr(), ic.Nick, ic.Channels
 	m, err := tui.New(opts)
 	if err != nil {
 		fmt.Fprintln(stderr, "gavel:", err)
 		return 1
 	}
-	// Interrupted meetings come back before the first live line.
-	for _, u := range ctrl.Resume(ic.Channels...) {
-		if u.Kind == live.UpdateError {
-			fmt.Fprintln(stderr, "gavel:", u.Err)
-		} else {
-			logger.Info(u.Text, "channel", u.Channel)
-		}
-	}
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	done := make(chan error, 1)
-	go func() { done <- client.Run(runCtx) }()
+	go func() {
+		err := client.Run(runCtx)
+		done <- err
+		if err != nil && headless {
+			cancel() // a fatal error (SASL, no usable nick, TLS mismatch…) ends a headless run at once
+		}
+	}()
 	_, err = tui.Run(runCtx, m, headless)
 	cancel()
 	select {
 	case cerr := <-done:
-		if err == nil && cerr != nil && !errors.Is(cerr, context.Canceled) {
-			err = cerr
+		if cerr != nil && !errors.Is(cerr, context.Canceled) {
+			fmt.Fprintln(stderr, "gavel: fatal:", oneLine(cerr.Error()))
+			return 1
 		}
 	case <-time.After(5 * time.Second):
 	}
 	return exitCode(stderr, err)
 }
 
+// oneLine joins an error's lines (a server's text may hold anything).
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
 func newRouter(cfg config, logger *slog.Logger) (*backend.Router, error) {
 	b := cfg.Backend
 	return backend.New(backend.Config{
 		FASURL: b.FASURL, DistGitURL: b.DistGitURL, MdapiURL: b.MdapiURL, LookasideURL: b.LookasideURL,
 		MirrorsURL: b.MirrorsURL, Offline: cfg.Offline, Timeout: b.Timeout.Duration, Logger: logger,
+		Prefix: cfg.LookupPrefix, // the router's alone: it decides what a channel lookup is
 	})
 }
 

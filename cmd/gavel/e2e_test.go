@@ -98,6 +98,10 @@ offline = true
 	joined()
 	say("#info said after the restart")
 	waitFor("gavel was away from")
+	// The killed process's partial logs are gone; the new one's remain.
+	if partials, _ := filepath.Glob(filepath.Join(archive, "meet", "*", ".*.partial-*")); len(partials) != 2 {
+		t.Errorf("partial logs after the restart: %v", partials)
+	}
 	say("#endmeeting")
 	waitFor("Minutes:        https://m.example/meet/")
 

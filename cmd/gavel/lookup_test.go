@@ -149,7 +149,7 @@ func TestLookupDoubleDash(t *testing.T) {
 func TestLookupChannelAndErrors(t *testing.T) {
 	withConfig(t, "")
 	code, out, _ := gavel(t, nil, "lookup", "--offline", "--channel", "relrod", "hellomynameis", "nirik")
-	if code != lookupOK || out != "relrod: nirik 'Kevin Fenzi' <nirik@fedoraproject.org>\n" {
+	if code != lookupOK || out != "relrod: nirik 'Kevin Fenzi' <nirik@fedoraproject.org> (offline snapshot of 2025-05-20)\n" {
 		t.Fatalf("exit %d %q", code, out)
 	}
 	code, _, errs := gavel(t, nil, "lookup", "--offline", "whoowns", "irc3")

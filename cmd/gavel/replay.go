@@ -70,7 +70,7 @@ func runReplay(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		return replayInConsole(ctx, logs, stdin, stderr, opts, *speed)
 	}
 	code := 0
-	logs, err = findLogs(logs, func(err error) {
+	logs, err = findLogs(logs, *out, func(err error) {
 		fmt.Fprintf(stderr, "gavel replay: %v\n", err)
 		code = 1
 	})
@@ -92,11 +92,12 @@ func runReplay(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 }
 
 // findLogs replaces each directory among the arguments by the logs in it
-// and below it (*.log.txt, in lexical order; hidden names skipped). A
-// directory without logs is an error given to fail; err is for a
-// directory that could not be read.
-func findLogs(args []string, fail func(error)) ([]string, error) {
+// and below it (*.log.txt, in lexical order; hidden names and the output
+// directory out skipped). A directory without logs is an error given to
+// fail; err is for a directory that could not be read.
+func findLogs(args []string, out string, fail func(error)) ([]string, error) {
 	var logs []string
+	outAbs, _ := filepath.Abs(out)
 	for _, a := range args {
 		st, err := os.Stat(a)
 		if a == "-" || err != nil || !st.IsDir() {
@@ -113,6 +114,11 @@ func findLogs(args []string, fail func(error)) ([]string, error) {
 					return filepath.SkipDir
 				}
 				return nil
+			}
+			if d.IsDir() && path != a {
+				if abs, err := filepath.Abs(path); err == nil && abs == outAbs {
+					return filepath.SkipDir // the minutes being written
+				}
 			}
 			if !d.IsDir() && strings.HasSuffix(d.Name(), ".log.txt") {
 				logs = append(logs, path)

@@ -341,6 +341,18 @@ func TestReplayDirectory(t *testing.T) {
 		}
 	}
 
+	// A second run with the output inside the input does not replay its
+	// own output.
+	inner := filepath.Join(dir, "in", "regenerated")
+	code, stdout, errs = gavel(t, nil, "replay", filepath.Join(dir, "in"), "--out", inner, "--style", "zodbot")
+	if code != 0 || !strings.Contains(stdout, "3 logs: 3 meeting(s)") {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, errs)
+	}
+	code, stdout, errs = gavel(t, nil, "replay", filepath.Join(dir, "in"), "--out", inner, "--style", "zodbot")
+	if code != 0 || !strings.Contains(stdout, "3 logs: 3 meeting(s)") {
+		t.Fatalf("second run: exit %d\n%s\n%s", code, stdout, errs)
+	}
+
 	empty := filepath.Join(dir, "empty")
 	os.Mkdir(empty, 0o755)
 	if code, _, errs := gavel(t, nil, "replay", empty, "--out", out); code != 1 || !strings.Contains(errs, "no *.log.txt in it") {

@@ -283,7 +283,7 @@ func (j *Journal) Sync() error {
 		return nil
 	}
 	if err := j.openForWrite(); err != nil {
-		return fmt.Errorf("journal %s: %w", j.path, err)
+		return err
 	}
 	if _, err := j.f.WriteAt(j.buf, j.size); err != nil {
 		j.f.Truncate(j.size) // best effort: the next write covers it anyway
@@ -307,26 +307,26 @@ func (j *Journal) openForWrite() error {
 	}
 	if j.unread {
 		if _, err := j.read(); err != nil {
-			return err
+			return err // wrapped
 		}
 	}
 	if err := j.fs.MkdirAll(filepath.Dir(j.path), 0o700); err != nil {
-		return err
+		return fmt.Errorf("journal %s: %w", j.path, err)
 	}
 	f, err := j.fs.OpenFile(j.path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
-		return err
+		return fmt.Errorf("journal %s: %w", j.path, err)
 	}
 	if j.fileLen > j.size {
 		if err := f.Truncate(j.size); err != nil { // a torn tail
 			f.Close()
-			return err
+			return fmt.Errorf("journal %s: %w", j.path, err)
 		}
 	}
 	if j.size == 0 {
 		if err := syncDir(j.fs, filepath.Dir(j.path)); err != nil {
 			f.Close()
-			return err
+			return fmt.Errorf("journal %s: %w", j.path, err)
 		}
 	}
 	j.f, j.fileLen = f, j.size

@@ -25,11 +25,29 @@ func gavelOn(t testing.TB, ctx context.Context, srv *ircdtest.Server, nick strin
 	ic := ircclient.DefaultConfig()
 	ic.Server, ic.Port, ic.TLS = ircdtest.Host, srv.Port, false
 	ic.Nick, ic.Channels, ic.SendUnpaced = nick, channels, true
+	g := startGavel(t, ctx, ic, cfg)
+	return g.ctrl, g.mu, g.seen, g.client
+}
+
+// gavelRun is a gavel client and its controller's event loop.
+type gavelRun struct {
+	ctrl   *Controller
+	mu     *sync.Mutex
+	seen   <-chan string
+	client *ircclient.Client
+	stop   func() // quits and waits for the loop to end (a crash, to the journal)
+}
+
+// startGavel connects with ic and runs the event loop until the client
+// stops; it returns once gavel has joined.
+func startGavel(t testing.TB, ctx context.Context, ic ircclient.Config, cfg Config) *gavelRun {
+	t.Helper()
 	client, err := ircclient.New(ic, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	go client.Run(ctx)
+	runCtx, cancel := context.WithCancel(ctx)
+	go client.Run(runCtx)
 	cfg.Network = client
 	ctrl, err := New(cfg)
 	if err != nil {
@@ -38,8 +56,10 @@ func gavelOn(t testing.TB, ctx context.Context, srv *ircdtest.Server, nick strin
 	var mu sync.Mutex
 	seen := make(chan string, 1<<16)
 	joined := make(chan struct{})
+	done := make(chan struct{})
 	var once sync.Once
 	go func() {
+		defer close(done)
 		for {
 			batch, open := WaitBatch(ctx, client.Events(), 256) // the console's batch (tui.MaxBatch)
 			mu.Lock()
@@ -72,7 +92,7 @@ func gavelOn(t testing.TB, ctx context.Context, srv *ircdtest.Server, nick strin
 	case <-ctx.Done():
 		t.Fatal("gavel did not join")
 	}
-	return ctrl, &mu, seen, client
+	return &gavelRun{ctrl: ctrl, mu: &mu, seen: seen, client: client, stop: func() { cancel(); <-done }}
 }
 
 // waitSeen waits until gavel has handled the line "nick text".

@@ -1,21 +1,28 @@
 // Package live is the live driver of the meeting engine, beside
-// meeting/replay (the offline one): IRC events in, through each channel's
-// meeting engine, effects out to the IRC connection, the journal and the
-// archive. It has no Bubble Tea in it; the console's root model and the
-// headless runner feed it the same way, so there is one code path for live
-// meetings.
+// meeting/replay (the offline one): IRC events in, through each joined
+// channel's meeting engine, effects out to the IRC connection, the journal,
+// the archive and the message bus. It has no Bubble Tea in it; the console's
+// root model and the headless runner feed it the same way, so there is one
+// code path for live meetings.
 //
 // For every batch of events the controller appends each event of a running
 // meeting to the channel's journal, syncs the journal once, and only then
 // carries out the effects: a meeting killed at any point is resumed from
-// its journal with nothing lost.
+// its journal with nothing lost. When the journal cannot be written the
+// meeting goes on (its records wait in memory and are written as soon as
+// the disk takes them), and an UpdateJournal says it is not crash-safe
+// until then.
+//
+// Only lines the channel really saw now are fed to an engine: our own
+// lines come from ircclient's one event for each line sent (the
+// controller never feeds them itself), history a server or bouncer plays
+// back is never fed, and only channels gavel has joined get an engine.
 package live
 
 import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
 	"strings"
 	"time"
 
@@ -43,19 +50,30 @@ type Bus interface {
 	MeetingCompleted(channel string, m *meeting.Meeting, files []publish.File) error
 }
 
+// Lookups decides which channel lines ask for a lookup; *backend.Router
+// satisfies it (the router owns the prefix and the commands).
+type Lookups interface {
+	ChannelCommand(line string) (cmd string, args []string, ok bool)
+}
+
 // Config configures a Controller.
 type Config struct {
 	Style        meeting.Style
 	Archive      *publish.Archive // nil: minutes are not written
 	JournalDir   string           // "": no journal (no crash safety)
+	JournalFS    journal.FS       // nil: the operating system's
 	BindAccounts bool
 	URLPrefix    string
 	Network      Network // nil: offline, effects that need IRC are dropped
 	Bus          Bus     // nil: no message bus
 	Logger       *slog.Logger
-	// LookupPrefix marks channel lines that ask for a lookup (".fas x");
-	// "" disables them.
-	LookupPrefix string
+	// Fold folds channel names as the server compares them
+	// (ircclient.Client.Fold); nil folds ASCII letters.
+	Fold func(string) string
+	// Lookups says which channel lines ask for a lookup (".fas x"); they
+	// are reported as UpdateLookup, for the console to run off its
+	// goroutine. nil: no channel lookups.
+	Lookups Lookups
 	// GapThreshold is how long gavel must have been away before it says, on
 	// resuming, that lines may be missing. Zero means one second.
 	GapThreshold time.Duration
@@ -71,7 +89,11 @@ const (
 	UpdatePublished                       // Files were written
 	UpdateError                           // Err happened (Channel may be "")
 	UpdateLookup                          // Nick asked for a lookup: Text, in Channel
-	UpdateResumed                         // a meeting was resumed from its journal
+	UpdateResumed                         // a meeting was resumed from its journal (Text says how)
+	UpdateStarted                         // a meeting started in Channel (Text: its name)
+	UpdateEnded                           // the meeting of Channel ended (Text: its name)
+	UpdateJournal                         // the journal of Channel is behind (Err, also sent as an UpdateError) or caught up (Err nil); Text says so
+	UpdateQueued                          // Text was queued while disconnected: it goes out on reconnect
 )
 
 // Update is one thing the console may want to show.
@@ -87,20 +109,45 @@ type Update struct {
 // Controller runs the meetings of every channel of one connection. It is not
 // safe for concurrent use: call it from the Bubble Tea Update goroutine.
 type Controller struct {
-	cfg      Config
-	log      *slog.Logger
-	channels map[string]*channel // by lower-cased name
+	cfg       Config
+	log       *slog.Logger
+	fold      func(string) string
+	channels  map[string]*channel // by folded name
+	behind    map[*channel]bool   // channels whose journal has records waiting
+	connected bool
+	dropped   int // channel events for channels gavel is not in
 }
 
 // channel is one channel's engine and its files.
 type channel struct {
 	name    string
+	joined  bool // gavel is in the channel (from our JOIN to our PART or KICK, or a disconnect)
 	engine  *meeting.Engine
-	journal *journal.Journal
-	session *publish.Session
+	journal *journal.Journal // nil without a journal
+	writer  *publish.Writer  // nil without an archive
+	topic   string           // the channel's topic as last seen
 	// resumedAt is the time of the last journalled event when the meeting
 	// was resumed; the first live event after it reports the gap.
 	resumedAt time.Time
+	// replayed holds the journalled lines of a resumed meeting: a
+	// playback of them (a bouncer's, not marked as history) is not fed
+	// again.
+	replayed map[lineKey]bool
+	// unpublished are ended meetings whose final files could not be
+	// written, retried by Publish.
+	unpublished []*ended
+	journalSaid bool // the chair was told the journal is behind
+}
+
+// ended is a meeting whose minutes could not be written.
+type ended struct {
+	session *publish.Session
+	journal *journal.Journal // its own, detached journal (nil without one)
+}
+
+type lineKey struct {
+	at         int64
+	nick, text string
 }
 
 // pending is an effect waiting for the journal sync of its batch; started
@@ -116,79 +163,191 @@ func New(cfg Config) (*Controller, error) {
 	if cfg.GapThreshold == 0 {
 		cfg.GapThreshold = time.Second
 	}
+	if cfg.JournalFS == nil {
+		cfg.JournalFS = journal.OS
+	}
 	log := cfg.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
 	if cfg.JournalDir != "" {
-		if err := os.MkdirAll(cfg.JournalDir, 0o700); err != nil {
-			return nil, fmt.Errorf("journal %s: %w", cfg.JournalDir, err)
+		if err := cfg.JournalFS.MkdirAll(cfg.JournalDir, 0o700); err != nil {
+			// Not fatal: every journal says it cannot be written, and
+			// catches up once it can.
+			log.Error("journal directory", "dir", cfg.JournalDir, "err", err)
 		}
 	}
-	return &Controller{cfg: cfg, log: log, channels: map[string]*channel{}}, nil
+	fold := cfg.Fold
+	if fold == nil {
+		fold = asciiLower
+	}
+	return &Controller{cfg: cfg, log: log, fold: fold, channels: map[string]*channel{}, behind: map[*channel]bool{}}, nil
+}
+
+func asciiLower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' {
+			return strings.ToLower(s) // rare: names are mostly lower-case
+		}
+	}
+	return s
 }
 
 // Meeting returns the running (or last) meeting of a channel, or nil.
 func (c *Controller) Meeting(name string) *meeting.Meeting {
-	if ch := c.channels[strings.ToLower(name)]; ch != nil {
+	if ch := c.channels[c.fold(name)]; ch != nil {
 		return ch.engine.Meeting()
 	}
 	return nil
 }
 
+// Connected reports whether the connection is up (registered). While it is
+// not, lines said wait in ircclient's queue (see UpdateQueued).
+func (c *Controller) Connected() bool { return c.connected }
+
+// Unjournalled is the number of events of a channel's meeting that are not
+// yet safe in its journal (0: the meeting is crash-safe).
+func (c *Controller) Unjournalled(name string) int {
+	if ch := c.channels[c.fold(name)]; ch != nil && ch.journal != nil {
+		return ch.journal.Pending()
+	}
+	return 0
+}
+
 // channel returns the state of a channel, creating it — and resuming its
-// meeting from the journal — on first use.
+// meetings from the journal — on first use.
 func (c *Controller) channel(name string) (*channel, []Update) {
-	key := strings.ToLower(name)
+	key := c.fold(name)
 	if ch := c.channels[key]; ch != nil {
 		return ch, nil
 	}
-	ch := &channel{name: name, engine: meeting.NewEngine(meeting.Options{
-		Style: c.cfg.Style, Channel: name, URLPrefix: c.cfg.URLPrefix, BindAccounts: c.cfg.BindAccounts,
-	})}
+	ch := &channel{name: name, engine: c.newEngine(name)}
+	if c.cfg.Archive != nil {
+		ch.writer = c.cfg.Archive.Writer()
+	}
 	c.channels[key] = ch
 	if c.cfg.JournalDir == "" {
 		return ch, nil
 	}
-	j, rec, err := journal.OpenChannel(nil, c.cfg.JournalDir, name)
+	var ups []Update
+	path := journal.Path(c.cfg.JournalDir, name)
+	// Ended meetings whose minutes were never written come first.
+	detached, err := journal.Detached(c.cfg.JournalFS, path)
+	if err != nil {
+		ups = append(ups, c.errorUpdate(ch, err))
+	}
+	for _, p := range detached {
+		ups = append(ups, c.resumeEnded(ch, p)...)
+	}
+	j, rec, err := journal.OpenChannel(c.cfg.JournalFS, c.cfg.JournalDir, name)
 	ch.journal = j
 	if err != nil {
-		return ch, []Update{{Kind: UpdateError, Channel: name, Err: err}}
+		ups = append(ups, c.errorUpdate(ch, err))
 	}
-	events := rec.Events
-	if len(events) == 0 {
-		return ch, nil
+	if rec.Unreadable > 0 || rec.KeptAt != "" {
+		ups = append(ups, c.errorUpdate(ch, fmt.Errorf("journal of %s: %d records could not be read (damaged); the damaged file is kept at %s", name, rec.Unreadable, rec.KeptAt)))
 	}
-	ups := c.resume(ch, events)
+	if len(rec.Events) > 0 {
+		ups = append(ups, c.resume(ch, rec)...)
+	}
 	return ch, ups
 }
 
-// resume replays a journal into a fresh engine. Log lines stream into a new
-// publishing session; replies and topics are not sent again.
-func (c *Controller) resume(ch *channel, events []meeting.Event) []Update {
+func (c *Controller) newEngine(name string) *meeting.Engine {
+	return meeting.NewEngine(meeting.Options{
+		Style: c.cfg.Style, Channel: name, URLPrefix: c.cfg.URLPrefix, BindAccounts: c.cfg.BindAccounts,
+	})
+}
+
+// replayInto feeds journalled events to a fresh engine, carrying out the
+// effects that write the log (replies and topics were sent before; a #save
+// is not redone). An ended meeting's final files are left to the caller.
+func (c *Controller) replayInto(ch *channel, e *meeting.Engine, w *publish.Writer, events []meeting.Event) []Update {
 	var ups []Update
-	for _, ev := range events {
-		for _, eff := range ch.engine.Handle(ev) {
-			if eff.Kind == meeting.EffectLog {
-				if err := c.logLine(ch, eff.Line); err != nil {
-					ups = append(ups, Update{Kind: UpdateError, Channel: ch.name, Err: err})
+	for i, ev := range events {
+		if tc, ok := ev.(meeting.TopicChange); ok {
+			ch.topic = tc.Topic
+		}
+		for _, eff := range e.Handle(ev) {
+			switch {
+			case w == nil:
+			case eff.Kind == meeting.EffectLog:
+				if _, err := w.Apply(e.Meeting(), eff); err != nil {
+					ups = append(ups, c.errorUpdate(ch, err))
+				}
+			case eff.Kind == meeting.EffectEnd && i < len(events)-1:
+				// A journal of gavel before it set failed meetings
+				// aside held one and the next: publish the first now.
+				files, err := w.Apply(e.Meeting(), eff)
+				ups = append(ups, c.published(ch, files, err)...)
+				if err != nil {
+					ch.unpublished = append(ch.unpublished, &ended{session: w.Detach()})
 				}
 			}
 		}
 	}
+	return ups
+}
+
+// resume replays a channel's journal into its engine.
+func (c *Controller) resume(ch *channel, rec journal.Recovered) []Update {
+	events := rec.Events
+	ups := c.replayInto(ch, ch.engine, ch.writer, events)
+	m := ch.engine.Meeting()
+	if m == nil {
+		return ups
+	}
 	if !ch.engine.Active() {
-		// The journal ended with #endmeeting but publishing had failed:
-		// publish now.
-		if m := ch.engine.Meeting(); m != nil && ch.session != nil {
-			ups = append(ups, c.finish(ch, m)...)
+		// The journal ends with #endmeeting but the minutes were not
+		// written: write them now.
+		return append(ups, c.finish(ch)...)
+	}
+	ch.resumedAt = events[len(events)-1].When()
+	ch.replayed = map[lineKey]bool{}
+	for _, ev := range events {
+		if msg, ok := ev.(meeting.Message); ok {
+			ch.replayed[keyOf(msg)] = true
+		}
+	}
+	text := fmt.Sprintf("resumed meeting %q from its journal: %d lines", m.Name, m.LineCount)
+	if rec.Unreadable > 0 {
+		text += fmt.Sprintf("; %d journal records could not be read, their lines are missing", rec.Unreadable)
+	}
+	c.log.Info("meeting resumed from journal", "channel", ch.name, "events", len(events), "lines", m.LineCount, "unreadable", rec.Unreadable)
+	return append(ups, Update{Kind: UpdateResumed, Channel: ch.name, Text: text}, Update{Kind: UpdateMeeting, Channel: ch.name})
+}
+
+func keyOf(m meeting.Message) lineKey { return lineKey{m.Time.UnixNano(), m.Nick, m.Text} }
+
+// resumeEnded publishes an ended meeting from its detached journal.
+func (c *Controller) resumeEnded(ch *channel, path string) []Update {
+	j, rec, err := journal.Open(c.cfg.JournalFS, path)
+	var ups []Update
+	if err != nil {
+		ups = append(ups, c.errorUpdate(ch, err))
+	}
+	if len(rec.Events) == 0 {
+		if err == nil {
+			j.Discard()
 		}
 		return ups
 	}
-	ch.resumedAt = events[len(events)-1].When()
-	m := ch.engine.Meeting()
-	c.log.Info("meeting resumed from journal", "channel", ch.name, "events", len(events), "lines", m.LineCount)
-	return append(ups, Update{Kind: UpdateResumed, Channel: ch.name,
-		Text: fmt.Sprintf("resumed meeting %q from its journal: %d lines", m.Name, m.LineCount)})
+	var w *publish.Writer
+	if c.cfg.Archive != nil {
+		w = c.cfg.Archive.Writer()
+	}
+	e := c.newEngine(ch.name)
+	ups = append(ups, c.replayInto(ch, e, w, rec.Events)...)
+	m := e.Meeting()
+	if w == nil || w.Session() == nil || m == nil {
+		return ups
+	}
+	if !m.Ended() {
+		m.End = rec.Events[len(rec.Events)-1].When()
+	}
+	u := &ended{session: w.Detach(), journal: j}
+	ch.unpublished = append(ch.unpublished, u)
+	return append(ups, c.retry(ch, u)...)
 }
 
 // Resume opens the journals of the given channels now (at start-up), so
@@ -212,17 +371,74 @@ func (c *Controller) HandleIRCBatch(events []ircclient.Event) []Update {
 	var ups []Update
 	var todo []pending
 	for _, ev := range events {
+		if historic(ev) {
+			// A server's or bouncer's playback: the console shows it;
+			// it never runs a meeting.
+			continue
+		}
 		if u, ok := topicRefused(ev); ok {
 			ups = append(ups, u)
 			continue
 		}
+		switch ev := ev.(type) {
+		case ircclient.State:
+			c.state(ev)
+			continue
+		case ircclient.Join:
+			if ev.Self {
+				ch, u := c.channel(ev.Channel)
+				ch.joined = true
+				ups = append(ups, u...)
+			}
+		}
 		for _, ce := range c.translate(ev) {
-			ch, u := c.channel(ce.channel)
-			ups = append(ups, u...)
+			ch := c.channels[c.fold(ce.channel)]
+			if ch == nil || !ch.joined {
+				c.dropped++
+				c.log.Debug("event for a channel gavel is not in, dropped", "channel", ce.channel, "dropped", c.dropped)
+				continue
+			}
 			ups, todo = c.feed(ch, ce.event, ups, todo)
+		}
+		switch ev := ev.(type) {
+		case ircclient.Part:
+			if ch := c.channels[c.fold(ev.Channel)]; ch != nil && ev.Self {
+				ch.joined = false
+				c.away(ch, ev.When())
+			}
+		case ircclient.Kick:
+			if ch := c.channels[c.fold(ev.Channel)]; ch != nil && ev.KickedSelf {
+				ch.joined = false
+				c.away(ch, ev.When())
+			}
 		}
 	}
 	return c.carryOut(ups, todo)
+}
+
+func (c *Controller) state(ev ircclient.State) {
+	switch ev.State {
+	case ircclient.Registered:
+		c.connected = true
+	case ircclient.Disconnected, ircclient.Reconnecting, ircclient.Stopped, ircclient.Connecting, ircclient.ConnectFailed:
+		c.connected = false
+		for _, ch := range c.channels {
+			if ch.joined {
+				c.away(ch, ev.When())
+			}
+			ch.joined = false
+		}
+	}
+}
+
+// away marks that gavel left a channel (PART, KICK, a lost connection)
+// while its meeting runs: the first event when gavel is back (its JOIN)
+// says in the channel, as after a crash, that lines said in between are
+// not in the minutes.
+func (c *Controller) away(ch *channel, at time.Time) {
+	if ch.engine.Active() && ch.resumedAt.IsZero() {
+		ch.resumedAt = at
+	}
 }
 
 // HandleEvent feeds a meeting event from another source, such as the
@@ -231,6 +447,16 @@ func (c *Controller) HandleEvent(name string, ev meeting.Event) []Update {
 	ch, ups := c.channel(name)
 	ups, todo := c.feed(ch, ev, ups, nil)
 	return c.carryOut(ups, todo)
+}
+
+// Retry writes what the journals hold in memory (the console calls it on
+// its clock tick, so that a journal catches up without waiting for the next
+// line).
+func (c *Controller) Retry() []Update {
+	if len(c.behind) == 0 {
+		return nil
+	}
+	return c.carryOut(nil, nil)
 }
 
 // Say sends text to a channel as the chair typed it. It only sends: the
@@ -244,6 +470,9 @@ func (c *Controller) Say(name, text string) []Update {
 	}
 	if err := net.Say(name, text); err != nil {
 		return []Update{{Kind: UpdateError, Channel: name, Err: err}}
+	}
+	if !c.connected {
+		return []Update{{Kind: UpdateQueued, Channel: name, Text: text}}
 	}
 	return nil
 }
@@ -288,6 +517,34 @@ func (c *Controller) translate(ev ircclient.Event) []chanEvent {
 // console says it once per meeting.
 var ErrNotOperator = errors.New("not a channel operator")
 
+// historic reports a line played back from the past (ircclient's
+// Meta.History).
+func historic(ev ircclient.Event) bool {
+	switch ev := ev.(type) {
+	case ircclient.Message:
+		return ev.History
+	case ircclient.Action:
+		return ev.History
+	case ircclient.Notice:
+		return ev.History
+	case ircclient.Topic:
+		return ev.History
+	case ircclient.Join:
+		return ev.History
+	case ircclient.Part:
+		return ev.History
+	case ircclient.Kick:
+		return ev.History
+	case ircclient.Quit:
+		return ev.History
+	case ircclient.NickChange:
+		return ev.History
+	case ircclient.Mode:
+		return ev.History
+	}
+	return false
+}
+
 // topicRefused turns the server's refusal of a TOPIC into a clear message.
 func topicRefused(ev ircclient.Event) (Update, bool) {
 	e, ok := ev.(ircclient.Error)
@@ -311,6 +568,10 @@ func isChannel(name string) bool { return name != "" && (name[0] == '#' || name[
 // feed runs one event through a channel's engine, journals it, and queues
 // its effects until the journal is synced.
 func (c *Controller) feed(ch *channel, ev meeting.Event, ups []Update, todo []pending) ([]Update, []pending) {
+	if msg, ok := ev.(meeting.Message); ok && ch.replayed != nil && ch.replayed[keyOf(msg)] {
+		c.log.Debug("a journalled line played back again, dropped", "channel", ch.name, "nick", msg.Nick)
+		return ups, todo
+	}
 	if !ch.resumedAt.IsZero() {
 		if gap := ev.When().Sub(ch.resumedAt); gap > c.cfg.GapThreshold {
 			todo = append(todo, pending{ch: ch, eff: meeting.Effect{Kind: meeting.EffectSay, Text: fmt.Sprintf(
@@ -321,12 +582,21 @@ func (c *Controller) feed(ch *channel, ev meeting.Event, ups []Update, todo []pe
 	}
 	wasActive := ch.engine.Active()
 	effects := ch.engine.Handle(ev)
+	started := !wasActive && ch.engine.Active()
 	if ch.journal != nil && (wasActive || ch.engine.Active()) {
+		if started {
+			// The topic from before the meeting, which #endmeeting
+			// restores (also after a resume).
+			ch.journal.Append(meeting.TopicChange{Time: ev.When(), Topic: ch.topic})
+		}
 		if err := ch.journal.Append(ev); err != nil {
-			ups = append(ups, Update{Kind: UpdateError, Channel: ch.name, Err: err})
+			ups = append(ups, c.errorUpdate(ch, err))
 		}
 	}
-	if !wasActive && ch.engine.Active() {
+	if tc, ok := ev.(meeting.TopicChange); ok {
+		ch.topic = tc.Topic
+	}
+	if started {
 		todo = append(todo, pending{ch: ch, started: true})
 	}
 	for _, eff := range effects {
@@ -335,35 +605,45 @@ func (c *Controller) feed(ch *channel, ev meeting.Event, ups []Update, todo []pe
 	if len(effects) > 0 {
 		ups = append(ups, Update{Kind: UpdateMeeting, Channel: ch.name})
 	}
-	if m, ok := ev.(meeting.Message); ok && c.cfg.LookupPrefix != "" && !m.Action && strings.HasPrefix(m.Text, c.cfg.LookupPrefix) {
-		ups = append(ups, Update{Kind: UpdateLookup, Channel: ch.name, Nick: m.Nick, Text: m.Text})
+	if m, ok := ev.(meeting.Message); ok && c.cfg.Lookups != nil && !m.Action {
+		if _, _, ok := c.cfg.Lookups.ChannelCommand(m.Text); ok {
+			ups = append(ups, Update{Kind: UpdateLookup, Channel: ch.name, Nick: m.Nick, Text: m.Text})
+		}
 	}
 	return ups, todo
 }
 
-// carryOut syncs the journals touched by a batch, then carries out its
-// effects in order.
+// carryOut syncs the journals touched by a batch (and those behind), then
+// carries out its effects in order. A journal that cannot be written does
+// not hold the effects back: the meeting goes on, and the chair is told it
+// is not crash-safe until the journal catches up.
 func (c *Controller) carryOut(ups []Update, todo []pending) []Update {
-	synced := map[*channel]bool{}
 	for _, p := range todo {
-		if p.ch.journal != nil && !synced[p.ch] {
-			synced[p.ch] = true
-			if err := p.ch.journal.Sync(); err != nil {
-				ups = append(ups, Update{Kind: UpdateError, Channel: p.ch.name, Err: err})
-			}
+		if p.ch.journal != nil && p.ch.journal.Pending() > 0 {
+			c.behind[p.ch] = true
 		}
+	}
+	for ch := range c.behind {
+		ups = append(ups, c.syncJournal(ch)...)
 	}
 	failedEnd, announced := map[*channel]bool{}, map[*channel]bool{}
 	for _, p := range todo {
 		ch, eff := p.ch, p.eff
 		if p.started {
+			ups = append(ups, Update{Kind: UpdateStarted, Channel: ch.name, Text: ch.engine.Meeting().Name})
 			ups = append(ups, c.busStarted(ch)...)
 			continue
 		}
 		switch eff.Kind {
-		case meeting.EffectLog:
-			if err := c.logLine(ch, eff.Line); err != nil {
-				ups = append(ups, Update{Kind: UpdateError, Channel: ch.name, Err: err})
+		case meeting.EffectLog, meeting.EffectSave, meeting.EffectRename:
+			if ch.writer == nil {
+				continue
+			}
+			files, err := ch.writer.Apply(ch.engine.Meeting(), eff)
+			if eff.Kind == meeting.EffectSave {
+				ups = append(ups, c.published(ch, files, err)...)
+			} else if err != nil {
+				ups = append(ups, c.errorUpdate(ch, err))
 			}
 		case meeting.EffectSay:
 			if failedEnd[ch] && !strings.HasPrefix(eff.Text, "Meeting ended") {
@@ -377,64 +657,145 @@ func (c *Controller) carryOut(ups []Update, todo []pending) []Update {
 			ups = append(ups, c.send(ch, eff.Text)...)
 		case meeting.EffectTopic:
 			ups = append(ups, c.topic(ch, eff.Text)...)
-		case meeting.EffectSave:
-			if ch.session != nil {
-				files, err := ch.session.Save(ch.engine.Meeting())
-				ups = append(ups, c.published(ch, files, err)...)
-			}
 		case meeting.EffectEnd:
-			u := c.finish(ch, ch.engine.Meeting())
+			ups = append(ups, Update{Kind: UpdateEnded, Channel: ch.name, Text: ch.engine.Meeting().Name})
+			u := c.finish(ch)
 			for _, x := range u {
 				if x.Kind == UpdateError {
 					failedEnd[ch] = true
 				}
 			}
 			ups = append(ups, u...)
+			ch.replayed = nil
 		}
 	}
 	return ups
 }
 
-func (c *Controller) logLine(ch *channel, l meeting.Line) error {
-	if c.cfg.Archive == nil {
+// syncJournal writes a channel's waiting journal records, saying when the
+// journal falls behind and when it has caught up.
+func (c *Controller) syncJournal(ch *channel) []Update {
+	err := ch.journal.Sync()
+	switch {
+	case err != nil && ch.journal.Pending() == 0:
+		// Nothing of the meeting waits (a removal or a move failed).
+		c.log.Debug("journal", "channel", ch.name, "err", err)
+		return nil
+	case err != nil:
+		if ch.journalSaid {
+			return nil
+		}
+		ch.journalSaid = true
+		err = fmt.Errorf("%w: the meeting goes on, but is NOT crash-safe until the journal catches up (%d events wait in memory)",
+			err, ch.journal.Pending())
+		c.log.Error("journal cannot be written", "channel", ch.name, "waiting", ch.journal.Pending(), "err", err)
+		return []Update{
+			{Kind: UpdateError, Channel: ch.name, Err: err},
+			{Kind: UpdateJournal, Channel: ch.name, Err: err, Text: err.Error()},
+		}
+	}
+	delete(c.behind, ch)
+	if !ch.journalSaid {
 		return nil
 	}
-	if ch.session == nil {
-		s, err := c.cfg.Archive.Open(ch.engine.Meeting())
-		if err != nil {
-			return err
-		}
-		ch.session = s
-	}
-	return ch.session.Log(l)
+	ch.journalSaid = false
+	c.log.Info("journal caught up", "channel", ch.name)
+	return []Update{{Kind: UpdateJournal, Channel: ch.name, Text: "the journal of " + ch.name + " has caught up: the meeting is crash-safe again"}}
 }
 
-// finish writes the final files of an ended meeting; on success the journal
-// is emptied, on failure both the journal and the partial log are kept.
-func (c *Controller) finish(ch *channel, m *meeting.Meeting) []Update {
-	if ch.session == nil {
+// finish writes the final files of an ended meeting; on success its
+// journal is emptied and the bus told, on failure the meeting and its
+// journal are set aside (nothing is lost) for Publish to retry, and the
+// channel's next meeting starts afresh.
+func (c *Controller) finish(ch *channel) []Update {
+	m := ch.engine.Meeting()
+	if ch.writer == nil || ch.writer.Session() == nil {
+		var ups []Update
 		if ch.journal != nil {
-			ch.journal.Reset()
+			if err := ch.journal.Reset(); err != nil {
+				ups = append(ups, c.errorUpdate(ch, err))
+			}
 		}
-		return nil
+		return ups
 	}
-	files, err := ch.session.Finish(m)
+	files, err := ch.writer.Apply(m, meeting.Effect{Kind: meeting.EffectEnd})
+	ups := c.published(ch, files, err)
+	if err != nil {
+		u := &ended{session: ch.writer.Detach()}
+		if ch.journal != nil {
+			var derr error
+			if u.journal, derr = ch.journal.Detach(); derr != nil {
+				c.log.Warn("journal: setting an unpublished meeting aside", "channel", ch.name, "err", derr)
+			}
+		}
+		ch.unpublished = append(ch.unpublished, u)
+		return ups
+	}
+	if ch.journal != nil {
+		if err := ch.journal.Reset(); err != nil {
+			ups = append(ups, c.errorUpdate(ch, err))
+		}
+	}
+	return append(ups, c.busCompleted(ch, m, files)...)
+}
+
+// retry writes the final files of an unpublished meeting again.
+func (c *Controller) retry(ch *channel, u *ended) []Update {
+	m := u.session.Meeting()
+	files, err := u.session.Finish(m)
 	ups := c.published(ch, files, err)
 	if err != nil {
 		return ups
 	}
-	ch.session = nil
-	if ch.journal != nil {
-		if err := ch.journal.Reset(); err != nil {
-			ups = append(ups, Update{Kind: UpdateError, Channel: ch.name, Err: err})
+	u.session.Close()
+	if u.journal != nil {
+		if err := u.journal.Discard(); err != nil {
+			ups = append(ups, c.errorUpdate(ch, err))
 		}
 	}
-	if c.cfg.Bus != nil {
-		if err := c.cfg.Bus.MeetingCompleted(ch.name, m, files); err != nil {
-			ups = append(ups, c.busError(ch, err))
+	for i, x := range ch.unpublished {
+		if x == u {
+			ch.unpublished = append(ch.unpublished[:i], ch.unpublished[i+1:]...)
+			break
 		}
+	}
+	return append(ups, c.busCompleted(ch, m, files)...)
+}
+
+// Publish writes the minutes of a channel's meetings now (the console's
+// /publish): the running meeting's as it stands, and those of ended
+// meetings whose files could not be written.
+func (c *Controller) Publish(name string) []Update {
+	ch := c.channels[c.fold(name)]
+	if ch == nil || ch.writer == nil || ch.writer.Session() == nil && len(ch.unpublished) == 0 {
+		return []Update{{Kind: UpdateError, Channel: name, Err: fmt.Errorf("no meeting to publish in %s", name)}}
+	}
+	var ups []Update
+	for _, u := range append([]*ended(nil), ch.unpublished...) {
+		ups = append(ups, c.retry(ch, u)...)
+	}
+	if ch.writer.Session() != nil && ch.engine.Active() {
+		files, err := ch.writer.Apply(ch.engine.Meeting(), meeting.Effect{Kind: meeting.EffectSave})
+		ups = append(ups, c.published(ch, files, err)...)
 	}
 	return ups
+}
+
+func (c *Controller) published(ch *channel, files []publish.File, err error) []Update {
+	var ups []Update
+	if len(files) > 0 {
+		ups = append(ups, Update{Kind: UpdatePublished, Channel: ch.name, Files: files})
+	}
+	if err != nil {
+		c.log.Error("publishing minutes failed", "channel", ch.name, "err", err)
+		ups = append(ups, Update{Kind: UpdateError, Channel: ch.name, Err: err})
+	}
+	return ups
+}
+
+func (c *Controller) errorUpdate(ch *channel, err error) Update {
+	c.log.Error(err.Error(), "channel", ch.name)
+	return Update{Kind: UpdateError, Channel: ch.name, Err: err}
 }
 
 // busStarted tells the bus a meeting started (its start is journalled).
@@ -448,37 +809,18 @@ func (c *Controller) busStarted(ch *channel) []Update {
 	return nil
 }
 
+func (c *Controller) busCompleted(ch *channel, m *meeting.Meeting, files []publish.File) []Update {
+	if c.cfg.Bus == nil {
+		return nil
+	}
+	if err := c.cfg.Bus.MeetingCompleted(ch.name, m, files); err != nil {
+		return []Update{c.busError(ch, err)}
+	}
+	return nil
+}
+
 func (c *Controller) busError(ch *channel, err error) Update {
-	err = fmt.Errorf("message bus: %w", err)
-	c.log.Error("message bus", "channel", ch.name, "err", err)
-	return Update{Kind: UpdateError, Channel: ch.name, Err: err}
-}
-
-// Publish retries writing the minutes of a channel's meeting (the
-// console's /publish): the running meeting as it stands, or an ended one
-// whose files could not be written.
-func (c *Controller) Publish(name string) []Update {
-	ch := c.channels[strings.ToLower(name)]
-	if ch == nil || ch.engine.Meeting() == nil || ch.session == nil {
-		return []Update{{Kind: UpdateError, Channel: name, Err: fmt.Errorf("no meeting to publish in %s", name)}}
-	}
-	if ch.engine.Active() {
-		files, err := ch.session.Save(ch.engine.Meeting())
-		return c.published(ch, files, err)
-	}
-	return c.finish(ch, ch.engine.Meeting())
-}
-
-func (c *Controller) published(ch *channel, files []publish.File, err error) []Update {
-	var ups []Update
-	if len(files) > 0 {
-		ups = append(ups, Update{Kind: UpdatePublished, Channel: ch.name, Files: files})
-	}
-	if err != nil {
-		c.log.Error("publishing minutes failed", "channel", ch.name, "err", err)
-		ups = append(ups, Update{Kind: UpdateError, Channel: ch.name, Err: err})
-	}
-	return ups
+	return c.errorUpdate(ch, fmt.Errorf("message bus: %w", err))
 }
 
 func (c *Controller) send(ch *channel, text string) []Update {

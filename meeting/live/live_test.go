@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"gavel/backend"
 	"gavel/ircclient"
 	"gavel/meeting"
 	"gavel/meeting/journal"
@@ -82,12 +83,23 @@ func newController(t *testing.T, root, journalDir string, net Network) *Controll
 	return c
 }
 
+// online is what ircclient emits as gavel connects and joins #meet.
+func online(c *Controller) []Update { return onlineAt(c, 0) }
+
+func onlineAt(c *Controller, sec int) []Update {
+	return c.HandleIRCBatch([]ircclient.Event{
+		ircclient.State{Meta: ircclient.Meta{Time: t0.Add(time.Duration(sec) * time.Second)}, State: ircclient.Registered, Nick: "chair"},
+		join(sec, "chair"),
+	})
+}
+
 // TestOwnLinesLoggedOnce: the chair's lines and gavel's replies reach the
 // log once each, from ircclient's event for them; Say only sends.
 func TestOwnLinesLoggedOnce(t *testing.T) {
 	root := t.TempDir()
 	net := &recorder{nick: "chair"}
 	c := newController(t, root, t.TempDir(), net)
+	online(c)
 	net.now = t0
 	for i, text := range []string{"#startmeeting Weekly", "#topic \x02Bold\x02 topic"} {
 		if ups := c.Say("#meet", text); len(ups) != 0 {
@@ -141,6 +153,7 @@ func TestResumeAfterCrash(t *testing.T) {
 	root, jdir := t.TempDir(), t.TempDir()
 	net := &recorder{nick: "chair"}
 	c1 := newController(t, root, jdir, net)
+	online(c1)
 	lines := []ircclient.Message{
 		msg(0, "chair", "#startmeeting Crash test"),
 		msg(1, "alice", "hello"),
@@ -156,15 +169,17 @@ func TestResumeAfterCrash(t *testing.T) {
 	net2 := &recorder{nick: "chair"}
 	c2 := newController(t, root, jdir, net2)
 	ups := c2.Resume("#meet")
-	if len(ups) != 1 || ups[0].Kind != UpdateResumed {
+	if len(ups) != 2 || ups[0].Kind != UpdateResumed {
 		t.Fatalf("resume updates = %+v", ups)
 	}
+	net2.now = t0.Add(599 * time.Second) // the time of the gap notice's echo
+	onlineAt(c2, 599)
 	m := c2.Meeting("#meet")
 	if m == nil || !strings.HasPrefix(m.Name, "crash_test") || len(m.Items) != 3 {
 		t.Fatalf("resumed meeting = %+v", m)
 	}
 	net2.feed(c2, msg(600, "alice", "#info after the crash"))
-	if len(net2.said) == 0 || !strings.Contains(net2.said[0], "gavel was away from 18:00:04 to 18:10:00 UTC") {
+	if len(net2.said) == 0 || !strings.Contains(net2.said[0], "gavel was away from 18:00:04 to 18:09:59 UTC") {
 		t.Errorf("no gap notice: %q", net2.said)
 	}
 	ups = net2.feed(c2, msg(602, "chair", "#endmeeting"))
@@ -196,7 +211,7 @@ func TestResumeAfterCrash(t *testing.T) {
 			t.Fatal(err)
 		}
 		if !bytes.Equal(live, replayed) {
-			t.Errorf("%s: live minutes differ from the replay of the live log", ext)
+			t.Errorf("%s: live minutes differ from the replay of the live log:\n%s\n----\n%s", ext, live, replayed)
 		}
 	}
 	// The journal is gone once the minutes are out.
@@ -211,6 +226,7 @@ func TestPublishFailureKeepsTheMeeting(t *testing.T) {
 	jdir := t.TempDir()
 	net := &recorder{nick: "chair"}
 	c := newController(t, root, jdir, net)
+	online(c)
 	net.feed(c, msg(0, "chair", "#startmeeting Doomed"))
 	net.feed(c, msg(1, "alice", "#info keep me"))
 	// Directories stand where the minutes go: renaming onto them fails.
@@ -237,9 +253,10 @@ func TestPublishFailureKeepsTheMeeting(t *testing.T) {
 	if !strings.Contains(net.said[len(net.said)-1], "could not be written") {
 		t.Errorf("last said = %q", net.said[len(net.said)-1])
 	}
-	// The journal still holds the meeting.
-	if st, err := os.Stat(journal.Path(jdir, "#meet")); err != nil || st.Size() == 0 {
-		t.Fatalf("journal lost: %v %v", st, err)
+	// The meeting's journal is set aside, whole.
+	detached, _ := journal.Detached(nil, journal.Path(jdir, "#meet"))
+	if len(detached) != 1 {
+		t.Fatalf("journal lost: %v", detached)
 	}
 	// Fix the disk, /publish again: the minutes appear.
 	for _, b := range blockers {
@@ -254,6 +271,9 @@ func TestPublishFailureKeepsTheMeeting(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dayDir, "doomed.2026-11-24-18.00.html")); err != nil {
 		t.Fatal(err)
 	}
+	if files, _ := filepath.Glob(filepath.Join(jdir, "*")); len(files) != 0 {
+		t.Errorf("journals left once the minutes are out: %v", files)
+	}
 }
 
 func TestTopicRefusalIsExplained(t *testing.T) {
@@ -264,11 +284,24 @@ func TestTopicRefusalIsExplained(t *testing.T) {
 	}
 }
 
-func TestLookupLinesAreReported(t *testing.T) {
-	c, _ := New(Config{LookupPrefix: "."})
-	ups := c.HandleIRC(msg(0, "stbnruiz", ".fas stbnruiz001"))
-	if len(ups) != 1 || ups[0].Kind != UpdateLookup || ups[0].Nick != "stbnruiz" || ups[0].Text != ".fas stbnruiz001" {
-		t.Fatalf("updates = %+v", ups)
+// TestLookupsAreTheRoutersToDecide (issue 13): the router, with its own
+// prefix, decides which channel lines are lookups; a custom prefix works
+// (it used to reach only the controller, and channel lookups stopped).
+func TestLookupsAreTheRoutersToDecide(t *testing.T) {
+	router, err := backend.New(backend.Config{Offline: true, Prefix: "!"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ := New(Config{Lookups: router})
+	online(c)
+	for _, tc := range []struct {
+		text   string
+		lookup bool
+	}{{"!fas stbnruiz001", true}, {"!FAS nirik", true}, {".fas stbnruiz001", false}, {"!nosuchcommand x", false}, {"fas nirik", false}} {
+		ups := kinds(c.HandleIRC(msg(0, "stbnruiz", tc.text)), UpdateLookup)
+		if got := len(ups) == 1 && ups[0].Nick == "stbnruiz" && ups[0].Text == tc.text; got != tc.lookup || len(ups) > 1 {
+			t.Errorf("%q: lookup updates %+v, want a lookup: %v", tc.text, ups, tc.lookup)
+		}
 	}
 }
 
@@ -278,6 +311,7 @@ func TestHostileLinesLiveEqualsReplay(t *testing.T) {
 	root := t.TempDir()
 	net := &recorder{nick: "chair"}
 	c := newController(t, root, t.TempDir(), net)
+	online(c)
 	lines := []string{
 		"#startmeeting \x02Hostile\x02 <b>meeting</b>",
 		"#topic \x0304red\x03 topic\t",
@@ -353,7 +387,7 @@ func TestBusCalls(t *testing.T) {
 	}
 	bus := &busRecorder{t: t, net: net}
 	c.cfg.Bus = bus
-	net.feed(c, join(0, "chair"))
+	online(c)
 	bus.journal = journal.Path(jdir, "#meet")
 	net.feed(c, msg(1, "chair", "#startmeeting Bus"))
 	if len(bus.calls) != 1 || bus.calls[0] != "started #meet bus" {
@@ -370,5 +404,34 @@ func TestBusCalls(t *testing.T) {
 	}
 	if !busErr {
 		t.Errorf("a bus error is not reported: %+v", ups)
+	}
+}
+
+// TestDisconnectedIsKnown: while the connection is down the controller
+// says so (Connected), lines said are reported as queued, and the
+// channel counts as left until gavel joins again.
+func TestDisconnectedIsKnown(t *testing.T) {
+	net := &recorder{nick: "chair"}
+	c := newController(t, t.TempDir(), t.TempDir(), net)
+	if c.Connected() {
+		t.Fatal("connected before any connection")
+	}
+	online(c)
+	if !c.Connected() || len(c.Say("#meet", "hello")) != 0 {
+		t.Fatal("not connected after registering")
+	}
+	c.HandleIRC(ircclient.State{Meta: ircclient.Meta{Time: t0}, State: ircclient.Disconnected, Err: errors.New("EOF")})
+	ups := c.Say("#meet", "still there?")
+	if c.Connected() || len(ups) != 1 || ups[0].Kind != UpdateQueued || ups[0].Text != "still there?" {
+		t.Fatalf("disconnected: %v, %+v", c.Connected(), ups)
+	}
+	net.feed(c, msg(5, "alice", "#startmeeting while we are away"))
+	if c.Meeting("#meet") != nil {
+		t.Fatal("a line fed while gavel was not in the channel")
+	}
+	onlineAt(c, 6)
+	net.feed(c, msg(7, "alice", "#startmeeting back"))
+	if m := c.Meeting("#meet"); m == nil || m.Name != "back" {
+		t.Fatalf("after rejoining: %+v", m)
 	}
 }

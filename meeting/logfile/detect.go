@@ -94,6 +94,11 @@ func detect(sample []byte) (f Format, sure bool, err error) {
 				// irssi with a wider time stamp ("%H:%M  "); MeetBot
 				// writes one space
 				score[iIrssi] += 3
+			case hasPrefix(rest, "-!- ") && n > 5 && index(rest, " is now known as ") > 0:
+				// gavel's default style records nick changes in its
+				// .log.txt as irssi does
+				score[iIrssi]++
+				score[iMeetBot]++
 			case hasPrefix(rest, "-!- "), hasPrefix(rest, "< "):
 				score[iIrssi] += 3
 			case hasPrefix(rest, "<@"), hasPrefix(rest, "<+"):

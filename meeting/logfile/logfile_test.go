@@ -100,6 +100,10 @@ func TestMeetBotLines(t *testing.T) {
 		{"crlf", "18:00:03 <nirik> hi\r", msg(at(18, 0, 3), "nirik", "hi")},
 		{"bom", "\uFEFF18:00:03 <nirik> hi", msg(at(18, 0, 3), "nirik", "hi")},
 		{"join ignored", "18:00:03 -!- nirik [n@h] has joined #fedora-meeting", nil},
+		// gavel's default style records nick changes so
+		{"nick change", "18:00:05 -!- nirik is now known as nirik_away", meeting.NickChange{Time: at(18, 0, 5), Old: "nirik", New: "nirik_away"}},
+		{"nick change, more after", "18:00:05 -!- nirik is now known as nirik_away too", nil},
+		{"other -!- line", "18:00:05 -!- nirik [n@h] has quit [bye]", nil},
 		{"junk", "hello world", nil},
 		{"empty nick", "18:00:03 <> hi", nil},
 		{"blank nick", "18:00:03 < > hi", nil},

@@ -11,6 +11,9 @@ import (
 //	[HH:MM:SS] <nick> text     message; brackets, time and seconds optional,
 //	                           an "@" or "+" before the nick ignored
 //	[HH:MM:SS] * nick text     action
+//	HH:MM:SS -!- old is now known as new
+//	                           a nick change, as gavel's default style
+//	                           records them (MeetBot logs none)
 //
 // A time stamp that does not parse leaves the line in, with the time of the
 // previous line (MeetBot's replay gives such lines no time). Everything
@@ -37,6 +40,9 @@ func parseMeetBot(r *Reader, line []byte) (meeting.Event, lineKind) {
 		return nil, kindSkip
 	}
 	c := line[k]
+	if c == '-' && hasPrefix(line[k:], "-!- ") {
+		return meetbotNickChange(r, trimSpace(stamp), line[k+4:])
+	}
 	if c != '<' && c != '*' {
 		return nil, kindSkip
 	}
@@ -82,4 +88,25 @@ func parseMeetBot(r *Reader, line []byte) (meeting.Event, lineKind) {
 		}
 	}
 	return r.message(t, nick, text, action)
+}
+
+// meetbotNickChange reads "old is now known as new" (nothing more).
+func meetbotNickChange(r *Reader, stamp, body []byte) (meeting.Event, lineKind) {
+	oldB, after := cutWord(body)
+	if !hasPrefix(after, "is now known as ") {
+		return nil, kindSkip
+	}
+	newB, tail := cutWord(after[len("is now known as "):])
+	if len(tail) > 0 {
+		return nil, kindSkip
+	}
+	old, nn := r.nick(oldB), r.nick(newB)
+	if old == "" || nn == "" {
+		return nil, kindSkip
+	}
+	t := r.noClock()
+	if sec, ok := parseClockExact(stamp); ok {
+		t = r.clock(sec)
+	}
+	return meeting.NickChange{Time: t, Old: old, New: nn}, kindEvent
 }

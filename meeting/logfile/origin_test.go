@@ -108,6 +108,7 @@ func TestDetectCorners(t *testing.T) {
 	}{
 		{"irssi two spaces", "18:00  < nirik> hi\n18:00  -!- a [a@b] has joined #c\n18:01  <@nirik> x\n", Irssi},
 		{"irssi two spaces, no mode slot", "18:00  <nirik> hi\n18:01  <bob> x\n", Irssi},
+		{"meetbot with gavel's nick changes", "18:00:03 <a> hi\n18:00:04 -!- a is now known as b\n18:00:05 <b> x\n", MeetBot},
 		{"meetbot indented", "    18:00:03 <nirik> #startmeeting x\n    18:00:04 * nirik waves\n", MeetBot},
 		{"meetbot indented with tabs", "\t18:00:03 <nirik> hi\n\t18:00:04 <b> yo\n", MeetBot},
 		{"meetbot indented, no times", "  <nirik> #startmeeting x\n  <nirik> #endmeeting\n", MeetBot},

@@ -112,7 +112,7 @@ func (v *view) html() string {
 	items = append(items, "</ol>")
 	body = append(body, strings.Join(items, "\n"))
 
-	body = append(body, `<span class="details">`+"\n"+"Meeting ended at "+clock(m.End)+" "+timeZone+"\n"+logs)
+	body = append(body, `<span class="details">`+"\n"+v.endedLine()+"\n"+logs)
 
 	// Action items.
 	items = []string{"<h3>Action items</h3>", "<ol>"}

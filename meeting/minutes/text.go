@@ -59,7 +59,7 @@ func (v *view) text() string {
 		items = append(items, item)
 	}
 	b.WriteString(strings.Join(items, "\n"))
-	b.WriteString("\n\nMeeting ended at " + clock(m.End) + " " + timeZone + ".\n\n\n\n\n")
+	b.WriteString("\n\n" + v.endedLine() + ".\n\n\n\n\n")
 
 	b.WriteString("Action Items\n------------\n")
 	items = items[:0]

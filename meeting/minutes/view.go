@@ -247,6 +247,17 @@ func asciiLower(s string) string {
 }
 
 // clock formats t as HH:MM:SS in UTC.
+// endedLine is the minutes' "Meeting ended at HH:MM:SS UTC" (without the
+// full stop). In the default style a meeting still running (minutes saved
+// or previewed mid-meeting) says so instead of an end at 00:00:00; zodbot
+// style keeps MeetBot's text.
+func (v *view) endedLine() string {
+	if !v.m.Ended() && !v.zod {
+		return "Meeting in progress (started at " + clock(v.m.Start) + " " + timeZone + ")"
+	}
+	return "Meeting ended at " + clock(v.m.End) + " " + timeZone
+}
+
 func clock(t time.Time) string {
 	var b [8]byte
 	return string(appendClock(b[:0], t))

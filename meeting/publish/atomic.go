@@ -12,16 +12,23 @@ import (
 // the Archive so that tests can make writes fail as a full disk does.
 type createTempFunc func(dir, pattern string) (tempFile, error)
 
-// tempFile is what atomic writes need of an *os.File.
+// tempFile is what atomic writes and partial logs need of an *os.File.
 type tempFile interface {
 	io.Writer
 	Name() string
 	Sync() error
 	Close() error
 	Chmod(os.FileMode) error
+	Fd() uintptr
 }
 
-func osCreateTemp(dir, pattern string) (tempFile, error) { return os.CreateTemp(dir, pattern) }
+func osCreateTemp(dir, pattern string) (tempFile, error) {
+	f, err := os.CreateTemp(dir, pattern)
+	if err != nil {
+		return nil, err // not a typed nil in the interface
+	}
+	return f, nil
+}
 
 // writeAtomic writes a file by writing a temporary file in the same
 // directory, syncing it and renaming it over path, so that readers see the

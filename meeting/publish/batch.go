@@ -3,7 +3,6 @@ package publish
 import (
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"sync"
@@ -139,7 +138,7 @@ func underAny(dir string, roots map[string]struct{}) bool {
 }
 
 // syncFile makes one file durable now, or leaves it to the batch.
-func (a *Archive) syncFile(f *os.File) error {
+func (a *Archive) syncFile(f tempFile) error {
 	if a.batch != nil {
 		a.batch.note(filepath.Dir(f.Name()))
 		return nil

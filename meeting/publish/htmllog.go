@@ -1,9 +1,14 @@
 package publish
 
 import (
+	"errors"
+
 	"gavel/meeting"
 	"gavel/meeting/minutes"
 )
+
+// errLogClosed is returned for lines written after the log was closed.
+var errLogClosed = errors.New("the log is closed")
 
 // htmlBatch is how many lines go to the .log.html writer at once.
 const htmlBatch = 512
@@ -64,6 +69,9 @@ func (h *htmlLog) write(l meeting.Line) error {
 	if h.err != nil {
 		return h.err
 	}
+	if h.ended {
+		return errLogClosed
+	}
 	h.batch = append(h.batch, l)
 	if len(h.batch) == htmlBatch {
 		h.todo <- h.batch
@@ -81,6 +89,9 @@ func (h *htmlLog) flush() error {
 	if h.err != nil {
 		return h.err
 	}
+	if h.ended {
+		return errLogClosed
+	}
 	if len(h.batch) > 0 {
 		h.todo <- h.batch
 		h.batch = make([]meeting.Line, 0, htmlBatch)
@@ -91,13 +102,18 @@ func (h *htmlLog) flush() error {
 }
 
 // close ends the page (see minutes.LogHTML.Close) and stops the goroutine.
+// After a first close it does nothing.
 func (h *htmlLog) close() error {
+	if h.ended {
+		return h.err
+	}
 	if err := h.flush(); err != nil {
 		h.stop()
 		return err
 	}
 	h.stop()
-	return h.w.Close()
+	h.err = h.w.Close()
+	return h.err
 }
 
 // stop ends the goroutine; it is safe to call more than once.

@@ -46,15 +46,26 @@ type File struct {
 }
 
 // Session is one meeting being published: its log streams into two partial
-// files (.log.txt and .log.html) next to the final ones.
+// files (.log.txt and .log.html) next to the final ones, locked while this
+// process writes them (so that a later one can tell a dead process's
+// partial files and remove them). A write the disk refuses waits in memory
+// (see spool); Save and Finish report it, and can be called again: nothing
+// is lost and a failed publish leaves the session usable.
 type Session struct {
 	a   *Archive
+	m   *meeting.Meeting
 	dir string // the meeting's directory on disk
 
-	txt, html     *os.File // the partial logs
-	logTxt        *minutes.LogText
-	htmlW         *htmlLog
-	logsFinalised bool // the partial logs were renamed into place
+	txt, html tempFile // the partial logs
+	spools    [2]*spool
+	logTxt    *minutes.LogText
+	htmlW     *htmlLog
+	reported  bool // Log has said the log is behind
+
+	closed    bool    // both logs are ended (their last bytes may still wait in the spools)
+	synced    [2]bool // a log is complete on disk, with its final mode
+	renamed   [2]bool // a log is at its final name
+	finalised bool    // both logs are in place
 }
 
 // dirFor resolves the meeting's directory and checks it stays in the root.
@@ -67,7 +78,8 @@ func (a *Archive) dirFor(m *meeting.Meeting) (string, error) {
 }
 
 // Open starts publishing a meeting that has just started (its channel and
-// start time are set).
+// start time are set). Partial logs left in the meeting's directory by a
+// process that died are removed.
 func (a *Archive) Open(m *meeting.Meeting) (*Session, error) {
 	dir, err := a.dirFor(m)
 	if err != nil {
@@ -76,27 +88,80 @@ func (a *Archive) Open(m *meeting.Meeting) (*Session, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("publish %s: %w", dir, err)
 	}
-	s := &Session{a: a, dir: dir}
+	s := &Session{a: a, m: m, dir: dir}
 	stem := "." + m.BaseNameFor("meeting")
-	if s.txt, err = os.CreateTemp(dir, stem+".log.txt.partial-*"); err != nil {
+	if s.txt, err = a.createPartial(dir, stem+".log.txt"+partialSuffix); err != nil {
 		return nil, fmt.Errorf("publish %s: %w", dir, err)
 	}
-	if s.html, err = os.CreateTemp(dir, stem+".log.html.partial-*"); err != nil {
+	if s.html, err = a.createPartial(dir, stem+".log.html"+partialSuffix); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("publish %s: %w", dir, err)
 	}
-	s.logTxt = minutes.NewLogText(s.txt)
-	s.htmlW = newHTMLLog(minutes.NewLogHTML(s.html, m.Channel, a.Style))
+	removeStalePartials(dir)
+	s.spools = [2]*spool{{f: s.txt}, {f: s.html}}
+	s.logTxt = minutes.NewLogText(s.spools[0])
+	s.htmlW = newHTMLLog(minutes.NewLogHTML(s.spools[1], m.Channel, a.Style))
 	return s, nil
 }
 
-// Log appends one line of the meeting log.
-func (s *Session) Log(l meeting.Line) error {
-	if err := s.logTxt.WriteLine(l); err != nil {
-		return fmt.Errorf("publish %s: %w", s.txt.Name(), err)
+// partialSuffix marks a streamed log before it is renamed into place.
+const partialSuffix = ".partial-"
+
+func (a *Archive) createPartial(dir, pattern string) (tempFile, error) {
+	f, err := a.create(dir, pattern+"*")
+	if err != nil {
+		if f != nil {
+			f.Close()
+		}
+		return nil, err
 	}
+	if err := lockFile(f); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return nil, err
+	}
+	return f, nil
+}
+
+// removeStalePartials removes the partial logs in dir that no living
+// process holds: those of a gavel that crashed or was killed. (Its
+// meeting comes back from the journal, which holds every line.)
+func removeStalePartials(dir string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Name(), ".") || !strings.Contains(e.Name(), partialSuffix) {
+			continue
+		}
+		path := filepath.Join(dir, e.Name())
+		if f, ok := stale(path); ok {
+			os.Remove(path)
+			f.Close()
+		}
+	}
+}
+
+// Meeting is the meeting the session publishes.
+func (s *Session) Meeting() *meeting.Meeting { return s.m }
+
+// Log appends one line of the meeting log. It fails only after the log was
+// ended; when the disk refuses the line it waits in memory, and the first
+// such line returns an error saying so.
+func (s *Session) Log(l meeting.Line) error {
+	if s.closed {
+		return fmt.Errorf("publish %s: %w", s.txt.Name(), errLogClosed)
+	}
+	s.logTxt.WriteLine(l) // writes to a spool: never fails
 	if err := s.htmlW.write(l); err != nil {
 		return fmt.Errorf("publish %s: %w", s.html.Name(), err)
+	}
+	if err := s.spools[0].behind(); err != nil && !s.reported {
+		s.reported = true
+		return err
+	} else if err == nil {
+		s.reported = false
 	}
 	return nil
 }
@@ -108,14 +173,26 @@ func (s *Session) perm(m *meeting.Meeting) os.FileMode {
 	return 0o644
 }
 
+// flushLogs writes every line so far to the partial files.
+func (s *Session) flushLogs() error {
+	if !s.closed {
+		s.logTxt.Flush()
+		if err := s.htmlW.flush(); err != nil {
+			return fmt.Errorf("publish %s: %w", s.html.Name(), err)
+		}
+	}
+	return errors.Join(s.spools[0].flush(), s.spools[1].flush())
+}
+
 // Save writes every file of a running meeting as it stands (#save): copies
 // of the logs so far, and the minutes.
 func (s *Session) Save(m *meeting.Meeting) ([]File, error) {
-	if s.logsFinalised {
+	if s.finalised {
 		return s.writeMinutes(m, nil, nil)
 	}
-	if err := errors.Join(s.logTxt.Flush(), s.htmlW.flush()); err != nil {
-		return nil, fmt.Errorf("publish %s: %w", s.dir, err)
+	if err := s.flushLogs(); err != nil {
+		files, merr := s.writeMinutes(m, nil, nil)
+		return files, errors.Join(err, merr)
 	}
 	base := m.BaseName()
 	var files []File
@@ -123,6 +200,9 @@ func (s *Session) Save(m *meeting.Meeting) ([]File, error) {
 	for _, c := range []struct {
 		ext, from, end string
 	}{{".log.txt", s.txt.Name(), ""}, {".log.html", s.html.Name(), minutes.LogHTMLEnd}} {
+		if s.closed {
+			c.end = "" // the page is ended already
+		}
 		path := filepath.Join(s.dir, base+c.ext)
 		err := writeAtomic(s.a.create, path, s.perm(m), func(w io.Writer) error {
 			if err := copyFile(w, c.from); err != nil {
@@ -163,7 +243,7 @@ func (s *Session) writeMinutes(m *meeting.Meeting, files []File, errs []error) (
 	}
 	if s.a.Style == meeting.StyleZodbot {
 		logTxt := filepath.Join(s.dir, base+".log.txt")
-		if !s.logsFinalised {
+		if !s.renamed[0] {
 			logTxt = s.txt.Name()
 		}
 		for _, stub := range m.Stubs {
@@ -190,51 +270,61 @@ func (s *Session) writeMinutes(m *meeting.Meeting, files []File, errs []error) (
 
 // Finish ends the logs, moves them into place, and writes the minutes. On
 // error nothing is lost: the logs stay (partial or final) and Finish can be
-// called again.
+// called again, as often as needed.
 func (s *Session) Finish(m *meeting.Meeting) ([]File, error) {
-	var files []File
-	if !s.logsFinalised {
+	if !s.finalised {
 		if err := s.finaliseLogs(m); err != nil {
 			return nil, err
 		}
-		base := m.BaseName()
-		for _, ext := range []string{".log.txt", ".log.html"} {
-			files = append(files, s.a.file(filepath.Join(s.dir, base+ext), m.RelDir()+"/"+base+ext))
-		}
+	}
+	base := m.BaseName()
+	var files []File
+	for _, ext := range []string{".log.txt", ".log.html"} {
+		files = append(files, s.a.file(filepath.Join(s.dir, base+ext), m.RelDir()+"/"+base+ext))
 	}
 	return s.writeMinutes(m, files, nil)
 }
 
-// finaliseLogs closes the streamed logs and renames them to their final
-// names.
+// finaliseLogs ends the streamed logs, syncs them and renames them to
+// their final names. Each step is done once: a retry goes on from the step
+// that failed.
 func (s *Session) finaliseLogs(m *meeting.Meeting) error {
 	base := m.BaseName()
-	for _, c := range []struct {
-		f     *os.File
-		close func() error
-		ext   string
-	}{{s.txt, s.logTxt.Close, ".log.txt"}, {s.html, s.htmlW.close, ".log.html"}} {
-		path := filepath.Join(s.dir, base+c.ext)
-		if err := c.close(); err != nil {
-			return fmt.Errorf("publish %s: %w", path, err)
+	if !s.closed {
+		s.logTxt.Close()
+		if err := s.htmlW.close(); err != nil {
+			return fmt.Errorf("publish %s: %w", s.html.Name(), err)
 		}
-		if err := c.f.Chmod(s.perm(m)); err != nil {
-			return fmt.Errorf("publish %s: %w", path, err)
-		}
-		if err := s.a.syncFile(c.f); err != nil {
-			return fmt.Errorf("publish %s: %w", path, err)
-		}
+		s.closed = true
 	}
-	for _, c := range []struct {
-		f   *os.File
-		ext string
-	}{{s.txt, ".log.txt"}, {s.html, ".log.html"}} {
-		path := filepath.Join(s.dir, base+c.ext)
-		if err := os.Rename(c.f.Name(), path); err != nil {
+	files := [2]tempFile{s.txt, s.html}
+	exts := [2]string{".log.txt", ".log.html"}
+	for i, f := range files {
+		if s.synced[i] {
+			continue
+		}
+		if err := s.spools[i].flush(); err != nil {
+			return err
+		}
+		if err := f.Chmod(s.perm(m)); err != nil {
+			return fmt.Errorf("publish %s: %w", f.Name(), err)
+		}
+		if err := s.a.syncFile(f); err != nil {
+			return fmt.Errorf("publish %s: %w", f.Name(), err)
+		}
+		s.synced[i] = true
+	}
+	for i, f := range files {
+		if s.renamed[i] {
+			continue
+		}
+		path := filepath.Join(s.dir, base+exts[i])
+		if err := os.Rename(f.Name(), path); err != nil {
 			return fmt.Errorf("publish %s: %w", path, err)
 		}
+		s.renamed[i] = true
 	}
-	s.logsFinalised = true
+	s.finalised = true
 	s.txt.Close()
 	s.html.Close()
 	return nil
@@ -247,12 +337,12 @@ func (s *Session) Close() error {
 		s.htmlW.stop()
 	}
 	var errs []error
-	for _, f := range []*os.File{s.txt, s.html} {
+	for i, f := range []tempFile{s.txt, s.html} {
 		if f == nil {
 			continue
 		}
 		f.Close()
-		if s.logsFinalised {
+		if s.renamed[i] {
 			continue
 		}
 		if err := os.Remove(f.Name()); err != nil && !errors.Is(err, os.ErrNotExist) {

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"gavel/meeting"
+	"gavel/meeting/publish"
+	"gavel/meeting/replay/replaytest"
 )
 
 // genLog returns a realistic MeetBot .log.txt of n lines, produced as it is
@@ -212,6 +214,66 @@ func BenchmarkManySpeakers(b *testing.B) {
 				}
 			}
 			b.ReportMetric(float64(lines)*float64(b.N)/b.Elapsed().Seconds(), "lines/s")
+		})
+	}
+}
+
+// BenchmarkRegenerate replays one log of 10,000 seed-sized meetings (as
+// gavel replay does, with the syncs deferred to one batch and the files
+// reported per meeting), and 1,000 of them with a sync per file as before,
+// on the disk of GAVEL_BENCH_OUT or the temporary directory (not a tmpfs,
+// where syncs cost nothing). It reports meetings/s, the peak live heap and
+// the process's peak RSS during the run: neither may grow with the
+// meetings (compare meetings=1000 and 10000).
+func BenchmarkRegenerate(b *testing.B) {
+	cases := []struct {
+		meetings int
+		batch    bool
+	}{{1_000, true}, {10_000, true}, {1_000, false}}
+	if os.Getenv("CI") == "true" {
+		cases = cases[:1] // CI runs each benchmark once so that none rots
+	}
+	for _, c := range cases {
+		name := "batch"
+		if !c.batch {
+			name = "sync-each-file"
+		}
+		// The log is read from a file, as users replay files: its bytes
+		// are not part of the figures.
+		path := filepath.Join(b.TempDir(), "meetings.log.txt")
+		if err := os.WriteFile(path, replaytest.SeedMeetings(b, c.meetings), 0o644); err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprintf("%s/meetings=%d", name, c.meetings), func(b *testing.B) {
+			replaytest.ResetPeakRSS()
+			peak := watchHeap()
+			cpu0 := replaytest.CPUTime()
+			for i := 0; i < b.N; i++ {
+				opts := Options{Channel: "#fedora-meeting", Date: time.Date(2015, 4, 30, 0, 0, 0, 0, time.UTC), Out: benchOut(b),
+					Files: func([]publish.File) {}}
+				if c.batch {
+					opts.Batch = publish.NewBatch()
+				}
+				in, err := os.Open(path)
+				if err != nil {
+					b.Fatal(err)
+				}
+				res, err := Reader(context.Background(), in, "-", opts)
+				in.Close()
+				if err == nil && c.batch {
+					err = opts.Batch.Sync()
+				}
+				if err != nil || res.Meetings != c.meetings {
+					b.Fatalf("replay: %v %+v", err, res.Meetings)
+				}
+			}
+			b.StopTimer()
+			b.ReportMetric(float64(c.meetings)*float64(b.N)/b.Elapsed().Seconds(), "meetings/s")
+			b.ReportMetric(float64((replaytest.CPUTime()-cpu0).Microseconds())/1000/float64(c.meetings*b.N), "cpu-ms/meeting")
+			b.ReportMetric(float64(peak())/(1<<20), "peak-live-MiB")
+			if rss := replaytest.PeakRSS(); rss > 0 {
+				b.ReportMetric(float64(rss)/(1<<20), "peak-RSS-MiB")
+			}
 		})
 	}
 }

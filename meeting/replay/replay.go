@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"time"
 
 	"gavel/meeting"
@@ -89,19 +90,20 @@ func Reader(ctx context.Context, r io.Reader, name string, opts Options) (Result
 		return Result{}, fmt.Errorf("%s: %w", name, ErrNoChannel)
 	}
 	p := &player{
-		engine:  meeting.NewEngine(meeting.Options{Style: opts.Style, Channel: channel, URLPrefix: opts.URLPrefix}),
-		archive: publish.New(opts.Out, opts.Style, opts.URLPrefix),
-		seen:    map[string]int{},
-		zodbot:  opts.Style == meeting.StyleZodbot,
-		report:  opts.Files,
+		engine: meeting.NewEngine(meeting.Options{Style: opts.Style, Channel: channel, URLPrefix: opts.URLPrefix}),
+		seen:   map[string]int{},
+		zodbot: opts.Style == meeting.StyleZodbot,
+		report: opts.Files,
 	}
+	archive := publish.New(opts.Out, opts.Style, opts.URLPrefix)
 	if opts.Batch != nil {
-		p.archive = opts.Batch.Archive(opts.Out, opts.Style, opts.URLPrefix)
+		archive = opts.Batch.Archive(opts.Out, opts.Style, opts.URLPrefix)
 	}
+	p.writer = archive.Writer()
 	p.res.Channel = channel
 	err = p.play(ctx, rd)
-	if p.report != nil && len(p.files) > 0 {
-		p.report(p.files) // written by a #save before the error
+	if len(p.files) > 0 {
+		p.done(p.files) // written by a #save before the error
 	}
 	p.res.Stats = rd.Stats()
 	if err != nil {
@@ -111,15 +113,32 @@ func Reader(ctx context.Context, r io.Reader, name string, opts Options) (Result
 }
 
 type player struct {
-	engine  *meeting.Engine
-	archive *publish.Archive
-	session *publish.Session
-	res     Result
-	seen    map[string]int // path -> index in files
-	files   []publish.File // the files of the meeting (report set) or of the log
-	last    time.Time
-	zodbot  bool
-	report  func([]publish.File)
+	engine *meeting.Engine
+	writer *publish.Writer // the file-writing effects, carried out as meeting/live does
+	res    Result
+	seen   map[string]int // path -> index in files
+	files  []publish.File // the files of the running meeting
+	last   time.Time
+	zodbot bool
+	report func([]publish.File)
+
+	// Ended meetings are finished (their minutes written) on a goroutine
+	// of their own, in order, while the engine goes on with the log; the
+	// first error stops the replay.
+	finishing chan finishJob
+	finished  chan struct{}
+	mu        sync.Mutex
+	finishErr error
+	allSeen   map[string]int // path -> index in res.Files (report unset)
+}
+
+// finishJob is an ended meeting to finish: the writer holding its session
+// (see publish.Writer.Handoff) and the files a #save wrote.
+type finishJob struct {
+	w     *publish.Writer
+	m     *meeting.Meeting
+	files []publish.File
+	seen  map[string]int
 }
 
 // batchSize is how many events the reading goroutine hands over at once.
@@ -168,10 +187,15 @@ func readAhead(rd *logfile.Reader, done <-chan struct{}) (<-chan *batch, chan<- 
 	return full, free
 }
 
-func (p *player) play(ctx context.Context, rd *logfile.Reader) error {
+func (p *player) play(ctx context.Context, rd *logfile.Reader) (err error) {
+	p.finishing = make(chan finishJob, 1)
+	p.finished = make(chan struct{})
+	go p.finisher()
 	defer func() {
-		if p.session != nil {
-			p.session.Close()
+		p.writer.Discard()
+		p.waitFinished()
+		if err == nil {
+			err = p.finishErr
 		}
 	}()
 	done := make(chan struct{})
@@ -208,14 +232,78 @@ func (p *player) play(ctx context.Context, rd *logfile.Reader) error {
 		default:
 		}
 	}
-	if p.session != nil && p.engine.Active() {
+	if p.writer.Session() != nil && p.engine.Active() {
 		// The log ends inside a meeting: publish what it has.
-		m := p.engine.Meeting()
-		m.End = p.last
+		p.engine.Meeting().End = p.last
 		p.res.Unfinished++
-		return p.finish(m)
+		return p.apply(meeting.Effect{Kind: meeting.EffectEnd})
 	}
 	return nil
+}
+
+// waitFinished waits until every ended meeting is finished.
+func (p *player) waitFinished() {
+	if p.finishing != nil {
+		close(p.finishing)
+		<-p.finished
+		p.finishing = nil
+	}
+}
+
+// finisher finishes the ended meetings handed over, in order.
+func (p *player) finisher() {
+	defer close(p.finished)
+	for j := range p.finishing {
+		if p.failed() != nil {
+			j.w.Discard()
+			continue
+		}
+		files, err := j.w.Apply(j.m, meeting.Effect{Kind: meeting.EffectEnd})
+		j.files = merge(j.files, j.seen, files)
+		if err != nil {
+			// The input log still holds every line: drop the partial copy.
+			j.w.Discard()
+			p.mu.Lock()
+			p.finishErr = err
+			p.mu.Unlock()
+		}
+		p.done(j.files)
+	}
+}
+
+func (p *player) failed() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.finishErr
+}
+
+// done hands one meeting's files over (Options.Files) or adds them to the
+// result.
+func (p *player) done(files []publish.File) {
+	if p.report != nil {
+		if len(files) > 0 {
+			p.report(files)
+		}
+		return
+	}
+	if p.allSeen == nil {
+		p.allSeen = map[string]int{}
+	}
+	p.res.Files = merge(p.res.Files, p.allSeen, files)
+}
+
+// merge adds files to list, replacing the entries of paths already in it
+// (seen maps each path to its index).
+func merge(list []publish.File, seen map[string]int, files []publish.File) []publish.File {
+	for _, f := range files {
+		if i, ok := seen[f.Path]; ok {
+			list[i] = f
+			continue
+		}
+		seen[f.Path] = len(list)
+		list = append(list, f)
+	}
+	return list
 }
 
 // isBareStart reports a "#startmeeting" line without a topic.
@@ -229,57 +317,23 @@ func isBareStart(ev meeting.Event) bool {
 }
 
 func (p *player) apply(eff meeting.Effect) error {
-	m := p.engine.Meeting()
-	switch eff.Kind {
-	case meeting.EffectLog:
-		if p.session == nil {
-			s, err := p.archive.Open(m)
-			if err != nil {
-				return err
-			}
-			p.session = s
-			p.res.Meetings++
+	if eff.Kind == meeting.EffectLog && p.writer.Session() == nil {
+		p.res.Meetings++
+	}
+	if eff.Kind == meeting.EffectEnd {
+		if p.writer.Session() == nil {
+			return nil
 		}
-		return p.session.Log(eff.Line)
-	case meeting.EffectSave:
-		files, err := p.session.Save(m)
-		p.record(files)
-		return err
-	case meeting.EffectEnd:
-		return p.finish(m)
-	}
-	return nil
-}
-
-func (p *player) finish(m *meeting.Meeting) error {
-	files, err := p.session.Finish(m)
-	p.record(files)
-	if err != nil {
-		// The input log still holds every line: drop the partial copy.
-		p.session.Close()
-	}
-	p.session = nil
-	if p.report != nil {
-		// Hand the meeting's files over and forget them.
-		if len(p.files) > 0 {
-			p.report(p.files)
+		if err := p.failed(); err != nil {
+			return err
 		}
-		p.files = nil
-		clear(p.seen)
+		// The engine never changes an ended meeting: the finisher may
+		// read it while the engine goes on.
+		p.finishing <- finishJob{w: p.writer.Handoff(), m: p.engine.Meeting(), files: p.files, seen: p.seen}
+		p.files, p.seen = nil, map[string]int{}
+		return nil
 	}
+	files, err := p.writer.Apply(p.engine.Meeting(), eff)
+	p.files = merge(p.files, p.seen, files)
 	return err
-}
-
-func (p *player) record(files []publish.File) {
-	for _, f := range files {
-		if i, ok := p.seen[f.Path]; ok {
-			p.files[i] = f
-			continue
-		}
-		p.seen[f.Path] = len(p.files)
-		p.files = append(p.files, f)
-	}
-	if p.report == nil {
-		p.res.Files = p.files
-	}
 }

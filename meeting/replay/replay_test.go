@@ -293,3 +293,23 @@ func TestFilesReportedPerMeeting(t *testing.T) {
 		}
 	}
 }
+
+// TestNickChangeInTheLog: a nick change recorded in a .log.txt (as gavel's
+// default style writes it) is read back, so the chair's commands after it
+// still count and the meeting ends.
+func TestNickChangeInTheLog(t *testing.T) {
+	log := "10:00:00 <chair> #startmeeting x\n10:00:01 -!- chair is now known as chair_\n" +
+		"10:00:02 <chair_> #topic after the change\n10:00:03 <chair_> #endmeeting\n"
+	out := t.TempDir()
+	res, err := Reader(context.Background(), strings.NewReader(log), "-", Options{Channel: "#c", Date: time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC), Out: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Meetings != 1 || res.Unfinished != 0 {
+		t.Fatalf("%+v", res)
+	}
+	b, err := os.ReadFile(filepath.Join(out, "c", "2026-11-24", "x.2026-11-24-10.00.txt"))
+	if err != nil || !strings.Contains(string(b), "after the change") {
+		t.Fatalf("%v\n%s", err, b)
+	}
+}

@@ -79,6 +79,13 @@ func (r *Results) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{r.Keys.PageUp, r.Keys.PageDown, r.Keys.Home, r.Keys.End, r.Keys.Close}}
 }
 
+// SetSize sizes the pane (frame included) and keeps the scroll position
+// within the text.
+func (r *Results) SetSize(w, h int) {
+	r.Common.SetSize(w, h)
+	r.Scroll(0)
+}
+
 // Offset is the first row shown.
 func (r *Results) Offset() int { return r.offset }
 

@@ -45,6 +45,10 @@ type Window struct {
 	Num  int
 	Log  *chanlog.Log
 	Act  Activity
+	// Closing is set when we left the channel and the window closes once
+	// the server confirms (our PART comes back): our last lines and the
+	// meeting's last replies still come back to it first.
+	Closing bool
 	// queued are the absolute line numbers of lines typed while
 	// disconnected, waiting for their echo (see Sent).
 	queued []uint64

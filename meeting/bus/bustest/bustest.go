@@ -104,8 +104,22 @@ func New(tb testing.TB) *Broker {
 }
 
 // Start creates a data directory and starts a broker in it. Close stops it
-// and removes the directory.
+// and removes the directory. Ports are picked free, but another process
+// may take one before the broker or its epmd binds it: a failed start is
+// tried again with other ports (three times at most).
 func Start() (*Broker, error) {
+	var errs []error
+	for range 3 {
+		b, err := start()
+		if err == nil {
+			return b, nil
+		}
+		errs = append(errs, err)
+	}
+	return nil, errors.Join(errs...)
+}
+
+func start() (*Broker, error) {
 	dir, err := os.MkdirTemp("", "gavel-rabbitmq-")
 	if err != nil {
 		return nil, err

@@ -1,0 +1,132 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"gavel/ircclient"
+	"gavel/meeting"
+	"gavel/meeting/live"
+)
+
+// reporter is the live controller of a headless run: it says on stderr,
+// one line each, what the run does — connected, joined, left, meetings
+// started and ended, files published (path and URL), and every error —
+// and passes everything on to the controller unchanged.
+type reporter struct {
+	*live.Controller
+	w    io.Writer
+	last ircclient.ConnState
+}
+
+func (r *reporter) say(format string, args ...any) {
+	line := fmt.Sprintf(format, args...)
+	line = strings.Join(strings.Fields(strings.ToValidUTF8(line, "\uFFFD")), " ") // one line, whatever the server sent
+	fmt.Fprintln(r.w, "gavel: "+line)
+}
+
+// HandleIRCBatch implements tui.Glue.
+func (r *reporter) HandleIRCBatch(events []ircclient.Event) []live.Update {
+	for _, ev := range events {
+		r.event(ev)
+	}
+	return r.updates(r.Controller.HandleIRCBatch(events))
+}
+
+// HandleEvent implements tui.Glue.
+func (r *reporter) HandleEvent(channel string, ev meeting.Event) []live.Update {
+	return r.updates(r.Controller.HandleEvent(channel, ev))
+}
+
+// Say implements tui.Glue.
+func (r *reporter) Say(channel, text string) []live.Update {
+	return r.updates(r.Controller.Say(channel, text))
+}
+
+// Publish implements tui.Glue.
+func (r *reporter) Publish(channel string) []live.Update {
+	return r.updates(r.Controller.Publish(channel))
+}
+
+// Retry implements tui.Glue.
+func (r *reporter) Retry() []live.Update { return r.updates(r.Controller.Retry()) }
+
+func (r *reporter) event(ev ircclient.Event) {
+	switch e := ev.(type) {
+	case ircclient.State:
+		switch e.State {
+		case ircclient.Registered:
+			r.say("connected to %s as %s", e.Server, e.Nick)
+		case ircclient.Reconnecting:
+			// Said here, not at Disconnected: a fatal error ends the
+			// run instead, and is said once, as it exits.
+			what := "disconnected from"
+			if r.last == ircclient.ConnectFailed {
+				what = "could not connect to"
+			}
+			if e.Err != nil {
+				r.say("error: %s %s: %v; trying again in %s", what, e.Server, e.Err, e.Delay.Round(time.Millisecond))
+			} else {
+				r.say("%s %s; trying again in %s", what, e.Server, e.Delay.Round(time.Millisecond))
+			}
+		}
+		r.last = e.State
+	case ircclient.Join:
+		if e.Self && !e.History {
+			r.say("joined %s", e.Channel)
+		}
+	case ircclient.Part:
+		if e.Self && !e.History {
+			r.say("left %s", e.Channel)
+		}
+	case ircclient.Kick:
+		if e.KickedSelf && !e.History {
+			r.say("error: kicked from %s by %s: %s", e.Channel, e.Nick, e.Reason)
+		}
+	case ircclient.Error:
+		switch {
+		case e.Code == "482" && (e.Command == "" || e.Command == "TOPIC"):
+			return // the controller explains it (an UpdateError)
+		case e.Code == "422":
+			return // no message of the day: nothing went wrong
+		}
+		r.say("error: %v", e)
+	}
+}
+
+func (r *reporter) updates(ups []live.Update) []live.Update {
+	for _, u := range ups {
+		switch u.Kind {
+		case live.UpdateStarted:
+			r.say("meeting started in %s: %s", u.Channel, u.Text)
+		case live.UpdateEnded:
+			r.say("meeting ended in %s: %s", u.Channel, u.Text)
+		case live.UpdatePublished:
+			for _, f := range u.Files {
+				if f.URL != "" {
+					r.say("published %s %s", f.Path, f.URL)
+				} else {
+					r.say("published %s", f.Path)
+				}
+			}
+		case live.UpdateResumed:
+			r.say("%s: %s", u.Channel, u.Text)
+		case live.UpdateJournal:
+			if u.Err == nil { // when behind, its UpdateError says so
+				r.say("%s", u.Text)
+			}
+		case live.UpdateError:
+			if u.Err == nil {
+				continue
+			}
+			if u.Channel != "" && !strings.Contains(u.Err.Error(), u.Channel) {
+				r.say("error in %s: %v", u.Channel, u.Err)
+			} else {
+				r.say("error: %v", u.Err)
+			}
+		}
+	}
+	return ups
+}

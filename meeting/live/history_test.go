@@ -1,0 +1,186 @@
+package live
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"gavel/ircclient"
+	"gavel/ircclient/ircdtest"
+	"gavel/meeting"
+	"gavel/meeting/publish"
+)
+
+// channelWatcher reads what a plain client sees said in a channel.
+type channelWatcher struct {
+	lines chan string // "nick text"
+}
+
+func watch(lc *ircdtest.LineClient, channel string) *channelWatcher {
+	w := &channelWatcher{lines: make(chan string, 4096)}
+	go func() {
+		defer close(w.lines)
+		for {
+			l, err := lc.ReadLine()
+			if err != nil {
+				return
+			}
+			src, rest, _ := strings.Cut(strings.TrimPrefix(l, ":"), " ")
+			nick, _, _ := strings.Cut(src, "!")
+			if text, ok := strings.CutPrefix(rest, "PRIVMSG "+channel+" :"); ok {
+				w.lines <- nick + " " + text
+			}
+		}
+	}()
+	return w
+}
+
+// until returns every line up to the first that starts with want.
+func (w *channelWatcher) until(t *testing.T, ctx context.Context, want string) []string {
+	t.Helper()
+	var got []string
+	for {
+		select {
+		case l, ok := <-w.lines:
+			if !ok {
+				t.Fatalf("watcher closed waiting for %q; saw %q", want, got)
+			}
+			got = append(got, l)
+			if strings.HasPrefix(l, want) {
+				return got
+			}
+		case <-ctx.Done():
+			t.Fatalf("never saw %q; saw %q", want, got)
+		}
+	}
+}
+
+func gavelConfig(port int, pass, nick string, channels ...string) ircclient.Config {
+	ic := ircclient.DefaultConfig()
+	ic.Server, ic.Port, ic.TLS, ic.ServerPassword = ircdtest.Host, port, false, pass
+	ic.Nick, ic.Channels, ic.SendUnpaced = nick, channels, true
+	return ic
+}
+
+// TestBouncerPlaybackIsNotRun (issue 8 §2): a meeting said in the channel
+// while the chair's gavel was away is buffered by a real ZNC in front of
+// InspIRCd and played back when gavel attaches. gavel runs none of it: no
+// reply, nothing published, no journal; the next live #startmeeting runs.
+func TestBouncerPlaybackIsNotRun(t *testing.T) {
+	t.Parallel()
+	srv := ircdtest.StartInspIRCd(t, ircdtest.Options{})
+	z := ircdtest.StartZNC(t, srv, ircdtest.ZNCOptions{Nick: "chair", Channels: []string{"#meet"}})
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	alice, err := ircdtest.Dial(ctx, srv.Addr(), "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer alice.Close()
+	alice.Send("JOIN #meet")
+	alice.WaitFor(func(l string) bool { return strings.Contains(l, " 366 ") })
+	for _, l := range []string{"#startmeeting The 2020 meeting", "#topic said while gavel was away", "#info old", "#endmeeting"} {
+		alice.Send("PRIVMSG #meet :" + l)
+	}
+	if err := z.Barrier(alice); err != nil {
+		t.Fatal(err)
+	}
+	seenByAlice := watch(alice, "#meet")
+
+	root, jdir := t.TempDir(), t.TempDir()
+	g := startGavel(t, ctx, gavelConfig(z.Port, z.ServerPassword(), "chair", "#meet"),
+		Config{Archive: publish.New(root, meeting.StyleDefault, ""), JournalDir: jdir})
+	defer g.stop()
+	// The playback reaches gavel (and is dropped) before alice's next line.
+	waitSeen(t, ctx, g.seen, "alice #endmeeting")
+	alice.Send("PRIVMSG #meet :#startmeeting Live now")
+	said := seenByAlice.until(t, ctx, "chair Meeting started")
+	if len(said) != 1 {
+		t.Errorf("gavel said before the live meeting: %q", said[:len(said)-1])
+	}
+	g.mu.Lock()
+	m := g.ctrl.Meeting("#meet")
+	g.mu.Unlock()
+	if m == nil || m.Name != "live_now" || len(m.Items) != 0 {
+		t.Fatalf("meeting: %+v", m)
+	}
+	if files, _ := filepath.Glob(filepath.Join(root, "meet", "*", "*the_2020*")); len(files) != 0 {
+		t.Errorf("the played-back meeting was published: %v", files)
+	}
+	// The live meeting's journal holds no played-back line.
+	g.stop()
+	c2, _ := New(Config{JournalDir: jdir})
+	c2.Resume("#meet")
+	if m := c2.Meeting("#meet"); m == nil || m.Name != "live_now" || m.LineCount != 6 {
+		t.Errorf("journalled meeting: %+v", m)
+	}
+}
+
+// TestChanHistoryIsNotRun (issue 8 §2): InspIRCd's chanhistory sends the
+// channel's last lines on join (a chathistory BATCH with server-time).
+// A meeting in them is not run; and a meeting resumed from the journal
+// after a crash is not fed the history of its own lines again.
+func TestChanHistoryIsNotRun(t *testing.T) {
+	t.Parallel()
+	srv := ircdtest.StartInspIRCd(t, ircdtest.Options{ChanHistory: true})
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	alice, err := ircdtest.Dial(ctx, srv.Addr(), "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer alice.Close()
+	alice.Send("JOIN #meet")
+	alice.Send("MODE #meet +H 50:1d")
+	for _, l := range []string{"#startmeeting long ago", "#info old", "#endmeeting"} {
+		alice.Send("PRIVMSG #meet :" + l)
+	}
+	alice.Send("PING :stored")
+	alice.WaitFor(func(l string) bool { return strings.Contains(l, "PONG") && strings.Contains(l, "stored") })
+	seenByAlice := watch(alice, "#meet")
+
+	root, jdir := t.TempDir(), t.TempDir()
+	cfg := Config{Archive: publish.New(root, meeting.StyleDefault, ""), JournalDir: jdir}
+	g := startGavel(t, ctx, gavelConfig(srv.Port, "", "gavelbot", "#meet"), cfg)
+	waitSeen(t, ctx, g.seen, "alice #endmeeting")
+	lines := []string{"#startmeeting Now", "#topic a topic said once", "#info a fact said once"}
+	for _, l := range lines {
+		alice.Send("PRIVMSG #meet :" + l)
+		waitSeen(t, ctx, g.seen, "alice "+l)
+	}
+	if said := seenByAlice.until(t, ctx, "gavelbot Meeting started"); len(said) != 1 {
+		t.Errorf("gavel said before the live meeting: %q", said[:len(said)-1])
+	}
+	// Crash, and come back: chanhistory plays the meeting's own lines
+	// again on join.
+	g.stop()
+	g = startGavel(t, ctx, gavelConfig(srv.Port, "", "gavelbot", "#meet"), cfg)
+	defer g.stop()
+	waitSeen(t, ctx, g.seen, "alice #info a fact said once")
+	alice.Send("PRIVMSG #meet :#endmeeting")
+	seenByAlice.until(t, ctx, "gavelbot Log:")
+
+	logs, _ := filepath.Glob(filepath.Join(root, "meet", "*", "now.*.log.txt"))
+	if len(logs) != 1 {
+		t.Fatalf("published: %v", logs)
+	}
+	log, _ := os.ReadFile(logs[0])
+	for _, l := range lines {
+		if n := strings.Count(string(log), "<alice> "+l+"\n"); n != 1 {
+			t.Errorf("the log holds %q %d times:\n%s", l, n, log)
+		}
+	}
+	if strings.Contains(string(log), "long ago") {
+		t.Errorf("history in the log:\n%s", log)
+	}
+	minutes, _ := os.ReadFile(strings.TrimSuffix(logs[0], ".log.txt") + ".txt")
+	if n := strings.Count(string(minutes), "a fact said once"); n != 1 {
+		t.Errorf("the minutes hold the fact %d times:\n%s", n, minutes)
+	}
+	if files, _ := filepath.Glob(filepath.Join(root, "meet", "*", "long_ago*")); len(files) != 0 {
+		t.Errorf("the meeting in the history was published: %v", files)
+	}
+}
