@@ -8,6 +8,9 @@ package tui_test
 
 import (
 	"context"
+	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -21,6 +24,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"gavel/backend"
+	"gavel/backend/fetch"
 	"gavel/ircclient"
 	"gavel/ircclient/ircdtest"
 	"gavel/meeting"
@@ -218,6 +222,27 @@ func joinPerson(t *testing.T, ctx context.Context, srv *ircdtest.Server, nick, c
 	return p
 }
 
+// seesPrefix is sees for a line that starts with prefix.
+func (p *chairPerson) seesPrefix(prefix string) {
+	p.t.Helper()
+	var got []string
+	timeout := time.After(20 * time.Second)
+	for {
+		select {
+		case l, ok := <-p.lines:
+			if !ok {
+				p.t.Fatalf("%s was disconnected waiting for %q…; saw %q", p.nick, prefix, got)
+			}
+			if strings.HasPrefix(l, prefix) {
+				return
+			}
+			got = append(got, l)
+		case <-timeout:
+			p.t.Fatalf("%s never saw %q…; saw %q", p.nick, prefix, got)
+		}
+	}
+}
+
 func (p *chairPerson) say(channel, text string) { p.lc.Send("PRIVMSG " + channel + " :" + text) }
 
 // sees waits until the channel carried the line "nick text"; it returns
@@ -379,4 +404,153 @@ func TestChairToolsZodbotStyle(t *testing.T) {
 	bc.sees("chair #topic Open floor")
 	cc.typeLine("#endmeeting")
 	cc.shows("agenda: kept 1 item not reached for the next meeting magazine")
+}
+
+// readmeChair returns the "## Chair tools" section of README.md.
+func readmeChair(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, sec, ok := strings.Cut(string(b), "\n## Chair tools\n")
+	if !ok {
+		t.Fatal("README.md has no Chair tools section")
+	}
+	sec, _, _ = strings.Cut(sec, "\n## ")
+	return sec
+}
+
+// blocks returns the bodies of a README section's fenced blocks whose
+// opening fence names lang ("" for none).
+func blocks(sec, lang string) []string {
+	var out []string
+	var body []string
+	open, keep := false, false
+	for _, l := range strings.Split(sec, "\n") {
+		switch {
+		case !open && strings.HasPrefix(l, "```"):
+			open, keep, body = true, strings.TrimPrefix(l, "```") == lang, nil
+		case open && l == "```":
+			open = false
+			if keep {
+				out = append(out, strings.Join(body, "\n")+"\n")
+			}
+		case open:
+			body = append(body, l)
+		}
+	}
+	return out
+}
+
+// forgeTransport sends every request, whatever its host, to a test
+// server (TLS checked against the server's own certificate).
+func forgeTransport(srv *httptest.Server) http.RoundTripper {
+	tr := srv.Client().Transport.(*http.Transport).Clone()
+	addr := srv.Listener.Addr().String()
+	tr.DialContext = func(ctx context.Context, network, _ string) (net.Conn, error) {
+		var d net.Dialer
+		return d.DialContext(ctx, network, addr)
+	}
+	tr.TLSClientConfig.ServerName = "example.com" // the name in httptest's certificate
+	return tr
+}
+
+// TestChairREADME runs every console line of the README's Chair tools
+// section, as written, in a meeting on InspIRCd, and checks what each one
+// did (in the channel or on the screen); the agenda file is the README's.
+// Pagure is a loopback server (serving the recorded answers) reached under
+// the README's own address.
+func TestChairREADME(t *testing.T) {
+	sec := readmeChair(t)
+	md := blocks(sec, "markdown")
+	if len(md) != 1 {
+		t.Fatalf("want one markdown agenda in the section, got %d", len(md))
+	}
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	os.WriteFile(filepath.Join(home, "infra-agenda.md"), []byte(md[0]), 0o644)
+	pagure := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name := ""
+		switch {
+		case r.Host != "pagure.io":
+			t.Errorf("request for %s", r.Host)
+		case r.URL.Path == "/api/0/fesco/issues" && r.URL.Query().Get("tags") == "meeting":
+			name = map[string]string{"1": "pagure-fesco-issues-page1.json", "2": "pagure-fesco-issues-page2.json"}[r.URL.Query().Get("page")]
+		}
+		b, err := os.ReadFile(filepath.Join("..", "backend", "forge", "testdata", name))
+		if name == "" || err != nil {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(b)
+	}))
+	defer pagure.Close()
+
+	// What each line does: the channel sees ("chair ..."; a trailing …
+	// matches a prefix) or the screen shows (anything else).
+	want := []struct{ line, effect string }{
+		{"/agenda load ~/infra-agenda.md", "agenda: 3 items from ~/infra-agenda.md"},
+		{"/agenda forge https://pagure.io/fesco", "agenda: added 3 items from https://pagure.io/fesco"},
+		{"/agenda add Open floor [10m]", "agenda: added 7. Open floor [10m]"},
+		{"/next", "chair #link https://pagure.io/fedora-infrastructure/issue/9001"},
+		{"/agenda skip 3", "agenda: skipped Backups"},
+		{"/timebox 20m", "timebox 20m for Mirror migration"},
+		{"/timebox notice on", "timebox notice in the channel on"},
+		{"/followup", "chair #topic Follow-up on actions from 2020-06-10"},
+		{"/done 1", "chair #info done: sysoplab to edit #184 and #188"},
+		{"/carry 2", `chair #action bcotton to add "push your new image to the git repo" to the image docs :-)`},
+		{"/voters group:sysadmin-main", "chair #info Voters: …"},
+		{"/voters nirik pingou relrod", "chair #info Voters: nirik, pingou, relrod"},
+		{"/quorum 50%", "chair #info Voters: nirik, pingou, relrod; quorum 2 (50%)"},
+		{"#startvote Grant the exception? +1, 0, -1", "chair #startvote Grant the exception? +1, 0, -1"},
+		{"#endvote", "› #agreed Grant the exception? (+0, 0, -0)"},
+		{"/rollcall", "chair #topic Roll call"},
+	}
+	var lines []string
+	for _, b := range blocks(sec, "") {
+		for _, l := range strings.Split(strings.TrimSpace(b), "\n") {
+			lines = append(lines, l)
+		}
+	}
+	if len(lines) != len(want) {
+		t.Fatalf("the README shows %d console lines, the test knows %d:\n%s", len(lines), len(want), strings.Join(lines, "\n"))
+	}
+
+	srv := ircdtest.StartInspIRCd(t, ircdtest.Options{})
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	const ch = "#fedora-meeting"
+	archive := filepath.Join(t.TempDir(), "archive")
+	os.MkdirAll(filepath.Join(archive, "fedora-meeting", "2020-06-10"), 0o755)
+	zodbot, _ := os.ReadFile(filepath.Join("..", "testdata", "zodbot-published", "fedora-meeting_2020-06-10_magazine", "magazine.2020-06-10-12.02.txt"))
+	os.WriteFile(filepath.Join(archive, "fedora-meeting", "2020-06-10", "magazine.2020-06-10-12.02.txt"), zodbot, 0o644)
+	obs := joinPerson(t, ctx, srv, "observer", ch)
+	cc := startChairConsole(t, srv, chairConsoleOptions{channels: []string{ch}, archive: archive,
+		chair: tui.ChairOptions{HTTP: fetch.New(fetch.Options{Service: "agenda", Transport: forgeTransport(pagure)})}})
+	cc.typeLine("#startmeeting magazine")
+	obs.sees("chair #startmeeting magazine")
+	cc.shows("from 2020-06-10 (8)")
+	for i, w := range want {
+		if lines[i] != w.line {
+			t.Fatalf("README line %d is %q, the test expects %q", i+1, lines[i], w.line)
+		}
+		cc.typeLine(w.line)
+		switch {
+		case strings.HasSuffix(w.effect, "…"):
+			obs.seesPrefix(strings.TrimSuffix(w.effect, "…"))
+		case strings.HasPrefix(w.effect, "chair "):
+			obs.sees(w.effect)
+		default:
+			cc.shows(w.effect)
+		}
+		if agreed, ok := strings.CutPrefix(w.effect, "› "); ok {
+			cc.tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter}) // the chair sends what the console left
+			obs.sees("chair " + agreed)
+		}
+	}
+	if s := cc.screen(); strings.Contains(s, "usage: /") || strings.Contains(s, "unknown command") {
+		t.Errorf("a README line was refused:\n%s", s)
+	}
 }
