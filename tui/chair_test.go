@@ -510,9 +510,7 @@ func TestChairREADME(t *testing.T) {
 	}
 	var lines []string
 	for _, b := range blocks(sec, "") {
-		for _, l := range strings.Split(strings.TrimSpace(b), "\n") {
-			lines = append(lines, l)
-		}
+		lines = append(lines, strings.Split(strings.TrimSpace(b), "\n")...)
 	}
 	if len(lines) != len(want) {
 		t.Fatalf("the README shows %d console lines, the test knows %d:\n%s", len(lines), len(want), strings.Join(lines, "\n"))
