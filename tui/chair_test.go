@@ -292,15 +292,20 @@ func TestChairToolsZodbotStyle(t *testing.T) {
 		t.Fatal(err)
 	}
 	os.WriteFile(filepath.Join(day, "magazine.2020-06-10-12.02.txt"), zodbot, 0o644)
-	agendaFile := filepath.Join(dir, "magazine.md")
-	os.WriteFile(agendaFile, []byte(`# Magazine editorial board
+	// The agenda is on a web server, as the configuration names it.
+	web := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/markdown; charset=utf-8")
+		w.Write([]byte(`# Magazine editorial board
 
 - Roll call [2m]
 - Article review <https://pagure.io/fedora-magazine/issue/184> [10m]
 - Vote: publish the interview [5m]
 - Open floor
 - Stats for the infographic
-`), 0o644)
+`))
+	}))
+	defer web.Close()
+	agendaURL := web.URL + "/magazine.md"
 
 	people := map[string]*chairPerson{}
 	for _, n := range []string{"bcotton", "asamalik", "sysoplab", "stbnruiz"} {
@@ -308,8 +313,8 @@ func TestChairToolsZodbotStyle(t *testing.T) {
 	}
 	bc := people["bcotton"]
 	cc := startChairConsole(t, srv, chairConsoleOptions{style: meeting.StyleZodbot, channels: []string{ch}, archive: archive,
-		chair: tui.ChairOptions{Channels: map[string]tui.ChannelChair{ch: {Agenda: agendaFile}}}})
-	cc.shows("Agenda (5)", "Roll call [2m]", "agenda: 5 items from")
+		chair: tui.ChairOptions{Channels: map[string]tui.ChannelChair{ch: {Agenda: agendaURL}}}})
+	cc.shows("Agenda (5)", "Roll call [2m]", "agenda: 5 items from "+agendaURL)
 
 	cc.typeLine("#startmeeting magazine")
 	bc.sees("chair #startmeeting magazine")
@@ -395,8 +400,12 @@ func TestChairToolsZodbotStyle(t *testing.T) {
 		}
 	}
 
-	// The next meeting of the name is offered what was not reached.
-	cc.typeLine("#startmeeting magazine")
+	// The next meeting of the name is offered what was not reached, as
+	// soon as #meetingname gives it the name.
+	cc.typeLine("#startmeeting Editorial board")
+	bc.sees("chair #startmeeting Editorial board")
+	cc.typeLine("#meetingname magazine")
+	bc.sees("chair #meetingname magazine")
 	cc.shows("agenda: 2 items left over from the meeting magazine of", "/agenda take puts them first", "· Open floor")
 	cc.typeLine("/agenda take")
 	cc.shows("1. Open floor (left over)", "2. Stats for the infographic (left")
