@@ -328,6 +328,14 @@ func TestChairToolsZodbotStyle(t *testing.T) {
 	cc.typeLine("/carry 3")
 	bc.sees("chair #action gregbartholomew to edit #181")
 	cc.shows("✓ 1. sysoplab to edit #184", "→ 3. gregbartholomew to edit #181")
+	cc.typeLine("#undo") // the carried action is no longer in the minutes: open again
+	bc.sees("chair #undo")
+	cc.until("action 3 open again", func(s string) bool {
+		return !strings.Contains(s, "→ 3. gregbartholomew") && strings.Contains(s, "3. gregbartholomew to edit #181")
+	})
+	cc.typeLine("/carry 3")
+	bc.sees("chair #action gregbartholomew to edit #181")
+	cc.shows("→ 3. gregbartholomew to edit #181")
 	cc.typeLine("/done 1")
 	cc.shows("/done: action 1 is already done")
 

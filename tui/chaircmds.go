@@ -260,6 +260,7 @@ func (m *Model) followUpMark(c *call, mark func(*chair.FollowUp, int) (string, e
 	if !ok {
 		return nil
 	}
+	cc := m.chairOf(c.w.Name)
 	n, err := strconv.Atoi(strings.TrimPrefix(c.args[0], "#"))
 	if err != nil || len(c.args) != 1 {
 		m.usage(c.w, c.cmd)
@@ -269,6 +270,7 @@ func (m *Model) followUpMark(c *call, mark func(*chair.FollowUp, int) (string, e
 	if err != nil {
 		return m.chairError(c, err)
 	}
+	cc.said[n], cc.seen[n] = line, false
 	m.refreshPanes()
 	return m.say(c.w.Name, line)
 }

@@ -92,7 +92,11 @@ type chairChan struct {
 	notice bool
 
 	follow *chair.FollowUp
-	votes  chair.Votes
+	// said is what /done and /carry said per action number; seen marks
+	// those the meeting recorded (an #undo that removes one reopens it).
+	said  map[int]string
+	seen  map[int]bool
+	votes chair.Votes
 	last   *chair.Result // the last vote's result, shown until the next topic
 	roll   *chair.RollCall
 }
@@ -288,7 +292,7 @@ func (m *Model) chairUpdate(msg chairMsg) tea.Cmd {
 		if msg.followErr != nil {
 			m.errorLine(w, "follow-up: "+msg.followErr.Error())
 		}
-		cc.follow = msg.follow
+		cc.follow, cc.said, cc.seen = msg.follow, map[int]string{}, map[int]bool{}
 		if f := msg.follow; f != nil {
 			m.info(w, fmt.Sprintf("follow-up: the meeting %s of %s had %s (Actions pane) — /followup, /done N, /carry N",
 				msg.name, f.Date, plural(len(f.Actions()), "action item")))
@@ -402,6 +406,7 @@ func (m *Model) chairSync(cc *chairChan, mt *meeting.Meeting) (refresh bool, cmd
 		cc.start, cc.mname, cc.ended = mt.Start, mt.Name, mt.Ended()
 		cc.topicLine, cc.topic, cc.box = 0, "", 0
 		cc.timer, cc.follow, cc.last, cc.roll = chair.Timer{}, nil, nil, nil
+		cc.said, cc.seen = map[int]string{}, map[int]bool{}
 		cc.votes = chair.Votes{Fold: m.Me.FoldName}
 		if cc.finished {
 			cc.agenda, cc.source, cc.finished = nil, "", false
@@ -431,6 +436,9 @@ func (m *Model) chairSync(cc *chairChan, mt *meeting.Meeting) (refresh bool, cmd
 			cc.roll = chair.NewRollCall(t.Time, chair.Fold(m.Me.FoldName))
 		}
 	}
+	if cc.followUndone(mt) {
+		refresh = true
+	}
 	if mt.Ended() {
 		refresh = true
 		cc.ended = true
@@ -441,6 +449,39 @@ func (m *Model) chairSync(cc *chairChan, mt *meeting.Meeting) (refresh bool, cmd
 		m.keepLeftovers(cc, mt)
 	}
 	return refresh, tea.Batch(cmds...)
+}
+
+// followUndone reopens the previous meeting's actions whose "#info done:"
+// or "#action" line the meeting recorded and no longer has (#undo); it
+// reports whether one was reopened.
+func (cc *chairChan) followUndone(mt *meeting.Meeting) bool {
+	if cc.follow == nil {
+		return false
+	}
+	changed := false
+	for n, line := range cc.said {
+		kind, text := meeting.KindInfo, strings.TrimPrefix(line, "#info ")
+		if t, ok := strings.CutPrefix(line, "#action "); ok {
+			kind, text = meeting.KindAction, t
+		}
+		found := false
+		for _, it := range mt.Items {
+			if it.Kind == kind && strings.TrimSpace(it.Text) == strings.TrimSpace(text) {
+				found = true
+				break
+			}
+		}
+		switch {
+		case found:
+			cc.seen[n] = true
+		case cc.seen[n]:
+			cc.follow.Reopen(n)
+			delete(cc.said, n)
+			delete(cc.seen, n)
+			changed = true
+		}
+	}
+	return changed
 }
 
 // lookUpPrevious finds, off the UI goroutine, the agenda items the last
