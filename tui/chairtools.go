@@ -97,8 +97,8 @@ type chairChan struct {
 	said  map[int]string
 	seen  map[int]bool
 	votes chair.Votes
-	last   *chair.Result // the last vote's result, shown until the next topic
-	roll   *chair.RollCall
+	last  *chair.Result // the last vote's result, shown until the next topic
+	roll  *chair.RollCall
 }
 
 func newChairTools(o ChairOptions) *chairTools {
