@@ -565,6 +565,11 @@ func TestChairREADME(t *testing.T) {
 			obs.sees("chair " + agreed)
 		}
 	}
+	// The commands the section names in its text.
+	cc.typeLine("/agenda show")
+	cc.shows("Agenda of #fedora-meeting: ~/infra-agenda.md", " 1. current  Mirror migration", " 3. skipped  Backups")
+	cc.typeLine("/agenda clear")
+	cc.shows("agenda cleared")
 	if s := cc.screen(); strings.Contains(s, "usage: /") || strings.Contains(s, "unknown command") {
 		t.Errorf("a README line was refused:\n%s", s)
 	}
