@@ -293,6 +293,21 @@ agenda_forge = %q
 			t.Errorf("the second minutes lack %q:\n%s", want, second)
 		}
 	}
+	// A replay of the channel's log gives the same minutes: the console
+	// put nothing in them that the channel did not see.
+	for _, m := range all {
+		logTxt := strings.TrimSuffix(m, ".txt") + ".log.txt"
+		out := filepath.Join(dir, "replayed")
+		if code, _, stderr := gavel(t, nil, "replay", logTxt, "--out", out); code != 0 {
+			t.Fatalf("gavel replay %s: %d %s", logTxt, code, stderr)
+		}
+		rel, _ := filepath.Rel(archive, m)
+		published, _ := os.ReadFile(m)
+		replayed, err := os.ReadFile(filepath.Join(out, rel))
+		if err != nil || string(replayed) != string(published) {
+			t.Errorf("the replay of %s differs (%v):\n%s\n--- published:\n%s", rel, err, replayed, published)
+		}
+	}
 	left, _ := filepath.Glob(filepath.Join(dir, "state", "agenda", "*", "%23meet", "infrastructure.json"))
 	if len(left) != 1 {
 		t.Fatalf("leftovers file: %v", left)
