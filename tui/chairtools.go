@@ -667,8 +667,8 @@ func (m *Model) chairClock() (text string, level int) {
 		return "", 0
 	}
 	c, ok := cc.timer.Clock(m.clock())
-	if !ok {
-		return "", 0
+	if !ok || c.Box == 0 {
+		return "", 0 // the clock is for topics with a timebox (the agenda's, or /timebox)
 	}
 	return c.Text, int(c.Level)
 }

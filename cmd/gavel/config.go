@@ -47,6 +47,7 @@ type config struct {
 	Offline   bool   `toml:"offline"`
 	Theme     string `toml:"theme"`
 	ThemeFile string `toml:"theme_file"`
+	Bell      *bool  `toml:"bell"` // the console's bell on a highlight or private message (default true)
 
 	Backend backendConfig `toml:"backend"`
 	Bus     busConfig     `toml:"bus"`

@@ -92,6 +92,7 @@ func runConsole(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return 2
 	}
 	opts := tui.Options{Router: router, Theme: cfg.Theme, ThemeFile: cfg.ThemeFile, Style: style, Context: ctx}
+	opts.NoBell = cfg.Bell != nil && !*cfg.Bell
 
 	if cfg.Server == "" || f.demo {
 		// No server configured: the offline demo replays the seed meeting.

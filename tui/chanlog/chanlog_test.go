@@ -183,7 +183,7 @@ func TestURLsAreNotBrokenAndLink(t *testing.T) {
 	if strings.Count(joined, "https://") != 1 {
 		t.Fatalf("URL not shown once:\n%s", joined)
 	}
-	// The text column is 80-6-11-3 = 60 cells; the URL is longer, so it
+	// The text column is 80-6-11-3-1 = 59 cells; the URL is longer, so it
 	// starts a row of its own and continues on the next.
 	for _, r := range plain {
 		if strings.Contains(r, "Minutes:") && strings.Contains(r, "https") {

@@ -204,8 +204,11 @@ func (l *Log) nickWidth() int {
 	return 8
 }
 
-// prefix is "HH:MM " + nick column + " │ ".
-func (l *Log) textWidth() int { return max(l.Width-6-l.nickWidth()-3, 4) }
+// gutter is the blank column between the text and what is to its right.
+const gutter = 1
+
+// prefix is "HH:MM " + nick column + " │ "; a gutter follows the text.
+func (l *Log) textWidth() int { return max(l.Width-6-l.nickWidth()-3-gutter, 4) }
 
 func (l *Log) rowCount(line *Line, textW int) int {
 	l.cells, l.links = parse(l.text(line), l.Strip, l.cells[:0], l.links[:0])
@@ -383,7 +386,7 @@ func (l *Log) render(line *Line, textW int, out []string) []string {
 			found = l.found[start:end]
 		}
 		w := renderCells(&sb, l.cells[start:end], base, st.Found, l.links, found)
-		sb.WriteString(common.Spaces(textW - w))
+		sb.WriteString(common.Spaces(textW - w + gutter))
 		out = append(out, sb.String())
 		start = end
 	}

@@ -26,9 +26,9 @@ type Status struct {
 	Lag       time.Duration
 	Queued    int
 	Extra     string // e.g. the demo's speed
-	// Timebox is the current topic's clock ("7:12/10:00", or "7:12"
-	// without a timebox), "" when none is timed; TimeboxLevel marks it at
-	// 80% (1) and over (2).
+	// Timebox is the current topic's clock against its timebox
+	// ("7:12/10:00"), "" when it has none; TimeboxLevel marks it at 80%
+	// (1) and over (2).
 	Timebox      string
 	TimeboxLevel int
 }

@@ -184,9 +184,21 @@ func AttendeeEntries(m *meeting.Meeting, member func(nick string) (prefix string
 	}
 	as := slices.Clone(m.Attendees)
 	slices.SortStableFunc(as, func(a, b meeting.Attendee) int { return cmp.Compare(b.Lines, a.Lines) })
+	// The status column is there when someone has a status.
+	column := false
+	for _, a := range as {
+		if member != nil {
+			if p, _ := member(a.Nick); p != "" {
+				column = true
+			}
+		}
+	}
 	out := make([]Entry, 0, len(as))
 	for _, a := range as {
-		prefix, present := " ", true
+		prefix, present := "", true
+		if column {
+			prefix = " "
+		}
 		if member != nil {
 			var p string
 			p, present = member(a.Nick)

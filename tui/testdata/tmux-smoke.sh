@@ -9,6 +9,9 @@
 #      restored (alternate screen left).
 # The binary must open the offline demo with no configuration (gavel does;
 # so does tui/internal/demo-main). Exits non-zero with the screen on failure.
+# With GAVEL_SCREENSHOT=FILE the screen is saved there once the meeting is
+# well under way (the README's screenshot); GAVEL_SMOKE_SIZE=WxH sets the
+# terminal size (default 120x40).
 set -euo pipefail
 bin=${1:?usage: tmux-smoke.sh BINARY [ARGS...]}
 shift
@@ -31,7 +34,8 @@ wait_for() {
 count_topics() { screen | grep -Ec '(▶|•) ' || true; }
 
 args=$(printf '%q ' "$bin" "$@")
-t new-session -d -s s -x 120 -y 40 "TERM=xterm-256color GAVEL_DEMO_SPEED=${GAVEL_DEMO_SPEED:-200} $args; echo GAVEL-EXITED rc=\$?; sleep 30"
+size=${GAVEL_SMOKE_SIZE:-120x40}
+t new-session -d -s s -x "${size%x*}" -y "${size#*x}" "TERM=xterm-256color GAVEL_DEMO_SPEED=${GAVEL_DEMO_SPEED:-200} $args; echo GAVEL-EXITED rc=\$?; sleep 30"
 t set-option -t s remain-on-exit on >/dev/null
 
 # 1. panes present
@@ -53,6 +57,17 @@ done
 echo "tmux-smoke: topic list grows ($first -> $(count_topics))"
 
 # 3. fuzzy completion: pause the replay so the screen is still, then complete
+if [ -n "${GAVEL_SCREENSHOT:-}" ]; then
+  for ((i = 0; i < 400; i++)); do
+    if [ "$(count_topics)" -ge 4 ]; then break; fi
+    sleep 0.05
+  done
+  t send-keys -t s Space
+  sleep 0.5
+  screen > "$GAVEL_SCREENSHOT"
+  echo "tmux-smoke: screenshot in $GAVEL_SCREENSHOT"
+  t send-keys -t s Space
+fi
 t send-keys -t s Space
 t send-keys -t s -l '/pkgs mirr'
 t send-keys -t s Tab
