@@ -68,6 +68,9 @@ type chairTools struct {
 	http  *fetch.Client
 	forge *forge.Client
 	chans map[string]*chairChan // by folded channel name
+	// sized are the Agenda and Votes panes' lengths at the last layout
+	// (their heights follow their contents).
+	sized [2]int
 }
 
 // chairChan is one channel's tools.
@@ -718,8 +721,9 @@ func (m *Model) refreshChair() {
 			s.People.Title += fmt.Sprintf(" · roll call %d", len(r.Present()))
 		}
 	}
-	if showAgenda != s.ShowAgenda || showVotes != s.ShowVotes {
-		s.ShowAgenda, s.ShowVotes = showAgenda, showVotes
+	sized := [2]int{s.Agenda.Len(), s.Votes.Len()}
+	if showAgenda != s.ShowAgenda || showVotes != s.ShowVotes || sized != m.chair.sized {
+		s.ShowAgenda, s.ShowVotes, m.chair.sized = showAgenda, showVotes, sized
 		m.layout()
 	}
 }
