@@ -92,7 +92,7 @@ func parse(text string, strip bool, cells []cell, links []string) ([]cell, []str
 		urlAt, urlEnd := findURL(run, 0)
 		for i := 0; i < len(run); {
 			shown, size, w := common.Cluster(run[i:])
-			if w == 0 && (shown == "" || shown[0] < 0x20 || shown[0] == 0x7f) {
+			if shown == "" || common.IsControl(shown) {
 				i += size // control characters
 				continue
 			}

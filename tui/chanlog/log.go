@@ -200,15 +200,18 @@ func (l *Log) nickWidth() int {
 		return 14
 	case l.Width >= 60:
 		return 11
+	case l.Width >= 6+8+3+gutter+8:
+		return 8
 	}
-	return 8
+	// A very narrow pane: the text keeps 8 cells.
+	return max(l.Width-6-3-gutter-8, 1)
 }
 
 // gutter is the blank column between the text and what is to its right.
 const gutter = 1
 
 // prefix is "HH:MM " + nick column + " │ "; a gutter follows the text.
-func (l *Log) textWidth() int { return max(l.Width-6-l.nickWidth()-3-gutter, 4) }
+func (l *Log) textWidth() int { return max(l.Width-6-l.nickWidth()-3-gutter, 1) }
 
 func (l *Log) rowCount(line *Line, textW int) int {
 	l.cells, l.links = parse(l.text(line), l.Strip, l.cells[:0], l.links[:0])
@@ -386,7 +389,7 @@ func (l *Log) render(line *Line, textW int, out []string) []string {
 			found = l.found[start:end]
 		}
 		w := renderCells(&sb, l.cells[start:end], base, st.Found, l.links, found)
-		sb.WriteString(common.Spaces(textW - w + gutter))
+		sb.WriteString(common.Spaces(l.Width - 6 - nickW - 3 - w)) // to the edge: the gutter too
 		out = append(out, sb.String())
 		start = end
 	}

@@ -35,8 +35,14 @@ func Cluster(s string) (shown string, size, width int) {
 		return s[:1], 1, 1
 	}
 	cl, w := ansi.FirstGraphemeCluster(s, ansi.WcWidth)
-	if len(cl) == 0 { // invalid UTF-8: one byte
-		return "\uFFFD", 1, 1
+	if len(cl) == 0 || !utf8.ValidString(cl) {
+		// Invalid UTF-8: a valid first rune alone, or one byte shown as
+		// U+FFFD.
+		r, n := utf8.DecodeRuneInString(s)
+		if r == utf8.RuneError && n <= 1 {
+			return "\uFFFD", 1, 1
+		}
+		return s[:n], n, ansi.StringWidthWc(s[:n])
 	}
 	return capMarks(cl), len(cl), w
 }
@@ -46,9 +52,6 @@ func capMarks(cl string) string {
 	marks := 0
 	for i, r := range cl {
 		if i == 0 {
-			if r == utf8.RuneError {
-				return "\uFFFD"
-			}
 			continue
 		}
 		if unicode.In(r, unicode.Mn, unicode.Me) {
@@ -114,9 +117,9 @@ func Visible(s string) string {
 	}
 	var b strings.Builder
 	for i := 0; i < len(s); {
-		shown, size, w := Cluster(s[i:])
+		shown, size, _ := Cluster(s[i:])
 		i += size
-		if w == 0 && shown != "" && (shown[0] < 0x20 || shown[0] == 0x7f || isC1(shown)) {
+		if IsControl(shown) {
 			b.WriteByte(' ')
 			continue
 		}
@@ -128,6 +131,13 @@ func Visible(s string) string {
 func isC1(s string) bool {
 	r, _ := utf8.DecodeRuneInString(s)
 	return r >= 0x80 && r < 0xa0
+}
+
+// IsControl reports whether a cluster (from Cluster) is a control
+// character: C0, DEL or C1, which would move the cursor or change the
+// terminal if printed.
+func IsControl(cluster string) bool {
+	return cluster != "" && (cluster[0] < 0x20 || cluster[0] == 0x7f || isC1(cluster))
 }
 
 // Row builds one screen row of exactly Max cells from styled segments.
