@@ -105,4 +105,3 @@ func rollCallEntries(r *chair.RollCall, entries []panes.Entry) []panes.Entry {
 	}
 	return out
 }
-
