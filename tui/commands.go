@@ -110,6 +110,7 @@ func init() {
 		{"quit", "[message]", "disconnect and leave gavel", "", 0, 0, (*Model).cmdQuit},
 		{"help", "", "keys and commands", "", 0, 0, (*Model).cmdHelp},
 	}
+	commands = append(commands, chairCommands()...)
 }
 
 // lookupCommand finds a / command by its name ("/join" or "join").

@@ -119,6 +119,9 @@ type Options struct {
 	Location *time.Location
 	Now      func() time.Time // default time.Now
 	Context  context.Context  // cancels lookups (default Background)
+	// Chair configures the chair's tools: agenda, follow-up, timeboxes,
+	// votes, roll call (chairtools.go).
+	Chair ChairOptions
 }
 
 // Model is the root model.
@@ -144,6 +147,7 @@ type Model struct {
 	demo  *demo
 	now   time.Time // the clock for elapsed times (the log's time in a demo)
 	state consoleState
+	chair *chairTools // the chair's tools, per channel (chairtools.go)
 }
 
 // consoleState is the bookkeeping of commands in flight and of what was
@@ -239,6 +243,7 @@ func New(opts Options) (*Model, error) {
 	m.input = cmdline.New(m.Common)
 	m.input.Comp.Source = m.completions
 	m.input.OnSubmit = m.submit
+	m.chair = newChairTools(opts.Chair)
 	for _, ch := range opts.Channels {
 		m.wins.Open(ch, winlist.Channel)
 	}
@@ -279,6 +284,7 @@ func (m *Model) Init() tea.Cmd {
 	if m.demo != nil {
 		cmds = append(cmds, m.demo.tick())
 	}
+	cmds = append(cmds, m.chairInit())
 	return tea.Batch(cmds...)
 }
 
@@ -454,6 +460,7 @@ func (m *Model) refreshPanes() {
 	if m.results.Shown() && m.results.Kind == "minutes" {
 		m.refreshMinutes()
 	}
+	m.refreshChair()
 }
 
 // applyUpdates shows what the live driver reported; it returns the

@@ -54,7 +54,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		if refresh {
 			m.refreshPanes()
 		}
-		return tea.Batch(cmd, clockTick())
+		return tea.Batch(cmd, clockTick(), m.chairTick())
 	case demoTickMsg:
 		return m.demoTick(time.Time(msg))
 	case lookupMsg:
@@ -79,6 +79,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.opts.Client.Quit(reason)
 		m.state.quitting = true
 		return tea.Quit
+	case chairMsg:
+		return m.chairUpdate(msg)
 	}
 	return nil
 }
@@ -128,6 +130,8 @@ func (m *Model) key(k tea.KeyPressMsg) tea.Cmd {
 		return m.wins.Current().Log.Update(k)
 	case key.Matches(k, km.NextPane):
 		return m.side.Update(k)
+	case key.Matches(k, km.NextItem):
+		return m.nextItem(m.wins.Current())
 	case m.demo != nil && empty && key.Matches(k, km.Faster):
 		m.demo.faster()
 	case m.demo != nil && empty && key.Matches(k, km.Slower):

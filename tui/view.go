@@ -118,6 +118,7 @@ func (m *Model) statusInfo() panes.Status {
 	if m.demo != nil {
 		s.Extra = m.demo.status()
 	}
+	s.Timebox, s.TimeboxLevel = m.chairClock()
 	return s
 }
 

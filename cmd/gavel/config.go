@@ -51,6 +51,9 @@ type config struct {
 
 	Backend backendConfig `toml:"backend"`
 	Bus     busConfig     `toml:"bus"`
+	// Channel holds per-channel settings of the chair's tools
+	// ([channel."#name"], see chair.go).
+	Channel map[string]channelConfig `toml:"channel"`
 }
 
 // backendConfig points the lookups at other services (tests, mirrors).

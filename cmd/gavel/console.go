@@ -183,6 +183,7 @@ func runLive(ctx context.Context, cfg config, headless bool, opts tui.Options, l
 	// joins it (before its first live line), and says so in its window.
 	opts.Client, opts.Glue, opts.URLPrefix = client, glue, cfg.URLPrefix
 	opts.Server, opts.Nick, opts.Channels = ic.Addr(), ic.Nick, ic.Channels
+	opts.Chair = chairOptions(cfg, publish.New(archive, opts.Style, cfg.URLPrefix), logger)
 	m, err := tui.New(opts)
 	if err != nil {
 		fmt.Fprintln(stderr, "gavel:", err)

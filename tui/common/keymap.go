@@ -11,6 +11,8 @@ type KeyMap struct {
 	// Screen.
 	Palette, Close, NextWin, PrevWin, Win, PageUp, PageDown, Home, End, NextPane key.Binding
 	Help, Quit                                                                   key.Binding
+	// Chair: post the next agenda item (/next).
+	NextItem key.Binding
 	// Demo playback (only when the command line is empty).
 	Faster, Slower, Pause key.Binding
 }
@@ -38,6 +40,7 @@ func DefaultKeyMap() *KeyMap {
 		End:      b(k("end"), h("end", "newest line")),
 		NextPane: b(k("ctrl+t"), h("ctrl+t", "next side pane (narrow)")),
 		Help:     b(k("f1"), h("f1", "keys and commands")),
+		NextItem: b(k("f2"), h("f2", "next agenda item (/next)")),
 		Quit:     b(k("ctrl+c"), h("ctrl+c", "clear the line / quit")),
 		Faster:   b(k("+", "="), h("+", "demo faster")),
 		Slower:   b(k("-"), h("-", "demo slower")),
@@ -55,6 +58,6 @@ func (k *KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Send, k.Complete, k.CompleteBack, k.HistPrev, k.HistNext, k.Search, k.Quit},
 		{k.NextWin, k.PrevWin, k.Win, k.PageUp, k.PageDown, k.Home, k.End},
-		{k.Palette, k.Close, k.NextPane, k.Help, k.Faster, k.Slower, k.Pause},
+		{k.Palette, k.Close, k.NextPane, k.Help, k.NextItem, k.Faster, k.Slower, k.Pause},
 	}
 }

@@ -26,6 +26,11 @@ type Status struct {
 	Lag       time.Duration
 	Queued    int
 	Extra     string // e.g. the demo's speed
+	// Timebox is the current topic's clock against its timebox
+	// ("7:12/10:00"), "" when it has none; TimeboxLevel marks it at 80%
+	// (1) and over (2).
+	Timebox      string
+	TimeboxLevel int
 }
 
 // StatusBar renders the status row.
@@ -44,6 +49,19 @@ func StatusBar(st *common.Styles, w int, s Status) string {
 			r.Add(st.Bar, " "+Elapsed(s.Now.Sub(s.Started)))
 		}
 		r.Add(st.Bar, " ")
+	}
+	if s.Timebox != "" {
+		r.Add(st.Bar, "│ ")
+		switch s.TimeboxLevel {
+		case 0:
+			r.Add(st.Bar, "topic "+s.Timebox+" ")
+		case 1:
+			r.Add(st.BarActivity, "topic "+s.Timebox+" !")
+			r.Add(st.Bar, " ")
+		default:
+			r.Add(st.BarMention, "topic "+s.Timebox+" over")
+			r.Add(st.Bar, " ")
+		}
 	}
 	right := s.Conn
 	switch {
