@@ -27,20 +27,28 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 // record is one journal entry's payload.
 type record struct {
 	Seq     uint64    `json:"i,omitempty"` // 1, 2, 3… in a file (counts the records a damage took)
-	Kind    string    `json:"k"`           // msg, nick, topic, join, part, quit
+	Kind    string    `json:"k"`           // msg, nick, topic, join, part, quit; path
 	Time    time.Time `json:"t"`
 	Nick    string    `json:"n,omitempty"`
 	Account string    `json:"a,omitempty"`
 	Text    string    `json:"x,omitempty"`
 	Action  bool      `json:"me,omitempty"`
 	New     string    `json:"new,omitempty"`
+	// A path record: the meeting's channel as the meeting spells it, one
+	// of its names and the archive-relative path chosen for it.
+	Channel string `json:"ch,omitempty"`
+	Name    string `json:"name,omitempty"`
+	Path    string `json:"p,omitempty"`
 	// The texts and nicks that are not valid UTF-8, byte for byte (JSON
 	// strings would turn their bytes into U+FFFD, and zodbot style
 	// decodes invalid UTF-8 as CPython 2.7 did, which a resumed meeting
 	// must do again): base64, in place of Text, Nick and New.
-	TextB []byte `json:"xb,omitempty"`
-	NickB []byte `json:"nb,omitempty"`
-	NewB  []byte `json:"newb,omitempty"`
+	TextB    []byte `json:"xb,omitempty"`
+	NickB    []byte `json:"nb,omitempty"`
+	NewB     []byte `json:"newb,omitempty"`
+	ChannelB []byte `json:"chb,omitempty"`
+	NameB    []byte `json:"nameb,omitempty"`
+	PathB    []byte `json:"pb,omitempty"`
 }
 
 // lossless moves the strings that JSON cannot carry byte for byte into
@@ -49,7 +57,7 @@ func (r record) lossless() record {
 	for _, f := range []struct {
 		s *string
 		b *[]byte
-	}{{&r.Text, &r.TextB}, {&r.Nick, &r.NickB}, {&r.New, &r.NewB}} {
+	}{{&r.Text, &r.TextB}, {&r.Nick, &r.NickB}, {&r.New, &r.NewB}, {&r.Channel, &r.ChannelB}, {&r.Name, &r.NameB}, {&r.Path, &r.PathB}} {
 		if !utf8.ValidString(*f.s) {
 			*f.b, *f.s = []byte(*f.s), ""
 		}
@@ -57,16 +65,33 @@ func (r record) lossless() record {
 	return r
 }
 
+// raw puts the bytes lossless moved aside back into the strings.
+func (r record) raw() record {
+	for _, f := range []struct {
+		s *string
+		b []byte
+	}{{&r.Text, r.TextB}, {&r.Nick, r.NickB}, {&r.New, r.NewB}, {&r.Channel, r.ChannelB}, {&r.Name, r.NameB}, {&r.Path, r.PathB}} {
+		if f.b != nil {
+			*f.s = string(f.b)
+		}
+	}
+	return r
+}
+
+// pathOf reads a path record.
+func (r record) pathOf() (Placed, bool) {
+	if r.Kind != "path" {
+		return Placed{}, false
+	}
+	r = r.raw()
+	if r.Name == "" && r.Path == "" {
+		return Placed{}, false
+	}
+	return Placed{Channel: r.Channel, Name: r.Name, Path: r.Path}, true
+}
+
 func (r record) event() meeting.Event {
-	if r.TextB != nil {
-		r.Text = string(r.TextB)
-	}
-	if r.NickB != nil {
-		r.Nick = string(r.NickB)
-	}
-	if r.NewB != nil {
-		r.New = string(r.NewB)
-	}
+	r = r.raw()
 	switch r.Kind {
 	case "msg":
 		return meeting.Message{Time: r.Time, Nick: r.Nick, Account: r.Account, Text: r.Text, Action: r.Action}
@@ -188,6 +213,7 @@ func recordAt(data []byte, i int) (record, int, bool) {
 // parsed is what a journal file holds.
 type parsed struct {
 	events     []meeting.Event
+	placed     []Placed
 	good       int64  // bytes up to the end of the last record read
 	lastSeq    uint64 // the sequence number of the last record read
 	damaged    int    // stretches of damaged bytes skipped
@@ -202,6 +228,8 @@ func parse(data []byte) parsed {
 	take := func(rec record, n int) {
 		if ev := rec.event(); ev != nil {
 			p.events = append(p.events, ev)
+		} else if pl, ok := rec.pathOf(); ok {
+			p.placed = append(p.placed, pl)
 		} else {
 			p.unreadable++ // a record of a kind this gavel does not know
 		}

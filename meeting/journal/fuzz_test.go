@@ -16,6 +16,7 @@ func FuzzParse(f *testing.F) {
 	for i, text := range []string{"#startmeeting x", "#info \xff <b>", "hello"} {
 		good, _ = appendRecord(good, uint64(i+1), meeting.Message{Time: time.Unix(int64(i), 0).UTC(), Nick: "a", Text: text})
 	}
+	good, _ = appendPayload(good, 4, placedRecord(Placed{Channel: "#Meet", Name: "x\xff", Path: "meet/2026-11-24/x-2.2026-11-24-18.00"}))
 	f.Add(good)
 	f.Add(append(bytes.Clone(good[:30]), good[40:]...))
 	f.Add([]byte(`{"k":"msg","t":"2026-11-24T18:00:00Z","n":"a","x":"legacy"}` + "\n"))
