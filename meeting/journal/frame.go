@@ -2,8 +2,11 @@ package journal
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"hash/crc32"
+	"strconv"
 	"time"
 	"unicode/utf8"
 
@@ -127,14 +130,111 @@ func recordOf(ev meeting.Event) (record, bool) {
 	return record{}, false
 }
 
-// appendFrame appends the framed payload to buf.
-func appendFrame(buf, payload []byte) []byte {
-	buf = appendHex8(buf, uint32(len(payload)))
-	buf = append(buf, ' ')
-	buf = appendHex8(buf, crc32.Checksum(payload, castagnoli))
-	buf = append(buf, ' ')
-	buf = append(buf, payload...)
-	return append(buf, '\n')
+// appendFramed appends rec (lossless already) as a framed record: its
+// JSON payload is written in place after room for the header, which is
+// filled in once the payload's length and checksum are known. The live
+// controller appends every line of a meeting, so this is on the path of
+// every line: no encoding/json (reflection, an allocation per record),
+// one pass over the bytes.
+func appendFramed(buf []byte, rec record) ([]byte, error) {
+	start := len(buf)
+	buf = append(buf, "00000000 00000000 "...)
+	buf, err := appendJSON(buf, rec)
+	if err != nil {
+		return buf[:start], err
+	}
+	payload := buf[start+headerLen:]
+	hdr := appendHex8(buf[start:start], uint32(len(payload)))
+	hdr = append(hdr, ' ')
+	appendHex8(hdr, crc32.Checksum(payload, castagnoli))
+	return append(buf, '\n'), nil
+}
+
+// appendJSON appends rec as the JSON object encoding/json would give it
+// (the same keys in the same order, omitempty honoured, strings escaped
+// as JSON requires; frameAt decodes it with encoding/json). Its strings
+// must be valid UTF-8 (lossless moves the others into the byte fields).
+func appendJSON(b []byte, r record) ([]byte, error) {
+	b = append(b, '{')
+	if r.Seq != 0 {
+		b = append(b, `"i":`...)
+		b = strconv.AppendUint(b, r.Seq, 10)
+		b = append(b, ',')
+	}
+	b = append(b, `"k":`...)
+	b = appendJSONString(b, r.Kind)
+	b = append(b, `,"t":"`...)
+	b, err := r.Time.AppendText(b) // RFC 3339 as time.Time's MarshalJSON, which refuses what it refuses
+	if err != nil {
+		return b, fmt.Errorf("journal: %w", err)
+	}
+	b = append(b, '"')
+	for _, f := range [...]struct {
+		key, s string
+	}{{"n", r.Nick}, {"a", r.Account}, {"x", r.Text}} {
+		b = appendJSONField(b, f.key, f.s)
+	}
+	if r.Action {
+		b = append(b, `,"me":true`...)
+	}
+	for _, f := range [...]struct {
+		key, s string
+	}{{"new", r.New}, {"ch", r.Channel}, {"name", r.Name}, {"p", r.Path}} {
+		b = appendJSONField(b, f.key, f.s)
+	}
+	for _, f := range [...]struct {
+		key string
+		v   []byte
+	}{{"xb", r.TextB}, {"nb", r.NickB}, {"newb", r.NewB}, {"chb", r.ChannelB}, {"nameb", r.NameB}, {"pb", r.PathB}} {
+		if len(f.v) == 0 {
+			continue
+		}
+		b = append(b, ',', '"')
+		b = append(b, f.key...)
+		b = append(b, `":"`...)
+		b = base64.StdEncoding.AppendEncode(b, f.v)
+		b = append(b, '"')
+	}
+	return append(b, '}'), nil
+}
+
+// appendJSONField appends `,"key":"s"` unless s is empty (omitempty).
+func appendJSONField(b []byte, key, s string) []byte {
+	if s == "" {
+		return b
+	}
+	b = append(b, ',', '"')
+	b = append(b, key...)
+	b = append(b, '"', ':')
+	return appendJSONString(b, s)
+}
+
+// appendJSONString appends s, valid UTF-8, as a JSON string.
+func appendJSONString(b []byte, s string) []byte {
+	b = append(b, '"')
+	last := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' {
+			continue
+		}
+		b = append(b, s[last:i]...)
+		switch c {
+		case '"', '\\':
+			b = append(b, '\\', c)
+		case '\n':
+			b = append(b, '\\', 'n')
+		case '\r':
+			b = append(b, '\\', 'r')
+		case '\t':
+			b = append(b, '\\', 't')
+		default:
+			b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+		}
+		last = i + 1
+	}
+	b = append(b, s[last:]...)
+	return append(b, '"')
 }
 
 const hexDigits = "0123456789abcdef"

@@ -18,7 +18,6 @@ package journal
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -258,13 +257,10 @@ func appendRecord(buf []byte, seq uint64, ev meeting.Event) ([]byte, error) {
 	return appendPayload(buf, seq, rec)
 }
 
+// appendPayload appends rec, numbered seq, as a framed record.
 func appendPayload(buf []byte, seq uint64, rec record) ([]byte, error) {
 	rec.Seq = seq
-	payload, err := json.Marshal(rec.lossless())
-	if err != nil {
-		return buf, err
-	}
-	return appendFrame(buf, payload), nil
+	return appendFramed(buf, rec.lossless())
 }
 
 func placedRecord(p Placed) record {

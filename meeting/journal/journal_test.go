@@ -23,7 +23,7 @@ func line(i int) meeting.Event {
 	return meeting.Message{Time: at.Add(time.Duration(i) * time.Second), Nick: "nirik", Text: fmt.Sprintf("line %d of the meeting", i)}
 }
 
-func open(t *testing.T, fsys journal.FS, path string) (*journal.Journal, journal.Recovered) {
+func open(t testing.TB, fsys journal.FS, path string) (*journal.Journal, journal.Recovered) {
 	t.Helper()
 	j, rec, err := journal.Open(fsys, path)
 	if err != nil {
@@ -451,5 +451,23 @@ func TestPlacedPathsKept(t *testing.T) {
 	}
 	if _, rec = open(t, nil, old.Path()); !reflect.DeepEqual(rec.Placed, placed) {
 		t.Fatalf("the detached meeting's journal: %+v", rec)
+	}
+}
+
+// BenchmarkAppend is the journal's cost per line of a live meeting:
+// framing and encoding one channel message (the live controller appends
+// every line, then syncs once per batch).
+func BenchmarkAppend(b *testing.B) {
+	j, _ := open(b, nil, filepath.Join(b.TempDir(), "c.journal"))
+	ev := meeting.Message{Time: at.Add(123456789), Nick: "talker1_12", Account: "talker", Text: "line of the load meeting, number xxxxxxxxxxxx"}
+	b.ReportAllocs()
+	n := 0
+	for b.Loop() {
+		if err := j.Append(ev); err != nil {
+			b.Fatal(err)
+		}
+		if n++; n%256 == 0 {
+			j.Discard() // keep the buffer from growing without bound
+		}
 	}
 }
