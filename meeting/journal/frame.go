@@ -2,8 +2,11 @@ package journal
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"hash/crc32"
+	"strconv"
 	"time"
 	"unicode/utf8"
 
@@ -27,20 +30,28 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 // record is one journal entry's payload.
 type record struct {
 	Seq     uint64    `json:"i,omitempty"` // 1, 2, 3… in a file (counts the records a damage took)
-	Kind    string    `json:"k"`           // msg, nick, topic, join, part, quit
+	Kind    string    `json:"k"`           // msg, nick, topic, join, part, quit; path
 	Time    time.Time `json:"t"`
 	Nick    string    `json:"n,omitempty"`
 	Account string    `json:"a,omitempty"`
 	Text    string    `json:"x,omitempty"`
 	Action  bool      `json:"me,omitempty"`
 	New     string    `json:"new,omitempty"`
+	// A path record: the meeting's channel as the meeting spells it, one
+	// of its names and the archive-relative path chosen for it.
+	Channel string `json:"ch,omitempty"`
+	Name    string `json:"name,omitempty"`
+	Path    string `json:"p,omitempty"`
 	// The texts and nicks that are not valid UTF-8, byte for byte (JSON
 	// strings would turn their bytes into U+FFFD, and zodbot style
 	// decodes invalid UTF-8 as CPython 2.7 did, which a resumed meeting
 	// must do again): base64, in place of Text, Nick and New.
-	TextB []byte `json:"xb,omitempty"`
-	NickB []byte `json:"nb,omitempty"`
-	NewB  []byte `json:"newb,omitempty"`
+	TextB    []byte `json:"xb,omitempty"`
+	NickB    []byte `json:"nb,omitempty"`
+	NewB     []byte `json:"newb,omitempty"`
+	ChannelB []byte `json:"chb,omitempty"`
+	NameB    []byte `json:"nameb,omitempty"`
+	PathB    []byte `json:"pb,omitempty"`
 }
 
 // lossless moves the strings that JSON cannot carry byte for byte into
@@ -49,7 +60,7 @@ func (r record) lossless() record {
 	for _, f := range []struct {
 		s *string
 		b *[]byte
-	}{{&r.Text, &r.TextB}, {&r.Nick, &r.NickB}, {&r.New, &r.NewB}} {
+	}{{&r.Text, &r.TextB}, {&r.Nick, &r.NickB}, {&r.New, &r.NewB}, {&r.Channel, &r.ChannelB}, {&r.Name, &r.NameB}, {&r.Path, &r.PathB}} {
 		if !utf8.ValidString(*f.s) {
 			*f.b, *f.s = []byte(*f.s), ""
 		}
@@ -57,16 +68,33 @@ func (r record) lossless() record {
 	return r
 }
 
+// raw puts the bytes lossless moved aside back into the strings.
+func (r record) raw() record {
+	for _, f := range []struct {
+		s *string
+		b []byte
+	}{{&r.Text, r.TextB}, {&r.Nick, r.NickB}, {&r.New, r.NewB}, {&r.Channel, r.ChannelB}, {&r.Name, r.NameB}, {&r.Path, r.PathB}} {
+		if f.b != nil {
+			*f.s = string(f.b)
+		}
+	}
+	return r
+}
+
+// pathOf reads a path record.
+func (r record) pathOf() (Placed, bool) {
+	if r.Kind != "path" {
+		return Placed{}, false
+	}
+	r = r.raw()
+	if r.Name == "" && r.Path == "" {
+		return Placed{}, false
+	}
+	return Placed{Channel: r.Channel, Name: r.Name, Path: r.Path}, true
+}
+
 func (r record) event() meeting.Event {
-	if r.TextB != nil {
-		r.Text = string(r.TextB)
-	}
-	if r.NickB != nil {
-		r.Nick = string(r.NickB)
-	}
-	if r.NewB != nil {
-		r.New = string(r.NewB)
-	}
+	r = r.raw()
 	switch r.Kind {
 	case "msg":
 		return meeting.Message{Time: r.Time, Nick: r.Nick, Account: r.Account, Text: r.Text, Action: r.Action}
@@ -102,14 +130,111 @@ func recordOf(ev meeting.Event) (record, bool) {
 	return record{}, false
 }
 
-// appendFrame appends the framed payload to buf.
-func appendFrame(buf, payload []byte) []byte {
-	buf = appendHex8(buf, uint32(len(payload)))
-	buf = append(buf, ' ')
-	buf = appendHex8(buf, crc32.Checksum(payload, castagnoli))
-	buf = append(buf, ' ')
-	buf = append(buf, payload...)
-	return append(buf, '\n')
+// appendFramed appends rec (lossless already) as a framed record: its
+// JSON payload is written in place after room for the header, which is
+// filled in once the payload's length and checksum are known. The live
+// controller appends every line of a meeting, so this is on the path of
+// every line: no encoding/json (reflection, an allocation per record),
+// one pass over the bytes.
+func appendFramed(buf []byte, rec record) ([]byte, error) {
+	start := len(buf)
+	buf = append(buf, "00000000 00000000 "...)
+	buf, err := appendJSON(buf, rec)
+	if err != nil {
+		return buf[:start], err
+	}
+	payload := buf[start+headerLen:]
+	hdr := appendHex8(buf[start:start], uint32(len(payload)))
+	hdr = append(hdr, ' ')
+	appendHex8(hdr, crc32.Checksum(payload, castagnoli))
+	return append(buf, '\n'), nil
+}
+
+// appendJSON appends rec as the JSON object encoding/json would give it
+// (the same keys in the same order, omitempty honoured, strings escaped
+// as JSON requires; frameAt decodes it with encoding/json). Its strings
+// must be valid UTF-8 (lossless moves the others into the byte fields).
+func appendJSON(b []byte, r record) ([]byte, error) {
+	b = append(b, '{')
+	if r.Seq != 0 {
+		b = append(b, `"i":`...)
+		b = strconv.AppendUint(b, r.Seq, 10)
+		b = append(b, ',')
+	}
+	b = append(b, `"k":`...)
+	b = appendJSONString(b, r.Kind)
+	b = append(b, `,"t":"`...)
+	b, err := r.Time.AppendText(b) // RFC 3339 as time.Time's MarshalJSON, which refuses what it refuses
+	if err != nil {
+		return b, fmt.Errorf("journal: %w", err)
+	}
+	b = append(b, '"')
+	for _, f := range [...]struct {
+		key, s string
+	}{{"n", r.Nick}, {"a", r.Account}, {"x", r.Text}} {
+		b = appendJSONField(b, f.key, f.s)
+	}
+	if r.Action {
+		b = append(b, `,"me":true`...)
+	}
+	for _, f := range [...]struct {
+		key, s string
+	}{{"new", r.New}, {"ch", r.Channel}, {"name", r.Name}, {"p", r.Path}} {
+		b = appendJSONField(b, f.key, f.s)
+	}
+	for _, f := range [...]struct {
+		key string
+		v   []byte
+	}{{"xb", r.TextB}, {"nb", r.NickB}, {"newb", r.NewB}, {"chb", r.ChannelB}, {"nameb", r.NameB}, {"pb", r.PathB}} {
+		if len(f.v) == 0 {
+			continue
+		}
+		b = append(b, ',', '"')
+		b = append(b, f.key...)
+		b = append(b, `":"`...)
+		b = base64.StdEncoding.AppendEncode(b, f.v)
+		b = append(b, '"')
+	}
+	return append(b, '}'), nil
+}
+
+// appendJSONField appends `,"key":"s"` unless s is empty (omitempty).
+func appendJSONField(b []byte, key, s string) []byte {
+	if s == "" {
+		return b
+	}
+	b = append(b, ',', '"')
+	b = append(b, key...)
+	b = append(b, '"', ':')
+	return appendJSONString(b, s)
+}
+
+// appendJSONString appends s, valid UTF-8, as a JSON string.
+func appendJSONString(b []byte, s string) []byte {
+	b = append(b, '"')
+	last := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' {
+			continue
+		}
+		b = append(b, s[last:i]...)
+		switch c {
+		case '"', '\\':
+			b = append(b, '\\', c)
+		case '\n':
+			b = append(b, '\\', 'n')
+		case '\r':
+			b = append(b, '\\', 'r')
+		case '\t':
+			b = append(b, '\\', 't')
+		default:
+			b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+		}
+		last = i + 1
+	}
+	b = append(b, s[last:]...)
+	return append(b, '"')
 }
 
 const hexDigits = "0123456789abcdef"
@@ -188,6 +313,7 @@ func recordAt(data []byte, i int) (record, int, bool) {
 // parsed is what a journal file holds.
 type parsed struct {
 	events     []meeting.Event
+	placed     []Placed
 	good       int64  // bytes up to the end of the last record read
 	lastSeq    uint64 // the sequence number of the last record read
 	damaged    int    // stretches of damaged bytes skipped
@@ -202,6 +328,8 @@ func parse(data []byte) parsed {
 	take := func(rec record, n int) {
 		if ev := rec.event(); ev != nil {
 			p.events = append(p.events, ev)
+		} else if pl, ok := rec.pathOf(); ok {
+			p.placed = append(p.placed, pl)
 		} else {
 			p.unreadable++ // a record of a kind this gavel does not know
 		}

@@ -18,7 +18,6 @@ package journal
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -61,9 +60,22 @@ func asciiLower(s string) string {
 
 // Recovered is what Open found in an existing journal.
 type Recovered struct {
-	Events     []meeting.Event
+	Events []meeting.Event
+	// Placed are the paths the archive chose for the meeting's files (see
+	// AppendPath), oldest first.
+	Placed     []Placed
 	Unreadable int    // damaged records skipped
 	KeptAt     string // where the damaged file was kept ("" when none was)
+}
+
+// Placed is where the archive put a meeting's files under one of its
+// names. The journal keeps it (AppendPath) so that a meeting published
+// again from its journal, after a crash, writes the files it wrote before
+// (and spells its channel as it did), never a second copy.
+type Placed struct {
+	Channel string // the meeting's channel, as the meeting spells it
+	Name    string // the meeting's name
+	Path    string // the archive-relative path of its files, without extension
 }
 
 // Journal is one channel's journal (or, once detached, one ended meeting's).
@@ -161,7 +173,7 @@ func (j *Journal) read() (Recovered, error) {
 	p := parse(data)
 	j.size, j.fileLen = p.good, int64(len(data))
 	j.seq = p.lastSeq
-	rec := Recovered{Events: p.events, Unreadable: p.unreadable}
+	rec := Recovered{Events: p.events, Placed: p.placed, Unreadable: p.unreadable}
 	if p.damaged == 0 {
 		return rec, nil
 	}
@@ -170,7 +182,7 @@ func (j *Journal) read() (Recovered, error) {
 	if err != nil {
 		return rec, err
 	}
-	return rec, j.rewrite(p.events)
+	return rec, j.rewrite(p)
 }
 
 // keepAside writes a copy of a damaged journal beside it.
@@ -182,13 +194,22 @@ func (j *Journal) keepAside(data []byte) (string, error) {
 	return kept, nil
 }
 
-// rewrite replaces the file with events (atomically: temporary file, sync,
-// rename).
-func (j *Journal) rewrite(events []meeting.Event) error {
+// rewrite replaces the file with the records read (atomically: temporary
+// file, sync, rename).
+func (j *Journal) rewrite(p parsed) error {
 	var buf []byte
-	for i, ev := range events {
+	var seq uint64
+	for _, ev := range p.events {
 		var err error
-		if buf, err = appendRecord(buf, uint64(i+1), ev); err != nil {
+		seq++
+		if buf, err = appendRecord(buf, seq, ev); err != nil {
+			return fmt.Errorf("journal %s: %w", j.path, err)
+		}
+	}
+	for _, pl := range p.placed {
+		var err error
+		seq++
+		if buf, err = appendPayload(buf, seq, placedRecord(pl)); err != nil {
 			return fmt.Errorf("journal %s: %w", j.path, err)
 		}
 	}
@@ -202,7 +223,7 @@ func (j *Journal) rewrite(events []meeting.Event) error {
 		return fmt.Errorf("journal %s: rewriting without the damaged records: %w", j.path, err)
 	}
 	syncDir(j.fs, filepath.Dir(j.path))
-	j.size, j.fileLen, j.seq = int64(len(buf)), int64(len(buf)), uint64(len(events))
+	j.size, j.fileLen, j.seq = int64(len(buf)), int64(len(buf)), seq
 	return nil
 }
 
@@ -233,17 +254,35 @@ func appendRecord(buf []byte, seq uint64, ev meeting.Event) ([]byte, error) {
 	if !ok {
 		return buf, fmt.Errorf("cannot record %T", ev)
 	}
+	return appendPayload(buf, seq, rec)
+}
+
+// appendPayload appends rec, numbered seq, as a framed record.
+func appendPayload(buf []byte, seq uint64, rec record) ([]byte, error) {
 	rec.Seq = seq
-	payload, err := json.Marshal(rec.lossless())
-	if err != nil {
-		return buf, err
-	}
-	return appendFrame(buf, payload), nil
+	return appendFramed(buf, rec.lossless())
+}
+
+func placedRecord(p Placed) record {
+	return record{Kind: "path", Channel: p.Channel, Name: p.Name, Path: p.Path}
 }
 
 // Append adds an event. It is durable only after Sync.
 func (j *Journal) Append(ev meeting.Event) error {
 	buf, err := appendRecord(j.buf, j.seq+1, ev)
+	if err != nil {
+		return fmt.Errorf("journal %s: %w", j.path, err)
+	}
+	j.buf = buf
+	j.n++
+	j.seq++
+	return nil
+}
+
+// AppendPath records where the archive put the meeting's files under one
+// of its names (see Placed). Like Append, it is durable only after Sync.
+func (j *Journal) AppendPath(p Placed) error {
+	buf, err := appendPayload(j.buf, j.seq+1, placedRecord(p))
 	if err != nil {
 		return fmt.Errorf("journal %s: %w", j.path, err)
 	}

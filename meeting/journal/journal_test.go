@@ -23,7 +23,7 @@ func line(i int) meeting.Event {
 	return meeting.Message{Time: at.Add(time.Duration(i) * time.Second), Nick: "nirik", Text: fmt.Sprintf("line %d of the meeting", i)}
 }
 
-func open(t *testing.T, fsys journal.FS, path string) (*journal.Journal, journal.Recovered) {
+func open(t testing.TB, fsys journal.FS, path string) (*journal.Journal, journal.Recovered) {
 	t.Helper()
 	j, rec, err := journal.Open(fsys, path)
 	if err != nil {
@@ -400,5 +400,74 @@ func TestInvalidUTF8SurvivesTheJournal(t *testing.T) {
 	}
 	if !reflect.DeepEqual(rec.Events, want) {
 		t.Fatalf("read back\n%#v\nwant\n%#v", rec.Events, want)
+	}
+}
+
+// TestPlacedPathsKept: where the archive put a meeting's files is read
+// back with its events (names and paths byte for byte, invalid UTF-8
+// included, as zodbot style writes them), also after a damaged record
+// made the journal be rewritten, and a detached meeting keeps its own.
+func TestPlacedPathsKept(t *testing.T) {
+	path := journal.Path(t.TempDir(), "#Meet")
+	j, _ := open(t, nil, path)
+	placed := []journal.Placed{
+		{Channel: "#Meet", Name: "crash", Path: "meet/2026-11-24/crash-2.2026-11-24-18.00"},
+		{Channel: "#Meet", Name: "caf\xe9", Path: "meet/2026-11-24/caf\xe9.2026-11-24-18.00"},
+	}
+	appendSync(t, j, line(1))
+	if err := j.AppendPath(placed[0]); err != nil {
+		t.Fatal(err)
+	}
+	appendSync(t, j, line(2), line(3))
+	if err := j.AppendPath(placed[1]); err != nil {
+		t.Fatal(err)
+	}
+	appendSync(t, j, line(4))
+	_, rec := open(t, nil, path)
+	if !reflect.DeepEqual(rec.Placed, placed) || len(rec.Events) != 4 || rec.Unreadable != 0 {
+		t.Fatalf("read back: %+v", rec)
+	}
+
+	data, _ := os.ReadFile(path)
+	i := bytes.Index(data, []byte("line 2"))
+	data[i] ^= 0x01
+	os.WriteFile(path, data, 0o600)
+	j, rec = open(t, nil, path)
+	if !reflect.DeepEqual(rec.Placed, placed) || len(rec.Events) != 3 || rec.Unreadable != 1 || rec.KeptAt == "" {
+		t.Fatalf("damaged: %+v", rec)
+	}
+	_, rec = open(t, nil, path)
+	if !reflect.DeepEqual(rec.Placed, placed) || len(rec.Events) != 3 || rec.Unreadable != 0 {
+		t.Fatalf("rewritten: %+v", rec)
+	}
+
+	old, err := j.Detach()
+	if err != nil {
+		t.Fatal(err)
+	}
+	appendSync(t, j, line(5))
+	if _, rec = open(t, nil, path); len(rec.Placed) != 0 || len(rec.Events) != 1 {
+		t.Fatalf("the next meeting's journal: %+v", rec)
+	}
+	if _, rec = open(t, nil, old.Path()); !reflect.DeepEqual(rec.Placed, placed) {
+		t.Fatalf("the detached meeting's journal: %+v", rec)
+	}
+}
+
+// BenchmarkAppend is the journal's cost per line of a live meeting:
+// framing and encoding one channel message (the live controller appends
+// every line, then syncs once per batch).
+func BenchmarkAppend(b *testing.B) {
+	j, _ := open(b, nil, filepath.Join(b.TempDir(), "c.journal"))
+	ev := meeting.Message{Time: at.Add(123456789), Nick: "talker1_12", Account: "talker", Text: "line of the load meeting, number xxxxxxxxxxxx"}
+	b.ReportAllocs()
+	n := 0
+	for b.Loop() {
+		if err := j.Append(ev); err != nil {
+			b.Fatal(err)
+		}
+		if n++; n%256 == 0 {
+			j.Discard() // keep the buffer from growing without bound
+		}
 	}
 }

@@ -244,6 +244,7 @@ func (c *Controller) channel(name string) (*channel, []Update) {
 	ch := &channel{name: name, engine: c.newEngine(name)}
 	if c.cfg.Archive != nil {
 		ch.writer = c.cfg.Archive.Writer()
+		ch.writer.OnSettle = func(m *meeting.Meeting, mname, rel string) { c.journalPath(ch, ch.journal, m, mname, rel) }
 	}
 	c.channels[key] = ch
 	if c.cfg.JournalDir == "" {
@@ -295,13 +296,29 @@ func (c *Controller) newEngine(name string) *meeting.Engine {
 // replayInto feeds journalled events to a fresh engine, carrying out the
 // effects that write the log (replies and topics were sent before; a #save
 // is not redone). An ended meeting's final files are left to the caller.
-func (c *Controller) replayInto(ch *channel, e *meeting.Engine, w *publish.Writer, events []meeting.Event) []Update {
+// The meeting's files go where the journal says the archive put them
+// before (placed), so that a meeting published again after a crash writes
+// over its own files and never makes a second copy.
+func (c *Controller) replayInto(ch *channel, e *meeting.Engine, w *publish.Writer, events []meeting.Event, placed []journal.Placed) []Update {
 	var ups []Update
+	var first *meeting.Meeting
 	for i, ev := range events {
 		if tc, ok := ev.(meeting.TopicChange); ok {
 			ch.topic = tc.Topic
 		}
-		for _, eff := range e.Handle(ev) {
+		effects := e.Handle(ev)
+		if m := e.Meeting(); first == nil && m != nil {
+			first = m
+			if m.Paths == nil && len(placed) > 0 {
+				m.Paths = map[string]string{}
+			}
+			for _, p := range placed {
+				if _, ok := m.Paths[p.Name]; !ok {
+					m.Paths[p.Name] = p.Path
+				}
+			}
+		}
+		for _, eff := range effects {
 			switch {
 			case w == nil:
 			case eff.Kind == meeting.EffectLog:
@@ -314,7 +331,9 @@ func (c *Controller) replayInto(ch *channel, e *meeting.Engine, w *publish.Write
 				files, err := w.Apply(e.Meeting(), eff)
 				ups = append(ups, c.published(ch, files, err)...)
 				if err != nil {
-					ch.unpublished = append(ch.unpublished, &ended{session: w.Detach()})
+					s := w.Detach()
+					s.OnSettle(nil) // the journal holds the next meeting too
+					ch.unpublished = append(ch.unpublished, &ended{session: s})
 				}
 			}
 		}
@@ -325,7 +344,13 @@ func (c *Controller) replayInto(ch *channel, e *meeting.Engine, w *publish.Write
 // resume replays a channel's journal into its engine.
 func (c *Controller) resume(ch *channel, rec journal.Recovered) []Update {
 	events := rec.Events
-	ups := c.replayInto(ch, ch.engine, ch.writer, events)
+	if spelled := placedChannel(rec.Placed); spelled != "" && spelled != ch.name && ch.engine.Meeting() == nil {
+		// The meeting spells its channel as it did when it started
+		// (gavel may now have it from the configuration instead of
+		// the server): its minutes, if written again, are the same.
+		ch.engine = c.newEngine(spelled)
+	}
+	ups := c.replayInto(ch, ch.engine, ch.writer, events, rec.Placed)
 	m := ch.engine.Meeting()
 	if m == nil {
 		return ups
@@ -352,6 +377,36 @@ func (c *Controller) resume(ch *channel, rec journal.Recovered) []Update {
 
 func keyOf(m meeting.Message) lineKey { return lineKey{m.Time.UnixNano(), m.Nick, m.Text} }
 
+// placedChannel is the channel as a journalled meeting spelled it, or "".
+func placedChannel(placed []journal.Placed) string {
+	for _, p := range placed {
+		if p.Channel != "" {
+			return p.Channel
+		}
+	}
+	return ""
+}
+
+// journalPath records in j (the journal of the meeting m) where the
+// archive puts its files under name, synced before any file is written
+// there (see publish.SettleFunc). A journal that cannot take it now
+// catches up with the channel's other records.
+func (c *Controller) journalPath(ch *channel, j *journal.Journal, m *meeting.Meeting, name, rel string) {
+	if j == nil {
+		return
+	}
+	if err := j.AppendPath(journal.Placed{Channel: m.Channel, Name: name, Path: rel}); err != nil {
+		c.log.Error("journal: recording where the minutes go", "channel", ch.name, "err", err)
+		return
+	}
+	if err := j.Sync(); err != nil {
+		c.log.Warn("journal: recording where the minutes go", "channel", ch.name, "err", err)
+		if j == ch.journal {
+			c.behind[ch] = true
+		}
+	}
+}
+
 // resumeEnded publishes an ended meeting from its detached journal.
 func (c *Controller) resumeEnded(ch *channel, path string) []Update {
 	j, rec, err := journal.Open(c.cfg.JournalFS, path)
@@ -371,9 +426,14 @@ func (c *Controller) resumeEnded(ch *channel, path string) []Update {
 	var w *publish.Writer
 	if c.cfg.Archive != nil {
 		w = c.cfg.Archive.Writer()
+		w.OnSettle = func(m *meeting.Meeting, name, rel string) { c.journalPath(ch, j, m, name, rel) }
 	}
-	e := c.newEngine(ch.name)
-	ups = append(ups, c.replayInto(ch, e, w, rec.Events)...)
+	spelled := placedChannel(rec.Placed)
+	if spelled == "" {
+		spelled = ch.name
+	}
+	e := c.newEngine(spelled)
+	ups = append(ups, c.replayInto(ch, e, w, rec.Events, rec.Placed)...)
 	m := e.Meeting()
 	if w == nil || w.Session() == nil || m == nil {
 		return ups
@@ -804,6 +864,8 @@ func (c *Controller) finish(ch *channel) []Update {
 				c.log.Warn("journal: setting an unpublished meeting aside", "channel", ch.name, "err", derr)
 			}
 		}
+		// Paths chosen from now on go to the meeting's own journal.
+		u.session.OnSettle(func(m *meeting.Meeting, name, rel string) { c.journalPath(ch, u.journal, m, name, rel) })
 		ch.unpublished = append(ch.unpublished, u)
 		return ups
 	}
@@ -883,7 +945,10 @@ func (c *Controller) busStarted(ch *channel) []Update {
 	if c.cfg.Bus == nil {
 		return nil
 	}
-	if err := c.cfg.Bus.MeetingStarted(ch.name, ch.engine.Meeting()); err != nil {
+	// The channel as the meeting spells it (the same after a resume),
+	// which the message's stable id is drawn from.
+	m := ch.engine.Meeting()
+	if err := c.cfg.Bus.MeetingStarted(m.Channel, m); err != nil {
 		return []Update{c.busError(ch, err)}
 	}
 	return nil
@@ -893,7 +958,7 @@ func (c *Controller) busCompleted(ch *channel, m *meeting.Meeting, files []publi
 	if c.cfg.Bus == nil {
 		return nil
 	}
-	if err := c.cfg.Bus.MeetingCompleted(ch.name, m, files); err != nil {
+	if err := c.cfg.Bus.MeetingCompleted(m.Channel, m, files); err != nil {
 		return []Update{c.busError(ch, err)}
 	}
 	return nil

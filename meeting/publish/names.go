@@ -12,6 +12,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -79,38 +80,90 @@ func checkRel(rel string) error {
 // name in the same minute (or names that reduce to the same file name)
 // keep apart. (Something else at the path, a directory say, is no meeting:
 // writing there fails and is retried.) The choice is recorded in the
-// meeting's Paths, so that the URLs the engine announces agree.
+// meeting's Paths, so that the URLs the engine announces agree, and handed
+// to the session's OnSettle.
+//
+// A path already in the meeting's Paths when the session first needs it
+// (the live controller puts there what a crashed gavel chose, from the
+// journal) is taken again if it is one of the name's candidates and free:
+// a meeting published again after a crash writes the files it wrote
+// before, even where the search would now choose another path (the
+// meeting that held the natural one then is gone, or was never written).
 func (s *Session) resolve(name string) (string, error) {
-	if p, ok := s.paths[name]; ok {
-		return p, nil
+	preset, ok := s.paths[name]
+	if ok && slices.Contains(s.claimed, preset) {
+		return preset, nil
 	}
+	s.a.mu.Lock()
+	p, err := s.choose(name, preset)
+	s.a.mu.Unlock()
+	if err != nil {
+		return "", err
+	}
+	s.paths[name] = p
+	if p != preset && s.onSettle != nil {
+		s.onSettle(s.m, name, p)
+	}
+	return p, nil
+}
+
+// choose finds and claims the path of name (see resolve). Called with
+// s.a.mu held.
+func (s *Session) choose(name, preset string) (string, error) {
 	a := s.a
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	for i := 1; i <= maxSuffix; i++ {
-		suffix := ""
-		if i > 1 {
-			suffix = "-" + strconv.Itoa(i)
+	if preset != "" {
+		for i := 1; i <= maxSuffix; i++ {
+			if s.candidate(name, i) != preset {
+				continue
+			}
+			if checkRel(preset) == nil && s.free(preset) {
+				s.claim(preset)
+				return preset, nil
+			}
+			break
 		}
-		p := s.m.NaturalRelBase(name, suffix)
+	}
+	for i := 1; i <= maxSuffix; i++ {
+		p := s.candidate(name, i)
 		if err := checkRel(p); err != nil {
 			return "", err
 		}
-		if holder, ok := a.claims[p]; ok && holder != s && !(bytes.Equal(holder.first, s.first) && holder.m.Channel == s.m.Channel) {
+		if !s.free(p) {
 			continue
 		}
-		if s.foreign(p) {
-			continue
-		}
-		if a.claims == nil {
-			a.claims = map[string]*Session{}
-		}
-		a.claims[p] = s
-		s.claimed = append(s.claimed, p)
-		s.paths[name] = p
+		s.claim(p)
 		return p, nil
 	}
 	return "", fmt.Errorf("publish %s: %d meetings already have this name", filepath.Join(a.Root, s.m.NaturalRelBase(name, "")), maxSuffix)
+}
+
+// candidate is the i-th path tried for name: the natural one, then "-2",
+// "-3"...
+func (s *Session) candidate(name string, i int) string {
+	suffix := ""
+	if i > 1 {
+		suffix = "-" + strconv.Itoa(i)
+	}
+	return s.m.NaturalRelBase(name, suffix)
+}
+
+// free reports whether no other meeting holds p. Called with s.a.mu held.
+func (s *Session) free(p string) bool {
+	if holder, ok := s.a.claims[p]; ok && holder != s && !(bytes.Equal(holder.first, s.first) && holder.m.Channel == s.m.Channel) {
+		return false
+	}
+	return !s.foreign(p)
+}
+
+// claim records that the session writes p. Called with s.a.mu held.
+func (s *Session) claim(p string) {
+	if s.a.claims == nil {
+		s.a.claims = map[string]*Session{}
+	}
+	s.a.claims[p] = s
+	if !slices.Contains(s.claimed, p) {
+		s.claimed = append(s.claimed, p)
+	}
 }
 
 // foreign reports whether files of another meeting are at p.

@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -195,5 +196,59 @@ func TestSymlinksNeverLeadOutOfTheArchive(t *testing.T) {
 	}
 	if st, err := os.Lstat(filepath.Join(dir, "escape.2026-11-24-18.00.html")); err != nil || !st.Mode().IsRegular() {
 		t.Errorf("the minutes are not a file of the archive: %v %v", st, err)
+	}
+}
+
+// TestPresetPathTakenAgain: a path in the meeting's Paths before its
+// session needs it (what a crashed gavel chose, from the journal) is taken
+// again when it is one of the name's candidates and free, without asking
+// OnSettle; otherwise the search goes on as usual and OnSettle hears of
+// the path it chose.
+func TestPresetPathTakenAgain(t *testing.T) {
+	const dir = "meet/2026-11-24/"
+	for _, tt := range []struct {
+		name, preset, other, want string
+	}{
+		{"candidate", dir + "team-3.2026-11-24-18.00", "", dir + "team-3.2026-11-24-18.00"},
+		{"not a candidate", dir + "other.2026-11-24-18.00", "", dir + "team.2026-11-24-18.00"},
+		{"outside", "../team.2026-11-24-18.00", "", dir + "team.2026-11-24-18.00"},
+		{"another meeting's", dir + "team-3.2026-11-24-18.00", "team-3", dir + "team.2026-11-24-18.00"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			root := t.TempDir()
+			a := New(root, meeting.StyleDefault, "")
+			if tt.other != "" {
+				os.MkdirAll(filepath.Join(root, dir), 0o755)
+				os.WriteFile(filepath.Join(root, dir, tt.other+".2026-11-24-18.00.log.txt"), []byte("17:59:00 <x> another meeting"), 0o644)
+			}
+			e := meeting.NewEngine(meeting.Options{Channel: "#meet"})
+			w := a.Writer()
+			var settled []string
+			w.OnSettle = func(m *meeting.Meeting, name, rel string) { settled = append(settled, name+" "+rel) }
+			for i, text := range []string{"#startmeeting Team", "#info one", "#endmeeting"} {
+				effects := e.Handle(meeting.Message{Time: start.Add(time.Duration(i) * time.Second), Nick: "chair", Text: text})
+				if i == 0 {
+					e.Meeting().Paths = map[string]string{"team": tt.preset}
+				}
+				for _, eff := range effects {
+					if _, err := w.Apply(e.Meeting(), eff); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			if got := e.Meeting().RelBase(); got != tt.want {
+				t.Errorf("RelBase = %q, want %q", got, tt.want)
+			}
+			if _, err := os.Stat(filepath.Join(root, tt.want+".log.txt")); err != nil {
+				t.Error(err)
+			}
+			var want []string
+			if tt.want != tt.preset {
+				want = []string{"team " + tt.want}
+			}
+			if !slices.Equal(settled, want) {
+				t.Errorf("OnSettle heard %q, want %q", settled, want)
+			}
+		})
 	}
 }

@@ -2,12 +2,15 @@ package publish
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -34,16 +37,24 @@ const stampLayout = "2006-01-02-15.04"
 // Previous finds the last meeting named name in channel that started
 // before before (the meeting asking; one that started in the same minute
 // is its own files, so it is not a candidate), and that has .json or .txt
-// minutes. The names are those the archive writes (meeting.ChannelDir,
-// Meeting.BaseNameFor), so a meeting finds its predecessors in an archive
-// written by gavel in either style or by zodbot. ok is false when there is
-// none.
+// minutes. The names are those the archive writes, in the archive's style
+// (Meeting.NaturalRelBase: the channel's directory and the file names are
+// zodbot's in zodbot style), so a meeting finds its predecessors in an
+// archive written by gavel or by zodbot. A "-N" copy (the second meeting
+// of that name in the same minute, see Session.resolve) is the same
+// meeting name; of two meetings in the same minute the later copy wins.
+// ok is false when there is none.
 func (a *Archive) Previous(ctx context.Context, channel, name string, before time.Time) (p Previous, ok bool, err error) {
-	chanRel := meeting.ChannelDir(channel)
-	if !filepath.IsLocal(chanRel) {
+	limit := before.UTC().Truncate(time.Minute)
+	at := meeting.Meeting{Channel: channel, Style: a.Style, Start: limit}
+	// <channel directory>/<day>/<base>: the channel's directory as the
+	// archive names it (in zodbot style, through strftime, so it is that
+	// of the asking meeting's day).
+	chanRel := path.Dir(path.Dir(at.NaturalRelBase(name, "")))
+	if !filepath.IsLocal(filepath.FromSlash(chanRel)) {
 		return Previous{}, false, fmt.Errorf("publish: channel directory %q leaves the archive root", chanRel)
 	}
-	chanDir := filepath.Join(a.Root, chanRel)
+	chanDir := filepath.Join(a.Root, filepath.FromSlash(chanRel))
 	days, err := os.ReadDir(chanDir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return Previous{}, false, nil
@@ -51,7 +62,6 @@ func (a *Archive) Previous(ctx context.Context, channel, name string, before tim
 	if err != nil {
 		return Previous{}, false, fmt.Errorf("publish: previous meeting: %w", err)
 	}
-	limit := before.UTC().Truncate(time.Minute)
 	lastDay := limit.Format("2006-01-02")
 	for i := len(days) - 1; i >= 0; i-- { // ReadDir sorts by name: newest day last
 		day := days[i].Name()
@@ -72,54 +82,144 @@ func (a *Archive) Previous(ctx context.Context, channel, name string, before tim
 	return Previous{}, false, nil
 }
 
+// dayFiles are the meetings' files in one day directory, by base name
+// (<name>.<stamp>).
+type dayFiles map[string]*dayMeeting
+
+type dayMeeting struct {
+	start      time.Time
+	json, text string // file names, or ""
+}
+
 // previousIn looks for the latest minutes of name in one day directory.
 func (a *Archive) previousIn(dir, rel, channel, name string, limit time.Time) (Previous, bool, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return Previous{}, false, fmt.Errorf("publish: previous meeting: %w", err)
 	}
-	var best Previous
-	found := false
+	files := dayFiles{}
+	exts := extsOf(meeting.StyleDefault) // every extension of either style, log.txt before txt
 	for _, e := range entries {
 		fname := e.Name()
-		if e.IsDir() || strings.HasPrefix(fname, ".") || strings.HasSuffix(fname, ".log.txt") {
+		if e.IsDir() || strings.HasPrefix(fname, ".") {
 			continue
 		}
 		var base, ext string
-		switch {
-		case strings.HasSuffix(fname, ".json"):
-			base, ext = strings.TrimSuffix(fname, ".json"), "json"
-		case strings.HasSuffix(fname, ".txt"):
-			base, ext = strings.TrimSuffix(fname, ".txt"), "txt"
-		default:
-			continue
+		for _, x := range exts {
+			if b, ok := strings.CutSuffix(fname, "."+x); ok {
+				base, ext = b, x
+				break
+			}
 		}
 		if len(base) < len(stampLayout)+2 || base[len(base)-len(stampLayout)-1] != '.' {
 			continue
 		}
 		start, err := time.Parse(stampLayout, base[len(base)-len(stampLayout):])
-		if err != nil || !start.Before(limit) {
+		if err != nil {
 			continue
 		}
-		m := meeting.Meeting{Channel: channel, Start: start}
-		if m.BaseNameFor(name) != base || m.DayDir() != filepath.Base(dir) {
-			continue // another meeting, or a name the archive would not write
+		f := files[base]
+		if f == nil {
+			f = &dayMeeting{start: start}
+			files[base] = f
 		}
-		if found && start.Before(best.Start) {
+		switch ext {
+		case "json":
+			f.json = fname
+		case "txt":
+			f.text = fname
+		}
+	}
+	var best Previous
+	bestCopy := 0
+	found := false
+	for base, f := range files {
+		if !f.start.Before(limit) || f.json == "" && f.text == "" {
 			continue
 		}
-		if !found || start.After(best.Start) {
-			best = Previous{Start: start, RelBase: rel + "/" + base}
-			found = true
+		if found && f.start.Before(best.Start) {
+			continue
 		}
-		path := filepath.Join(dir, fname)
-		if ext == "json" {
-			best.JSON = path
-		} else {
-			best.Text = path
+		m := meeting.Meeting{Channel: channel, Style: a.Style, Start: f.start}
+		n, ok := files.copyOf(&m, dir, rel, base, name)
+		if !ok || found && f.start.Equal(best.Start) && n < bestCopy {
+			continue // another meeting's, or an earlier copy of the same minute
+		}
+		best, bestCopy, found = Previous{Start: f.start, RelBase: rel + "/" + base}, n, true
+		if f.json != "" {
+			best.JSON = filepath.Join(dir, f.json)
+		}
+		if f.text != "" {
+			best.Text = filepath.Join(dir, f.text)
 		}
 	}
 	return best, found, nil
+}
+
+// copyOf reports whether base (in the day directory rel) holds a meeting
+// named name, and which copy of that name in that minute it is: 1 for the
+// natural path, N for the "-N" one (see Session.resolve; m has the
+// meeting's channel, style and start). A "-N" path is a copy only where
+// the natural one is taken (the archive chose it because it was); else it
+// is the natural path of a meeting named with "-N" at its end. Where both
+// could be, the JSON minutes' "name" decides, and without them the copy
+// wins, since the archive gives "-N" only when the natural one is taken.
+func (files dayFiles) copyOf(m *meeting.Meeting, dir, rel, base, name string) (int, bool) {
+	is := func(n string, i int) bool {
+		suffix := ""
+		if i > 1 {
+			suffix = "-" + strconv.Itoa(i)
+		}
+		return m.NaturalRelBase(n, suffix) == rel+"/"+base
+	}
+	taken := func(n string) bool { _, ok := files[path.Base(m.NaturalRelBase(n, ""))]; return ok }
+	stem := strings.TrimSuffix(base, "."+base[len(base)-len(stampLayout):])
+	// The "-N" at the end of the file's stem, if any.
+	i := strings.LastIndexByte(stem, '-')
+	k, err := strconv.Atoi(stem[i+1:])
+	if i < 0 || err != nil || k < 2 || k > maxSuffix || strconv.Itoa(k) != stem[i+1:] {
+		return 1, is(name, 1)
+	}
+	switch {
+	case is(name, k) && taken(name):
+		// A copy of name, unless the meeting was named with the "-N".
+		if own, ok := files.jsonName(dir, base); ok && own != name {
+			return 0, false
+		}
+		return k, true
+	case is(name, 1):
+		// name's natural path; but if name ends in the "-N" itself, it
+		// may be the copy of the shorter name.
+		short, ok := strings.CutSuffix(name, "-"+strconv.Itoa(k))
+		if ok && is(short, k) && taken(short) {
+			own, ok := files.jsonName(dir, base)
+			return 1, ok && own == name
+		}
+		return 1, true
+	}
+	return 0, false
+}
+
+// jsonName is the meeting name the JSON minutes of base give, if it has
+// readable ones.
+func (files dayFiles) jsonName(dir, base string) (string, bool) {
+	f := files[base]
+	if f == nil || f.json == "" {
+		return "", false
+	}
+	file, err := os.Open(filepath.Join(dir, f.json))
+	if err != nil {
+		return "", false
+	}
+	defer file.Close()
+	var doc struct {
+		Schema string `json:"schema"`
+		Name   string `json:"name"`
+	}
+	if err := json.NewDecoder(io.LimitReader(file, 64<<20)).Decode(&doc); err != nil || doc.Schema != minutes.JSONSchema {
+		return "", false
+	}
+	return doc.Name, true
 }
 
 // Actions reads the meeting's action items: from its .json minutes when

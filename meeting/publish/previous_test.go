@@ -158,3 +158,89 @@ func TestPreviousBrokenJSONFallsBackToText(t *testing.T) {
 		t.Error("cancelled context ignored")
 	}
 }
+
+// named is the lines that start a meeting named name in a style: the
+// default style names it after #startmeeting's text, zodbot style by
+// #meetingname.
+func named(style meeting.Style, name string) []string {
+	if style == meeting.StyleZodbot {
+		return []string{"#startmeeting Some title", "#meetingname " + name}
+	}
+	return []string{"#startmeeting " + name}
+}
+
+// TestPreviousFollowsTheStyleNames: in zodbot style a channel's directory
+// is MeetBot's ("#a/b" is in "ab", not the default style's "a_b"), and
+// Previous looks there.
+func TestPreviousFollowsTheStyleNames(t *testing.T) {
+	for _, style := range []meeting.Style{meeting.StyleDefault, meeting.StyleZodbot} {
+		t.Run(style.String(), func(t *testing.T) {
+			root := t.TempDir()
+			a := New(root, style, "")
+			at := time.Date(2026, 6, 10, 15, 0, 0, 0, time.UTC)
+			publishAt(t, a, "#a/b", at, append(named(style, "team"), "#action carol to fix it", "#endmeeting")...)
+			p, ok, err := a.Previous(context.Background(), "#a/b", "team", at.Add(24*time.Hour))
+			if err != nil || !ok {
+				t.Fatalf("Previous = %+v, %v, %v; archive holds %q", p, ok, err, walk(t, root))
+			}
+			if actions, err := p.Actions(); err != nil || !slices.Equal(actions, []string{"carol to fix it"}) {
+				t.Errorf("Actions = %q, %v", actions, err)
+			}
+		})
+	}
+}
+
+// TestPreviousCollisionCopies: two meetings of one name in the same minute
+// are "name" and "name-2" on disk (see resolve). Previous of that name
+// takes the later, "-2", one; a meeting really named "name-2" does not
+// take the copy for its own, but finds its own files, also when they stand
+// beside a meeting named "name" of the same minute (the JSON minutes'
+// name tells them apart, in the default style).
+func TestPreviousCollisionCopies(t *testing.T) {
+	for _, style := range []meeting.Style{meeting.StyleDefault, meeting.StyleZodbot} {
+		t.Run(style.String(), func(t *testing.T) {
+			root := t.TempDir()
+			a := New(root, style, "")
+			ctx := context.Background()
+			week := 7 * 24 * time.Hour
+			now := time.Date(2026, 6, 17, 15, 0, 30, 0, time.UTC)
+			genuine := now.Add(-2 * week)
+			publishAt(t, a, "#meet", genuine, append(named(style, "team-2"), "#action the real team-2", "#endmeeting")...)
+			twice := now.Add(-week)
+			publishAt(t, a, "#meet", twice, append(named(style, "team"), "#action first of the minute", "#endmeeting")...)
+			publishAt(t, a, "#meet", twice.Add(20*time.Second), append(named(style, "team"), "#action second of the minute", "#endmeeting")...)
+
+			p, ok, err := a.Previous(ctx, "#meet", "team", now)
+			if err != nil || !ok || !strings.HasSuffix(p.RelBase, "/team-2.2026-06-10-15.00") {
+				t.Fatalf("Previous(team) = %+v, %v, %v; archive holds %q", p, ok, err, walk(t, root))
+			}
+			if actions, err := p.Actions(); err != nil || !slices.Equal(actions, []string{"second of the minute"}) {
+				t.Errorf("team's actions = %q, %v", actions, err)
+			}
+			p, ok, err = a.Previous(ctx, "#meet", "team-2", now)
+			if err != nil || !ok || !strings.HasSuffix(p.RelBase, "/team-2.2026-06-03-15.00") {
+				t.Fatalf("Previous(team-2) = %+v, %v, %v", p, ok, err)
+			}
+			if actions, err := p.Actions(); err != nil || !slices.Equal(actions, []string{"the real team-2"}) {
+				t.Errorf("team-2's actions = %q, %v", actions, err)
+			}
+			if style == meeting.StyleZodbot {
+				return // no JSON minutes: a "-2" beside its natural name is a copy
+			}
+			// team and a real team-2 in one minute: team-2's files are at
+			// its natural name, beside team's.
+			both := now.Add(-24 * time.Hour)
+			publishAt(t, a, "#meet", both, append(named(style, "team"), "#action team on the day before", "#endmeeting")...)
+			publishAt(t, a, "#meet", both.Add(20*time.Second), append(named(style, "team-2"), "#action team-2 on the day before", "#endmeeting")...)
+			for name, want := range map[string]string{"team": "team on the day before", "team-2": "team-2 on the day before"} {
+				p, ok, err := a.Previous(ctx, "#meet", name, now)
+				if err != nil || !ok {
+					t.Fatalf("Previous(%s) = %+v, %v, %v", name, p, ok, err)
+				}
+				if actions, err := p.Actions(); err != nil || !slices.Equal(actions, []string{want}) {
+					t.Errorf("%s's actions = %q, %v (from %s)", name, actions, err, p.RelBase)
+				}
+			}
+		})
+	}
+}

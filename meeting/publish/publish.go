@@ -63,11 +63,12 @@ type Session struct {
 	root *os.Root // every file is written through it
 	m    *meeting.Meeting
 
-	paths   map[string]string // meeting name -> archive-relative base path (the meeting's Paths)
-	claimed []string          // base paths claimed in the archive
-	first   []byte            // line 1 of the .log.txt, which tells this meeting's files from others'
-	named   string            // the meeting's name when its paths were last settled
-	settled bool              // named is set
+	paths    map[string]string // meeting name -> archive-relative base path (the meeting's Paths)
+	claimed  []string          // base paths claimed in the archive
+	first    []byte            // line 1 of the .log.txt, which tells this meeting's files from others'
+	named    string            // the meeting's name when its paths were last settled
+	settled  bool              // named is set
+	onSettle SettleFunc        // told each path resolve chooses; may be nil
 
 	txt, html         tempFile // the partial logs
 	txtName, htmlName string   // their archive-relative names
@@ -184,6 +185,17 @@ func removeStalePartials(dir string) {
 
 // Meeting is the meeting the session publishes.
 func (s *Session) Meeting() *meeting.Meeting { return s.m }
+
+// SettleFunc is told, before any file is written there, each path (the
+// archive-relative base, without extension) the archive chooses for a
+// meeting under one of its names (see Session.resolve). The live
+// controller journals it, so that a meeting published again after a crash
+// writes the same files.
+type SettleFunc func(m *meeting.Meeting, name, relBase string)
+
+// OnSettle sets the function told of the paths the session chooses from
+// now on (nil: none).
+func (s *Session) OnSettle(f SettleFunc) { s.onSettle = f }
 
 // Log appends one line of the meeting log. It fails only after the log was
 // ended; when the disk refuses the line it waits in memory, and the first

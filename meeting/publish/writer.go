@@ -13,6 +13,9 @@ import "gavel/meeting"
 type Writer struct {
 	a *Archive
 	s *Session // the meeting being written; nil between meetings
+	// OnSettle is given to every session the writer opens (see
+	// Session.OnSettle).
+	OnSettle SettleFunc
 }
 
 // Writer returns a writer of the archive's files.
@@ -29,6 +32,7 @@ func (w *Writer) Apply(m *meeting.Meeting, eff meeting.Effect) ([]File, error) {
 			if err != nil {
 				return nil, err
 			}
+			s.OnSettle(w.OnSettle)
 			w.s = s
 		}
 		return nil, w.s.Log(eff.Line)
