@@ -10,6 +10,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -35,9 +36,10 @@ func (p Previous) Date() string { return p.Start.Format("2006-01-02") }
 const stampLayout = "2006-01-02-15.04"
 
 // Previous finds the last meeting named name in channel that started
-// before before (the meeting asking; one that started in the same minute
-// is its own files, so it is not a candidate), and that has .json or .txt
-// minutes. The names are those the archive writes, in the archive's style
+// before before (the asking meeting's start: its own files, which #save
+// may have written, started at before, so they are not a candidate; one
+// of the same minute is told apart by its minutes' start second), and
+// that has .json or .txt minutes. The names are those the archive writes, in the archive's style
 // (Meeting.NaturalRelBase: the channel's directory and the file names are
 // zodbot's in zodbot style), so a meeting finds its predecessors in an
 // archive written by gavel or by zodbot. A "-N" copy (the second meeting
@@ -74,7 +76,7 @@ func (a *Archive) Previous(ctx context.Context, channel, name string, before tim
 		if err := ctx.Err(); err != nil {
 			return Previous{}, false, err
 		}
-		p, ok, err := a.previousIn(filepath.Join(chanDir, day), chanRel+"/"+day, channel, name, limit)
+		p, ok, err := a.previousIn(filepath.Join(chanDir, day), chanRel+"/"+day, channel, name, limit, before)
 		if err != nil || ok {
 			return p, ok, err
 		}
@@ -92,7 +94,7 @@ type dayMeeting struct {
 }
 
 // previousIn looks for the latest minutes of name in one day directory.
-func (a *Archive) previousIn(dir, rel, channel, name string, limit time.Time) (Previous, bool, error) {
+func (a *Archive) previousIn(dir, rel, channel, name string, limit, before time.Time) (Previous, bool, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return Previous{}, false, fmt.Errorf("publish: previous meeting: %w", err)
@@ -134,7 +136,8 @@ func (a *Archive) previousIn(dir, rel, channel, name string, limit time.Time) (P
 	bestCopy := 0
 	found := false
 	for base, f := range files {
-		if !f.start.Before(limit) || f.json == "" && f.text == "" {
+		if f.json == "" && f.text == "" || f.start.After(limit) ||
+			f.start.Equal(limit) && !files.startedBefore(dir, base, before) {
 			continue
 		}
 		if found && f.start.Before(best.Start) {
@@ -203,24 +206,71 @@ func (files dayFiles) copyOf(m *meeting.Meeting, dir, rel, base, name string) (i
 // jsonName is the meeting name the JSON minutes of base give, if it has
 // readable ones.
 func (files dayFiles) jsonName(dir, base string) (string, bool) {
+	doc, ok := files.jsonDoc(dir, base)
+	return doc.Name, ok
+}
+
+// jsonHead is what Previous reads of a meeting's JSON minutes.
+type jsonHead struct {
+	Schema string `json:"schema"`
+	Name   string `json:"name"`
+	Start  string `json:"start"`
+}
+
+func (files dayFiles) jsonDoc(dir, base string) (jsonHead, bool) {
 	f := files[base]
 	if f == nil || f.json == "" {
-		return "", false
+		return jsonHead{}, false
 	}
 	file, err := os.Open(filepath.Join(dir, f.json))
 	if err != nil {
-		return "", false
+		return jsonHead{}, false
 	}
 	defer file.Close()
-	var doc struct {
-		Schema string `json:"schema"`
-		Name   string `json:"name"`
-	}
+	var doc jsonHead
 	if err := json.NewDecoder(io.LimitReader(file, 64<<20)).Decode(&doc); err != nil || doc.Schema != minutes.JSONSchema {
-		return "", false
+		return jsonHead{}, false
 	}
-	return doc.Name, true
+	return doc, true
 }
+
+// startedBefore reports whether the meeting of base, which started in the
+// same minute as the one asking, started before it (to the second): then
+// it is an earlier meeting, not the asking one's own files (#save writes
+// them while it runs). The second comes from the JSON minutes' "start",
+// or the .txt's "Meeting started by <nick> at HH:MM:SS UTC"; when neither
+// says, it is not taken.
+func (files dayFiles) startedBefore(dir, base string, before time.Time) bool {
+	if doc, ok := files.jsonDoc(dir, base); ok {
+		t, err := time.Parse(time.RFC3339, doc.Start)
+		return err == nil && t.Before(before.Truncate(time.Second))
+	}
+	f := files[base]
+	if f == nil || f.text == "" {
+		return false
+	}
+	file, err := os.Open(filepath.Join(dir, f.text))
+	if err != nil {
+		return false
+	}
+	defer file.Close()
+	head := make([]byte, 4096)
+	n, _ := io.ReadFull(file, head)
+	m := txtStarted.FindSubmatch(head[:n])
+	if m == nil {
+		return false
+	}
+	clock, err := time.Parse("15:04:05", string(m[1]))
+	if err != nil {
+		return false
+	}
+	t := f.start.Add(time.Duration(clock.Second()) * time.Second)
+	return clock.Hour() == f.start.Hour() && clock.Minute() == f.start.Minute() && t.Before(before.Truncate(time.Second))
+}
+
+// txtStarted finds the start time in the header of .txt minutes (both
+// styles write it, as MeetBot did).
+var txtStarted = regexp.MustCompile(`Meeting started by \S+ at (\d\d:\d\d:\d\d) UTC`)
 
 // Actions reads the meeting's action items: from its .json minutes when
 // it has them, else (or when the .json cannot be read) from the "Action

@@ -56,7 +56,7 @@ func TestPreviousInGavelArchive(t *testing.T) {
 			// not its predecessor.
 			cur := publishAt(t, a, "#fedora-meeting", now.Truncate(time.Minute), "#startmeeting FESCo", "#action this meeting", "#endmeeting")
 
-			p, ok, err := a.Previous(context.Background(), "#Fedora-Meeting", cur.Name, now)
+			p, ok, err := a.Previous(context.Background(), "#Fedora-Meeting", cur.Name, cur.Start)
 			if err != nil || !ok {
 				t.Fatalf("Previous = %+v, %v, %v", p, ok, err)
 			}
@@ -123,7 +123,7 @@ func TestPreviousInZodbotArchive(t *testing.T) {
 		before        time.Time
 	}{
 		{"#fedora-meeting", "magazine_editorial_board", next},                           // only the rename stub, a .log.txt
-		{"#fedora-meeting", "magazine", time.Date(2020, 6, 10, 12, 2, 59, 0, time.UTC)}, // itself
+		{"#fedora-meeting", "magazine", time.Date(2020, 6, 10, 12, 2, 26, 0, time.UTC)}, // itself
 		{"#fedora-meeting", "magazine", time.Date(2020, 6, 9, 0, 0, 0, 0, time.UTC)},    // before it
 		{"#nosuch", "magazine", next},
 		{"#../../etc", "../passwd", next},
@@ -240,6 +240,31 @@ func TestPreviousCollisionCopies(t *testing.T) {
 				if actions, err := p.Actions(); err != nil || !slices.Equal(actions, []string{want}) {
 					t.Errorf("%s's actions = %q, %v (from %s)", name, actions, err, p.RelBase)
 				}
+			}
+		})
+	}
+}
+
+// TestPreviousInTheSameMinute: a meeting started in the same minute as an
+// earlier one of its name (filed as name-2) follows up on that one, not
+// on its own files; told apart by the second each started at.
+func TestPreviousInTheSameMinute(t *testing.T) {
+	for _, style := range []meeting.Style{meeting.StyleDefault, meeting.StyleZodbot} {
+		t.Run(style.String(), func(t *testing.T) {
+			a := New(t.TempDir(), style, "")
+			at := time.Date(2026, 6, 17, 15, 0, 5, 0, time.UTC)
+			publishAt(t, a, "#meet", at, "#startmeeting Infra", "#action alice to do x", "#endmeeting")
+			cur := publishAt(t, a, "#meet", at.Add(30*time.Second), "#startmeeting Infra", "#action this meeting", "#endmeeting")
+			p, ok, err := a.Previous(context.Background(), "#meet", cur.Name, cur.Start)
+			if err != nil || !ok || p.RelBase != "meet/2026-06-17/infra.2026-06-17-15.00" {
+				t.Fatalf("Previous = %+v, %v, %v", p, ok, err)
+			}
+			if actions, err := p.Actions(); err != nil || !slices.Equal(actions, []string{"alice to do x"}) {
+				t.Errorf("Actions = %q, %v", actions, err)
+			}
+			// Asked by the first meeting itself: nothing before it.
+			if p, ok, err := a.Previous(context.Background(), "#meet", cur.Name, at); ok || err != nil {
+				t.Errorf("the first meeting finds %+v, %v", p, err)
 			}
 		})
 	}
