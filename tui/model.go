@@ -116,6 +116,9 @@ type Options struct {
 	// NoBell turns off the terminal bell on a highlight or a private
 	// message (/bell toggles it).
 	NoBell   bool
+	// BusWaiting, when set, says how many meeting messages wait in the
+	// message bus's outbox; the status bar shows them.
+	BusWaiting func() int
 	Location *time.Location
 	Now      func() time.Time // default time.Now
 	Context  context.Context  // cancels lookups (default Background)

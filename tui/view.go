@@ -97,6 +97,9 @@ func (m *Model) Render() string {
 func (m *Model) statusInfo() panes.Status {
 	w := m.wins.Current()
 	s := panes.Status{Server: m.conn.server, Nick: m.Me.Nick, Window: w.Name, Conn: m.conn.state, Lag: -1, Queued: w.QueuedLen()}
+	if m.opts.BusWaiting != nil {
+		s.BusWaiting = m.opts.BusWaiting()
+	}
 	if c := m.opts.Client; c != nil {
 		s.Connected = c.Connected()
 		if s.Connected {

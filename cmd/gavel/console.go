@@ -182,6 +182,9 @@ func runLive(ctx context.Context, cfg config, headless bool, opts tui.Options, l
 	// In the console a channel's interrupted meeting comes back as gavel
 	// joins it (before its first live line), and says so in its window.
 	opts.Client, opts.Glue, opts.URLPrefix = client, glue, cfg.URLPrefix
+	if mbus.Outbox != nil {
+		opts.BusWaiting = func() int { return mbus.Status().Waiting }
+	}
 	opts.Server, opts.Nick, opts.Channels = ic.Addr(), ic.Nick, ic.Channels
 	opts.Chair = chairOptions(cfg, publish.New(archive, opts.Style, cfg.URLPrefix), logger)
 	m, err := tui.New(opts)

@@ -31,6 +31,9 @@ type Status struct {
 	// (1) and over (2).
 	Timebox      string
 	TimeboxLevel int
+	// BusWaiting is the number of meeting messages waiting in the
+	// message bus's outbox for the broker (0: none, or no bus).
+	BusWaiting int
 }
 
 // StatusBar renders the status row.
@@ -76,11 +79,19 @@ func StatusBar(st *common.Styles, w int, s Status) string {
 	if s.Extra != "" {
 		right = s.Extra + " │ " + right
 	}
+	bus := ""
+	switch {
+	case s.BusWaiting == 1:
+		bus = "bus: 1 message waiting │ "
+	case s.BusWaiting > 1:
+		bus = "bus: " + strconv.Itoa(s.BusWaiting) + " messages waiting │ "
+	}
 	right += " "
-	rw := common.TextWidth(right)
+	rw := common.TextWidth(bus + right)
 	if gap := r.Left() - rw; gap > 0 {
 		r.Add(st.Bar, common.Spaces(gap))
 	}
+	r.Add(st.BarActivity, bus)
 	connStyle := st.Bar
 	if !s.Connected && s.Conn != "offline" {
 		connStyle = st.BarMention
