@@ -115,13 +115,13 @@ type Options struct {
 	StripFormatting bool   // strip IRC colours and bold instead of rendering them
 	// NoBell turns off the terminal bell on a highlight or a private
 	// message (/bell toggles it).
-	NoBell   bool
+	NoBell bool
 	// BusWaiting, when set, says how many meeting messages wait in the
 	// message bus's outbox; the status bar shows them.
 	BusWaiting func() int
-	Location *time.Location
-	Now      func() time.Time // default time.Now
-	Context  context.Context  // cancels lookups (default Background)
+	Location   *time.Location
+	Now        func() time.Time // default time.Now
+	Context    context.Context  // cancels lookups (default Background)
 	// Chair configures the chair's tools: agenda, follow-up, timeboxes,
 	// votes, roll call (chairtools.go).
 	Chair ChairOptions
