@@ -1,7 +1,9 @@
 package tui
 
 import (
+	"bytes"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -611,4 +613,38 @@ func runCmds(cmd tea.Cmd) []tea.Msg {
 		}
 	}
 	return msgs
+}
+
+// TestDemoTakesChannelAndDateAsReplayDoes: `gavel replay --tui` of a
+// published log in its archive takes the channel from the archive path
+// (the file's name is the meeting's, never the channel's) and the date
+// from the log's own "Meeting started" reply, as `gavel replay` does.
+func TestDemoTakesChannelAndDateAsReplayDoes(t *testing.T) {
+	log, err := os.ReadFile("../testdata/zodbot-published/fedora-meeting_2020-06-10_magazine/magazine.2020-06-10-12.02.log.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ name, channel string }{
+		{"archive/fedora-meeting/2020-06-10/magazine.2020-06-10-12.02.log.txt", "#fedora-meeting"},
+		{"notes.log.txt", "#meeting"}, // nothing names it: the demo's own window
+	} {
+		m, err := NewDemo(bytes.NewReader(log), tc.name, DemoOptions{Options: fixedOpts(), Speed: 1000, MaxIdle: time.Second, QuitWhenDone: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := contextWithTimeout(20 * time.Second)
+		final, err := Run(ctx, m, true)
+		cancel()
+		if err != nil {
+			t.Fatal(err)
+		}
+		fm := final.(*Model)
+		mt := fm.Meeting()
+		if fm.demo.channel != tc.channel || mt == nil || mt.Channel != tc.channel {
+			t.Fatalf("%s: channel %q, meeting %+v", tc.name, fm.demo.channel, mt)
+		}
+		if got := mt.Start.UTC().Format("2006-01-02 15:04"); got != "2020-06-10 12:02" {
+			t.Errorf("%s: meeting started %s, want 2020-06-10 12:02 (the log's own date)", tc.name, got)
+		}
+	}
 }

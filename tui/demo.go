@@ -33,7 +33,7 @@ type DemoOptions struct {
 	// Client must be nil.
 	Options
 	Channel string         // default: from the file name, else "#meeting"
-	Date    time.Time      // default: from the file name, else today
+	Date    time.Time      // default: the log's own dates, else the file name's, else today
 	Format  logfile.Format // "" detects
 	// Speed is how many seconds of the log pass per real second
 	// (default 20; + and - change it, space pauses).
@@ -169,16 +169,21 @@ func NewDemo(r io.Reader, name string, opts DemoOptions) (*Model, error) {
 	if opts.Client != nil {
 		return nil, errors.New("tui: a demo runs offline (Options.Client must be nil)")
 	}
-	channel, date := logfile.MeetingOf(name, opts.Channel, opts.Date)
-	if channel == "" {
-		channel = "#meeting"
+	// As gavel replay does: the options win, then the log's own dates and
+	// channel, then the file name's, then today.
+	channel, fileDate := logfile.MeetingOf(name, opts.Channel, time.Time{})
+	if fileDate.IsZero() {
+		fileDate = time.Now().UTC()
 	}
-	if date.IsZero() {
-		date = time.Now().UTC()
-	}
-	rd, err := logfile.NewReader(r, logfile.Options{Format: opts.Format, Date: date})
+	rd, err := logfile.NewReader(r, logfile.Options{Format: opts.Format, Date: opts.Date, FallbackDate: fileDate})
 	if err != nil {
 		return nil, fmt.Errorf("replay %s: %w", name, err)
+	}
+	if channel == "" {
+		channel, _ = logfile.MeetingOf("", rd.Channel(), time.Time{})
+	}
+	if channel == "" {
+		channel = "#meeting"
 	}
 	o := opts.Options
 	o.Channels = []string{channel}

@@ -268,7 +268,7 @@ func replayInConsole(ctx context.Context, names []string, stdin io.Reader, stder
 		defer f.Close()
 		r = f
 	}
-	m, err := tui.NewDemo(r, filepath.Base(names[0]), tui.DemoOptions{
+	m, err := tui.NewDemo(r, names[0], tui.DemoOptions{
 		Options: tui.Options{Style: opts.Style, Context: ctx},
 		Channel: opts.Channel, Date: opts.Date, Format: opts.Format, Speed: speed,
 	})
