@@ -36,10 +36,10 @@ func (p Previous) Date() string { return p.Start.Format("2006-01-02") }
 const stampLayout = "2006-01-02-15.04"
 
 // Previous finds the last meeting named name in channel that started
-// before before (the asking meeting's start: its own files, which #save
-// may have written, started at before, so they are not a candidate; one
-// of the same minute is told apart by its minutes' start second), and
-// that has .json or .txt minutes. The names are those the archive writes, in the archive's style
+// before before (the asking meeting's start; one of the same minute
+// counts when its minutes say it had ended by then, so the asking
+// meeting's own #save files never do), and that has .json or .txt
+// minutes. The names are those the archive writes, in the archive's style
 // (Meeting.NaturalRelBase: the channel's directory and the file names are
 // zodbot's in zodbot style), so a meeting finds its predecessors in an
 // archive written by gavel or by zodbot. A "-N" copy (the second meeting
@@ -137,7 +137,7 @@ func (a *Archive) previousIn(dir, rel, channel, name string, limit, before time.
 	found := false
 	for base, f := range files {
 		if f.json == "" && f.text == "" || f.start.After(limit) ||
-			f.start.Equal(limit) && !files.startedBefore(dir, base, before) {
+			f.start.Equal(limit) && !files.endedBy(dir, base, before) {
 			continue
 		}
 		if found && f.start.Before(best.Start) {
@@ -215,6 +215,7 @@ type jsonHead struct {
 	Schema string `json:"schema"`
 	Name   string `json:"name"`
 	Start  string `json:"start"`
+	End    string `json:"end"`
 }
 
 func (files dayFiles) jsonDoc(dir, base string) (jsonHead, bool) {
@@ -234,16 +235,21 @@ func (files dayFiles) jsonDoc(dir, base string) (jsonHead, bool) {
 	return doc, true
 }
 
-// startedBefore reports whether the meeting of base, which started in the
-// same minute as the one asking, started before it (to the second): then
-// it is an earlier meeting, not the asking one's own files (#save writes
-// them while it runs). The second comes from the JSON minutes' "start",
-// or the .txt's "Meeting started by <nick> at HH:MM:SS UTC"; when neither
-// says, it is not taken.
-func (files dayFiles) startedBefore(dir, base string, before time.Time) bool {
+// endedBy reports whether the meeting of base, which started in the same
+// minute as the one asking, had ended by the time that one started
+// (before, to the second): then it is an earlier meeting, not the asking
+// one's own files (#save writes them while it runs). The JSON minutes say
+// "end" ("" while a meeting runs); .txt minutes (zodbot's archives) say
+// "Meeting started by <nick> at HH:MM:SS UTC" and "Meeting ended at
+// HH:MM:SS UTC", where a #save of the asking meeting in its first second
+// would look the same as an earlier meeting, so that one case is not
+// taken. When the minutes say neither, it is not taken.
+func (files dayFiles) endedBy(dir, base string, before time.Time) bool {
+	before = before.UTC().Truncate(time.Second)
 	if doc, ok := files.jsonDoc(dir, base); ok {
-		t, err := time.Parse(time.RFC3339, doc.Start)
-		return err == nil && t.Before(before.Truncate(time.Second))
+		start, err1 := time.Parse(time.RFC3339, doc.Start)
+		end, err2 := time.Parse(time.RFC3339, doc.End)
+		return err1 == nil && err2 == nil && !start.After(before) && !end.After(before)
 	}
 	f := files[base]
 	if f == nil || f.text == "" {
@@ -256,21 +262,30 @@ func (files dayFiles) startedBefore(dir, base string, before time.Time) bool {
 	defer file.Close()
 	head := make([]byte, 4096)
 	n, _ := io.ReadFull(file, head)
-	m := txtStarted.FindSubmatch(head[:n])
-	if m == nil {
-		return false
+	// In the minute the file is named after: the meeting started in it
+	// and, to have ended before the asking one started, ended in it.
+	at := func(re *regexp.Regexp) (time.Time, bool) {
+		m := re.FindSubmatch(head[:n])
+		if m == nil {
+			return time.Time{}, false
+		}
+		c, err := time.Parse("15:04:05", string(m[1]))
+		if err != nil || c.Hour() != f.start.Hour() || c.Minute() != f.start.Minute() {
+			return time.Time{}, false
+		}
+		return f.start.Add(time.Duration(c.Second()) * time.Second), true
 	}
-	clock, err := time.Parse("15:04:05", string(m[1]))
-	if err != nil {
-		return false
-	}
-	t := f.start.Add(time.Duration(clock.Second()) * time.Second)
-	return clock.Hour() == f.start.Hour() && clock.Minute() == f.start.Minute() && t.Before(before.Truncate(time.Second))
+	start, ok1 := at(txtStarted)
+	end, ok2 := at(txtEnded)
+	return ok1 && ok2 && !start.After(before) && !end.After(before) && (start.Before(before) || end.Before(before))
 }
 
-// txtStarted finds the start time in the header of .txt minutes (both
-// styles write it, as MeetBot did).
-var txtStarted = regexp.MustCompile(`Meeting started by \S+ at (\d\d:\d\d:\d\d) UTC`)
+// txtStarted and txtEnded find the times in the header of .txt minutes
+// (both styles write them, as MeetBot did).
+var (
+	txtStarted = regexp.MustCompile(`Meeting started by \S+ at (\d\d:\d\d:\d\d) UTC`)
+	txtEnded   = regexp.MustCompile(`Meeting ended at (\d\d:\d\d:\d\d) UTC`)
+)
 
 // Actions reads the meeting's action items: from its .json minutes when
 // it has them, else (or when the .json cannot be read) from the "Action

@@ -16,10 +16,16 @@ import (
 // publishes it, as the live controller does.
 func publishAt(t *testing.T, a *Archive, channel string, at time.Time, lines ...string) *meeting.Meeting {
 	t.Helper()
+	return publishEvery(t, a, channel, at, time.Second, lines...)
+}
+
+// publishEvery is publishAt with the lines said step apart.
+func publishEvery(t *testing.T, a *Archive, channel string, at time.Time, step time.Duration, lines ...string) *meeting.Meeting {
+	t.Helper()
 	e := meeting.NewEngine(meeting.Options{Channel: channel, Style: a.Style})
 	var s *Session
 	for i, text := range lines {
-		for _, eff := range e.Handle(meeting.Message{Time: at.Add(time.Duration(i) * time.Second), Nick: "chair", Text: text}) {
+		for _, eff := range e.Handle(meeting.Message{Time: at.Add(time.Duration(i) * step), Nick: "chair", Text: text}) {
 			switch {
 			case eff.Kind == meeting.EffectLog && s == nil:
 				var err error
@@ -267,5 +273,38 @@ func TestPreviousInTheSameMinute(t *testing.T) {
 				t.Errorf("the first meeting finds %+v, %v", p, err)
 			}
 		})
+	}
+	// All in one second: the first meeting's JSON minutes say it had ended
+	// when the second started; the second's own #save files (running, no
+	// end) are never its predecessor.
+	a := New(t.TempDir(), meeting.StyleDefault, "")
+	at := time.Date(2026, 6, 17, 15, 0, 5, 0, time.UTC)
+	publishEvery(t, a, "#meet", at, 0, "#startmeeting Infra", "#action alice to do x", "#endmeeting")
+	e := meeting.NewEngine(meeting.Options{Channel: "#meet"})
+	var s *Session
+	for _, text := range []string{"#startmeeting INFRA", "#action mine", "#save"} {
+		for _, eff := range e.Handle(meeting.Message{Time: at, Nick: "chair", Text: text}) {
+			switch eff.Kind {
+			case meeting.EffectLog:
+				if s == nil {
+					var err error
+					if s, err = a.Open(e.Meeting()); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if err := s.Log(eff.Line); err != nil {
+					t.Fatal(err)
+				}
+			case meeting.EffectSave:
+				if _, err := s.Save(e.Meeting()); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	defer s.Close()
+	p, ok, err := a.Previous(context.Background(), "#meet", "infra", at)
+	if err != nil || !ok || p.RelBase != "meet/2026-06-17/infra.2026-06-17-15.00" {
+		t.Fatalf("in one second: Previous = %+v, %v, %v", p, ok, err)
 	}
 }
