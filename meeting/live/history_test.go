@@ -159,6 +159,7 @@ func TestChanHistoryIsNotRun(t *testing.T) {
 	// Crash, and come back: chanhistory plays the meeting's own lines
 	// again on join.
 	g.stop()
+	cfg.Archive = publish.New(root, meeting.StyleDefault, "") // a new process: nothing held in memory
 	g = startGavel(t, ctx, gavelConfig(srv.Port, "", "gavelbot", "#meet"), cfg)
 	defer g.stop()
 	waitSeen(t, ctx, g.seen, "alice #info a fact said once")

@@ -70,13 +70,14 @@ func checkRel(rel string) error {
 // resolve returns the archive-relative path (without extension) of the
 // session's meeting under name, choosing it on first use: the natural one
 // (see meeting.Meeting.NaturalRelBase), or, when another meeting holds
-// it, the first free one with "-2", "-3"... after the meeting name. A
-// meeting is known by its channel and its first log line: a path is
-// another meeting's when a session of this archive with another first line
-// or channel holds it, or when one of its files is on disk, a regular
-// file, and its .log.txt does not start with this meeting's first line or
-// its .log.html names another channel. So a regeneration, or a meeting resumed
-// after a crash, writes over its own files, and two meetings with the same
+// it, the first free one with "-2", "-3"... after the meeting name. Live,
+// a path is another meeting's when another session of this archive holds
+// it or a file of it is on disk, a regular file. In a regeneration
+// (Archive.Regenerate) a meeting is known by its channel and its first log
+// line: a path is another meeting's when a session with another first
+// line or channel holds it, or when its .log.txt does not start with this
+// meeting's first line or its .log.html names another channel, so a
+// replay writes over its own files. Either way two meetings with the same
 // name in the same minute (or names that reduce to the same file name)
 // keep apart. (Something else at the path, a directory say, is no meeting:
 // writing there fails and is retried.) The choice is recorded in the
@@ -116,7 +117,11 @@ func (s *Session) choose(name, preset string) (string, error) {
 			if s.candidate(name, i) != preset {
 				continue
 			}
-			if checkRel(preset) == nil && s.free(preset) {
+			// The journal placed this meeting's files there before any
+			// was written: what is on disk there is its own, if its log
+			// starts as this meeting's does (not another gavel's, say,
+			// publishing to the same archive meanwhile).
+			if checkRel(preset) == nil && s.unclaimed(preset) && !s.foreign(preset, true) {
 				s.claim(preset)
 				return preset, nil
 			}
@@ -149,10 +154,14 @@ func (s *Session) candidate(name string, i int) string {
 
 // free reports whether no other meeting holds p. Called with s.a.mu held.
 func (s *Session) free(p string) bool {
-	if holder, ok := s.a.claims[p]; ok && holder != s && !(bytes.Equal(holder.first, s.first) && holder.m.Channel == s.m.Channel) {
-		return false
-	}
-	return !s.foreign(p)
+	return s.unclaimed(p) && !s.foreign(p, s.a.Regenerate)
+}
+
+// unclaimed reports whether no other session of this archive holds p.
+// Called with s.a.mu held.
+func (s *Session) unclaimed(p string) bool {
+	holder, ok := s.a.claims[p]
+	return !ok || holder == s || s.a.Regenerate && bytes.Equal(holder.first, s.first) && holder.m.Channel == s.m.Channel
 }
 
 // claim records that the session writes p. Called with s.a.mu held.
@@ -166,8 +175,11 @@ func (s *Session) claim(p string) {
 	}
 }
 
-// foreign reports whether files of another meeting are at p.
-func (s *Session) foreign(p string) bool {
+// foreign reports whether files of another meeting are at p. With
+// byFirstLine, files whose .log.txt starts with this meeting's first line
+// (and whose .log.html names its channel) are its own; without, any file
+// there is another's.
+func (s *Session) foreign(p string, byFirstLine bool) bool {
 	found := false
 	for _, ext := range append([]string{"log.txt"}, extsOf(s.a.Style)...) {
 		if st, err := s.root.Lstat(p + "." + ext); err == nil && st.Mode().IsRegular() {
@@ -177,6 +189,9 @@ func (s *Session) foreign(p string) bool {
 	}
 	if !found {
 		return false
+	}
+	if !byFirstLine {
+		return true
 	}
 	if st, err := s.root.Lstat(p + ".log.txt"); err != nil || !st.Mode().IsRegular() {
 		return true

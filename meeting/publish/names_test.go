@@ -142,20 +142,33 @@ func TestSameNameSameMinuteKeepApart(t *testing.T) {
 	}
 }
 
-// TestRegenerationOverwritesItsOwnFiles: publishing the same meeting again
-// (replay of the same log, or a meeting resumed after a crash) writes over
-// its own files rather than beside them.
+// TestRegenerationOverwritesItsOwnFiles: replaying the same log again
+// (Archive.Regenerate) writes over its own files rather than beside them;
+// live, a second meeting whose first line is the same to the second (the
+// chair started the name again at once) never takes the first one's
+// files: it gets its own "-2" ones.
 func TestRegenerationOverwritesItsOwnFiles(t *testing.T) {
-	root := t.TempDir()
-	for i := range 2 {
-		a := New(root, meeting.StyleDefault, "")
-		m, _, errs := run(t, a, "#meet", start, "#startmeeting Again", "#info same", "#endmeeting")
-		if len(errs) != 0 || m.BaseName() != "again.2026-11-24-18.00" {
-			t.Fatalf("run %d: %v, base %q", i, errs, m.BaseName())
+	for _, regen := range []bool{true, false} {
+		root := t.TempDir()
+		for i := range 2 {
+			a := New(root, meeting.StyleDefault, "")
+			a.Regenerate = regen
+			m, _, errs := run(t, a, "#meet", start, "#startmeeting Again", "#info same", "#endmeeting")
+			want := "again.2026-11-24-18.00"
+			if i == 1 && !regen {
+				want = "again-2.2026-11-24-18.00"
+			}
+			if len(errs) != 0 || m.BaseName() != want {
+				t.Fatalf("regenerate %v, run %d: %v, base %q, want %q", regen, i, errs, m.BaseName(), want)
+			}
 		}
-	}
-	if names := walk(t, root); len(names) != 6 {
-		t.Errorf("files: %v", names)
+		want := 6
+		if !regen {
+			want = 12
+		}
+		if names := walk(t, root); len(names) != want {
+			t.Errorf("regenerate %v: files: %v", regen, names)
+		}
 	}
 }
 

@@ -32,6 +32,13 @@ type Archive struct {
 	Root      string
 	URLPrefix string
 	Style     meeting.Style
+	// Regenerate says the archive is being rebuilt from logs (replay):
+	// files whose .log.txt starts with a meeting's first line are that
+	// meeting's own, and a replay writes over them. Off (live), files
+	// already published are never another meeting's to take, however
+	// alike their first lines: a meeting resumed after a crash finds its
+	// own paths in its journal instead (see Session.resolve).
+	Regenerate bool
 
 	create createTempFunc
 	batch  *Batch // defers the syncs (see Batch); nil syncs at once

@@ -98,6 +98,7 @@ func Reader(ctx context.Context, r io.Reader, name string, opts Options) (Result
 		report: opts.Files,
 	}
 	archive := publish.New(opts.Out, opts.Style, opts.URLPrefix)
+	archive.Regenerate = true
 	if opts.Batch != nil {
 		archive = opts.Batch.Archive(opts.Out, opts.Style, opts.URLPrefix)
 	}
