@@ -1,7 +1,8 @@
 // Package ircclient is gavel's IRC connection: one client connection as the
 // chair's own nick, built on github.com/ergochat/irc-go (ircmsg for parsing and
-// serialising lines, ircreader for framing, ircutils for SASL, ircfmt for
-// formatting codes).
+// serialising lines, ircreader for framing, ircutils for SASL). Text is
+// passed on raw; formatting codes are read by meeting.FormatScanner, the
+// one scanner the minutes and the screen share.
 //
 // The connection loop is written here rather than on ircevent.Connection
 // because gavel needs things ircevent does not do: a paced send queue with a
