@@ -3,6 +3,8 @@ package common
 import (
 	"charm.land/bubbles/v2/help"
 	tea "charm.land/bubbletea/v2"
+
+	"gavel/ircclient"
 )
 
 // Common is what every component embeds (soft-serve's pattern): its size,
@@ -23,7 +25,7 @@ func (c *Common) SetSize(w, h int) { c.Width, c.Height = w, h }
 // folding of the server (CASEMAPPING) to compare nicks with.
 type Me struct {
 	Nick string
-	Fold func(string) string // nil: ASCII lower case
+	Fold func(string) string // nil: rfc1459, as a server that announces no CASEMAPPING compares
 }
 
 // Is reports whether nick is ours.
@@ -39,23 +41,13 @@ func (m *Me) FoldName(s string) string {
 	if m != nil && m.Fold != nil {
 		return m.Fold(s)
 	}
-	return asciiLower(s)
+	return rfc1459(s)
 }
 
-func asciiLower(s string) string {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c >= 'A' && c <= 'Z' {
-			b := []byte(s)
-			for j := i; j < len(b); j++ {
-				if b[j] >= 'A' && b[j] <= 'Z' {
-					b[j] += 'a' - 'A'
-				}
-			}
-			return string(b)
-		}
-	}
-	return s
-}
+// rfc1459 is ircclient's one case-folding function for servers that
+// announce no CASEMAPPING (the offline demo's).
+var rfc1459 = ircclient.CaseFold("rfc1459")
+
 
 // Component is a piece of the screen with its own Update and View. The
 // root model sizes each component, routes messages to it and composes the
