@@ -110,6 +110,9 @@ func newView(m *meeting.Meeting, base string, opts Options) *view {
 // publishes it (meeting.PlainText): no formatting codes, no control
 // characters, valid UTF-8.
 func plainMeeting(m *meeting.Meeting) *meeting.Meeting {
+	if isPlainMeeting(m) {
+		return m // the engine's meetings are: no copy
+	}
 	c := *m
 	p := meeting.PlainText
 	c.Channel, c.Owner, c.Title, c.Name = p(m.Channel), p(m.Owner), p(m.Title), p(m.Name)
@@ -144,6 +147,45 @@ func plainMeeting(m *meeting.Meeting) *meeting.Meeting {
 		c.Votes[i] = &cv
 	}
 	return &c
+}
+
+// isPlainMeeting reports whether every text of m is PlainText already.
+func isPlainMeeting(m *meeting.Meeting) bool {
+	plain := func(s string) bool { return meeting.PlainText(s) == s }
+	if !plain(m.Channel) || !plain(m.Owner) || !plain(m.Title) || !plain(m.Name) {
+		return false
+	}
+	for _, n := range m.Chairs {
+		if !plain(n) {
+			return false
+		}
+	}
+	for _, it := range m.Items {
+		if !plain(it.Nick) || !plain(it.Text) {
+			return false
+		}
+	}
+	for _, a := range m.Attendees {
+		if !plain(a.Nick) {
+			return false
+		}
+	}
+	for _, v := range m.Votes {
+		if !plain(v.Question) || !plain(v.Nick) {
+			return false
+		}
+		for _, o := range v.Options {
+			if !plain(o) {
+				return false
+			}
+		}
+		for _, n := range v.Voters {
+			if !plain(n) || !plain(v.Ballots[n]) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // endTime is the time the minutes say the meeting ended: its end, or,
