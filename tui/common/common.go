@@ -48,7 +48,6 @@ func (m *Me) FoldName(s string) string {
 // announce no CASEMAPPING (the offline demo's).
 var rfc1459 = ircclient.CaseFold("rfc1459")
 
-
 // Component is a piece of the screen with its own Update and View. The
 // root model sizes each component, routes messages to it and composes the
 // rows it renders; components never reach into each other.
