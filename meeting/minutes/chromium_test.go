@@ -40,17 +40,24 @@ func chromium(t *testing.T) string {
 // its scripts (if any) ran.
 func dumpDOM(t *testing.T, bin, path string) string {
 	t.Helper()
+	return string(runChromium(t, bin, t.TempDir(), "--dump-dom", "file://"+path))
+}
+
+// runChromium runs headless Chromium with the profile directory profile
+// and returns what it printed.
+func runChromium(t *testing.T, bin, profile string, args ...string) []byte {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+	cmd := exec.CommandContext(ctx, bin, append([]string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
 		"--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-		"--user-data-dir="+t.TempDir(), "--dump-dom", "file://"+path)
+		"--user-data-dir=" + profile}, args...)...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("chromium: %v\n%s", err, errb.String())
 	}
-	return out.String()
+	return out.Bytes()
 }
 
 // TestHTMLInChromium renders hostile meetings in the default style and

@@ -42,8 +42,13 @@ hr {
 </style>
 `
 
-// cssLog is the <style> block of the .log.html, byte for byte.
-const cssLog = `<style type="text/css">
+// cssLog is the <style> block of zodbot's .log.html, byte for byte.
+const cssLog = cssLogRules + `
+</style>
+`
+
+// cssLogRules is cssLog up to its closing blank line and </style>.
+const cssLogRules = `<style type="text/css">
 /* For the .log.html */
 pre { /*line-height: 125%;*/
       white-space: pre-wrap; }
@@ -59,6 +64,19 @@ body .topic     { color: #007020; font-weight: bold }
 body .topicline { color: #000080; font-weight: bold }
 body .cmd       { color: #007020; font-weight: bold }
 body .cmdline  { font-weight: bold }
+`
+
+// cssLogDefault is the default style's .log.html stylesheet: MeetBot's,
+// plus a box per line. Each line's <span class="ln"> is a block as wide as
+// the page that clips what its text paints outside it, so a letter under
+// hundreds of combining marks (zalgo) stays on its own line instead of
+// painting over the lines above and below; the text itself is all there
+// (copy it, or read the file). Long words wrap inside the box rather than
+// being cut off at its edge. overflow: clip, where the browser has it,
+// also keeps the box from being scrolled (hidden is the fallback).
+const cssLogDefault = cssLogRules + `/* One box per line that clips what the line paints outside it. */
+pre .ln { display: inline-block; width: 100%; vertical-align: top;
+          overflow: hidden; overflow: clip; overflow-wrap: anywhere; }
 
 </style>
 `

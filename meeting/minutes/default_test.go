@@ -286,3 +286,56 @@ func TestLogWritersAllocs(t *testing.T) {
 		t.Errorf("%v allocations per run", n)
 	}
 }
+
+// TestLogHTMLDefaultLineBoxes pins the default style's .log.html lines:
+// each is zodbot's line (anchor, time, nick, text spans) inside a
+// <span class="ln"> box, one per "\n"-separated line, and every flush ends
+// after a whole box, so a copy of the page so far plus LogHTMLEnd is
+// complete. Zodbot style has neither the boxes nor their stylesheet.
+func TestLogHTMLDefaultLineBoxes(t *testing.T) {
+	lines := []meeting.Line{
+		{Time: t0, Nick: "n", Text: "#topic Budget"},
+		{Time: t0, Nick: "n", Text: "#info <b> & more"},
+		{Time: t0, Nick: "n", Text: "bob: a highlight"},
+		{Time: t0, Nick: "n", Text: "waves", Action: true},
+		{N: 9, Time: t0, Nick: "n", Text: "Z\u0300\u0301\u0302\u0303 marks"},
+	}
+	var def, zod bytes.Buffer
+	ld, lz := NewLogHTML(&def, "#x", meeting.StyleDefault), NewLogHTML(&zod, "#x", meeting.StyleZodbot)
+	for _, l := range lines {
+		ld.WriteLine(l)
+		lz.WriteLine(l)
+		ld.Flush()
+		if so := def.String(); strings.Count(so, "<span") != strings.Count(so, "</span>") || !strings.HasSuffix(so, "</span>") {
+			t.Fatalf("a flush ends inside a line box: %q", so[max(0, len(so)-60):])
+		}
+	}
+	ld.WriteLine(meeting.Line{Time: t0, Nick: "old", NewNick: "new"})
+	ld.Close()
+	lz.Close()
+	body := func(page string) string { return page[strings.Index(page, "<pre>")+5 : strings.Index(page, "</pre>")] }
+	want := `<span class="ln"><a name="l-1"></a><span class="tm">15:00:00</span><span class="nk"> &lt;n&gt;</span> <span class="topic">#topic </span><span class="topicline">Budget</span></span>
+<span class="ln"><a name="l-2"></a><span class="tm">15:00:00</span><span class="nk"> &lt;n&gt;</span> <span class="cmd">#info </span><span class="cmdline">&lt;b&gt; &amp; more</span></span>
+<span class="ln"><a name="l-3"></a><span class="tm">15:00:00</span><span class="nk"> &lt;n&gt;</span> <span class="hi">bob:</span> a highlight</span>
+<span class="ln"><a name="l-4"></a><span class="tm">15:00:00 </span><span class="nka">* n</span> <span class="ac">waves</span></span>
+<span class="ln"><a name="l-9"></a><span class="tm">15:00:00</span><span class="nk"> &lt;n&gt;</span> Z` + "\u0300\u0301\u0302\u0303" + ` marks</span>
+<span class="ln"><a name="l-6"></a><span class="tm">15:00:00 </span><span class="nka">-!- old</span> <span class="ac">is now known as new</span></span>`
+	if got := body(def.String()); got != want {
+		t.Errorf("default style's lines:\n%s\nwant:\n%s", got, want)
+	}
+	// Without its boxes (and the nick change zodbot has no line for), a
+	// default line is zodbot's.
+	unboxed := strings.Split(body(def.String()), "\n")[:len(lines)]
+	for i, l := range unboxed {
+		unboxed[i] = strings.TrimSuffix(strings.TrimPrefix(l, `<span class="ln">`), `</span>`)
+	}
+	if got := strings.Join(unboxed, "\n"); got != body(zod.String()) {
+		t.Errorf("unboxed default lines:\n%s\nzodbot's:\n%s", got, body(zod.String()))
+	}
+	if !strings.Contains(def.String(), cssLogDefault) || !strings.Contains(cssLogDefault, "pre .ln {") {
+		t.Error("the default style's page lacks the line boxes' stylesheet")
+	}
+	if strings.Contains(zod.String(), ".ln") || strings.Contains(zod.String(), `class="ln"`) || !strings.Contains(zod.String(), cssLog) {
+		t.Error("zodbot style's page is not MeetBot's")
+	}
+}

@@ -95,7 +95,11 @@ func (l *LogText) Close() error {
 // topic/topicline spans, other "#word" lines cmd/cmdline spans, lines
 // starting "word: " a hi span, /me lines nka and ac spans. In zodbot style
 // only &, < and > are escaped (as MeetBot did); the default style escapes
-// quotes too. WriteLine does not allocate.
+// quotes too, and wraps each line in a <span class="ln"> that its
+// stylesheet (cssLogDefault) makes a box clipping whatever the line paints
+// outside it, so a letter under hundreds of combining marks cannot cover
+// its neighbours. The lines stay separated by "\n" in both styles, so the
+// text copies and reads the same. WriteLine does not allocate.
 type LogHTML struct {
 	w       *bufio.Writer
 	zod     bool
@@ -121,7 +125,11 @@ func (l *LogHTML) start() {
 		l.esc(meeting.PlainText(l.channel))
 	}
 	w.WriteString(" log</title>\n")
-	w.WriteString(cssLog)
+	if l.zod {
+		w.WriteString(cssLog)
+	} else {
+		w.WriteString(cssLogDefault)
+	}
 	w.WriteString("</head>\n\n<body>\n<pre>")
 }
 
@@ -143,6 +151,26 @@ func (l *LogHTML) WriteLine(line meeting.Line) error {
 	if num <= 0 {
 		num = l.n
 	}
+	end := ""
+	if !l.zod {
+		w.WriteString(lineBoxStart)
+		end = lineBoxEnd
+	}
+	l.writeLine(line, num)
+	// bufio.Writer's errors are sticky: the last write reports any.
+	_, err := w.WriteString(end)
+	return err
+}
+
+// The default style's box around each line (see cssLogDefault).
+const (
+	lineBoxStart = `<span class="ln">`
+	lineBoxEnd   = `</span>`
+)
+
+// writeLine writes the anchor, time, nick and text of one line.
+func (l *LogHTML) writeLine(line meeting.Line, num int) {
+	w := l.w
 	w.WriteString(`<a name="l-`)
 	w.Write(strconv.AppendInt(l.scr[:0], int64(num), 10))
 	w.WriteString(`"></a><span class="tm">`)
@@ -154,8 +182,8 @@ func (l *LogHTML) WriteLine(line meeting.Line) error {
 			l.esc(line.Nick)
 			w.WriteString(`</span> <span class="ac">is now known as `)
 			l.esc(meeting.PlainText(line.NewNick))
-			_, err := w.WriteString(`</span>`)
-			return err
+			w.WriteString(`</span>`)
+			return
 		}
 	}
 	if line.Action {
@@ -163,8 +191,8 @@ func (l *LogHTML) WriteLine(line meeting.Line) error {
 		l.esc(line.Nick)
 		w.WriteString(`</span> <span class="ac">`)
 		l.esc(line.Text)
-		_, err := w.WriteString(`</span>`)
-		return err
+		w.WriteString(`</span>`)
+		return
 	}
 	w.WriteString(`</span><span class="nk"> &lt;`)
 	l.esc(line.Nick)
@@ -192,8 +220,8 @@ func (l *LogHTML) WriteLine(line meeting.Line) error {
 			l.esc(t[:i])
 			w.WriteString(class2)
 			l.esc(t[i:])
-			_, err := w.WriteString(`</span>`)
-			return err
+			w.WriteString(`</span>`)
+			return
 		}
 	}
 	// hilight_re ([^\s]+:)( .*): the first word ends with ':' and is
@@ -209,7 +237,6 @@ func (l *LogHTML) WriteLine(line meeting.Line) error {
 		t = t[k:]
 	}
 	l.esc(t)
-	return nil
 }
 
 // esc writes s HTML-escaped.
