@@ -18,7 +18,9 @@
 // everything in HTML (quotes too), finds the URL anywhere in a #link line
 // and only links http, https, ftp, irc and mailto URLs, matches nicks as
 // whole words ignoring case, orders attendee ties alphabetically, shows
-// VOTE items and a Votes section.
+// VOTE items and a Votes section, and puts each .log.html line in a box
+// that clips what the line paints outside it (combining marks stacked on a
+// letter).
 package minutes
 
 import (
