@@ -162,8 +162,8 @@ func runLive(ctx context.Context, cfg config, headless bool, opts tui.Options, l
 	}
 	defer mbus.Close()
 	ctrl, err := live.New(live.Config{
-		Style: opts.Style, Archive: publish.New(archive, opts.Style, cfg.URLPrefix), JournalDir: journalDir,
-		BindAccounts: cfg.BindChairs, URLPrefix: cfg.URLPrefix, Network: client, Logger: logger, Lookups: opts.Router, Fold: client.Fold,
+		Archive: publish.New(archive, opts.Style, cfg.URLPrefix), JournalDir: journalDir,
+		BindAccounts: cfg.BindChairs, Network: client, Logger: logger, Lookups: opts.Router, Fold: client.Fold,
 		Bus: mbus.live(),
 	})
 	if err != nil {
