@@ -161,9 +161,12 @@ func runLive(ctx context.Context, cfg config, headless bool, opts tui.Options, l
 		return 1
 	}
 	defer mbus.Close()
+	// One archive: the controller publishes into it, the chair's tools
+	// read the previous meetings from it.
+	arch := publish.New(archive, opts.Style, cfg.URLPrefix)
 	ctrl, err := live.New(live.Config{
-		Style: opts.Style, Archive: publish.New(archive, opts.Style, cfg.URLPrefix), JournalDir: journalDir,
-		BindAccounts: cfg.BindChairs, URLPrefix: cfg.URLPrefix, Network: client, Logger: logger, Lookups: opts.Router, Fold: client.Fold,
+		Archive: arch, JournalDir: journalDir,
+		BindAccounts: cfg.BindChairs, Network: client, Logger: logger, Lookups: opts.Router, Fold: client.Fold,
 		Bus: mbus.live(),
 	})
 	if err != nil {
@@ -186,7 +189,7 @@ func runLive(ctx context.Context, cfg config, headless bool, opts tui.Options, l
 		opts.BusWaiting = func() int { return mbus.Status().Waiting }
 	}
 	opts.Server, opts.Nick, opts.Channels = ic.Addr(), ic.Nick, ic.Channels
-	opts.Chair = chairOptions(cfg, publish.New(archive, opts.Style, cfg.URLPrefix), logger)
+	opts.Chair = chairOptions(cfg, arch, logger)
 	m, err := tui.New(opts)
 	if err != nil {
 		fmt.Fprintln(stderr, "gavel:", err)

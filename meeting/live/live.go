@@ -64,12 +64,17 @@ type Lookups interface {
 
 // Config configures a Controller.
 type Config struct {
+	// Archive is where the minutes are published (nil: they are not
+	// written). It owns the style and the URL prefix: with an archive,
+	// Style and URLPrefix are the archive's, whatever is set here.
+	Archive *publish.Archive
+	// Style and URLPrefix are the engines' without an archive (the
+	// offline demo).
 	Style        meeting.Style
-	Archive      *publish.Archive // nil: minutes are not written
-	JournalDir   string           // "": no journal (no crash safety)
-	JournalFS    journal.FS       // nil: the operating system's
-	BindAccounts bool
 	URLPrefix    string
+	JournalDir   string     // "": no journal (no crash safety)
+	JournalFS    journal.FS // nil: the operating system's
+	BindAccounts bool
 	Network      Network // nil: offline, effects that need IRC are dropped
 	Bus          Bus     // nil: no message bus
 	Logger       *slog.Logger
@@ -167,6 +172,9 @@ type pending struct {
 
 // New returns a controller.
 func New(cfg Config) (*Controller, error) {
+	if cfg.Archive != nil {
+		cfg.Style, cfg.URLPrefix = cfg.Archive.Style, cfg.Archive.URLPrefix
+	}
 	if cfg.GapThreshold == 0 {
 		cfg.GapThreshold = time.Second
 	}

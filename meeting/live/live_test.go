@@ -440,3 +440,28 @@ func TestDisconnectedIsKnown(t *testing.T) {
 		t.Fatalf("after rejoining: %+v", m)
 	}
 }
+
+// TestArchiveOwnsStyleAndURLPrefix (issue 13, one owner per fact): with an
+// archive, the engines announce in its style and under its URL prefix,
+// whatever the controller's own Style and URLPrefix say.
+func TestArchiveOwnsStyleAndURLPrefix(t *testing.T) {
+	net := &recorder{nick: "chair"}
+	c, err := New(Config{
+		Archive: publish.New(t.TempDir(), meeting.StyleZodbot, "https://archive.example/"),
+		Style:   meeting.StyleDefault, URLPrefix: "https://not-the-archive.example/",
+		JournalDir: t.TempDir(), Network: net,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	online(c)
+	net.feed(c, msg(1, "chair", "#startmeeting Owners"))
+	net.feed(c, msg(2, "chair", "#endmeeting"))
+	said := strings.Join(net.said, "\n")
+	if !strings.Contains(said, "https://archive.example/meet/") || strings.Contains(said, "not-the-archive") {
+		t.Errorf("announced:\n%s", said)
+	}
+	if m := c.Meeting("#meet"); m == nil || m.Style != meeting.StyleZodbot {
+		t.Errorf("meeting style: %+v", m)
+	}
+}
