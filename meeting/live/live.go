@@ -664,29 +664,8 @@ var ErrNotOperator = errors.New("not a channel operator")
 // historic reports a line played back from the past (ircclient's
 // Meta.History).
 func historic(ev ircclient.Event) bool {
-	switch ev := ev.(type) {
-	case ircclient.Message:
-		return ev.History
-	case ircclient.Action:
-		return ev.History
-	case ircclient.Notice:
-		return ev.History
-	case ircclient.Topic:
-		return ev.History
-	case ircclient.Join:
-		return ev.History
-	case ircclient.Part:
-		return ev.History
-	case ircclient.Kick:
-		return ev.History
-	case ircclient.Quit:
-		return ev.History
-	case ircclient.NickChange:
-		return ev.History
-	case ircclient.Mode:
-		return ev.History
-	}
-	return false
+	h, ok := ev.(interface{ PlayedBack() bool })
+	return ok && h.PlayedBack()
 }
 
 // topicRefused turns the server's refusal of a TOPIC into a clear message.
