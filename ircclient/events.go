@@ -39,7 +39,7 @@ func (m Meta) When() time.Time { return m.Time }
 // PlayedBack reports whether the line is history a server or bouncer
 // played back (Meta.History); every event from a server line has it.
 func (m Meta) PlayedBack() bool { return m.History }
-func (Meta) isEvent()          {}
+func (Meta) isEvent()           {}
 
 // Source is who sent a line.
 type Source struct {
