@@ -132,18 +132,7 @@ func TestChairTypesOnNgircd(t *testing.T) {
 	bin := buildGavel(t)
 	dir := t.TempDir()
 	archive := filepath.Join(dir, "archive")
-	config := filepath.Join(dir, "config.toml")
-	os.WriteFile(config, []byte(fmt.Sprintf(`server = "127.0.0.1"
-port = %d
-tls = false
-nick = "chair"
-channels = ["#meet"]
-archive = %q
-journal_dir = %q
-send_burst = 100
-send_rate = 100
-offline = true
-`, srv.Port, archive, filepath.Join(dir, "journal"))), 0o644)
+	config := testConfig{Port: srv.Port, Nick: "chair", Archive: archive, Journal: filepath.Join(dir, "journal")}.write(t, dir)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	obs := observe(t, ctx, srv.Addr(), "observer", "#meet")

@@ -46,19 +46,8 @@ func TestSIGKILLMidMeeting(t *testing.T) {
 	bin := buildGavel(t)
 	dir := t.TempDir()
 	archive := filepath.Join(dir, "archive")
-	config := filepath.Join(dir, "config.toml")
-	os.WriteFile(config, []byte(fmt.Sprintf(`server = "127.0.0.1"
-port = %d
-tls = false
-nick = "gavelbot"
-channels = ["#meet"]
-archive = %q
-journal_dir = %q
-url_prefix = "https://m.example/"
-send_burst = 100
-send_rate = 100
-offline = true
-`, srv.Port, archive, filepath.Join(dir, "journal"))), 0o644)
+	config := testConfig{Port: srv.Port, Nick: "gavelbot", Archive: archive, Journal: filepath.Join(dir, "journal"),
+		URLPrefix: "https://m.example/"}.write(t, dir)
 
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
@@ -125,4 +114,37 @@ offline = true
 			t.Errorf("minutes lack %q:\n%s", want, minutes)
 		}
 	}
+}
+
+// testConfig is what the end-to-end tests put in gavel's config file:
+// a plain-text server on loopback, pacing off (the test servers allow it),
+// lookups from the snapshot unless Online.
+type testConfig struct {
+	Port             int
+	Nick             string
+	Archive, Journal string
+	URLPrefix        string
+	Online           bool
+}
+
+// write writes the config file into dir and returns its path.
+func (c testConfig) write(t *testing.T, dir string) string {
+	t.Helper()
+	var b strings.Builder
+	fmt.Fprintf(&b, "server = \"127.0.0.1\"\nport = %d\ntls = false\nnick = %q\nchannels = [\"#meet\"]\narchive = %q\n", c.Port, c.Nick, c.Archive)
+	if c.Journal != "" {
+		fmt.Fprintf(&b, "journal_dir = %q\n", c.Journal)
+	}
+	if c.URLPrefix != "" {
+		fmt.Fprintf(&b, "url_prefix = %q\n", c.URLPrefix)
+	}
+	b.WriteString("send_burst = 100\nsend_rate = 100\n")
+	if !c.Online {
+		b.WriteString("offline = true\n")
+	}
+	path := filepath.Join(dir, "config.toml")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }

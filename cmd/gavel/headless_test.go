@@ -114,19 +114,8 @@ func TestHeadlessSaysWhatHappens(t *testing.T) {
 	// The journal's directory cannot be made: a file stands in its way.
 	blocker := filepath.Join(dir, "state")
 	os.WriteFile(blocker, []byte("not a directory"), 0o644)
-	config := filepath.Join(dir, "config.toml")
-	os.WriteFile(config, []byte(fmt.Sprintf(`server = "127.0.0.1"
-port = %d
-tls = false
-nick = "gavelbot"
-channels = ["#meet"]
-archive = %q
-journal_dir = %q
-url_prefix = "https://m.example/"
-send_burst = 100
-send_rate = 100
-offline = true
-`, srv.Port, archive, filepath.Join(blocker, "journal"))), 0o644)
+	config := testConfig{Port: srv.Port, Nick: "gavelbot", Archive: archive, Journal: filepath.Join(blocker, "journal"),
+		URLPrefix: "https://m.example/"}.write(t, dir)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	// alice makes the channel first: gavel is no operator there.

@@ -22,18 +22,7 @@ func TestHeadlessSignalsKeepTheMeeting(t *testing.T) {
 	bin := buildGavel(t)
 	dir := t.TempDir()
 	archive := filepath.Join(dir, "archive")
-	config := filepath.Join(dir, "config.toml")
-	os.WriteFile(config, []byte(fmt.Sprintf(`server = "127.0.0.1"
-port = %d
-tls = false
-nick = "gavelbot"
-channels = ["#meet"]
-archive = %q
-journal_dir = %q
-send_burst = 100
-send_rate = 100
-offline = true
-`, srv.Port, archive, filepath.Join(dir, "journal"))), 0o644)
+	config := testConfig{Port: srv.Port, Nick: "gavelbot", Archive: archive, Journal: filepath.Join(dir, "journal")}.write(t, dir)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	alice, err := ircdtest.Dial(ctx, srv.Addr(), "alice")
