@@ -140,9 +140,9 @@ func (c *Client) emitEcho(target string, ev Event) {
 }
 
 // setCaseMappingLocked switches the fold function when the server's
-// CASEMAPPING changes, and rekeys every map of folded names.
-func (c *Client) setCaseMappingLocked(casemapping string) {
-	c.fold = CaseFold(casemapping)
+// CASEMAPPING or UTF8MAPPING changes, and rekeys every map of folded names.
+func (c *Client) setCaseMappingLocked(casemapping, utf8mapping string) {
+	c.fold = CaseFoldFor(casemapping, utf8mapping)
 	want := make(map[string]bool, len(c.want))
 	for _, ch := range c.channels {
 		want[c.fold(ch)] = true

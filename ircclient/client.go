@@ -253,8 +253,8 @@ func (c *Client) isChannelLocked(name string) bool {
 	return name != "" && strings.IndexByte(c.isup.chanTypes(), name[0]) >= 0
 }
 
-// Fold casefolds a nick or channel name by the server's CASEMAPPING (see
-// CaseFold), for comparing names.
+// Fold casefolds a nick or channel name by the server's CASEMAPPING and
+// UTF8MAPPING (see CaseFoldFor), for comparing names.
 func (c *Client) Fold(name string) string {
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -36,7 +36,7 @@
 // (Message, Action, Notice, Topic, Join, Part, Kick, Names, Mode) are
 // emitted only for channels we are in on this connection; others are
 // dropped and counted (Dropped). Names are compared with Fold, the
-// server's CASEMAPPING (see CaseFold).
+// server's CASEMAPPING and UTF8MAPPING (see CaseFoldFor).
 //
 // History: lines a bouncer or server plays back (a chathistory or
 // znc.in/playback BATCH, or a server-time older than our JOIN) carry

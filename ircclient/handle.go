@@ -74,10 +74,10 @@ func (s *session) handle(msg ircmsg.Message) error {
 		return nil
 	case "005":
 		c.mu.Lock()
-		before := c.isup["CASEMAPPING"]
+		cm, um := c.isup["CASEMAPPING"], c.isup["UTF8MAPPING"]
 		c.isup.add(p)
-		if cm := c.isup["CASEMAPPING"]; cm != before {
-			c.setCaseMappingLocked(cm)
+		if c.isup["CASEMAPPING"] != cm || c.isup["UTF8MAPPING"] != um {
+			c.setCaseMappingLocked(c.isup["CASEMAPPING"], c.isup["UTF8MAPPING"])
 		}
 		c.mu.Unlock()
 		return nil

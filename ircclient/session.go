@@ -68,7 +68,7 @@ func (c *Client) runSession(ctx context.Context) (connected bool, up time.Durati
 	c.sess = s
 	c.caps = nil
 	c.isup = isupport{}
-	c.setCaseMappingLocked("")
+	c.setCaseMappingLocked("", "")
 	c.mu.Unlock()
 	defer func() {
 		c.mu.Lock()
