@@ -116,14 +116,12 @@ func (c *Client) flushEchoLocked(channel string) {
 	delete(c.echoWait, f)
 }
 
-// emitEcho emits the local echo of a line just written to target. Lines to
-// a channel we are in are emitted at once; lines to a channel we are
-// joining wait for our JOIN (so the Join event comes first, as it does with
-// the server's echo); lines to any other channel are dropped like the
-// server's echo of them would be.
-func (c *Client) emitEcho(target string, ev Event) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+// emitEchoLocked emits the event of one of our lines that the server
+// accepted (see Pending). Lines to a channel we are in are emitted at once;
+// lines to a channel we are joining wait for our JOIN (so the Join event
+// comes first, as it does with the server's echo); lines to any other
+// channel are dropped like the server's echo of them would be. c.mu is held.
+func (c *Client) emitEchoLocked(target string, ev Event) {
 	if !c.isChannelLocked(target) {
 		c.events.push(ev)
 		return

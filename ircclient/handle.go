@@ -21,11 +21,18 @@ func (s *session) handle(msg ircmsg.Message) error {
 	if s.welcomed && !s.registered.Load() && !isRegNumeric(cmd) {
 		s.startFlow()
 	}
+	if s.regainSees(msg) {
+		return nil
+	}
 	switch cmd {
 	case "PING":
 		s.send("PONG :" + last(p))
 		return nil
 	case "PONG":
+		if seq, ok := strings.CutPrefix(last(p), ackPrefix); ok {
+			s.accepted(seq)
+			return nil
+		}
 		if sent, ok := strings.CutPrefix(last(p), "gavel-"); ok {
 			if ns, err := strconv.ParseInt(sent, 10, 64); err == nil {
 				s.c.lag.Store(max(time.Since(time.Unix(0, ns)), 0).Nanoseconds())
@@ -86,6 +93,11 @@ func (s *session) handle(msg ircmsg.Message) error {
 	// the writer's local echoes (emitEcho) are ordered with them.
 	c.mu.Lock()
 	ev := s.translateLocked(msg)
+	if e, ok := ev.(Error); ok {
+		if u, ok := s.refusedLocked(e); ok {
+			ev = u // one event: the line and why the channel did not see it
+		}
+	}
 	if ev != nil {
 		c.events.push(ev)
 		switch e := ev.(type) {

@@ -46,6 +46,15 @@ type session struct {
 	batches    map[string]bool // open BATCH refs -> inside a history batch
 	echo       bool            // echo-message acked (written by reader before registration, read by writer after)
 	echoMu     sync.Mutex
+
+	// Without echo-message: our lines written and not yet accepted (see
+	// Pending), and the PING that asks for their answer; c.mu guards them.
+	held    []heldLine
+	heldSeq uint64
+	ackPing uint64 // the last line the PING in flight covers; 0 when none is
+
+	regain   regain      // taking the configured nick back (reader goroutine)
+	isonPoll atomic.Bool // keepAlive asks ISON for the configured nick
 }
 
 // runSession dials, registers and serves one connection until it ends. It
@@ -72,6 +81,7 @@ func (c *Client) runSession(ctx context.Context) (connected bool, up time.Durati
 	c.mu.Unlock()
 	defer func() {
 		c.mu.Lock()
+		s.loseHeldLocked()
 		c.sess = nil
 		clear(c.chans) // we are in no channel without a connection
 		clear(c.echoWait)
@@ -297,16 +307,20 @@ func (s *session) writeLoop() error {
 		if bw.Buffered() == 0 {
 			return nil
 		}
+		if len(echoes) > 0 {
+			// Held until the server has accepted them; one PING after
+			// the burst asks (see Pending). It is not paced: the chair's
+			// lines keep the whole budget.
+			if seq := s.hold(echoes, time.Now()); seq != 0 {
+				bw.WriteString(ackPing(seq))
+			}
+			clear(echoes)
+			echoes = echoes[:0]
+		}
 		s.conn.SetWriteDeadline(time.Now().Add(cfg.Timeout))
 		if err := bw.Flush(); err != nil {
 			return fmt.Errorf("write: %w", err)
 		}
-		t := time.Now()
-		for i, l := range echoes {
-			s.c.emitEcho(l.target, l.echo(t))
-			echoes[i] = outLine{}
-		}
-		echoes = echoes[:0]
 		return nil
 	}
 	timer := time.NewTimer(time.Hour)
@@ -366,7 +380,11 @@ func (s *session) keepAlive() error {
 	t := time.NewTicker(max(tick, 10*time.Millisecond))
 	defer t.Stop()
 	start := time.Now()
-	var pingAt, lagAt time.Time
+	var pingAt, lagAt, isonAt time.Time
+	isonEvery := cfg.RegainInterval
+	if isonEvery <= 0 {
+		isonEvery = defaultRegainInterval
+	}
 	for {
 		select {
 		case <-s.done:
@@ -390,6 +408,12 @@ func (s *session) keepAlive() error {
 				// Measure the lag the status bar shows (see Client.Lag).
 				lagAt = now
 				s.send(fmt.Sprintf("PING :gavel-%d", now.UnixNano()))
+			}
+			if s.isonPoll.Load() && now.Sub(isonAt) >= isonEvery {
+				if !isonAt.IsZero() {
+					s.send("ISON " + cfg.Nick)
+				}
+				isonAt = now
 			}
 		}
 	}
@@ -475,7 +499,11 @@ func (s *session) registeredNow(msg ircmsg.Message) error {
 	s.echo = slices.Contains(s.capAcked, "echo-message")
 	s.echoMu.Unlock()
 	c.log.Info("registered", "nick", msg.Params[0], "caps", s.capAcked, "channels", len(chans))
-	c.events.push(State{Meta: s.meta(msg), State: Registered, Server: c.cfg.Addr(), Nick: msg.Params[0], Caps: s.ackedCaps()})
+	st := State{Meta: s.meta(msg), State: Registered, Server: c.cfg.Addr(), Nick: msg.Params[0], Caps: s.ackedCaps()}
+	if c.Fold(st.Nick) != c.Fold(c.cfg.Nick) {
+		st.Wanted = c.cfg.Nick
+	}
+	c.events.push(st)
 	s.send("PING :gavel-registered")
 	return nil
 }
@@ -502,6 +530,7 @@ func (s *session) startFlow() {
 	} else {
 		c.sendq.signal()
 	}
+	s.startRegain()
 }
 
 func (s *session) meta(msg ircmsg.Message) Meta {

@@ -1,0 +1,184 @@
+package ircclient
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Pending is one of our lines written to a server without echo-message,
+// not yet accepted. A server answers the lines of a connection in order,
+// so after a burst of our lines the client sends one PING (outside the
+// paced budget): when its PONG comes back with no refusal in between,
+// Line (the line's Message, Action, Notice or CTCP, Source.Self) follows
+// as the line's one event; when the server refused the line, or the
+// connection ended before the answer, an Unsent follows instead. Show a
+// Pending as waiting: it is no line of the channel yet.
+type Pending struct {
+	Meta
+	Target string
+	Line   Event
+}
+
+// Unsent is one of our lines that never became its event: the server
+// refused it (Refusal is the server's error: 404 moderated, banned, not in
+// the channel, +R…), or the connection ended before the server said
+// whether it took it (Refusal nil; the channel may or may not have seen
+// it). It never reaches a meeting.
+type Unsent struct {
+	Meta
+	Target  string
+	Line    Event
+	Refusal *Error
+}
+
+// Text is the text of the line (as typed, without the CTCP wrapping).
+func (u Unsent) Text() string { return LineText(u.Line) }
+
+// Reason says in words why the line is not in the channel.
+func (u Unsent) Reason() string {
+	if u.Refusal == nil {
+		return "the connection ended before the server confirmed it: the line is not in the minutes (say it again if it matters)"
+	}
+	e := u.Refusal
+	text := strings.TrimSpace(e.Text)
+	low := strings.ToLower(text)
+	var why string
+	switch {
+	case e.Code == "442" || strings.Contains(low, "not on channel") || strings.Contains(low, "not in channel") ||
+		strings.Contains(low, "external message") || strings.Contains(low, "(+n)"):
+		why = "gavel is not in " + u.Target + " (/join " + u.Target + ")"
+	case strings.Contains(low, "moderat") || strings.Contains(low, "(+m)"):
+		why = u.Target + " is moderated (+m) and gavel has no voice: ask for +v"
+	case strings.Contains(low, "banned") || strings.Contains(low, "(+b)") || strings.Contains(low, "(+q)"):
+		why = "gavel is banned or quieted in " + u.Target
+	case e.Code == "477" || strings.Contains(low, "regist") || strings.Contains(low, "identif") || strings.Contains(low, "(+r)"):
+		why = u.Target + " lets only registered (identified) nicks speak (+R): log in with SASL"
+	case e.Code == "401" || e.Code == "403":
+		why = "there is no such nick or channel as " + u.Target
+	default:
+		why = "the server refused it"
+	}
+	return why + " (" + e.Code + " " + text + ")"
+}
+
+// LineText is the text of one of our line events (Message, Action,
+// Notice, CTCP's arguments), "" for other events.
+func LineText(ev Event) string {
+	switch e := ev.(type) {
+	case Message:
+		return e.Text
+	case Action:
+		return e.Text
+	case Notice:
+		return e.Text
+	case CTCP:
+		return e.Args
+	}
+	return ""
+}
+
+// heldLine is one of our lines written and not yet accepted.
+type heldLine struct {
+	seq    uint64
+	target string
+	ev     Event
+}
+
+const ackPrefix = "gavel-ok-"
+
+func ackPing(seq uint64) string { return "PING :" + ackPrefix + strconv.FormatUint(seq, 10) + "\r\n" }
+
+// hold records lines about to be written (before the write, so that no
+// answer can come first) and emits their Pending events. It returns the
+// last line's number when a PING must follow them (none is in flight),
+// else 0: the PONG of the one in flight sends the next.
+func (s *session) hold(lines []outLine, t time.Time) uint64 {
+	evs := make([]Event, len(lines))
+	for i, l := range lines {
+		evs[i] = l.echo(t) // before c.mu: the echo asks for our nick
+	}
+	c := s.c
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for i, l := range lines {
+		s.heldSeq++
+		s.held = append(s.held, heldLine{seq: s.heldSeq, target: l.target, ev: evs[i]})
+		c.events.push(Pending{Meta: Meta{Time: t}, Target: l.target, Line: evs[i]})
+	}
+	if s.ackPing != 0 {
+		return 0
+	}
+	s.ackPing = s.heldSeq
+	return s.heldSeq
+}
+
+// accepted handles the PONG of an ack PING: every line up to seq that
+// was not refused is the channel's now, and becomes its event. Lines
+// written after that PING get a PING of their own.
+func (s *session) accepted(token string) {
+	seq, err := strconv.ParseUint(token, 10, 64)
+	if err != nil {
+		return
+	}
+	c := s.c
+	c.mu.Lock()
+	i := 0
+	for i < len(s.held) && s.held[i].seq <= seq {
+		c.emitEchoLocked(s.held[i].target, s.held[i].ev)
+		i++
+	}
+	s.held = append(s.held[:0], s.held[i:]...)
+	s.ackPing = 0
+	var next uint64
+	if len(s.held) > 0 {
+		next = s.held[len(s.held)-1].seq
+		s.ackPing = next
+	}
+	c.mu.Unlock()
+	if next != 0 {
+		s.send(strings.TrimSuffix(ackPing(next), "\r\n"))
+	}
+}
+
+// refusals are the errors a server answers a PRIVMSG or NOTICE with
+// instead of delivering it.
+var refusals = map[string]bool{
+	"401": true, // no such nick/channel
+	"403": true, // no such channel
+	"404": true, // cannot send to channel: +m, +b, +n, +R, +c, +C…
+	"408": true, // no colours / control codes
+	"442": true, // not on that channel
+	"477": true, // registered nicks only
+	"486": true, // the nick only accepts messages from registered nicks
+	"489": true, // secure connections only
+	"492": true, // no CTCPs
+	"531": true, // blocked by the recipient
+}
+
+// refusedLocked turns a refusal of one of our held lines into its Unsent:
+// the server answers in order, so it is the oldest line held for that
+// target. c.mu is held.
+func (s *session) refusedLocked(e Error) (Unsent, bool) {
+	if !refusals[e.Code] || len(e.Params) < 2 {
+		return Unsent{}, false
+	}
+	target := s.c.fold(e.Params[1])
+	for i, h := range s.held {
+		if s.c.fold(h.target) == target {
+			s.held = append(s.held[:i], s.held[i+1:]...)
+			return Unsent{Meta: e.Meta, Target: h.target, Line: h.ev, Refusal: &e}, true
+		}
+	}
+	return Unsent{}, false
+}
+
+// loseHeldLocked reports the lines still held when the connection ends:
+// the server never said whether it took them. c.mu is held.
+func (s *session) loseHeldLocked() {
+	now := Meta{Time: time.Now()}
+	for _, h := range s.held {
+		s.c.events.push(Unsent{Meta: now, Target: h.target, Line: h.ev})
+	}
+	s.held, s.ackPing = nil, 0
+}
