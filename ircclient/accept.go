@@ -30,6 +30,11 @@ type Unsent struct {
 	Target  string
 	Line    Event
 	Refusal *Error
+	// Hint is what the client's channel state says when the refusal was
+	// read: "not in" the channel, or "moderated" (+m and no voice); ""
+	// when it knows nothing more. Servers such as ngircd say only
+	// "Cannot send to channel".
+	Hint string
 }
 
 // Text is the text of the line (as typed, without the CTCP wrapping).
@@ -45,10 +50,10 @@ func (u Unsent) Reason() string {
 	low := strings.ToLower(text)
 	var why string
 	switch {
-	case e.Code == "442" || strings.Contains(low, "not on channel") || strings.Contains(low, "not in channel") ||
+	case e.Code == "442" || u.Hint == hintNotIn || strings.Contains(low, "not on channel") || strings.Contains(low, "not in channel") ||
 		strings.Contains(low, "external message") || strings.Contains(low, "(+n)"):
 		why = "gavel is not in " + u.Target + " (/join " + u.Target + ")"
-	case strings.Contains(low, "moderat") || strings.Contains(low, "(+m)"):
+	case strings.Contains(low, "moderat") || strings.Contains(low, "(+m)") || u.Hint == hintModerated:
 		why = u.Target + " is moderated (+m) and gavel has no voice: ask for +v"
 	case strings.Contains(low, "banned") || strings.Contains(low, "(+b)") || strings.Contains(low, "(+q)"):
 		why = "gavel is banned or quieted in " + u.Target
@@ -163,15 +168,32 @@ func (s *session) refusedLocked(e Error) (Unsent, bool) {
 	if !refusals[e.Code] || len(e.Params) < 2 {
 		return Unsent{}, false
 	}
-	target := s.c.fold(e.Params[1])
+	c := s.c
+	target := c.fold(e.Params[1])
 	for i, h := range s.held {
-		if s.c.fold(h.target) == target {
+		if c.fold(h.target) == target {
 			s.held = append(s.held[:i], s.held[i+1:]...)
-			return Unsent{Meta: e.Meta, Target: h.target, Line: h.ev, Refusal: &e}, true
+			u := Unsent{Meta: e.Meta, Target: h.target, Line: h.ev, Refusal: &e}
+			if c.isChannelLocked(h.target) {
+				ch := c.chans[target]
+				switch {
+				case ch == nil:
+					u.Hint = hintNotIn
+				case strings.IndexByte(ch.modes, 'm') >= 0 && ch.members[c.fold(c.nick)].Prefixes == "":
+					u.Hint = hintModerated
+				}
+			}
+			return u, true
 		}
 	}
 	return Unsent{}, false
 }
+
+// Hints of an Unsent.
+const (
+	hintNotIn     = "not in"
+	hintModerated = "moderated"
+)
 
 // loseHeldLocked reports the lines still held when the connection ends:
 // the server never said whether it took them. c.mu is held.

@@ -19,6 +19,7 @@ type channel struct {
 	joined  time.Time         // lines with a server-time before this are history (our JOIN less the skew)
 	members map[string]Member // folded nick -> member
 	names   []Member          // a NAMES reply being collected (353 … 366)
+	modes   string            // the channel's modes without a parameter (+m, +n…), as far as MODE and 324 told us
 }
 
 // InChannel reports whether we are in channel on this connection (our JOIN
@@ -197,6 +198,11 @@ func (c *Client) trackModesLocked(ch *channel, modes string, params []string) {
 		takes := idx >= 0 || strings.IndexByte(groups[0], m) >= 0 || strings.IndexByte(groups[1], m) >= 0 ||
 			(adding && strings.IndexByte(groups[2], m) >= 0)
 		if !takes {
+			if has := strings.IndexByte(ch.modes, m) >= 0; adding && !has {
+				ch.modes += string(m)
+			} else if !adding && has {
+				ch.modes = strings.ReplaceAll(ch.modes, string(m), "")
+			}
 			continue
 		}
 		if len(params) == 0 {

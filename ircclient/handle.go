@@ -279,6 +279,7 @@ func (s *session) translateLocked(msg ircmsg.Message) Event {
 				joined = meta.Time.Add(-untaggedJoinSkew)
 			}
 			c.joinedLocked(p[0], joined)
+			delete(c.kicked, c.fold(p[0]))
 			return Join{Meta: meta, Source: src, Channel: p[0]}
 		}
 		ch := c.channelLocked(p[0])
@@ -323,6 +324,8 @@ func (s *session) translateLocked(msg ircmsg.Message) Event {
 		case meta.History:
 		case self:
 			delete(c.chans, c.fold(p[0]))
+			by, _, _ := strings.Cut(msg.Source, "!")
+			c.kicked[c.fold(p[0])] = withReason("kicked by "+by, param(p, 2))
 		default:
 			delete(ch.members, c.fold(p[1]))
 		}
@@ -392,6 +395,13 @@ func (s *session) translateLocked(msg ircmsg.Message) Event {
 		}
 		ch.topic = p[2]
 		return Topic{Meta: s.meta(msg), Channel: p[1], Text: p[2], OnJoin: true}
+	case "324": // RPL_CHANNELMODEIS <me> <channel> <modes> [params]
+		if len(p) >= 3 {
+			if ch := c.channelLocked(p[1]); ch != nil {
+				ch.modes = ""
+				c.trackModesLocked(ch, p[2], p[3:])
+			}
+		}
 	case "331": // RPL_NOTOPIC <me> <channel> :No topic is set
 		if len(p) >= 3 {
 			if ch := c.channelLocked(p[1]); ch != nil {
@@ -485,6 +495,13 @@ func isReplyNumeric(cmd string) bool {
 		return false // topic, names (typed events)
 	}
 	return true
+}
+
+func withReason(s, reason string) string {
+	if reason == "" {
+		return s
+	}
+	return s + " (" + reason + ")"
 }
 
 func param(p []string, i int) string {

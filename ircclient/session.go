@@ -85,6 +85,7 @@ func (c *Client) runSession(ctx context.Context) (connected bool, up time.Durati
 		c.sess = nil
 		clear(c.chans) // we are in no channel without a connection
 		clear(c.echoWait)
+		clear(c.kicked) // the next connection joins every wanted channel
 		c.mu.Unlock()
 	}()
 
