@@ -128,12 +128,16 @@ type Controller struct {
 	behind    map[*channel]bool   // channels whose journal has records waiting
 	connected bool
 	dropped   int // channel events for channels gavel is not in
+
+	selfKnown string // the nick the meetings know gavel by (see selfnick.go)
+	selfNow   string // gavel's nick on this connection
 }
 
 // channel is one channel's engine and its files.
 type channel struct {
 	name    string
-	joined  bool // gavel is in the channel (from our JOIN to our PART or KICK, or a disconnect)
+	self    string // the nick the engine knows gavel by (see followSelf)
+	joined  bool   // gavel is in the channel (from our JOIN to our PART or KICK, or a disconnect)
 	engine  *meeting.Engine
 	journal *journal.Journal // nil without a journal
 	writer  *publish.Writer  // nil without an archive
@@ -505,6 +509,14 @@ func (c *Controller) HandleIRCBatch(events []ircclient.Event) []Update {
 			ups, todo = c.feed(ch, ce.event, ups, todo)
 		}
 		switch ev := ev.(type) {
+		case ircclient.Join:
+			if ch := c.find(ev.Channel); ch != nil && ev.Self {
+				ups, todo = c.followSelf(ch, ev, ups, todo)
+			}
+		case ircclient.NickChange:
+			if ev.Self {
+				c.selfRenamed(ev)
+			}
 		case ircclient.Part:
 			if ch := c.find(ev.Channel); ch != nil && ev.Self {
 				ch.joined = false
@@ -524,6 +536,7 @@ func (c *Controller) state(ev ircclient.State) {
 	switch ev.State {
 	case ircclient.Registered:
 		c.connected = true
+		c.registeredAs(ev)
 	case ircclient.Disconnected, ircclient.Reconnecting, ircclient.Stopped, ircclient.Connecting, ircclient.ConnectFailed:
 		c.connected = false
 		for _, ch := range c.channels {
