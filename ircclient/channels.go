@@ -5,6 +5,7 @@ import (
 	"context"
 	"log/slog"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -225,4 +226,13 @@ func (c *Client) trackModesLocked(ch *channel, modes string, params []string) {
 		}
 		ch.members[k] = mb
 	}
+}
+
+// TopicLen is the server's TOPICLEN: the longest topic it keeps, in bytes
+// (0 when it did not say).
+func (c *Client) TopicLen() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n, _ := strconv.Atoi(c.isup["TOPICLEN"])
+	return max(n, 0)
 }

@@ -985,6 +985,9 @@ func (c *Controller) topic(ch *channel, text string) []Update {
 	if c.cfg.Network == nil {
 		return nil
 	}
+	if tl, ok := c.cfg.Network.(topicLimiter); ok && ch.engine.Meeting() != nil {
+		text = fitTopic(text, ch.engine.Meeting().Title, tl.TopicLen())
+	}
 	if err := c.cfg.Network.SetTopic(ch.name, text); err != nil {
 		return []Update{{Kind: UpdateError, Channel: ch.name, Err: err}}
 	}
