@@ -103,7 +103,9 @@ func (m *Model) showEvent(ev ircclient.Event) (refresh, bell bool) {
 			if w == nil {
 				w = cur
 			}
-			m.push(w, l)
+			if !w.Sent(l.Text, l.Time) {
+				m.push(w, l)
+			}
 		case e.Private || !m.isChannel(e.Target):
 			m.push(m.wins.Status(), l)
 		default:
@@ -141,6 +143,7 @@ func (m *Model) showEvent(ev ircclient.Event) (refresh, bell bool) {
 		}
 		m.push(w, chanlog.Line{Time: t, Nick: e.Kicked, Text: withReason(e.Nick+" kicked "+e.Kicked, e.Reason), Kind: chanlog.Part, Flags: lineFlags(e.Meta, false)})
 		if e.KickedSelf {
+			m.kickedSelf(w, e)
 			m.wins.Mark(w, winlist.Mentioned)
 			return here(w), m.state.bell
 		}
@@ -188,6 +191,10 @@ func (m *Model) showEvent(ev ircclient.Event) (refresh, bell bool) {
 		}
 		m.push(w, chanlog.Line{Time: t, Nick: e.Nick, Text: text, Kind: chanlog.Mode, Flags: lineFlags(e.Meta, false)})
 		return here(w), false
+	case ircclient.Pending:
+		m.showPending(e)
+	case ircclient.Unsent:
+		m.showUnsent(e)
 	case ircclient.State:
 		m.connState(e)
 	case ircclient.Error:
@@ -240,6 +247,7 @@ func (m *Model) connState(e ircclient.State) {
 			m.Me.Nick = e.Nick
 		}
 		m.status("connected to " + e.Server + " as " + e.Nick)
+		m.nickTaken(e)
 	case ircclient.Disconnected:
 		m.conn.state = "disconnected"
 		if e.Err != nil {

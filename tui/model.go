@@ -523,6 +523,7 @@ func (m *Model) showUpdateError(u live.Update) {
 		m.state.notOp[key] = start
 	}
 	m.errorLine(w, u.Err.Error())
+	m.offerRejoin(u.Channel, u.Err)
 }
 
 // afterMeetings runs what waited for a meeting to end.

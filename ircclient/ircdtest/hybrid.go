@@ -111,3 +111,21 @@ general {
 	tb.Fatalf("ircdtest: ircd-hybrid did not listen on %s:\n%s\n%s", s.Addr(), o, b)
 	return nil
 }
+
+// Pause stops the IRC server process (SIGSTOP): it keeps its connections
+// but answers nothing until Continue, like a server that hangs.
+func (s *Server) Pause() { s.signalIRCd(syscall.SIGSTOP) }
+
+// Continue lets a paused server run again (SIGCONT).
+func (s *Server) Continue() { s.signalIRCd(syscall.SIGCONT) }
+
+func (s *Server) signalIRCd(sig syscall.Signal) {
+	s.mu.Lock()
+	c := s.ircd
+	s.mu.Unlock()
+	if c != nil && c.Process != nil {
+		if err := c.Process.Signal(sig); err != nil {
+			s.tb.Errorf("ircdtest: %v to the server: %v", sig, err)
+		}
+	}
+}

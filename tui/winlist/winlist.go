@@ -80,6 +80,35 @@ func (w *Window) Sent(text string, t int64) bool {
 	return false
 }
 
+// Waiting reports whether a line with this text is shown as waiting
+// (typed while disconnected, or written and not yet accepted).
+func (w *Window) Waiting(text string) bool {
+	for _, n := range w.queued {
+		if l := w.Log.Buf.Abs(n); l != nil && l.Text == text {
+			return true
+		}
+	}
+	return false
+}
+
+// NotSent turns the oldest waiting line with this text into an error line
+// that says it was not sent and why; it reports false when no such line
+// waits.
+func (w *Window) NotSent(text, why string) bool {
+	for i, n := range w.queued {
+		l := w.Log.Buf.Abs(n)
+		if l == nil || l.Text != text {
+			continue
+		}
+		l.Flags &^= chanlog.Queued | chanlog.Self
+		l.Kind = chanlog.Error
+		l.Text = "not sent: " + text + " — " + why
+		w.queued = slices.Delete(w.queued, i, i+1)
+		return true
+	}
+	return false
+}
+
 // QueuedLen is how many typed lines wait for the connection.
 func (w *Window) QueuedLen() int { return len(w.queued) }
 
