@@ -40,6 +40,7 @@ func TestConsoleRefusedAndPendingOnHybrid(t *testing.T) {
 	r.until(wait, "the join", func(m *Model) bool { return m.chans.InChannel("#meet") })
 	r.typeLine("#startmeeting Pending")
 	expect(t, op, "PRIVMSG #meet :#startmeeting Pending")
+	r.until(wait, "the meeting", func(m *Model) bool { return m.opts.Glue.Meeting("#meet") != nil })
 
 	// The server hangs: the line waits, marked.
 	srv.Pause()
