@@ -64,6 +64,9 @@ func (r *reporter) event(ev ircclient.Event) {
 		switch e.State {
 		case ircclient.Registered:
 			r.say("connected to %s as %s", e.Server, e.Nick)
+			if e.Wanted != "" {
+				r.say("error: the nick %s is taken: gavel is %s until it frees, then takes it back", e.Wanted, e.Nick)
+			}
 		case ircclient.Reconnecting:
 			// Said here, not at Disconnected: a fatal error ends the
 			// run instead, and is said once, as it exits.
@@ -90,6 +93,8 @@ func (r *reporter) event(ev ircclient.Event) {
 		if e.KickedSelf && !e.History {
 			r.say("error: kicked from %s by %s: %s", e.Channel, e.Nick, e.Reason)
 		}
+	case ircclient.Unsent:
+		r.say("error: not sent to %s: %q — %s", e.Target, e.Text(), e.Reason())
 	case ircclient.Error:
 		switch {
 		case e.Code == "482" && (e.Command == "" || e.Command == "TOPIC"):
