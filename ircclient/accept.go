@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ergochat/irc-go/ircmsg"
 )
 
 // Pending is one of our lines written to a server without echo-message,
@@ -118,6 +120,94 @@ func (s *session) hold(lines []outLine, t time.Time) uint64 {
 	return s.heldSeq
 }
 
+// labelPrefix starts the labels of our lines (labeled-response).
+const labelPrefix = "gavel-"
+
+// holdLabeled records one line about to be written with a label, where
+// the server offers labeled-response (and no echo-message): the server
+// answers that label with ACK when it took the line, or with its refusal,
+// so no PING is needed. It returns the label.
+func (s *session) holdLabeled(l outLine, t time.Time) string {
+	ev := l.echo(t) // before c.mu: the echo asks for our nick
+	c := s.c
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	s.heldSeq++
+	s.held = append(s.held, heldLine{seq: s.heldSeq, target: l.target, ev: ev})
+	c.events.push(Pending{Meta: Meta{Time: t}, Target: l.target, Line: ev})
+	return labelPrefix + strconv.FormatUint(s.heldSeq, 10)
+}
+
+// labeledAnswer reads a server line labeled with one of our labels: ACK
+// (taken; the line is no event), a refusal (the line's Unsent instead of
+// the Error), a labeled-response BATCH (its lines are the answer; its end
+// settles the line), or any other answer (taken; the line is then handled
+// as usual). It reports whether the line was consumed.
+func (s *session) labeledAnswer(msg ircmsg.Message) bool {
+	label := ""
+	if ok, v := msg.GetTag("label"); ok {
+		label = v
+	} else if ok, ref := msg.GetTag("batch"); ok && s.labelBatch[ref] != "" {
+		label = s.labelBatch[ref]
+	}
+	seqText, ok := strings.CutPrefix(label, labelPrefix)
+	if !ok {
+		return false
+	}
+	seq, err := strconv.ParseUint(seqText, 10, 64)
+	if err != nil {
+		return false
+	}
+	c := s.c
+	switch {
+	case msg.Command == "ACK":
+		s.settle(seq, nil)
+		return true
+	case msg.Command == "BATCH" && len(msg.Params) > 0 && strings.HasPrefix(msg.Params[0], "+"):
+		if s.labelBatch == nil {
+			s.labelBatch = map[string]string{}
+		}
+		if len(s.labelBatch) < maxOpenBatches {
+			s.labelBatch[msg.Params[0][1:]] = label
+		}
+		return true
+	case msg.Command == "BATCH" && len(msg.Params) > 0 && strings.HasPrefix(msg.Params[0], "-"):
+		delete(s.labelBatch, msg.Params[0][1:])
+		s.settle(seq, nil)
+		return true
+	case refusals[msg.Command] && len(msg.Params) >= 2:
+		c.mu.Lock()
+		e, _ := s.translateLocked(msg).(Error)
+		c.mu.Unlock()
+		s.settle(seq, &e)
+		return true
+	}
+	s.settle(seq, nil)
+	return false
+}
+
+// settle ends the wait of one labeled line: its event, or its Unsent when
+// the server refused it. A line already settled is left alone.
+func (s *session) settle(seq uint64, refusal *Error) {
+	c := s.c
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for i, h := range s.held {
+		if h.seq != seq {
+			continue
+		}
+		s.held = append(s.held[:i], s.held[i+1:]...)
+		if refusal == nil {
+			c.emitEchoLocked(h.target, h.ev)
+			return
+		}
+		u := Unsent{Meta: refusal.Meta, Target: h.target, Line: h.ev, Refusal: refusal}
+		u.Hint = s.hintLocked(h.target)
+		c.events.push(u)
+		return
+	}
+}
+
 // accepted handles the PONG of an ack PING: every line up to seq that
 // was not refused is the channel's now, and becomes its event. Lines
 // written after that PING get a PING of their own.
@@ -174,19 +264,27 @@ func (s *session) refusedLocked(e Error) (Unsent, bool) {
 		if c.fold(h.target) == target {
 			s.held = append(s.held[:i], s.held[i+1:]...)
 			u := Unsent{Meta: e.Meta, Target: h.target, Line: h.ev, Refusal: &e}
-			if c.isChannelLocked(h.target) {
-				ch := c.chans[target]
-				switch {
-				case ch == nil:
-					u.Hint = hintNotIn
-				case strings.IndexByte(ch.modes, 'm') >= 0 && ch.members[c.fold(c.nick)].Prefixes == "":
-					u.Hint = hintModerated
-				}
-			}
+			u.Hint = s.hintLocked(h.target)
 			return u, true
 		}
 	}
 	return Unsent{}, false
+}
+
+// hintLocked is what the channel state says of a refusal in target.
+func (s *session) hintLocked(target string) string {
+	c := s.c
+	if !c.isChannelLocked(target) {
+		return ""
+	}
+	ch := c.chans[c.fold(target)]
+	switch {
+	case ch == nil:
+		return hintNotIn
+	case strings.IndexByte(ch.modes, 'm') >= 0 && ch.members[c.fold(c.nick)].Prefixes == "":
+		return hintModerated
+	}
+	return ""
 }
 
 // Hints of an Unsent.

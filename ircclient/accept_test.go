@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -250,5 +251,44 @@ func TestKickedThenJoin(t *testing.T) {
 	}
 	if m, ok := outcome(t, l, "back again").(Message); !ok {
 		t.Errorf("after rejoining: %#v", m)
+	}
+}
+
+// TestLabeledResponseWithoutEchoMessage: where the server offers
+// labeled-response but echo-message is not used (InspIRCd with the
+// client asking for no echo-message), each line carries a label the server
+// answers itself, ACK or its refusal, and no PING is sent.
+func TestLabeledResponseWithoutEchoMessage(t *testing.T) {
+	srv := ircdtest.StartInspIRCd(t, ircdtest.Options{})
+	port, pings := countPings(t, srv.Addr())
+	op := dialLine(t, srv.Addr(), "op")
+	op.Send("JOIN #meet")
+	waitLine(t, op, "366")
+	op.Send("MODE #meet +m")
+	waitLine(t, op, "MODE")
+	cfg := testConfig(port, "chair")
+	cfg.Caps = slices.DeleteFunc(slices.Clone(DefaultCaps), func(c string) bool { return c == "echo-message" })
+	cfg.Channels = []string{"#meet"}
+	l := startClient(t, cfg)
+	l.waitJoined(30*time.Second, cfg.Channels)
+	if !l.c.HasCap("labeled-response") || l.c.HasCap("echo-message") {
+		t.Fatalf("caps %v", l.c.Caps())
+	}
+	l.c.Say("#meet", "muted")
+	if u, ok := outcome(t, l, "muted").(Unsent); !ok || u.Refusal == nil || u.Refusal.Code != "404" || !strings.Contains(u.Reason(), "moderated") {
+		t.Errorf("muted line: %#v (%s)", u, u.Reason())
+	}
+	l.c.Say("nobody", "to nobody")
+	if u, ok := outcome(t, l, "to nobody").(Unsent); !ok || u.Refusal == nil || u.Refusal.Code != "401" {
+		t.Errorf("line to nobody: %#v", u)
+	}
+	op.Send("MODE #meet +v chair")
+	waitLine(t, op, "MODE")
+	l.c.Say("#meet", "voiced")
+	if m, ok := outcome(t, l, "voiced").(Message); !ok || m.Target != "#meet" {
+		t.Errorf("voiced line: %#v", m)
+	}
+	if n := pings.Load(); n != 0 {
+		t.Errorf("%d ack PINGs with labeled-response", n)
 	}
 }

@@ -21,7 +21,7 @@ func (s *session) handle(msg ircmsg.Message) error {
 	if s.welcomed && !s.registered.Load() && !isRegNumeric(cmd) {
 		s.startFlow()
 	}
-	if s.regainSees(msg) {
+	if s.regainSees(msg) || s.labeledAnswer(msg) {
 		return nil
 	}
 	switch cmd {

@@ -174,6 +174,9 @@ func FuzzHandleLine(f *testing.F) {
 		":irc.test 731 chair :wanted!a@b,other",
 		":irc.test 303 chair :",
 		":irc.test 324 chair #x +mnt",
+		"@label=gavel-1 :irc.test ACK",
+		"@label=gavel-1 :irc.test 404 chair #x :Cannot send to channel (+m)",
+		"@label=gavel-1 :irc.test BATCH +b labeled-response",
 	} {
 		f.Add(l)
 	}

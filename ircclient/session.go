@@ -45,6 +45,7 @@ type session struct {
 	welcomed   bool
 	batches    map[string]bool // open BATCH refs -> inside a history batch
 	echo       bool            // echo-message acked (written by reader before registration, read by writer after)
+	labeled    bool            // labeled-response acked without echo-message (likewise)
 	echoMu     sync.Mutex
 
 	// Without echo-message: our lines written and not yet accepted (see
@@ -52,6 +53,8 @@ type session struct {
 	held    []heldLine
 	heldSeq uint64
 	ackPing uint64 // the last line the PING in flight covers; 0 when none is
+
+	labelBatch map[string]string // open labeled-response batches -> their label (reader goroutine)
 
 	regain   regain      // taking the configured nick back (reader goroutine)
 	isonPoll atomic.Bool // keepAlive asks ISON for the configured nick
@@ -296,6 +299,14 @@ func (s *session) hasEcho() bool {
 	return s.echo
 }
 
+// labels reports whether our lines carry a label the server answers (see
+// holdLabeled).
+func (s *session) labels() bool {
+	s.echoMu.Lock()
+	defer s.echoMu.Unlock()
+	return s.labeled
+}
+
 func (s *session) writeLoop() error {
 	cfg := s.c.cfg
 	b := newBucket(cfg.SendBurst, cfg.SendRate)
@@ -339,10 +350,16 @@ func (s *session) writeLoop() error {
 			ok, d := b.take(time.Now())
 			if ok {
 				l, _ := s.c.sendq.pop(s.c.buildAnswer)
-				bw.Write(l.b)
 				if l.echo != nil && !s.hasEcho() {
-					echoes = append(echoes, l)
+					if s.labels() {
+						// labeled-response: the server answers this line
+						// itself (ACK, or its refusal).
+						bw.WriteString("@label=" + s.holdLabeled(l, time.Now()) + " ")
+					} else {
+						echoes = append(echoes, l)
+					}
 				}
+				bw.Write(l.b)
 				if bw.Buffered() < 2048 {
 					continue
 				}
@@ -498,6 +515,7 @@ func (s *session) registeredNow(msg ircmsg.Message) error {
 	c.mu.Unlock()
 	s.echoMu.Lock()
 	s.echo = slices.Contains(s.capAcked, "echo-message")
+	s.labeled = !s.echo && slices.Contains(s.capAcked, "labeled-response")
 	s.echoMu.Unlock()
 	c.log.Info("registered", "nick", msg.Params[0], "caps", s.capAcked, "channels", len(chans))
 	st := State{Meta: s.meta(msg), State: Registered, Server: c.cfg.Addr(), Nick: msg.Params[0], Caps: s.ackedCaps()}
