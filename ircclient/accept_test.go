@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -290,5 +291,26 @@ func TestLabeledResponseWithoutEchoMessage(t *testing.T) {
 	}
 	if n := pings.Load(); n != 0 {
 		t.Errorf("%d ack PINGs with labeled-response", n)
+	}
+}
+
+// BenchmarkHeldBurst is the cost, without a socket, of holding a burst of
+// ten lines (their Pending events) and accepting them with one PONG.
+func BenchmarkHeldBurst(b *testing.B) {
+	c, s := offline(b)
+	feed(b, s, ":chair!c@h JOIN #x")
+	lines := make([]outLine, 10)
+	for i := range lines {
+		lines[i] = c.textLine("PRIVMSG", "#x", "a line of the meeting", false, false)
+	}
+	pong := ":irc.test PONG irc.test :" + ackPrefix
+	b.ReportAllocs()
+	for b.Loop() {
+		seq := s.hold(lines, time.Now())
+		feed(b, s, pong+strconv.FormatUint(seq, 10))
+		for len(s.urgent) > 0 {
+			<-s.urgent
+		}
+		c.events.buf = c.events.buf[:0]
 	}
 }

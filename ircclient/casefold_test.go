@@ -98,3 +98,17 @@ func FuzzCaseFold(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkFoldUTF8Mapping folds under Ergo's mapping: ASCII names take
+// CASEMAPPING's table, non-ASCII names PRECIS.
+func BenchmarkFoldUTF8Mapping(b *testing.B) {
+	fold := CaseFoldFor("ascii", "rfc8265")
+	for _, name := range []string{"chair", "Chair", "Ärger", "#Ärger"} {
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				fold(name)
+			}
+		})
+	}
+}
