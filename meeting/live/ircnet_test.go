@@ -123,7 +123,9 @@ func TestIRCAdapterOnARealServer(t *testing.T) {
 	if err := net.Mode("#adapt", "+v", "alice"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := alice.WaitFor(func(l string) bool { return strings.Contains(l, " MODE #adapt +v :alice") || strings.Contains(l, " MODE #adapt +v alice") }); err != nil {
+	if _, err := alice.WaitFor(func(l string) bool {
+		return strings.Contains(l, " MODE #adapt +v :alice") || strings.Contains(l, " MODE #adapt +v alice")
+	}); err != nil {
 		t.Fatalf("MODE: %v", err)
 	}
 	if err := net.Invite("bob", "#adapt"); err != nil {
@@ -181,7 +183,10 @@ func TestIRCAdapterOnARealServer(t *testing.T) {
 	if err := net.Away("at lunch"); err != nil {
 		t.Fatal(err)
 	}
-	until("the away reply", func(ev Event) bool { i, ok := ev.(Info); return ok && strings.Contains(strings.ToLower(i.Text), "away") })
+	until("the away reply", func(ev Event) bool {
+		i, ok := ev.(Info)
+		return ok && strings.Contains(strings.ToLower(i.Text), "away")
+	})
 	if err := net.Kick("#adapt", "alice", "the meeting is over"); err != nil {
 		t.Fatal(err)
 	}
