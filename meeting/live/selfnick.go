@@ -1,9 +1,6 @@
 package live
 
-import (
-	"gavel/ircclient"
-	"gavel/meeting"
-)
+import "gavel/meeting"
 
 // Our own nick, as the meetings know it. The chair's lines are the ones
 // gavel sends, whatever nick the network gave it: after a restart that
@@ -18,7 +15,7 @@ import (
 // registeredAs records the nick of a new connection. The meetings of a
 // fresh start (resumed from their journals) know gavel by the configured
 // nick.
-func (c *Controller) registeredAs(ev ircclient.State) {
+func (c *Controller) registeredAs(ev Conn) {
 	if c.selfKnown == "" {
 		c.selfKnown = ev.Nick
 		if ev.Wanted != "" {
@@ -30,11 +27,11 @@ func (c *Controller) registeredAs(ev ircclient.State) {
 
 // followSelf runs when gavel is back in a channel: if the channel's
 // engine knows gavel by another nick, it learns the new one.
-func (c *Controller) followSelf(ch *channel, ev ircclient.Join, ups []Update, todo []pending) ([]Update, []pending) {
+func (c *Controller) followSelf(ch *channel, ev Join, ups []Update, todo []pending) ([]Update, []pending) {
 	if ch.self == "" {
 		ch.self = c.selfKnown
 	}
-	now := ev.Nick
+	now := ev.From.Nick
 	if ch.self == "" || now == "" || c.fold(ch.self) == c.fold(now) {
 		ch.self = now
 		return ups, todo
@@ -45,7 +42,7 @@ func (c *Controller) followSelf(ch *channel, ev ircclient.Join, ups []Update, to
 }
 
 // selfRenamed follows a NICK of ours in the channels it was seen in.
-func (c *Controller) selfRenamed(ev ircclient.NickChange) {
+func (c *Controller) selfRenamed(ev NickChange) {
 	c.selfNow = ev.NewNick
 	c.selfKnown = ev.NewNick
 	for _, name := range ev.Channels {
