@@ -129,5 +129,7 @@ func TestConsoleNickTakenOnHybrid(t *testing.T) {
 	r := startRig(t, srv, rigOptions{nick: "chair", channels: []string{"#meet"}})
 	r.until(wait, "the warning", func(m *Model) bool { return count(m, statusWindow, "the nick chair is taken") == 1 })
 	ghost.Send("QUIT")
-	r.until(wait, "the nick back", func(m *Model) bool { return count(m, statusWindow, "you are now known as chair") == 1 && m.Me.Nick == "chair" })
+	r.until(wait, "the nick back", func(m *Model) bool {
+		return count(m, statusWindow, "you are now known as chair") == 1 && m.Me.Nick == "chair"
+	})
 }

@@ -194,8 +194,8 @@ func (s ConnState) String() string {
 type Conn struct {
 	Meta
 	State  ConnState
-	Server string        // where (host:port, a homeserver)
-	Nick   string        // our nick (Connected)
+	Server string // where (host:port, a homeserver)
+	Nick   string // our nick (Connected)
 	// Wanted is the nick we asked for when the network gave us another
 	// (Connected; a ghost of an earlier connection holds it): the network
 	// takes it back when it frees. "" when Nick is the one we asked for.
