@@ -96,10 +96,40 @@ const ackPrefix = "gavel-ok-"
 
 func ackPing(seq uint64) string { return "PING :" + ackPrefix + strconv.FormatUint(seq, 10) + "\r\n" }
 
+// barrier is the line that asks the server for the answer to our lines
+// up to seq: a PING, or behind a bouncer (ZNC answers PINGs itself, before
+// the server has read what came before) a USERHOST of our own nick, which
+// the server answers and the bouncer relays.
+func (s *session) barrier(seq uint64) string {
+	if s.behindBouncer() {
+		return "USERHOST " + s.c.Nick() + "\r\n"
+	}
+	return ackPing(seq)
+}
+
+// barrierAnswered handles an RPL_USERHOST behind a bouncer: the answer to
+// the oldest barrier in flight, if there is one.
+func (s *session) barrierAnswered() bool {
+	if !s.behindBouncer() {
+		return false
+	}
+	s.c.mu.Lock()
+	var seq uint64
+	if len(s.barriers) > 0 {
+		seq = s.barriers[0]
+	}
+	s.c.mu.Unlock()
+	if seq == 0 {
+		return false
+	}
+	s.accepted(strconv.FormatUint(seq, 10))
+	return true
+}
+
 // hold records lines about to be written (before the write, so that no
 // answer can come first) and emits their Pending events. It returns the
-// last line's number when a PING must follow them (none is in flight),
-// else 0: the PONG of the one in flight sends the next.
+// last line's number when a barrier must follow them (none is in flight),
+// else 0: the answer to the one in flight sends the next.
 func (s *session) hold(lines []outLine, t time.Time) uint64 {
 	evs := make([]Event, len(lines))
 	for i, l := range lines {
@@ -113,11 +143,29 @@ func (s *session) hold(lines []outLine, t time.Time) uint64 {
 		s.held = append(s.held, heldLine{seq: s.heldSeq, target: l.target, ev: evs[i]})
 		c.events.push(Pending{Meta: Meta{Time: t}, Target: l.target, Line: evs[i]})
 	}
-	if s.ackPing != 0 {
+	if len(s.barriers) > 0 {
 		return 0
 	}
-	s.ackPing = s.heldSeq
+	s.barriers = append(s.barriers, s.heldSeq)
 	return s.heldSeq
+}
+
+// lastBarrier is the barrier to send before QUIT when lines are held that
+// no barrier in flight covers: the server answers it before it reads the
+// QUIT, so the lines of a clean quit are settled. "" when none is needed.
+func (s *session) lastBarrier() string {
+	c := s.c
+	c.mu.Lock()
+	var seq uint64
+	if n := len(s.held); n > 0 && (len(s.barriers) == 0 || s.barriers[len(s.barriers)-1] < s.held[n-1].seq) {
+		seq = s.held[n-1].seq
+		s.barriers = append(s.barriers, seq)
+	}
+	c.mu.Unlock()
+	if seq == 0 {
+		return ""
+	}
+	return strings.TrimSuffix(s.barrier(seq), "\r\n")
 }
 
 // labelPrefix starts the labels of our lines (labeled-response).
@@ -208,9 +256,10 @@ func (s *session) settle(seq uint64, refusal *Error) {
 	}
 }
 
-// accepted handles the PONG of an ack PING: every line up to seq that
-// was not refused is the channel's now, and becomes its event. Lines
-// written after that PING get a PING of their own.
+// accepted handles the answer to a barrier (the PONG of an ack PING, or
+// behind a bouncer the USERHOST): every line up to seq that was not
+// refused is the channel's now, and becomes its event. Lines written after
+// it get a barrier of their own.
 func (s *session) accepted(token string) {
 	seq, err := strconv.ParseUint(token, 10, 64)
 	if err != nil {
@@ -224,15 +273,19 @@ func (s *session) accepted(token string) {
 		i++
 	}
 	s.held = append(s.held[:0], s.held[i:]...)
-	s.ackPing = 0
+	j := 0
+	for j < len(s.barriers) && s.barriers[j] <= seq {
+		j++
+	}
+	s.barriers = append(s.barriers[:0], s.barriers[j:]...)
 	var next uint64
-	if len(s.held) > 0 {
+	if len(s.held) > 0 && len(s.barriers) == 0 {
 		next = s.held[len(s.held)-1].seq
-		s.ackPing = next
+		s.barriers = append(s.barriers, next)
 	}
 	c.mu.Unlock()
 	if next != 0 {
-		s.send(strings.TrimSuffix(ackPing(next), "\r\n"))
+		s.send(strings.TrimSuffix(s.barrier(next), "\r\n"))
 	}
 }
 
@@ -300,5 +353,33 @@ func (s *session) loseHeldLocked() {
 	for _, h := range s.held {
 		s.c.events.push(Unsent{Meta: now, Target: h.target, Line: h.ev})
 	}
-	s.held, s.ackPing = nil, 0
+	s.held, s.barriers = nil, nil
+}
+
+// quitSettle bounds how long a quit waits for the server to settle our
+// last lines.
+const quitSettle = 2 * time.Second
+
+// waitSettled waits until no line of ours is held, the session ends, or d
+// has passed.
+func (s *session) waitSettled(d time.Duration) {
+	deadline := time.NewTimer(d)
+	defer deadline.Stop()
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		s.c.mu.Lock()
+		n := len(s.held)
+		s.c.mu.Unlock()
+		if n == 0 {
+			return
+		}
+		select {
+		case <-tick.C:
+		case <-deadline.C:
+			return
+		case <-s.done:
+			return
+		}
+	}
 }

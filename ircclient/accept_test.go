@@ -314,3 +314,33 @@ func BenchmarkHeldBurst(b *testing.B) {
 		c.events.buf = c.events.buf[:0]
 	}
 }
+
+// TestRefusedLineBehindZNC: behind ZNC (which answers PINGs itself) in
+// front of ircd-hybrid, a line the server refuses is still an Unsent: the
+// client asks the server itself (USERHOST) after its lines.
+func TestRefusedLineBehindZNC(t *testing.T) {
+	srv := ircdtest.StartHybrid(t, ircdtest.HybridOptions{})
+	op := dialLine(t, srv.Addr(), "op")
+	op.Send("JOIN #meet")
+	waitLine(t, op, "366")
+	z := ircdtest.StartZNC(t, srv, ircdtest.ZNCOptions{Nick: "chair", Channels: []string{"#meet"}})
+	op.Send("MODE #meet +m")
+	waitLine(t, op, "MODE")
+	cfg := testConfig(z.Port, "chair")
+	cfg.ServerPassword = z.ServerPassword()
+	l := startClient(t, cfg)
+	l.waitJoined(30*time.Second, []string{"#meet"})
+	if l.c.HasCap("echo-message") {
+		t.Fatal("echo-message through ZNC in front of hybrid")
+	}
+	l.c.Say("#meet", "muted behind the bouncer")
+	if u, ok := outcome(t, l, "muted behind the bouncer").(Unsent); !ok || u.Refusal == nil || u.Refusal.Code != "404" {
+		t.Errorf("muted line: %#v", u)
+	}
+	op.Send("MODE #meet +v chair")
+	waitLine(t, op, "MODE")
+	l.c.Say("#meet", "voiced behind the bouncer")
+	if m, ok := outcome(t, l, "voiced behind the bouncer").(Message); !ok || m.Target != "#meet" {
+		t.Errorf("voiced line: %#v", m)
+	}
+}

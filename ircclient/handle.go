@@ -41,6 +41,10 @@ func (s *session) handle(msg ircmsg.Message) error {
 		return nil
 	case "ERROR":
 		return fmt.Errorf("server closed the link: %s", last(p))
+	case "302": // RPL_USERHOST: a barrier's answer behind a bouncer
+		if s.barrierAnswered() {
+			return nil
+		}
 	case "CAP":
 		return s.handleCap(p)
 	case "AUTHENTICATE":
@@ -150,7 +154,17 @@ func (s *session) handleCap(p []string) error {
 		if more || s.welcomed || s.capPending > 0 {
 			return nil
 		}
+		bouncer := false
+		for k := range s.capLS {
+			bouncer = bouncer || strings.HasPrefix(k, "znc.in/")
+		}
 		for _, want := range s.c.cfg.Caps {
+			if want == "echo-message" && bouncer {
+				// ZNC echoes our lines itself, before the server has
+				// taken them: the client asks the server instead (see
+				// Pending).
+				continue
+			}
 			if _, ok := s.capLS[want]; ok {
 				s.capPending++
 				s.send("CAP REQ :" + want)

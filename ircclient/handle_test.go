@@ -193,7 +193,7 @@ func FuzzHandleLine(f *testing.F) {
 		// One of our lines waits for the server, and the configured nick
 		// is being taken back: a line may answer either.
 		s.held = []heldLine{{seq: 1, target: "#x", ev: Message{Source: Source{Nick: "chair", Self: true}, Target: "#x", Text: "mine"}}}
-		s.ackPing = 1
+		s.barriers = []uint64{1}
 		s.regain = regain{want: "wanted", monitor: true}
 		s.handle(msg) // must not panic or block
 		if len(s.held) > 1 {

@@ -46,13 +46,14 @@ type session struct {
 	batches    map[string]bool // open BATCH refs -> inside a history batch
 	echo       bool            // echo-message acked (written by reader before registration, read by writer after)
 	labeled    bool            // labeled-response acked without echo-message (likewise)
+	bouncer    bool            // the server is a bouncer (ZNC: znc.in/ caps offered) (likewise)
 	echoMu     sync.Mutex
 
 	// Without echo-message: our lines written and not yet accepted (see
 	// Pending), and the PING that asks for their answer; c.mu guards them.
-	held    []heldLine
-	heldSeq uint64
-	ackPing uint64 // the last line the PING in flight covers; 0 when none is
+	held     []heldLine
+	heldSeq  uint64
+	barriers []uint64 // the last line each barrier in flight covers (see hold), oldest first
 
 	labelBatch map[string]string // open labeled-response batches -> their label (reader goroutine)
 
@@ -282,6 +283,12 @@ func (s *session) quit(msg string) {
 		return
 	}
 	go func() {
+		if b := s.lastBarrier(); b != "" {
+			// Our last lines are settled before the QUIT: a bouncer
+			// drops the client at once on QUIT, before the answer.
+			s.send(b)
+			s.waitSettled(quitSettle)
+		}
 		s.send("QUIT :" + ircmsg.TruncateUTF8Safe(strings.Map(dropControl, msg), 300))
 		t := time.NewTimer(2 * time.Second)
 		defer t.Stop()
@@ -297,6 +304,13 @@ func (s *session) hasEcho() bool {
 	s.echoMu.Lock()
 	defer s.echoMu.Unlock()
 	return s.echo
+}
+
+// behindBouncer reports whether the server is a bouncer (see barrier).
+func (s *session) behindBouncer() bool {
+	s.echoMu.Lock()
+	defer s.echoMu.Unlock()
+	return s.bouncer
 }
 
 // labels reports whether our lines carry a label the server answers (see
@@ -324,7 +338,7 @@ func (s *session) writeLoop() error {
 			// the burst asks (see Pending). It is not paced: the chair's
 			// lines keep the whole budget.
 			if seq := s.hold(echoes, time.Now()); seq != 0 {
-				bw.WriteString(ackPing(seq))
+				bw.WriteString(s.barrier(seq))
 			}
 			clear(echoes)
 			echoes = echoes[:0]
@@ -516,6 +530,9 @@ func (s *session) registeredNow(msg ircmsg.Message) error {
 	s.echoMu.Lock()
 	s.echo = slices.Contains(s.capAcked, "echo-message")
 	s.labeled = !s.echo && slices.Contains(s.capAcked, "labeled-response")
+	for k := range s.capLS {
+		s.bouncer = s.bouncer || strings.HasPrefix(k, "znc.in/")
+	}
 	s.echoMu.Unlock()
 	c.log.Info("registered", "nick", msg.Params[0], "caps", s.capAcked, "channels", len(chans))
 	st := State{Meta: s.meta(msg), State: Registered, Server: c.cfg.Addr(), Nick: msg.Params[0], Caps: s.ackedCaps()}

@@ -58,6 +58,7 @@ general {
 	throttle_count = 1000;
 	throttle_time = 0 seconds;
 	max_monitor = 50;
+	invisible_on_connect = no; # NAMES from outside a channel lists its members (see StartZNC)
 };
 `, opt.TopicLen, Host, s.Port)
 	path := filepath.Join(dir, "ircd.conf")
