@@ -269,11 +269,22 @@ type (
 		res   backend.Result
 		err   error
 	}
-	channelLookupMsg struct {
-		channel, nick, key string
-		lines              []string // unaddressed
-	}
+	// taskDoneMsg brings a live driver's task back to the Update
+	// goroutine, to finish there.
+	taskDoneMsg struct{ done func() []live.Update }
 )
+
+// runTask runs a task of the live driver (a channel lookup) off the
+// Update goroutine, as a tea.Cmd.
+func (m *Model) runTask(t live.Task) tea.Cmd {
+	ctx := m.opts.Context
+	return func() tea.Msg {
+		if done := t(ctx); done != nil {
+			return taskDoneMsg{done}
+		}
+		return nil
+	}
+}
 
 func clockTick() tea.Cmd {
 	return tea.Tick(time.Second, func(t time.Time) tea.Msg { return clockMsg(t) })
@@ -466,8 +477,8 @@ func (m *Model) applyUpdates(ups []live.Update) (refresh bool, cmd tea.Cmd) {
 				m.info(m.windowFor(u.Channel), u.Text)
 			}
 		case live.UpdateLookup:
-			if u.Channel != "" && u.Text != "" {
-				cmds = append(cmds, m.channelLookup(u.Channel, u.Nick, u.Text))
+			if u.Task != nil {
+				cmds = append(cmds, m.runTask(u.Task))
 			}
 		}
 	}
