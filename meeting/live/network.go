@@ -101,8 +101,9 @@ type Network interface {
 	List() error
 	// Names asks for a channel's members again (answered by Members).
 	Names(channel string) error
-	// CTCP sends a CTCP request (ErrUnsupported off IRC).
-	CTCP(target, request string) error
+	// CTCP sends a CTCP request (ErrUnsupported off IRC): command (any
+	// case) with its arguments; it returns the request as sent.
+	CTCP(target, command, args string) (request string, err error)
 	// Raw sends a line of the network's own protocol as it is (/quote;
 	// ErrUnsupported where there is none).
 	Raw(line string) error
