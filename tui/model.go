@@ -53,6 +53,8 @@ type Glue interface {
 	Retry() []live.Update // writes what the journals hold in memory (called on the clock)
 	// Answer sends a channel lookup's answer (unaddressed lines for asker).
 	Answer(channel, key, asker string, lines []string) []live.Update
+	// Finish runs a task's result (see live.Task) on the Update goroutine.
+	Finish(done func() []live.Update) []live.Update
 	// Minutes renders the text minutes of a channel's meeting as the
 	// archive publishes them (the /minutes preview).
 	Minutes(channel string) (string, error)
