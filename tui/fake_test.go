@@ -60,7 +60,6 @@ func newFake() *fakeClient {
 	return f
 }
 
-
 // Fold folds like the client, by the server's CASEMAPPING.
 func (f *fakeClient) Fold(name string) string { return ircclient.CaseFold(f.casemapping)(name) }
 
