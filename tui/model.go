@@ -53,6 +53,8 @@ type Glue interface {
 	Retry() []live.Update // writes what the journals hold in memory (called on the clock)
 	// Answer sends a channel lookup's answer (unaddressed lines for asker).
 	Answer(channel, key, asker string, lines []string) []live.Update
+	// Finish runs a task's result (see live.Task) on the Update goroutine.
+	Finish(done func() []live.Update) []live.Update
 	// Minutes renders the text minutes of a channel's meeting as the
 	// archive publishes them (the /minutes preview).
 	Minutes(channel string) (string, error)
@@ -269,11 +271,22 @@ type (
 		res   backend.Result
 		err   error
 	}
-	channelLookupMsg struct {
-		channel, nick, key string
-		lines              []string // unaddressed
-	}
+	// taskDoneMsg brings a live driver's task back to the Update
+	// goroutine, to finish there.
+	taskDoneMsg struct{ done func() []live.Update }
 )
+
+// runTask runs a task of the live driver (a channel lookup) off the
+// Update goroutine, as a tea.Cmd.
+func (m *Model) runTask(t live.Task) tea.Cmd {
+	ctx := m.opts.Context
+	return func() tea.Msg {
+		if done := t(ctx); done != nil {
+			return taskDoneMsg{done}
+		}
+		return nil
+	}
+}
 
 func clockTick() tea.Cmd {
 	return tea.Tick(time.Second, func(t time.Time) tea.Msg { return clockMsg(t) })
@@ -466,8 +479,8 @@ func (m *Model) applyUpdates(ups []live.Update) (refresh bool, cmd tea.Cmd) {
 				m.info(m.windowFor(u.Channel), u.Text)
 			}
 		case live.UpdateLookup:
-			if u.Channel != "" && u.Text != "" {
-				cmds = append(cmds, m.channelLookup(u.Channel, u.Nick, u.Text))
+			if u.Task != nil {
+				cmds = append(cmds, m.runTask(u.Task))
 			}
 		}
 	}

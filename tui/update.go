@@ -71,8 +71,12 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 				m.results.SetTable(msg.res.Title, msg.res.Columns, msg.res.Rows, note)
 			}
 		}
-	case channelLookupMsg:
-		return m.channelReplies(msg)
+	case taskDoneMsg:
+		refresh, cmd := m.applyUpdates(m.opts.Glue.Finish(msg.done))
+		if refresh {
+			m.refreshPanes()
+		}
+		return cmd
 	case quitMsg:
 		reason := msg.reason
 		if reason == "" {

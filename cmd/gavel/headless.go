@@ -54,6 +54,12 @@ func (r *reporter) Answer(channel, key, asker string, lines []string) []live.Upd
 	return r.updates(r.Controller.Answer(channel, key, asker, lines))
 }
 
+// Finish implements tui.Glue: a task's updates (a lookup's answer) are
+// reported like any others.
+func (r *reporter) Finish(done func() []live.Update) []live.Update {
+	return r.updates(r.Controller.Finish(done))
+}
+
 // Retry implements tui.Glue.
 func (r *reporter) Retry() []live.Update { return r.updates(r.Controller.Retry()) }
 
