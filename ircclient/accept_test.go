@@ -344,3 +344,43 @@ func TestRefusedLineBehindZNC(t *testing.T) {
 		t.Errorf("voiced line: %#v", m)
 	}
 }
+
+// TestPacedLinesWithAckPings: with the default pacing (a burst of 5, then
+// one line every 2 s) the PINGs after our bursts cost nothing of the
+// budget the servers' flood limits allow: ten lines on ircd-hybrid and
+// ngircd (stock limits) are all accepted on one connection.
+func TestPacedLinesWithAckPings(t *testing.T) {
+	for _, server := range noEchoServers {
+		t.Run(server.name, func(t *testing.T) {
+			t.Parallel()
+			srv := server.start(t)
+			cfg := testConfig(srv.Port, "chair")
+			cfg.SendUnpaced = false // DefaultConfig's burst and rate
+			cfg.Channels = []string{"#paced"}
+			l := startClient(t, cfg)
+			l.waitJoined(30*time.Second, cfg.Channels)
+			const n = 10
+			for i := range n {
+				if err := l.c.Say("#paced", "paced line "+strconv.Itoa(i)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			got := 0
+			l.wait(60*time.Second, "every line accepted", func(ev Event) bool {
+				switch e := ev.(type) {
+				case Message:
+					if e.Self {
+						got++
+					}
+				case Unsent:
+					t.Errorf("unsent: %s: %s", e.Text(), e.Reason())
+				case State:
+					if e.State == Disconnected {
+						t.Fatalf("disconnected: %v", e.Err)
+					}
+				}
+				return got == n
+			})
+		})
+	}
+}
