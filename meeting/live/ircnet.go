@@ -267,10 +267,17 @@ func (n *IRC) Say(target, text string) error { return notIn(n.c.Say(target, text
 // from as the driver's ErrNotInChannel.
 func notIn(err error) error {
 	if errors.Is(err, ircclient.ErrNotInChannel) {
-		return fmt.Errorf("%w: %w", ErrNotInChannel, err)
+		return notInChannel{err}
 	}
 	return err
 }
+
+// notInChannel is ircclient's refusal, in its own words, that is also
+// the driver's ErrNotInChannel.
+type notInChannel struct{ err error }
+
+func (e notInChannel) Error() string   { return e.err.Error() }
+func (e notInChannel) Unwrap() []error { return []error{ErrNotInChannel, e.err} }
 
 // SetTopic implements Effects.
 func (n *IRC) SetTopic(channel, topic string) error { return n.c.SetTopic(channel, topic) }
