@@ -87,6 +87,8 @@ func (s *session) regainSees(msg ircmsg.Message) (swallow bool) {
 		switch {
 		case len(p) > 0 && same(p[0]) && c.Fold(n) == c.Fold(c.Nick()):
 			s.regained() // ours: the event follows as a NickChange
+		case len(p) > 0 && c.Fold(n) == c.Fold(c.Nick()):
+			s.regained() // the chair chose another nick: theirs to keep
 		case same(n):
 			s.tryNick() // the holder changed nick
 		}
@@ -112,12 +114,13 @@ func (s *session) tryNick() {
 	s.send("NICK " + s.regain.want)
 }
 
-// regained ends the watch: our nick is the configured one again.
+// regained ends the watch: our nick is the configured one again, or one
+// the chair chose.
 func (s *session) regained() {
 	if s.regain.monitor {
 		s.send("MONITOR - " + s.regain.want)
 	}
 	s.isonPoll.Store(false)
-	s.c.log.Info("nick taken back", "nick", s.regain.want)
+	s.c.log.Info("no longer watching for the configured nick", "nick", s.regain.want)
 	s.regain = regain{}
 }
