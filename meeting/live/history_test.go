@@ -228,6 +228,19 @@ func TestLookupAnsweredThroughTheClient(t *testing.T) {
 	w.until(t, ctx, "gavelbot The meeting name has been set")
 	alice.Send("PRIVMSG #meet :.fas nirik")
 	w.until(t, ctx, "gavelbot alice: nirik 'Kevin Fenzi' <nirik@fedoraproject.org>")
+	// ngircd has no echo-message: gavel's answer is the meeting's once
+	// the server has taken it (the PONG after it), which may come after
+	// alice has seen it.
+	for n := 0; n < 8; {
+		mu.Lock()
+		n = ctrl.Meeting("#meet").LineCount // #startmeeting, 5 replies, .fas, the answer
+		mu.Unlock()
+		select {
+		case <-ctx.Done():
+			t.Fatalf("the answer never reached the meeting (%d lines)", n)
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
 	alice.Send("PRIVMSG #meet :#endmeeting")
 	w.until(t, ctx, "gavelbot Log:")
 	logs, _ := filepath.Glob(filepath.Join(root, "meet", "*", "lookups.*.log.txt"))
