@@ -7,9 +7,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"gavel/backend"
 	"gavel/meeting"
 	"gavel/meeting/live"
 	"gavel/meeting/publish"
@@ -198,5 +200,80 @@ func TestDemoMeetingEqualsReplay(t *testing.T) {
 	}
 	if compared == 0 {
 		t.Fatalf("no minutes published: %+v", files)
+	}
+}
+
+// TestChannelLookupRunsInTheDriver: a ".fas" said in the demo's channel is
+// looked up and answered end to end by the live driver run with Drive (the
+// runner of drivers without Bubble Tea): the lookup as a task in a
+// goroutine, its answer said through the network and logged as the
+// channel saw it. The lookup answers from the snapshot alone.
+func TestChannelLookupRunsInTheDriver(t *testing.T) {
+	n := openSeed(t, Options{Paused: true})
+	router, err := backend.New(backend.Config{Offline: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := t.TempDir()
+	ctrl, err := live.New(live.Config{Archive: publish.New(root, meeting.StyleDefault, ""), Network: n, Replayed: true, Lookups: router})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n.Play(10, time.Time{}) // the meeting has started
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	var mu sync.Mutex
+	answered := make(chan string, 1)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		live.Drive(ctx, n, ctrl, &mu, 256, func(evs []live.Event, _ []live.Update) {
+			for _, ev := range evs {
+				if m, ok := ev.(live.Message); ok && m.From.Self && strings.HasPrefix(m.Text, "nirik: ") {
+					select {
+					case answered <- m.Text:
+					default:
+					}
+				}
+			}
+		})
+	}()
+	if err := n.Say("#fedora-meeting", ".fas nirik"); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case got := <-answered:
+		if !strings.Contains(got, "Kevin Fenzi") {
+			t.Errorf("answer %q", got)
+		}
+	case <-ctx.Done():
+		t.Fatal("the lookup was never answered")
+	}
+	n.Quit("")
+	<-done
+	mu.Lock()
+	defer mu.Unlock()
+	var logTxt string
+	for _, u := range ctrl.Publish("#fedora-meeting") {
+		if u.Err != nil {
+			t.Fatal(u.Err)
+		}
+		for _, f := range u.Files {
+			if strings.HasSuffix(f.Path, ".log.txt") {
+				logTxt = f.Path
+			}
+		}
+	}
+	if !filepath.IsAbs(logTxt) {
+		logTxt = filepath.Join(root, logTxt)
+	}
+	b, err := os.ReadFile(logTxt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"<nirik> .fas nirik", "<nirik> nirik: nirik 'Kevin Fenzi'"} {
+		if strings.Count(string(b), want) != 1 {
+			t.Errorf("the log does not hold %q once:\n%s", want, b)
+		}
 	}
 }
