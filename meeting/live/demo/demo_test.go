@@ -277,3 +277,40 @@ func TestChannelLookupRunsInTheDriver(t *testing.T) {
 		}
 	}
 }
+
+// TestDemoNextWaitsAndEnds: Next waits for lines to be played (on another
+// goroutine, as the console's reader does), and reports the end once the
+// demo has quit and its events are read.
+func TestDemoNextWaitsAndEnds(t *testing.T) {
+	n := openSeed(t, Options{Paused: true})
+	drain(t, n) // our join
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	got := make(chan []live.Event)
+	go func() {
+		batch, _ := n.Next(ctx, 256)
+		got <- batch
+	}()
+	select {
+	case b := <-got:
+		t.Fatalf("Next returned %d events before any was played", len(b))
+	case <-time.After(50 * time.Millisecond):
+	}
+	n.Play(3, time.Time{})
+	select {
+	case b := <-got:
+		if len(b) == 0 {
+			t.Fatal("woken with nothing")
+		}
+	case <-ctx.Done():
+		t.Fatal("Next never woke")
+	}
+	drain(t, n)
+	n.Quit("bye")
+	if batch, open := n.Next(ctx, 256); open || len(batch) != 0 {
+		t.Errorf("after Quit: %d events, open %v", len(batch), open)
+	}
+	if err := n.Say("#fedora-meeting", "too late"); err == nil {
+		t.Error("a line said after the demo ended")
+	}
+}
