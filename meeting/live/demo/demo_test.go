@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"gavel/backend"
@@ -312,5 +314,38 @@ func TestDemoNextWaitsAndEnds(t *testing.T) {
 	}
 	if err := n.Say("#fedora-meeting", "too late"); err == nil {
 		t.Error("a line said after the demo ended")
+	}
+}
+
+// TestDemoSaysWhyTheLogStopped: a log that cannot be read to its end is
+// played as far as it goes, then the demo says why, in its channel, once.
+func TestDemoSaysWhyTheLogStopped(t *testing.T) {
+	b, err := os.ReadFile(seedLog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	head := strings.Join(strings.SplitAfter(string(b), "\n")[:5], "")
+	r := io.MultiReader(strings.NewReader(head), iotest.ErrReader(errors.New("the disk is gone")))
+	n, err := New(r, filepath.Base(seedLog), Options{Paused: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n.Play(100, time.Time{})
+	n.Play(100, time.Time{})
+	var said []live.Error
+	lines := 0
+	for _, ev := range drain(t, n) {
+		switch e := ev.(type) {
+		case live.Error:
+			said = append(said, e)
+		case live.Message:
+			lines++
+		}
+	}
+	if lines != 5 || len(said) != 1 || said[0].Window != "#fedora-meeting" || !strings.Contains(said[0].Text, "the disk is gone") {
+		t.Errorf("%d lines played, errors said: %+v", lines, said)
+	}
+	if n.Status() != "replay failed" || n.Err() == nil || !n.Done() {
+		t.Errorf("status %q, err %v, done %v", n.Status(), n.Err(), n.Done())
 	}
 }
