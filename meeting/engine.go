@@ -496,10 +496,8 @@ func (e *Engine) command(ev Message, s said, line Line) bool {
 	case "commands":
 		e.say("Available commands: " + strings.Join(e.commandList(), " "))
 	case "vote", "showvote":
-		if zodbot {
-			// MeetBot 0.1.4 has no votes: ordinary lines.
-			return true
-		}
+		// MeetBot 0.1.4 has no votes: in zodbot style these are ordinary
+		// lines, and the ballot is kept silently (see vote.go).
 		if cmd == "vote" {
 			e.castVote(s, arg)
 		} else {
@@ -590,9 +588,7 @@ func (e *Engine) chairCommand(cmd, arg string, s said, line Line) bool {
 	case "unlurk":
 		m.Lurking = false
 	case "startvote", "endvote":
-		if zodbot {
-			return true
-		}
+		// Silent in zodbot style (see vote.go).
 		if cmd == "startvote" {
 			e.startVote(s, line, arg)
 		} else {

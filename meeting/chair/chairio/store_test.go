@@ -1,4 +1,4 @@
-package agenda
+package chairio
 
 import (
 	"os"
@@ -6,19 +6,21 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"gavel/meeting/chair/agenda"
 )
 
 var saveTime = time.Date(2025, 5, 20, 14, 0, 0, 0, time.UTC)
 
 func TestStoreRoundTrip(t *testing.T) {
 	s := &Store{Dir: t.TempDir()}
-	k := Key{Network: "irc.libera.chat", Channel: "#fedora-meeting", Name: "fesco"}
+	k := agenda.Key{Network: "irc.libera.chat", Channel: "#fedora-meeting", Name: "fesco"}
 	items := mustParse(t, "- A [10m]\n- B https://b.example/x?y=1&z=<2>\n- C\n")
 	if err := s.Save(k, items, saveTime); err != nil {
 		t.Fatal(err)
 	}
 	// The channel folds like the network's names; the network is a host name.
-	o, err := s.Load(Key{Network: "IRC.Libera.Chat", Channel: "#Fedora-Meeting", Name: "fesco"})
+	o, err := s.Load(agenda.Key{Network: "IRC.Libera.Chat", Channel: "#Fedora-Meeting", Name: "fesco"})
 	if err != nil || o == nil {
 		t.Fatalf("Load = %v, %v", o, err)
 	}
@@ -33,7 +35,7 @@ func TestStoreRoundTrip(t *testing.T) {
 	if data, _ := os.ReadFile(path); !strings.Contains(string(data), `"schema": "gavel.agenda-leftovers/1"`) || !strings.Contains(string(data), `"timebox": "10m"`) {
 		t.Errorf("file:\n%s", data)
 	}
-	if o, err := s.Load(Key{Network: "other", Channel: "#fedora-meeting", Name: "fesco"}); o != nil || err != nil {
+	if o, err := s.Load(agenda.Key{Network: "other", Channel: "#fedora-meeting", Name: "fesco"}); o != nil || err != nil {
 		t.Errorf("other network: %v %v", o, err)
 	}
 	if err := s.Save(k, nil, saveTime); err != nil {
@@ -47,12 +49,12 @@ func TestStoreRoundTrip(t *testing.T) {
 func TestStorePathsAreSafeAndDistinct(t *testing.T) {
 	s := &Store{Dir: "/state/agenda"}
 	long := strings.Repeat("n", 300)
-	keys := []Key{
-		{"net", "#a", "m"}, {"net", "#a_", "m"}, {"net", "#a.", "m"}, {"net", "#a/b", "m"}, {"net", "#a%2Fb", "m"},
-		{"net", "#..", ".."}, {"net", "#a", "../../etc/passwd"}, {"net", "#a", "m\x00x"}, {"net", "#тест", "m"},
-		{"", "#a", "m"}, {"net", "#a", long}, {"net", "#a", long + "x"}, {"n/et", "#a", "m"}, {"net", "&a", "m"},
+	keys := []agenda.Key{
+		key("net", "#a", "m"), key("net", "#a_", "m"), key("net", "#a.", "m"), key("net", "#a/b", "m"), key("net", "#a%2Fb", "m"),
+		key("net", "#..", ".."), key("net", "#a", "../../etc/passwd"), key("net", "#a", "m\x00x"), key("net", "#тест", "m"),
+		key("", "#a", "m"), key("net", "#a", long), key("net", "#a", long + "x"), key("n/et", "#a", "m"), key("net", "&a", "m"),
 	}
-	seen := map[string]Key{}
+	seen := map[string]agenda.Key{}
 	for _, k := range keys {
 		p, err := s.Path(k)
 		if err != nil {
@@ -72,7 +74,7 @@ func TestStorePathsAreSafeAndDistinct(t *testing.T) {
 		}
 		seen[p] = k
 	}
-	for _, k := range []Key{{"net", "", "m"}, {"net", "#a", ""}} {
+	for _, k := range []agenda.Key{key("net", "", "m"), key("net", "#a", "")} {
 		if _, err := s.Path(k); err == nil {
 			t.Errorf("Path(%q) accepted", k)
 		}
@@ -84,7 +86,7 @@ func TestStorePathsAreSafeAndDistinct(t *testing.T) {
 
 func TestStoreBadFiles(t *testing.T) {
 	s := &Store{Dir: t.TempDir()}
-	k := Key{"net", "#c", "m"}
+	k := key("net", "#c", "m")
 	path, _ := s.Path(k)
 	os.MkdirAll(filepath.Dir(path), 0o700)
 	tests := []struct{ body, want string }{
@@ -115,7 +117,7 @@ func TestStoreBadFiles(t *testing.T) {
 func TestStoreSaveFailureKeepsOldFile(t *testing.T) {
 	dir := t.TempDir()
 	s := &Store{Dir: dir}
-	k := Key{"net", "#c", "m"}
+	k := key("net", "#c", "m")
 	if err := s.Save(k, mustParse(t, "- old\n"), saveTime); err != nil {
 		t.Fatal(err)
 	}
@@ -137,16 +139,16 @@ func TestStoreFinish(t *testing.T) {
 	old := mustParse(t, "- Old A\n- Old B\n")
 	tests := []struct {
 		name      string
-		offerKey  Key
+		offerKey  agenda.Key
 		accept    bool
-		final     Key
+		final     agenda.Key
 		wantFinal string // titles kept under final, "" for no file
 		wantOffer string // titles left under the offer's key
 	}{
-		{"declined offer is kept", Key{"n", "#c", "m"}, false, Key{"n", "#c", "m"}, "Old A,Old B,Next", ""},
-		{"accepted offer replaced by leftovers", Key{"n", "#c", "m"}, true, Key{"n", "#c", "m"}, "Old B,Next", ""},
-		{"renamed after accepting: old key removed", Key{"n", "#c", "first"}, true, Key{"n", "#c", "m"}, "Old B,Next", "-"},
-		{"renamed, offer not accepted: old key untouched", Key{"n", "#c", "first"}, false, Key{"n", "#c", "m"}, "Next", "Old A,Old B"},
+		{"declined offer is kept", key("n", "#c", "m"), false, key("n", "#c", "m"), "Old A,Old B,Next", ""},
+		{"accepted offer replaced by leftovers", key("n", "#c", "m"), true, key("n", "#c", "m"), "Old B,Next", ""},
+		{"renamed after accepting: old key removed", key("n", "#c", "first"), true, key("n", "#c", "m"), "Old B,Next", "-"},
+		{"renamed, offer not accepted: old key untouched", key("n", "#c", "first"), false, key("n", "#c", "m"), "Next", "Old A,Old B"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -158,7 +160,7 @@ func TestStoreFinish(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			a := New(mustParse(t, "- Now\n- Next\n"))
+			a := agenda.New(mustParse(t, "- Now\n- Next\n"))
 			a.Offer(o)
 			if tt.accept {
 				a.AcceptOffer()
@@ -184,7 +186,7 @@ func TestStoreFinish(t *testing.T) {
 	}
 }
 
-func loadTitles(t *testing.T, s *Store, k Key) string {
+func loadTitles(t *testing.T, s *Store, k agenda.Key) string {
 	t.Helper()
 	o, err := s.Load(k)
 	if err != nil {
@@ -198,4 +200,17 @@ func loadTitles(t *testing.T, s *Store, k Key) string {
 		out = append(out, it.Title)
 	}
 	return strings.Join(out, ",")
+}
+
+func mustParse(t *testing.T, s string) []agenda.Item {
+	t.Helper()
+	items, err := agenda.ParseBytes([]byte(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return items
+}
+
+func key(network, channel, name string) agenda.Key {
+	return agenda.Key{Network: network, Channel: channel, Name: name}
 }

@@ -8,21 +8,20 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
-	"gavel/backend"
 	"gavel/meeting"
-	"gavel/tui/agenda"
+	"gavel/meeting/chair/agenda"
 )
 
 // MaxRoster bounds a roster (a voting body, not a mailing list).
 const MaxRoster = 100
 
 // GroupLookup is what /voters group:<name> needs of the backend: the
-// router's "members" lookup (FASJSON group members, or the offline
-// snapshot). *backend.Router satisfies it.
+// members of an account group (FASJSON, or the offline snapshot), and who
+// answered (source) and why, after a fallback (note). chairio.Lookups
+// adapts *backend.Router.
 type GroupLookup interface {
-	Lookup(ctx context.Context, cmd string, args []string) (backend.Result, error)
+	GroupMembers(ctx context.Context, group string) (members []string, source, note string, err error)
 }
 
 // Roster is who may vote.
@@ -44,21 +43,15 @@ func ParseVoters(ctx context.Context, lookup GroupLookup, fold Fold, args []stri
 		if lookup == nil {
 			return Roster{}, errors.New("chair: no account backend for group rosters")
 		}
-		res, err := lookup.Lookup(ctx, "members", []string{group})
+		names, source, note, err := lookup.GroupMembers(ctx, group)
 		if err != nil {
 			return Roster{}, fmt.Errorf("chair: voters from group %s: %w", agenda.Cut(agenda.Clean(group), 40), err)
-		}
-		var names []string
-		for _, row := range res.Rows {
-			if len(row) > 0 {
-				names = append(names, row[0])
-			}
 		}
 		r, err := newRoster(fold, names)
 		if err != nil {
 			return Roster{}, fmt.Errorf("chair: group %s: %w", agenda.Cut(agenda.Clean(group), 40), err)
 		}
-		r.Group, r.Source, r.Note = group, res.Source, res.Note
+		r.Group, r.Source, r.Note = group, source, note
 		return r, nil
 	}
 	var names []string
@@ -190,32 +183,6 @@ func VotersLines(r Roster, q Quorum) []string {
 	return append(lines, cur+tail)
 }
 
-// Voter is who cast a ballot: the nick, and the accounts known for it (the
-// services account of the IRCv3 account tag, the FAS accounts roll call
-// found). A voter is a roster member when the nick or one of the accounts
-// is a member's name.
-type Voter struct {
-	Nick     string
-	Accounts []string
-}
-
-type ballot struct {
-	key    string // the roster member's folded name, or the folded nick
-	name   string // the roster member, or the nick
-	member bool
-	option string
-	at     time.Time
-}
-
-// Tally is one vote: its question and options (as meeting.ParseVote reads
-// #startvote) and the last ballot of each voter.
-type Tally struct {
-	Question string
-	Options  []string
-	Start    time.Time
-	ballots  []ballot
-}
-
 // Result is a tally as the console shows it.
 type Result struct {
 	Question string
@@ -252,113 +219,54 @@ func sign(option string) (int, bool) {
 	return 0, false
 }
 
-// Votes follows the votes of a meeting from the channel's lines, like the
-// engine but on the console's side, so that it works in zodbot style too:
-// a chair's "#startvote Question? a, b" starts a tally, "#vote a" casts
-// (the last ballot of each voter counts), a chair's "#endvote" or
-// "#endmeeting" ends it. Roster and Quorum apply to every vote.
+// Votes is the electorate of a channel's votes: the roster, the quorum,
+// and how names compare. The ballots and their count are the engine's
+// (meeting.Vote); Result reads them against the roster.
 type Votes struct {
 	Roster Roster
 	Quorum Quorum
 	Fold   Fold
 
-	current *Tally
+	// renamed follows nick changes during a vote: the folded old nick
+	// -> the new nick, so that a voter not on the roster who votes
+	// again under a new nick is one voter.
+	renamed map[string]string
 }
 
-// VoteEventKind says what a line did to the votes.
-type VoteEventKind int
-
-// The kinds.
-const (
-	NoVote  VoteEventKind = iota // the line is not about a vote
-	Started                      // a tally began
-	Cast                         // a ballot counted
-	Invalid                      // #vote with an option the vote does not have
-	Ended                        // the tally ended; Result is set
-)
-
-// VoteEvent is what Votes.Message reports.
-type VoteEvent struct {
-	Kind   VoteEventKind
-	Option string  // the option of a Cast ballot
-	Result *Result // the final result when Ended
-}
-
-// Line is a line said in the channel, as the console receives it.
-type Line struct {
-	Voter
-	Text  string
-	Chair bool // the speaker may run chair commands (the engine says)
-	Time  time.Time
-}
-
-// Message feeds a channel line to the votes.
-func (v *Votes) Message(l Line) VoteEvent {
-	text := strings.Trim(meeting.StripFormatting(l.Text), " \t\v\f\x01")
-	cmd, arg, ok := meeting.ParseCommand(text)
-	if !ok {
-		return VoteEvent{}
+// Rename follows a nick change for the ballots cast under the old nick.
+func (v *Votes) Rename(old, nick string) {
+	if v.renamed == nil {
+		v.renamed = map[string]string{}
 	}
-	switch {
-	case cmd == "startvote" && l.Chair && v.current == nil:
-		if _, err := v.Start(arg, l.Time); err != nil {
-			return VoteEvent{}
+	v.renamed[v.Fold.of(old)] = nick
+}
+
+// Restart forgets the renames of an earlier vote (a new vote began).
+func (v *Votes) Restart() { v.renamed = nil }
+
+// current follows nick through the renames since the vote began.
+func (v *Votes) current(nick string) string {
+	for range 32 { // a chain of renames, bounded (a cycle ends too)
+		next, ok := v.renamed[v.Fold.of(nick)]
+		if !ok || v.Fold.of(next) == v.Fold.of(nick) {
+			break
 		}
-		return VoteEvent{Kind: Started}
-	case cmd == "vote" && v.current != nil:
-		o, err := v.Cast(l.Voter, arg, l.Time)
-		if err != nil {
-			return VoteEvent{Kind: Invalid}
-		}
-		return VoteEvent{Kind: Cast, Option: o}
-	case (cmd == "endvote" || cmd == "endmeeting") && l.Chair && v.current != nil:
-		r := v.End()
-		return VoteEvent{Kind: Ended, Result: &r}
+		nick = next
 	}
-	return VoteEvent{}
+	return nick
 }
 
-// Start begins a tally on "Question? a, b" (meeting.ParseVote's rules),
-// replacing a running one.
-func (v *Votes) Start(arg string, at time.Time) (*Tally, error) {
-	q, opts, ok := meeting.ParseVote(agenda.Clean(arg))
-	if !ok {
-		return nil, errors.New("chair: unable to parse vote topic and options (want \"Question? option, option\")")
-	}
-	v.current = &Tally{Question: q, Options: opts, Start: at}
-	return v.current, nil
-}
-
-// Running returns the tally in progress.
-func (v *Votes) Running() (*Tally, bool) { return v.current, v.current != nil }
-
-// Cast records a ballot for the running tally and returns the option as
-// the vote spells it.
-func (v *Votes) Cast(who Voter, arg string, at time.Time) (string, error) {
-	t := v.current
-	if t == nil {
-		return "", errors.New("chair: no vote is running")
-	}
-	o, ok := meeting.VoteChoice(t.Options, arg)
-	if !ok {
-		return "", fmt.Errorf("chair: %s is not a valid option; valid options are %s", agenda.Cut(agenda.Clean(arg), 40), strings.Join(t.Options, ", "))
-	}
-	b := ballot{key: v.Fold.of(who.Nick), name: who.Nick, option: o, at: at}
-	if m, ok := v.member(who); ok {
-		b.key, b.name, b.member = v.Fold.of(m), m, true
-	}
-	t.ballots = slices.DeleteFunc(t.ballots, func(x ballot) bool { return x.key == b.key })
-	t.ballots = append(t.ballots, b)
-	return o, nil
-}
-
-// member finds the roster member a voter is.
-func (v *Votes) member(who Voter) (string, bool) {
-	names := append([]string{who.Nick}, who.Accounts...)
+// member finds the roster member a voter is: by nick or by one of the
+// accounts known for it (the services account of the IRCv3 account tag,
+// the accounts roll call found).
+func (v *Votes) member(nick string, accounts []string) (string, bool) {
 	for _, m := range v.Roster.Members {
 		fm := v.Fold.of(m)
-		for _, n := range names {
-			if n != "" && v.Fold.of(n) == fm {
+		if v.Fold.of(nick) == fm {
+			return m, true
+		}
+		for _, a := range accounts {
+			if a != "" && v.Fold.of(a) == fm {
 				return m, true
 			}
 		}
@@ -366,48 +274,55 @@ func (v *Votes) member(who Voter) (string, bool) {
 	return "", false
 }
 
-// Rename follows a nick change for the ballots cast under the old nick
-// by voters not on the roster.
-func (v *Votes) Rename(old, nick string) {
-	if v.current == nil {
-		return
-	}
-	for i, b := range v.current.ballots {
-		if !b.member && b.key == v.Fold.of(old) {
-			v.current.ballots[i].key, v.current.ballots[i].name = v.Fold.of(nick), nick
+type ballot struct {
+	key    string // the roster member's folded name, or the folded nick
+	name   string // the roster member, or the nick
+	member bool
+	option string
+	seq    int // the order of the ballot among all cast
+}
+
+// Result reads the engine's ballots of vote against the roster and the
+// quorum: the last ballot of each voter counts (a roster member who voted
+// under two nicks is one voter). accounts gives the accounts known for a
+// nick (nil: none).
+func (v *Votes) Result(vote *meeting.Vote, accounts func(nick string) []string) Result {
+	var ballots []ballot
+	for _, nick := range vote.Voters {
+		b := ballot{name: v.current(nick), option: vote.Ballots[nick], seq: vote.LastCast(nick)}
+		b.key = v.Fold.of(b.name)
+		var acc []string
+		if accounts != nil {
+			acc = accounts(b.name)
 		}
+		if m, ok := v.member(b.name, acc); ok {
+			b.key, b.name, b.member = v.Fold.of(m), m, true
+		}
+		if i := slices.IndexFunc(ballots, func(x ballot) bool { return x.key == b.key }); i >= 0 {
+			if ballots[i].seq > b.seq {
+				continue
+			}
+			ballots = slices.Delete(ballots, i, i+1)
+		}
+		ballots = append(ballots, b)
 	}
+	slices.SortStableFunc(ballots, func(a, b ballot) int { return a.seq - b.seq })
+	return v.result(vote.Question, vote.Options, ballots)
 }
 
-// Progress is the running tally's result so far (ok is false when no vote
-// runs): the pane shows who of the roster has voted.
-func (v *Votes) Progress() (Result, bool) {
-	if v.current == nil {
-		return Result{}, false
-	}
-	return v.result(v.current), true
-}
-
-// End ends the running tally and returns its result.
-func (v *Votes) End() Result {
-	if v.current == nil {
-		return Result{}
-	}
-	r := v.result(v.current)
-	v.current = nil
-	return r
-}
-
-func (v *Votes) result(t *Tally) Result {
-	r := Result{Question: t.Question, Options: slices.Clone(t.Options), Counts: make([]int, len(t.Options)),
-		Voters: make([][]string, len(t.Options)), HasRoster: len(v.Roster.Members) > 0, Signed: true}
+func (v *Votes) result(question string, options []string, ballots []ballot) Result {
+	r := Result{Question: question, Options: slices.Clone(options), Counts: make([]int, len(options)),
+		Voters: make([][]string, len(options)), HasRoster: len(v.Roster.Members) > 0, Signed: true}
 	voted := map[string]bool{}
-	for _, b := range t.ballots {
+	for _, b := range ballots {
 		if r.HasRoster && !b.member {
 			r.Outside = append(r.Outside, b.name)
 			continue
 		}
-		i := slices.Index(t.Options, b.option)
+		i := slices.Index(options, b.option)
+		if i < 0 {
+			continue
+		}
 		r.Counts[i]++
 		r.Voters[i] = append(r.Voters[i], b.name)
 		voted[b.key] = true
@@ -418,7 +333,7 @@ func (v *Votes) result(t *Tally) Result {
 			r.Missing = append(r.Missing, m)
 		}
 	}
-	for i, o := range t.Options {
+	for i, o := range options {
 		s, ok := sign(o)
 		if !ok {
 			r.Signed = false
@@ -436,8 +351,8 @@ func (v *Votes) result(t *Tally) Result {
 	if r.Signed {
 		r.Summary = fmt.Sprintf("(+%d, %d, -%d)", r.Yes, r.Abstain, r.No)
 	} else {
-		parts := make([]string, len(t.Options))
-		for i, o := range t.Options {
+		parts := make([]string, len(options))
+		for i, o := range options {
 			parts[i] = o + ": " + strconv.Itoa(r.Counts[i])
 		}
 		r.Summary = "(" + strings.Join(parts, ", ") + ")"
@@ -453,6 +368,6 @@ func (v *Votes) result(t *Tally) Result {
 	}
 	// Cut the question, never the tally.
 	room := LineBytes - len("#agreed  ") - len(r.Summary)
-	r.Agreed = agenda.Cut("#agreed "+agenda.Cut(t.Question, max(room, 8))+" "+r.Summary, LineBytes)
+	r.Agreed = agenda.Cut("#agreed "+agenda.Cut(agenda.Clean(question), max(room, 8))+" "+r.Summary, LineBytes)
 	return r
 }

@@ -105,6 +105,15 @@ type Entry struct {
 	Carried bool
 }
 
+// Key names the meeting whose leftovers a file holds: the network (the
+// server name the console connects to), the channel and the meeting's
+// final name (meeting.Meeting.Name after #startmeeting or #meetingname).
+type Key struct {
+	Network string
+	Channel string
+	Name    string
+}
+
 // Offer is the items a previous meeting with the same name in the same
 // channel did not reach, offered at the start of this one.
 type Offer struct {
@@ -294,6 +303,10 @@ func (a *Agenda) Offered() (Offer, bool) {
 	}
 	return *a.offer, true
 }
+
+// OfferState is the offer the agenda holds (nil: none) and whether it was
+// accepted: what the leftovers store needs at the meeting's end.
+func (a *Agenda) OfferState() (*Offer, bool) { return a.offer, a.accepted }
 
 // AcceptOffer puts the offered items first among the pending items (after
 // any item already posted) and returns how many were added.

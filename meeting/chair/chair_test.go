@@ -1,13 +1,10 @@
 package chair
 
 import (
-	"context"
 	"slices"
 	"strings"
 	"testing"
 	"time"
-
-	"gavel/backend"
 )
 
 var t0 = time.Date(2025, 5, 20, 17, 0, 0, 0, time.UTC)
@@ -141,20 +138,5 @@ func TestRollCall(t *testing.T) {
 	}
 	if !slices.Equal(r.Accounts("Alice"), []string{"alice_fas"}) {
 		t.Errorf("Accounts = %q", r.Accounts("Alice"))
-	}
-}
-
-func TestLookupAccountsThroughTheRouter(t *testing.T) {
-	rt, err := backend.New(backend.Config{Offline: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := LookupAccounts(context.Background(), rt, "stbnruiz")
-	if err != nil || !slices.Equal(got, []string{"stbnruiz001"}) {
-		t.Errorf("LookupAccounts = %q, %v", got, err)
-	}
-	got, err = LookupAccounts(context.Background(), rt, "nobody-here")
-	if err != nil || got == nil || len(got) != 0 {
-		t.Errorf("unknown nick: %q, %v", got, err)
 	}
 }

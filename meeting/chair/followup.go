@@ -3,7 +3,7 @@ package chair
 import (
 	"fmt"
 
-	"gavel/tui/agenda"
+	"gavel/meeting/chair/agenda"
 )
 
 // ActionState is what became of a previous meeting's action item.

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"gavel/backend"
+	"gavel/meeting"
 )
 
 func TestParseVotersFromList(t *testing.T) {
@@ -29,31 +29,6 @@ func TestParseVotersFromList(t *testing.T) {
 	}
 	if _, err := ParseVoters(context.Background(), nil, nil, []string{"group:x"}); err == nil {
 		t.Error("group without a backend accepted")
-	}
-}
-
-func TestParseVotersFromGroup(t *testing.T) {
-	rt, err := backend.New(backend.Config{Offline: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := ParseVoters(context.Background(), rt, nil, []string{"group:sysadmin-main"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := rt.Lookup(context.Background(), "members", []string{"sysadmin-main"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var want []string
-	for _, row := range res.Rows {
-		want = append(want, row[0])
-	}
-	if len(want) == 0 || !slices.Equal(r.Members, want) || r.Group != "sysadmin-main" || r.Source != backend.SourceOffline {
-		t.Errorf("roster %+v, want members %q", r, want)
-	}
-	if _, err := ParseVoters(context.Background(), rt, nil, []string{"group:no-such-group"}); err == nil || !strings.Contains(err.Error(), "no-such-group") {
-		t.Errorf("missing group: %v", err)
 	}
 }
 
@@ -105,32 +80,70 @@ func TestVotersLines(t *testing.T) {
 	}
 }
 
-// say feeds lines "nick[*]: text" (a * marks a chair) to v.
-func say(v *Votes, lines ...string) []VoteEvent {
-	var out []VoteEvent
-	for i, l := range lines {
+// tally is a meeting in the default style that "chair" started, whose
+// engine counts the ballots, and the tools that read them.
+type tally struct {
+	e  *meeting.Engine
+	tl *Tools
+	n  int
+}
+
+func newTally(t testing.TB, v Votes) *tally {
+	t.Helper()
+	tl := New(nil, "#meet", v.Fold)
+	x := &tally{e: meeting.NewEngine(meeting.Options{Channel: "#meet", Fold: v.Fold}), tl: tl}
+	x.say("chair*: #startmeeting Votes")
+	tl.votes.Roster, tl.votes.Quorum = v.Roster, v.Quorum
+	return x
+}
+
+// say feeds lines "nick[/account][*]: text" (a * marks a chair; only
+// "chair" is one) through the engine to the tools, and returns the
+// results of the votes they ended.
+func (x *tally) say(lines ...string) []*Result {
+	var out []*Result
+	for _, l := range lines {
 		who, text, _ := strings.Cut(l, ": ")
-		chair := strings.HasSuffix(who, "*")
 		who = strings.TrimSuffix(who, "*")
 		nick, account, _ := strings.Cut(who, "/")
-		var accounts []string
-		if account != "" {
-			accounts = []string{account}
+		x.n++
+		ev := meeting.Message{Time: t0.Add(time.Duration(x.n) * time.Second), Nick: nick, Account: account, Text: text}
+		x.e.Handle(ev)
+		var ended *Result
+		for _, r := range x.tl.Saw(ev, x.e).Reports {
+			if r.Kind == VoteEnded {
+				ended = r.Result
+			}
 		}
-		out = append(out, v.Message(Line{Voter: Voter{Nick: nick, Accounts: accounts}, Text: text, Chair: chair, Time: t0.Add(time.Duration(i) * time.Second)}))
+		out = append(out, ended)
 	}
 	return out
 }
 
+func (x *tally) rename(old, nick string) {
+	x.n++
+	ev := meeting.NickChange{Time: t0.Add(time.Duration(x.n) * time.Second), Old: old, New: nick}
+	x.e.Handle(ev)
+	x.tl.Saw(ev, x.e)
+}
+
+// progress is the running vote's result so far.
+func (x *tally) progress() (Result, bool) {
+	r, running, _ := x.tl.Vote()
+	return r, running
+}
+
 func TestVoteWithRosterAndQuorum(t *testing.T) {
-	v := &Votes{Quorum: Quorum{Percent: 60}} // 4 of 6
-	var err error
-	v.Roster, err = ParseVoters(context.Background(), nil, nil, []string{"alice bob carol dave erin frank"})
+	roster, err := ParseVoters(context.Background(), nil, nil, []string{"alice bob carol dave erin frank"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ev := say(v,
-		"bob: #startvote Not a chair? +1, 0, -1", // ignored: not a chair
+	v := newTally(t, Votes{Roster: roster, Quorum: Quorum{Percent: 60}}) // 4 of 6
+	v.say("bob: #startvote Not a chair? +1, 0, -1") // ignored: not a chair
+	if _, running := v.progress(); running {
+		t.Fatal("a vote started by someone who is not a chair")
+	}
+	v.say(
 		"chair*: #startvote Ship F41 on time? +1, 0, -1",
 		"alice: #vote +1",
 		"bob: #vote -1",
@@ -140,23 +153,16 @@ func TestVoteWithRosterAndQuorum(t *testing.T) {
 		"dave: #vote +2",            // not an option
 		"erin: +1",                  // not a #vote line
 	)
-	kinds := []VoteEventKind{}
-	for _, e := range ev {
-		kinds = append(kinds, e.Kind)
-	}
-	if want := []VoteEventKind{NoVote, Started, Cast, Cast, Cast, Cast, Cast, Invalid, NoVote}; !slices.Equal(kinds, want) {
-		t.Fatalf("events %v, want %v", kinds, want)
-	}
-	p, ok := v.Progress()
+	p, ok := v.progress()
 	if !ok || !slices.Equal(p.Missing, []string{"dave", "erin", "frank"}) || p.Voted != 3 || p.QuorumMet {
 		t.Errorf("progress %+v", p)
 	}
-	say(v, "dave: #vote -1")
-	end := say(v, "chair*: #endvote")[0]
-	if end.Kind != Ended || end.Result == nil {
-		t.Fatalf("end %+v", end)
+	v.say("dave: #vote -1")
+	end := v.say("chair*: #endvote")[0]
+	if end == nil {
+		t.Fatal("#endvote ended no vote")
 	}
-	r := *end.Result
+	r := *end
 	want := Result{Question: "Ship F41 on time?", Summary: "(+2, 1, -1)", Yes: 2, Abstain: 1, No: 1, Signed: true, HasRoster: true,
 		Voted: 4, Quorum: 4, QuorumMet: true, Agreed: "#agreed Ship F41 on time? (+2, 1, -1)"}
 	if r.Question != want.Question || r.Summary != want.Summary || r.Yes != 2 || r.Abstain != 1 || r.No != 1 || !r.Signed ||
@@ -167,48 +173,51 @@ func TestVoteWithRosterAndQuorum(t *testing.T) {
 		!slices.Equal(r.Voters[0], []string{"alice", "bob"}) || !slices.Equal(r.Voters[1], []string{"carol"}) {
 		t.Errorf("who: missing %q outside %q voters %q", r.Missing, r.Outside, r.Voters)
 	}
-	if _, ok := v.Running(); ok {
+	if _, running := v.progress(); running {
 		t.Error("still running after #endvote")
 	}
-	if e := say(v, "alice: #vote +1")[0]; e.Kind != NoVote {
-		t.Errorf("vote after end: %v", e.Kind)
+	v.say("alice: #vote +1")
+	if r, running, _ := v.tl.Vote(); running || r.Voted != 4 {
+		t.Errorf("a vote after the end counted: %+v", r)
 	}
 }
 
 func TestVoteWithoutRoster(t *testing.T) {
-	v := &Votes{Quorum: Quorum{N: 3}}
-	say(v, "chair*: #startvote Which day? Monday, Tuesday",
+	v := newTally(t, Votes{Quorum: Quorum{N: 3}})
+	v.say("chair*: #startvote Which day? Monday, Tuesday",
 		"alice: #vote monday", "bob: #vote Tuesday", "Alice: #vote tuesday")
-	r, _ := v.Progress()
+	r, _ := v.progress()
 	if r.Signed || r.Summary != "(Monday: 0, Tuesday: 2)" || r.Voted != 2 || r.QuorumMet || r.Quorum != 3 || r.HasRoster || r.Missing != nil {
 		t.Errorf("progress %+v", r)
 	}
-	ev := say(v, "carol: #vote monday", "chair*: #endmeeting")
-	r = *ev[1].Result
+	ev := v.say("carol: #vote monday", "chair*: #endmeeting")
+	r = *ev[1]
 	if r.Summary != "(Monday: 1, Tuesday: 2)" || !r.QuorumMet || r.Agreed != "#agreed Which day? (Monday: 1, Tuesday: 2)" {
 		t.Errorf("result %+v", r)
 	}
 	// Default options, as the engine gives them.
-	say(v, "chair*: #startvote Ship it?", "a: #vote yes", "b: #vote NO", "c: #vote no")
-	if r := v.End(); r.Summary != "(+1, 0, -2)" || !r.Signed {
+	v = newTally(t, Votes{Quorum: Quorum{N: 3}})
+	v.say("chair*: #startvote Ship it?", "a: #vote yes", "b: #vote NO", "c: #vote no")
+	if r := v.say("chair*: #endvote")[0]; r == nil || r.Summary != "(+1, 0, -2)" || !r.Signed {
 		t.Errorf("yes/no: %+v", r)
 	}
-	v.Quorum = Quorum{Percent: 50}
-	say(v, "chair*: #startvote Q? +1, -1", "a: #vote +1")
-	if r := v.End(); r.QuorumMet {
-		t.Error("a percentage quorum without a roster was met")
+	v.tl.votes.Quorum = Quorum{Percent: 50}
+	v.say("chair*: #startvote Q? +1, -1", "a: #vote +1")
+	if r := v.say("chair*: #endvote")[0]; r == nil || r.QuorumMet {
+		t.Errorf("a percentage quorum without a roster was met: %+v", r)
 	}
-	if e := say(v, "chair*: #startvote no question mark")[0]; e.Kind != NoVote {
-		t.Errorf("bad #startvote: %v", e.Kind)
+	v.say("chair*: #startvote no question mark")
+	if _, running := v.progress(); running {
+		t.Error("a #startvote without a question started a vote")
 	}
 }
 
 func TestVoteRenameAndLongQuestion(t *testing.T) {
-	v := &Votes{}
-	say(v, "chair*: #startvote "+strings.Repeat("Very long question ", 30)+"? +1, 0, -1", "guest: #vote +1")
-	v.Rename("guest", "guest2")
-	say(v, "guest2: #vote -1")
-	r := v.End()
+	v := newTally(t, Votes{})
+	v.say("chair*: #startvote "+strings.Repeat("Very long question ", 30)+"? +1, 0, -1", "guest: #vote +1")
+	v.rename("guest", "guest2")
+	v.say("guest2: #vote -1")
+	r := *v.say("chair*: #endvote")[0]
 	if r.Summary != "(+0, 0, -1)" || len(r.Agreed) > LineBytes || !strings.HasSuffix(r.Agreed, "… (+0, 0, -1)") {
 		t.Errorf("result %q %q", r.Summary, r.Agreed)
 	}

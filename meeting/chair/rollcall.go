@@ -4,33 +4,16 @@ import (
 	"context"
 	"slices"
 	"time"
-
-	"gavel/backend"
 )
 
 // RollCallTopic is what /rollcall says.
 const RollCallTopic = "#topic Roll call"
 
 // AccountLookup finds the accounts that list an IRC nick (FASJSON search
-// by IRC nick, or the offline snapshot). *backend.Router satisfies it.
+// by IRC nick, or the offline snapshot): an empty list when none does.
+// chairio.Lookups adapts *backend.Router.
 type AccountLookup interface {
-	IRCAccounts(ctx context.Context, nick string) (backend.Result, error)
-}
-
-// LookupAccounts asks lookup for nick's accounts (the console runs it in a
-// tea.Cmd and hands the answer to RollCall.SetAccounts).
-func LookupAccounts(ctx context.Context, lookup AccountLookup, nick string) ([]string, error) {
-	res, err := lookup.IRCAccounts(ctx, nick)
-	if err != nil {
-		return nil, err
-	}
-	out := []string{}
-	for _, row := range res.Rows {
-		if len(row) > 0 {
-			out = append(out, row[0])
-		}
-	}
-	return out, nil
+	Accounts(ctx context.Context, nick string) ([]string, error)
 }
 
 // Present is someone who spoke since the roll call began.
@@ -121,9 +104,11 @@ func (r *RollCall) ToLookUp() []string {
 }
 
 // SetAccounts records the accounts found for nick (an empty list when
-// none lists it).
+// none lists it); nick is not asked for again.
 func (r *RollCall) SetAccounts(nick string, accounts []string) {
-	if i, ok := r.index[r.Fold.of(nick)]; ok {
+	k := r.Fold.of(nick)
+	r.asked[k] = true
+	if i, ok := r.index[k]; ok {
 		r.present[i].Accounts = append([]string{}, accounts...)
 	}
 }
@@ -134,4 +119,16 @@ func (r *RollCall) Accounts(nick string) []string {
 		return slices.Clone(r.present[i].Accounts)
 	}
 	return nil
+}
+
+// Unanswered lists the present nicks whose accounts are not recorded (a
+// lookup lost with a killed process): they are asked for again.
+func (r *RollCall) Unanswered() []string {
+	var out []string
+	for _, p := range r.present {
+		if p.Accounts == nil {
+			out = append(out, p.Nick)
+		}
+	}
+	return out
 }

@@ -1,4 +1,4 @@
-package agenda
+package chairio
 
 import (
 	"context"
@@ -16,7 +16,7 @@ import (
 func TestReadFile(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "agenda.md")
-	os.WriteFile(path, []byte("# Agenda\n- One [5m]\n- Two\n"), 0o644)
+	os.WriteFile(path, []byte("# agenda.Agenda\n- One [5m]\n- Two\n"), 0o644)
 	items, err := ReadFile(path)
 	if err != nil || len(items) != 2 || items[0].Timebox != 5*time.Minute {
 		t.Fatalf("ReadFile = %q, %v", items, err)

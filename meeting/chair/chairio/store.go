@@ -1,4 +1,4 @@
-package agenda
+package chairio
 
 import (
 	"crypto/sha256"
@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"gavel/meeting/chair/agenda"
 	"gavel/meeting/publish"
 )
 
@@ -22,15 +23,6 @@ const StoreSchema = "gavel.agenda-leftovers/1"
 // maxStoreBytes caps a leftovers file read back (MaxItems items fit many
 // times over).
 const maxStoreBytes = 1 << 20
-
-// Key names the meeting whose leftovers a file holds: the network (the
-// server name the console connects to), the channel and the meeting's
-// final name (meeting.Meeting.Name after #startmeeting or #meetingname).
-type Key struct {
-	Network string
-	Channel string
-	Name    string
-}
 
 // Store keeps the items a meeting did not reach, one JSON file per key,
 // under Dir (gavel's state directory beside the journal, e.g.
@@ -64,16 +56,16 @@ type savedItem struct {
 	Timebox string `json:"timebox,omitempty"` // "10m", "1h30m"
 }
 
-func (s *Store) fold(k Key) Key {
+func (s *Store) fold(k agenda.Key) agenda.Key {
 	f := s.Fold
 	if f == nil {
 		f = strings.ToLower
 	}
-	return Key{Network: strings.ToLower(k.Network), Channel: f(k.Channel), Name: k.Name}
+	return agenda.Key{Network: strings.ToLower(k.Network), Channel: f(k.Channel), Name: k.Name}
 }
 
 // Path is the file that holds key's leftovers.
-func (s *Store) Path(k Key) (string, error) {
+func (s *Store) Path(k agenda.Key) (string, error) {
 	if k.Channel == "" || k.Name == "" {
 		return "", errors.New("agenda: leftovers need a channel and a meeting name")
 	}
@@ -115,7 +107,7 @@ func component(s string) string {
 // Load returns the leftovers kept under k as an offer, or nil when there
 // are none. A file that cannot be read or is not a leftovers file is an
 // error, and is left alone.
-func (s *Store) Load(k Key) (*Offer, error) {
+func (s *Store) Load(k agenda.Key) (*agenda.Offer, error) {
 	path, err := s.Path(k)
 	if err != nil {
 		return nil, err
@@ -140,26 +132,26 @@ func (s *Store) Load(k Key) (*Offer, error) {
 		return nil, fmt.Errorf("agenda: %s: not a leftovers file: %v", path, err)
 	}
 	if doc.Schema != StoreSchema {
-		return nil, fmt.Errorf("agenda: %s: schema %q, want %q", path, Cut(Clean(doc.Schema), 40), StoreSchema)
+		return nil, fmt.Errorf("agenda: %s: schema %q, want %q", path, agenda.Cut(agenda.Clean(doc.Schema), 40), StoreSchema)
 	}
-	fk := s.fold(Key{Network: doc.Network, Channel: doc.Channel, Name: doc.Name})
+	fk := s.fold(agenda.Key{Network: doc.Network, Channel: doc.Channel, Name: doc.Name})
 	if fk != s.fold(k) {
 		return nil, nil // another key whose long name hashed alike
 	}
-	o := &Offer{Key: k, SavedAt: doc.Saved}
+	o := &agenda.Offer{Key: k, SavedAt: doc.Saved}
 	for i, si := range doc.Items {
-		if len(o.Items) == MaxItems {
+		if len(o.Items) == agenda.MaxItems {
 			break
 		}
 		var box time.Duration
 		if si.Timebox != "" {
-			d, ok, err := ParseTimebox(si.Timebox)
+			d, ok, err := agenda.ParseTimebox(si.Timebox)
 			if !ok || err != nil {
-				return nil, fmt.Errorf("agenda: %s: item %d: bad timebox %q", path, i+1, Cut(Clean(si.Timebox), 20))
+				return nil, fmt.Errorf("agenda: %s: item %d: bad timebox %q", path, i+1, agenda.Cut(agenda.Clean(si.Timebox), 20))
 			}
 			box = d
 		}
-		it, err := NewItem(si.Title, si.URL, box)
+		it, err := agenda.NewItem(si.Title, si.URL, box)
 		if err != nil {
 			return nil, fmt.Errorf("agenda: %s: item %d: %w", path, i+1, err)
 		}
@@ -173,7 +165,7 @@ func (s *Store) Load(k Key) (*Offer, error) {
 
 // Save keeps items under k (replacing what was there); no items removes
 // the file.
-func (s *Store) Save(k Key, items []Item, at time.Time) error {
+func (s *Store) Save(k agenda.Key, items []agenda.Item, at time.Time) error {
 	path, err := s.Path(k)
 	if err != nil {
 		return err
@@ -185,7 +177,7 @@ func (s *Store) Save(k Key, items []Item, at time.Time) error {
 	for _, it := range items {
 		si := savedItem{Title: it.Title, URL: it.URL}
 		if it.Timebox > 0 {
-			si.Timebox = FormatTimebox(it.Timebox)
+			si.Timebox = agenda.FormatTimebox(it.Timebox)
 		}
 		doc.Items = append(doc.Items, si)
 	}
@@ -216,31 +208,32 @@ func (s *Store) remove(path string) error {
 // this very key and was not accepted (so declining loses nothing). When an
 // accepted offer came from another key (the meeting was renamed since),
 // that key's file is removed: its items are now this meeting's.
-func (s *Store) Finish(final Key, a *Agenda, at time.Time) error {
+func (s *Store) Finish(final agenda.Key, a *agenda.Agenda, at time.Time) error {
 	left := a.Leftovers()
+	offer, accepted := a.OfferState()
 	finalPath, err := s.Path(final)
 	if err != nil {
 		return err
 	}
 	var offerPath string
-	if a.offer != nil {
-		offerPath, _ = s.Path(a.offer.Key)
+	if offer != nil {
+		offerPath, _ = s.Path(offer.Key)
 	}
-	if a.offer != nil && !a.accepted && offerPath == finalPath {
-		left = append(dedupe(a.offer.Items, left), left...)
+	if offer != nil && !accepted && offerPath == finalPath {
+		left = append(dedupe(offer.Items, left), left...)
 	}
 	if err := s.Save(final, left, at); err != nil {
 		return err
 	}
-	if a.offer != nil && a.accepted && offerPath != "" && offerPath != finalPath {
+	if offer != nil && accepted && offerPath != "" && offerPath != finalPath {
 		return s.remove(offerPath)
 	}
 	return nil
 }
 
 // dedupe returns the items of first that are not in second.
-func dedupe(first, second []Item) []Item {
-	var out []Item
+func dedupe(first, second []agenda.Item) []agenda.Item {
+	var out []agenda.Item
 	for _, it := range first {
 		dup := false
 		for _, o := range second {

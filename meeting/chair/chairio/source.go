@@ -1,4 +1,4 @@
-package agenda
+package chairio
 
 import (
 	"context"
@@ -7,11 +7,12 @@ import (
 	"strings"
 
 	"gavel/backend/fetch"
+	"gavel/meeting/chair/agenda"
 )
 
 // ReadFile parses the agenda in the file at path (/agenda load PATH, the
 // agenda = "..." config key). A leading "~/" is the home directory.
-func ReadFile(path string) ([]Item, error) {
+func ReadFile(path string) ([]agenda.Item, error) {
 	if rest, ok := strings.CutPrefix(path, "~/"); ok {
 		home, err := os.UserHomeDir()
 		if err != nil {
@@ -31,7 +32,7 @@ func ReadFile(path string) ([]Item, error) {
 	if !st.Mode().IsRegular() {
 		return nil, fmt.Errorf("agenda: %s is not a regular file", path)
 	}
-	items, err := Parse(f)
+	items, err := agenda.Parse(f)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -47,23 +48,23 @@ func IsURL(src string) bool {
 // Fetch parses the agenda at an http(s) address (/agenda load URL) with
 // the backend's HTTP client (its timeouts, body cap and same-host
 // redirects). A web page (text/html) is refused: the raw file is wanted.
-func Fetch(ctx context.Context, c *fetch.Client, url string) ([]Item, error) {
+func Fetch(ctx context.Context, c *fetch.Client, url string) ([]agenda.Item, error) {
 	if !IsURL(url) {
-		return nil, fmt.Errorf("agenda: %q is not an http(s) address", Cut(Clean(url), 80))
+		return nil, fmt.Errorf("agenda: %q is not an http(s) address", agenda.Cut(agenda.Clean(url), 80))
 	}
 	resp, err := c.Do(ctx, fetch.Request{URL: url, What: "the agenda's server"})
 	if err != nil {
 		return nil, err
 	}
 	if resp.Status != 200 {
-		return nil, fmt.Errorf("agenda: %s answered %d", Cut(Clean(url), 120), resp.Status)
+		return nil, fmt.Errorf("agenda: %s answered %d", agenda.Cut(agenda.Clean(url), 120), resp.Status)
 	}
 	if resp.ContentType == "text/html" || resp.ContentType == "application/xhtml+xml" {
-		return nil, fmt.Errorf("agenda: %s is a web page, not a Markdown or plain-text list (give the address of the raw file)", Cut(Clean(url), 120))
+		return nil, fmt.Errorf("agenda: %s is a web page, not a Markdown or plain-text list (give the address of the raw file)", agenda.Cut(agenda.Clean(url), 120))
 	}
-	items, err := ParseBytes(resp.Body)
+	items, err := agenda.ParseBytes(resp.Body)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", Cut(Clean(url), 120), err)
+		return nil, fmt.Errorf("%s: %w", agenda.Cut(agenda.Clean(url), 120), err)
 	}
 	return items, nil
 }

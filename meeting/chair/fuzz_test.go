@@ -3,15 +3,19 @@ package chair
 import (
 	"strings"
 	"testing"
-	"time"
 )
 
-// FuzzVoteLines feeds channel lines ("nick[*]: text", one a line) to a
-// vote tally with a roster and a quorum, and checks what the console
-// relies on: no panic, counts that add up, and one-line texts to say.
+// FuzzVoteLines feeds channel lines ("nick[*]: text", one a line) through
+// the engine to the tools, with a roster and a quorum, and checks what
+// the console relies on: no panic, counts that add up, and one-line
+// texts to say.
 func FuzzVoteLines(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data string) {
-		v := &Votes{Roster: Roster{Members: []string{"alice", "bob", "carol"}}, Quorum: Quorum{Percent: 50}}
+		lines := strings.Split(data, "\n")
+		if len(lines) > 200 {
+			lines = lines[:200]
+		}
+		v := newTally(t, Votes{Roster: Roster{Members: []string{"alice", "bob", "carol"}}, Quorum: Quorum{Percent: 50}})
 		check := func(r Result) {
 			total := 0
 			for i, n := range r.Counts {
@@ -27,17 +31,15 @@ func FuzzVoteLines(f *testing.F) {
 				t.Fatalf("agreed %q", r.Agreed)
 			}
 		}
-		for i, l := range strings.Split(data, "\n") {
-			who, text, _ := strings.Cut(l, ": ")
-			ev := v.Message(Line{Voter: Voter{Nick: strings.TrimSuffix(who, "*")}, Text: text, Chair: strings.HasSuffix(who, "*"), Time: t0.Add(time.Duration(i) * time.Second)})
-			if ev.Kind == Ended {
-				check(*ev.Result)
+		for _, l := range lines {
+			if ended := v.say(l)[0]; ended != nil {
+				check(*ended)
 			}
-			if r, ok := v.Progress(); ok {
+			if r, ok := v.progress(); ok {
 				check(r)
 			}
 		}
-		for _, l := range VotersLines(v.Roster, v.Quorum) {
+		for _, l := range VotersLines(v.tl.votes.Roster, v.tl.votes.Quorum) {
 			if len(l) > LineBytes {
 				t.Fatalf("voters line %q", l)
 			}

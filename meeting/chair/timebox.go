@@ -2,6 +2,7 @@ package chair
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -43,13 +44,48 @@ type Timer struct {
 	start    time.Time
 	box      time.Duration
 	running  bool
-	notified bool
+	notified bool // the channel notice was said (or heard)
+	reported bool // Overdue said so
 }
 
 // Start times topic from at against box (0: no timebox), replacing the
 // topic timed before.
 func (t *Timer) Start(topic string, box time.Duration, at time.Time) {
 	*t = Timer{topic: topic, start: at, box: max(box, 0), running: true}
+}
+
+// SetBox gives the topic timed a new timebox (0: none), its clock
+// running on from the topic's start.
+func (t *Timer) SetBox(box time.Duration) {
+	if t.running {
+		t.box, t.notified, t.reported = max(box, 0), false, false
+	}
+}
+
+// Topic is the topic timed ("" when none).
+func (t *Timer) Topic() string { return t.topic }
+
+// Overdue reports, once per topic and timebox, that the timebox has run
+// out at now.
+func (t *Timer) Overdue(now time.Time) bool {
+	c, running := t.Clock(now)
+	if !running || c.Level != Over || t.reported {
+		return false
+	}
+	t.reported = true
+	return true
+}
+
+// Heard tells the timer a line said in the channel: the timebox notice
+// said before (and journalled) is not said again.
+func (t *Timer) Heard(text string) {
+	if t.running && t.box > 0 && !t.notified && strings.TrimSpace(text) == t.notice() {
+		t.notified = true
+	}
+}
+
+func (t *Timer) notice() string {
+	return line("", fmt.Sprintf("Time is up for this topic (%s timebox): %s", Duration(t.box), t.topic))
 }
 
 // Stop ends timing (#endmeeting).
@@ -87,7 +123,7 @@ func (t *Timer) Expired(now time.Time) (notice string, ok bool) {
 		return "", false
 	}
 	t.notified = true
-	return line("", fmt.Sprintf("Time is up for this topic (%s timebox): %s", Duration(t.box), t.topic)), true
+	return t.notice(), true
 }
 
 // Duration writes d as a clock: "m:ss", or "h:mm:ss" from an hour on,
