@@ -139,7 +139,7 @@ func TestVoteWithRosterAndQuorum(t *testing.T) {
 		t.Fatal(err)
 	}
 	v := newTally(t, Votes{Roster: roster, Quorum: Quorum{Percent: 60}}) // 4 of 6
-	v.say("bob: #startvote Not a chair? +1, 0, -1") // ignored: not a chair
+	v.say("bob: #startvote Not a chair? +1, 0, -1")                      // ignored: not a chair
 	if _, running := v.progress(); running {
 		t.Fatal("a vote started by someone who is not a chair")
 	}

@@ -28,6 +28,7 @@ import (
 
 	"gavel/ircclient"
 	"gavel/meeting"
+	"gavel/meeting/chair"
 	"gavel/meeting/journal"
 	"gavel/meeting/publish"
 )
@@ -88,6 +89,9 @@ type Config struct {
 	// GapThreshold is how long gavel must have been away before it says, on
 	// resuming, that lines may be missing. Zero means one second.
 	GapThreshold time.Duration
+	// Chair configures the chair's tools of every channel (chair.go);
+	// nil: none.
+	Chair *chair.Config
 }
 
 // UpdateKind says what changed.
@@ -105,6 +109,8 @@ const (
 	UpdateEnded                           // the meeting of Channel ended (Text: its name)
 	UpdateJournal                         // the journal of Channel is behind (Err, also sent as an UpdateError) or caught up (Err nil); Text says so
 	UpdateQueued                          // Text was queued while disconnected: it goes out on reconnect
+	UpdateChair                           // the chair's tools of Channel report Report (Text: its text)
+	UpdateWork                            // the chair's tools need Work done off the controller's goroutine
 )
 
 // Update is one thing the console may want to show.
@@ -115,6 +121,8 @@ type Update struct {
 	Text    string
 	Files   []publish.File
 	Err     error
+	Report  *chair.Report // UpdateChair
+	Work    *Work         // UpdateWork: run it, hand the result to Finish
 }
 
 // Controller runs the meetings of every channel of one connection. It is not
@@ -127,7 +135,8 @@ type Controller struct {
 	spelled   map[string]*channel // by the names they were found under (folding takes the client's lock)
 	behind    map[*channel]bool   // channels whose journal has records waiting
 	connected bool
-	dropped   int // channel events for channels gavel is not in
+	dropped   int    // channel events for channels gavel is not in
+	work      []Work // work of the chair's tools not handed out yet (chair.go)
 }
 
 // channel is one channel's engine and its files.
@@ -148,7 +157,8 @@ type channel struct {
 	// unpublished are ended meetings whose final files could not be
 	// written, retried by Publish.
 	unpublished []*ended
-	journalSaid bool // the chair was told the journal is behind
+	journalSaid bool         // the chair was told the journal is behind
+	tools       *chair.Tools // the chair's tools (chair.go); nil without Config.Chair
 }
 
 // ended is a meeting whose minutes could not be written.
@@ -256,7 +266,7 @@ func (c *Controller) channel(name string) (*channel, []Update) {
 	}
 	c.channels[key] = ch
 	if c.cfg.JournalDir == "" {
-		return ch, nil
+		return ch, c.chairStart(ch)
 	}
 	var ups []Update
 	path := journal.Path(c.cfg.JournalDir, name)
@@ -279,7 +289,7 @@ func (c *Controller) channel(name string) (*channel, []Update) {
 	if len(rec.Events) > 0 {
 		ups = append(ups, c.resume(ch, rec)...)
 	}
-	return ch, ups
+	return ch, append(ups, c.chairStart(ch)...)
 }
 
 // damaged says what a damaged journal lost, and where it is kept.
@@ -315,6 +325,7 @@ func (c *Controller) replayInto(ch *channel, e *meeting.Engine, w *publish.Write
 			ch.topic = tc.Topic
 		}
 		effects := e.Handle(ev)
+		c.chairReplayed(ch, e, ev)
 		if m := e.Meeting(); first == nil && m != nil {
 			first = m
 			if m.Paths == nil && len(placed) > 0 {
@@ -725,6 +736,7 @@ func (c *Controller) feed(ch *channel, ev meeting.Event, ups []Update, todo []pe
 	for _, eff := range effects {
 		todo = append(todo, pending{ch: ch, eff: eff})
 	}
+	ups, todo = c.chairSaw(ch, ev, ups, todo)
 	if len(effects) > 0 && !(len(ups) > 0 && ups[len(ups)-1].Kind == UpdateMeeting && ups[len(ups)-1].Channel == ch.name) {
 		ups = append(ups, Update{Kind: UpdateMeeting, Channel: ch.name}) // once for a burst
 	}

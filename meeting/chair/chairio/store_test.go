@@ -52,7 +52,7 @@ func TestStorePathsAreSafeAndDistinct(t *testing.T) {
 	keys := []agenda.Key{
 		key("net", "#a", "m"), key("net", "#a_", "m"), key("net", "#a.", "m"), key("net", "#a/b", "m"), key("net", "#a%2Fb", "m"),
 		key("net", "#..", ".."), key("net", "#a", "../../etc/passwd"), key("net", "#a", "m\x00x"), key("net", "#тест", "m"),
-		key("", "#a", "m"), key("net", "#a", long), key("net", "#a", long + "x"), key("n/et", "#a", "m"), key("net", "&a", "m"),
+		key("", "#a", "m"), key("net", "#a", long), key("net", "#a", long+"x"), key("n/et", "#a", "m"), key("net", "&a", "m"),
 	}
 	seen := map[string]agenda.Key{}
 	for _, k := range keys {

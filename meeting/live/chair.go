@@ -1,0 +1,206 @@
+package live
+
+// The chair's tools (meeting/chair) in the live driver: each channel's
+// tools are fed right after its engine with the events the engine saw,
+// and the chair's settings the channel does not see (notes) are journalled
+// in order with those events before anything is said, so that a resumed
+// meeting rebuilds the tools: agenda and position, timebox, roster,
+// quorum, open vote, roll call. Their lines go out through the same send
+// path as the engine's replies; what they report comes as UpdateChair; the
+// I/O they need comes as UpdateWork, for the presenter to run off its
+// goroutine and hand back to Finish.
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"gavel/meeting"
+	"gavel/meeting/chair"
+)
+
+// Work is I/O the chair's tools need (an agenda read, a lookup): the
+// presenter runs it off the controller's goroutine (the console in a
+// tea.Cmd) and hands what it returns to Controller.Finish.
+type Work struct {
+	channel string
+	job     chair.Job
+}
+
+// Run does the work.
+func (w Work) Run(ctx context.Context) Done {
+	return Done{channel: w.channel, note: w.job(ctx)}
+}
+
+// Done is finished Work, for Controller.Finish.
+type Done struct {
+	channel string
+	note    chair.Note
+}
+
+// errNoTools says the controller runs no chair's tools (no Config.Chair).
+var errNoTools = errors.New("the chair's tools are not configured")
+
+// tools are a channel's chair's tools, made on first use (nil without
+// Config.Chair).
+func (c *Controller) tools(ch *channel) *chair.Tools {
+	if c.cfg.Chair == nil {
+		return nil
+	}
+	if ch.tools == nil {
+		ch.tools = chair.New(c.cfg.Chair, ch.name, c.fold)
+	}
+	return ch.tools
+}
+
+// ChairTools returns a channel's chair's tools for the presenter to show
+// (nil: none yet). They are the controller's: read them on its goroutine.
+func (c *Controller) ChairTools(name string) *chair.Tools {
+	if ch := c.find(name); ch != nil {
+		return ch.tools
+	}
+	return nil
+}
+
+// chairSaw feeds the event the engine just handled to the channel's
+// tools; what they say goes after the engine's effects.
+func (c *Controller) chairSaw(ch *channel, ev meeting.Event, ups []Update, todo []pending) ([]Update, []pending) {
+	t := c.tools(ch)
+	if t == nil {
+		return ups, todo
+	}
+	return c.chairOut(ch, t.Saw(ev, ch.engine), ups, todo)
+}
+
+// chairReplayed feeds a journalled event to a resumed channel's tools:
+// their state only (nothing is said, no work is asked for: Start asks for
+// what is missing once the journal is read).
+func (c *Controller) chairReplayed(ch *channel, e *meeting.Engine, ev meeting.Event) {
+	t := c.tools(ch)
+	if t == nil || e != ch.engine {
+		return // an ended meeting published from its own journal
+	}
+	if n, ok := ev.(meeting.Note); ok {
+		if err := t.Replay(n, e); err != nil {
+			c.log.Warn("journal: a note of the chair's tools could not be applied", "channel", ch.name, "err", err)
+		}
+		return
+	}
+	t.Saw(ev, e)
+}
+
+// chairStart queues what a channel's tools want once its journal is read
+// (the configured agenda, lookups a killed process left unanswered).
+func (c *Controller) chairStart(ch *channel) []Update {
+	t := c.tools(ch)
+	if t == nil {
+		return nil
+	}
+	out := t.Start(ch.engine)
+	for _, j := range out.Jobs {
+		c.work = append(c.work, Work{channel: ch.name, job: j})
+	}
+	return nil
+}
+
+// chairOut turns what the tools did into updates and effects.
+func (c *Controller) chairOut(ch *channel, out chair.Out, ups []Update, todo []pending) ([]Update, []pending) {
+	for _, text := range out.Say {
+		todo = append(todo, pending{ch: ch, eff: meeting.Effect{Kind: meeting.EffectSay, Text: text}})
+	}
+	for i := range out.Reports {
+		r := out.Reports[i]
+		ups = append(ups, Update{Kind: UpdateChair, Channel: ch.name, Text: r.Text, Report: &r})
+	}
+	for _, j := range out.Jobs {
+		ups = append(ups, Update{Kind: UpdateWork, Channel: ch.name, Work: &Work{channel: ch.name, job: j}})
+	}
+	if out.Changed && !(len(ups) > 0 && ups[len(ups)-1].Kind == UpdateMeeting && ups[len(ups)-1].Channel == ch.name) {
+		ups = append(ups, Update{Kind: UpdateMeeting, Channel: ch.name})
+	}
+	return ups, todo
+}
+
+// note journals a note of a channel's tools (their state already holds
+// it), so that it is safe before the lines it says go out.
+func (c *Controller) note(ch *channel, n chair.Note, at time.Time) []Update {
+	if ch.journal == nil {
+		return nil
+	}
+	ev, err := n.Event(at)
+	if err == nil {
+		err = ch.journal.Append(ev)
+	}
+	if err != nil {
+		return []Update{c.errorUpdate(ch, err)}
+	}
+	c.behind[ch] = true
+	return nil
+}
+
+// Chair runs a chair's command of the tools (chair.Commands: "agenda",
+// "next", "voters", ...) in a channel, with arg what follows it; now is
+// the presenter's clock. A command that changes the tools is journalled
+// before what it says is sent. An UpdateError says why a command did
+// nothing (chair.ErrUsage when its arguments are wrong).
+func (c *Controller) Chair(name, cmd, arg string, now time.Time) []Update {
+	ch, ups := c.channel(name)
+	t := c.tools(ch)
+	if t == nil {
+		return append(ups, Update{Kind: UpdateError, Channel: name, Err: errNoTools})
+	}
+	out, n, err := t.Command(cmd, arg, ch.engine, now)
+	if err != nil {
+		return append(ups, Update{Kind: UpdateError, Channel: ch.name, Err: err})
+	}
+	if n != nil {
+		ups = append(ups, c.note(ch, *n, c.now())...)
+	}
+	ups, todo := c.chairOut(ch, out, ups, nil)
+	return c.drainWork(c.carryOut(ups, todo))
+}
+
+// Finish takes the result of Work: a note the tools apply, journalled
+// before what it says is sent.
+func (c *Controller) Finish(d Done) []Update {
+	ch := c.find(d.channel)
+	if ch == nil || ch.tools == nil {
+		return nil
+	}
+	out, record := ch.tools.Apply(d.note, ch.engine)
+	var ups []Update
+	if record {
+		ups = c.note(ch, d.note, c.now())
+	}
+	ups, todo := c.chairOut(ch, out, ups, nil)
+	return c.drainWork(c.carryOut(ups, todo))
+}
+
+// Tick runs the chair's tools on the presenter's clock (a timebox that
+// runs out), and hands out the work queued meanwhile (the configured
+// agendas of channels resumed at start).
+func (c *Controller) Tick(now time.Time) []Update {
+	var ups []Update
+	var todo []pending
+	for _, ch := range c.channels {
+		if ch.tools != nil {
+			ups, todo = c.chairOut(ch, ch.tools.Tick(now), ups, todo)
+		}
+	}
+	if len(todo) == 0 && len(ups) == 0 && len(c.work) == 0 {
+		return nil
+	}
+	return c.drainWork(c.carryOut(ups, todo))
+}
+
+// drainWork adds the queued work to ups.
+func (c *Controller) drainWork(ups []Update) []Update {
+	for i := range c.work {
+		ups = append(ups, Update{Kind: UpdateWork, Channel: c.work[i].channel, Work: &c.work[i]})
+	}
+	c.work = nil
+	return ups
+}
+
+// now is the time of a note that comes back from Work.
+func (c *Controller) now() time.Time { return time.Now().UTC() }
