@@ -1,6 +1,6 @@
 package tui_test
 
-// The chair's tools (issue 11) in the console, driven through teatest
+// The chair's tools in the console, driven through teatest
 // against a real InspIRCd with other people in the channel: the real
 // ircclient, the real live driver and archive, the console's own
 // commands and keys. The tests look at the screen (Render), as the chair
@@ -28,6 +28,8 @@ import (
 	"gavel/ircclient"
 	"gavel/ircclient/ircdtest"
 	"gavel/meeting"
+	"gavel/meeting/chair"
+	"gavel/meeting/chair/chairio"
 	"gavel/meeting/live"
 	"gavel/meeting/publish"
 	"gavel/tui"
@@ -82,7 +84,8 @@ type chairConsole struct {
 type chairConsoleOptions struct {
 	style    meeting.Style
 	channels []string
-	chair    tui.ChairOptions
+	chair    map[string]chair.ChannelConfig // the channels' settings
+	http     *fetch.Client                  // for agendas and forges (nil: fetch's defaults)
 	archive  string
 }
 
@@ -101,18 +104,20 @@ func startChairConsole(t *testing.T, srv *ircdtest.Server, o chairConsoleOptions
 		t.Fatal(err)
 	}
 	archive := publish.New(cc.archive, o.style, "")
-	ctl, err := live.New(live.Config{Style: o.style, Archive: archive, JournalDir: filepath.Join(cc.state, "journal"), Network: client})
-	if err != nil {
-		t.Fatal(err)
-	}
 	router, err := backend.New(backend.Config{Offline: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	o.chair.Archive, o.chair.AgendaDir, o.chair.Network = archive, filepath.Join(cc.state, "agenda"), "127.0.0.1"
+	tools := &chair.Config{Network: "127.0.0.1", Channels: o.chair, Agendas: chairio.NewSources(o.http),
+		Leftovers: &chairio.Store{Dir: filepath.Join(cc.state, "agenda")}, Previous: chairio.Archive{Archive: archive},
+		Groups: chairio.Lookups{Router: router}, Accounts: chairio.Lookups{Router: router}}
+	ctl, err := live.New(live.Config{Style: o.style, Archive: archive, JournalDir: filepath.Join(cc.state, "journal"), Network: client, Chair: tools})
+	if err != nil {
+		t.Fatal(err)
+	}
 	m, err := tui.New(tui.Options{
 		Client: client, Glue: ctl, Router: router, Server: srv.Addr(), Nick: "chair", Channels: o.channels,
-		Style: o.style, Getenv: func(string) string { return "" }, Chair: o.chair,
+		Style: o.style, Getenv: func(string) string { return "" },
 		Now: func() time.Time { return time.Now().Add(time.Duration(cc.offset.Load())) },
 	})
 	if err != nil {
@@ -313,7 +318,7 @@ func TestChairToolsZodbotStyle(t *testing.T) {
 	}
 	bc := people["bcotton"]
 	cc := startChairConsole(t, srv, chairConsoleOptions{style: meeting.StyleZodbot, channels: []string{ch}, archive: archive,
-		chair: tui.ChairOptions{Channels: map[string]tui.ChannelChair{ch: {Agenda: agendaURL}}}})
+		chair: map[string]chair.ChannelConfig{ch: {Agenda: agendaURL}}})
 	cc.shows("Agenda (5)", "Roll call [2m]", "agenda: 5 items from "+agendaURL)
 
 	cc.typeLine("#startmeeting magazine")
@@ -543,7 +548,7 @@ func TestChairREADME(t *testing.T) {
 	os.WriteFile(filepath.Join(archive, "fedora-meeting", "2020-06-10", "magazine.2020-06-10-12.02.txt"), zodbot, 0o644)
 	obs := joinPerson(t, ctx, srv, "observer", ch)
 	cc := startChairConsole(t, srv, chairConsoleOptions{channels: []string{ch}, archive: archive,
-		chair: tui.ChairOptions{HTTP: fetch.New(fetch.Options{Service: "agenda", Transport: forgeTransport(pagure)})}})
+		http: fetch.New(fetch.Options{Service: "agenda", Transport: forgeTransport(pagure)})})
 	cc.typeLine("#startmeeting magazine")
 	obs.sees("chair #startmeeting magazine")
 	cc.shows("from 2020-06-10 (8)")

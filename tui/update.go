@@ -79,8 +79,12 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.opts.Client.Quit(reason)
 		m.state.quitting = true
 		return tea.Quit
-	case chairMsg:
-		return m.chairUpdate(msg)
+	case workMsg:
+		refresh, cmd := m.applyUpdates(m.opts.Glue.Finish(msg.done))
+		if refresh {
+			m.refreshPanes()
+		}
+		return cmd
 	}
 	return nil
 }

@@ -167,7 +167,7 @@ func runLive(ctx context.Context, cfg config, headless bool, opts tui.Options, l
 	ctrl, err := live.New(live.Config{
 		Archive: arch, JournalDir: journalDir,
 		BindAccounts: cfg.BindChairs, Network: client, Logger: logger, Lookups: opts.Router, Fold: client.Fold,
-		Bus: mbus.live(),
+		Bus: mbus.live(), Chair: chairConfig(cfg, arch, opts.Router, logger),
 	})
 	if err != nil {
 		fmt.Fprintln(stderr, "gavel:", err)
@@ -189,7 +189,6 @@ func runLive(ctx context.Context, cfg config, headless bool, opts tui.Options, l
 		opts.BusWaiting = func() int { return mbus.Status().Waiting }
 	}
 	opts.Server, opts.Nick, opts.Channels = ic.Addr(), ic.Nick, ic.Channels
-	opts.Chair = chairOptions(cfg, arch, logger)
 	m, err := tui.New(opts)
 	if err != nil {
 		fmt.Fprintln(stderr, "gavel:", err)

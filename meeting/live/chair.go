@@ -106,6 +106,12 @@ func (c *Controller) chairStart(ch *channel) []Update {
 // chairOut turns what the tools did into updates and effects.
 func (c *Controller) chairOut(ch *channel, out chair.Out, ups []Update, todo []pending) ([]Update, []pending) {
 	for _, text := range out.Say {
+		if c.cfg.Network == nil {
+			// Offline no network carries the line: the presenter says
+			// it as it says what the chair types (to the engine).
+			ups = append(ups, Update{Kind: UpdateOffline, Channel: ch.name, Text: text})
+			continue
+		}
 		todo = append(todo, pending{ch: ch, eff: meeting.Effect{Kind: meeting.EffectSay, Text: text}})
 	}
 	for i := range out.Reports {
@@ -141,23 +147,23 @@ func (c *Controller) note(ch *channel, n chair.Note, at time.Time) []Update {
 // Chair runs a chair's command of the tools (chair.Commands: "agenda",
 // "next", "voters", ...) in a channel, with arg what follows it; now is
 // the presenter's clock. A command that changes the tools is journalled
-// before what it says is sent. An UpdateError says why a command did
-// nothing (chair.ErrUsage when its arguments are wrong).
-func (c *Controller) Chair(name, cmd, arg string, now time.Time) []Update {
+// before what it says is sent. The error says why the command did nothing
+// (chair.ErrUsage: its arguments are wrong).
+func (c *Controller) Chair(name, cmd, arg string, now time.Time) ([]Update, error) {
 	ch, ups := c.channel(name)
 	t := c.tools(ch)
 	if t == nil {
-		return append(ups, Update{Kind: UpdateError, Channel: name, Err: errNoTools})
+		return ups, errNoTools
 	}
 	out, n, err := t.Command(cmd, arg, ch.engine, now)
 	if err != nil {
-		return append(ups, Update{Kind: UpdateError, Channel: ch.name, Err: err})
+		return c.drainWork(ups), err
 	}
 	if n != nil {
 		ups = append(ups, c.note(ch, *n, c.now())...)
 	}
 	ups, todo := c.chairOut(ch, out, ups, nil)
-	return c.drainWork(c.carryOut(ups, todo))
+	return c.drainWork(c.carryOut(ups, todo)), nil
 }
 
 // Finish takes the result of Work: a note the tools apply, journalled

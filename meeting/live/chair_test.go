@@ -83,11 +83,11 @@ func TestChairToolsResumeFromTheJournal(t *testing.T) {
 	net.now = t0
 	settle(t, c1, net, net.feed(c1, msg(1, "chair", "#startmeeting Resume")))
 	for _, cmd := range [][2]string{{"next", ""}, {"timebox", "20m"}, {"voters", "alice bob carol"}, {"quorum", "2"}} {
-		for _, u := range settle(t, c1, net, c1.Chair("#meet", cmd[0], cmd[1], t0.Add(2*time.Second))) {
-			if u.Kind == UpdateError {
-				t.Fatalf("/%s: %v", cmd[0], u.Err)
-			}
+		ups, err := c1.Chair("#meet", cmd[0], cmd[1], t0.Add(2*time.Second))
+		if err != nil {
+			t.Fatalf("/%s: %v", cmd[0], err)
 		}
+		settle(t, c1, net, ups)
 	}
 	for i, l := range []string{"chair: #startvote Ship it? +1, 0, -1", "alice: #vote +1", "bob: #vote -1", "mallory: #vote +1"} {
 		nick, text, _ := strings.Cut(l, ": ")
@@ -114,7 +114,11 @@ func TestChairToolsResumeFromTheJournal(t *testing.T) {
 	net2.now = t0.Add(30 * time.Second)
 	settle(t, c2, net2, onlineAt(c2, 30))
 	net2.said = nil
-	settle(t, c2, net2, c2.Chair("#meet", "next", "", t0.Add(31*time.Second)))
+	ups, err := c2.Chair("#meet", "next", "", t0.Add(31*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	settle(t, c2, net2, ups)
 	if !slices.Equal(net2.said, []string{"#meet #topic Beta"}) {
 		t.Errorf("/next after the crash said %q", net2.said)
 	}

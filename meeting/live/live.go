@@ -111,6 +111,7 @@ const (
 	UpdateQueued                          // Text was queued while disconnected: it goes out on reconnect
 	UpdateChair                           // the chair's tools of Channel report Report (Text: its text)
 	UpdateWork                            // the chair's tools need Work done off the controller's goroutine
+	UpdateOffline                         // offline: Text, a line of the chair's tools, for the presenter to say as the chair's own
 )
 
 // Update is one thing the console may want to show.

@@ -7,7 +7,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"gavel/themes"
-	"gavel/tui/agenda"
+	"gavel/meeting/chair/agenda"
 	"gavel/tui/common"
 )
 
