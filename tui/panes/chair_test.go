@@ -6,8 +6,8 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
-	"gavel/themes"
 	"gavel/meeting/chair/agenda"
+	"gavel/themes"
 	"gavel/tui/common"
 )
 
