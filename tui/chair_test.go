@@ -103,6 +103,7 @@ func startChairConsole(t *testing.T, srv *ircdtest.Server, o chairConsoleOptions
 	if err != nil {
 		t.Fatal(err)
 	}
+	net := live.NewIRC(client)
 	archive := publish.New(cc.archive, o.style, "")
 	router, err := backend.New(backend.Config{Offline: true})
 	if err != nil {
@@ -111,12 +112,12 @@ func startChairConsole(t *testing.T, srv *ircdtest.Server, o chairConsoleOptions
 	tools := &chair.Config{Network: "127.0.0.1", Channels: o.chair, Agendas: chairio.NewSources(o.http),
 		Leftovers: &chairio.Store{Dir: filepath.Join(cc.state, "agenda")}, Previous: chairio.Archive{Archive: archive},
 		Groups: chairio.Lookups{Router: router}, Accounts: chairio.Lookups{Router: router}}
-	ctl, err := live.New(live.Config{Style: o.style, Archive: archive, JournalDir: filepath.Join(cc.state, "journal"), Network: client, Chair: tools})
+	ctl, err := live.New(live.Config{Style: o.style, Archive: archive, JournalDir: filepath.Join(cc.state, "journal"), Network: net, Chair: tools})
 	if err != nil {
 		t.Fatal(err)
 	}
 	m, err := tui.New(tui.Options{
-		Client: client, Glue: ctl, Router: router, Server: srv.Addr(), Nick: "chair", Channels: o.channels,
+		Network: net, Glue: ctl, Router: router, Server: srv.Addr(), Nick: "chair", Channels: o.channels,
 		Style: o.style, Getenv: func(string) string { return "" },
 		Now: func() time.Time { return time.Now().Add(time.Duration(cc.offset.Load())) },
 	})

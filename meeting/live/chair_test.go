@@ -18,7 +18,7 @@ import (
 
 // chairController is a controller with the chair's tools over the real
 // agenda sources and leftovers store.
-func chairController(t *testing.T, root, journalDir, state string, net Network, channels map[string]chair.ChannelConfig) *Controller {
+func chairController(t *testing.T, root, journalDir, state string, net Effects, channels map[string]chair.ChannelConfig) *Controller {
 	t.Helper()
 	archive := publish.New(root, meeting.StyleDefault, "https://m.example/")
 	c, err := New(Config{
@@ -45,7 +45,7 @@ func settle(t *testing.T, c *Controller, net *recorder, ups []Update) []Update {
 		for len(net.echoes) > 0 {
 			batch := net.echoes
 			net.echoes = nil
-			all = append(all, c.HandleIRCBatch(batch)...)
+			all = append(all, handleIRC(c, batch...)...)
 		}
 	}
 	return all
