@@ -41,7 +41,11 @@ func (m *Model) chairReport(u live.Update) {
 	case chair.VoteEnded:
 		m.voteEnded(w, *u.Report.Result)
 	case chair.AgendaLoaded:
-		m.info(w, strings.Replace(u.Text, " — /next posts", " — /next (or "+m.Keys.NextItem.Help().Key+") posts", 1))
+		if strings.Contains(u.Text, " added ") {
+			m.info(w, u.Text)
+		} else {
+			m.info(w, u.Text+" — /next (or "+m.Keys.NextItem.Help().Key+") posts the next one")
+		}
 	default:
 		m.info(w, u.Text)
 	}

@@ -413,7 +413,7 @@ func (t *Tools) apply(n Note, e Engine, live bool) (Out, error) {
 		if n.Text != "" {
 			text += " (" + n.Text + ")"
 		}
-		out.Reports = append(out.Reports, Report{Kind: AgendaLoaded, Text: text + " — /next posts the next one"})
+		out.Reports = append(out.Reports, Report{Kind: AgendaLoaded, Text: text})
 	case noteAdd:
 		if t.agenda == nil || t.finished {
 			t.agenda, t.source, t.finished = agenda.New(nil), "", false
