@@ -290,7 +290,7 @@ func TestTopicRefusalIsExplained(t *testing.T) {
 	}
 }
 
-// TestLookupsAreTheRoutersToDecide (issue 13): the router, with its own
+// TestLookupsAreTheRoutersToDecide: the router, with its own
 // prefix, decides which channel lines are lookups; a custom prefix works
 // (it used to reach only the controller, and channel lookups stopped).
 func TestLookupsAreTheRoutersToDecide(t *testing.T) {
@@ -447,7 +447,7 @@ func TestDisconnectedIsKnown(t *testing.T) {
 	}
 }
 
-// TestArchiveOwnsStyleAndURLPrefix (issue 13, one owner per fact): with an
+// TestArchiveOwnsStyleAndURLPrefix: with an
 // archive, the engines announce in its style and under its URL prefix,
 // whatever the controller's own Style and URLPrefix say.
 func TestArchiveOwnsStyleAndURLPrefix(t *testing.T) {
