@@ -123,11 +123,3 @@ func (m *Model) chairTick() tea.Cmd {
 	}
 	return cmd
 }
-
-// plural is "1 item", "2 items".
-func plural(n int, what string) string {
-	if n == 1 {
-		return "1 " + what
-	}
-	return fmt.Sprintf("%d %ss", n, what)
-}

@@ -117,13 +117,6 @@ func (o *Out) info(format string, args ...any) {
 
 func (o *Out) problem(text string) { o.Reports = append(o.Reports, Report{Kind: Problem, Text: text}) }
 
-func (o *Out) add(x Out) {
-	o.Say = append(o.Say, x.Say...)
-	o.Reports = append(o.Reports, x.Reports...)
-	o.Jobs = append(o.Jobs, x.Jobs...)
-	o.Changed = o.Changed || x.Changed
-}
-
 // Tools is the chair's tools of one channel.
 type Tools struct {
 	cfg     *Config
