@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"slices"
@@ -12,7 +11,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"gavel/meeting"
-	"gavel/meeting/minutes"
 	"gavel/themes"
 	"gavel/tui/chanlog"
 	"gavel/tui/common"
@@ -124,33 +122,15 @@ func lookupCommand(word string) (*command, bool) {
 	return nil, false
 }
 
-// chairOrder is the order meeting commands are offered in: what chairs
-// type most first, so "#ac" offers #action before #accept.
-var chairOrder = []string{
-	"#topic", "#info", "#action", "#agreed", "#link", "#idea", "#help", "#chair", "#unchair", "#undo",
-	"#startmeeting", "#endmeeting", "#meetingname", "#nick", "#accepted", "#rejected", "#accept", "#reject",
-}
-
-// meetingCommands lists the engine's commands, chairOrder first, then the
-// rest alphabetically.
+// meetingCommands lists the engine's meeting commands with their '#', in
+// the order its command table offers them (what chairs type most first).
 func meetingCommands() []string {
-	var rest []string
-	for _, c := range meeting.Commands() {
-		if !strings.HasPrefix(c, "#") {
-			c = "#" + c
-		}
-		if !slices.Contains(chairOrder, c) {
-			rest = append(rest, c)
-		}
+	table := meeting.CommandTable()
+	out := make([]string, len(table))
+	for i, c := range table {
+		out[i] = "#" + c.Name
 	}
-	slices.Sort(rest)
-	var out []string
-	for _, c := range chairOrder {
-		if slices.Contains(meeting.Commands(), c) || slices.Contains(meeting.Commands(), c[1:]) {
-			out = append(out, c)
-		}
-	}
-	return append(out, rest...)
+	return out
 }
 
 // submit runs a line typed in the command line.
@@ -173,7 +153,9 @@ func (m *Model) submit(line string) tea.Cmd {
 // say sends a line to a channel or nick. Channel lines go through the live
 // driver; the line shows (and reaches the engine) when the client's event
 // for it comes back. While disconnected it is shown at once, marked as
-// queued. Offline (the demo) lines go straight to the engine as our own.
+// queued. The offline demo is a network like any other (its lines come
+// back as our own); only a console with no network at all feeds the engine
+// itself.
 func (m *Model) say(target, text string) tea.Cmd {
 	w := m.openWindow(target)
 	cl := m.opts.Network
@@ -231,7 +213,7 @@ func (m *Model) command(line string) tea.Cmd {
 		return nil
 	}
 	switch {
-	case c.needs&needConn != 0 && m.opts.Network == nil:
+	case c.needs&needConn != 0 && m.offline():
 		m.errorLine(w, "/"+c.name+" needs a connection; this is the offline demo")
 		return nil
 	case c.needs&needChannel != 0 && w.Kind != winlist.Channel:
@@ -328,7 +310,7 @@ func (m *Model) closeWindow(w *winlist.Window) tea.Cmd {
 // confirms (see winlist.Window.Closing), at once when not in the channel.
 func (m *Model) partAndClose(channel, reason string) {
 	w := m.wins.Get(channel)
-	if m.opts.Network != nil {
+	if !m.offline() {
 		// Also for a channel not joined yet: the client stops joining it.
 		if err := m.opts.Network.Part(channel, reason); err != nil {
 			m.errorLine(w, err.Error())
@@ -392,7 +374,7 @@ func (m *Model) cmdQuery(c *call) tea.Cmd {
 }
 
 func (m *Model) cmdMe(c *call) tea.Cmd {
-	if m.opts.Network == nil {
+	if m.offline() {
 		m.errorLine(c.w, "/me needs a connection; this is the offline demo")
 		return nil
 	}
@@ -480,7 +462,7 @@ func (m *Model) cmdTopic(c *call) tea.Cmd {
 		m.info(c.w, "topic of "+ch+": "+t)
 		return nil
 	}
-	if m.opts.Network == nil {
+	if m.offline() {
 		m.errorLine(c.w, "setting the topic needs a connection; in a meeting, say #topic")
 		return nil
 	}
@@ -614,18 +596,17 @@ func (m *Model) cmdMinutes(c *call) tea.Cmd {
 	return nil
 }
 
-// refreshMinutes renders the current meeting's text minutes into the pane:
-// a running meeting as in progress, links with the configured URL prefix.
+// refreshMinutes shows the current meeting's text minutes in the pane, as
+// the live driver renders them (a running meeting as in progress, in the
+// archive's style and with its URL prefix).
 func (m *Model) refreshMinutes() {
 	mt := m.Meeting()
 	if mt == nil {
 		m.results.Refresh("Minutes", []string{"no meeting in " + m.wins.Current().Name})
 		return
 	}
-	var buf bytes.Buffer
-	if err := minutes.Render(minutes.FileText, &buf, mt, mt.BaseName(), minutes.Options{
-		Style: m.opts.Style, RelDir: mt.RelDir(), URLPrefix: m.opts.URLPrefix,
-	}); err != nil {
+	text, err := m.opts.Glue.Minutes(m.wins.Current().Name)
+	if err != nil {
 		m.results.SetError("Minutes", err.Error())
 		return
 	}
@@ -633,12 +614,12 @@ func (m *Model) refreshMinutes() {
 	if mt.Ended() {
 		title = "Minutes of " + mt.Name + " · ended"
 	}
-	m.results.Refresh(title, strings.Split(strings.TrimRight(buf.String(), "\n"), "\n"))
+	m.results.Refresh(title, strings.Split(strings.TrimRight(text, "\n"), "\n"))
 }
 
 func (m *Model) cmdPublish(c *call) tea.Cmd {
 	ups := m.opts.Glue.Publish(c.w.Name)
-	if m.opts.Network == nil {
+	if m.offline() {
 		m.info(c.w, "offline: nothing is published — /minutes shows the minutes")
 		return nil
 	}

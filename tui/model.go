@@ -17,9 +17,9 @@
 // the console never sees an IRC type), are read by a tea.Cmd that takes a
 // whole burst at once, so a flood costs one redraw per batch; the live
 // driver turns them into engine updates. Channel members and topics are
-// read from the network, which owns them. With no network the same
-// model runs an offline demo: a meeting log replayed at an adjustable speed
-// (see NewDemo).
+// read from the network, which owns them. The offline demo is a network
+// too (meeting/live/demo): a meeting log played at an adjustable speed
+// through the same path (see NewDemo).
 package tui
 
 import (
@@ -43,15 +43,6 @@ import (
 	"gavel/tui/winlist"
 )
 
-// Channels is what the console reads of the channels it is in: the
-// network owns these facts (the offline demo keeps its own for the channel
-// it replays).
-type Channels interface {
-	Members(channel string) []live.Member
-	Topic(channel string) string
-	InChannel(channel string) bool
-}
-
 // Glue is what the console needs of the live driver; *live.Controller
 // satisfies it.
 type Glue interface {
@@ -69,6 +60,9 @@ type Glue interface {
 	Finish(done live.Done) []live.Update
 	Tick(now time.Time) []live.Update
 	ChairTools(channel string) *chair.Tools
+	// Minutes renders the text minutes of a channel's meeting as the
+	// archive publishes them (the /minutes preview).
+	Minutes(channel string) (string, error)
 }
 
 // Options configure the console.
@@ -95,10 +89,13 @@ type Options struct {
 	ThemeFile string
 	Getenv    func(string) string // default os.Getenv
 
+	// Style and URLPrefix are those of the offline controller made when
+	// Glue is nil (the /minutes preview takes the live driver's, which
+	// are its archive's).
 	Style           meeting.Style
-	URLPrefix       string // where published minutes are served (the /minutes preview's links)
-	Scrollback      int    // lines kept per window (default 100,000)
-	StripFormatting bool   // strip IRC colours and bold instead of rendering them
+	URLPrefix       string
+	Scrollback      int  // lines kept per window (default 100,000)
+	StripFormatting bool // strip IRC colours and bold instead of rendering them
 	// NoBell turns off the terminal bell on a highlight or a private
 	// message (/bell toggles it).
 	NoBell bool
@@ -128,7 +125,7 @@ type Model struct {
 
 	geo   geometry            // where the panes are, for the mouse wheel
 	lists map[string][]string // completion lists (see cached)
-	chans Channels            // members and topics: the client's, or the demo's
+	chans live.Channels       // members, topics, folding, our nick: the network's
 	conn  connState
 	demo  *demo
 	now   time.Time // the clock for elapsed times (the log's time in a demo)
@@ -211,7 +208,7 @@ func New(opts Options) (*Model, error) {
 		opts:   opts,
 		theme:  th,
 		conn:   connState{server: opts.Server, state: "offline"},
-		chans:  noChannels{},
+		chans:  live.NewChannelState("", live.FoldRFC1459, ""), // no network: no channels
 	}
 	m.state = consoleState{notOp: map[string]time.Time{}, afterEnd: map[string][]func() tea.Cmd{},
 		ignored: map[string]bool{}, whois: map[string]*winlist.Window{}, bell: !opts.NoBell}
@@ -222,8 +219,8 @@ func New(opts Options) (*Model, error) {
 		if n := c.Nick(); n != "" {
 			me.Nick = n
 		}
-		me.Fold = c.Fold
 	}
+	me.Fold = m.chans.Fold
 	if m.conn.server == "" {
 		m.conn.server = "offline"
 	}
@@ -250,13 +247,6 @@ func (m *Model) newLog() *chanlog.Log {
 	l.Strip, l.Loc = m.opts.StripFormatting, m.opts.Location
 	return l
 }
-
-// noChannels is the channel state of a console without a connection.
-type noChannels struct{}
-
-func (noChannels) Members(string) []live.Member { return nil }
-func (noChannels) Topic(string) string          { return "" }
-func (noChannels) InChannel(string) bool        { return false }
 
 // version is shown in the status window.
 const version = "0.2"
@@ -295,14 +285,13 @@ func clockTick() tea.Cmd {
 	return tea.Tick(time.Second, func(t time.Time) tea.Msg { return clockMsg(t) })
 }
 
-// isChannel reports whether name is a channel (by the server's CHANTYPES
-// when connected).
-func (m *Model) isChannel(name string) bool {
-	if m.opts.Network != nil {
-		return m.opts.Network.IsChannel(name)
-	}
-	return name != "" && (name[0] == '#' || name[0] == '&')
-}
+// isChannel reports whether name is a channel, as the network says (IRC:
+// by the server's CHANTYPES).
+func (m *Model) isChannel(name string) bool { return m.chans.IsChannel(name) }
+
+// offline reports whether there is no real network to send to: no
+// network at all, or the offline demo's.
+func (m *Model) offline() bool { return m.opts.Network == nil || m.demo != nil }
 
 // openWindow returns the window of name, creating it.
 func (m *Model) openWindow(name string) *winlist.Window {

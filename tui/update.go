@@ -49,7 +49,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		}
 		return cmd
 	case clockMsg:
-		m.now = time.Time(msg)
+		if m.demo == nil { // the demo's clock is the log's
+			m.now = time.Time(msg)
+		}
 		refresh, cmd := m.applyUpdates(m.opts.Glue.Retry())
 		if refresh {
 			m.refreshPanes()
@@ -141,7 +143,7 @@ func (m *Model) key(k tea.KeyPressMsg) tea.Cmd {
 	case m.demo != nil && empty && key.Matches(k, km.Slower):
 		m.demo.slower()
 	case m.demo != nil && empty && key.Matches(k, km.Pause):
-		m.demo.paused = !m.demo.paused
+		m.demo.togglePause()
 	default:
 		return m.input.Update(k)
 	}

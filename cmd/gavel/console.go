@@ -81,7 +81,8 @@ func runConsole(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	}
 	defer closeLog()
 
-	router, err := newRouter(cfg, logger)
+	demo := cfg.Server == "" || f.demo
+	router, err := consoleRouter(cfg, demo, logger)
 	if err != nil {
 		fmt.Fprintln(stderr, "gavel:", err)
 		return 1
@@ -94,7 +95,7 @@ func runConsole(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	opts := tui.Options{Router: router, Theme: cfg.Theme, ThemeFile: cfg.ThemeFile, Style: style, Context: ctx}
 	opts.NoBell = cfg.Bell != nil && !*cfg.Bell
 
-	if cfg.Server == "" || f.demo {
+	if demo {
 		// No server configured: the offline demo replays the seed meeting.
 		m, err := tui.NewSeedDemo(tui.DemoOptions{Options: opts, QuitWhenDone: f.headless})
 		if err != nil {
@@ -185,7 +186,7 @@ func runLive(ctx context.Context, cfg config, headless bool, opts tui.Options, l
 	}
 	// In the console a channel's interrupted meeting comes back as gavel
 	// joins it (before its first live line), and says so in its window.
-	opts.Network, opts.Glue, opts.URLPrefix = net, glue, cfg.URLPrefix
+	opts.Network, opts.Glue = net, glue // the /minutes preview takes the archive's style and URL prefix from the live driver
 	if mbus.Outbox != nil {
 		opts.BusWaiting = func() int { return mbus.Status().Waiting }
 	}
@@ -220,6 +221,15 @@ func runLive(ctx context.Context, cfg config, headless bool, opts tui.Options, l
 
 // oneLine joins an error's lines (a server's text may hold anything).
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// consoleRouter is the console's lookup router: the offline demo's
+// answers from the snapshot alone, it never goes to the network.
+func consoleRouter(cfg config, demo bool, logger *slog.Logger) (*backend.Router, error) {
+	if demo {
+		cfg.Offline = true
+	}
+	return newRouter(cfg, logger)
+}
 
 func newRouter(cfg config, logger *slog.Logger) (*backend.Router, error) {
 	b := cfg.Backend

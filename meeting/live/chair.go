@@ -106,13 +106,21 @@ func (c *Controller) chairStart(ch *channel) []Update {
 // chairOut turns what the tools did into updates and effects.
 func (c *Controller) chairOut(ch *channel, out chair.Out, ups []Update, todo []pending) ([]Update, []pending) {
 	for _, text := range out.Say {
-		if c.cfg.Network == nil {
+		switch {
+		case c.cfg.Network == nil:
 			// Offline no network carries the line: the presenter says
 			// it as it says what the chair types (to the engine).
 			ups = append(ups, Update{Kind: UpdateOffline, Channel: ch.name, Text: text})
-			continue
+		case c.cfg.Replayed:
+			// The network replays a log (the demo), whose bot lines are
+			// not said again; the tools' lines are the chair's own, and
+			// are (a replay keeps no journal to sync first).
+			if err := c.cfg.Network.Say(ch.name, text); err != nil {
+				ups = append(ups, Update{Kind: UpdateError, Channel: ch.name, Err: err})
+			}
+		default:
+			todo = append(todo, pending{ch: ch, eff: meeting.Effect{Kind: meeting.EffectSay, Text: text}})
 		}
-		todo = append(todo, pending{ch: ch, eff: meeting.Effect{Kind: meeting.EffectSay, Text: text}})
 	}
 	for i := range out.Reports {
 		r := out.Reports[i]

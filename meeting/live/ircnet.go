@@ -404,3 +404,8 @@ func (n *IRC) Fold(name string) string { return n.c.Fold(name) }
 
 // Nick implements Channels.
 func (n *IRC) Nick() string { return n.c.Nick() }
+
+// FoldRFC1459 folds names as an IRC server that announces no CASEMAPPING
+// compares them: what a network without a server (the offline demo, a
+// log) uses.
+var FoldRFC1459 = ircclient.CaseFold("rfc1459")

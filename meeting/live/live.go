@@ -71,8 +71,13 @@ type Config struct {
 	JournalFS    journal.FS // nil: the operating system's
 	BindAccounts bool
 	Network      Effects // nil: offline, effects that need a network are dropped
-	Bus          Bus     // nil: no message bus
-	Logger       *slog.Logger
+	// Replayed says the network replays a log that already holds the
+	// bot's replies and topics (the offline demo): the engine's are
+	// reported (UpdateSaid) but not sent, so the channel never has them
+	// twice. The chair's own lines (Say, Answer) are sent.
+	Replayed bool
+	Bus      Bus // nil: no message bus
+	Logger   *slog.Logger
 	// Fold folds channel names as the server compares them; nil: the
 	// Network's (Channels.Fold) when it has one, else ASCII letters.
 	Fold func(string) string
