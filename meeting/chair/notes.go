@@ -393,6 +393,7 @@ var errStale = errors.New("chair: the answer is for an earlier meeting")
 func (t *Tools) apply(n Note, e Engine, live bool) (Out, error) {
 	var out Out
 	out.Changed = true
+	n.Items = validItems(n.Items) // a journal read back is input like any other
 	switch n.Kind {
 	case noteAgenda:
 		if n.Add && t.agenda != nil && !t.finished {
@@ -463,6 +464,9 @@ func (t *Tools) apply(n Note, e Engine, live bool) (Out, error) {
 		}
 		out.Say = lines
 	case noteTimebox:
+		if n.Box < 0 || n.Box > agenda.MaxTimebox {
+			return Out{}, fmt.Errorf("chair: timebox %s is out of range", n.Box)
+		}
 		if t.ended || !t.timer.Running() {
 			return Out{}, errors.New("no topic is timed (a #topic starts the clock)")
 		}
@@ -493,8 +497,8 @@ func (t *Tools) apply(n Note, e Engine, live bool) (Out, error) {
 		out.Say = VotersLines(r, t.votes.Quorum)
 	case noteQuorum:
 		q := Quorum{N: n.N, Percent: n.Percent}
-		if !q.Set() {
-			return Out{}, errors.New("chair: no quorum")
+		if !q.Set() || n.N < 0 || n.N > MaxRoster || n.Percent < 0 || n.Percent > 100 {
+			return Out{}, fmt.Errorf("chair: no quorum %d or %d%%", n.N, n.Percent)
 		}
 		if len(t.votes.Roster.Members) == 0 {
 			if q.Percent > 0 {
@@ -567,4 +571,20 @@ func (t *Tools) previous(n Note, channel string, out *Out) {
 		out.info("follow-up: the meeting %s of %s had %s (Actions pane) — /followup, /done N, /carry N",
 			n.Name, t.follow.Date, plural(len(t.follow.Actions()), "action item"))
 	}
+}
+
+// validItems keeps the items that are what agenda.NewItem makes (one
+// clean line of title, an http(s) link or none, a timebox in range), as
+// cleaned; at most agenda.MaxItems.
+func validItems(items []agenda.Item) []agenda.Item {
+	var out []agenda.Item
+	for _, it := range items {
+		if len(out) == agenda.MaxItems {
+			break
+		}
+		if v, err := agenda.NewItem(it.Title, it.URL, it.Timebox); err == nil {
+			out = append(out, v)
+		}
+	}
+	return out
 }
