@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"gavel/backend"
 	"gavel/meeting"
 	"gavel/meeting/chair"
 	"gavel/meeting/chair/chairio"
@@ -164,4 +165,60 @@ func snapshot(t *testing.T, tl *chair.Tools, now time.Time) string {
 		}
 	}
 	return b.String()
+}
+
+// TestRollCallResumesFromTheJournal: who spoke since "#topic Roll call"
+// and the accounts the backend found for them (the offline snapshot,
+// through the router) survive a crash; nobody is looked up again.
+func TestRollCallResumesFromTheJournal(t *testing.T) {
+	root, jdir, state := t.TempDir(), t.TempDir(), t.TempDir()
+	router, err := backend.New(backend.Config{Offline: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := func(net *recorder) *Controller {
+		c, err := New(Config{Archive: publish.New(root, meeting.StyleDefault, ""), JournalDir: jdir, Network: net,
+			Chair: &chair.Config{Leftovers: &chairio.Store{Dir: state}, Accounts: chairio.Lookups{Router: router}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	net := &recorder{nick: "chair"}
+	c1 := start(net)
+	settle(t, c1, net, online(c1))
+	net.now = t0
+	for i, l := range []string{"chair: #startmeeting Roll", "chair: #topic Roll call", "stbnruiz: here", "nirik: morning"} {
+		nick, text, _ := strings.Cut(l, ": ")
+		settle(t, c1, net, net.feed(c1, msg(1+i, nick, text)))
+	}
+	present := func(c *Controller) string {
+		r := c.ChairTools("#meet").RollCall()
+		if r == nil {
+			return "no roll call"
+		}
+		var s []string
+		for _, p := range r.Present() {
+			s = append(s, p.Nick+"="+strings.Join(p.Accounts, ","))
+		}
+		return strings.Join(s, " ")
+	}
+	before := present(c1)
+	if before != "chair= stbnruiz=stbnruiz001 nirik=nirik" {
+		t.Fatalf("roll call before the crash: %s", before)
+	}
+	// Crash: c1 is dropped without Close.
+
+	net2 := &recorder{nick: "chair"}
+	c2 := start(net2)
+	ups := c2.Resume("#meet")
+	ups = append(ups, c2.Tick(t0.Add(time.Minute))...)
+	for _, u := range ups {
+		if u.Kind == UpdateWork {
+			t.Errorf("work asked for again after the resume: %+v", u)
+		}
+	}
+	if after := present(c2); after != before {
+		t.Errorf("roll call after the crash: %s, before: %s", after, before)
+	}
 }
