@@ -5,8 +5,8 @@ package tui
 // roster and a quorum, and roll call. Their state and logic are the live
 // driver's (meeting/chair, fed by meeting/live right after each engine,
 // rebuilt from the journal after a crash); the console sends the chair's
-// commands, runs the work the tools ask for in tea.Cmds, shows what they
-// report, and draws their state (chairpanes.go).
+// commands, runs the work the tools ask for as the live driver's Tasks,
+// shows what they report, and draws their state (chairpanes.go).
 
 import (
 	"errors"
@@ -20,17 +20,8 @@ import (
 	"gavel/tui/winlist"
 )
 
-// workMsg is the work of the chair's tools, done off the UI goroutine.
-type workMsg struct{ done live.Done }
-
 // tools are a channel's chair's tools, or nil.
 func (m *Model) tools(channel string) *chair.Tools { return m.opts.Glue.ChairTools(channel) }
-
-// chairWork runs work of the chair's tools in a tea.Cmd.
-func (m *Model) chairWork(w *live.Work) tea.Cmd {
-	ctx := m.opts.Context
-	return func() tea.Msg { return workMsg{done: w.Run(ctx)} }
-}
 
 // chairReport shows what the chair's tools report.
 func (m *Model) chairReport(u live.Update) {

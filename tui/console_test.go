@@ -566,12 +566,13 @@ func TestChannelLookup(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctl, err := live.New(live.Config{Network: f, Lookups: router})
+	net := live.NewIRC(f)
+	ctl, err := live.New(live.Config{Network: net, Lookups: router})
 	if err != nil {
 		t.Fatal(err)
 	}
 	o := fixedOpts()
-	o.Network, o.Glue, o.Nick, o.Channels, o.Router = live.NewIRC(f), ctl, "chair", []string{"#meet"}, router
+	o.Network, o.Glue, o.Nick, o.Channels, o.Router = net, ctl, "chair", []string{"#meet"}, router
 	m, err := New(o)
 	if err != nil {
 		t.Fatal(err)

@@ -54,10 +54,9 @@ type Glue interface {
 	Retry() []live.Update // writes what the journals hold in memory (called on the clock)
 	// Answer sends a channel lookup's answer (unaddressed lines for asker).
 	Answer(channel, key, asker string, lines []string) []live.Update
-	// The chair's tools: a command, the result of their work, their
-	// clock, and their state to draw (chairtools.go).
+	// The chair's tools: a command, their clock, and their state to
+	// draw (chairtools.go); their work comes as UpdateWork's Task.
 	Chair(channel, cmd, arg string, now time.Time) ([]live.Update, error)
-	Finish(done live.Done) []live.Update
 	Tick(now time.Time) []live.Update
 	ChairTools(channel string) *chair.Tools
 	// Minutes renders the text minutes of a channel's meeting as the
@@ -275,11 +274,22 @@ type (
 		res   backend.Result
 		err   error
 	}
-	channelLookupMsg struct {
-		channel, nick, key string
-		lines              []string // unaddressed
-	}
+	// taskDoneMsg brings a live driver's task back to the Update
+	// goroutine, to finish there.
+	taskDoneMsg struct{ done func() []live.Update }
 )
+
+// runTask runs a task of the live driver (a channel lookup) off the
+// Update goroutine, as a tea.Cmd.
+func (m *Model) runTask(t live.Task) tea.Cmd {
+	ctx := m.opts.Context
+	return func() tea.Msg {
+		if done := t(ctx); done != nil {
+			return taskDoneMsg{done}
+		}
+		return nil
+	}
+}
 
 func clockTick() tea.Cmd {
 	return tea.Tick(time.Second, func(t time.Time) tea.Msg { return clockMsg(t) })
@@ -472,14 +482,14 @@ func (m *Model) applyUpdates(ups []live.Update) (refresh bool, cmd tea.Cmd) {
 				m.info(m.windowFor(u.Channel), u.Text)
 			}
 		case live.UpdateLookup:
-			if u.Channel != "" && u.Text != "" {
-				cmds = append(cmds, m.channelLookup(u.Channel, u.Nick, u.Text))
+			if u.Task != nil {
+				cmds = append(cmds, m.runTask(u.Task))
 			}
 		case live.UpdateChair:
 			refresh = true
 			m.chairReport(u)
 		case live.UpdateWork:
-			cmds = append(cmds, m.chairWork(u.Work))
+			cmds = append(cmds, m.runTask(u.Task))
 		case live.UpdateOffline:
 			cmds = append(cmds, m.say(u.Channel, u.Text))
 		}

@@ -71,8 +71,12 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 				m.results.SetTable(msg.res.Title, msg.res.Columns, msg.res.Rows, note)
 			}
 		}
-	case channelLookupMsg:
-		return m.channelReplies(msg)
+	case taskDoneMsg:
+		refresh, cmd := m.applyUpdates(msg.done())
+		if refresh {
+			m.refreshPanes()
+		}
+		return cmd
 	case quitMsg:
 		reason := msg.reason
 		if reason == "" {
@@ -81,12 +85,6 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.opts.Network.Quit(reason)
 		m.state.quitting = true
 		return tea.Quit
-	case workMsg:
-		refresh, cmd := m.applyUpdates(m.opts.Glue.Finish(msg.done))
-		if refresh {
-			m.refreshPanes()
-		}
-		return cmd
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -66,9 +67,6 @@ func (r *reporter) Chair(channel, cmd, arg string, now time.Time) ([]live.Update
 	return r.updates(ups), err
 }
 
-// Finish implements tui.Glue.
-func (r *reporter) Finish(done live.Done) []live.Update { return r.updates(r.Controller.Finish(done)) }
-
 // Tick implements tui.Glue.
 func (r *reporter) Tick(now time.Time) []live.Update { return r.updates(r.Controller.Tick(now)) }
 
@@ -116,6 +114,11 @@ func (r *reporter) event(ev live.Event) {
 }
 
 func (r *reporter) updates(ups []live.Update) []live.Update {
+	for i := range ups {
+		if ups[i].Kind == live.UpdateWork && ups[i].Task != nil {
+			ups[i].Task = r.reported(ups[i].Task) // what the chair's tools read comes back here
+		}
+	}
 	for _, u := range ups {
 		switch u.Kind {
 		case live.UpdateStarted:
@@ -157,4 +160,16 @@ func (r *reporter) updates(ups []live.Update) []live.Update {
 		}
 	}
 	return ups
+}
+
+// reported wraps a task of the chair's tools so that the updates it
+// finishes with are said too.
+func (r *reporter) reported(t live.Task) live.Task {
+	return func(ctx context.Context) func() []live.Update {
+		done := t(ctx)
+		if done == nil {
+			return nil
+		}
+		return func() []live.Update { return r.updates(done()) }
+	}
 }

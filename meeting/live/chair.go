@@ -7,8 +7,8 @@ package live
 // meeting rebuilds the tools: agenda and position, timebox, roster,
 // quorum, open vote, roll call. Their lines go out through the same send
 // path as the engine's replies; what they report comes as UpdateChair; the
-// I/O they need comes as UpdateWork, for the presenter to run off its
-// goroutine and hand back to Finish.
+// I/O they need comes as UpdateWork with a Task, which the presenter runs
+// off its goroutine like a channel lookup's.
 
 import (
 	"context"
@@ -18,25 +18,6 @@ import (
 	"gavel/meeting"
 	"gavel/meeting/chair"
 )
-
-// Work is I/O the chair's tools need (an agenda read, a lookup): the
-// presenter runs it off the controller's goroutine (the console in a
-// tea.Cmd) and hands what it returns to Controller.Finish.
-type Work struct {
-	channel string
-	job     chair.Job
-}
-
-// Run does the work.
-func (w Work) Run(ctx context.Context) Done {
-	return Done{channel: w.channel, note: w.job(ctx)}
-}
-
-// Done is finished Work, for Controller.Finish.
-type Done struct {
-	channel string
-	note    chair.Note
-}
 
 // errNoTools says the controller runs no chair's tools (no Config.Chair).
 var errNoTools = errors.New("the chair's tools are not configured")
@@ -98,7 +79,7 @@ func (c *Controller) chairStart(ch *channel) []Update {
 	}
 	out := t.Start(ch.engine)
 	for _, j := range out.Jobs {
-		c.work = append(c.work, Work{channel: ch.name, job: j})
+		c.work = append(c.work, c.chairTask(ch.name, j))
 	}
 	return nil
 }
@@ -127,7 +108,7 @@ func (c *Controller) chairOut(ch *channel, out chair.Out, ups []Update, todo []p
 		ups = append(ups, Update{Kind: UpdateChair, Channel: ch.name, Text: r.Text, Report: &r})
 	}
 	for _, j := range out.Jobs {
-		ups = append(ups, Update{Kind: UpdateWork, Channel: ch.name, Work: &Work{channel: ch.name, job: j}})
+		ups = append(ups, Update{Kind: UpdateWork, Channel: ch.name, Task: c.chairTask(ch.name, j)})
 	}
 	if out.Changed && !(len(ups) > 0 && ups[len(ups)-1].Kind == UpdateMeeting && ups[len(ups)-1].Channel == ch.name) {
 		ups = append(ups, Update{Kind: UpdateMeeting, Channel: ch.name})
@@ -174,17 +155,26 @@ func (c *Controller) Chair(name, cmd, arg string, now time.Time) ([]Update, erro
 	return c.drainWork(c.carryOut(ups, todo)), nil
 }
 
-// Finish takes the result of Work: a note the tools apply, journalled
-// before what it says is sent.
-func (c *Controller) Finish(d Done) []Update {
-	ch := c.find(d.channel)
+// chairTask runs a job of a channel's tools off the controller's
+// goroutine; its note comes back on it, applied and journalled before
+// what it says is sent.
+func (c *Controller) chairTask(channel string, j chair.Job) Task {
+	return func(ctx context.Context) func() []Update {
+		n := j(ctx)
+		return func() []Update { return c.chairDone(channel, n) }
+	}
+}
+
+// chairDone takes the note of a finished job.
+func (c *Controller) chairDone(channel string, n chair.Note) []Update {
+	ch := c.find(channel)
 	if ch == nil || ch.tools == nil {
 		return nil
 	}
-	out, record := ch.tools.Apply(d.note, ch.engine)
+	out, record := ch.tools.Apply(n, ch.engine)
 	var ups []Update
 	if record {
-		ups = c.note(ch, d.note, c.now())
+		ups = c.note(ch, n, c.now())
 	}
 	ups, todo := c.chairOut(ch, out, ups, nil)
 	return c.drainWork(c.carryOut(ups, todo))
@@ -209,12 +199,13 @@ func (c *Controller) Tick(now time.Time) []Update {
 
 // drainWork adds the queued work to ups.
 func (c *Controller) drainWork(ups []Update) []Update {
-	for i := range c.work {
-		ups = append(ups, Update{Kind: UpdateWork, Channel: c.work[i].channel, Work: &c.work[i]})
+	for _, t := range c.work {
+		ups = append(ups, Update{Kind: UpdateWork, Task: t})
 	}
 	c.work = nil
 	return ups
 }
 
-// now is the time of a note that comes back from Work.
+// now is the time of a note (the wall clock: the presenter's may be
+// offset in tests, the journal's times are real).
 func (c *Controller) now() time.Time { return time.Now().UTC() }

@@ -41,7 +41,9 @@ func settle(t *testing.T, c *Controller, net *recorder, ups []Update) []Update {
 	all := slices.Clone(ups)
 	for i := 0; i < len(all) && i < 1000; i++ {
 		if u := all[i]; u.Kind == UpdateWork {
-			all = append(all, c.Finish(u.Work.Run(context.Background()))...)
+			if done := u.Task(context.Background()); done != nil {
+				all = append(all, done()...)
+			}
 		}
 		for len(net.echoes) > 0 {
 			batch := net.echoes

@@ -221,7 +221,8 @@ func (c *Controller) feed(ch *channel, ev meeting.Event, ups []Update, todo []pe
 	}
 	if m, ok := ev.(meeting.Message); ok && c.cfg.Lookups != nil && !m.Action {
 		if _, _, ok := c.cfg.Lookups.ChannelCommand(m.Text); ok {
-			ups = append(ups, Update{Kind: UpdateLookup, Channel: ch.name, Nick: m.Nick, Text: m.Text})
+			ups = append(ups, Update{Kind: UpdateLookup, Channel: ch.name, Nick: m.Nick, Text: m.Text,
+				Task: c.lookupTask(ch.name, m.Nick, m.Text)})
 		}
 	}
 	return ups, todo

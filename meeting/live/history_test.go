@@ -215,30 +215,10 @@ func TestLookupAnsweredThroughTheClient(t *testing.T) {
 		t.Fatal(err)
 	}
 	go client.Run(ctx)
-	ctrl, _ := New(Config{Archive: publish.New(root, meeting.StyleDefault, ""), Network: NewIRC(client), Lookups: router})
+	net := NewIRC(client)
+	ctrl, _ := New(Config{Archive: publish.New(root, meeting.StyleDefault, ""), Network: net, Lookups: router})
 	var mu sync.Mutex
-	go func() {
-		for {
-			batch, open := WaitBatch(ctx, client.Events(), 256)
-			mu.Lock()
-			for _, u := range handleIRC(ctrl, batch...) {
-				if u.Kind == UpdateLookup { // as the console's tea.Cmd does
-					go func() {
-						key, lines, ok := router.ChannelAnswer(ctx, u.Nick, u.Text)
-						if ok {
-							mu.Lock()
-							ctrl.Answer(u.Channel, key, u.Nick, lines)
-							mu.Unlock()
-						}
-					}()
-				}
-			}
-			mu.Unlock()
-			if !open {
-				return
-			}
-		}
-	}()
+	go Drive(ctx, net, ctrl, &mu, 256, nil) // lookups run in goroutines, answered under mu
 	alice.WaitFor(func(l string) bool { return strings.HasPrefix(l, ":gavelbot!") && strings.Contains(l, " JOIN ") })
 	w := watch(alice, "#meet")
 	alice.Send("PRIVMSG #meet :#startmeeting Lookups")

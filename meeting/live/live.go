@@ -29,6 +29,7 @@
 package live
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"strings"
@@ -51,11 +52,24 @@ type Bus interface {
 	MeetingCompleted(channel string, m *meeting.Meeting, files []publish.File) error
 }
 
-// Lookups decides which channel lines ask for a lookup; *backend.Router
-// satisfies it (the router owns the prefix and the commands).
+// Lookups decides which channel lines ask for a lookup and answers them;
+// *backend.Router satisfies it (the router owns the prefix and the
+// commands). ChannelAnswer may wait on the network: the controller calls
+// it only from a Task, off its own goroutine.
 type Lookups interface {
 	ChannelCommand(line string) (cmd string, args []string, ok bool)
+	ChannelAnswer(ctx context.Context, nick, line string) (key string, lines []string, ok bool)
 }
+
+// Task is slow work of the controller (a channel lookup) that must run off
+// its goroutine: run it there, with a context that ends when the program
+// does; the function it returns (nil: nothing to do) must then run on the
+// controller's goroutine, and its updates be shown like any others. The
+// console runs each task as a tea.Cmd; RunTasks runs them in goroutines.
+type Task func(ctx context.Context) (done func() []Update)
+
+// LookupTimeout bounds one channel lookup.
+const LookupTimeout = 15 * time.Second
 
 // Config configures a Controller.
 type Config struct {
@@ -81,9 +95,9 @@ type Config struct {
 	// Fold folds channel names as the server compares them; nil: the
 	// Network's (Channels.Fold) when it has one, else ASCII letters.
 	Fold func(string) string
-	// Lookups says which channel lines ask for a lookup (".fas x"); they
-	// are reported as UpdateLookup, for the console to run off its
-	// goroutine. nil: no channel lookups.
+	// Lookups says which channel lines ask for a lookup (".fas x") and
+	// answers them; each is reported as an UpdateLookup whose Task looks
+	// up and answers in the channel. nil: no channel lookups.
 	Lookups Lookups
 	// GapThreshold is how long gavel must have been away before it says, on
 	// resuming, that lines may be missing. Zero means one second.
@@ -102,14 +116,14 @@ const (
 	UpdateSaid                            // the engine said Text in Channel
 	UpdatePublished                       // Files were written
 	UpdateError                           // Err happened (Channel may be "")
-	UpdateLookup                          // Nick asked for a lookup: Text, in Channel
+	UpdateLookup                          // Nick asked for a lookup: Text, in Channel; Task answers it
 	UpdateResumed                         // a meeting was resumed from its journal (Text says how)
 	UpdateStarted                         // a meeting started in Channel (Text: its name)
 	UpdateEnded                           // the meeting of Channel ended (Text: its name)
 	UpdateJournal                         // the journal of Channel is behind (Err, also sent as an UpdateError) or caught up (Err nil); Text says so
 	UpdateQueued                          // Text was queued while disconnected: it goes out on reconnect
 	UpdateChair                           // the chair's tools of Channel report Report (Text: its text)
-	UpdateWork                            // the chair's tools need Work done off the controller's goroutine
+	UpdateWork                            // the chair's tools need Task run off the controller's goroutine
 	UpdateOffline                         // offline: Text, a line of the chair's tools, for the presenter to say as the chair's own
 )
 
@@ -121,8 +135,8 @@ type Update struct {
 	Text    string
 	Files   []publish.File
 	Err     error
+	Task    Task          // UpdateLookup, UpdateWork: the work to run off the controller's goroutine
 	Report  *chair.Report // UpdateChair
-	Work    *Work         // UpdateWork: run it, hand the result to Finish
 }
 
 // Controller runs the meetings of every channel of one connection. It is not
@@ -136,7 +150,7 @@ type Controller struct {
 	behind    map[*channel]bool   // channels whose journal has records waiting
 	connected bool
 	dropped   int    // channel events for channels gavel is not in
-	work      []Work // work of the chair's tools not handed out yet (chair.go)
+	work      []Task // work of the chair's tools not handed out yet (chair.go)
 }
 
 // channel is one channel's engine and its files.

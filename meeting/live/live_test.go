@@ -447,7 +447,7 @@ func TestDisconnectedIsKnown(t *testing.T) {
 	}
 }
 
-// TestArchiveOwnsStyleAndURLPrefix: with an
+// TestArchiveOwnsStyleAndURLPrefix (one owner per fact): with an
 // archive, the engines announce in its style and under its URL prefix,
 // whatever the controller's own Style and URLPrefix say.
 func TestArchiveOwnsStyleAndURLPrefix(t *testing.T) {
