@@ -396,7 +396,7 @@ func (t *Tools) sync(m *meeting.Meeting, out *Out) {
 		t.topicLine, t.topic = 0, ""
 		t.timer, t.follow, t.last, t.roll, t.vote = Timer{}, nil, nil, nil, nil
 		t.said, t.seen = map[int]string{}, map[int]bool{}
-		t.votes = Votes{Fold: t.fold}
+		t.votes, t.accounts = Votes{Fold: t.fold}, map[string]string{}
 		if t.finished {
 			t.agenda, t.source, t.finished = nil, "", false
 		}
