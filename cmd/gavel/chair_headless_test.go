@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -26,27 +25,9 @@ func TestHeadlessReportsTheChairsTools(t *testing.T) {
 	if err := os.WriteFile(good, []byte("- Roll call [5m]\n- Votes\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	config := filepath.Join(dir, "config.toml")
-	text := fmt.Sprintf(`server = "127.0.0.1"
-port = %d
-tls = false
-nick = "gavelbot"
-channels = ["#meet", "#good"]
-archive = %q
-journal_dir = %q
-send_burst = 100
-send_rate = 100
-offline = true
-
-[channel."#meet"]
-agenda = "/nonexistent/agenda.md"
-
-[channel."#good"]
-agenda = %q
-`, srv.Port, filepath.Join(dir, "archive"), filepath.Join(dir, "state", "journal"), good)
-	if err := os.WriteFile(config, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	config := testConfig{Port: srv.Port, Nick: "gavelbot", Archive: filepath.Join(dir, "archive"),
+		Journal: filepath.Join(dir, "state", "journal"), Channels: []string{"#meet", "#good"},
+		Agendas: map[string]string{"#meet": "/nonexistent/agenda.md", "#good": good}}.write(t, dir)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	alice, err := ircdtest.Dial(ctx, srv.Addr(), "alice")

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -69,17 +68,7 @@ func TestChairToolsSurviveSIGKILL(t *testing.T) {
 		t.Fatal(err)
 	}
 	config := testConfig{Port: srv.Port, Nick: "chair", Archive: filepath.Join(dir, "archive"),
-		Journal: filepath.Join(dir, "state", "journal")}.write(t, dir)
-	f, err := os.OpenFile(config, os.O_APPEND|os.O_WRONLY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := fmt.Fprintf(f, "\n[channel.\"#meet\"]\nagenda = %q\n", agendaFile); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
-		t.Fatal(err)
-	}
+		Journal: filepath.Join(dir, "state", "journal"), Agendas: map[string]string{"#meet": agendaFile}}.write(t, dir)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	meet := observe(t, ctx, srv.Addr(), "observer", "#meet")
@@ -164,5 +153,52 @@ func waitNickFree(t *testing.T, ctx context.Context, addr, nick string) {
 			t.Fatalf("%s is still on the server", nick)
 		case <-time.After(100 * time.Millisecond):
 		}
+	}
+}
+
+// TestHeadlessTakesOverTheChairsVote: the console is killed with SIGKILL
+// during a vote with a roster and a quorum; `gavel --headless` started in
+// its place resumes the meeting with the chair's tools, and says the
+// vote's result with the quorum's verdict on stderr when it ends.
+func TestHeadlessTakesOverTheChairsVote(t *testing.T) {
+	srv := ircdtest.StartInspIRCd(t, ircdtest.Options{})
+	bin := buildGavel(t)
+	dir := t.TempDir()
+	config := testConfig{Port: srv.Port, Nick: "chair", Archive: filepath.Join(dir, "archive"),
+		Journal: filepath.Join(dir, "state", "journal")}.write(t, dir)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	meet := observe(t, ctx, srv.Addr(), "observer", "#meet")
+	alice := speaker(t, ctx, srv.Addr(), "alice", "#meet")
+	bob := speaker(t, ctx, srv.Addr(), "bob", "#meet")
+	env := []string{"XDG_STATE_HOME=" + dir, "XDG_CONFIG_HOME=" + dir}
+
+	tc := startTmux(t, env, bin, "--config", config, "--log", filepath.Join(dir, "gavel.log"))
+	meet.waitFor(t, ctx, "chair JOIN", false)
+	for _, l := range []string{"#startmeeting Takeover", "#chair alice"} {
+		tc.typeLine(l)
+		meet.waitFor(t, ctx, "chair "+l, false)
+	}
+	tc.typeLine("/voters alice bob carol")
+	meet.waitFor(t, ctx, "chair #info Voters: alice, bob, carol", false)
+	tc.typeLine("/quorum 2")
+	meet.waitFor(t, ctx, "chair #info Voters: alice, bob, carol; quorum 2", false)
+	tc.typeLine("#startvote Ship it? +1, 0, -1")
+	meet.waitFor(t, ctx, "chair #startvote Ship it? +1, 0, -1", false)
+	alice("#meet", "#vote +1")
+	tc.waitScreen(ctx, "✓ alice +1", "1/3 voted · quorum 2 ✗ not met")
+	if err := syscall.Kill(tc.pid(ctx), syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	tc.waitScreen(ctx, "GAVEL-EXITED rc=137")
+	waitNickFree(t, ctx, srv.Addr(), "chair")
+
+	h := runHeadless(t, bin, env, "--config", config)
+	h.next(t, ctx, "gavel: #meet: resumed meeting")
+	h.next(t, ctx, "gavel: joined #meet")
+	bob("#meet", "#vote -1")
+	alice("#meet", "#endvote")
+	if l := h.next(t, ctx, "vote ended"); l != "gavel: #meet: vote ended: Ship it? (+1, 0, -1) · quorum 2 met (2 voted) · did not vote: carol" {
+		t.Errorf("the vote's result on stderr: %q", l)
 	}
 }
