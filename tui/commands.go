@@ -410,13 +410,8 @@ func (m *Model) cmdNotice(c *call) tea.Cmd {
 }
 
 func (m *Model) cmdCTCP(c *call) tea.Cmd {
-	req := strings.ToUpper(c.args[1])
-	if args := c.after(2); args != "" {
-		req += " " + args
-	} else if req == "PING" {
-		req += " " + strconv.FormatInt(m.opts.Now().Unix(), 10)
-	}
-	if err := m.opts.Network.CTCP(c.args[0], req); err != nil {
+	req, err := m.opts.Network.CTCP(c.args[0], c.args[1], c.after(2))
+	if err != nil {
 		m.errorLine(c.w, err.Error())
 		return nil
 	}

@@ -59,6 +59,8 @@ type Glue interface {
 	Chair(channel, cmd, arg string, now time.Time) ([]live.Update, error)
 	Tick(now time.Time) []live.Update
 	ChairTools(channel string) *chair.Tools
+	// Finish runs a task's result (see live.Task) on the Update goroutine.
+	Finish(done func() []live.Update) []live.Update
 	// Minutes renders the text minutes of a channel's meeting as the
 	// archive publishes them (the /minutes preview).
 	Minutes(channel string) (string, error)

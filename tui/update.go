@@ -72,7 +72,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			}
 		}
 	case taskDoneMsg:
-		refresh, cmd := m.applyUpdates(msg.done())
+		refresh, cmd := m.applyUpdates(m.opts.Glue.Finish(msg.done))
 		if refresh {
 			m.refreshPanes()
 		}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -56,6 +55,12 @@ func (r *reporter) Publish(channel string) []live.Update {
 // Answer implements tui.Glue.
 func (r *reporter) Answer(channel, key, asker string, lines []string) []live.Update {
 	return r.updates(r.Controller.Answer(channel, key, asker, lines))
+}
+
+// Finish implements tui.Glue: a task's updates (a lookup's answer) are
+// reported like any others.
+func (r *reporter) Finish(done func() []live.Update) []live.Update {
+	return r.updates(r.Controller.Finish(done))
 }
 
 // Retry implements tui.Glue.
@@ -114,11 +119,6 @@ func (r *reporter) event(ev live.Event) {
 }
 
 func (r *reporter) updates(ups []live.Update) []live.Update {
-	for i := range ups {
-		if ups[i].Kind == live.UpdateWork && ups[i].Task != nil {
-			ups[i].Task = r.reported(ups[i].Task) // what the chair's tools read comes back here
-		}
-	}
 	for _, u := range ups {
 		switch u.Kind {
 		case live.UpdateStarted:
@@ -160,16 +160,4 @@ func (r *reporter) updates(ups []live.Update) []live.Update {
 		}
 	}
 	return ups
-}
-
-// reported wraps a task of the chair's tools so that the updates it
-// finishes with are said too.
-func (r *reporter) reported(t live.Task) live.Task {
-	return func(ctx context.Context) func() []live.Update {
-		done := t(ctx)
-		if done == nil {
-			return nil
-		}
-		return func() []live.Update { return r.updates(done()) }
-	}
 }

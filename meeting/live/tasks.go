@@ -21,6 +21,17 @@ func (c *Controller) lookupTask(channel, nick, text string) Task {
 	}
 }
 
+// Finish runs what a task returned (its done function) on the
+// controller's goroutine and returns its updates. A presenter that wraps
+// the controller (headless mode's reporter) wraps Finish too, so that a
+// task's updates are shown like any others.
+func (c *Controller) Finish(done func() []Update) []Update {
+	if done == nil {
+		return nil
+	}
+	return done()
+}
+
 // RunTasks runs the tasks of ups, each in a goroutine, for a driver of the
 // controller without Bubble Tea: apply is handed each task's result, and
 // must run it under the lock that guards the controller (its updates are

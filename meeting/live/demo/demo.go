@@ -442,7 +442,7 @@ func (n *Network) List() error { return ErrOffline }
 func (n *Network) Names(string) error { return ErrOffline }
 
 // CTCP implements live.Network.
-func (n *Network) CTCP(string, string) error { return ErrOffline }
+func (n *Network) CTCP(string, string, string) (string, error) { return "", ErrOffline }
 
 // Raw implements live.Network.
 func (n *Network) Raw(string) error { return ErrOffline }
