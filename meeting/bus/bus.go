@@ -443,4 +443,3 @@ func (o *Outbox) Close() error {
 	errs = append(errs, o.file.Close())
 	return errors.Join(errs...)
 }
-
