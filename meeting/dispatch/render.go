@@ -3,6 +3,7 @@ package dispatch
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -158,7 +159,7 @@ func Render(channel string, m *meeting.Meeting, files []publish.File, s Settings
 		"name": name, "Name": capitalise(name), "title": m.Title, "channel": channel,
 		"date": m.Start.UTC().Format("2006-01-02"),
 	}
-	label := fmt.Sprintf("%s %s", name, m.Start.UTC().Format("2006-01-02 15:04"))
+	label := fmt.Sprintf("%s %s", cmpOr(m.Title, name), m.Start.UTC().Format("2006-01-02 15:04"))
 	base := Delivery{Channel: channel, Meeting: label, Start: m.Start.UTC(), Planned: now.UTC().Truncate(time.Second)}
 	var out []Delivery
 	if s.Email != nil {
@@ -276,8 +277,25 @@ func renderMail(base Delivery, s EmailSettings, m *meeting.Meeting, l links, tex
 // else UTF-8 encoded words, each line of the header folded between them.
 func encodeSubject(s string) string {
 	enc := mime.QEncoding.Encode("utf-8", s)
-	if enc == s {
+	if enc == s && !strings.Contains(s, "=?") {
 		return s
+	}
+	if enc == s {
+		// Printable, but it would read as an encoded word: encode it.
+		var words []string
+		for len(s) > 0 {
+			n := 0
+			for n < len(s) && n < 45 {
+				_, size := utf8.DecodeRuneInString(s[n:])
+				if n+size > 45 && n > 0 {
+					break
+				}
+				n += size
+			}
+			words = append(words, "=?utf-8?b?"+base64.StdEncoding.EncodeToString([]byte(s[:n]))+"?=")
+			s = s[n:]
+		}
+		return strings.Join(words, "\r\n ")
 	}
 	return strings.ReplaceAll(enc, "?= =?", "?=\r\n =?")
 }
