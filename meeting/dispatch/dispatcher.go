@@ -349,6 +349,9 @@ func (d *Dispatcher) requeue(kind string, ok func(*entry) bool, ids []string) (i
 	}
 	for _, e := range picked {
 		e.state, e.committed, e.next, e.reported = Queued, false, time.Time{}, false
+		if kind == "retry" {
+			e.lastErr = ""
+		}
 		e.backoff.Reset()
 	}
 	d.mu.Unlock()

@@ -8,6 +8,7 @@ import (
 	"mime"
 	"mime/quotedprintable"
 	"net"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -394,5 +395,56 @@ func TestMailSubjectEncoding(t *testing.T) {
 		if err != nil || dec != s {
 			t.Errorf("%q: encoded %q decodes to %q (%v)", s, enc, dec, err)
 		}
+	}
+}
+
+// TestMailServerAwayIsRetried: while nothing listens the mail waits and is
+// retried with backoff, said once; it goes once the server is back.
+func TestMailServerAwayIsRetried(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	start := time.Date(2026, 3, 5, 16, 0, 0, 0, time.UTC)
+	m, files := runMeeting(t, t.TempDir(), "#chan", start, standardLines("")...)
+	evs := newEvents()
+	d := open(t, t.TempDir(), Settings{Auto: true, Email: plainSettings(port)}, evs)
+	if _, err := d.Plan("#chan", m, files); err != nil {
+		t.Fatal(err)
+	}
+	evs.wait(t, Queued, 10*time.Second)
+	deadline := time.Now().Add(10 * time.Second)
+	for d.Entries()[0].Attempts < 3 {
+		if time.Now().After(deadline) {
+			t.Fatalf("not retried: %+v", d.Entries())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if d.Status().Queued != 1 || !strings.Contains(d.Status().String(), "waiting") {
+		t.Errorf("status %+v %q", d.Status(), d.Status())
+	}
+	l, err = net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &smtpServer{port: port}
+	srv := smtp.NewServer(s)
+	srv.Domain = "localhost"
+	go srv.Serve(l)
+	t.Cleanup(func() { srv.Close() })
+	evs.wait(t, Sent, 10*time.Second)
+	if s.received() != 1 {
+		t.Fatalf("%d copies", s.received())
+	}
+	n := 0
+	for _, ev := range evs.all() {
+		if ev.State == Queued && ev.Err != nil {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("the trouble was said %d times, want once", n)
 	}
 }

@@ -53,9 +53,11 @@ type EmailSettings struct {
 	Password string // never logged, never in a record
 	From     string
 	To, Cc   []string
-	// Subject is a template: {name} (the meeting's name), {Name} (the
-	// same, capitalised), {title}, {channel}, {date} (YYYY-MM-DD of the
-	// start, UTC). Default "{Name} meeting minutes {date}".
+	// Subject is a template: {name} (the meeting's name as #startmeeting
+	// gave it), {Name} (the same, capitalised), {title} (the meeting's
+	// topic, #meetingtopic or #startmeeting's), {channel}, {date}
+	// (YYYY-MM-DD of the start, UTC). Default "{Name} meeting minutes
+	// {date}".
 	Subject string
 	Timeout time.Duration // per command (default 1m)
 }
@@ -154,12 +156,14 @@ func Render(channel string, m *meeting.Meeting, files []publish.File, s Settings
 	if err != nil {
 		return nil, err
 	}
-	name := m.Name
+	// The meeting's name as the chair gave it (#startmeeting, or
+	// #meetingtopic), else its file name.
+	name := cmpOr(m.Title, m.Name)
 	vars := map[string]string{
 		"name": name, "Name": capitalise(name), "title": m.Title, "channel": channel,
 		"date": m.Start.UTC().Format("2006-01-02"),
 	}
-	label := fmt.Sprintf("%s %s", cmpOr(m.Title, name), m.Start.UTC().Format("2006-01-02 15:04"))
+	label := fmt.Sprintf("%s %s", name, m.Start.UTC().Format("2006-01-02 15:04"))
 	base := Delivery{Channel: channel, Meeting: label, Start: m.Start.UTC(), Planned: now.UTC().Truncate(time.Second)}
 	var out []Delivery
 	if s.Email != nil {
@@ -185,7 +189,7 @@ func Render(channel string, m *meeting.Meeting, files []publish.File, s Settings
 		out = append(out, d)
 	}
 	if s.Tickets != nil {
-		out = append(out, renderTickets(base, *s.Tickets, m, l)...)
+		out = append(out, renderTickets(base, *s.Tickets, m, l, name)...)
 	}
 	return out, nil
 }
@@ -333,7 +337,7 @@ func renderTopic(base Delivery, s DiscourseSettings, l links, md string, vars ma
 // renderTickets finds the forge issues the meeting's topics name (in the
 // topic or a #link under it) and makes one comment per issue with the
 // items recorded under those topics, each linked to its log line.
-func renderTickets(base Delivery, s TicketSettings, m *meeting.Meeting, l links) []Delivery {
+func renderTickets(base Delivery, s TicketSettings, m *meeting.Meeting, l links, name string) []Delivery {
 	type ticket struct {
 		url   string
 		ref   forge.IssueRef
@@ -393,7 +397,7 @@ func renderTickets(base Delivery, s TicketSettings, m *meeting.Meeting, l links)
 		marker := "<!-- gavel dispatch " + d.ID + " -->"
 		var b strings.Builder
 		fmt.Fprintf(&b, "Discussed at the %s meeting in %s on %s ([minutes](%s), [log](%s)):\n\n",
-			mdEsc(m.Name), mdEsc(base.Channel), m.Start.UTC().Format("2006-01-02"), l.minutes, l.log)
+			mdEsc(name), mdEsc(base.Channel), m.Start.UTC().Format("2006-01-02"), l.minutes, l.log)
 		for _, it := range t.items {
 			fmt.Fprintf(&b, "- **%s:** %s (%s, [log line %d](%s#l-%d))\n", it.Kind, mdEsc(it.Text), mdEsc(it.Nick), it.Line, l.log, it.Line)
 		}

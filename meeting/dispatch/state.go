@@ -85,7 +85,7 @@ func ReadOutbox(r io.Reader) (Contents, error) {
 			e.state, e.lastErr, e.committed = Refused, rec.Err, false
 		case "retry":
 			if e.state == Refused || e.state == Unsure {
-				e.state, e.committed = Queued, false
+				e.state, e.committed, e.lastErr = Queued, false, ""
 			}
 		}
 		return nil
