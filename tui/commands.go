@@ -111,6 +111,7 @@ func init() {
 		{"help", "", "keys and commands", "", 0, 0, (*Model).cmdHelp},
 	}
 	commands = append(commands, chairCommands()...)
+	commands = append(commands, dispatchCommands()...)
 }
 
 // lookupCommand finds a / command by its name ("/join" or "join").

@@ -119,9 +119,12 @@ type Options struct {
 	// BusWaiting, when set, says how many meeting messages wait in the
 	// message bus's outbox; the status bar shows them.
 	BusWaiting func() int
-	Location   *time.Location
-	Now        func() time.Time // default time.Now
-	Context    context.Context  // cancels lookups (default Background)
+	// Dispatch is the after-meeting deliveries (tui/dispatch.go); nil:
+	// none configured.
+	Dispatch Dispatch
+	Location *time.Location
+	Now      func() time.Time // default time.Now
+	Context  context.Context  // cancels lookups (default Background)
 	// Chair configures the chair's tools: agenda, follow-up, timeboxes,
 	// votes, roll call (chairtools.go).
 	Chair ChairOptions
@@ -151,6 +154,8 @@ type Model struct {
 	now   time.Time // the clock for elapsed times (the log's time in a demo)
 	state consoleState
 	chair *chairTools // the chair's tools, per channel (chairtools.go)
+	// dispatch is what was offered and said of the deliveries (dispatch.go)
+	dispatch *dispatchState
 }
 
 // consoleState is the bookkeeping of commands in flight and of what was
@@ -504,6 +509,7 @@ func (m *Model) applyUpdates(ups []live.Update) (refresh bool, cmd tea.Cmd) {
 		}
 	}
 	cmds = append(cmds, m.afterMeetings()...)
+	m.dispatchNews()
 	return refresh, tea.Batch(cmds...)
 }
 

@@ -100,6 +100,7 @@ func (m *Model) statusInfo() panes.Status {
 	if m.opts.BusWaiting != nil {
 		s.BusWaiting = m.opts.BusWaiting()
 	}
+	s.Dispatch = m.dispatchStatus()
 	if c := m.opts.Client; c != nil {
 		s.Connected = c.Connected()
 		if s.Connected {

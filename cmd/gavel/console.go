@@ -161,13 +161,22 @@ func runLive(ctx context.Context, cfg config, headless bool, opts tui.Options, l
 		return 1
 	}
 	defer mbus.Close()
+	disp, err := openDispatch(cfg, journalDir, headless, logger, stderr)
+	if err != nil {
+		fmt.Fprintln(stderr, "gavel:", err)
+		return 1
+	}
+	if disp != nil {
+		defer disp.Close()
+		opts.Dispatch = disp
+	}
 	// One archive: the controller publishes into it, the chair's tools
 	// read the previous meetings from it.
 	arch := publish.New(archive, opts.Style, cfg.URLPrefix)
 	ctrl, err := live.New(live.Config{
 		Archive: arch, JournalDir: journalDir,
 		BindAccounts: cfg.BindChairs, Network: client, Logger: logger, Lookups: opts.Router, Fold: client.Fold,
-		Bus: mbus.live(),
+		Bus: liveBus(mbus, disp),
 	})
 	if err != nil {
 		fmt.Fprintln(stderr, "gavel:", err)

@@ -203,6 +203,12 @@ func Open(cfg Config) (*Dispatcher, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	d.cancel = cancel
 	go d.run(ctx)
+	// What an earlier run left refused or unsure is said again, once.
+	for _, e := range d.entries {
+		if e.state == Refused || e.state == Unsure {
+			d.emit(Event{Delivery: e.d, State: e.state, Attempts: e.attempts, Err: errors.New(e.lastErr)})
+		}
+	}
 	return d, warn
 }
 
