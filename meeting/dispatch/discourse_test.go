@@ -213,7 +213,12 @@ func TestDiscourseRefusals(t *testing.T) {
 	var mu sync.Mutex
 	cur := *s
 	cfg := Config{Dir: t.TempDir(), OnEvent: evs.add, MinBackoff: 50 * time.Millisecond, MaxBackoff: 100 * time.Millisecond,
-		Settings: func(string) Settings { mu.Lock(); defer mu.Unlock(); c := cur; return Settings{Auto: true, Discourse: &c} }}
+		Settings: func(string) Settings {
+			mu.Lock()
+			defer mu.Unlock()
+			c := cur
+			return Settings{Auto: true, Discourse: &c}
+		}}
 	d, err := Open(cfg)
 	if err != nil {
 		t.Fatal(err)

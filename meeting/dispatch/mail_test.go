@@ -72,8 +72,6 @@ func TestMailThroughOpenSMTPD(t *testing.T) {
 	}
 	text := strings.ReplaceAll(string(body), "\r\n", "\n")
 	lines := strings.Split(text, "\n")
-	base := strings.TrimSuffix(files[0].URL, ".log.txt")
-	base = strings.TrimSuffix(base, ".log.html")
 	want := []string{"Minutes: " + urlOf(files, ".html"), "Minutes (text): " + urlOf(files, ".txt"), "Log: " + urlOf(files, ".log.html"), ""}
 	for i, w := range want {
 		if i >= len(lines) || lines[i] != w {
