@@ -96,90 +96,8 @@ func TestDispatchThroughTheBinaryKilledBeforeRecording(t *testing.T) {
 	go ms.Serve(ml)
 	defer ms.Close()
 
-	// Discourse: POST /posts.json makes the topic, then gavel dies.
-	var dmu sync.Mutex
-	topics := map[string]int{}
-	forum := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		dmu.Lock()
-		defer dmu.Unlock()
-		w.Header().Set("Content-Type", "application/json")
-		if r.Header.Get("Api-Key") != "forum-key" {
-			w.WriteHeader(http.StatusForbidden)
-			w.Write([]byte(`{"errors":["invalid key"],"error_type":"invalid_access"}`))
-			return
-		}
-		switch {
-		case r.Method == http.MethodPost && r.URL.Path == "/posts.json":
-			var req struct {
-				ExternalID string `json:"external_id"`
-			}
-			json.NewDecoder(r.Body).Decode(&req)
-			if _, ok := topics[req.ExternalID]; ok {
-				w.WriteHeader(http.StatusUnprocessableEntity)
-				w.Write([]byte(`{"errors":["External ID has already been taken"]}`))
-				return
-			}
-			topics[req.ExternalID] = 900 + len(topics)
-			k.once("forum")
-			fmt.Fprintf(w, `{"id":1,"topic_id":%d,"topic_slug":"minutes"}`, topics[req.ExternalID])
-		case r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/t/external_id/"):
-			id, ok := topics[strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/t/external_id/"), ".json")]
-			if !ok {
-				w.WriteHeader(http.StatusNotFound)
-				w.Write([]byte(`{"errors":["not found"],"error_type":"not_found"}`))
-				return
-			}
-			fmt.Fprintf(w, `{"id":%d,"slug":"minutes"}`, id)
-		default:
-			w.WriteHeader(http.StatusNotFound)
-			w.Write([]byte(`{"errors":["not found"]}`))
-		}
-	}))
-	defer forum.Close()
-
-	// A Forgejo issue: the comment is made, then gavel dies.
-	var fmu sync.Mutex
-	var comments []string
-	labels := []string{"meeting"}
-	forge := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		fmu.Lock()
-		defer fmu.Unlock()
-		w.Header().Set("Content-Type", "application/json")
-		const api = "/api/v1/repos/fesco/tickets/issues/12"
-		if r.Header.Get("Authorization") != "token forge-token" {
-			w.WriteHeader(http.StatusUnauthorized)
-			w.Write([]byte(`{"message":"token is required"}`))
-			return
-		}
-		switch {
-		case r.Method == http.MethodPost && r.URL.Path == api+"/comments":
-			var c struct{ Body string }
-			json.NewDecoder(r.Body).Decode(&c)
-			comments = append(comments, c.Body)
-			k.once("ticket")
-			w.WriteHeader(http.StatusCreated)
-			w.Write([]byte(`{"id":1}`))
-		case r.Method == http.MethodGet && r.URL.Path == api+"/comments":
-			out := []map[string]any{}
-			for i, c := range comments {
-				out = append(out, map[string]any{"id": i + 1, "body": c})
-			}
-			json.NewEncoder(w).Encode(out)
-		case r.Method == http.MethodGet && r.URL.Path == api+"/labels":
-			out := []map[string]any{}
-			for _, l := range labels {
-				out = append(out, map[string]any{"id": 3, "name": l})
-			}
-			json.NewEncoder(w).Encode(out)
-		case r.Method == http.MethodDelete && r.URL.Path == api+"/labels/3":
-			labels = nil
-			w.WriteHeader(http.StatusNoContent)
-		default:
-			w.WriteHeader(http.StatusNotFound)
-			w.Write([]byte(`{"message":"not found"}`))
-		}
-	}))
-	defer forge.Close()
+	forum := newE2EForum(t, func() { k.once("forum") })
+	forge := newE2EForge(t, func() { k.once("ticket") })
 	fu, _ := url.Parse(forge.URL)
 
 	dir := t.TempDir()
@@ -301,12 +219,8 @@ token_env = "GAVEL_E2E_FORGE_TOKEN"
 	mail.mu.Lock()
 	nmail := len(mail.msgs)
 	mail.mu.Unlock()
-	dmu.Lock()
-	ntopics := len(topics)
-	dmu.Unlock()
-	fmu.Lock()
-	ncomments, nlabels := len(comments), len(labels)
-	fmu.Unlock()
+	ntopics := forum.count()
+	ncomments, nlabels := forge.count()
 	if nmail != 1 || ntopics != 1 || ncomments != 1 || nlabels != 0 {
 		t.Fatalf("%d mails, %d topics, %d comments, labels left %d; want 1, 1, 1, 0\nstderr: %q", nmail, ntopics, ncomments, nlabels, said)
 	}
@@ -330,4 +244,117 @@ token_env = "GAVEL_E2E_FORGE_TOKEN"
 	if err != nil || len(c.Entries) != 1 || len(c.Done) != 2 {
 		t.Fatalf("outbox: %d waiting, %d done, %v", len(c.Entries), len(c.Done), err)
 	}
+}
+
+// e2eForum is Discourse's topic API as gavel uses it: POST /posts.json
+// makes a topic (taken is called once it is made, before the answer), GET
+// /t/external_id/<id>.json finds it.
+type e2eForum struct {
+	*httptest.Server
+	mu     sync.Mutex
+	topics map[string]int
+}
+
+func (f *e2eForum) count() int { f.mu.Lock(); defer f.mu.Unlock(); return len(f.topics) }
+
+func newE2EForum(t *testing.T, taken func()) *e2eForum {
+	f := &e2eForum{topics: map[string]int{}}
+	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		if r.Header.Get("Api-Key") != "forum-key" {
+			w.WriteHeader(http.StatusForbidden)
+			w.Write([]byte(`{"errors":["invalid key"],"error_type":"invalid_access"}`))
+			return
+		}
+		switch {
+		case r.Method == http.MethodPost && r.URL.Path == "/posts.json":
+			var req struct {
+				ExternalID string `json:"external_id"`
+			}
+			json.NewDecoder(r.Body).Decode(&req)
+			if _, ok := f.topics[req.ExternalID]; ok {
+				w.WriteHeader(http.StatusUnprocessableEntity)
+				w.Write([]byte(`{"errors":["External ID has already been taken"]}`))
+				return
+			}
+			f.topics[req.ExternalID] = 900 + len(f.topics)
+			taken()
+			fmt.Fprintf(w, `{"id":1,"topic_id":%d,"topic_slug":"minutes"}`, f.topics[req.ExternalID])
+		case r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/t/external_id/"):
+			id, ok := f.topics[strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/t/external_id/"), ".json")]
+			if !ok {
+				w.WriteHeader(http.StatusNotFound)
+				w.Write([]byte(`{"errors":["not found"],"error_type":"not_found"}`))
+				return
+			}
+			fmt.Fprintf(w, `{"id":%d,"slug":"minutes"}`, id)
+		default:
+			w.WriteHeader(http.StatusNotFound)
+			w.Write([]byte(`{"errors":["not found"]}`))
+		}
+	}))
+	t.Cleanup(f.Close)
+	return f
+}
+
+// e2eForge is a Forgejo holding issue 12 of fesco/tickets with the
+// "meeting" label (taken is called once a comment is made, before the
+// answer).
+type e2eForge struct {
+	*httptest.Server
+	mu       sync.Mutex
+	comments []string
+	labels   []string
+}
+
+func (f *e2eForge) count() (comments, labels int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.comments), len(f.labels)
+}
+
+func newE2EForge(t *testing.T, taken func()) *e2eForge {
+	f := &e2eForge{labels: []string{"meeting"}}
+	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		const api = "/api/v1/repos/fesco/tickets/issues/12"
+		if r.Header.Get("Authorization") != "token forge-token" {
+			w.WriteHeader(http.StatusUnauthorized)
+			w.Write([]byte(`{"message":"token is required"}`))
+			return
+		}
+		switch {
+		case r.Method == http.MethodPost && r.URL.Path == api+"/comments":
+			var c struct{ Body string }
+			json.NewDecoder(r.Body).Decode(&c)
+			f.comments = append(f.comments, c.Body)
+			taken()
+			w.WriteHeader(http.StatusCreated)
+			w.Write([]byte(`{"id":1}`))
+		case r.Method == http.MethodGet && r.URL.Path == api+"/comments":
+			out := []map[string]any{}
+			for i, c := range f.comments {
+				out = append(out, map[string]any{"id": i + 1, "body": c})
+			}
+			json.NewEncoder(w).Encode(out)
+		case r.Method == http.MethodGet && r.URL.Path == api+"/labels":
+			out := []map[string]any{}
+			for _, l := range f.labels {
+				out = append(out, map[string]any{"id": 3, "name": l})
+			}
+			json.NewEncoder(w).Encode(out)
+		case r.Method == http.MethodDelete && r.URL.Path == api+"/labels/3":
+			f.labels = nil
+			w.WriteHeader(http.StatusNoContent)
+		default:
+			w.WriteHeader(http.StatusNotFound)
+			w.Write([]byte(`{"message":"not found"}`))
+		}
+	}))
+	t.Cleanup(f.Close)
+	return f
 }
