@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"os"
 	"strings"
 	"sync"
@@ -278,6 +279,9 @@ func openDispatch(cfg config, journalDir string, headless bool, logger *slog.Log
 	settings, some, err := dispatchSettings(cfg, headless, os.Getenv, warn)
 	if err != nil || !some {
 		return nil, err
+	}
+	if u, err := url.Parse(cfg.URLPrefix); err != nil || !u.IsAbs() || u.Host == "" {
+		return nil, fmt.Errorf("dispatch: url_prefix %q must be the archive's public URL (https://…): the mail, the forum and the tickets link to the minutes", cfg.URLPrefix)
 	}
 	dc := dispatch.Config{Dir: journalDir, Settings: settings, Logger: logger}
 	if headless {

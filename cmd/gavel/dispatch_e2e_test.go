@@ -135,7 +135,8 @@ remove_label = true
 token_env = "GAVEL_E2E_FORGE_TOKEN"
 `, srv.Port, archive, ml.Addr().(*net.TCPAddr).Port, forum.URL, fu.Host)), 0o644)
 
-	run := func() (*exec.Cmd, <-chan string) {
+	// run starts gavel; exited says how it ended (one Wait, here).
+	run := func() (chan error, <-chan string) {
 		cmd := exec.Command(bin, "--headless", "--config", config, "--log", filepath.Join(dir, "gavel.log"))
 		cmd.Env = append(os.Environ(), "XDG_STATE_HOME="+state, "GAVEL_E2E_FORUM_KEY=forum-key", "GAVEL_E2E_FORGE_TOKEN=forge-token")
 		errPipe, err := cmd.StderrPipe()
@@ -154,8 +155,10 @@ token_env = "GAVEL_E2E_FORGE_TOKEN"
 			}
 			close(lines)
 		}()
-		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-		return cmd, lines
+		exited := make(chan error, 1)
+		go func() { exited <- cmd.Wait() }()
+		t.Cleanup(func() { cmd.Process.Kill(); <-exited; exited <- nil })
+		return exited, lines
 	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
@@ -168,7 +171,7 @@ token_env = "GAVEL_E2E_FORGE_TOKEN"
 	alice.Send("JOIN #meet")
 	say := func(text string) { alice.Send("PRIVMSG #meet :" + text) }
 
-	gavel, stderr := run()
+	exited, stderr := run()
 	if _, err := alice.WaitFor(func(l string) bool { return strings.Contains(l, ":gavelbot!") }); err != nil {
 		t.Fatal(err)
 	}
@@ -181,8 +184,6 @@ token_env = "GAVEL_E2E_FORGE_TOKEN"
 	// round and says everything went.
 	var said []string
 	for round := 0; round < 5; round++ {
-		exited := make(chan error, 1)
-		go func(c *exec.Cmd) { exited <- c.Wait() }(gavel)
 		quiet := time.After(10 * time.Second)
 		killed := false
 	wait:
@@ -193,6 +194,7 @@ token_env = "GAVEL_E2E_FORGE_TOKEN"
 					said = append(said, l)
 				}
 			case err := <-exited:
+				exited <- err // for the cleanup
 				var ee *exec.ExitError
 				if !errors.As(err, &ee) {
 					t.Fatalf("gavel ended: %v", err)
@@ -211,7 +213,7 @@ token_env = "GAVEL_E2E_FORGE_TOKEN"
 		if !killed {
 			break
 		}
-		gavel, stderr = run()
+		exited, stderr = run()
 	}
 	if k.kills != 3 {
 		t.Errorf("%d kills, want one per destination (3); stderr: %q", k.kills, said)

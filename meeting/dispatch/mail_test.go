@@ -202,28 +202,35 @@ func (x *smtpSession) Logout() error { return nil }
 func (x *smtpSession) Mail(string, *smtp.MailOptions) error {
 	return nil
 }
+func (s *smtpServer) behaviour() smtpBehaviour {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b
+}
+
 func (x *smtpSession) Rcpt(string, *smtp.RcptOptions) error {
-	if c := x.s.b.rcptCode; c != 0 {
+	if c := x.s.behaviour().rcptCode; c != 0 {
 		return &smtp.SMTPError{Code: c, EnhancedCode: smtp.EnhancedCode{c / 100, 1, 1}, Message: "no such list here"}
 	}
 	return nil
 }
 func (x *smtpSession) Data(r io.Reader) error {
-	if x.s.b.dropAfter > 0 && x.n <= max(1, x.s.b.dropConns) {
-		io.CopyN(io.Discard, r, int64(x.s.b.dropAfter))
+	b := x.s.behaviour()
+	if b.dropAfter > 0 && x.n <= max(1, b.dropConns) {
+		io.CopyN(io.Discard, r, int64(b.dropAfter))
 		x.c.Conn().Close()
 		return errors.New("dropped")
 	}
-	b, err := io.ReadAll(r)
+	data, err := io.ReadAll(r)
 	if err != nil {
 		return err
 	}
 	x.s.mu.Lock()
-	x.s.msgs = append(x.s.msgs, b)
+	x.s.msgs = append(x.s.msgs, data)
 	_, secure := x.c.TLSConnectionState()
 	x.s.secure = append(x.s.secure, secure)
 	x.s.mu.Unlock()
-	if x.s.b.noAnswer {
+	if b.noAnswer {
 		x.c.Conn().Close()
 		return errors.New("gone")
 	}
