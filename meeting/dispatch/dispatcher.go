@@ -218,6 +218,9 @@ func (d *Dispatcher) rewrite() error {
 	if err := d.file.Rewrite(c.encode); err != nil {
 		return fmt.Errorf("dispatch: %w", err)
 	}
+	for _, e := range d.entries {
+		e.unsaved = false
+	}
 	return nil
 }
 
@@ -282,15 +285,17 @@ func (d *Dispatcher) Plan(channel string, m *meeting.Meeting, files []publish.Fi
 		}
 		fresh = append(fresh, dl)
 	}
+	var saveErr error
 	if len(recs) > 0 {
 		if err := d.appendLocked(recs...); err != nil {
-			d.mu.Unlock()
-			return nil, err
+			// Kept in memory, never sent unsaved: written as soon as
+			// the disk takes it (before any attempt).
+			saveErr = fmt.Errorf("%w: the deliveries are kept in memory and written as soon as the disk allows", err)
 		}
 	}
 	var evs []Event
 	for _, dl := range fresh {
-		e := &entry{d: dl, state: Held, backoff: outbox.Backoff{Min: d.cfg.MinBackoff, Max: d.cfg.MaxBackoff}}
+		e := &entry{d: dl, state: Held, unsaved: saveErr != nil, backoff: outbox.Backoff{Min: d.cfg.MinBackoff, Max: d.cfg.MaxBackoff}}
 		if s.Auto {
 			e.state = Queued
 		}
@@ -305,7 +310,37 @@ func (d *Dispatcher) Plan(channel string, m *meeting.Meeting, files []publish.Fi
 		d.emit(ev)
 	}
 	d.poke()
-	return fresh, nil
+	return fresh, saveErr
+}
+
+// saveLocked writes the plan of deliveries the disk refused at first
+// (with their go when queued); false while it still refuses. Called with
+// d.mu held.
+func (d *Dispatcher) saveLocked() bool {
+	var recs []record
+	var saving []*entry
+	for _, e := range d.entries {
+		if !e.unsaved {
+			continue
+		}
+		dl := e.d
+		recs = append(recs, record{Kind: "plan", ID: dl.ID, At: dl.Planned, Delivery: &dl})
+		if e.state != Held {
+			recs = append(recs, record{Kind: "go", ID: dl.ID})
+		}
+		saving = append(saving, e)
+	}
+	if len(recs) == 0 {
+		return true
+	}
+	if err := d.appendLocked(recs...); err != nil {
+		return false
+	}
+	for _, e := range saving {
+		e.unsaved = false
+	}
+	d.log.Info("dispatch: deliveries kept in memory are on disk now", "count", len(saving))
+	return true
 }
 
 // Held returns the deliveries waiting for the chair's word, in order.
@@ -339,6 +374,10 @@ func (d *Dispatcher) requeue(kind string, ok func(*entry) bool, ids []string) (i
 		want[id] = true
 	}
 	d.mu.Lock()
+	if !d.saveLocked() {
+		d.mu.Unlock()
+		return 0, errors.New("dispatch: the outbox cannot be written: nothing is sent before it is on disk")
+	}
 	var picked []*entry
 	var recs []record
 	for _, e := range d.entries {

@@ -77,6 +77,9 @@ func (d *Dispatcher) startDue(ctx context.Context) time.Duration {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	now := d.cfg.Now()
+	if !d.saveLocked() {
+		return time.Second // the disk still refuses: try again soon
+	}
 	busy := 0
 	for _, e := range d.entries {
 		if e.busy {
@@ -152,21 +155,23 @@ func (d *Dispatcher) finish(e *entry, ref string, err error) {
 	var unsure *UnsureError
 	switch {
 	case err == nil:
-		if rerr := d.appendLocked(record{Kind: "done", ID: dl.ID, Ref: ref}); rerr != nil {
-			// Sent, but not recorded: the next attempt finds the copy
-			// (forum, ticket) or holds the mail as unsure.
-			err = fmt.Errorf("sent, but recording it failed: %w", rerr)
-			e.lastErr = err.Error()
-			e.next = d.cfg.Now().Add(e.backoff.Next())
-			ev = &Event{Delivery: dl, State: Queued, Attempts: e.attempts, Err: err}
-			break
-		}
-		e.state, e.ref, e.lastErr, e.committed = Sent, ref, "", false
+		e.state, e.ref, e.lastErr = Sent, ref, ""
+		ev = &Event{Delivery: dl, State: Sent, Attempts: e.attempts, Ref: ref}
+		// Remembered as sent (a compaction writes it) even if the
+		// record below fails.
 		d.done = append(d.done, dl.ID)
 		if len(d.done) > keepDone {
 			d.done = d.done[len(d.done)-keepDone:]
 		}
-		ev = &Event{Delivery: dl, State: Sent, Attempts: e.attempts, Ref: ref}
+		if rerr := d.appendLocked(record{Kind: "done", ID: dl.ID, Ref: ref}); rerr != nil {
+			// Sent, but the disk refused the record: never sent again
+			// by this run; after a restart the forum and the forge are
+			// asked (they find it), a mail is held as unsure.
+			e.lastErr = "sent, but recording it failed: " + rerr.Error()
+			d.log.Error("dispatch: sent but not recorded", "dest", dl.Dest, "err", rerr)
+			break
+		}
+		e.committed = false
 	case errors.As(err, &refused):
 		if rerr := d.appendLocked(record{Kind: "refused", ID: dl.ID, Err: err.Error()}); rerr != nil {
 			d.log.Warn("dispatch: recording a refusal", "err", rerr)

@@ -22,6 +22,7 @@ type entry struct {
 	busy     bool      // an attempt is under way
 	backoff  outbox.Backoff
 	reported bool // the current trouble was reported once
+	unsaved  bool // its plan is not on disk yet (the disk refused it): not sent until it is
 }
 
 // Contents is what a dispatch outbox holds, replayed.

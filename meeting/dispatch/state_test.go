@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -156,4 +157,51 @@ func seal(data []byte) []byte {
 		}
 	}
 	return bytes.Join(lines, []byte("\n"))
+}
+
+// TestDiskRefusesThePlan: when the outbox cannot be written the meeting's
+// deliveries are kept in memory, said, never sent unsaved, and written
+// and sent once the disk takes them again.
+func TestDiskRefusesThePlan(t *testing.T) {
+	srv := startSMTP(t, smtpBehaviour{})
+	start := time.Date(2026, 3, 5, 16, 0, 0, 0, time.UTC)
+	m, files := runMeeting(t, t.TempDir(), "#chan", start, standardLines("")...)
+	dir := t.TempDir()
+	evs := newEvents()
+	d := open(t, dir, Settings{Auto: true, Email: plainSettings(srv.port)}, evs)
+	// The disk goes away under the outbox: its file is closed.
+	d.mu.Lock()
+	d.file.Close()
+	d.mu.Unlock()
+	fresh, err := d.Plan("#chan", m, files)
+	if err == nil || !strings.Contains(err.Error(), "kept in memory") || len(fresh) != 1 {
+		t.Fatalf("Plan on a dead disk: %d, %v", len(fresh), err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	if srv.received() != 0 {
+		t.Fatal("sent before it was on disk")
+	}
+	// The disk is back: the outbox file opens again (empty: nothing
+	// else was in it), and the sender writes the plan before it sends.
+	d.mu.Lock()
+	file, _, oerr := outbox.Open(dir, OutboxName)
+	if oerr == nil {
+		d.file = file
+		oerr = file.Rewrite(func(io.Writer) error { return nil })
+	}
+	d.mu.Unlock()
+	if oerr != nil {
+		t.Fatal(oerr)
+	}
+	d.poke()
+	evs.wait(t, Sent, 10*time.Second)
+	if srv.received() != 1 {
+		t.Fatalf("%d copies", srv.received())
+	}
+	d.Close()
+	data, _ := os.ReadFile(filepath.Join(dir, OutboxName))
+	c, err := ReadOutbox(bytes.NewReader(data))
+	if err != nil || len(c.Entries) != 0 || len(c.Done) != 1 {
+		t.Fatalf("outbox after: %+v %v", c, err)
+	}
 }
