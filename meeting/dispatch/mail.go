@@ -7,15 +7,16 @@ package dispatch
 // point of no return between writing the data and sending its end.
 
 import (
-	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"strconv"
+	"syscall"
 	"time"
 
 	"github.com/emersion/go-sasl"
@@ -107,11 +108,10 @@ func sendMail(ctx context.Context, s EmailSettings, m *Email, a Attempt) (string
 	defer stop()
 	conn.SetDeadline(time.Now().Add(timeout))
 	var c *smtp.Client
-	if s.TLS == TLSNone {
+	switch s.TLS {
+	case TLSNone, TLSImplicit:
 		c = smtp.NewClient(conn)
-	} else if s.TLS == TLSImplicit {
-		c = smtp.NewClient(conn)
-	} else {
+	default:
 		c, err = smtp.NewClientStartTLS(conn, tc)
 		if err != nil {
 			conn.Close()
@@ -181,10 +181,11 @@ func isSMTP(err error) bool {
 	return errors.As(err, &se)
 }
 
+// isNet reports a failure of the connection itself (worth a retry).
 func isNet(err error) bool {
 	var ne net.Error
 	return errors.As(err, &ne) || errors.Is(err, net.ErrClosed) || errors.Is(err, os.ErrDeadlineExceeded) ||
-		bytes.Contains([]byte(err.Error()), []byte("EOF"))
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET)
 }
 
 // tlsOr makes a certificate failure a refusal.
