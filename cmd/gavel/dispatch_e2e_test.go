@@ -255,12 +255,13 @@ type e2eForum struct {
 	*httptest.Server
 	mu     sync.Mutex
 	topics map[string]int
+	tags   map[int][]string
 }
 
 func (f *e2eForum) count() int { f.mu.Lock(); defer f.mu.Unlock(); return len(f.topics) }
 
 func newE2EForum(t *testing.T, taken func()) *e2eForum {
-	f := &e2eForum{topics: map[string]int{}}
+	f := &e2eForum{topics: map[string]int{}, tags: map[int][]string{}}
 	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		f.mu.Lock()
 		defer f.mu.Unlock()
@@ -273,7 +274,8 @@ func newE2EForum(t *testing.T, taken func()) *e2eForum {
 		switch {
 		case r.Method == http.MethodPost && r.URL.Path == "/posts.json":
 			var req struct {
-				ExternalID string `json:"external_id"`
+				ExternalID string   `json:"external_id"`
+				Tags       []string `json:"tags"`
 			}
 			json.NewDecoder(r.Body).Decode(&req)
 			if _, ok := f.topics[req.ExternalID]; ok {
@@ -282,6 +284,7 @@ func newE2EForum(t *testing.T, taken func()) *e2eForum {
 				return
 			}
 			f.topics[req.ExternalID] = 900 + len(f.topics)
+			f.tags[f.topics[req.ExternalID]] = req.Tags
 			taken()
 			fmt.Fprintf(w, `{"id":1,"topic_id":%d,"topic_slug":"minutes"}`, f.topics[req.ExternalID])
 		case r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/t/external_id/"):
@@ -292,6 +295,16 @@ func newE2EForum(t *testing.T, taken func()) *e2eForum {
 				return
 			}
 			fmt.Fprintf(w, `{"id":%d,"slug":"minutes"}`, id)
+		case r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/t/"):
+			var id int
+			fmt.Sscanf(strings.TrimPrefix(r.URL.Path, "/t/"), "%d.json", &id)
+			tags, ok := f.tags[id]
+			if !ok {
+				w.WriteHeader(http.StatusNotFound)
+				w.Write([]byte(`{"errors":["not found"],"error_type":"not_found"}`))
+				return
+			}
+			json.NewEncoder(w).Encode(map[string]any{"id": id, "slug": "minutes", "tags": tags})
 		default:
 			w.WriteHeader(http.StatusNotFound)
 			w.Write([]byte(`{"errors":["not found"]}`))

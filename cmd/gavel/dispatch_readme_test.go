@@ -183,6 +183,11 @@ func TestDispatchREADME(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+	for _, e := range d.Entries() {
+		if strings.Contains(e.Ref, "(") {
+			t.Errorf("%s: %s", e.Delivery.Dest, e.Ref)
+		}
+	}
 	box.mu.Lock()
 	defer box.mu.Unlock()
 	ncomments, nlabels := forge.count()

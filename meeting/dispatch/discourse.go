@@ -29,10 +29,31 @@ type topicCreated struct {
 	TopicSlug string `json:"topic_slug"`
 }
 
-// topicShown is the part of Discourse's topic_show_response used.
+// topicShown is the part of Discourse's topic_show_response used. Its
+// tags are names, or objects with a name in newer forums.
 type topicShown struct {
-	ID   int64  `json:"id"`
-	Slug string `json:"slug"`
+	ID   int64          `json:"id"`
+	Slug string         `json:"slug"`
+	Tags []discourseTag `json:"tags"`
+}
+
+// discourseTag reads a tag as a name or as {"id": …, "name": …}.
+type discourseTag string
+
+func (t *discourseTag) UnmarshalJSON(b []byte) error {
+	var name string
+	if err := json.Unmarshal(b, &name); err == nil {
+		*t = discourseTag(name)
+		return nil
+	}
+	var obj struct {
+		Name string `json:"name"`
+	}
+	if err := json.Unmarshal(b, &obj); err != nil {
+		return err
+	}
+	*t = discourseTag(obj.Name)
+	return nil
 }
 
 // discourseErrors is Discourse's error body: {"errors": [...], "error_type": ..., "extras": {"wait_seconds": N}}.
@@ -77,7 +98,41 @@ func (d *Dispatcher) postTopic(ctx context.Context, s DiscourseSettings, t *Topi
 	if c.TopicID == 0 {
 		return "", fmt.Errorf("discourse: %s answered without a topic id", hostOf(site))
 	}
-	return topicURL(site, c.TopicSlug, c.TopicID), nil
+	ref := topicURL(site, c.TopicSlug, c.TopicID)
+	if len(t.Tags) > 0 {
+		ref += d.checkTags(ctx, s, site, c.TopicID, t.Tags)
+	}
+	return ref, nil
+}
+
+// checkTags asks for the new topic and says which tags the forum did not
+// apply (a forum may drop tags it does not allow, or take them in
+// another shape): "" when all are there. The topic exists either way.
+func (d *Dispatcher) checkTags(ctx context.Context, s DiscourseSettings, site string, id int64, want []string) string {
+	resp, err := d.discourse(ctx, s, http.MethodGet, site+"/t/"+strconv.FormatInt(id, 10)+".json", nil)
+	if err != nil {
+		return " (its tags could not be checked: " + err.Error() + ")"
+	}
+	var t topicShown
+	if err := fetch.DecodeJSON("discourse", hostOf(site), resp.Body, &t); err != nil {
+		return " (its tags could not be checked: " + err.Error() + ")"
+	}
+	var missing []string
+	for _, w := range want {
+		found := false
+		for _, h := range t.Tags {
+			if strings.EqualFold(string(h), w) {
+				found = true
+			}
+		}
+		if !found {
+			missing = append(missing, w)
+		}
+	}
+	if len(missing) == 0 {
+		return ""
+	}
+	return " (the forum did not apply the tags " + strings.Join(missing, ", ") + ")"
 }
 
 // findTopic asks for the topic with the external id.

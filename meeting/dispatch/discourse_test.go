@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -28,10 +29,12 @@ type fakeDiscourse struct {
 	limited  int // answer this many POSTs with 429
 	loseNext bool
 	key      string
+	tags     map[int64][]string // each topic's tags, as the forum kept them
+	allowed  []string           // tags the forum applies (nil: any)
 }
 
 func newFakeDiscourse(t testing.TB) *fakeDiscourse {
-	f := &fakeDiscourse{t: t, topics: map[string]map[string]any{}, ids: map[string]int64{}, key: "s3cret-key"}
+	f := &fakeDiscourse{t: t, topics: map[string]map[string]any{}, ids: map[string]int64{}, key: "s3cret-key", tags: map[int64][]string{}}
 	f.Server = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.Close)
 	return f
@@ -94,6 +97,16 @@ func (f *fakeDiscourse) serve(w http.ResponseWriter, r *http.Request) {
 		f.topics[ext] = req
 		id := int64(812 + len(f.ids))
 		f.ids[ext] = id
+		// A forum applies the tags it allows and drops the others.
+		tags := []string{}
+		list, _ := req["tags"].([]any)
+		for _, tg := range list {
+			name, _ := tg.(string)
+			if f.allowed == nil || slices.Contains(f.allowed, name) {
+				tags = append(tags, name)
+			}
+		}
+		f.tags[id] = tags
 		if f.loseNext {
 			// The topic is made; the answer never reaches gavel.
 			f.loseNext = false
@@ -120,6 +133,9 @@ func (f *fakeDiscourse) serve(w http.ResponseWriter, r *http.Request) {
 		json.Unmarshal(fixture(f.t, "discourse/topic_show_response.json"), &resp)
 		n, _ := strconv.ParseInt(strings.TrimSuffix(r.URL.Path[strings.LastIndexByte(r.URL.Path, '/')+1:], ".json"), 10, 64)
 		resp["id"] = n
+		if tags, ok := f.tags[n]; ok {
+			resp["tags"] = tags
+		}
 		out, _ := json.Marshal(resp)
 		f.reply(w, http.StatusOK, out)
 	default:
@@ -149,7 +165,7 @@ func TestDiscourseTopic(t *testing.T) {
 	if time.Since(t0) < time.Second {
 		t.Errorf("sent %s after a 429 with Retry-After: 1", time.Since(t0))
 	}
-	if !strings.HasPrefix(ev.Ref, f.URL+"/t/fesco-meeting-minutes-2026-03-05/812") {
+	if ev.Ref != f.URL+"/t/fesco-meeting-minutes-2026-03-05/812" {
 		t.Errorf("ref %q", ev.Ref)
 	}
 	f.mu.Lock()
@@ -251,5 +267,23 @@ func TestDiscourseRefusals(t *testing.T) {
 	time.Sleep(300 * time.Millisecond)
 	if f.posts != 1 || d.Entries()[0].Attempts != 2 {
 		t.Fatalf("retried alone: %d posts, %+v", f.posts, d.Entries())
+	}
+}
+
+// TestDiscourseTagsChecked: the new topic is read back; tags the forum
+// did not apply are said with the topic's address.
+func TestDiscourseTagsChecked(t *testing.T) {
+	f := newFakeDiscourse(t)
+	f.allowed = []string{"fesco"}
+	start := time.Date(2026, 3, 5, 16, 0, 0, 0, time.UTC)
+	m, files := runMeeting(t, t.TempDir(), "#chan", start, standardLines("")...)
+	evs := newEvents()
+	d := open(t, t.TempDir(), Settings{Auto: true, Discourse: discourseSettings(f)}, evs)
+	if _, err := d.Plan("#chan", m, files); err != nil {
+		t.Fatal(err)
+	}
+	ev := evs.wait(t, Sent, 10*time.Second)
+	if !strings.HasSuffix(ev.Ref, "/812 (the forum did not apply the tags meeting-minutes)") {
+		t.Errorf("ref %q", ev.Ref)
 	}
 }
