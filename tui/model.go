@@ -119,15 +119,16 @@ type Options struct {
 	// BusWaiting, when set, says how many meeting messages wait in the
 	// message bus's outbox; the status bar shows them.
 	BusWaiting func() int
-	// Dispatch is the after-meeting deliveries (tui/dispatch.go); nil:
-	// none configured.
-	Dispatch Dispatch
-	Location *time.Location
-	Now      func() time.Time // default time.Now
-	Context  context.Context  // cancels lookups (default Background)
+	Location   *time.Location
+	Now        func() time.Time // default time.Now
+	Context    context.Context  // cancels lookups (default Background)
 	// Chair configures the chair's tools: agenda, follow-up, timeboxes,
 	// votes, roll call (chairtools.go).
 	Chair ChairOptions
+
+	// Dispatch is the after-meeting deliveries (tui/dispatch.go); nil:
+	// none configured.
+	Dispatch Dispatch
 }
 
 // Model is the root model.
