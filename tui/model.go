@@ -106,6 +106,9 @@ type Options struct {
 	Location   *time.Location
 	Now        func() time.Time // default time.Now
 	Context    context.Context  // cancels lookups (default Background)
+	// Dispatch is the after-meeting deliveries (tui/dispatch.go); nil:
+	// none configured.
+	Dispatch Dispatch
 }
 
 // Model is the root model.
@@ -134,6 +137,8 @@ type Model struct {
 	// chairSized are the Agenda and Votes panes' lengths at the last
 	// layout (their heights follow their contents; chairpanes.go).
 	chairSized [2]int
+	// dispatch is what was offered and said of the deliveries (dispatch.go)
+	dispatch *dispatchState
 }
 
 // consoleState is the bookkeeping of commands in flight and of what was
@@ -497,6 +502,7 @@ func (m *Model) applyUpdates(ups []live.Update) (refresh bool, cmd tea.Cmd) {
 		}
 	}
 	cmds = append(cmds, m.afterMeetings()...)
+	m.dispatchNews()
 	return refresh, tea.Batch(cmds...)
 }
 

@@ -22,6 +22,8 @@ type channelConfig struct {
 	AgendaForge string `toml:"agenda_forge"`
 	// TimeboxNotice says in the channel when a topic's timebox runs out.
 	TimeboxNotice bool `toml:"timebox_notice"`
+	// Dispatch overrides the [dispatch] table for the channel (dispatch.go).
+	Dispatch *dispatchConfig `toml:"dispatch"`
 }
 
 // chairConfig configures the chair's tools of the live driver: the

@@ -162,6 +162,15 @@ func runLive(ctx context.Context, cfg config, headless bool, opts tui.Options, l
 		return 1
 	}
 	defer mbus.Close()
+	disp, err := openDispatch(cfg, journalDir, headless, logger, stderr)
+	if err != nil {
+		fmt.Fprintln(stderr, "gavel:", err)
+		return 1
+	}
+	if disp != nil {
+		defer disp.Close()
+		opts.Dispatch = disp
+	}
 	// One archive: the controller publishes into it, the chair's tools
 	// read the previous meetings from it.
 	arch := publish.New(archive, opts.Style, cfg.URLPrefix)
@@ -169,7 +178,7 @@ func runLive(ctx context.Context, cfg config, headless bool, opts tui.Options, l
 	ctrl, err := live.New(live.Config{
 		Archive: arch, JournalDir: journalDir,
 		BindAccounts: cfg.BindChairs, Network: net, Logger: logger, Lookups: opts.Router,
-		Bus: mbus.live(), Chair: chairConfig(cfg, arch, opts.Router, logger),
+		Bus: liveBus(mbus, disp), Chair: chairConfig(cfg, arch, opts.Router, logger),
 	})
 	if err != nil {
 		fmt.Fprintln(stderr, "gavel:", err)

@@ -1,6 +1,6 @@
 //go:build !unix
 
-package bus
+package outbox
 
 import (
 	"fmt"
@@ -12,7 +12,7 @@ import (
 func lockFile(path string) (*os.File, error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
-		return nil, fmt.Errorf("bus: outbox lock: %w", err)
+		return nil, fmt.Errorf("outbox: lock: %w", err)
 	}
 	return f, nil
 }
