@@ -32,11 +32,11 @@ type chanInfo struct {
 const StatusOrder = "~&@%+"
 
 // NewChannelState returns the state of a network where we are nick, names
-// compare by fold (nil: ASCII case-insensitively) and channel names start
+// compare by fold (nil: FoldRFC1459) and channel names start
 // with one of chanTypes ("": '#' or '&').
 func NewChannelState(nick string, fold func(string) string, chanTypes string) *ChannelState {
 	if fold == nil {
-		fold = asciiLower
+		fold = FoldRFC1459
 	}
 	if chanTypes == "" {
 		chanTypes = "#&"

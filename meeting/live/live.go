@@ -32,10 +32,10 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"strings"
 	"time"
 
 	"gavel/meeting"
+	"gavel/meeting/chair"
 	"gavel/meeting/journal"
 	"gavel/meeting/publish"
 )
@@ -92,7 +92,7 @@ type Config struct {
 	Bus      Bus // nil: no message bus
 	Logger   *slog.Logger
 	// Fold folds channel names as the server compares them; nil: the
-	// Network's (Channels.Fold) when it has one, else ASCII letters.
+	// Network's (Channels.Fold) when it has one, else FoldRFC1459.
 	Fold func(string) string
 	// Lookups says which channel lines ask for a lookup (".fas x") and
 	// answers them; each is reported as an UpdateLookup whose Task looks
@@ -101,6 +101,9 @@ type Config struct {
 	// GapThreshold is how long gavel must have been away before it says, on
 	// resuming, that lines may be missing. Zero means one second.
 	GapThreshold time.Duration
+	// Chair configures the chair's tools of every channel (chair.go);
+	// nil: none.
+	Chair *chair.Config
 }
 
 // UpdateKind says what changed.
@@ -118,6 +121,9 @@ const (
 	UpdateEnded                           // the meeting of Channel ended (Text: its name)
 	UpdateJournal                         // the journal of Channel is behind (Err, also sent as an UpdateError) or caught up (Err nil); Text says so
 	UpdateQueued                          // Text was queued while disconnected: it goes out on reconnect
+	UpdateChair                           // the chair's tools of Channel report Report (Text: its text)
+	UpdateWork                            // the chair's tools need Task run off the controller's goroutine
+	UpdateOffline                         // offline: Text, a line of the chair's tools, for the presenter to say as the chair's own
 )
 
 // Update is one thing the console may want to show.
@@ -128,7 +134,8 @@ type Update struct {
 	Text    string
 	Files   []publish.File
 	Err     error
-	Task    Task // UpdateLookup: the work to run off the controller's goroutine
+	Task    Task          // UpdateLookup, UpdateWork: the work to run off the controller's goroutine
+	Report  *chair.Report // UpdateChair
 }
 
 // Controller runs the meetings of every channel of one connection. It is not
@@ -141,7 +148,8 @@ type Controller struct {
 	spelled   map[string]*channel // by the names they were found under (folding takes the client's lock)
 	behind    map[*channel]bool   // channels whose journal has records waiting
 	connected bool
-	dropped   int // channel events for channels gavel is not in
+	dropped   int    // channel events for channels gavel is not in
+	work      []Task // work of the chair's tools not handed out yet (chair.go)
 
 	selfKnown string // the nick the meetings know gavel by (see selfnick.go)
 	selfNow   string // gavel's nick on this connection
@@ -166,7 +174,8 @@ type channel struct {
 	// unpublished are ended meetings whose final files could not be
 	// written, retried by Publish.
 	unpublished []*ended
-	journalSaid bool // the chair was told the journal is behind
+	journalSaid bool         // the chair was told the journal is behind
+	tools       *chair.Tools // the chair's tools (chair.go); nil without Config.Chair
 }
 
 // ended is a meeting whose minutes could not be written.
@@ -215,7 +224,7 @@ func New(cfg Config) (*Controller, error) {
 		fold = cs.Fold
 	}
 	if fold == nil {
-		fold = asciiLower
+		fold = FoldRFC1459
 	}
 	return &Controller{cfg: cfg, log: log, fold: fold, channels: map[string]*channel{}, spelled: map[string]*channel{},
 		behind: map[*channel]bool{}}, nil
@@ -231,15 +240,6 @@ func (c *Controller) find(name string) *channel {
 		c.spelled[name] = ch
 	}
 	return ch
-}
-
-func asciiLower(s string) string {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c >= 'A' && c <= 'Z' {
-			return strings.ToLower(s) // rare: names are mostly lower-case
-		}
-	}
-	return s
 }
 
 // Meeting returns the running (or last) meeting of a channel, or nil.
