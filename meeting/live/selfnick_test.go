@@ -27,7 +27,7 @@ func TestOwnLinesStayTheChairsUnderAnotherNick(t *testing.T) {
 	online(c)
 	net.feed(c, msg(1, "chair", "#startmeeting Ghosts"))
 	net.feed(c, msg(2, "chair", "#topic before the restart"))
-	c.Close()
+	must(t, c.Close())
 
 	// The restart: the configured nick is taken.
 	net = &recorder{nick: "chair_"}
@@ -114,7 +114,7 @@ func TestGhostHoldsTheChairsNickOnHybrid(t *testing.T) {
 	if topic != "after the restart" {
 		t.Fatalf("topic %q: %s's #topic was not the chair's", topic, g.client.Nick())
 	}
-	ghost.Send("QUIT :gone")
+	must(t, ghost.Send("QUIT :gone"))
 	for g.client.Nick() != "chair" {
 		select {
 		case <-ctx.Done():

@@ -75,7 +75,7 @@ func TestTopicFitsTopicLenOnHybrid(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	observer.Send("JOIN #meet")
+	must(t, observer.Send("JOIN #meet"))
 	if _, err := observer.WaitFor(func(l string) bool { return strings.Contains(l, " 366 ") }); err != nil {
 		t.Fatal(err)
 	}
