@@ -94,7 +94,7 @@ func (s *session) handle(msg ircmsg.Message) error {
 		return nil
 	}
 	// Channel state, the event and its emission happen under c.mu, so that
-	// the writer's local echoes (emitEcho) are ordered with them.
+	// our accepted lines (emitEchoLocked) are ordered with them.
 	c.mu.Lock()
 	ev := s.translateLocked(msg)
 	if e, ok := ev.(Error); ok {
