@@ -15,6 +15,11 @@ import (
 	"gavel/ircclient/ircdtest"
 )
 
+// hybridReg bounds a registration and its joins: ircd-hybrid looks up
+// the client's host name first, which takes about 20 s on a machine
+// without DNS.
+const hybridReg = 45 * time.Second
+
 // noEchoServers are the servers without echo-message, where the client
 // itself says which of our lines the channel saw.
 var noEchoServers = []struct {
@@ -37,7 +42,7 @@ func opAndChair(t *testing.T, srv *ircdtest.Server, channel string) (*ircdtest.L
 	cfg := testConfig(srv.Port, "chair")
 	cfg.Channels = []string{channel}
 	l := startClient(t, cfg)
-	l.waitJoined(30*time.Second, cfg.Channels)
+	l.waitJoined(hybridReg, cfg.Channels)
 	if l.c.HasCap("echo-message") {
 		t.Fatal("echo-message acked")
 	}
@@ -181,7 +186,7 @@ func TestOnePingAfterABurst(t *testing.T) {
 	cfg := testConfig(port, "chair")
 	cfg.Channels = []string{"#burst"}
 	l := startClient(t, cfg)
-	l.waitJoined(30*time.Second, cfg.Channels)
+	l.waitJoined(hybridReg, cfg.Channels)
 	lines := make([]string, 8)
 	for i := range lines {
 		lines[i] = "line " + string(rune('a'+i))
@@ -246,7 +251,7 @@ func TestKickedThenJoin(t *testing.T) {
 	if err := l.c.Join("#meet"); err != nil {
 		t.Fatal(err)
 	}
-	l.waitJoined(30*time.Second, []string{"#meet"})
+	l.waitJoined(hybridReg, []string{"#meet"})
 	if err := l.c.Say("#meet", "back again"); err != nil {
 		t.Fatal(err)
 	}
@@ -271,7 +276,7 @@ func TestLabeledResponseWithoutEchoMessage(t *testing.T) {
 	cfg.Caps = slices.DeleteFunc(slices.Clone(DefaultCaps), func(c string) bool { return c == "echo-message" })
 	cfg.Channels = []string{"#meet"}
 	l := startClient(t, cfg)
-	l.waitJoined(30*time.Second, cfg.Channels)
+	l.waitJoined(hybridReg, cfg.Channels)
 	if !l.c.HasCap("labeled-response") || l.c.HasCap("echo-message") {
 		t.Fatalf("caps %v", l.c.Caps())
 	}
@@ -329,7 +334,7 @@ func TestRefusedLineBehindZNC(t *testing.T) {
 	cfg := testConfig(z.Port, "chair")
 	cfg.ServerPassword = z.ServerPassword()
 	l := startClient(t, cfg)
-	l.waitJoined(30*time.Second, []string{"#meet"})
+	l.waitJoined(hybridReg, []string{"#meet"})
 	if l.c.HasCap("echo-message") {
 		t.Fatal("echo-message through ZNC in front of hybrid")
 	}
@@ -358,7 +363,7 @@ func TestPacedLinesWithAckPings(t *testing.T) {
 			cfg.SendUnpaced = false // DefaultConfig's burst and rate
 			cfg.Channels = []string{"#paced"}
 			l := startClient(t, cfg)
-			l.waitJoined(30*time.Second, cfg.Channels)
+			l.waitJoined(hybridReg, cfg.Channels)
 			const n = 10
 			for i := range n {
 				if err := l.c.Say("#paced", "paced line "+strconv.Itoa(i)); err != nil {

@@ -35,7 +35,7 @@ func testConfig(port int, nick string) Config {
 	cfg.Server, cfg.Port, cfg.TLS, cfg.Nick = ircdtest.Host, port, false, nick
 	cfg.SendUnpaced = true
 	cfg.ReconnectMin, cfg.ReconnectMax = 50*time.Millisecond, 500*time.Millisecond
-	cfg.DialTimeout, cfg.RegTimeout = 2*time.Second, 10*time.Second
+	cfg.DialTimeout, cfg.RegTimeout = 2*time.Second, 40*time.Second // ircd-hybrid looks up the host name: ~20 s without DNS
 	return cfg
 }
 

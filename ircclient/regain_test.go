@@ -11,7 +11,7 @@ import (
 // waitRegistered returns the Registered state.
 func waitRegistered(t *testing.T, l *live) State {
 	t.Helper()
-	return l.wait(30*time.Second, "registration", isState(Registered)).(State)
+	return l.wait(hybridReg, "registration", isState(Registered)).(State)
 }
 
 // TestRegainNick: a ghost holds the configured nick, so the server gives
@@ -34,7 +34,7 @@ func TestRegainNick(t *testing.T) {
 			if st.Nick != "chair_" || st.Wanted != "chair" {
 				t.Fatalf("registered as %q wanting %q", st.Nick, st.Wanted)
 			}
-			l.waitJoined(30*time.Second, cfg.Channels)
+			l.waitJoined(hybridReg, cfg.Channels)
 			ghost.Send("QUIT :ghost gone")
 			nc := l.wait(30*time.Second, "our nick back", func(ev Event) bool {
 				n, ok := ev.(NickChange)

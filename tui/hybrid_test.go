@@ -12,6 +12,10 @@ import (
 	"gavel/tui/chanlog"
 )
 
+// hybridReg bounds gavel's registration and join on ircd-hybrid, which
+// looks up the client's host name first (about 20 s without DNS).
+const hybridReg = 45 * time.Second
+
 // waitingLine reports whether window shows text with the waiting mark.
 func waitingLine(m *Model, window, text string) bool {
 	w := m.wins.Get(window)
@@ -37,7 +41,7 @@ func TestConsoleRefusedAndPendingOnHybrid(t *testing.T) {
 	defer cancel()
 	op := participant(t, ctx, srv, "op", "#meet") // first in: the channel's operator
 	r := startRig(t, srv, rigOptions{nick: "chair", channels: []string{"#meet"}})
-	r.until(wait, "the join", func(m *Model) bool { return m.chans.InChannel("#meet") })
+	r.until(hybridReg, "the join", func(m *Model) bool { return m.chans.InChannel("#meet") })
 	r.typeLine("#startmeeting Pending")
 	expect(t, op, "PRIVMSG #meet :#startmeeting Pending")
 	r.until(wait, "the meeting", func(m *Model) bool { return m.opts.Glue.Meeting("#meet") != nil })
@@ -101,7 +105,7 @@ func TestConsoleKickedOnHybrid(t *testing.T) {
 	defer cancel()
 	op := participant(t, ctx, srv, "op", "#meet")
 	r := startRig(t, srv, rigOptions{nick: "chair", channels: []string{"#meet"}})
-	r.until(wait, "the join", func(m *Model) bool { return m.chans.InChannel("#meet") })
+	r.until(hybridReg, "the join", func(m *Model) bool { return m.chans.InChannel("#meet") })
 	op.Send("KICK #meet chair :enough")
 	r.until(wait, "the kick", func(m *Model) bool { return count(m, "#meet", "gavel was kicked from #meet by op (enough)") == 1 })
 	r.typeLine("typed while kicked")
@@ -127,7 +131,7 @@ func TestConsoleNickTakenOnHybrid(t *testing.T) {
 	defer cancel()
 	ghost := participant(t, ctx, srv, "chair")
 	r := startRig(t, srv, rigOptions{nick: "chair", channels: []string{"#meet"}})
-	r.until(wait, "the warning", func(m *Model) bool { return count(m, statusWindow, "the nick chair is taken") == 1 })
+	r.until(hybridReg, "the warning", func(m *Model) bool { return count(m, statusWindow, "the nick chair is taken") == 1 })
 	ghost.Send("QUIT")
 	r.until(wait, "the nick back", func(m *Model) bool {
 		return count(m, statusWindow, "you are now known as chair") == 1 && m.Me.Nick == "chair"

@@ -38,7 +38,7 @@ journal_dir = %q
 offline = true
 `, srv.Port, filepath.Join(dir, "archive"), filepath.Join(dir, "journal"))), 0o644)
 	tm := startTmux(t, 110, 30, fmt.Sprintf("TERM=xterm-256color XDG_CONFIG_HOME=%s XDG_STATE_HOME=%s %s --config %s", dir, dir, bin, config))
-	tm.waitFor(20*time.Second, `you joined #meet`)
+	tm.waitFor(hybridReg, `you joined #meet`)
 
 	srv.Pause()
 	tm.line("said while the server hangs")

@@ -78,7 +78,7 @@ func TestOwnLinesStayTheChairsUnderAnotherNick(t *testing.T) {
 // the chair's #endmeeting as "chair" ends the meeting.
 func TestGhostHoldsTheChairsNickOnHybrid(t *testing.T) {
 	srv := ircdtest.StartHybrid(t, ircdtest.HybridOptions{})
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute) // three registrations of ~20 s without DNS
 	defer cancel()
 	root, jdir := t.TempDir(), t.TempDir()
 	cfg := Config{Archive: publish.New(root, meeting.StyleDefault, ""), JournalDir: jdir}

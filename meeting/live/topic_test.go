@@ -64,7 +64,7 @@ func FuzzFitTopic(f *testing.F) {
 // meeting part, instead of the server cutting it off.
 func TestTopicFitsTopicLenOnHybrid(t *testing.T) {
 	srv := ircdtest.StartHybrid(t, ircdtest.HybridOptions{TopicLen: 80})
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second) // two registrations of ~20 s without DNS
 	defer cancel()
 	ic := ircclient.DefaultConfig()
 	ic.Server, ic.Port, ic.TLS = ircdtest.Host, srv.Port, false
