@@ -15,7 +15,9 @@ import (
 // Line (the line's Message, Action, Notice or CTCP, Source.Self) follows
 // as the line's one event; when the server refused the line, or the
 // connection ended before the answer, an Unsent follows instead. Show a
-// Pending as waiting: it is no line of the channel yet.
+// Pending as waiting: it is no line of the channel yet. (A line to a
+// channel we are neither in nor joining has no Pending: its event is
+// dropped like that channel's other lines.)
 type Pending struct {
 	Meta
 	Target string
@@ -141,7 +143,7 @@ func (s *session) hold(lines []outLine, t time.Time) uint64 {
 	for i, l := range lines {
 		s.heldSeq++
 		s.held = append(s.held, heldLine{seq: s.heldSeq, target: l.target, ev: evs[i]})
-		c.events.push(Pending{Meta: Meta{Time: t}, Target: l.target, Line: evs[i]})
+		s.pendingLocked(Pending{Meta: Meta{Time: t}, Target: l.target, Line: evs[i]})
 	}
 	if len(s.barriers) > 0 {
 		return 0
@@ -168,6 +170,18 @@ func (s *session) lastBarrier() string {
 	return strings.TrimSuffix(s.barrier(seq), "\r\n")
 }
 
+// pendingLocked emits a Pending, except for a line to a channel we are
+// neither in nor joining: its event would be dropped like any line of
+// such a channel (see emitEchoLocked), so it would wait for ever; a
+// refusal of it still comes as an Unsent. c.mu is held.
+func (s *session) pendingLocked(p Pending) {
+	c := s.c
+	if f := c.fold(p.Target); c.isChannelLocked(p.Target) && c.chans[f] == nil && !c.want[f] {
+		return
+	}
+	c.events.push(p)
+}
+
 // labelPrefix starts the labels of our lines (labeled-response).
 const labelPrefix = "gavel-"
 
@@ -182,7 +196,7 @@ func (s *session) holdLabeled(l outLine, t time.Time) string {
 	defer c.mu.Unlock()
 	s.heldSeq++
 	s.held = append(s.held, heldLine{seq: s.heldSeq, target: l.target, ev: ev})
-	c.events.push(Pending{Meta: Meta{Time: t}, Target: l.target, Line: ev})
+	s.pendingLocked(Pending{Meta: Meta{Time: t}, Target: l.target, Line: ev})
 	return labelPrefix + strconv.FormatUint(s.heldSeq, 10)
 }
 
