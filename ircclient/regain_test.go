@@ -24,7 +24,7 @@ func TestRegainNick(t *testing.T) {
 			srv := server.start(t)
 			ghost := dialLine(t, srv.Addr(), "chair")
 			cfg := testConfig(srv.Port, "chair")
-			cfg.RegainInterval = 200 * time.Millisecond // ngircd: ISON
+			cfg.RegainInterval = time.Second // ngircd: ISON
 			if server.name == "hybrid" {
 				cfg.RegainInterval = time.Hour // MONITOR must say it
 			}

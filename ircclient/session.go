@@ -408,15 +408,19 @@ func (s *session) writeLoop() error {
 
 func (s *session) keepAlive() error {
 	cfg := s.c.cfg
-	tick := min(cfg.KeepAlive, cfg.Timeout, cfg.RegTimeout) / 4
-	t := time.NewTicker(max(tick, 10*time.Millisecond))
-	defer t.Stop()
-	start := time.Now()
-	var pingAt, lagAt, isonAt time.Time
 	isonEvery := cfg.RegainInterval
 	if isonEvery <= 0 {
 		isonEvery = defaultRegainInterval
 	}
+	// The ticker serves every timer below at a quarter of the shortest.
+	tick := min(cfg.KeepAlive, cfg.Timeout, cfg.RegTimeout, isonEvery)
+	if cfg.LagInterval > 0 {
+		tick = min(tick, cfg.LagInterval)
+	}
+	t := time.NewTicker(max(tick/4, 10*time.Millisecond))
+	defer t.Stop()
+	start := time.Now()
+	var pingAt, lagAt, isonAt time.Time
 	for {
 		select {
 		case <-s.done:
