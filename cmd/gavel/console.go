@@ -204,14 +204,17 @@ func runLive(ctx context.Context, cfg config, headless bool, opts tui.Options, l
 		return 1
 	}
 	defer ctrl.Close()
-	var glue tui.Glue = ctrl
 	if headless {
 		// stderr says what happens, one line each; interrupted meetings
 		// come back (and say so) before the connection is up.
 		r := &reporter{Controller: ctrl, w: stderr}
-		glue = r
-		r.updates(ctrl.Resume(net.channels...))
+		resumed := r.updates(ctrl.Resume(net.channels...))
+		return runNetwork(ctx, net, stderr, true, func(ctx context.Context) error {
+			driveHeadless(ctx, net, r, resumed)
+			return nil
+		})
 	}
+	var glue tui.Glue = ctrl
 	// In the console a channel's interrupted meeting comes back as gavel
 	// joins it (before its first live line), and says so in its window.
 	opts.Network, opts.Glue = net.Network, glue // the /minutes preview takes the archive's style and URL prefix from the live driver
@@ -224,6 +227,17 @@ func runLive(ctx context.Context, cfg config, headless bool, opts tui.Options, l
 		fmt.Fprintln(stderr, "gavel:", err)
 		return 1
 	}
+	return runNetwork(ctx, net, stderr, false, func(ctx context.Context) error {
+		_, err := tui.Run(ctx, m, false)
+		return err
+	})
+}
+
+// runNetwork runs the network's connection beside the presenter (the
+// console, or headless mode's Drive) until the presenter returns; a fatal
+// error of the connection ends a headless run at once. It returns the exit
+// code.
+func runNetwork(ctx context.Context, net *network, stderr io.Writer, headless bool, present func(context.Context) error) int {
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	done := make(chan error, 1)
@@ -234,7 +248,7 @@ func runLive(ctx context.Context, cfg config, headless bool, opts tui.Options, l
 			cancel() // a fatal error (SASL, no usable nick, TLS mismatch…) ends a headless run at once
 		}
 	}()
-	_, err = tui.Run(runCtx, m, headless)
+	err := present(runCtx)
 	cancel()
 	select {
 	case cerr := <-done:
