@@ -42,7 +42,7 @@ func runConsole(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fs.StringVar(&f.urlPrefix, "url-prefix", "", "public URL prefix of the archive")
 	fs.StringVar(&f.style, "style", "", "minutes style: default or zodbot")
 	fs.StringVar(&f.theme, "theme", "", "theme: dark, light, high-contrast or auto")
-	fs.BoolVar(&f.headless, "headless", false, "run without a screen (the same program, no renderer)")
+	fs.BoolVar(&f.headless, "headless", false, "run without a screen: the same meeting core, reports on stderr")
 	fs.BoolVar(&f.offline, "offline", false, "answer lookups from the built-in snapshot only")
 	fs.BoolVar(&f.demo, "demo", false, "open the offline demo even when a server is configured")
 	fs.StringVar(&f.logFile, "log", "", "write gavel's own log (log/slog) to this file")
