@@ -1,0 +1,151 @@
+package matrixclient
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"maunium.net/go/mautrix"
+	"maunium.net/go/mautrix/event"
+	"maunium.net/go/mautrix/id"
+
+	"gavel/matrixclient/dendritetest"
+)
+
+const wait = 15 * time.Second
+
+func TestSessionKeptAcrossRestart(t *testing.T) {
+	s := dendritetest.Start(t)
+	chair := s.Register(t, "chair")
+	alice := s.Register(t, "alice")
+	room := alice.CreateRoom(t, "keep")
+	state := filepath.Join(t.TempDir(), "state")
+
+	c := run(t, chairConfig(t, s, chair, state, dendritetest.Alias("keep")))
+	c.rec.waitFor(t, 0, wait, "synced", isState(Synced))
+	dev := c.DeviceID()
+	if dev == "" {
+		t.Fatal("no device ID")
+	}
+	if err := c.stop(t); err != nil {
+		t.Fatalf("Run after cancel: %v", err)
+	}
+	fi, err := os.Stat(filepath.Join(state, "session.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("session.json mode %v, want 0600", fi.Mode().Perm())
+	}
+	b, _ := os.ReadFile(filepath.Join(state, "session.json"))
+	if strings.Contains(string(b), chair.Password) {
+		t.Error("session.json holds the password")
+	}
+
+	// The second run reuses the device and its access token: no login.
+	c2 := run(t, chairConfig(t, s, chair, state, dendritetest.Alias("keep")))
+	c2.rec.waitFor(t, 0, wait, "synced", isState(Synced))
+	if c2.DeviceID() != dev {
+		t.Errorf("device after restart %q, want %q", c2.DeviceID(), dev)
+	}
+	devs, err := chair.GetDevicesInfo(dendritetest.Ctx(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(devs.Devices) != 2 { // the one registration made, and gavel's
+		t.Errorf("%d devices after two runs, want 2: %+v", len(devs.Devices), devs.Devices)
+	}
+	// And it works: a line said now arrives, with the room joined by alias.
+	from := len(c2.rec.all())
+	alice.Text(t, room, "after restart")
+	c2.rec.waitFor(t, from, wait, "the line", isMessage(room, "after restart"))
+	if ri, ok := c2.Room(dendritetest.Alias("keep")); !ok || ri.ID != room {
+		t.Errorf("Room(alias) = %+v, %v", ri, ok)
+	}
+}
+
+func TestTalkInRoomJoinedByAlias(t *testing.T) {
+	s := dendritetest.Start(t)
+	chair := s.Register(t, "chair")
+	alice := s.Register(t, "alice")
+	room := alice.CreateRoom(t, "talk")
+	c := run(t, chairConfig(t, s, chair, t.TempDir(), dendritetest.Alias("talk")))
+	j, _ := c.rec.waitFor(t, 0, wait, "joined", isJoined(room))
+	if got := j.(Joined).Room; got.Alias != dendritetest.Alias("talk") || got.Me != chair.UserID {
+		t.Errorf("joined room %+v", got)
+	}
+	c.rec.waitFor(t, 0, wait, "synced", isState(Synced))
+
+	from := len(c.rec.all())
+	id1 := alice.Text(t, room, "hello gavel")
+	ev, _ := c.rec.waitFor(t, from, wait, "alice's line", isMessage(room, "hello gavel"))
+	m := ev.(Message)
+	if m.EventID != id1 || m.UserID != alice.UserID || m.Self || m.History || m.Kind != Text {
+		t.Errorf("message %+v", m)
+	}
+	if m.Time.IsZero() || time.Since(m.Time) > time.Minute {
+		t.Errorf("server time %v", m.Time)
+	}
+
+	// Our own lines come back once each, with their kind.
+	if err := c.Say(room, "#startmeeting test"); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Notice(dendritetest.Alias("talk"), "Meeting started"); err != nil {
+		t.Fatal(err)
+	}
+	ev, _ = c.rec.waitFor(t, from, wait, "our notice", isMessage(room, "Meeting started"))
+	if n := ev.(Message); !n.Self || n.Kind != Notice || n.TxnID == "" {
+		t.Errorf("our notice %+v", n)
+	}
+	// alice sees both in her own sync.
+	seen := otherSync(t, alice, room, 2)
+	if seen[0] != "m.text #startmeeting test" || seen[1] != "m.notice Meeting started" {
+		t.Errorf("alice saw %q", seen)
+	}
+	time.Sleep(300 * time.Millisecond)
+	n := 0
+	for _, m := range c.rec.messages(room, from) {
+		if m.Self {
+			n++
+		}
+	}
+	if n != 2 {
+		t.Errorf("%d own messages reported, want 2", n)
+	}
+}
+
+// otherSync reads u's timeline of room until n messages from others have
+// arrived; it returns them as "msgtype body".
+func otherSync(t testing.TB, u *dendritetest.User, room string, n int) []string {
+	t.Helper()
+	ctx := dendritetest.Ctx(t)
+	since := ""
+	var got []string
+	for len(got) < n && ctx.Err() == nil {
+		resp, err := u.SyncRequest(ctx, 5000, since, "", false, "")
+		if err != nil {
+			t.Fatalf("%s sync: %v", u.UserID, err)
+		}
+		since = resp.NextBatch
+		if jr := resp.Rooms.Join[id.RoomID(room)]; jr != nil {
+			for _, e := range jr.Timeline.Events {
+				if e.Type == event.EventMessage && string(e.Sender) != u.UserID {
+					got = append(got, e.Content.Raw["msgtype"].(string)+" "+e.Content.Raw["body"].(string))
+				}
+			}
+		}
+	}
+	if len(got) < n {
+		t.Fatalf("%s saw %d messages, want %d: %q", u.UserID, len(got), n, got)
+	}
+	return got[len(got)-n:]
+}
+
+var _ = errors.New
+var _ = slices.Sort[[]string]
+var _ mautrix.Client
