@@ -559,11 +559,11 @@ func (c *Client) syncLoop(ctx context.Context) error {
 		}
 		relogged = false
 		bo.reset()
+		c.process(ctx, resp, since, first)
 		if announce {
 			announce = false
 			c.emit(State{Time: time.Now(), State: Synced, Server: c.cfg.Homeserver, UserID: c.cfg.UserID, DeviceID: c.DeviceID()})
 		}
-		c.process(ctx, resp, since, first)
 		since, first = resp.NextBatch, false
 		c.mu.Lock()
 		c.sess.Since = since

@@ -174,3 +174,12 @@ func isMessage(room, line string) func(Event) bool {
 		return ok && m.Room == room && len(m.Lines) > 0 && m.Lines[0] == line
 	}
 }
+
+func writeFile(t testing.TB, path, s string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(s), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func itoa(n int) string { return fmt.Sprint(n) }

@@ -205,7 +205,7 @@ func (c *Client) sendLoop(ctx context.Context) {
 				break
 			}
 			if !transient(err) || bo.attempt >= 6 {
-				c.errorf(o.room, "matrix: send to %s: %w", o.room, err)
+				c.errorf(o.room, "matrix: send to %s: %w", c.title(o.room), err)
 				break
 			}
 			asked, _ := retryAfter(err)
@@ -226,3 +226,13 @@ func (c *Client) sendOnce(ctx context.Context, o outgoing) error {
 }
 
 var _ = time.Second
+
+// title is how a room is named in messages: its alias, else its ID.
+func (c *Client) title(roomID string) string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if r := c.rooms[roomID]; r != nil {
+		return r.info().Title()
+	}
+	return roomID
+}
