@@ -115,7 +115,10 @@ func (r *room) message(evt *event.Event, content []byte, meta Meta, s Sender, li
 	msgType := str(c.MsgType)
 	kind, ok := kindOf(msgType)
 	body, isText := c.Body.(string)
-	if !ok || !isText {
+	if ok && !isText {
+		return Placeholder{Meta: meta, Sender: s, MsgType: msgType, Text: "[message without text]"}
+	}
+	if !ok {
 		return Placeholder{Meta: meta, Sender: s, MsgType: msgType, Text: placeholderFor(msgType, c)}
 	}
 	names := func(uid string) (string, bool) {
