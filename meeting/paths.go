@@ -214,11 +214,11 @@ func MatrixRoomDir(alias string) string {
 	for strings.Contains(s, "--") {
 		s = strings.ReplaceAll(s, "--", "-")
 	}
-	s = strings.Trim(s, "-")
+	s = strings.Trim(cutBytes(s, maxComponent), "-")
 	if s == "" {
 		return "_"
 	}
-	return cutBytes(s, maxComponent)
+	return s
 }
 
 // FedoraUser is the Fedora account (FAS) name of a Matrix user as Fedora's
@@ -372,4 +372,3 @@ func digitCommas(s string) string {
 	}
 	return string(out)
 }
-
