@@ -347,13 +347,31 @@ func (c *Client) joinAll(ctx context.Context) {
 			joined[string(r)] = true
 		}
 	}
+	// A few joins at a time: each waits on the homeserver's room server,
+	// most of it not on us.
+	refs := make(chan string)
+	var wg sync.WaitGroup
+	for range min(joinConcurrency, len(c.cfg.Rooms)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ref := range refs {
+				c.join(ctx, ref, joined)
+			}
+		}()
+	}
 	for _, ref := range c.cfg.Rooms {
 		if ctx.Err() != nil {
-			return
+			break
 		}
-		c.join(ctx, ref, joined)
+		refs <- ref
 	}
+	close(refs)
+	wg.Wait()
 }
+
+// joinConcurrency is how many rooms are joined at once at start.
+const joinConcurrency = 4
 
 // Join joins a room (alias or ID) while running; the result arrives as a
 // Joined or an Error event.
@@ -530,8 +548,8 @@ func (c *Client) syncLoop(ctx context.Context) error {
 	relogged := false
 	for ctx.Err() == nil {
 		timeout := c.cfg.SyncTimeout
-		if first {
-			timeout = 0
+		if announce {
+			timeout = 0 // catching up: return at once with what is there
 		}
 		resp, err := c.cli.FullSyncRequest(ctx, mautrix.ReqSync{Timeout: int(timeout / time.Millisecond), Since: since, FilterID: c.filter()})
 		if err != nil {
