@@ -11,10 +11,10 @@ require (
 	github.com/charmbracelet/x/ansi v0.11.9
 	github.com/charmbracelet/x/exp/teatest/v2 v2.0.0-20260823001701-96af6d2cb5f6
 	github.com/ergochat/irc-go v0.5.0
-	github.com/mattn/go-runewidth v0.0.30
 	github.com/rabbitmq/amqp091-go v1.16.0
 	github.com/sahilm/fuzzy v0.1.3
 	golang.org/x/sys v0.50.0
+	maunium.net/go/mautrix v0.33.0
 )
 
 require (
@@ -30,6 +30,7 @@ require (
 	github.com/lucasb-eyer/go-colorful v1.4.1 // indirect
 	github.com/mattn/go-colorable v0.1.14 // indirect
 	github.com/mattn/go-isatty v0.0.20 // indirect
+	github.com/mattn/go-runewidth v0.0.30 // indirect
 	github.com/muesli/cancelreader v0.2.2 // indirect
 	github.com/rivo/uniseg v0.4.7 // indirect
 	github.com/rs/zerolog v1.35.1 // indirect
@@ -48,7 +49,6 @@ require (
 	golang.org/x/text v0.44.0 // indirect
 	golang.org/x/tools v0.52.1-0.20261106145633-d407941a339a // indirect
 	honnef.co/go/tools v0.8.2 // indirect
-	maunium.net/go/mautrix v0.33.0 // indirect
 )
 
 tool honnef.co/go/tools/cmd/staticcheck

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
 	"slices"
 	"strings"
 	"sync"
@@ -259,7 +258,7 @@ func (c *Client) login(ctx context.Context) error {
 		if err != nil {
 			return permanent(err)
 		}
-		c.cli.SetCredentials(id.UserID(c.cfg.UserID), tok)
+		c.cli.UserID, c.cli.AccessToken = id.UserID(c.cfg.UserID), tok
 		who, err := c.cli.Whoami(ctx)
 		if err != nil {
 			if code, _ := errCode(err); code == "M_UNKNOWN_TOKEN" || code == "M_MISSING_TOKEN" {
@@ -275,7 +274,7 @@ func (c *Client) login(ctx context.Context) error {
 		return c.setSession(sess)
 	}
 	if sess.AccessToken != "" {
-		c.cli.SetCredentials(id.UserID(c.cfg.UserID), sess.AccessToken)
+		c.cli.UserID, c.cli.AccessToken = id.UserID(c.cfg.UserID), sess.AccessToken
 		c.cli.DeviceID = id.DeviceID(sess.DeviceID)
 		_, err := c.cli.Whoami(ctx)
 		if err == nil {
@@ -291,8 +290,6 @@ func (c *Client) login(ctx context.Context) error {
 	if err != nil {
 		return permanent(err)
 	}
-	local, _, _ := splitUserID(c.cfg.UserID)
-	_ = local
 	resp, err := c.cli.Login(ctx, &mautrix.ReqLogin{
 		Type:                     mautrix.AuthTypePassword,
 		Identifier:               mautrix.UserIdentifier{Type: mautrix.IdentifierTypeUser, User: c.cfg.UserID},
@@ -310,7 +307,7 @@ func (c *Client) login(ctx context.Context) error {
 	if string(resp.UserID) != c.cfg.UserID {
 		return permanent(fmt.Errorf("matrix: logged in as %s, not %s", resp.UserID, c.cfg.UserID))
 	}
-	c.cli.SetCredentials(resp.UserID, resp.AccessToken)
+	c.cli.UserID, c.cli.AccessToken = resp.UserID, resp.AccessToken
 	c.cli.DeviceID = resp.DeviceID
 	if sess.DeviceID != string(resp.DeviceID) {
 		sess.Since, sess.Last = "", nil // a new device has no sync position
@@ -790,8 +787,3 @@ func (c *Client) deliver(r *room, e *event.Event, h how) (encrypted bool) {
 	}
 	return r.encrypted && !wasEncrypted
 }
-
-// httpStatus is for tests: the status of a mautrix error (0 if none).
-func httpStatus(err error) int { _, s := errCode(err); return s }
-
-var _ = http.StatusOK

@@ -1,15 +1,12 @@
 package matrixclient
 
 import (
-	"errors"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"maunium.net/go/mautrix"
 	"maunium.net/go/mautrix/event"
 	"maunium.net/go/mautrix/id"
 
@@ -145,7 +142,3 @@ func otherSync(t testing.TB, u *dendritetest.User, room string, n int) []string 
 	}
 	return got[len(got)-n:]
 }
-
-var _ = errors.New
-var _ = slices.Sort[[]string]
-var _ mautrix.Client

@@ -90,7 +90,7 @@ func TestRoomEventsFromOtherUsers(t *testing.T) {
 
 	// carol joins; bob renames; the collision goes away for alice.
 	carol.Join(t, room)
-	ev, _ = c.rec.waitFor(t, from, wait, "carol's join", func(ev Event) bool {
+	c.rec.waitFor(t, from, wait, "carol's join", func(ev Event) bool {
 		m, ok := ev.(Membership)
 		return ok && m.Target == carol.UserID && m.Change == MemberJoined
 	})

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 	"sync"
-	"time"
 
 	"maunium.net/go/mautrix"
 	"maunium.net/go/mautrix/event"
@@ -224,8 +223,6 @@ func (c *Client) sendOnce(ctx context.Context, o outgoing) error {
 	_, err := c.cli.SendMessageEvent(ctx, id.RoomID(o.room), event.Type{Type: o.evType, Class: event.MessageEventType}, o.content, mautrix.ReqSendEvent{TransactionID: o.txnID})
 	return err
 }
-
-var _ = time.Second
 
 // title is how a room is named in messages: its alias, else its ID.
 func (c *Client) title(roomID string) string {

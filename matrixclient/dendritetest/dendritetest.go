@@ -260,7 +260,7 @@ func (s *Server) Register(tb testing.TB, name string) *User {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	cli.SetCredentials(resp.UserID, resp.AccessToken)
+	cli.UserID, cli.AccessToken = resp.UserID, resp.AccessToken
 	cli.DeviceID = resp.DeviceID
 	return &User{UserID: string(resp.UserID), Password: pw, Client: cli}
 }
