@@ -183,3 +183,7 @@ func writeFile(t testing.TB, path, s string) {
 }
 
 func itoa(n int) string { return fmt.Sprint(n) }
+
+func contextWithCancel() (context.Context, context.CancelFunc) {
+	return context.WithCancel(context.Background())
+}

@@ -142,3 +142,83 @@ func otherSync(t testing.TB, u *dendritetest.User, room string, n int) []string 
 	}
 	return got[len(got)-n:]
 }
+
+// After a crash the journal knows the last event it kept; the client pages
+// back to it and delivers everything after it once more, in order, and
+// the lines said while gavel was down after those.
+func TestResumeFromLastKnownEvent(t *testing.T) {
+	s := dendritetest.Start(t)
+	chair := s.Register(t, "chair")
+	alice := s.Register(t, "alice")
+	room := alice.CreateRoom(t, "crash")
+	state := t.TempDir()
+	cfg := chairConfig(t, s, chair, state, dendritetest.Alias("crash"))
+	c := run(t, cfg)
+	c.rec.waitFor(t, 0, wait, "synced", isState(Synced))
+	var ids []string
+	for _, l := range []string{"one", "two", "three", "four"} {
+		ids = append(ids, alice.Text(t, room, l))
+	}
+	c.rec.waitFor(t, 0, wait, "four", isMessage(room, "four"))
+	if err := c.stop(t); err != nil {
+		t.Fatal(err)
+	}
+	ids = append(ids, alice.Text(t, room, "five"))
+
+	// The journal kept "two": "three" and "four" were delivered but lost.
+	c2, err := New(cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c2.SetLastKnown(dendritetest.Alias("crash"), ids[1])
+	r := &running{Client: c2, rec: record(c2), done: make(chan struct{})}
+	ctx, cancel := contextWithCancel()
+	r.cancel = cancel
+	go func() { r.runErr = c2.Run(ctx); close(r.done) }()
+	defer r.stop(t)
+	r.rec.waitFor(t, 0, wait, "five", isMessage(room, "five"))
+	var got []string
+	for _, m := range r.rec.messages(room, 0) {
+		got = append(got, m.Lines[0])
+		if m.History {
+			t.Errorf("%q marked as history", m.Lines[0])
+		}
+	}
+	if want := "three four five"; strings.Join(got, " ") != want {
+		t.Errorf("after the crash got %q, want %q", got, want)
+	}
+}
+
+func TestAccessTokenFromFile(t *testing.T) {
+	s := dendritetest.Start(t)
+	chair := s.Register(t, "chair")
+	alice := s.Register(t, "alice")
+	room := alice.CreateRoom(t, "token")
+	tok := t.TempDir() + "/token"
+	writeFile(t, tok, chair.AccessToken+"\n")
+	cfg := Config{Homeserver: s.URL, UserID: chair.UserID, AccessTokenFile: tok, Rooms: []string{room}, StateDir: t.TempDir(),
+		SyncTimeout: 5 * time.Second, MinBackoff: 50 * time.Millisecond, MaxBackoff: time.Second}
+	c := run(t, cfg)
+	c.rec.waitFor(t, 0, wait, "synced", isState(Synced))
+	if c.DeviceID() != string(chair.DeviceID) {
+		t.Errorf("device %q, want the token's %q", c.DeviceID(), chair.DeviceID)
+	}
+	b, _ := os.ReadFile(filepath.Join(cfg.StateDir, "session.json"))
+	if strings.Contains(string(b), chair.AccessToken) {
+		t.Error("the access token from the file is copied into the state directory")
+	}
+	alice.Text(t, room, "hi")
+	c.rec.waitFor(t, 0, wait, "hi", isMessage(room, "hi"))
+
+	writeFile(t, tok, "not-a-token")
+	cfg.StateDir = t.TempDir()
+	bad := run(t, cfg)
+	select {
+	case <-bad.done:
+	case <-time.After(wait):
+		t.Fatal("Run retries a bad token")
+	}
+	if err := bad.runErr; err == nil || !strings.Contains(err.Error(), "is not valid on") {
+		t.Errorf("bad token: %v", err)
+	}
+}
