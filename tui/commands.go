@@ -176,7 +176,7 @@ func (m *Model) submit(line string) tea.Cmd {
 // queued. Offline (the demo) lines go straight to the engine as our own.
 func (m *Model) say(target, text string) tea.Cmd {
 	w := m.openWindow(target)
-	cl := m.opts.Client
+	cl := m.opts.Network
 	if cl == nil {
 		now := m.clock()
 		m.push(w, chanlog.Line{Time: now.Unix(), Nick: m.nickOr(), Text: text, Kind: chanlog.Msg, Flags: chanlog.Self})
@@ -231,7 +231,7 @@ func (m *Model) command(line string) tea.Cmd {
 		return nil
 	}
 	switch {
-	case c.needs&needConn != 0 && m.opts.Client == nil:
+	case c.needs&needConn != 0 && m.opts.Network == nil:
 		m.errorLine(w, "/"+c.name+" needs a connection; this is the offline demo")
 		return nil
 	case c.needs&needChannel != 0 && w.Kind != winlist.Channel:
@@ -273,7 +273,7 @@ func (m *Model) cmdJoin(c *call) tea.Cmd {
 		m.usage(c.w, c.cmd)
 		return nil
 	}
-	m.report(c.w, m.opts.Client.Join(chans...))
+	m.report(c.w, m.opts.Network.Join(chans...))
 	for _, ch := range chans {
 		m.openWindow(ch)
 	}
@@ -328,9 +328,9 @@ func (m *Model) closeWindow(w *winlist.Window) tea.Cmd {
 // confirms (see winlist.Window.Closing), at once when not in the channel.
 func (m *Model) partAndClose(channel, reason string) {
 	w := m.wins.Get(channel)
-	if m.opts.Client != nil {
+	if m.opts.Network != nil {
 		// Also for a channel not joined yet: the client stops joining it.
-		if err := m.opts.Client.Part(channel, reason); err != nil {
+		if err := m.opts.Network.Part(channel, reason); err != nil {
 			m.errorLine(w, err.Error())
 			return
 		}
@@ -392,16 +392,16 @@ func (m *Model) cmdQuery(c *call) tea.Cmd {
 }
 
 func (m *Model) cmdMe(c *call) tea.Cmd {
-	if m.opts.Client == nil {
+	if m.opts.Network == nil {
 		m.errorLine(c.w, "/me needs a connection; this is the offline demo")
 		return nil
 	}
-	m.report(c.w, m.opts.Client.Action(c.w.Name, c.line))
+	m.report(c.w, m.opts.Network.Action(c.w.Name, c.line))
 	return nil
 }
 
 func (m *Model) cmdNotice(c *call) tea.Cmd {
-	m.report(c.w, m.opts.Client.Notice(c.args[0], c.after(1)))
+	m.report(c.w, m.opts.Network.Notice(c.args[0], c.after(1)))
 	return nil
 }
 
@@ -412,7 +412,7 @@ func (m *Model) cmdCTCP(c *call) tea.Cmd {
 	} else if req == "PING" {
 		req += " " + strconv.FormatInt(m.opts.Now().Unix(), 10)
 	}
-	if err := m.opts.Client.SendRaw("PRIVMSG " + c.args[0] + " :\x01" + req + "\x01"); err != nil {
+	if err := m.opts.Network.CTCP(c.args[0], req); err != nil {
 		m.errorLine(c.w, err.Error())
 		return nil
 	}
@@ -421,14 +421,14 @@ func (m *Model) cmdCTCP(c *call) tea.Cmd {
 }
 
 func (m *Model) cmdNick(c *call) tea.Cmd {
-	m.report(c.w, m.opts.Client.SetNick(c.args[0]))
+	m.report(c.w, m.opts.Network.SetNick(c.args[0]))
 	return nil
 }
 
 func (m *Model) cmdWhois(c *call) tea.Cmd {
 	nick := c.args[0]
 	m.state.whois[m.Me.FoldName(nick)] = c.w
-	m.report(c.w, m.opts.Client.SendRaw("WHOIS "+nick+" "+nick))
+	m.report(c.w, m.opts.Network.Whois(nick))
 	return nil
 }
 
@@ -466,7 +466,7 @@ func (m *Model) cmdList(c *call) tea.Cmd {
 	m.results.Kind = "list"
 	m.results.SetLoading("Channels" + suffix(c.line))
 	m.openResults("list")
-	m.report(c.w, m.opts.Client.SendRaw("LIST"))
+	m.report(c.w, m.opts.Network.List())
 	return nil
 }
 
@@ -480,16 +480,16 @@ func (m *Model) cmdTopic(c *call) tea.Cmd {
 		m.info(c.w, "topic of "+ch+": "+t)
 		return nil
 	}
-	if m.opts.Client == nil {
+	if m.opts.Network == nil {
 		m.errorLine(c.w, "setting the topic needs a connection; in a meeting, say #topic")
 		return nil
 	}
-	m.report(c.w, m.opts.Client.SetTopic(ch, c.line))
+	m.report(c.w, m.opts.Network.SetTopic(ch, c.line))
 	return nil
 }
 
 func (m *Model) cmdMode(c *call) tea.Cmd {
-	m.report(c.w, m.opts.Client.SendRaw("MODE "+c.line))
+	m.report(c.w, m.opts.Network.Mode(c.args[0], c.args[1], c.args[2:]...))
 	return nil
 }
 
@@ -498,17 +498,13 @@ func (m *Model) cmdStatus(c *call) tea.Cmd {
 	for i := 0; i < len(c.args); i += 4 {
 		batch := c.args[i:min(i+4, len(c.args))]
 		modes := flag[:1] + strings.Repeat(flag[1:], len(batch))
-		m.report(c.w, m.opts.Client.SendRaw("MODE "+c.w.Name+" "+modes+" "+strings.Join(batch, " ")))
+		m.report(c.w, m.opts.Network.Mode(c.w.Name, modes, batch...))
 	}
 	return nil
 }
 
 func (m *Model) cmdKick(c *call) tea.Cmd {
-	l := "KICK " + c.w.Name + " " + c.args[0]
-	if reason := c.after(1); reason != "" {
-		l += " :" + reason
-	}
-	m.report(c.w, m.opts.Client.SendRaw(l))
+	m.report(c.w, m.opts.Network.Kick(c.w.Name, c.args[0], c.after(1)))
 	return nil
 }
 
@@ -521,16 +517,12 @@ func (m *Model) cmdInvite(c *call) tea.Cmd {
 		m.usage(c.w, c.cmd)
 		return nil
 	}
-	m.report(c.w, m.opts.Client.SendRaw("INVITE "+c.args[0]+" "+ch))
+	m.report(c.w, m.opts.Network.Invite(c.args[0], ch))
 	return nil
 }
 
 func (m *Model) cmdAway(c *call) tea.Cmd {
-	if c.line == "" {
-		m.report(c.w, m.opts.Client.SendRaw("AWAY"))
-	} else {
-		m.report(c.w, m.opts.Client.SendRaw("AWAY :"+c.line))
-	}
+	m.report(c.w, m.opts.Network.Away(c.line))
 	return nil
 }
 
@@ -564,7 +556,7 @@ func (m *Model) cmdUnignore(c *call) tea.Cmd {
 }
 
 func (m *Model) cmdRaw(c *call) tea.Cmd {
-	m.report(c.w, m.opts.Client.SendRaw(c.line))
+	m.report(c.w, m.opts.Network.Raw(c.line))
 	return nil
 }
 
@@ -646,7 +638,7 @@ func (m *Model) refreshMinutes() {
 
 func (m *Model) cmdPublish(c *call) tea.Cmd {
 	ups := m.opts.Glue.Publish(c.w.Name)
-	if m.opts.Client == nil {
+	if m.opts.Network == nil {
 		m.info(c.w, "offline: nothing is published — /minutes shows the minutes")
 		return nil
 	}
@@ -783,7 +775,7 @@ func (m *Model) channelLookup(channel, nick, text string) tea.Cmd {
 }
 
 func (m *Model) channelReplies(msg channelLookupMsg) tea.Cmd {
-	if m.opts.Client != nil {
+	if m.opts.Network != nil {
 		// Through the live driver, in the connection's lane for answers;
 		// the reply is logged like every line said.
 		_, cmd := m.applyUpdates(m.opts.Glue.Answer(msg.channel, msg.key, msg.nick, msg.lines))

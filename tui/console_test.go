@@ -2,6 +2,7 @@ package tui
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"strings"
@@ -22,12 +23,13 @@ import (
 func liveModel(t testing.TB) (*Model, *fakeClient) {
 	t.Helper()
 	f := newFake()
-	ctl, err := live.New(live.Config{Network: f})
+	net := live.NewIRC(f) // the fake takes the IRC adapter's path
+	ctl, err := live.New(live.Config{Network: net})
 	if err != nil {
 		t.Fatal(err)
 	}
 	o := fixedOpts()
-	o.Client, o.Glue, o.Nick, o.Server, o.Channels = f, ctl, "chair", "irc.test:6697", []string{"#meet"}
+	o.Network, o.Glue, o.Nick, o.Server, o.Channels = net, ctl, "chair", "irc.test:6697", []string{"#meet"}
 	m, err := New(o)
 	if err != nil {
 		t.Fatal(err)
@@ -83,7 +85,10 @@ func send(m *Model, s string) {
 
 func screen(m *Model) string { return ansi.Strip(m.Render()) }
 
-func ev(evs ...ircclient.Event) eventsMsg { return eventsMsg{events: evs, closed: true} }
+// ev is a burst of IRC events as the IRC adapter hands them to the console.
+func ev(evs ...ircclient.Event) eventsMsg {
+	return eventsMsg{events: live.NewIRC(nil).Translate(evs), closed: true}
+}
 
 func at(s int) ircclient.Meta {
 	return ircclient.Meta{Time: fixedNow.Add(time.Duration(s) * time.Second)}
@@ -485,7 +490,9 @@ func TestCoalescing(t *testing.T) {
 		ch <- ircclient.Message{Meta: at(i), Source: ircclient.Source{Nick: "flood"}, Target: "#meet", Text: fmt.Sprint("line ", i)}
 	}
 	var batches []int
-	cmd := waitEvents(ch)
+	src := newFake()
+	src.events = ch
+	cmd := waitEvents(context.Background(), live.NewIRC(src))
 	for len(ch) > 0 || len(batches) == 0 {
 		msg := cmd().(eventsMsg)
 		batches = append(batches, len(msg.events))
@@ -504,18 +511,18 @@ func TestCoalescing(t *testing.T) {
 		t.Errorf("%d batches, want %d", len(batches), want)
 	}
 	// Through the model: every batch is one Update and so one frame.
-	m, _ := liveModel(t)
+	m, f := liveModel(t)
 	for i := range 10_000 {
-		m.opts.Client.(*fakeClient).events <- ircclient.Message{Meta: at(i), Source: ircclient.Source{Nick: "flood"}, Target: "#meet", Text: "x"}
+		f.events <- ircclient.Message{Meta: at(i), Source: ircclient.Source{Nick: "flood"}, Target: "#meet", Text: "x"}
 	}
 	updates := 0
-	c := waitEvents(m.opts.Client.Events())
+	c := waitEvents(context.Background(), m.opts.Network)
 	for {
 		msg := c()
 		_, next := m.Update(msg)
 		updates++
 		_ = m.Render()
-		if len(m.opts.Client.Events()) == 0 {
+		if len(f.events) == 0 {
 			break
 		}
 		c = next
@@ -528,7 +535,7 @@ func TestCoalescing(t *testing.T) {
 	}
 	// A closed channel ends the reader without a busy loop.
 	close(ch)
-	if msg := waitEvents(ch)().(eventsMsg); !msg.closed {
+	if msg := waitEvents(context.Background(), live.NewIRC(src))().(eventsMsg); !msg.closed {
 		t.Error("closed channel not reported")
 	}
 }
@@ -563,7 +570,7 @@ func TestChannelLookup(t *testing.T) {
 		t.Fatal(err)
 	}
 	o := fixedOpts()
-	o.Client, o.Glue, o.Nick, o.Channels, o.Router = f, ctl, "chair", []string{"#meet"}, router
+	o.Network, o.Glue, o.Nick, o.Channels, o.Router = live.NewIRC(f), ctl, "chair", []string{"#meet"}, router
 	m, err := New(o)
 	if err != nil {
 		t.Fatal(err)

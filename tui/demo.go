@@ -12,8 +12,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"gavel/ircclient"
 	"gavel/meeting"
+	"gavel/meeting/live"
 	"gavel/meeting/logfile"
 	"gavel/tui/chanlog"
 )
@@ -56,15 +56,15 @@ type demoChannel struct {
 	topic   string
 }
 
-func (c *demoChannel) Members(ch string) []ircclient.Member {
+func (c *demoChannel) Members(ch string) []live.Member {
 	if !strings.EqualFold(ch, c.name) {
 		return nil
 	}
-	out := make([]ircclient.Member, 0, len(c.members))
+	out := make([]live.Member, 0, len(c.members))
 	for _, n := range c.members {
-		out = append(out, ircclient.Member{Nick: n})
+		out = append(out, live.Member{Nick: n})
 	}
-	slices.SortFunc(out, func(a, b ircclient.Member) int {
+	slices.SortFunc(out, func(a, b live.Member) int {
 		return strings.Compare(strings.ToLower(a.Nick), strings.ToLower(b.Nick))
 	})
 	return out
@@ -166,7 +166,7 @@ func NewSeedDemo(opts DemoOptions) (*Model, error) {
 // file name, which gives the channel and date when the options do not):
 // `gavel replay --tui LOG`. Lookups are answered from the offline snapshot.
 func NewDemo(r io.Reader, name string, opts DemoOptions) (*Model, error) {
-	if opts.Client != nil {
+	if opts.Network != nil {
 		return nil, errors.New("tui: a demo runs offline (Options.Client must be nil)")
 	}
 	// As gavel replay does: the options win, then the log's own dates and

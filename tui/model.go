@@ -12,11 +12,12 @@
 //   - the status bar.
 //
 // The root routes messages to them, runs the / commands from a table that
-// carries their handlers (commands.go), and shows IRC events (inbound.go).
-// IRC events arrive on one channel read by a tea.Cmd that takes a whole
-// burst at once, so a flood costs one redraw per batch; the live driver
-// (meeting/live) turns them into engine updates. Channel members and topics
-// are read from the IRC client, which owns them. With no network the same
+// carries their handlers (commands.go), and shows the network's events
+// (inbound.go). The events, in the live driver's vocabulary (meeting/live;
+// the console never sees an IRC type), are read by a tea.Cmd that takes a
+// whole burst at once, so a flood costs one redraw per batch; the live
+// driver turns them into engine updates. Channel members and topics are
+// read from the network, which owns them. With no network the same
 // model runs an offline demo: a meeting log replayed at an adjustable speed
 // (see NewDemo).
 package tui
@@ -31,7 +32,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"gavel/backend"
-	"gavel/ircclient"
 	"gavel/meeting"
 	"gavel/meeting/live"
 	"gavel/themes"
@@ -42,42 +42,19 @@ import (
 	"gavel/tui/winlist"
 )
 
-// Channels is what the console reads of the channels it is in: the IRC
-// client owns these facts (the offline demo keeps its own for the channel
+// Channels is what the console reads of the channels it is in: the
+// network owns these facts (the offline demo keeps its own for the channel
 // it replays).
 type Channels interface {
-	Members(channel string) []ircclient.Member
+	Members(channel string) []live.Member
 	Topic(channel string) string
 	InChannel(channel string) bool
-}
-
-// Client is what the console needs of the IRC connection; *ircclient.Client
-// satisfies it. Every line sent comes back as exactly one event with
-// Source.Self set (the server's echo, or the client's local echo).
-type Client interface {
-	Channels
-	Events() <-chan ircclient.Event
-	Say(target, text string) error
-	Action(target, text string) error
-	Notice(target, text string) error
-	SetTopic(channel, topic string) error
-	Join(channels ...string) error
-	Part(channel, reason string) error
-	SetNick(nick string) error
-	SendRaw(line string) error
-	Quit(msg string)
-	Nick() string
-	Connected() bool
-	Lag() time.Duration
-	QueueLen() int // lines waiting to be sent
-	IsChannel(name string) bool
-	Fold(name string) string
 }
 
 // Glue is what the console needs of the live driver; *live.Controller
 // satisfies it.
 type Glue interface {
-	HandleIRCBatch(events []ircclient.Event) []live.Update
+	HandleBatch(events []live.Event) []live.Update
 	HandleEvent(channel string, ev meeting.Event) []live.Update
 	Meeting(channel string) *meeting.Meeting
 	Say(channel, text string) []live.Update
@@ -89,9 +66,11 @@ type Glue interface {
 
 // Options configure the console.
 type Options struct {
-	// Client is the IRC connection (nil: offline). The caller runs it
-	// (Client.Run) and quits it; the console reads Client.Events().
-	Client Client
+	// Network is the chat network (nil: offline), such as an IRC
+	// connection through live.NewIRC. The caller runs the connection; the
+	// console reads its events (Next), sends through it and quits it.
+	// Every line sent comes back as exactly one event with From.Self set.
+	Network live.Network
 	// Glue runs the meetings. nil: an offline live.Controller (no
 	// publishing, no journal).
 	Glue Glue
@@ -186,7 +165,7 @@ type overlay interface {
 const statusWindow = "gavel"
 
 // New returns the console for a live connection (or an empty offline
-// console when opts.Client is nil).
+// console when opts.Network is nil).
 func New(opts Options) (*Model, error) {
 	if opts.Getenv == nil {
 		opts.Getenv = os.Getenv
@@ -229,7 +208,7 @@ func New(opts Options) (*Model, error) {
 	m.state = consoleState{notOp: map[string]time.Time{}, afterEnd: map[string][]func() tea.Cmd{},
 		ignored: map[string]bool{}, whois: map[string]*winlist.Window{}, bell: !opts.NoBell}
 	m.followBG = strings.EqualFold(opts.Theme, "auto") && !th.Plain
-	if c := opts.Client; c != nil {
+	if c := opts.Network; c != nil {
 		m.conn.state = "connecting…"
 		m.chans = c
 		if n := c.Nick(); n != "" {
@@ -268,9 +247,9 @@ func (m *Model) newLog() *chanlog.Log {
 // noChannels is the channel state of a console without a connection.
 type noChannels struct{}
 
-func (noChannels) Members(string) []ircclient.Member { return nil }
-func (noChannels) Topic(string) string               { return "" }
-func (noChannels) InChannel(string) bool             { return false }
+func (noChannels) Members(string) []live.Member { return nil }
+func (noChannels) Topic(string) string          { return "" }
+func (noChannels) InChannel(string) bool        { return false }
 
 // version is shown in the status window.
 const version = "0.2"
@@ -278,8 +257,8 @@ const version = "0.2"
 // Init starts reading the connection's events.
 func (m *Model) Init() tea.Cmd {
 	var cmds []tea.Cmd
-	if m.opts.Client != nil {
-		cmds = append(cmds, waitEvents(m.opts.Client.Events()), clockTick())
+	if m.opts.Network != nil {
+		cmds = append(cmds, waitEvents(m.opts.Context, m.opts.Network), clockTick())
 	}
 	if m.followBG {
 		cmds = append(cmds, tea.RequestBackgroundColor)
@@ -313,8 +292,8 @@ func clockTick() tea.Cmd {
 // isChannel reports whether name is a channel (by the server's CHANTYPES
 // when connected).
 func (m *Model) isChannel(name string) bool {
-	if m.opts.Client != nil {
-		return m.opts.Client.IsChannel(name)
+	if m.opts.Network != nil {
+		return m.opts.Network.IsChannel(name)
 	}
 	return name != "" && (name[0] == '#' || name[0] == '&')
 }

@@ -43,9 +43,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case tea.MouseWheelMsg:
 		return m.wheel(msg)
 	case eventsMsg:
-		cmd := m.ircBatch(msg.events)
+		cmd := m.netBatch(msg.events)
 		if !msg.closed {
-			cmd = tea.Batch(cmd, waitEvents(m.opts.Client.Events()))
+			cmd = tea.Batch(cmd, waitEvents(m.opts.Context, m.opts.Network))
 		}
 		return cmd
 	case clockMsg:
@@ -76,7 +76,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		if reason == "" {
 			reason = "gavel"
 		}
-		m.opts.Client.Quit(reason)
+		m.opts.Network.Quit(reason)
 		m.state.quitting = true
 		return tea.Quit
 	case chairMsg:
@@ -245,7 +245,7 @@ type quitMsg struct{ reason string }
 // few seconds): QUIT goes out ahead of queued lines, and the last ones (a
 // meeting's "Meeting ended" and its minutes' URLs) must reach the channel.
 func (m *Model) quitAfterSending(reason string) tea.Cmd {
-	c := m.opts.Client
+	c := m.opts.Network
 	if c == nil {
 		m.state.quitting = true
 		return tea.Quit

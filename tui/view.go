@@ -100,7 +100,7 @@ func (m *Model) statusInfo() panes.Status {
 	if m.opts.BusWaiting != nil {
 		s.BusWaiting = m.opts.BusWaiting()
 	}
-	if c := m.opts.Client; c != nil {
+	if c := m.opts.Network; c != nil {
 		s.Connected = c.Connected()
 		if s.Connected {
 			s.Lag = c.Lag()
@@ -172,7 +172,7 @@ func (m *Model) logHeader(w int) string {
 	switch {
 	case win.Kind == winlist.Status:
 		r.Add(st.Muted, "  server messages, lookups and errors")
-	case win.Kind == winlist.Channel && m.opts.Client != nil && !m.chans.InChannel(win.Name):
+	case win.Kind == winlist.Channel && m.opts.Network != nil && !m.chans.InChannel(win.Name):
 		r.Add(st.Error, "  not in the channel")
 	case win.Kind == winlist.Channel && m.chans.Topic(win.Name) != "":
 		r.Add(st.Muted, "  "+stripCodes(m.chans.Topic(win.Name)))

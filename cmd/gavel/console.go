@@ -164,9 +164,10 @@ func runLive(ctx context.Context, cfg config, headless bool, opts tui.Options, l
 	// One archive: the controller publishes into it, the chair's tools
 	// read the previous meetings from it.
 	arch := publish.New(archive, opts.Style, cfg.URLPrefix)
+	net := live.NewIRC(client) // the network as the live driver and the console see it
 	ctrl, err := live.New(live.Config{
 		Archive: arch, JournalDir: journalDir,
-		BindAccounts: cfg.BindChairs, Network: client, Logger: logger, Lookups: opts.Router, Fold: client.Fold,
+		BindAccounts: cfg.BindChairs, Network: net, Logger: logger, Lookups: opts.Router,
 		Bus: mbus.live(),
 	})
 	if err != nil {
@@ -184,7 +185,7 @@ func runLive(ctx context.Context, cfg config, headless bool, opts tui.Options, l
 	}
 	// In the console a channel's interrupted meeting comes back as gavel
 	// joins it (before its first live line), and says so in its window.
-	opts.Client, opts.Glue, opts.URLPrefix = client, glue, cfg.URLPrefix
+	opts.Network, opts.Glue, opts.URLPrefix = net, glue, cfg.URLPrefix
 	if mbus.Outbox != nil {
 		opts.BusWaiting = func() int { return mbus.Status().Waiting }
 	}

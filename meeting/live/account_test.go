@@ -49,7 +49,7 @@ func startGavel(t testing.TB, ctx context.Context, ic ircclient.Config, cfg Conf
 	}
 	runCtx, cancel := context.WithCancel(ctx)
 	go client.Run(runCtx)
-	cfg.Network, cfg.Fold = client, client.Fold // as the console does
+	cfg.Network = NewIRC(client) // as the console does
 	ctrl, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -64,7 +64,7 @@ func startGavel(t testing.TB, ctx context.Context, ic ircclient.Config, cfg Conf
 		for {
 			batch, open := WaitBatch(ctx, client.Events(), 256) // the console's batch (tui.MaxBatch)
 			mu.Lock()
-			ctrl.HandleIRCBatch(batch)
+			handleIRC(ctrl, batch...)
 			mu.Unlock()
 			for _, ev := range batch {
 				switch ev := ev.(type) {

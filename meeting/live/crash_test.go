@@ -185,7 +185,7 @@ func testCrashAfterPublishing(t *testing.T, style meeting.Style, tc crashCase) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		c.HandleIRC(ircclient.State{Meta: ircclient.Meta{Time: t0}, State: ircclient.Registered, Nick: "chair"})
+		handleIRC(c, ircclient.State{Meta: ircclient.Meta{Time: t0}, State: ircclient.Registered, Nick: "chair"})
 		return c
 	}
 	joinAs := func(net *recorder, c *Controller, sec int, channel string) {

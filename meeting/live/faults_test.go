@@ -173,7 +173,7 @@ func TestOnlyJoinedChannelsGetAnEngine(t *testing.T) {
 	for i := 0; i < 20000; i++ {
 		batch = append(batch, chanMsg(1, fmt.Sprintf("#spam%d", i), "spammer", "#startmeeting spam"))
 	}
-	c.HandleIRCBatch(batch)
+	handleIRC(c, batch...)
 	// Left: a PART of ours, then lines.
 	net.feed(c, ircclient.Part{Meta: ircclient.Meta{Time: t0}, Source: ircclient.Source{Nick: "chair", Self: true}, Channel: "#meet"})
 	net.feed(c, msg(2, "alice", "#startmeeting after we left"))
@@ -339,7 +339,7 @@ func TestStalePartialsRemovedOnResume(t *testing.T) {
 	root, jdir := t.TempDir(), t.TempDir()
 	c := newController(t, root, jdir, &recorder{nick: "chair"})
 	online(c)
-	c.HandleIRC(msg(0, "chair", "#startmeeting Stale"))
+	handleIRC(c, msg(0, "chair", "#startmeeting Stale"))
 	// As a dead process leaves them: nobody holds them.
 	dayDir := filepath.Join(root, "meet", "2026-11-24")
 	for _, ext := range []string{"txt", "html"} {

@@ -215,13 +215,13 @@ func TestLookupAnsweredThroughTheClient(t *testing.T) {
 		t.Fatal(err)
 	}
 	go client.Run(ctx)
-	ctrl, _ := New(Config{Archive: publish.New(root, meeting.StyleDefault, ""), Network: client, Lookups: router})
+	ctrl, _ := New(Config{Archive: publish.New(root, meeting.StyleDefault, ""), Network: NewIRC(client), Lookups: router})
 	var mu sync.Mutex
 	go func() {
 		for {
 			batch, open := WaitBatch(ctx, client.Events(), 256)
 			mu.Lock()
-			for _, u := range ctrl.HandleIRCBatch(batch) {
+			for _, u := range handleIRC(ctrl, batch...) {
 				if u.Kind == UpdateLookup { // as the console's tea.Cmd does
 					go func() {
 						key, lines, ok := router.ChannelAnswer(ctx, u.Nick, u.Text)
