@@ -136,6 +136,20 @@ func (c *Client) SetLastKnown(room, eventID string) {
 	c.lastKnown[room] = eventID
 }
 
+// Ack says that the consumer has kept (journalled) every event of room
+// (an ID) up to eventID. It is saved with the sync position; when the
+// client restarts after a crash with events delivered but not acked, it
+// pages back to the last acked event and delivers the rest again, in
+// order (the consumer drops what it had kept after all).
+func (c *Client) Ack(room, eventID string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.sess.Acked == nil {
+		c.sess.Acked = map[string]string{}
+	}
+	c.sess.Acked[room] = eventID
+}
+
 func (c *Client) emit(ev Event) { c.events.push(ev) }
 
 func (c *Client) errorf(room string, format string, args ...any) {
@@ -157,6 +171,13 @@ func (c *Client) Run(ctx context.Context) (err error) {
 			err = nil
 		}
 		c.sendq.close()
+		c.mu.Lock()
+		sess, saved := c.sess, c.loggedIn
+		sess.Last, sess.Acked = maps(c.sess.Last), maps(c.sess.Acked)
+		c.mu.Unlock()
+		if saved {
+			sess.save(c.cfg.StateDir) // the acks since the last sync
+		}
 		c.emit(State{Time: time.Now(), State: Stopped, Server: c.cfg.Homeserver, Err: err})
 		c.events.close()
 	}()
@@ -199,6 +220,13 @@ func (c *Client) start(ctx context.Context) error {
 	}
 	c.mu.Lock()
 	c.sess = sess
+	// Rooms with events delivered but not acked before we stopped: page
+	// back to the last acked one (unless SetLastKnown said otherwise).
+	for room, acked := range sess.Acked {
+		if _, given := c.lastKnown[room]; !given && acked != "" && acked != sess.Last[room] {
+			c.lastKnown[room] = acked
+		}
+	}
 	c.mu.Unlock()
 	for {
 		err := c.login(ctx)
@@ -583,7 +611,7 @@ func (c *Client) syncLoop(ctx context.Context) error {
 		c.mu.Lock()
 		c.sess.Since = since
 		sess := c.sess
-		sess.Last = maps(c.sess.Last)
+		sess.Last, sess.Acked = maps(c.sess.Last), maps(c.sess.Acked)
 		c.mu.Unlock()
 		if err := sess.save(c.cfg.StateDir); err != nil {
 			c.errorf("", "%w", err)

@@ -246,7 +246,12 @@ func (State) isEvent()          {}
 type Error struct {
 	Time time.Time
 	Room string
-	Err  error
+	// Code is the homeserver's errcode ("M_FORBIDDEN"), "" when none.
+	Code string
+	// EventType is the type of the event whose sending was refused
+	// ("m.room.topic"), "" when the error is not about a send.
+	EventType string
+	Err       error
 }
 
 // When implements Event.

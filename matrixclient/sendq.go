@@ -2,6 +2,7 @@ package matrixclient
 
 import (
 	"context"
+	"time"
 	"errors"
 	"fmt"
 	"strings"
@@ -204,7 +205,10 @@ func (c *Client) sendLoop(ctx context.Context) {
 				break
 			}
 			if !transient(err) || bo.attempt >= 6 {
-				c.errorf(o.room, "matrix: send to %s: %w", c.title(o.room), err)
+				code, _ := errCode(err)
+				err = fmt.Errorf("matrix: send %s to %s: %w", o.evType, c.title(o.room), err)
+				c.log.Warn(err.Error())
+				c.emit(Error{Time: time.Now(), Room: o.room, Code: code, EventType: o.evType, Err: err})
 				break
 			}
 			asked, _ := retryAfter(err)
@@ -232,4 +236,59 @@ func (c *Client) title(roomID string) string {
 		return r.info().Title()
 	}
 	return roomID
+}
+
+// Leave leaves a room (ID or alias); the result arrives as our own
+// Membership event.
+func (c *Client) Leave(room, reason string) error {
+	roomID, err := c.resolve(room)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := c.reqCtx()
+	defer cancel()
+	_, err = c.cli.LeaveRoom(ctx, id.RoomID(roomID), &mautrix.ReqLeave{Reason: reason})
+	if err != nil {
+		return fmt.Errorf("matrix: leave %s: %w", room, err)
+	}
+	return nil
+}
+
+// Kick removes a member (user ID) from a room.
+func (c *Client) Kick(room, userID, reason string) error {
+	roomID, err := c.resolve(room)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := c.reqCtx()
+	defer cancel()
+	if _, err := c.cli.KickUser(ctx, id.RoomID(roomID), &mautrix.ReqKickUser{UserID: id.UserID(userID), Reason: reason}); err != nil {
+		return fmt.Errorf("matrix: kick %s from %s: %w", userID, room, err)
+	}
+	return nil
+}
+
+// Invite invites a user (user ID) to a room.
+func (c *Client) Invite(room, userID string) error {
+	roomID, err := c.resolve(room)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := c.reqCtx()
+	defer cancel()
+	if _, err := c.cli.InviteUser(ctx, id.RoomID(roomID), &mautrix.ReqInviteUser{UserID: id.UserID(userID)}); err != nil {
+		return fmt.Errorf("matrix: invite %s to %s: %w", userID, room, err)
+	}
+	return nil
+}
+
+// reqCtx is Run's context with a request timeout.
+func (c *Client) reqCtx() (context.Context, context.CancelFunc) {
+	c.mu.Lock()
+	ctx := c.runCtx
+	c.mu.Unlock()
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	return context.WithTimeout(ctx, 30*time.Second)
 }

@@ -19,6 +19,9 @@ type session struct {
 	// Last is the last event delivered per room: where a limited sync's
 	// backfill stops.
 	Last map[string]string `json:"last,omitempty"`
+	// Acked is the last event per room the consumer said it has kept
+	// (Ack): after a crash the client pages back to it.
+	Acked map[string]string `json:"acked,omitempty"`
 }
 
 const sessionFile = "session.json"
