@@ -33,6 +33,9 @@ type Meta struct {
 // When implements Event.
 func (m Meta) When() time.Time { return m.Time }
 
+// Position is the room and event ID of a room event (for Ack).
+func (m Meta) Position() (room, eventID string) { return m.Room, m.EventID }
+
 // PlayedBack reports whether the event is history (Meta.History).
 func (m Meta) PlayedBack() bool { return m.History }
 func (Meta) isEvent()           {}

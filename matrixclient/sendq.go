@@ -2,11 +2,11 @@ package matrixclient
 
 import (
 	"context"
-	"time"
 	"errors"
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	"maunium.net/go/mautrix"
 	"maunium.net/go/mautrix/event"

@@ -3,6 +3,7 @@ package meeting
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 // The examples follow maubot-meetings' fedora backend (newest source,
@@ -70,4 +71,25 @@ func FuzzMatrixRoomDir(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestMatrixRoomsArchivedUnderFedorasDirectory(t *testing.T) {
+	start := time.Date(2026, 12, 6, 16, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		channel string
+		style   Style
+		want    string
+	}{
+		{"#meeting:fedoraproject.org", StyleDefault, "meeting_matrix_fedoraproject-org/2026-12-06/infra.2026-12-06-16.00"},
+		{"#meeting:fedoraproject.org", StyleZodbot, "meeting_matrix_fedoraproject-org/2026-12-06/infra.2026-12-06-16.00"},
+		{"#fedora-meeting", StyleDefault, "fedora-meeting/2026-12-06/infra.2026-12-06-16.00"},
+	} {
+		m := &Meeting{Channel: tc.channel, Style: tc.style, Start: start}
+		if got := m.NaturalRelBase("infra", ""); got != tc.want {
+			t.Errorf("%s (%v): %q, want %q", tc.channel, tc.style, got, tc.want)
+		}
+	}
+	if IsMatrixRoom("#fedora-meeting") || !IsMatrixRoom("!abc:x") || !IsMatrixRoom("#a:b") || IsMatrixRoom("#:") {
+		t.Error("IsMatrixRoom")
+	}
 }

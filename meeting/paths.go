@@ -122,13 +122,17 @@ func (m *Meeting) NaturalRelBase(name, suffix string) string {
 	if m.Style == StyleZodbot {
 		return m.zodbotRelBase(name, suffix)
 	}
+	dir := ChannelDir(m.Channel)
+	if IsMatrixRoom(m.Channel) {
+		dir = MatrixRoomDir(m.Channel)
+	}
 	n := ChannelDir(m.Channel)
 	if name != "" {
 		// Names the engine sets are [a-z0-9_-]; this guards names set
 		// by hand all the same.
 		n = safeComponent(name, func(r rune) bool { return r > ' ' && r != '\\' && r != 0x7f && (r < 0x80 || r > 0x9f) })
 	}
-	return ChannelDir(m.Channel) + "/" + m.DayDir() + "/" + cutBytes(n, MaxBaseName-len(suffix)-len(stamp)) + suffix + stamp
+	return dir + "/" + m.DayDir() + "/" + cutBytes(n, MaxBaseName-len(suffix)-len(stamp)) + suffix + stamp
 }
 
 // zodbotRelBase is MeetBot's path (see the top of this file).
@@ -140,7 +144,11 @@ func (m *Meeting) zodbotRelBase(name, suffix string) string {
 	}
 	start := m.Start.UTC()
 	stamp := strftime(".%F-%H.%M", start)
-	p := strftime(channel+"/%F/"+n+".%F-%H.%M", start)
+	dir := channel
+	if IsMatrixRoom(m.Channel) {
+		dir = MatrixRoomDir(m.Channel) // [-a-z0-9_]: nothing for strftime
+	}
+	p := strftime(dir+"/%F/"+n+".%F-%H.%M", start)
 	if !strings.HasSuffix(p, stamp) {
 		// strftime gave up (a field width of millions): MeetBot's file
 		// would have been ".log.txt" in the archive root, every such
@@ -219,6 +227,13 @@ func MatrixRoomDir(alias string) string {
 		return "_"
 	}
 	return s
+}
+
+// IsMatrixRoom reports whether a channel name is a Matrix room alias or ID
+// ("#meeting:fedoraproject.org", "!abc:example.org"): IRC channel names
+// never hold a ':'.
+func IsMatrixRoom(channel string) bool {
+	return len(channel) > 2 && (channel[0] == '#' || channel[0] == '!') && strings.Contains(channel[1:], ":")
 }
 
 // FedoraUser is the Fedora account (FAS) name of a Matrix user as Fedora's

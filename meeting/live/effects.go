@@ -146,6 +146,13 @@ func (c *Controller) syncJournal(ch *channel) []Update {
 	return []Update{{Kind: UpdateJournal, Channel: ch.name, Text: "the journal of " + ch.name + " has caught up: the meeting is crash-safe again"}}
 }
 
+// Replier is a network whose meeting replies differ from the chair's lines
+// (Matrix: m.notice, not m.text); the controller sends its replies with
+// Reply.
+type Replier interface {
+	Reply(target, text string) error
+}
+
 func (c *Controller) send(ch *channel, text string) []Update {
 	ups := []Update{{Kind: UpdateSaid, Channel: ch.name, Text: text}}
 	if c.cfg.Network == nil {
@@ -153,7 +160,11 @@ func (c *Controller) send(ch *channel, text string) []Update {
 	}
 	// The line comes back as the network's event for it (IRC: echo-message
 	// or local echo) and is logged then, as the channel saw it.
-	if err := c.cfg.Network.Say(ch.name, text); err != nil {
+	say := c.cfg.Network.Say
+	if r, ok := c.cfg.Network.(Replier); ok {
+		say = r.Reply
+	}
+	if err := say(ch.name, text); err != nil {
 		return append(ups, Update{Kind: UpdateError, Channel: ch.name, Err: err})
 	}
 	return ups
