@@ -692,22 +692,22 @@ func (c *Client) processRoom(ctx context.Context, r *room, jr *mautrix.SyncJoine
 		}
 		c.fillGap(ctx, r, from, jr)
 	}
-	// In a room we just joined, the events before our join are history.
-	before := false
+	// In a room this client has just joined, the events up to its join
+	// are history, those after it are not (also in the very first sync:
+	// said after gavel came). Every other room's timeline in the very first
+	// sync is history.
+	own := -1
 	if r.fresh && r.ownJoin != "" {
-		for _, e := range jr.Timeline.Events {
+		for i, e := range jr.Timeline.Events {
 			if string(e.ID) == r.ownJoin {
-				before = true
-				break
+				own = i
 			}
 		}
 	}
+	fresh := r.fresh
 	r.fresh = false
-	for _, e := range jr.Timeline.Events {
-		h := how{history: first || before}
-		if string(e.ID) == r.ownJoin {
-			before = false
-		}
+	for i, e := range jr.Timeline.Events {
+		h := how{history: i <= own || first && !(fresh && own >= 0)}
 		if c.deliver(r, e, h) {
 			c.refuseEncrypted(ctx, r)
 			return
@@ -749,7 +749,7 @@ func (c *Client) fillGap(ctx context.Context, r *room, from string, jr *mautrix.
 	found := false
 	bo := backoff{min: c.cfg.MinBackoff, max: c.cfg.MaxBackoff}
 	for page := 0; page < c.cfg.MaxBackfillPages && from != "" && !found; {
-		resp, err := c.cli.Messages(ctx, id.RoomID(r.id), from, "", mautrix.DirectionBackward, nil, 100)
+		resp, err := c.cli.Messages(ctx, id.RoomID(r.id), from, "", mautrix.DirectionBackward, nil, backfillPage)
 		if err != nil {
 			if ctx.Err() != nil {
 				return
@@ -815,3 +815,6 @@ func (c *Client) deliver(r *room, e *event.Event, h how) (encrypted bool) {
 	}
 	return r.encrypted && !wasEncrypted
 }
+
+// backfillPage is how many events one /messages request asks for.
+const backfillPage = 1000

@@ -251,10 +251,19 @@ func TestFirstSyncIsHistory(t *testing.T) {
 	alice := s.Register(t, "alice")
 	room := alice.CreateRoom(t, "old")
 	alice.Text(t, room, "#startmeeting long ago")
-	c := run(t, chairConfig(t, s, chair, t.TempDir(), room))
+	// A room the account is in already (another device joined it): the
+	// very first sync's timeline is history, even after that join.
+	pre := alice.CreateRoom(t, "pre")
+	chair.Join(t, pre)
+	alice.Text(t, pre, "#startmeeting before gavel's first run")
+	c := run(t, chairConfig(t, s, chair, t.TempDir(), room, pre))
 	ev, _ := c.rec.waitFor(t, 0, wait, "the old line", isMessage(room, "#startmeeting long ago"))
 	if !ev.(Message).History {
 		t.Error("an event from before we joined is not history")
+	}
+	ev, _ = c.rec.waitFor(t, 0, wait, "the line before the first run", isMessage(pre, "#startmeeting before gavel's first run"))
+	if !ev.(Message).History {
+		t.Error("an event of the very first sync is not history")
 	}
 	c.rec.waitFor(t, 0, wait, "synced", isState(Synced))
 	from := len(c.rec.all())
