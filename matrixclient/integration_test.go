@@ -222,3 +222,49 @@ func TestAccessTokenFromFile(t *testing.T) {
 		t.Errorf("bad token: %v", err)
 	}
 }
+
+// A saved access token that the homeserver no longer knows (the device
+// was logged out) is replaced by a login with the same device ID.
+func TestLoggedOutTokenLogsInAgainOnTheSameDevice(t *testing.T) {
+	s := dendritetest.Start(t)
+	chair := s.Register(t, "chair")
+	alice := s.Register(t, "alice")
+	room := alice.CreateRoom(t, "relogin")
+	state := t.TempDir()
+	cfg := chairConfig(t, s, chair, state, room)
+	c := run(t, cfg)
+	c.rec.waitFor(t, 0, wait, "synced", isState(Synced))
+	dev := c.DeviceID()
+	if err := c.stop(t); err != nil {
+		t.Fatal(err)
+	}
+	sess, err := loadSession(state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone, err := New(cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone.cli.UserID, gone.cli.AccessToken = id.UserID(chair.UserID), sess.AccessToken
+	if _, err := gone.cli.Logout(dendritetest.Ctx(t)); err != nil {
+		t.Fatal(err)
+	}
+
+	c2 := run(t, cfg)
+	c2.rec.waitFor(t, 0, wait, "synced", isState(Synced))
+	if c2.DeviceID() != dev {
+		t.Errorf("device after the new login %q, want %q", c2.DeviceID(), dev)
+	}
+	after, _ := loadSession(state)
+	if after.AccessToken == sess.AccessToken || after.AccessToken == "" {
+		t.Error("the access token was not replaced")
+	}
+	alice.Text(t, room, "still here")
+	c2.rec.waitFor(t, 0, wait, "the line", isMessage(room, "still here"))
+	for _, m := range c2.rec.messages(room, 0) {
+		if m.Lines[0] != "still here" {
+			t.Errorf("old line %q delivered again", m.Lines)
+		}
+	}
+}
