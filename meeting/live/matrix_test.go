@@ -126,7 +126,7 @@ func TestWholeMeetingInAMatrixRoom(t *testing.T) {
 	alice := s.Register(t, "alice")
 	bob := s.Register(t, "bob")
 	ctx := dendritetest.Ctx(t)
-	for u, name := range map[*dendritetest.User]string{chair: "nirik", alice: "Alice", bob: "Bob"} {
+	for u, name := range map[*dendritetest.User]string{chair: "nirik", alice: "Alice", bob: "Bob Smith"} {
 		if err := u.SetDisplayName(ctx, name); err != nil {
 			t.Fatal(err)
 		}
@@ -163,8 +163,10 @@ func TestWholeMeetingInAMatrixRoom(t *testing.T) {
 	say(chair, "nirik", "#startmeeting matrix test")
 	g.waitSeen(t, "nirik Meeting started …") // gavel's reply, as our line
 	say(alice, "Alice", "#topic agenda")
-	say(bob, "Bob", "#info one\n#info two")
-	say(alice, "Alice", "#action Bob writes it up")
+	say(bob, "Bob_Smith", "#info one\n#info two")
+	bob.Send(t, roomID, map[string]any{"msgtype": "m.emote", "body": "waves"})
+	g.waitSeen(t, "Bob_Smith waves")
+	say(alice, "Alice", "#action Bob_Smith writes it up")
 	say(chair, "nirik", "#endmeeting")
 
 	// The minutes, under Fedora's directory for the room.
@@ -181,9 +183,10 @@ func TestWholeMeetingInAMatrixRoom(t *testing.T) {
 	for _, want := range []string{
 		"<nirik> #startmeeting matrix test",
 		"<Alice> #topic agenda",
-		"<Bob> #info one",
-		"<Bob> #info two",
-		"<Alice> #action Bob writes it up",
+		"<Bob_Smith> #info one",
+		"<Bob_Smith> #info two",
+		"* Bob_Smith waves",
+		"<Alice> #action Bob_Smith writes it up",
 		"<nirik> #endmeeting",
 	} {
 		if !strings.Contains(string(logTxt), want) {
@@ -261,4 +264,21 @@ func BenchmarkLiveInboundMatrix(b *testing.B) {
 	}
 	b.StopTimer()
 	b.ReportMetric(float64(perOp*b.N)/b.Elapsed().Seconds(), "events/s")
+}
+
+func TestLogNickReadsBack(t *testing.T) {
+	for in, want := range map[string]string{
+		"Kevin Fenzi":          "Kevin_Fenzi",
+		"Sam (@sam:fedora.im)": "Sam_(@sam:fedora.im)",
+		"@nirik:fedora.im":     "nirik:fedora.im",
+		"a<b>c":                "a_b_c",
+		"+voice":               "_voice",
+		"@@x":                  "_x",
+		"  ":                   "_",
+		"nirik":                "nirik",
+	} {
+		if got := LogNick(in); got != want {
+			t.Errorf("LogNick(%q) = %q, want %q", in, got, want)
+		}
+	}
 }

@@ -104,7 +104,36 @@ func (n *Matrix) channel(roomID string) string {
 
 func mmeta(m matrixclient.Meta) Meta { return Meta{Time: m.Time, ID: m.EventID, History: m.History} }
 
-func muser(s matrixclient.Sender) User { return User{Nick: s.Name, ID: s.UserID, Self: s.Self} }
+func muser(s matrixclient.Sender) User {
+	return User{Nick: LogNick(s.Name), ID: s.UserID, Self: s.Self}
+}
+
+// LogNick is how a Matrix member is named in a meeting and its log: the
+// display name as Element shows it (with the user ID when two members
+// share it; the user ID when there is none), written so that a line of
+// the .log.txt reads back the same: whitespace runs and '<' '>' become
+// '_', and a user ID loses its leading '@' (the log's operator mark).
+//
+//	Kevin Fenzi              → Kevin_Fenzi
+//	Sam (@sam:fedora.im)     → Sam_(@sam:fedora.im)
+//	@nirik:fedora.im         → nirik:fedora.im
+func LogNick(name string) string {
+	name = strings.Join(strings.Fields(name), "_")
+	name = strings.Map(func(r rune) rune {
+		if r == '<' || r == '>' {
+			return '_'
+		}
+		return r
+	}, name)
+	name = strings.TrimPrefix(name, "@")
+	if strings.HasPrefix(name, "+") || strings.HasPrefix(name, "@") {
+		name = "_" + name[1:]
+	}
+	if name == "" {
+		name = "_"
+	}
+	return name
+}
 
 func (n *Matrix) translate(out []Event, ev matrixclient.Event) []Event {
 	switch e := ev.(type) {
@@ -188,9 +217,9 @@ func (n *Matrix) translate(out []Event, ev matrixclient.Event) []Event {
 // joined is our join of a room with its members and topic.
 func (n *Matrix) joined(out []Event, at time.Time, ri matrixclient.RoomInfo) []Event {
 	ch := ri.Title()
-	me := User{Nick: n.c.UserID(), ID: n.c.UserID(), Self: true}
+	me := User{Nick: LogNick(n.c.UserID()), ID: n.c.UserID(), Self: true}
 	if mm, ok := ri.Member(ri.Me); ok {
-		me.Nick = mm.Name
+		me.Nick = LogNick(mm.Name)
 	}
 	meta := Meta{Time: at}
 	out = append(out, Join{Meta: meta, From: me, Channel: ch}, Members{Meta: meta, Channel: ch, Members: members(ri.Members)})
@@ -209,7 +238,7 @@ func (n *Matrix) membership(out []Event, e matrixclient.Membership) []Event {
 	if name == "" {
 		name = e.Target
 	}
-	who := User{Nick: name, ID: e.Target, Self: e.TargetSelf}
+	who := User{Nick: LogNick(name), ID: e.Target, Self: e.TargetSelf}
 	switch e.Change {
 	case matrixclient.MemberJoined:
 		if e.TargetSelf {
@@ -219,14 +248,15 @@ func (n *Matrix) membership(out []Event, e matrixclient.Membership) []Event {
 		if who.Nick == "" {
 			who.Nick = e.Target
 		}
+		who.Nick = LogNick(who.Nick)
 		return append(out, Join{Meta: mmeta(e.Meta), From: who, Channel: ch})
 	case matrixclient.MemberLeft, matrixclient.MemberBanned:
 		if e.UserID != e.Target || e.Change == matrixclient.MemberBanned {
-			return append(out, Kick{Meta: mmeta(e.Meta), From: muser(e.Sender), Channel: ch, Kicked: name, KickedSelf: e.TargetSelf, Reason: e.Reason})
+			return append(out, Kick{Meta: mmeta(e.Meta), From: muser(e.Sender), Channel: ch, Kicked: LogNick(name), KickedSelf: e.TargetSelf, Reason: e.Reason})
 		}
 		return append(out, Part{Meta: mmeta(e.Meta), From: who, Channel: ch, Reason: e.Reason})
 	case matrixclient.MemberRenamed:
-		return append(out, NickChange{Meta: mmeta(e.Meta), From: who, NewNick: e.NewName, Channels: []string{ch}})
+		return append(out, NickChange{Meta: mmeta(e.Meta), From: who, NewNick: LogNick(e.NewName), Channels: []string{ch}})
 	}
 	return out
 }
@@ -243,7 +273,7 @@ func members(ms []matrixclient.Member) []Member {
 		case m.Power > 0:
 			p = "+"
 		}
-		out[i] = Member{Nick: m.Name, ID: m.UserID, Prefixes: p}
+		out[i] = Member{Nick: LogNick(m.Name), ID: m.UserID, Prefixes: p}
 	}
 	return out
 }
@@ -282,7 +312,7 @@ func (n *Matrix) SetTopic(channel, topic string) error { return n.c.SetTopic(cha
 func (n *Matrix) Answer(target, key, asker string, lines []string) error {
 	if ri, ok := n.c.Room(target); ok {
 		for _, m := range ri.Members {
-			if m.Name == asker || m.DisplayName == asker {
+			if m.Name == asker || m.DisplayName == asker || LogNick(m.Name) == asker {
 				asker = m.UserID
 				break
 			}
@@ -337,7 +367,7 @@ func (n *Matrix) userID(channel, nick string) string {
 	}
 	if ri, ok := n.c.Room(channel); ok {
 		for _, m := range ri.Members {
-			if m.Name == nick || m.DisplayName == nick {
+			if m.Name == nick || m.DisplayName == nick || LogNick(m.Name) == nick {
 				return m.UserID
 			}
 		}
