@@ -2,6 +2,7 @@ package matrixclient
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -360,4 +361,41 @@ func TestPermanentRefusalsAreOneErrorWithoutRetry(t *testing.T) {
 			t.Error("the private room is joined")
 		}
 	})
+}
+
+// A room that turns encryption on while gavel is in it is left, with one
+// error naming it, and nothing of it is delivered after that.
+func TestRoomThatTurnsEncryptionOnIsLeft(t *testing.T) {
+	s := dendritetest.Start(t)
+	chair := s.Register(t, "chair")
+	alice := s.Register(t, "alice")
+	room := alice.CreateRoom(t, "goesdark")
+	c := run(t, chairConfig(t, s, chair, t.TempDir(), dendritetest.Alias("goesdark")))
+	c.rec.waitFor(t, 0, wait, "synced", isState(Synced))
+	ctx := dendritetest.Ctx(t)
+	if _, err := alice.SendStateEvent(ctx, id.RoomID(room), event.StateEncryption, "", map[string]any{"algorithm": "m.megolm.v1.aes-sha2"}); err != nil {
+		t.Fatal(err)
+	}
+	ev, _ := c.rec.waitFor(t, 0, wait, "the refusal", func(ev Event) bool { _, ok := ev.(Error); return ok })
+	if e := ev.(Error); !errors.Is(e, ErrEncrypted) || !strings.Contains(e.Error(), "#goesdark:localhost") {
+		t.Errorf("refusal %q", e.Error())
+	}
+	// gavel has left: the homeserver says so.
+	deadline := time.Now().Add(wait)
+	for {
+		joined, err := chair.JoinedRooms(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Contains(joined.JoinedRooms, id.RoomID(room)) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("gavel is still in the encrypted room")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if _, ok := c.Room(room); ok {
+		t.Error("the room is still in the client's state")
+	}
 }
