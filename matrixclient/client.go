@@ -38,6 +38,7 @@ type Client struct {
 	seen      map[string]*seenSet // room ID -> delivered event IDs
 	lastKnown map[string]string   // room ID or ref -> event ID given by SetLastKnown
 	runCtx    context.Context
+	kickSync  context.CancelFunc // ends the sync request in flight (the rooms changed)
 	loggedIn  bool
 	dropped   atomic.Uint64
 }
@@ -484,8 +485,12 @@ func (c *Client) joinOnce(ctx context.Context, ref string, joined map[string]boo
 		c.seen[roomID] = newSeenSet()
 	}
 	info := r.info()
+	kick := c.kickSync
 	c.mu.Unlock()
 	c.emit(Joined{Meta: Meta{Room: roomID, Time: time.Now().UTC()}, Room: info})
+	if kick != nil {
+		kick() // a long poll in flight does not ask for this room yet
+	}
 	return nil
 }
 
@@ -576,10 +581,19 @@ func (c *Client) syncLoop(ctx context.Context) error {
 		if announce {
 			timeout = 0 // catching up: return at once with what is there
 		}
-		resp, err := c.cli.FullSyncRequest(ctx, mautrix.ReqSync{Timeout: int(timeout / time.Millisecond), Since: since, FilterID: c.filter()})
+		sctx, kick := context.WithCancel(ctx)
+		c.mu.Lock()
+		c.kickSync = kick
+		c.mu.Unlock()
+		resp, err := c.cli.FullSyncRequest(sctx, mautrix.ReqSync{Timeout: int(timeout / time.Millisecond), Since: since, FilterID: c.filter()})
+		kicked := sctx.Err() != nil
+		kick()
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil
+			}
+			if kicked {
+				continue // the rooms changed: sync again with the new filter
 			}
 			if code, _ := errCode(err); (code == "M_UNKNOWN_TOKEN" || code == "M_MISSING_TOKEN") && !relogged && c.cfg.AccessTokenFile == "" {
 				relogged = true
