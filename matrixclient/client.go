@@ -104,7 +104,7 @@ func (c *Client) Room(ref string) (RoomInfo, bool) {
 	return r.info(), true
 }
 
-// Rooms returns the state of every room we are in, in the order they were joined.
+// Rooms returns the state of every room we are in, by title.
 func (c *Client) Rooms() []RoomInfo {
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -268,3 +268,35 @@ func TestLoggedOutTokenLogsInAgainOnTheSameDevice(t *testing.T) {
 		}
 	}
 }
+
+// The homeserver goes away and comes back: the client says it is
+// reconnecting, waits with backoff, and goes on where it was.
+func TestHomeserverGoneAndBack(t *testing.T) {
+	s := dendritetest.Start(t)
+	chair := s.Register(t, "chair")
+	alice := s.Register(t, "alice")
+	room := alice.CreateRoom(t, "flaky")
+	c := run(t, chairConfig(t, s, chair, t.TempDir(), room))
+	c.rec.waitFor(t, 0, wait, "synced", isState(Synced))
+	alice.Text(t, room, "before")
+	c.rec.waitFor(t, 0, wait, "before", isMessage(room, "before"))
+	from := len(c.rec.all())
+	url := s.URL
+	s.Stop()
+	c.rec.waitFor(t, from, wait, "reconnecting", isState(Reconnecting))
+	s.Restart()
+	if s.URL != url {
+		t.Fatalf("the homeserver came back on %s, not %s", s.URL, url)
+	}
+	_, i := c.rec.waitFor(t, from, wait, "synced again", isState(Synced))
+	alice.Text(t, room, "after")
+	c.rec.waitFor(t, i, wait, "after", isMessage(room, "after"))
+	for _, m := range c.rec.messages(room, from) {
+		if m.Lines[0] != "after" {
+			t.Errorf("%q delivered again", m.Lines)
+		}
+	}
+	if c.DeviceID() == "" {
+		t.Error("no device")
+	}
+}

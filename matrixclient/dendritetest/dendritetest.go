@@ -142,7 +142,9 @@ func Start(tb testing.TB) *Server {
 func (s *Server) start() {
 	s.tb.Helper()
 	for attempt := 0; ; attempt++ {
-		s.Port = FreePort(s.tb)
+		if s.Port == 0 || attempt > 0 {
+			s.Port = FreePort(s.tb)
+		}
 		s.URL = "http://" + net.JoinHostPort(Host, strconv.Itoa(s.Port))
 		out, err := os.OpenFile(filepath.Join(s.Dir, "dendrite.out"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 		if err != nil {
@@ -218,8 +220,8 @@ func (s *Server) Stop() {
 	}
 }
 
-// Restart stops the server and starts it again on a new port with the same
-// data (URL and Port change).
+// Restart stops the server and starts it again with the same data, on the
+// same port when it is still free (else URL and Port change).
 func (s *Server) Restart() {
 	s.tb.Helper()
 	s.Stop()
