@@ -31,6 +31,12 @@ type Client struct {
 	txnSeq atomic.Uint64
 	txnPfx string
 
+	// joining is held (shared) by each join from its /join until the room
+	// is registered, and (exclusively) while a sync response is
+	// processed: a response that has a room just joined waits for it,
+	// rather than dropping its events.
+	joining sync.RWMutex
+
 	mu        sync.Mutex
 	sess      session
 	rooms     map[string]*room    // room ID -> room we are in
@@ -436,6 +442,8 @@ func (c *Client) join(ctx context.Context, ref string, joined map[string]bool) {
 }
 
 func (c *Client) joinOnce(ctx context.Context, ref string, joined map[string]bool) error {
+	c.joining.RLock()
+	defer c.joining.RUnlock()
 	roomID := ref
 	if strings.HasPrefix(ref, "#") {
 		res, err := c.cli.ResolveAlias(ctx, id.RoomAlias(ref))
@@ -644,6 +652,8 @@ func maps(m map[string]string) map[string]string {
 
 // process delivers one sync response's room events, in timeline order, room by room.
 func (c *Client) process(ctx context.Context, resp *mautrix.RespSync, since string, first bool) {
+	c.joining.Lock()
+	defer c.joining.Unlock()
 	ids := make([]string, 0, len(resp.Rooms.Join))
 	for id := range resp.Rooms.Join {
 		ids = append(ids, string(id))
