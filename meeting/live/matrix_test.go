@@ -166,6 +166,10 @@ func TestWholeMeetingInAMatrixRoom(t *testing.T) {
 	say(bob, "Bob_Smith", "#info one\n#info two")
 	bob.Send(t, roomID, map[string]any{"msgtype": "m.emote", "body": "waves"})
 	g.waitSeen(t, "Bob_Smith waves")
+	// HTML: the formatted body is never used; the plain body's markup is text.
+	bob.Send(t, roomID, map[string]any{"msgtype": "m.text", "body": "#info <b>bold</b> claim",
+		"format": "org.matrix.custom.html", "formatted_body": "#info <script>alert(1)</script>"})
+	g.waitSeen(t, "Bob_Smith #info <b>bold</b> claim")
 	say(alice, "Alice", "#action Bob_Smith writes it up")
 	say(chair, "nirik", "#endmeeting")
 
@@ -191,6 +195,12 @@ func TestWholeMeetingInAMatrixRoom(t *testing.T) {
 	} {
 		if !strings.Contains(string(logTxt), want) {
 			t.Errorf("log lacks %q:\n%s", want, logTxt)
+		}
+	}
+	for _, ext := range []string{".html", ".log.html"} {
+		h, _ := os.ReadFile(strings.TrimSuffix(logs[0], ".log.txt") + ext)
+		if bytes.Contains(h, []byte("<script>")) || bytes.Contains(h, []byte("<b>bold")) || !bytes.Contains(h, []byte("&lt;b&gt;bold&lt;/b&gt;")) {
+			t.Errorf("%s: markup of a message is not escaped", ext)
 		}
 	}
 	// gavel's replies went out as m.notice: alice sees them so.
