@@ -236,6 +236,7 @@ func TestOfflineCommandsExplain(t *testing.T) {
 	}
 	// The chair's lines in the demo go to the engine.
 	send(m, "#topic Typed by hand")
+	drainDemo(m) // the line comes back from the demo network as our own
 	if got := m.Meeting().CurrentTopic(); got != "Typed by hand" {
 		t.Errorf("topic typed in the demo = %q", got)
 	}
@@ -404,39 +405,39 @@ func TestMouseWheelScrollsPaneUnderPointer(t *testing.T) {
 func TestDemoSpeedAndPause(t *testing.T) {
 	m := seedDemo(t, 0, fixedOpts())
 	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
-	m.demo.paused = false
+	m.demo.net.SetPaused(false)
 	base := time.Unix(0, 0)
-	m.Update(demoTickMsg(base))
+	demoStep(m, base)
 	for i := 1; i <= 5; i++ {
-		m.Update(demoTickMsg(base.Add(time.Duration(i) * 100 * time.Millisecond)))
+		demoStep(m, base.Add(time.Duration(i)*100*time.Millisecond))
 	}
-	if m.demo.played == 0 {
+	if m.demo.net.Played() == 0 {
 		t.Fatal("nothing played")
 	}
 	before := len(m.Meeting().Topics())
 	m.Update(press("+"))
-	if m.demo.speed != 50 {
-		t.Errorf("speed after + = %g", m.demo.speed)
+	if m.demo.net.Speed() != 50 {
+		t.Errorf("speed after + = %g", m.demo.net.Speed())
 	}
 	m.Update(press("-"))
 	m.Update(press("-"))
-	if m.demo.speed != 10 {
-		t.Errorf("speed after + - - = %g", m.demo.speed)
+	if m.demo.net.Speed() != 10 {
+		t.Errorf("speed after + - - = %g", m.demo.net.Speed())
 	}
 	m.Update(press("space"))
-	if !m.demo.paused {
+	if !m.demo.net.Paused() {
 		t.Error("space did not pause")
 	}
-	played := m.demo.played
-	m.Update(demoTickMsg(base.Add(10 * time.Second)))
-	if m.demo.played != played {
+	played := m.demo.net.Played()
+	demoStep(m, base.Add(10*time.Second))
+	if m.demo.net.Played() != played {
 		t.Error("paused demo played on")
 	}
 	m.Update(press("space"))
-	for i := 0; i < 2000 && !m.demo.done; i++ {
-		m.Update(demoTickMsg(base.Add(time.Duration(11+i) * 500 * time.Millisecond)))
+	for i := 0; i < 2000 && !m.demo.net.Done(); i++ {
+		demoStep(m, base.Add(time.Duration(11+i)*500*time.Millisecond))
 	}
-	if !m.demo.done {
+	if !m.demo.net.Done() {
 		t.Fatal("the demo did not finish")
 	}
 	if after := len(m.Meeting().Topics()); after <= before {
@@ -552,7 +553,7 @@ func TestRunHeadless(t *testing.T) {
 		t.Fatal(err)
 	}
 	fm := final.(*Model)
-	if !fm.demo.done || fm.Meeting() == nil || !fm.Meeting().Ended() {
+	if !fm.demo.net.Done() || fm.Meeting() == nil || !fm.Meeting().Ended() {
 		t.Error("headless replay did not play the whole meeting")
 	}
 }
@@ -565,12 +566,13 @@ func TestChannelLookup(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctl, err := live.New(live.Config{Network: f, Lookups: router})
+	net := live.NewIRC(f)
+	ctl, err := live.New(live.Config{Network: net, Lookups: router})
 	if err != nil {
 		t.Fatal(err)
 	}
 	o := fixedOpts()
-	o.Network, o.Glue, o.Nick, o.Channels, o.Router = live.NewIRC(f), ctl, "chair", []string{"#meet"}, router
+	o.Network, o.Glue, o.Nick, o.Channels, o.Router = net, ctl, "chair", []string{"#meet"}, router
 	m, err := New(o)
 	if err != nil {
 		t.Fatal(err)

@@ -39,6 +39,12 @@ func waitEvents(ctx context.Context, net live.Network) tea.Cmd {
 // netBatch shows a burst of the network's events and feeds them to the
 // live driver.
 func (m *Model) netBatch(evs []live.Event) tea.Cmd {
+	if n := m.opts.Network.Nick(); n != "" {
+		m.Me.Nick = n // the network owns our nick
+	}
+	if m.demo != nil {
+		m.now = m.demo.net.Clock() // the demo's time is the log's
+	}
 	ups := m.opts.Glue.HandleBatch(evs)
 	notOp := map[string]bool{}
 	for _, u := range ups {
@@ -58,8 +64,7 @@ func (m *Model) netBatch(evs []live.Event) tea.Cmd {
 	// After the lines: what the driver did (published files, lookups, and
 	// leaving once a meeting has ended).
 	r, cmd := m.applyUpdates(ups)
-	chairRefresh, chairCmd := m.chairObserve(evs) // the chair's tools (chairtools.go)
-	refresh, cmd = refresh || r || chairRefresh, tea.Batch(cmd, chairCmd)
+	refresh = refresh || r
 	if refresh {
 		m.refreshPanes()
 	}

@@ -47,7 +47,7 @@ func TestOwnLinesOnceWithoutEchoMessage(t *testing.T) {
 	})
 }
 
-// TestConsoleOnInspIRCd runs the everyday IRC of issue 10 against a real
+// TestConsoleOnInspIRCd runs the everyday IRC against a real
 // InspIRCd with other people in the channel.
 func TestConsoleOnInspIRCd(t *testing.T) {
 	srv := ircdtest.StartInspIRCd(t, ircdtest.Options{})

@@ -49,7 +49,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		}
 		return cmd
 	case clockMsg:
-		m.now = time.Time(msg)
+		if m.demo == nil { // the demo's clock is the log's
+			m.now = time.Time(msg)
+		}
 		refresh, cmd := m.applyUpdates(m.opts.Glue.Retry())
 		if refresh {
 			m.refreshPanes()
@@ -69,8 +71,12 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 				m.results.SetTable(msg.res.Title, msg.res.Columns, msg.res.Rows, note)
 			}
 		}
-	case channelLookupMsg:
-		return m.channelReplies(msg)
+	case taskDoneMsg:
+		refresh, cmd := m.applyUpdates(m.opts.Glue.Finish(msg.done))
+		if refresh {
+			m.refreshPanes()
+		}
+		return cmd
 	case quitMsg:
 		reason := msg.reason
 		if reason == "" {
@@ -79,8 +85,6 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.opts.Network.Quit(reason)
 		m.state.quitting = true
 		return tea.Quit
-	case chairMsg:
-		return m.chairUpdate(msg)
 	}
 	return nil
 }
@@ -137,7 +141,7 @@ func (m *Model) key(k tea.KeyPressMsg) tea.Cmd {
 	case m.demo != nil && empty && key.Matches(k, km.Slower):
 		m.demo.slower()
 	case m.demo != nil && empty && key.Matches(k, km.Pause):
-		m.demo.paused = !m.demo.paused
+		m.demo.togglePause()
 	default:
 		return m.input.Update(k)
 	}

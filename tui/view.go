@@ -5,6 +5,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"gavel/meeting"
 	"gavel/tui/common"
 	"gavel/tui/palette"
 	"gavel/tui/panes"
@@ -100,7 +101,8 @@ func (m *Model) statusInfo() panes.Status {
 	if m.opts.BusWaiting != nil {
 		s.BusWaiting = m.opts.BusWaiting()
 	}
-	if c := m.opts.Network; c != nil {
+	s.Dispatch = m.dispatchStatus()
+	if c := m.opts.Network; c != nil && !m.offline() {
 		s.Connected = c.Connected()
 		if s.Connected {
 			s.Lag = c.Lag()
@@ -182,13 +184,16 @@ func (m *Model) logHeader(w int) string {
 	return r.String()
 }
 
+// stripCodes is text for one line of the screen without formatting: the
+// codes are read by the one scanner (meeting.StripFormatting), and what
+// control characters remain are dropped.
 func stripCodes(s string) string {
 	return strings.Map(func(r rune) rune {
-		if r < 0x20 {
+		if r < 0x20 || r == 0x7f {
 			return -1
 		}
 		return r
-	}, s)
+	}, meeting.StripFormatting(s))
 }
 
 // overlays draws the popups over the screen rows.

@@ -81,7 +81,8 @@ func runConsole(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	}
 	defer closeLog()
 
-	router, err := newRouter(cfg, logger)
+	demo := cfg.Server == "" || f.demo
+	router, err := consoleRouter(cfg, demo, logger)
 	if err != nil {
 		fmt.Fprintln(stderr, "gavel:", err)
 		return 1
@@ -94,7 +95,7 @@ func runConsole(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	opts := tui.Options{Router: router, Theme: cfg.Theme, ThemeFile: cfg.ThemeFile, Style: style, Context: ctx}
 	opts.NoBell = cfg.Bell != nil && !*cfg.Bell
 
-	if cfg.Server == "" || f.demo {
+	if demo {
 		// No server configured: the offline demo replays the seed meeting.
 		m, err := tui.NewSeedDemo(tui.DemoOptions{Options: opts, QuitWhenDone: f.headless})
 		if err != nil {
@@ -136,16 +137,36 @@ func (f consoleFlags) apply(c *config) {
 	f.bus.apply(&c.Bus)
 }
 
-func runLive(ctx context.Context, cfg config, headless bool, opts tui.Options, logger *slog.Logger, stderr io.Writer) int {
+// network is the chat network of a live run as the live driver and the
+// console see it (live.Network), and what the wiring needs besides: how to
+// run its connection, where it is, our nick and the channels to join.
+type network struct {
+	live.Network
+	run      func(ctx context.Context) error
+	server   string
+	nick     string
+	channels []string
+}
+
+// ircNetwork is the IRC network of the configuration, through the live
+// driver's IRC adapter. code is the exit code of an error.
+func ircNetwork(cfg config, logger *slog.Logger, stderr io.Writer) (n *network, code int, err error) {
 	ic, err := cfg.ircConfig(os.Getenv, func(warning string) { fmt.Fprintln(stderr, "gavel:", warning) })
 	if err != nil {
-		fmt.Fprintln(stderr, "gavel:", err)
-		return 2
+		return nil, 2, err
 	}
 	client, err := ircclient.New(ic, logger)
 	if err != nil {
+		return nil, 1, err
+	}
+	return &network{Network: live.NewIRC(client), run: client.Run, server: ic.Addr(), nick: ic.Nick, channels: ic.Channels}, 0, nil
+}
+
+func runLive(ctx context.Context, cfg config, headless bool, opts tui.Options, logger *slog.Logger, stderr io.Writer) int {
+	net, code, err := ircNetwork(cfg, logger, stderr)
+	if err != nil {
 		fmt.Fprintln(stderr, "gavel:", err)
-		return 1
+		return code
 	}
 	archive := cfg.Archive
 	if archive == "" {
@@ -161,14 +182,22 @@ func runLive(ctx context.Context, cfg config, headless bool, opts tui.Options, l
 		return 1
 	}
 	defer mbus.Close()
+	disp, err := openDispatch(cfg, journalDir, headless, logger, stderr)
+	if err != nil {
+		fmt.Fprintln(stderr, "gavel:", err)
+		return 1
+	}
+	if disp != nil {
+		defer disp.Close()
+		opts.Dispatch = disp
+	}
 	// One archive: the controller publishes into it, the chair's tools
 	// read the previous meetings from it.
 	arch := publish.New(archive, opts.Style, cfg.URLPrefix)
-	net := live.NewIRC(client) // the network as the live driver and the console see it
 	ctrl, err := live.New(live.Config{
 		Archive: arch, JournalDir: journalDir,
-		BindAccounts: cfg.BindChairs, Network: net, Logger: logger, Lookups: opts.Router,
-		Bus: mbus.live(),
+		BindAccounts: cfg.BindChairs, Network: net.Network, Logger: logger, Lookups: opts.Router,
+		Bus: liveBus(mbus, disp), Chair: chairConfig(cfg, arch, opts.Router, logger),
 	})
 	if err != nil {
 		fmt.Fprintln(stderr, "gavel:", err)
@@ -181,16 +210,15 @@ func runLive(ctx context.Context, cfg config, headless bool, opts tui.Options, l
 		// come back (and say so) before the connection is up.
 		r := &reporter{Controller: ctrl, w: stderr}
 		glue = r
-		r.updates(ctrl.Resume(ic.Channels...))
+		r.updates(ctrl.Resume(net.channels...))
 	}
 	// In the console a channel's interrupted meeting comes back as gavel
 	// joins it (before its first live line), and says so in its window.
-	opts.Network, opts.Glue, opts.URLPrefix = net, glue, cfg.URLPrefix
+	opts.Network, opts.Glue = net.Network, glue // the /minutes preview takes the archive's style and URL prefix from the live driver
 	if mbus.Outbox != nil {
 		opts.BusWaiting = func() int { return mbus.Status().Waiting }
 	}
-	opts.Server, opts.Nick, opts.Channels = ic.Addr(), ic.Nick, ic.Channels
-	opts.Chair = chairOptions(cfg, arch, logger)
+	opts.Server, opts.Nick, opts.Channels = net.server, net.nick, net.channels
 	m, err := tui.New(opts)
 	if err != nil {
 		fmt.Fprintln(stderr, "gavel:", err)
@@ -200,7 +228,7 @@ func runLive(ctx context.Context, cfg config, headless bool, opts tui.Options, l
 	defer cancel()
 	done := make(chan error, 1)
 	go func() {
-		err := client.Run(runCtx)
+		err := net.run(runCtx)
 		done <- err
 		if err != nil && headless {
 			cancel() // a fatal error (SASL, no usable nick, TLS mismatch…) ends a headless run at once
@@ -221,6 +249,15 @@ func runLive(ctx context.Context, cfg config, headless bool, opts tui.Options, l
 
 // oneLine joins an error's lines (a server's text may hold anything).
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// consoleRouter is the console's lookup router: the offline demo's
+// answers from the snapshot alone, it never goes to the network.
+func consoleRouter(cfg config, demo bool, logger *slog.Logger) (*backend.Router, error) {
+	if demo {
+		cfg.Offline = true
+	}
+	return newRouter(cfg, logger)
+}
 
 func newRouter(cfg config, logger *slog.Logger) (*backend.Router, error) {
 	b := cfg.Backend

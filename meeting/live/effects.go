@@ -20,7 +20,7 @@ func (c *Controller) Say(name, text string) []Update {
 	if err := net.Say(name, text); err != nil {
 		return []Update{{Kind: UpdateError, Channel: name, Err: err}}
 	}
-	if !c.connected {
+	if !c.online() {
 		return []Update{{Kind: UpdateQueued, Channel: name, Text: text}}
 	}
 	return nil
@@ -54,6 +54,15 @@ func (c *Controller) Answer(channel, key, asker string, lines []string) []Update
 		}
 	}
 	return nil
+}
+
+// online reports whether a line said now goes out now: the network's own
+// word when it has one, else the last connection state it reported.
+func (c *Controller) online() bool {
+	if n, ok := c.cfg.Network.(interface{ Connected() bool }); ok {
+		return n.Connected()
+	}
+	return c.connected
 }
 
 // carryOut syncs the journals touched by a batch (and those behind), then
@@ -155,7 +164,7 @@ type Replier interface {
 
 func (c *Controller) send(ch *channel, text string) []Update {
 	ups := []Update{{Kind: UpdateSaid, Channel: ch.name, Text: text}}
-	if c.cfg.Network == nil {
+	if c.cfg.Network == nil || c.cfg.Replayed {
 		return ups
 	}
 	// The line comes back as the network's event for it (IRC: echo-message
@@ -171,7 +180,7 @@ func (c *Controller) send(ch *channel, text string) []Update {
 }
 
 func (c *Controller) topic(ch *channel, text string) []Update {
-	if c.cfg.Network == nil {
+	if c.cfg.Network == nil || c.cfg.Replayed {
 		return nil
 	}
 	if err := c.cfg.Network.SetTopic(ch.name, text); err != nil {

@@ -215,12 +215,14 @@ func (c *Controller) feed(ch *channel, ev meeting.Event, ups []Update, todo []pe
 	for _, eff := range effects {
 		todo = append(todo, pending{ch: ch, eff: eff})
 	}
+	ups, todo = c.chairSaw(ch, ev, ups, todo)
 	if len(effects) > 0 && !(len(ups) > 0 && ups[len(ups)-1].Kind == UpdateMeeting && ups[len(ups)-1].Channel == ch.name) {
 		ups = append(ups, Update{Kind: UpdateMeeting, Channel: ch.name}) // once for a burst
 	}
 	if m, ok := ev.(meeting.Message); ok && c.cfg.Lookups != nil && !m.Action {
 		if _, _, ok := c.cfg.Lookups.ChannelCommand(m.Text); ok {
-			ups = append(ups, Update{Kind: UpdateLookup, Channel: ch.name, Nick: m.Nick, Text: m.Text})
+			ups = append(ups, Update{Kind: UpdateLookup, Channel: ch.name, Nick: m.Nick, Text: m.Text,
+				Task: c.lookupTask(ch.name, m.Nick, m.Text)})
 		}
 	}
 	return ups, todo

@@ -357,12 +357,20 @@ func (n *IRC) Names(channel string) error {
 	return n.c.SendRaw("NAMES " + channel)
 }
 
-// CTCP implements Network.
-func (n *IRC) CTCP(target, request string) error {
-	if err := params(target); err != nil {
-		return fmt.Errorf("ctcp: %w", err)
+// CTCP implements Network: a PING without arguments carries the time, as
+// clients expect to measure the round trip.
+func (n *IRC) CTCP(target, command, args string) (string, error) {
+	if err := params(target, command); err != nil {
+		return "", fmt.Errorf("ctcp: %w", err)
 	}
-	return n.c.SendRaw("PRIVMSG " + target + " :\x01" + request + "\x01")
+	req := strings.ToUpper(command)
+	switch {
+	case args != "":
+		req += " " + args
+	case req == "PING":
+		req += " " + strconv.FormatInt(time.Now().Unix(), 10)
+	}
+	return req, n.c.SendRaw("PRIVMSG " + target + " :\x01" + req + "\x01")
 }
 
 // Raw implements Network.
@@ -404,3 +412,8 @@ func (n *IRC) Fold(name string) string { return n.c.Fold(name) }
 
 // Nick implements Channels.
 func (n *IRC) Nick() string { return n.c.Nick() }
+
+// FoldRFC1459 folds names as an IRC server that announces no CASEMAPPING
+// compares them: what a network without a server (the offline demo, a
+// log) uses.
+var FoldRFC1459 = ircclient.CaseFold("rfc1459")

@@ -29,12 +29,13 @@
 package live
 
 import (
+	"context"
 	"errors"
 	"log/slog"
-	"strings"
 	"time"
 
 	"gavel/meeting"
+	"gavel/meeting/chair"
 	"gavel/meeting/journal"
 	"gavel/meeting/publish"
 )
@@ -50,11 +51,24 @@ type Bus interface {
 	MeetingCompleted(channel string, m *meeting.Meeting, files []publish.File) error
 }
 
-// Lookups decides which channel lines ask for a lookup; *backend.Router
-// satisfies it (the router owns the prefix and the commands).
+// Lookups decides which channel lines ask for a lookup and answers them;
+// *backend.Router satisfies it (the router owns the prefix and the
+// commands). ChannelAnswer may wait on the network: the controller calls
+// it only from a Task, off its own goroutine.
 type Lookups interface {
 	ChannelCommand(line string) (cmd string, args []string, ok bool)
+	ChannelAnswer(ctx context.Context, nick, line string) (key string, lines []string, ok bool)
 }
+
+// Task is slow work of the controller (a channel lookup) that must run off
+// its goroutine: run it there, with a context that ends when the program
+// does; the function it returns (nil: nothing to do) must then run on the
+// controller's goroutine, and its updates be shown like any others. The
+// console runs each task as a tea.Cmd; RunTasks runs them in goroutines.
+type Task func(ctx context.Context) (done func() []Update)
+
+// LookupTimeout bounds one channel lookup.
+const LookupTimeout = 15 * time.Second
 
 // Config configures a Controller.
 type Config struct {
@@ -70,18 +84,26 @@ type Config struct {
 	JournalFS    journal.FS // nil: the operating system's
 	BindAccounts bool
 	Network      Effects // nil: offline, effects that need a network are dropped
-	Bus          Bus     // nil: no message bus
-	Logger       *slog.Logger
+	// Replayed says the network replays a log that already holds the
+	// bot's replies and topics (the offline demo): the engine's are
+	// reported (UpdateSaid) but not sent, so the channel never has them
+	// twice. The chair's own lines (Say, Answer) are sent.
+	Replayed bool
+	Bus      Bus // nil: no message bus
+	Logger   *slog.Logger
 	// Fold folds channel names as the server compares them; nil: the
-	// Network's (Channels.Fold) when it has one, else ASCII letters.
+	// Network's (Channels.Fold) when it has one, else FoldRFC1459.
 	Fold func(string) string
-	// Lookups says which channel lines ask for a lookup (".fas x"); they
-	// are reported as UpdateLookup, for the console to run off its
-	// goroutine. nil: no channel lookups.
+	// Lookups says which channel lines ask for a lookup (".fas x") and
+	// answers them; each is reported as an UpdateLookup whose Task looks
+	// up and answers in the channel. nil: no channel lookups.
 	Lookups Lookups
 	// GapThreshold is how long gavel must have been away before it says, on
 	// resuming, that lines may be missing. Zero means one second.
 	GapThreshold time.Duration
+	// Chair configures the chair's tools of every channel (chair.go);
+	// nil: none.
+	Chair *chair.Config
 }
 
 // UpdateKind says what changed.
@@ -93,12 +115,15 @@ const (
 	UpdateSaid                            // the engine said Text in Channel
 	UpdatePublished                       // Files were written
 	UpdateError                           // Err happened (Channel may be "")
-	UpdateLookup                          // Nick asked for a lookup: Text, in Channel
+	UpdateLookup                          // Nick asked for a lookup: Text, in Channel; Task answers it
 	UpdateResumed                         // a meeting was resumed from its journal (Text says how)
 	UpdateStarted                         // a meeting started in Channel (Text: its name)
 	UpdateEnded                           // the meeting of Channel ended (Text: its name)
 	UpdateJournal                         // the journal of Channel is behind (Err, also sent as an UpdateError) or caught up (Err nil); Text says so
 	UpdateQueued                          // Text was queued while disconnected: it goes out on reconnect
+	UpdateChair                           // the chair's tools of Channel report Report (Text: its text)
+	UpdateWork                            // the chair's tools need Task run off the controller's goroutine
+	UpdateOffline                         // offline: Text, a line of the chair's tools, for the presenter to say as the chair's own
 )
 
 // Update is one thing the console may want to show.
@@ -109,6 +134,8 @@ type Update struct {
 	Text    string
 	Files   []publish.File
 	Err     error
+	Task    Task          // UpdateLookup, UpdateWork: the work to run off the controller's goroutine
+	Report  *chair.Report // UpdateChair
 }
 
 // Controller runs the meetings of every channel of one connection. It is not
@@ -121,7 +148,8 @@ type Controller struct {
 	spelled   map[string]*channel // by the names they were found under (folding takes the client's lock)
 	behind    map[*channel]bool   // channels whose journal has records waiting
 	connected bool
-	dropped   int // channel events for channels gavel is not in
+	dropped   int    // channel events for channels gavel is not in
+	work      []Task // work of the chair's tools not handed out yet (chair.go)
 }
 
 // channel is one channel's engine and its files.
@@ -142,7 +170,8 @@ type channel struct {
 	// unpublished are ended meetings whose final files could not be
 	// written, retried by Publish.
 	unpublished []*ended
-	journalSaid bool // the chair was told the journal is behind
+	journalSaid bool         // the chair was told the journal is behind
+	tools       *chair.Tools // the chair's tools (chair.go); nil without Config.Chair
 }
 
 // ended is a meeting whose minutes could not be written.
@@ -191,7 +220,7 @@ func New(cfg Config) (*Controller, error) {
 		fold = cs.Fold
 	}
 	if fold == nil {
-		fold = asciiLower
+		fold = FoldRFC1459
 	}
 	return &Controller{cfg: cfg, log: log, fold: fold, channels: map[string]*channel{}, spelled: map[string]*channel{},
 		behind: map[*channel]bool{}}, nil
@@ -207,15 +236,6 @@ func (c *Controller) find(name string) *channel {
 		c.spelled[name] = ch
 	}
 	return ch
-}
-
-func asciiLower(s string) string {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c >= 'A' && c <= 'Z' {
-			return strings.ToLower(s) // rare: names are mostly lower-case
-		}
-	}
-	return s
 }
 
 // Meeting returns the running (or last) meeting of a channel, or nil.

@@ -266,7 +266,7 @@ func TestPublishFailureKeepsTheMeeting(t *testing.T) {
 	}
 	// Fix the disk, /publish again: the minutes appear.
 	for _, b := range blockers {
-		os.RemoveAll(filepath.Join(dayDir, b))
+		must(t, os.RemoveAll(filepath.Join(dayDir, b)))
 	}
 	ups = c.Publish("#meet")
 	for _, u := range ups {
@@ -290,7 +290,7 @@ func TestTopicRefusalIsExplained(t *testing.T) {
 	}
 }
 
-// TestLookupsAreTheRoutersToDecide (issue 13): the router, with its own
+// TestLookupsAreTheRoutersToDecide: the router, with its own
 // prefix, decides which channel lines are lookups; a custom prefix works
 // (it used to reach only the controller, and channel lookups stopped).
 func TestLookupsAreTheRoutersToDecide(t *testing.T) {
@@ -447,7 +447,7 @@ func TestDisconnectedIsKnown(t *testing.T) {
 	}
 }
 
-// TestArchiveOwnsStyleAndURLPrefix (issue 13, one owner per fact): with an
+// TestArchiveOwnsStyleAndURLPrefix (one owner per fact): with an
 // archive, the engines announce in its style and under its URL prefix,
 // whatever the controller's own Style and URLPrefix say.
 func TestArchiveOwnsStyleAndURLPrefix(t *testing.T) {
@@ -469,5 +469,23 @@ func TestArchiveOwnsStyleAndURLPrefix(t *testing.T) {
 	}
 	if m := c.Meeting("#meet"); m == nil || m.Style != meeting.StyleZodbot {
 		t.Errorf("meeting style: %+v", m)
+	}
+}
+
+// must stops the test at a failed write (a file, a line to the server):
+// every write a test makes is checked.
+func must(tb testing.TB, err error) {
+	tb.Helper()
+	if err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// check is must for a test's own goroutines: the failure is reported and
+// the test goes on to its end.
+func check(tb testing.TB, err error) {
+	tb.Helper()
+	if err != nil {
+		tb.Error(err)
 	}
 }

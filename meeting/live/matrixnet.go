@@ -402,7 +402,9 @@ func (n *Matrix) List() error { return fmt.Errorf("matrix: room list: %w", ErrUn
 func (n *Matrix) Names(string) error { return fmt.Errorf("matrix: names: %w", ErrUnsupported) }
 
 // CTCP implements Network.
-func (n *Matrix) CTCP(string, string) error { return fmt.Errorf("matrix: CTCP: %w", ErrUnsupported) }
+func (n *Matrix) CTCP(string, string, string) (string, error) {
+	return "", fmt.Errorf("matrix: CTCP: %w", ErrUnsupported)
+}
 
 // Raw implements Network.
 func (n *Matrix) Raw(string) error { return fmt.Errorf("matrix: raw lines: %w", ErrUnsupported) }

@@ -195,7 +195,8 @@ func TestMatrixAdapterSends(t *testing.T) {
 	if err := n.Say("alice", "hi"); !errors.Is(err, ErrUnsupported) {
 		t.Errorf("a private line: %v", err)
 	}
-	for name, err := range map[string]error{"mode": n.Mode("#meeting:x", "+o"), "raw": n.Raw("X"), "ctcp": n.CTCP("a", "VERSION")} {
+	_, ctcpErr := n.CTCP("a", "VERSION", "")
+	for name, err := range map[string]error{"mode": n.Mode("#meeting:x", "+o"), "raw": n.Raw("X"), "ctcp": ctcpErr} {
 		if !errors.Is(err, ErrUnsupported) {
 			t.Errorf("%s: %v", name, err)
 		}

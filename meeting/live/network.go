@@ -60,6 +60,17 @@ type Channels interface {
 // NewIRC adapts an IRC connection to it, the offline demo and the test
 // fakes implement it too. Targets are channels (Matrix: room IDs) or
 // users by nick (Matrix: user IDs).
+//
+// A second network plugs in without touching the engine, the chair's
+// tools, the journal or the console's panes. For Matrix: a channel is a
+// room ID ("!abc:example.org"; IsChannel says so, and Fold leaves IDs as
+// they are); User.ID is the user ID ("@alice:example.org") and User.Nick
+// the name the room shows (the minutes use it); Meta.ID is the event ID
+// and Meta.Time its origin_server_ts; power levels map to Member.Prefixes
+// ("@" for 50 and more, "+" for those who may speak in a moderated room);
+// events of a sync's gap are marked History where they are from before
+// the meeting; Mode, CTCP and Raw return ErrUnsupported; a ChannelState
+// keeps the rooms' members and topics from the events it sends.
 type Network interface {
 	Effects
 	Channels
@@ -90,8 +101,9 @@ type Network interface {
 	List() error
 	// Names asks for a channel's members again (answered by Members).
 	Names(channel string) error
-	// CTCP sends a CTCP request (ErrUnsupported off IRC).
-	CTCP(target, request string) error
+	// CTCP sends a CTCP request (ErrUnsupported off IRC): command (any
+	// case) with its arguments; it returns the request as sent.
+	CTCP(target, command, args string) (request string, err error)
 	// Raw sends a line of the network's own protocol as it is (/quote;
 	// ErrUnsupported where there is none).
 	Raw(line string) error
