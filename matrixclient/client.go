@@ -609,7 +609,13 @@ func (c *Client) syncLoop(ctx context.Context) error {
 				c.sess.AccessToken = ""
 				c.mu.Unlock()
 				if err := c.login(ctx); err != nil {
-					return err
+					if IsPermanent(err) || ctx.Err() != nil {
+						return err
+					}
+					relogged = false // try the login again after the wait
+					if c.wait(ctx, &bo, err) != nil {
+						return nil
+					}
 				}
 				continue
 			}

@@ -43,9 +43,10 @@
 //
 // Encrypted rooms are refused: the client leaves them and reports one
 // Error naming the room. A wrong homeserver URL, a refused login or a room
-// that cannot be joined is one clear error, never retried; transient
-// failures (network, 5xx, 429 with retry_after_ms) are retried with
-// capped exponential backoff.
+// that cannot be joined is one clear error, never retried; at start, a
+// homeserver that cannot be reached at all counts as a wrong URL. Once
+// the session works, transient failures (network, 5xx, 429 with
+// retry_after_ms) are retried with capped exponential backoff.
 //
 // Sending goes through two lanes, as in ircclient: the high lane (Say,
 // Notice, Emote, SetTopic) is always served before the low lane of lookup
