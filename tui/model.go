@@ -109,10 +109,15 @@ type Options struct {
 	ThemeFile string
 	Getenv    func(string) string // default os.Getenv
 
-	Style           meeting.Style
-	URLPrefix       string // where published minutes are served (the /minutes preview's links)
-	Scrollback      int    // lines kept per window (default 100,000)
-	StripFormatting bool   // strip IRC colours and bold instead of rendering them
+	Style     meeting.Style
+	URLPrefix string // where published minutes are served (the /minutes preview's links)
+	// Scrollback is the bytes of scrollback kept across all windows
+	// (0: chanlog.DefaultBudget); the oldest lines of the window holding
+	// the most go first. NoScrollback keeps none (headless: nobody reads
+	// it).
+	Scrollback      int64
+	NoScrollback    bool
+	StripFormatting bool // strip IRC colours and bold instead of rendering them
 	// NoBell turns off the terminal bell on a highlight or a private
 	// message (/bell toggles it).
 	NoBell bool
@@ -150,7 +155,8 @@ type Model struct {
 	demo  *demo
 	now   time.Time // the clock for elapsed times (the log's time in a demo)
 	state consoleState
-	chair *chairTools // the chair's tools, per channel (chairtools.go)
+	chair *chairTools   // the chair's tools, per channel (chairtools.go)
+	pool  *chanlog.Pool // the scrollback budget of all windows
 }
 
 // consoleState is the bookkeeping of commands in flight and of what was
@@ -198,7 +204,10 @@ func New(opts Options) (*Model, error) {
 		opts.Context = context.Background()
 	}
 	if opts.Scrollback <= 0 {
-		opts.Scrollback = chanlog.DefaultCapacity
+		opts.Scrollback = chanlog.DefaultBudget
+	}
+	if opts.NoScrollback {
+		opts.Scrollback = 0
 	}
 	th, err := themes.Select(themes.Options{Name: opts.Theme, File: opts.ThemeFile, ReadFile: os.ReadFile, Getenv: opts.Getenv})
 	if err != nil {
@@ -225,6 +234,7 @@ func New(opts Options) (*Model, error) {
 		theme:  th,
 		conn:   connState{server: opts.Server, state: "offline"},
 		chans:  noChannels{},
+		pool:   chanlog.NewPool(opts.Scrollback),
 	}
 	m.state = consoleState{notOp: map[string]time.Time{}, afterEnd: map[string][]func() tea.Cmd{},
 		ignored: map[string]bool{}, whois: map[string]*winlist.Window{}, bell: !opts.NoBell}
@@ -260,7 +270,7 @@ func New(opts Options) (*Model, error) {
 }
 
 func (m *Model) newLog() *chanlog.Log {
-	l := chanlog.New(m.Common, m.opts.Scrollback)
+	l := chanlog.NewIn(m.Common, m.pool)
 	l.Strip, l.Loc = m.opts.StripFormatting, m.opts.Location
 	return l
 }
