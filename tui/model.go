@@ -256,6 +256,7 @@ func New(opts Options) (*Model, error) {
 	m.input = cmdline.New(m.Common)
 	m.input.Comp.Source = m.completions
 	m.input.OnSubmit = m.submit
+	m.input.Cut = m.itemCut
 	m.chair = newChairTools(opts.Chair)
 	for _, ch := range opts.Channels {
 		m.wins.Open(ch, winlist.Channel)
