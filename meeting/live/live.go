@@ -148,6 +148,12 @@ type channel struct {
 	// unpublished are ended meetings whose final files could not be
 	// written, retried by Publish.
 	unpublished []*ended
+	// unlogged are lines of the running meeting's log that wait for the
+	// archive to take them (it refused to open the meeting's files).
+	unlogged []meeting.Line
+	// unsaid are lines for the channel kept until gavel is back in it
+	// (the URLs of minutes written after a restart).
+	unsaid      []string
 	journalSaid bool // the chair was told the journal is behind
 }
 
@@ -155,6 +161,11 @@ type channel struct {
 type ended struct {
 	session *publish.Session
 	journal *journal.Journal // its own, detached journal (nil without one)
+	// Without a session: the meeting, and its log's lines, which the
+	// archive never took.
+	meeting  *meeting.Meeting
+	unlogged []meeting.Line
+	quiet    bool // the channel hears of this attempt from the meeting's end
 }
 
 type lineKey struct {
@@ -493,6 +504,7 @@ func (c *Controller) HandleIRCBatch(events []ircclient.Event) []Update {
 				ch, u := c.channel(ev.Channel)
 				ch.joined = true
 				ups = append(ups, u...)
+				ups = append(ups, c.sayUnsaid(ch)...)
 			}
 		}
 		for _, ce := range c.translate(ev) {
@@ -762,11 +774,15 @@ func (c *Controller) carryOut(ups []Update, todo []pending) []Update {
 			if ch.writer == nil {
 				continue
 			}
+			if eff.Kind == meeting.EffectLog && (ch.writer.Session() == nil || len(ch.unlogged) > 0) {
+				ups = append(ups, c.logLine(ch, eff.Line)...)
+				continue
+			}
 			files, err := ch.writer.Apply(ch.engine.Meeting(), eff)
 			if eff.Kind == meeting.EffectSave {
 				ups = append(ups, c.published(ch, files, err)...)
 			} else if err != nil {
-				ups = append(ups, c.errorUpdate(ch, err))
+				ups = append(ups, c.errorUpdate(ch, c.explain(err)))
 			}
 		case meeting.EffectSay:
 			if failedEnd[ch] && !strings.HasPrefix(eff.Text, "Meeting ended") {
@@ -832,6 +848,23 @@ func (c *Controller) syncJournal(ch *channel) []Update {
 // channel's next meeting starts afresh.
 func (c *Controller) finish(ch *channel) []Update {
 	m := ch.engine.Meeting()
+	if ch.writer != nil && len(ch.unlogged) > 0 {
+		// The archive never took the meeting's first lines: they wait
+		// in memory (and in the journal), to open its files on retry.
+		u := &ended{meeting: m, unlogged: ch.unlogged}
+		ch.unlogged = nil
+		if ch.journal != nil {
+			var derr error
+			if u.journal, derr = ch.journal.Detach(); derr != nil {
+				c.log.Warn("journal: setting an unpublished meeting aside", "channel", ch.name, "err", derr)
+			}
+		}
+		ch.unpublished = append(ch.unpublished, u)
+		u.quiet = true // the meeting's end says the URLs, or that they could not be written
+		ups := c.retry(ch, u)
+		u.quiet = false
+		return ups
+	}
 	if ch.writer == nil || ch.writer.Session() == nil {
 		var ups []Update
 		if ch.journal != nil {
@@ -867,8 +900,60 @@ func (c *Controller) finish(ch *channel) []Update {
 	return ups
 }
 
+// logLine streams a line of the log. When the archive refuses to open the
+// meeting's files, the line waits in memory with those before it; the
+// first line it takes opens them and writes the waiting lines first, so
+// the log never starts late. The chair hears of the first refusal.
+func (c *Controller) logLine(ch *channel, line meeting.Line) []Update {
+	ch.unlogged = append(ch.unlogged, line)
+	return c.flushUnlogged(ch)
+}
+
+// flushUnlogged writes the lines waiting for the archive, if it takes them
+// now.
+func (c *Controller) flushUnlogged(ch *channel) []Update {
+	m := ch.engine.Meeting()
+	for len(ch.unlogged) > 0 {
+		_, err := ch.writer.Apply(m, meeting.Effect{Kind: meeting.EffectLog, Line: ch.unlogged[0]})
+		if ch.writer.Session() == nil {
+			if len(ch.unlogged) > 1 {
+				return nil // said at the first refusal
+			}
+			return []Update{c.errorUpdate(ch, c.explain(err))}
+		}
+		ch.unlogged = ch.unlogged[1:]
+		if err != nil {
+			return []Update{c.errorUpdate(ch, c.explain(err))}
+		}
+	}
+	ch.unlogged = nil
+	return nil
+}
+
+// explain says what went wrong with the archive, and where.
+func (c *Controller) explain(err error) error {
+	if c.cfg.Archive == nil {
+		return err
+	}
+	return c.cfg.Archive.Explain(err)
+}
+
 // retry writes the final files of an unpublished meeting again.
 func (c *Controller) retry(ch *channel, u *ended) []Update {
+	if u.session == nil {
+		// Its files were never opened: open them with the lines that
+		// waited.
+		w := c.cfg.Archive.Writer()
+		w.OnSettle = func(m *meeting.Meeting, name, rel string) { c.journalPath(ch, u.journal, m, name, rel) }
+		for len(u.unlogged) > 0 {
+			_, err := w.Apply(u.meeting, meeting.Effect{Kind: meeting.EffectLog, Line: u.unlogged[0]})
+			if w.Session() == nil {
+				return c.published(ch, nil, err)
+			}
+			u.unlogged = u.unlogged[1:]
+		}
+		u.session, u.unlogged = w.Detach(), nil
+	}
 	m := u.session.Meeting()
 	files, err := u.session.Finish(m)
 	ups := c.published(ch, files, err)
@@ -876,6 +961,9 @@ func (c *Controller) retry(ch *channel, u *ended) []Update {
 		return ups
 	}
 	u.session.Close()
+	if !u.quiet {
+		ups = append(ups, c.announce(ch, files)...)
+	}
 	ups = append(ups, c.busCompleted(ch, m, files)...)
 	if u.journal != nil {
 		if err := u.journal.Discard(); err != nil {
@@ -891,15 +979,81 @@ func (c *Controller) retry(ch *channel, u *ended) []Update {
 	return ups
 }
 
+// announce tells the channel where the minutes of an ended meeting are,
+// once they are written after all: when the meeting ended it heard only
+// that they could not be (or nothing, if gavel died as it published). Out
+// of the channel, the lines wait for gavel's JOIN.
+func (c *Controller) announce(ch *channel, files []publish.File) []Update {
+	lines := minutesLines(files)
+	if len(lines) == 0 {
+		return nil
+	}
+	if !ch.joined {
+		ch.unsaid = append(ch.unsaid, lines...)
+		return nil
+	}
+	var ups []Update
+	for _, l := range lines {
+		ups = append(ups, c.send(ch, l)...)
+	}
+	return ups
+}
+
+// sayUnsaid sends what announce kept for gavel's return to the channel.
+func (c *Controller) sayUnsaid(ch *channel) []Update {
+	var ups []Update
+	for _, l := range ch.unsaid {
+		ups = append(ups, c.send(ch, l)...)
+	}
+	ch.unsaid = nil
+	return ups
+}
+
+// minutesLines are the lines that give the minutes' URLs, as the meeting's
+// end gives them (MeetBot's layout), after a line saying they are written
+// now.
+func minutesLines(files []publish.File) []string {
+	var html, txt, log string
+	for _, f := range files {
+		switch {
+		case strings.HasSuffix(f.URL, ".log.html"):
+			log = f.URL
+		case strings.HasSuffix(f.URL, ".log.txt"):
+		case strings.HasSuffix(f.URL, ".html"):
+			html = f.URL
+		case strings.HasSuffix(f.URL, ".txt"):
+			txt = f.URL
+		}
+	}
+	if html == "" && txt == "" && log == "" {
+		return nil
+	}
+	lines := []string{"The minutes are written now."}
+	for _, l := range [][2]string{{"Minutes:        ", html}, {"Minutes (text): ", txt}, {"Log:            ", log}} {
+		if l[1] != "" {
+			lines = append(lines, l[0]+l[1])
+		}
+	}
+	return lines
+}
+
 // Publish writes the minutes of a channel's meetings now (the console's
 // /publish): the running meeting's as it stands, and those of ended
 // meetings whose files could not be written.
 func (c *Controller) Publish(name string) []Update {
 	ch := c.find(name)
+	var ups []Update
+	if ch != nil && ch.writer != nil && len(ch.unlogged) > 0 && ch.engine.Active() {
+		if ups = c.flushUnlogged(ch); len(ch.unlogged) > 0 {
+			if len(ups) == 0 {
+				ups = []Update{{Kind: UpdateError, Channel: name, Err: fmt.Errorf("the archive still refuses the minutes of %s (%d lines wait in memory and in the journal)", name, len(ch.unlogged))}}
+			}
+			return ups
+		}
+	}
 	if ch == nil || ch.writer == nil || ch.writer.Session() == nil && len(ch.unpublished) == 0 {
 		return []Update{{Kind: UpdateError, Channel: name, Err: fmt.Errorf("no meeting to publish in %s", name)}}
 	}
-	var ups []Update
 	for _, u := range append([]*ended(nil), ch.unpublished...) {
 		ups = append(ups, c.retry(ch, u)...)
 	}
@@ -917,7 +1071,7 @@ func (c *Controller) published(ch *channel, files []publish.File, err error) []U
 	}
 	if err != nil {
 		c.log.Error("publishing minutes failed", "channel", ch.name, "err", err)
-		ups = append(ups, Update{Kind: UpdateError, Channel: ch.name, Err: err})
+		ups = append(ups, Update{Kind: UpdateError, Channel: ch.name, Err: c.explain(err)})
 	}
 	return ups
 }
