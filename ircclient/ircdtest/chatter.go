@@ -88,7 +88,9 @@ func (c *Chatter) Sync(ctx context.Context) error {
 }
 
 // Line sends one line to one channel.
-func (c *Chatter) Line(channel, text string) error { return c.lc.Send("PRIVMSG " + channel + " :" + text) }
+func (c *Chatter) Line(channel, text string) error {
+	return c.lc.Send("PRIVMSG " + channel + " :" + text)
+}
 
 // Said is how many lines Say has sent.
 func (c *Chatter) Said() int { return c.said }
