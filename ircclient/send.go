@@ -28,6 +28,9 @@ func (c *Client) Notice(target, text string) error { return c.sendText("NOTICE",
 // at most this many bytes (see SplitText).
 func (c *Client) TextBudget(target string) int { return textBudget(c.prefixLen(), "PRIVMSG", target) }
 
+// Split returns the lines Say(target, text) would send now.
+func (c *Client) Split(target, text string) []string { return SplitText(text, c.TextBudget(target)) }
+
 func (c *Client) sendText(cmd, target, text string, action bool) error {
 	if err := checkParam(target); err != nil {
 		return fmt.Errorf("ircclient: %s target: %w", strings.ToLower(cmd), err)

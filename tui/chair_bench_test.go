@@ -8,6 +8,7 @@ import (
 
 	"gavel/ircclient"
 	"gavel/meeting"
+	"gavel/meeting/live"
 	"gavel/tui/agenda"
 	"gavel/tui/chair"
 )
@@ -61,9 +62,10 @@ func BenchmarkChairObserve(b *testing.B) {
 		}
 		batch[i] = ircclient.Message{Meta: ircclient.Meta{Time: at}, Source: ircclient.Source{Nick: fmt.Sprintf("voter%d", i%60)}, Target: "#meet", Text: text}
 	}
+	evs := live.NewIRC(nil).Translate(batch)
 	b.ReportAllocs()
 	for b.Loop() {
-		m.chairObserve(batch)
+		m.chairObserve(evs)
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(batch)), "ns/line")
 }

@@ -100,8 +100,9 @@ func startChairConsole(t *testing.T, srv *ircdtest.Server, o chairConsoleOptions
 	if err != nil {
 		t.Fatal(err)
 	}
+	net := live.NewIRC(client)
 	archive := publish.New(cc.archive, o.style, "")
-	ctl, err := live.New(live.Config{Style: o.style, Archive: archive, JournalDir: filepath.Join(cc.state, "journal"), Network: client})
+	ctl, err := live.New(live.Config{Style: o.style, Archive: archive, JournalDir: filepath.Join(cc.state, "journal"), Network: net})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +112,7 @@ func startChairConsole(t *testing.T, srv *ircdtest.Server, o chairConsoleOptions
 	}
 	o.chair.Archive, o.chair.AgendaDir, o.chair.Network = archive, filepath.Join(cc.state, "agenda"), "127.0.0.1"
 	m, err := tui.New(tui.Options{
-		Client: client, Glue: ctl, Router: router, Server: srv.Addr(), Nick: "chair", Channels: o.channels,
+		Network: net, Glue: ctl, Router: router, Server: srv.Addr(), Nick: "chair", Channels: o.channels,
 		Style: o.style, Getenv: func(string) string { return "" }, Chair: o.chair,
 		Now: func() time.Time { return time.Now().Add(time.Duration(cc.offset.Load())) },
 	})

@@ -20,8 +20,8 @@ import (
 
 	"gavel/backend/fetch"
 	"gavel/backend/forge"
-	"gavel/ircclient"
 	"gavel/meeting"
+	"gavel/meeting/live"
 	"gavel/meeting/publish"
 	"gavel/tui/agenda"
 	"gavel/tui/chair"
@@ -347,7 +347,7 @@ func (m *Model) sayAll(channel string, lines []string) tea.Cmd {
 // chairObserve follows a batch of IRC events once the live driver has
 // had them: each channel's meeting as its engine now reports it, then the
 // lines said (votes, roll call). It reports whether the panes changed.
-func (m *Model) chairObserve(evs []ircclient.Event) (refresh bool, cmd tea.Cmd) {
+func (m *Model) chairObserve(evs []live.Event) (refresh bool, cmd tea.Cmd) {
 	var cmds []tea.Cmd
 	for _, w := range m.wins.All() {
 		if w.Kind != winlist.Channel {
@@ -361,23 +361,23 @@ func (m *Model) chairObserve(evs []ircclient.Event) (refresh bool, cmd tea.Cmd) 
 	}
 	for _, ev := range evs {
 		switch e := ev.(type) {
-		case ircclient.Message:
-			if !e.Private && !e.History {
-				r, c := m.chairLine(e.Target, e.Source, e.Text, e.When())
+		case live.Message:
+			switch {
+			case e.Private || e.History:
+			case e.Action:
+				r, _ := m.chairLine(e.Target, e.From, "", e.When())
+				refresh = refresh || r
+			default:
+				r, c := m.chairLine(e.Target, e.From, e.Text, e.When())
 				refresh = refresh || r
 				cmds = append(cmds, c)
 			}
-		case ircclient.Action:
-			if !e.Private && !e.History {
-				r, _ := m.chairLine(e.Target, e.Source, "", e.When())
-				refresh = refresh || r
-			}
-		case ircclient.NickChange:
+		case live.NickChange:
 			for _, ch := range e.Channels {
 				if cc := m.chair.chans[m.Me.FoldName(ch)]; cc != nil {
-					cc.votes.Rename(e.Nick, e.NewNick)
+					cc.votes.Rename(e.From.Nick, e.NewNick)
 					if cc.roll != nil {
-						cc.roll.Rename(e.Nick, e.NewNick)
+						cc.roll.Rename(e.From.Nick, e.NewNick)
 					}
 				}
 			}
@@ -548,7 +548,7 @@ func (m *Model) keepLeftovers(cc *chairChan, mt *meeting.Meeting) {
 
 // chairLine feeds a line said in a channel to the vote tally and the roll
 // call (text is "" for a /me line: it counts for the roll call only).
-func (m *Model) chairLine(channel string, src ircclient.Source, text string, at time.Time) (refresh bool, cmd tea.Cmd) {
+func (m *Model) chairLine(channel string, src live.User, text string, at time.Time) (refresh bool, cmd tea.Cmd) {
 	cc := m.chair.chans[m.Me.FoldName(channel)]
 	if cc == nil || cc.start.IsZero() {
 		return false, nil
@@ -566,8 +566,8 @@ func (m *Model) chairLine(channel string, src ircclient.Source, text string, at 
 		return refresh, tea.Batch(cmds...)
 	}
 	voter := chair.Voter{Nick: src.Nick}
-	if src.Account != "" {
-		voter.Accounts = append(voter.Accounts, src.Account)
+	if src.ID != "" {
+		voter.Accounts = append(voter.Accounts, src.ID)
 	}
 	if cc.roll != nil {
 		voter.Accounts = append(voter.Accounts, cc.roll.Accounts(src.Nick)...)

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"sync"
@@ -306,10 +307,7 @@ func (f *fakeClient) reset() { f.mu.Lock(); f.sent = nil; f.mu.Unlock() }
 func pump(m *Model, f *fakeClient) []tea.Cmd {
 	var cmds []tea.Cmd
 	for len(f.events) > 0 {
-		var batch []ircclient.Event
-		for len(f.events) > 0 && len(batch) < MaxBatch {
-			batch = append(batch, <-f.events)
-		}
+		batch, _ := m.opts.Network.Next(context.Background(), MaxBatch)
 		cmds = append(cmds, m.update(eventsMsg{events: batch, closed: true}))
 	}
 	return cmds

@@ -5,14 +5,15 @@ import (
 	"strconv"
 	"strings"
 
-	"gavel/ircclient"
 	"gavel/meeting"
 	"gavel/tui/winlist"
 )
 
-// budgeter is a client that says how many bytes of text one line to a
-// target carries (*ircclient.Client does).
-type budgeter interface{ TextBudget(target string) int }
+// splitter is a network that says which lines it would send for a text
+// (live.IRC does, by the IRC client's line budget).
+type splitter interface {
+	Split(target, text string) []string
+}
 
 // itemCut is the command line's Cut: a meeting command typed in a channel
 // window that the client will send as several lines becomes an item (or a
@@ -21,7 +22,7 @@ type budgeter interface{ TextBudget(target string) int }
 // the typed text and a note naming the command and how the item ends.
 func (m *Model) itemCut(text string) (int, string) {
 	w := m.wins.Current()
-	b, ok := m.opts.Client.(budgeter)
+	sp, ok := m.opts.Network.(splitter)
 	if !ok || w.Kind != winlist.Channel {
 		return 0, ""
 	}
@@ -33,7 +34,7 @@ func (m *Model) itemCut(text string) (int, string) {
 	if !ok || !slices.Contains(meeting.Commands(), "#"+cmd) {
 		return 0, ""
 	}
-	pieces := ircclient.SplitText(text, b.TextBudget(w.Name))
+	pieces := sp.Split(w.Name, text)
 	if len(pieces) < 2 || !strings.HasPrefix(text, pieces[0]) {
 		return 0, ""
 	}

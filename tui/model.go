@@ -12,13 +12,14 @@
 //   - the status bar.
 //
 // The root routes messages to them, runs the / commands from a table that
-// carries their handlers (commands.go), and shows IRC events (inbound.go).
-// IRC events arrive on one channel read by a tea.Cmd that takes a whole
-// burst at once, so a flood costs one redraw per batch; the live driver
-// (meeting/live) turns them into engine updates. Channel members and topics
-// are read from the IRC client, which owns them. With no network the same
-// model runs an offline demo: a meeting log replayed at an adjustable speed
-// (see NewDemo).
+// carries their handlers (commands.go), and shows the network's events
+// (inbound.go). The events, in the live driver's vocabulary (meeting/live;
+// the console never sees an IRC type), are read by a tea.Cmd that takes a
+// whole burst at once, so a flood costs one redraw per batch; the live
+// driver turns them into engine updates. Channel members and topics are
+// read from the network, which owns them. The offline demo is a network
+// too (meeting/live/demo): a meeting log played at an adjustable speed
+// through the same path (see NewDemo).
 package tui
 
 import (
@@ -31,7 +32,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"gavel/backend"
-	"gavel/ircclient"
 	"gavel/meeting"
 	"gavel/meeting/live"
 	"gavel/themes"
@@ -42,42 +42,10 @@ import (
 	"gavel/tui/winlist"
 )
 
-// Channels is what the console reads of the channels it is in: the IRC
-// client owns these facts (the offline demo keeps its own for the channel
-// it replays).
-type Channels interface {
-	Members(channel string) []ircclient.Member
-	Topic(channel string) string
-	InChannel(channel string) bool
-}
-
-// Client is what the console needs of the IRC connection; *ircclient.Client
-// satisfies it. Every line sent comes back as exactly one event with
-// Source.Self set (the server's echo, or the client's local echo).
-type Client interface {
-	Channels
-	Events() <-chan ircclient.Event
-	Say(target, text string) error
-	Action(target, text string) error
-	Notice(target, text string) error
-	SetTopic(channel, topic string) error
-	Join(channels ...string) error
-	Part(channel, reason string) error
-	SetNick(nick string) error
-	SendRaw(line string) error
-	Quit(msg string)
-	Nick() string
-	Connected() bool
-	Lag() time.Duration
-	QueueLen() int // lines waiting to be sent
-	IsChannel(name string) bool
-	Fold(name string) string
-}
-
 // Glue is what the console needs of the live driver; *live.Controller
 // satisfies it.
 type Glue interface {
-	HandleIRCBatch(events []ircclient.Event) []live.Update
+	HandleBatch(events []live.Event) []live.Update
 	HandleEvent(channel string, ev meeting.Event) []live.Update
 	Meeting(channel string) *meeting.Meeting
 	Say(channel, text string) []live.Update
@@ -85,13 +53,20 @@ type Glue interface {
 	Retry() []live.Update // writes what the journals hold in memory (called on the clock)
 	// Answer sends a channel lookup's answer (unaddressed lines for asker).
 	Answer(channel, key, asker string, lines []string) []live.Update
+	// Finish runs a task's result (see live.Task) on the Update goroutine.
+	Finish(done func() []live.Update) []live.Update
+	// Minutes renders the text minutes of a channel's meeting as the
+	// archive publishes them (the /minutes preview).
+	Minutes(channel string) (string, error)
 }
 
 // Options configure the console.
 type Options struct {
-	// Client is the IRC connection (nil: offline). The caller runs it
-	// (Client.Run) and quits it; the console reads Client.Events().
-	Client Client
+	// Network is the chat network (nil: offline), such as an IRC
+	// connection through live.NewIRC. The caller runs the connection; the
+	// console reads its events (Next), sends through it and quits it.
+	// Every line sent comes back as exactly one event with From.Self set.
+	Network live.Network
 	// Glue runs the meetings. nil: an offline live.Controller (no
 	// publishing, no journal).
 	Glue Glue
@@ -109,8 +84,11 @@ type Options struct {
 	ThemeFile string
 	Getenv    func(string) string // default os.Getenv
 
+	// Style and URLPrefix are those of the offline controller made when
+	// Glue is nil (the /minutes preview takes the live driver's, which
+	// are its archive's).
 	Style     meeting.Style
-	URLPrefix string // where published minutes are served (the /minutes preview's links)
+	URLPrefix string
 	// Scrollback is the bytes of scrollback kept across all windows
 	// (0: chanlog.DefaultBudget); the oldest lines of the window holding
 	// the most go first. NoScrollback keeps none (headless: nobody reads
@@ -150,7 +128,7 @@ type Model struct {
 
 	geo   geometry            // where the panes are, for the mouse wheel
 	lists map[string][]string // completion lists (see cached)
-	chans Channels            // members and topics: the client's, or the demo's
+	chans live.Channels       // members, topics, folding, our nick: the network's
 	conn  connState
 	demo  *demo
 	now   time.Time // the clock for elapsed times (the log's time in a demo)
@@ -192,7 +170,7 @@ type overlay interface {
 const statusWindow = "gavel"
 
 // New returns the console for a live connection (or an empty offline
-// console when opts.Client is nil).
+// console when opts.Network is nil).
 func New(opts Options) (*Model, error) {
 	if opts.Getenv == nil {
 		opts.Getenv = os.Getenv
@@ -233,20 +211,20 @@ func New(opts Options) (*Model, error) {
 		opts:   opts,
 		theme:  th,
 		conn:   connState{server: opts.Server, state: "offline"},
-		chans:  noChannels{},
+		chans:  live.NewChannelState("", live.FoldRFC1459, ""), // no network: no channels
 		pool:   chanlog.NewPool(opts.Scrollback),
 	}
 	m.state = consoleState{notOp: map[string]time.Time{}, afterEnd: map[string][]func() tea.Cmd{},
 		ignored: map[string]bool{}, whois: map[string]*winlist.Window{}, bell: !opts.NoBell}
 	m.followBG = strings.EqualFold(opts.Theme, "auto") && !th.Plain
-	if c := opts.Client; c != nil {
+	if c := opts.Network; c != nil {
 		m.conn.state = "connecting…"
 		m.chans = c
 		if n := c.Nick(); n != "" {
 			me.Nick = n
 		}
-		me.Fold = c.Fold
 	}
+	me.Fold = m.chans.Fold
 	if m.conn.server == "" {
 		m.conn.server = "offline"
 	}
@@ -276,21 +254,14 @@ func (m *Model) newLog() *chanlog.Log {
 	return l
 }
 
-// noChannels is the channel state of a console without a connection.
-type noChannels struct{}
-
-func (noChannels) Members(string) []ircclient.Member { return nil }
-func (noChannels) Topic(string) string               { return "" }
-func (noChannels) InChannel(string) bool             { return false }
-
 // version is shown in the status window.
 const version = "0.2"
 
 // Init starts reading the connection's events.
 func (m *Model) Init() tea.Cmd {
 	var cmds []tea.Cmd
-	if m.opts.Client != nil {
-		cmds = append(cmds, waitEvents(m.opts.Client.Events()), clockTick())
+	if m.opts.Network != nil {
+		cmds = append(cmds, waitEvents(m.opts.Context, m.opts.Network), clockTick())
 	}
 	if m.followBG {
 		cmds = append(cmds, tea.RequestBackgroundColor)
@@ -311,24 +282,34 @@ type (
 		res   backend.Result
 		err   error
 	}
-	channelLookupMsg struct {
-		channel, nick, key string
-		lines              []string // unaddressed
-	}
+	// taskDoneMsg brings a live driver's task back to the Update
+	// goroutine, to finish there.
+	taskDoneMsg struct{ done func() []live.Update }
 )
+
+// runTask runs a task of the live driver (a channel lookup) off the
+// Update goroutine, as a tea.Cmd.
+func (m *Model) runTask(t live.Task) tea.Cmd {
+	ctx := m.opts.Context
+	return func() tea.Msg {
+		if done := t(ctx); done != nil {
+			return taskDoneMsg{done}
+		}
+		return nil
+	}
+}
 
 func clockTick() tea.Cmd {
 	return tea.Tick(time.Second, func(t time.Time) tea.Msg { return clockMsg(t) })
 }
 
-// isChannel reports whether name is a channel (by the server's CHANTYPES
-// when connected).
-func (m *Model) isChannel(name string) bool {
-	if m.opts.Client != nil {
-		return m.opts.Client.IsChannel(name)
-	}
-	return name != "" && (name[0] == '#' || name[0] == '&')
-}
+// isChannel reports whether name is a channel, as the network says (IRC:
+// by the server's CHANTYPES).
+func (m *Model) isChannel(name string) bool { return m.chans.IsChannel(name) }
+
+// offline reports whether there is no real network to send to: no
+// network at all, or the offline demo's.
+func (m *Model) offline() bool { return m.opts.Network == nil || m.demo != nil }
 
 // openWindow returns the window of name, creating it.
 func (m *Model) openWindow(name string) *winlist.Window {
@@ -509,8 +490,8 @@ func (m *Model) applyUpdates(ups []live.Update) (refresh bool, cmd tea.Cmd) {
 				m.info(m.windowFor(u.Channel), u.Text)
 			}
 		case live.UpdateLookup:
-			if u.Channel != "" && u.Text != "" {
-				cmds = append(cmds, m.channelLookup(u.Channel, u.Nick, u.Text))
+			if u.Task != nil {
+				cmds = append(cmds, m.runTask(u.Task))
 			}
 		}
 	}

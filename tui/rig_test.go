@@ -120,8 +120,9 @@ func startRig(t testing.TB, srv *ircdtest.Server, o rigOptions) *rig {
 	if err != nil {
 		t.Fatal(err)
 	}
+	net := live.NewIRC(client)
 	ctrl, err := live.New(live.Config{Archive: publish.New(r.archive, meeting.StyleDefault, "https://m.example/"),
-		JournalDir: r.journal, URLPrefix: "https://m.example/", Network: client, Lookups: router,
+		JournalDir: r.journal, URLPrefix: "https://m.example/", Network: net, Lookups: router,
 		GapThreshold: time.Nanosecond}) // any time away is a gap
 	if err != nil {
 		t.Fatal(err)
@@ -129,7 +130,7 @@ func startRig(t testing.TB, srv *ircdtest.Server, o rigOptions) *rig {
 	r.ctrl = ctrl
 	opts := fixedOpts()
 	opts.Now = time.Now
-	opts.Client, opts.Glue, opts.Nick, opts.Server, opts.Channels = client, ctrl, o.nick, srv.Addr(), o.channels
+	opts.Network, opts.Glue, opts.Nick, opts.Server, opts.Channels = net, ctrl, o.nick, srv.Addr(), o.channels
 	opts.URLPrefix, opts.Router = "https://m.example/", router
 	if o.mutate != nil {
 		o.mutate(&opts)
