@@ -204,3 +204,63 @@ func TestMinutesURLsSaidAfterRetryOnARealServer(t *testing.T) {
 	hear("Minutes (text): " + base + ".txt")
 	hear("Log:            " + base + ".log.html")
 }
+
+// TestReadOnlyArchiveAcrossARestart: the archive is read-only from the
+// start and stays so across a restart of gavel. A running meeting resumes
+// and, once the archive is writable, its log opens with every line from
+// its start; an ended meeting is set aside on resume and /publish writes
+// it whole, the channel hearing its URLs once gavel is in it.
+func TestReadOnlyArchiveAcrossARestart(t *testing.T) {
+	root, writable := readOnlyArchive(t)
+	jdir := t.TempDir()
+	net := &recorder{nick: "chair"}
+	c := newController(t, root, jdir, net)
+	online(c)
+	net.feed(c, msg(0, "chair", "#startmeeting Ended early"))
+	net.feed(c, msg(1, "alice", "#info first meeting's fact"))
+	net.feed(c, msg(2, "chair", "#endmeeting"))
+	net.feed(c, msg(60, "chair", "#startmeeting Running"))
+	net.feed(c, msg(61, "alice", "#info said before the crash"))
+	// Crash; gavel starts again, the archive still read-only.
+	net2 := &recorder{nick: "chair"}
+	c2 := newController(t, root, jdir, net2)
+	ups := c2.Resume("#meet")
+	if len(kinds(ups, UpdateResumed)) != 1 || len(kinds(ups, UpdateError)) == 0 {
+		t.Fatalf("resume: %+v", ups)
+	}
+	for _, u := range kinds(ups, UpdateError) {
+		if strings.Contains(u.Err.Error(), ".partial") {
+			t.Errorf("the chair reads %q", u.Err)
+		}
+	}
+	onlineAt(c2, 62)
+	net2.feed(c2, msg(63, "alice", "#info said while the archive is read-only"))
+	writable()
+	net2.feed(c2, msg(64, "alice", "#info said once it is writable"))
+	if ups := c2.Publish("#meet"); len(kinds(ups, UpdateError)) != 0 {
+		t.Fatalf("/publish: %+v", ups)
+	}
+	if !slices.Contains(net2.said, "#meet Minutes:        https://m.example/meet/2026-11-24/ended_early.2026-11-24-18.00.html") {
+		t.Errorf("the channel never heard the first meeting's URLs: %q", net2.said)
+	}
+	net2.feed(c2, msg(65, "chair", "#endmeeting"))
+	dir := filepath.Join(root, "meet", "2026-11-24")
+	first, _ := os.ReadFile(filepath.Join(dir, "ended_early.2026-11-24-18.00.log.txt"))
+	second, _ := os.ReadFile(filepath.Join(dir, "running.2026-11-24-18.01.log.txt"))
+	if !strings.HasPrefix(string(first), "18:00:00 <chair> #startmeeting Ended early") || !strings.Contains(string(first), "first meeting's fact") ||
+		!strings.HasSuffix(string(first), "<chair> #endmeeting") {
+		t.Errorf("first log:\n%s", first)
+	}
+	for _, want := range []string{"18:01:00 <chair> #startmeeting Running", "said before the crash", "said while the archive is read-only",
+		"said once it is writable", "<chair> #endmeeting"} {
+		if !strings.Contains(string(second), want) {
+			t.Errorf("second log lacks %q:\n%s", want, second)
+		}
+	}
+	if !strings.HasPrefix(string(second), "18:01:00 <chair> #startmeeting Running") {
+		t.Errorf("second log starts late:\n%s", second)
+	}
+	if left, _ := os.ReadDir(jdir); len(left) != 0 {
+		t.Errorf("journals left: %v", left)
+	}
+}

@@ -11,33 +11,51 @@ import (
 // takes it; what the channel should have heard of the minutes is said
 // once they are written.
 
-// logLine streams a line of the log. When the archive refuses to open the
-// meeting's files, the line waits in memory with those before it; the
-// first line it takes opens them and writes the waiting lines first, so
-// the log never starts late. The chair hears of the first refusal.
+// logLine streams a line of the running meeting's log (see logTo).
 func (c *Controller) logLine(ch *channel, line meeting.Line) []Update {
-	ch.unlogged = append(ch.unlogged, line)
-	return c.flushUnlogged(ch)
+	return c.said(ch, logTo(ch.writer, ch.engine.Meeting(), &ch.unlogged, line))
 }
 
-// flushUnlogged writes the lines waiting for the archive, if it takes them
-// now.
+// flushUnlogged writes the running meeting's lines that wait for the
+// archive, if it takes them now.
 func (c *Controller) flushUnlogged(ch *channel) []Update {
-	m := ch.engine.Meeting()
-	for len(ch.unlogged) > 0 {
-		_, err := ch.writer.Apply(m, meeting.Effect{Kind: meeting.EffectLog, Line: ch.unlogged[0]})
-		if ch.writer.Session() == nil {
-			if len(ch.unlogged) > 1 {
-				return nil // said at the first refusal
-			}
-			return []Update{c.errorUpdate(ch, c.explain(err))}
+	return c.said(ch, flushTo(ch.writer, ch.engine.Meeting(), &ch.unlogged))
+}
+
+func (c *Controller) said(ch *channel, err error) []Update {
+	if err == nil {
+		return nil
+	}
+	return []Update{c.errorUpdate(ch, c.explain(err))}
+}
+
+// logTo streams a line into w's log. When the archive refuses to open the
+// meeting's files, the line waits in *waiting with those before it; the
+// first line it takes opens them and writes the waiting lines first, so
+// the log never starts late. The error is that of the first refusal
+// (later ones are not said again).
+func logTo(w *publish.Writer, m *meeting.Meeting, waiting *[]meeting.Line, line meeting.Line) error {
+	*waiting = append(*waiting, line)
+	err := flushTo(w, m, waiting)
+	if len(*waiting) > 1 {
+		return nil
+	}
+	return err
+}
+
+// flushTo writes the lines waiting for the archive, if it takes them now.
+func flushTo(w *publish.Writer, m *meeting.Meeting, waiting *[]meeting.Line) error {
+	for len(*waiting) > 0 {
+		_, err := w.Apply(m, meeting.Effect{Kind: meeting.EffectLog, Line: (*waiting)[0]})
+		if w.Session() == nil {
+			return err
 		}
-		ch.unlogged = ch.unlogged[1:]
+		*waiting = (*waiting)[1:]
 		if err != nil {
-			return []Update{c.errorUpdate(ch, c.explain(err))}
+			return err // the line waits in the session's own memory
 		}
 	}
-	ch.unlogged = nil
+	*waiting = nil
 	return nil
 }
 
