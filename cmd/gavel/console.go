@@ -139,16 +139,36 @@ func (f consoleFlags) apply(c *config) {
 	f.bus.apply(&c.Bus)
 }
 
-func runLive(ctx context.Context, cfg config, headless bool, opts tui.Options, logger *slog.Logger, stderr io.Writer) int {
+// network is the chat network of a live run as the live driver and the
+// console see it (live.Network), and what the wiring needs besides: how to
+// run its connection, where it is, our nick and the channels to join.
+type network struct {
+	live.Network
+	run      func(ctx context.Context) error
+	server   string
+	nick     string
+	channels []string
+}
+
+// ircNetwork is the IRC network of the configuration, through the live
+// driver's IRC adapter. code is the exit code of an error.
+func ircNetwork(cfg config, logger *slog.Logger, stderr io.Writer) (n *network, code int, err error) {
 	ic, err := cfg.ircConfig(os.Getenv, func(warning string) { fmt.Fprintln(stderr, "gavel:", warning) })
 	if err != nil {
-		fmt.Fprintln(stderr, "gavel:", err)
-		return 2
+		return nil, 2, err
 	}
 	client, err := ircclient.New(ic, logger)
 	if err != nil {
+		return nil, 1, err
+	}
+	return &network{Network: live.NewIRC(client), run: client.Run, server: ic.Addr(), nick: ic.Nick, channels: ic.Channels}, 0, nil
+}
+
+func runLive(ctx context.Context, cfg config, headless bool, opts tui.Options, logger *slog.Logger, stderr io.Writer) int {
+	net, code, err := ircNetwork(cfg, logger, stderr)
+	if err != nil {
 		fmt.Fprintln(stderr, "gavel:", err)
-		return 1
+		return code
 	}
 	archive := cfg.Archive
 	if archive == "" {
@@ -167,10 +187,9 @@ func runLive(ctx context.Context, cfg config, headless bool, opts tui.Options, l
 	// One archive: the controller publishes into it, the chair's tools
 	// read the previous meetings from it.
 	arch := publish.New(archive, opts.Style, cfg.URLPrefix)
-	net := live.NewIRC(client) // the network as the live driver and the console see it
 	ctrl, err := live.New(live.Config{
 		Archive: arch, JournalDir: journalDir,
-		BindAccounts: cfg.BindChairs, Network: net, Logger: logger, Lookups: opts.Router,
+		BindAccounts: cfg.BindChairs, Network: net.Network, Logger: logger, Lookups: opts.Router,
 		Bus: mbus.live(),
 	})
 	if err != nil {
@@ -184,15 +203,15 @@ func runLive(ctx context.Context, cfg config, headless bool, opts tui.Options, l
 		// come back (and say so) before the connection is up.
 		r := &reporter{Controller: ctrl, w: stderr}
 		glue = r
-		r.updates(ctrl.Resume(ic.Channels...))
+		r.updates(ctrl.Resume(net.channels...))
 	}
 	// In the console a channel's interrupted meeting comes back as gavel
 	// joins it (before its first live line), and says so in its window.
-	opts.Network, opts.Glue = net, glue // the /minutes preview takes the archive's style and URL prefix from the live driver
+	opts.Network, opts.Glue = net.Network, glue // the /minutes preview takes the archive's style and URL prefix from the live driver
 	if mbus.Outbox != nil {
 		opts.BusWaiting = func() int { return mbus.Status().Waiting }
 	}
-	opts.Server, opts.Nick, opts.Channels = ic.Addr(), ic.Nick, ic.Channels
+	opts.Server, opts.Nick, opts.Channels = net.server, net.nick, net.channels
 	opts.Chair = chairOptions(cfg, arch, logger)
 	m, err := tui.New(opts)
 	if err != nil {
@@ -203,7 +222,7 @@ func runLive(ctx context.Context, cfg config, headless bool, opts tui.Options, l
 	defer cancel()
 	done := make(chan error, 1)
 	go func() {
-		err := client.Run(runCtx)
+		err := net.run(runCtx)
 		done <- err
 		if err != nil && headless {
 			cancel() // a fatal error (SASL, no usable nick, TLS mismatch…) ends a headless run at once

@@ -32,11 +32,11 @@ type chanInfo struct {
 const StatusOrder = "~&@%+"
 
 // NewChannelState returns the state of a network where we are nick, names
-// compare by fold (nil: ASCII case-insensitively) and channel names start
+// compare by fold (nil: FoldRFC1459) and channel names start
 // with one of chanTypes ("": '#' or '&').
 func NewChannelState(nick string, fold func(string) string, chanTypes string) *ChannelState {
 	if fold == nil {
-		fold = asciiLower
+		fold = FoldRFC1459
 	}
 	if chanTypes == "" {
 		chanTypes = "#&"
@@ -104,6 +104,10 @@ func (s *ChannelState) Apply(ev Event) Event {
 				c.members[s.fold(m.Nick)] = m
 			}
 		}
+	case Mode:
+		if c := s.chans[s.fold(e.Target)]; c != nil {
+			s.modesLocked(c, e.Modes, e.Params)
+		}
 	case Conn:
 		switch e.State {
 		case Connected:
@@ -115,6 +119,53 @@ func (s *ChannelState) Apply(ev Event) Event {
 		}
 	}
 	return ev
+}
+
+// statusModes are the member status modes and their prefixes, highest
+// first (IRC's usual PREFIX=(qaohv)~&@%+).
+const statusModes = "qaohv"
+
+// paramModes are the other channel modes that take a parameter when set
+// (and, but for the limit, when unset): IRC's usual CHANMODES lists.
+const paramModes = "beIkfjL"
+
+// modesLocked follows the member status a mode change sets or unsets.
+func (s *ChannelState) modesLocked(c *chanInfo, modes string, params []string) {
+	add, p := true, 0
+	for i := 0; i < len(modes); i++ {
+		m := modes[i]
+		switch {
+		case m == '+' || m == '-':
+			add = m == '+'
+		case strings.IndexByte(statusModes, m) >= 0:
+			if p >= len(params) {
+				return
+			}
+			nick := params[p]
+			p++
+			mb, ok := c.members[s.fold(nick)]
+			if !ok {
+				continue
+			}
+			sym := StatusOrder[strings.IndexByte(statusModes, m)]
+			mb.Prefixes = strings.ReplaceAll(mb.Prefixes, string(sym), "")
+			if add {
+				mb.Prefixes = sortStatus(mb.Prefixes + string(sym))
+			}
+			c.members[s.fold(nick)] = mb
+		case strings.IndexByte(paramModes, m) >= 0 || m == 'l' && add:
+			p++
+		}
+	}
+}
+
+// sortStatus orders status prefixes highest first.
+func sortStatus(p string) string {
+	b := []byte(p)
+	slices.SortFunc(b, func(x, y byte) int {
+		return cmp.Compare(strings.IndexByte(StatusOrder, x), strings.IndexByte(StatusOrder, y))
+	})
+	return string(b)
 }
 
 func (s *ChannelState) leaveLocked(channel, nick string, self bool) {
@@ -175,6 +226,19 @@ func (s *ChannelState) Members(channel string) []Member {
 	slices.SortFunc(out, func(a, b Member) int {
 		return cmp.Or(cmp.Compare(rank(a), rank(b)), strings.Compare(s.fold(a.Nick), s.fold(b.Nick)))
 	})
+	return out
+}
+
+// Joined lists the channels we are in, as their joins spelled them,
+// sorted.
+func (s *ChannelState) Joined() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]string, 0, len(s.chans))
+	for _, c := range s.chans {
+		out = append(out, c.name)
+	}
+	slices.Sort(out)
 	return out
 }
 

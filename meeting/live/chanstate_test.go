@@ -31,8 +31,17 @@ func TestChannelStateFollowsTheEvents(t *testing.T) {
 	if !s.InChannel("#meet") || s.InChannel("#elsewhere") || !s.IsChannel("&local") || s.IsChannel("bob") {
 		t.Error("in-channel or is-a-channel wrong")
 	}
+	s.Apply(Mode{Meta: at, Target: "#meet", Modes: "+bv-o", Params: []string{"*!*@spam", "bob", "chair"}})
+	if got := nicks("#meet"); !slices.Equal(got, []string{"+Alice[1]", "+bob", "chair"}) {
+		t.Errorf("after +bv-o: %v", got)
+	}
+	s.Apply(Mode{Meta: at, Target: "#meet", Modes: "+o", Params: []string{"alice[1]"}})
+	if got := nicks("#meet"); got[0] != "@+Alice[1]" {
+		t.Errorf("after +o: %v", got)
+	}
+	s.Apply(Mode{Meta: at, Target: "#meet", Modes: "-v+o", Params: []string{"bob", "chair"}})
 	nc := s.Apply(NickChange{Meta: at, From: User{Nick: "alice{1}"}, NewNick: "alice"}).(NickChange)
-	if !slices.Equal(nc.Channels, []string{"#Meet"}) || !slices.Contains(nicks("#meet"), "+alice") {
+	if !slices.Equal(nc.Channels, []string{"#Meet"}) || !slices.Contains(nicks("#meet"), "@+alice") {
 		t.Errorf("nick change (rfc1459 folding): channels %v, members %v", nc.Channels, nicks("#meet"))
 	}
 	q := s.Apply(Quit{Meta: at, From: User{Nick: "BOB"}}).(Quit)
@@ -50,7 +59,7 @@ func TestChannelStateFollowsTheEvents(t *testing.T) {
 	}
 	s.Apply(Kick{Meta: at, Channel: "#other", Kicked: "chair_", KickedSelf: true})
 	s.Apply(Part{Meta: at, From: User{Nick: "alice"}, Channel: "#meet"})
-	if s.InChannel("#other") || slices.Contains(nicks("#meet"), "+alice") {
+	if s.InChannel("#other") || slices.Contains(nicks("#meet"), "@+alice") {
 		t.Errorf("kick or part not followed: %v", nicks("#meet"))
 	}
 	s.Apply(Conn{Meta: at, State: Disconnected})

@@ -32,7 +32,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"strings"
 	"time"
 
 	"gavel/meeting"
@@ -92,7 +91,7 @@ type Config struct {
 	Bus      Bus // nil: no message bus
 	Logger   *slog.Logger
 	// Fold folds channel names as the server compares them; nil: the
-	// Network's (Channels.Fold) when it has one, else ASCII letters.
+	// Network's (Channels.Fold) when it has one, else FoldRFC1459.
 	Fold func(string) string
 	// Lookups says which channel lines ask for a lookup (".fas x") and
 	// answers them; each is reported as an UpdateLookup whose Task looks
@@ -222,7 +221,7 @@ func New(cfg Config) (*Controller, error) {
 		fold = cs.Fold
 	}
 	if fold == nil {
-		fold = asciiLower
+		fold = FoldRFC1459
 	}
 	return &Controller{cfg: cfg, log: log, fold: fold, channels: map[string]*channel{}, spelled: map[string]*channel{},
 		behind: map[*channel]bool{}}, nil
@@ -238,15 +237,6 @@ func (c *Controller) find(name string) *channel {
 		c.spelled[name] = ch
 	}
 	return ch
-}
-
-func asciiLower(s string) string {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c >= 'A' && c <= 'Z' {
-			return strings.ToLower(s) // rare: names are mostly lower-case
-		}
-	}
-	return s
 }
 
 // Meeting returns the running (or last) meeting of a channel, or nil.

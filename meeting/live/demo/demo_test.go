@@ -4,12 +4,16 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"testing/iotest"
 	"time"
 
+	"gavel/backend"
 	"gavel/meeting"
 	"gavel/meeting/live"
 	"gavel/meeting/publish"
@@ -198,5 +202,150 @@ func TestDemoMeetingEqualsReplay(t *testing.T) {
 	}
 	if compared == 0 {
 		t.Fatalf("no minutes published: %+v", files)
+	}
+}
+
+// TestChannelLookupRunsInTheDriver: a ".fas" said in the demo's channel is
+// looked up and answered end to end by the live driver run with Drive (the
+// runner of drivers without Bubble Tea): the lookup as a task in a
+// goroutine, its answer said through the network and logged as the
+// channel saw it. The lookup answers from the snapshot alone.
+func TestChannelLookupRunsInTheDriver(t *testing.T) {
+	n := openSeed(t, Options{Paused: true})
+	router, err := backend.New(backend.Config{Offline: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := t.TempDir()
+	ctrl, err := live.New(live.Config{Archive: publish.New(root, meeting.StyleDefault, ""), Network: n, Replayed: true, Lookups: router})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n.Play(10, time.Time{}) // the meeting has started
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	var mu sync.Mutex
+	answered := make(chan string, 1)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		live.Drive(ctx, n, ctrl, &mu, 256, func(evs []live.Event, _ []live.Update) {
+			for _, ev := range evs {
+				if m, ok := ev.(live.Message); ok && m.From.Self && strings.HasPrefix(m.Text, "nirik: ") {
+					select {
+					case answered <- m.Text:
+					default:
+					}
+				}
+			}
+		})
+	}()
+	if err := n.Say("#fedora-meeting", ".fas nirik"); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case got := <-answered:
+		if !strings.Contains(got, "Kevin Fenzi") {
+			t.Errorf("answer %q", got)
+		}
+	case <-ctx.Done():
+		t.Fatal("the lookup was never answered")
+	}
+	n.Quit("")
+	<-done
+	mu.Lock()
+	defer mu.Unlock()
+	var logTxt string
+	for _, u := range ctrl.Publish("#fedora-meeting") {
+		if u.Err != nil {
+			t.Fatal(u.Err)
+		}
+		for _, f := range u.Files {
+			if strings.HasSuffix(f.Path, ".log.txt") {
+				logTxt = f.Path
+			}
+		}
+	}
+	if !filepath.IsAbs(logTxt) {
+		logTxt = filepath.Join(root, logTxt)
+	}
+	b, err := os.ReadFile(logTxt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"<nirik> .fas nirik", "<nirik> nirik: nirik 'Kevin Fenzi'"} {
+		if strings.Count(string(b), want) != 1 {
+			t.Errorf("the log does not hold %q once:\n%s", want, b)
+		}
+	}
+}
+
+// TestDemoNextWaitsAndEnds: Next waits for lines to be played (on another
+// goroutine, as the console's reader does), and reports the end once the
+// demo has quit and its events are read.
+func TestDemoNextWaitsAndEnds(t *testing.T) {
+	n := openSeed(t, Options{Paused: true})
+	drain(t, n) // our join
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	got := make(chan []live.Event)
+	go func() {
+		batch, _ := n.Next(ctx, 256)
+		got <- batch
+	}()
+	select {
+	case b := <-got:
+		t.Fatalf("Next returned %d events before any was played", len(b))
+	case <-time.After(50 * time.Millisecond):
+	}
+	n.Play(3, time.Time{})
+	select {
+	case b := <-got:
+		if len(b) == 0 {
+			t.Fatal("woken with nothing")
+		}
+	case <-ctx.Done():
+		t.Fatal("Next never woke")
+	}
+	drain(t, n)
+	n.Quit("bye")
+	if batch, open := n.Next(ctx, 256); open || len(batch) != 0 {
+		t.Errorf("after Quit: %d events, open %v", len(batch), open)
+	}
+	if err := n.Say("#fedora-meeting", "too late"); err == nil {
+		t.Error("a line said after the demo ended")
+	}
+}
+
+// TestDemoSaysWhyTheLogStopped: a log that cannot be read to its end is
+// played as far as it goes, then the demo says why, in its channel, once.
+func TestDemoSaysWhyTheLogStopped(t *testing.T) {
+	b, err := os.ReadFile(seedLog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	head := strings.Join(strings.SplitAfter(string(b), "\n")[:5], "")
+	r := io.MultiReader(strings.NewReader(head), iotest.ErrReader(errors.New("the disk is gone")))
+	n, err := New(r, filepath.Base(seedLog), Options{Paused: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n.Play(100, time.Time{})
+	n.Play(100, time.Time{})
+	var said []live.Error
+	lines := 0
+	for _, ev := range drain(t, n) {
+		switch e := ev.(type) {
+		case live.Error:
+			said = append(said, e)
+		case live.Message:
+			lines++
+		}
+	}
+	if lines != 5 || len(said) != 1 || said[0].Window != "#fedora-meeting" || !strings.Contains(said[0].Text, "the disk is gone") {
+		t.Errorf("%d lines played, errors said: %+v", lines, said)
+	}
+	if n.Status() != "replay failed" || n.Err() == nil || !n.Done() {
+		t.Errorf("status %q, err %v, done %v", n.Status(), n.Err(), n.Done())
 	}
 }
