@@ -479,12 +479,26 @@ func (e *Engine) command(ev Message, s said, line Line) bool {
 	c, known := commandIndex[name]
 	switch {
 	case known && !c.Chair && zodbot && !c.Zodbot:
-		// MeetBot 0.1.4 has no votes: ordinary lines.
+		// MeetBot 0.1.4 has no votes: ordinary lines, but the engine
+		// keeps the ballot silently for the chair's tools (vote.go).
+		if name == "vote" {
+			e.castVote(s, arg)
+		}
 		return true
 	case !known || c.Chair:
 		// Unknown commands check chair rights as MeetBot's dispatch
 		// does (binding a chair's account on first use).
-		if !e.isChair(ev, s.nick) || !known || zodbot && !c.Zodbot {
+		if !e.isChair(ev, s.nick) || !known {
+			return true
+		}
+		if zodbot && !c.Zodbot {
+			// The votes, silent in zodbot style (vote.go).
+			switch name {
+			case "startvote":
+				e.startVote(s, line, arg)
+			case "endvote":
+				e.endVote(s, line)
+			}
 			return true
 		}
 	}

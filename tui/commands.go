@@ -129,7 +129,8 @@ func init() {
 			{name: "quit", args: "[message]", help: "disconnect and leave gavel", run: (*Model).cmdQuit},
 			{name: "help", help: "keys and commands", run: (*Model).cmdHelp},
 		},
-		chairCommands(), // the chair's tools (chaircmds.go)
+		chairCommands(),    // the chair's tools (chaircmds.go)
+		dispatchCommands(), // after the meeting (dispatch.go)
 	)
 }
 

@@ -10,6 +10,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"gavel/meeting/chair"
 	"gavel/meeting/live"
 	demonet "gavel/meeting/live/demo"
 	"gavel/meeting/logfile"
@@ -100,7 +101,7 @@ func NewDemo(r io.Reader, name string, opts DemoOptions) (*Model, error) {
 	if o.Glue == nil {
 		// The log holds the bot's replies: the engine's are not said
 		// again (Replayed).
-		c, err := live.New(live.Config{Style: o.Style, URLPrefix: o.URLPrefix, Network: net, Replayed: true})
+		c, err := live.New(live.Config{Style: o.Style, URLPrefix: o.URLPrefix, Network: net, Replayed: true, Chair: &chair.Config{}})
 		if err != nil {
 			return nil, err
 		}

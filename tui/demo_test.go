@@ -3,6 +3,7 @@ package tui
 import (
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -18,15 +19,18 @@ func TestDemoChairToolsSeeTypedLines(t *testing.T) {
 	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 	send(m, "#topic Deploys")
 	drainDemo(m)
-	cc := m.chair.chans[m.Me.FoldName("#fedora-meeting")]
-	if cc == nil || cc.topic != "Deploys" {
-		t.Fatalf("the chair's tools did not see the typed #topic: %+v", cc)
+	tools := m.tools("#fedora-meeting")
+	if tools == nil {
+		t.Fatal("no chair's tools for the demo's channel")
+	}
+	if c, ok := tools.Clock(m.clock()); !ok || c.Topic != "Deploys" {
+		t.Fatalf("the chair's tools did not see the typed #topic: %+v %v", c, ok)
 	}
 	send(m, "#startvote Deploy today? yes, no")
 	drainDemo(m)
 	send(m, "#vote yes")
 	drainDemo(m)
-	res, ok := cc.votes.Progress()
+	res, ok, _ := tools.Vote()
 	if !ok || res.Question != "Deploy today?" || res.Yes != 1 {
 		t.Fatalf("vote: running %v, %+v", ok, res)
 	}
@@ -48,5 +52,27 @@ func TestColouredTopicDrawnWithoutCodes(t *testing.T) {
 	}
 	if strings.Contains(title, "04") || strings.Contains(title, ",01") {
 		t.Errorf("colour codes drawn in the title bar:\n%s", title)
+	}
+}
+
+// TestDemoChairToolsSay: in the offline demo the chair's tools say their
+// lines as the chair's own, through the demo network: /agenda add, then
+// /next posts the item, which the tools then take as the current topic.
+func TestDemoChairToolsSay(t *testing.T) {
+	m := seedDemo(t, 20, fixedOpts())
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	send(m, "/agenda add Deploys [5m]")
+	drainDemo(m)
+	send(m, "/next")
+	drainDemo(m)
+	tools := m.tools("#fedora-meeting")
+	if tools == nil {
+		t.Fatal("no chair's tools for the demo's channel")
+	}
+	if c, ok := tools.Clock(m.clock()); !ok || c.Topic != "Deploys" || c.Box != 5*time.Minute {
+		t.Fatalf("the tools' topic after /next: %+v %v", c, ok)
+	}
+	if !strings.Contains(texts(m, "#fedora-meeting"), "#topic Deploys") {
+		t.Errorf("/next said nothing in the window:\n%s", texts(m, "#fedora-meeting"))
 	}
 }

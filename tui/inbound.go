@@ -64,8 +64,7 @@ func (m *Model) netBatch(evs []live.Event) tea.Cmd {
 	// After the lines: what the driver did (published files, lookups, and
 	// leaving once a meeting has ended).
 	r, cmd := m.applyUpdates(ups)
-	chairRefresh, chairCmd := m.chairObserve(evs) // the chair's tools (chairtools.go)
-	refresh, cmd = refresh || r || chairRefresh, tea.Batch(cmd, chairCmd)
+	refresh = refresh || r
 	if refresh {
 		m.refreshPanes()
 	}

@@ -33,6 +33,7 @@ import (
 
 	"gavel/backend"
 	"gavel/meeting"
+	"gavel/meeting/chair"
 	"gavel/meeting/live"
 	"gavel/themes"
 	"gavel/tui/chanlog"
@@ -53,6 +54,11 @@ type Glue interface {
 	Retry() []live.Update // writes what the journals hold in memory (called on the clock)
 	// Answer sends a channel lookup's answer (unaddressed lines for asker).
 	Answer(channel, key, asker string, lines []string) []live.Update
+	// The chair's tools: a command, their clock, and their state to
+	// draw (chairtools.go); their work comes as UpdateWork's Task.
+	Chair(channel, cmd, arg string, now time.Time) ([]live.Update, error)
+	Tick(now time.Time) []live.Update
+	ChairTools(channel string) *chair.Tools
 	// Finish runs a task's result (see live.Task) on the Update goroutine.
 	Finish(done func() []live.Update) []live.Update
 	// Minutes renders the text minutes of a channel's meeting as the
@@ -105,9 +111,9 @@ type Options struct {
 	Location   *time.Location
 	Now        func() time.Time // default time.Now
 	Context    context.Context  // cancels lookups (default Background)
-	// Chair configures the chair's tools: agenda, follow-up, timeboxes,
-	// votes, roll call (chairtools.go).
-	Chair ChairOptions
+	// Dispatch is the after-meeting deliveries (tui/dispatch.go); nil:
+	// none configured.
+	Dispatch Dispatch
 }
 
 // Model is the root model.
@@ -133,8 +139,12 @@ type Model struct {
 	demo  *demo
 	now   time.Time // the clock for elapsed times (the log's time in a demo)
 	state consoleState
-	chair *chairTools   // the chair's tools, per channel (chairtools.go)
-	pool  *chanlog.Pool // the scrollback budget of all windows
+	// chairSized are the Agenda and Votes panes' lengths at the last
+	// layout (their heights follow their contents; chairpanes.go).
+	chairSized [2]int
+	// dispatch is what was offered and said of the deliveries (dispatch.go)
+	dispatch *dispatchState
+	pool     *chanlog.Pool // the scrollback budget of all windows
 }
 
 // consoleState is the bookkeeping of commands in flight and of what was
@@ -192,7 +202,9 @@ func New(opts Options) (*Model, error) {
 		return nil, err
 	}
 	if opts.Glue == nil {
-		c, err := live.New(live.Config{Style: opts.Style, URLPrefix: opts.URLPrefix})
+		// Offline: the chair's tools work on what is typed (no agenda
+		// sources, no lookups).
+		c, err := live.New(live.Config{Style: opts.Style, URLPrefix: opts.URLPrefix, Chair: &chair.Config{}})
 		if err != nil {
 			return nil, err
 		}
@@ -235,7 +247,6 @@ func New(opts Options) (*Model, error) {
 	m.input.Comp.Source = m.completions
 	m.input.OnSubmit = m.submit
 	m.input.Cut = m.itemCut
-	m.chair = newChairTools(opts.Chair)
 	for _, ch := range opts.Channels {
 		m.wins.Open(ch, winlist.Channel)
 	}
@@ -269,7 +280,6 @@ func (m *Model) Init() tea.Cmd {
 	if m.demo != nil {
 		cmds = append(cmds, m.demo.tick())
 	}
-	cmds = append(cmds, m.chairInit())
 	return tea.Batch(cmds...)
 }
 
@@ -493,9 +503,17 @@ func (m *Model) applyUpdates(ups []live.Update) (refresh bool, cmd tea.Cmd) {
 			if u.Task != nil {
 				cmds = append(cmds, m.runTask(u.Task))
 			}
+		case live.UpdateChair:
+			refresh = true
+			m.chairReport(u)
+		case live.UpdateWork:
+			cmds = append(cmds, m.runTask(u.Task))
+		case live.UpdateOffline:
+			cmds = append(cmds, m.say(u.Channel, u.Text))
 		}
 	}
 	cmds = append(cmds, m.afterMeetings()...)
+	m.dispatchNews()
 	return refresh, tea.Batch(cmds...)
 }
 

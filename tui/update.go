@@ -85,8 +85,6 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.opts.Network.Quit(reason)
 		m.state.quitting = true
 		return tea.Quit
-	case chairMsg:
-		return m.chairUpdate(msg)
 	}
 	return nil
 }

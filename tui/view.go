@@ -101,6 +101,7 @@ func (m *Model) statusInfo() panes.Status {
 	if m.opts.BusWaiting != nil {
 		s.BusWaiting = m.opts.BusWaiting()
 	}
+	s.Dispatch = m.dispatchStatus()
 	if c := m.opts.Network; c != nil && !m.offline() {
 		s.Connected = c.Connected()
 		if s.Connected {

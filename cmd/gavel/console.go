@@ -184,13 +184,22 @@ func runLive(ctx context.Context, cfg config, headless bool, opts tui.Options, l
 		return 1
 	}
 	defer mbus.Close()
+	disp, err := openDispatch(cfg, journalDir, headless, logger, stderr)
+	if err != nil {
+		fmt.Fprintln(stderr, "gavel:", err)
+		return 1
+	}
+	if disp != nil {
+		defer disp.Close()
+		opts.Dispatch = disp
+	}
 	// One archive: the controller publishes into it, the chair's tools
 	// read the previous meetings from it.
 	arch := publish.New(archive, opts.Style, cfg.URLPrefix)
 	ctrl, err := live.New(live.Config{
 		Archive: arch, JournalDir: journalDir,
 		BindAccounts: cfg.BindChairs, Network: net.Network, Logger: logger, Lookups: opts.Router,
-		Bus: mbus.live(),
+		Bus: liveBus(mbus, disp), Chair: chairConfig(cfg, arch, opts.Router, logger),
 	})
 	if err != nil {
 		fmt.Fprintln(stderr, "gavel:", err)
@@ -212,7 +221,6 @@ func runLive(ctx context.Context, cfg config, headless bool, opts tui.Options, l
 		opts.BusWaiting = func() int { return mbus.Status().Waiting }
 	}
 	opts.Server, opts.Nick, opts.Channels = net.server, net.nick, net.channels
-	opts.Chair = chairOptions(cfg, arch, logger)
 	m, err := tui.New(opts)
 	if err != nil {
 		fmt.Fprintln(stderr, "gavel:", err)

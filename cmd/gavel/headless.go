@@ -7,12 +7,15 @@ import (
 	"time"
 
 	"gavel/meeting"
+	"gavel/meeting/chair"
 	"gavel/meeting/live"
 )
 
 // reporter is the live controller of a headless run: it says on stderr,
 // one line each, what the run does — connected, joined, left, meetings
-// started and ended, files published (path and URL), and every error —
+// started and ended, files published (path and URL), the chair's tools'
+// agendas loaded or failed, timeboxes over and votes' results with the
+// quorum's verdict, and every error —
 // and passes everything on to the controller unchanged.
 type reporter struct {
 	*live.Controller
@@ -62,6 +65,15 @@ func (r *reporter) Finish(done func() []live.Update) []live.Update {
 
 // Retry implements tui.Glue.
 func (r *reporter) Retry() []live.Update { return r.updates(r.Controller.Retry()) }
+
+// Chair implements tui.Glue.
+func (r *reporter) Chair(channel, cmd, arg string, now time.Time) ([]live.Update, error) {
+	ups, err := r.Controller.Chair(channel, cmd, arg, now)
+	return r.updates(ups), err
+}
+
+// Tick implements tui.Glue.
+func (r *reporter) Tick(now time.Time) []live.Update { return r.updates(r.Controller.Tick(now)) }
 
 func (r *reporter) event(ev live.Event) {
 	switch e := ev.(type) {
@@ -123,6 +135,15 @@ func (r *reporter) updates(ups []live.Update) []live.Update {
 			}
 		case live.UpdateResumed:
 			r.say("%s: %s", u.Channel, u.Text)
+		case live.UpdateChair:
+			// What the chair's tools report that a chair without a
+			// screen needs to know.
+			switch u.Report.Kind {
+			case chair.AgendaLoaded, chair.TimeboxOver, chair.VoteEnded:
+				r.say("%s: %s", u.Channel, u.Text)
+			case chair.AgendaFailed, chair.Problem:
+				r.say("error in %s: %s", u.Channel, u.Text)
+			}
 		case live.UpdateJournal:
 			if u.Err == nil { // when behind, its UpdateError says so
 				r.say("%s", u.Text)

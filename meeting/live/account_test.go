@@ -120,16 +120,16 @@ func TestChairBoundToAccount(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	chair.Send("PRIVMSG NickServ :IDENTIFY chair s3cret-pass")
+	must(t, chair.Send("PRIVMSG NickServ :IDENTIFY chair s3cret-pass"))
 	if _, err := chair.WaitFor(func(l string) bool { return strings.Contains(l, "You are now logged in") }); err != nil {
 		t.Fatal(err)
 	}
-	chair.Send("JOIN #meet")
+	must(t, chair.Send("JOIN #meet"))
 	for _, l := range []string{"#startmeeting Bound", "#topic real chair"} {
-		chair.Send("PRIVMSG #meet :" + l)
+		must(t, chair.Send("PRIVMSG #meet :"+l))
 		waitSeen(t, ctx, seen, "chair "+l)
 	}
-	chair.Send("QUIT :brb")
+	must(t, chair.Send("QUIT :brb"))
 	chair.Close()
 
 	// mallory takes the nick, without the account.
@@ -144,9 +144,9 @@ func TestChairBoundToAccount(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer mallory.Close()
-	mallory.Send("JOIN #meet")
+	must(t, mallory.Send("JOIN #meet"))
 	for _, l := range []string{"#topic stolen", "#agreed whatever mallory says", "#endmeeting"} {
-		mallory.Send("PRIVMSG #meet :" + l)
+		must(t, mallory.Send("PRIVMSG #meet :"+l))
 		waitSeen(t, ctx, seen, "chair "+l)
 	}
 	mu.Lock()
@@ -217,7 +217,7 @@ func BenchmarkLiveInbound(b *testing.B) {
 		}
 	}
 	talkers()
-	client.SendRaw("MODE #load -n")
+	must(b, client.SendRaw("MODE #load -n"))
 	waitSeen(b, ctx, seen, "MODE -n")
 	clients[0].Send("PRIVMSG #load :#startmeeting Load")
 	waitSeen(b, ctx, seen, "talker1_0 #startmeeting Load")
@@ -238,7 +238,7 @@ func BenchmarkLiveInbound(b *testing.B) {
 				for j := i; j < perOp; j += senders {
 					sb.WriteString("PRIVMSG #load :line of the load meeting, number " + strings.Repeat("x", j%20) + "\r\n")
 				}
-				lc.Send(strings.TrimSuffix(sb.String(), "\r\n"))
+				check(b, lc.Send(strings.TrimSuffix(sb.String(), "\r\n")))
 			})
 		}
 		wg.Wait()
@@ -270,13 +270,13 @@ func TestServerRestartMidMeeting(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer alice.Close()
-		alice.Send("JOIN #meet")
+		must(t, alice.Send("JOIN #meet"))
 		alice.WaitFor(func(s string) bool { return strings.Contains(s, " 366 ") })
 		for _, l := range lines {
-			alice.Send("PRIVMSG #meet :" + l)
+			must(t, alice.Send("PRIVMSG #meet :"+l))
 			waitSeen(t, ctx, seen, "alice "+l)
 		}
-		alice.Send("QUIT")
+		must(t, alice.Send("QUIT"))
 	}
 	talk("#startmeeting Restart", "#info before the restart")
 	srv.RestartIRCd()
@@ -286,7 +286,7 @@ func TestServerRestartMidMeeting(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		probe.Send("NAMES #meet")
+		must(t, probe.Send("NAMES #meet"))
 		l, _ := probe.WaitFor(func(s string) bool { return strings.Contains(s, " 353 ") || strings.Contains(s, " 366 ") })
 		rejoined = strings.Contains(l, "gavelbot")
 		probe.Close()

@@ -224,7 +224,7 @@ func TestDamagedJournalResumes(t *testing.T) {
 	data, _ := os.ReadFile(path)
 	i := bytes.Index(data, []byte("fact 5"))
 	data[i+5] ^= 0x01
-	os.WriteFile(path, data, 0o600)
+	must(t, os.WriteFile(path, data, 0o600))
 
 	c2 := newController(t, root, jdir, &recorder{nick: "chair"})
 	ups := c2.Resume("#meet")
@@ -263,7 +263,7 @@ func TestFailedPublishNeverCrashes(t *testing.T) {
 	online(c)
 	dayDir := filepath.Join(root, "meet", "2026-11-24")
 	blocker := filepath.Join(dayDir, "blocked.2026-11-24-18.00.log.txt", "x")
-	os.MkdirAll(blocker, 0o755)
+	must(t, os.MkdirAll(blocker, 0o755))
 	net.feed(c, msg(0, "chair", "#startmeeting Blocked"))
 	net.feed(c, msg(1, "alice", "#info first meeting"))
 	if ups := net.feed(c, msg(2, "chair", "#endmeeting")); len(kinds(ups, UpdateError)) == 0 {
@@ -286,7 +286,7 @@ func TestFailedPublishNeverCrashes(t *testing.T) {
 		t.Fatalf("resume: %+v", ups)
 	}
 	onlineAt(c2, 122)
-	os.RemoveAll(filepath.Dir(blocker))
+	must(t, os.RemoveAll(filepath.Dir(blocker)))
 	if ups := c2.Publish("#meet"); len(kinds(ups, UpdateError)) != 0 {
 		t.Fatalf("/publish once the way is clear: %+v", ups)
 	}
@@ -343,7 +343,7 @@ func TestStalePartialsRemovedOnResume(t *testing.T) {
 	// As a dead process leaves them: nobody holds them.
 	dayDir := filepath.Join(root, "meet", "2026-11-24")
 	for _, ext := range []string{"txt", "html"} {
-		os.WriteFile(filepath.Join(dayDir, ".meeting.2026-11-24-18.00.log."+ext+".partial-999"), []byte("old"), 0o644)
+		must(t, os.WriteFile(filepath.Join(dayDir, ".meeting.2026-11-24-18.00.log."+ext+".partial-999"), []byte("old"), 0o644))
 	}
 	defer runtime.KeepAlive(c) // its partials stay locked, as a living process's do
 	c2 := newController(t, root, jdir, &recorder{nick: "chair"})

@@ -216,6 +216,7 @@ func (c *Controller) feed(ch *channel, ev meeting.Event, ups []Update, todo []pe
 	for _, eff := range effects {
 		todo = append(todo, pending{ch: ch, eff: eff})
 	}
+	ups, todo = c.chairSaw(ch, ev, ups, todo)
 	if len(effects) > 0 && !(len(ups) > 0 && ups[len(ups)-1].Kind == UpdateMeeting && ups[len(ups)-1].Channel == ch.name) {
 		ups = append(ups, Update{Kind: UpdateMeeting, Channel: ch.name}) // once for a burst
 	}

@@ -82,10 +82,10 @@ func TestBouncerPlaybackIsNotRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer alice.Close()
-	alice.Send("JOIN #meet")
+	must(t, alice.Send("JOIN #meet"))
 	alice.WaitFor(func(l string) bool { return strings.Contains(l, " 366 ") })
 	for _, l := range []string{"#startmeeting The 2020 meeting", "#topic said while gavel was away", "#info old", "#endmeeting"} {
-		alice.Send("PRIVMSG #meet :" + l)
+		must(t, alice.Send("PRIVMSG #meet :"+l))
 	}
 	if err := z.Barrier(alice); err != nil {
 		t.Fatal(err)
@@ -98,7 +98,7 @@ func TestBouncerPlaybackIsNotRun(t *testing.T) {
 	defer g.stop()
 	// The playback reaches gavel (and is dropped) before alice's next line.
 	waitSeen(t, ctx, g.seen, "alice #endmeeting")
-	alice.Send("PRIVMSG #meet :#startmeeting Live now")
+	must(t, alice.Send("PRIVMSG #meet :#startmeeting Live now"))
 	said := seenByAlice.until(t, ctx, "chair Meeting started")
 	if len(said) != 1 {
 		t.Errorf("gavel said before the live meeting: %q", said[:len(said)-1])
@@ -135,12 +135,12 @@ func TestChanHistoryIsNotRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer alice.Close()
-	alice.Send("JOIN #meet")
-	alice.Send("MODE #meet +H 50:1d")
+	must(t, alice.Send("JOIN #meet"))
+	must(t, alice.Send("MODE #meet +H 50:1d"))
 	for _, l := range []string{"#startmeeting long ago", "#info old", "#endmeeting"} {
-		alice.Send("PRIVMSG #meet :" + l)
+		must(t, alice.Send("PRIVMSG #meet :"+l))
 	}
-	alice.Send("PING :stored")
+	must(t, alice.Send("PING :stored"))
 	alice.WaitFor(func(l string) bool { return strings.Contains(l, "PONG") && strings.Contains(l, "stored") })
 	seenByAlice := watch(alice, "#meet")
 
@@ -150,7 +150,7 @@ func TestChanHistoryIsNotRun(t *testing.T) {
 	waitSeen(t, ctx, g.seen, "alice #endmeeting")
 	lines := []string{"#startmeeting Now", "#topic a topic said once", "#info a fact said once"}
 	for _, l := range lines {
-		alice.Send("PRIVMSG #meet :" + l)
+		must(t, alice.Send("PRIVMSG #meet :"+l))
 		waitSeen(t, ctx, g.seen, "alice "+l)
 	}
 	if said := seenByAlice.until(t, ctx, "gavelbot Meeting started"); len(said) != 1 {
@@ -163,7 +163,7 @@ func TestChanHistoryIsNotRun(t *testing.T) {
 	g = startGavel(t, ctx, gavelConfig(srv.Port, "", "gavelbot", "#meet"), cfg)
 	defer g.stop()
 	waitSeen(t, ctx, g.seen, "alice #info a fact said once")
-	alice.Send("PRIVMSG #meet :#endmeeting")
+	must(t, alice.Send("PRIVMSG #meet :#endmeeting"))
 	seenByAlice.until(t, ctx, "gavelbot Log:")
 
 	logs, _ := filepath.Glob(filepath.Join(root, "meet", "*", "now.*.log.txt"))
@@ -206,7 +206,7 @@ func TestLookupAnsweredThroughTheClient(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer alice.Close()
-	alice.Send("JOIN #meet")
+	must(t, alice.Send("JOIN #meet"))
 	alice.WaitFor(func(l string) bool { return strings.Contains(l, " 366 ") })
 	root := t.TempDir()
 	ic := gavelConfig(srv.Port, "", "gavelbot", "#meet")
@@ -221,11 +221,11 @@ func TestLookupAnsweredThroughTheClient(t *testing.T) {
 	go Drive(ctx, net, ctrl, &mu, 256, nil) // lookups run in goroutines, answered under mu
 	alice.WaitFor(func(l string) bool { return strings.HasPrefix(l, ":gavelbot!") && strings.Contains(l, " JOIN ") })
 	w := watch(alice, "#meet")
-	alice.Send("PRIVMSG #meet :#startmeeting Lookups")
+	must(t, alice.Send("PRIVMSG #meet :#startmeeting Lookups"))
 	w.until(t, ctx, "gavelbot The meeting name has been set")
-	alice.Send("PRIVMSG #meet :.fas nirik")
+	must(t, alice.Send("PRIVMSG #meet :.fas nirik"))
 	w.until(t, ctx, "gavelbot alice: nirik 'Kevin Fenzi' <nirik@fedoraproject.org>")
-	alice.Send("PRIVMSG #meet :#endmeeting")
+	must(t, alice.Send("PRIVMSG #meet :#endmeeting"))
 	w.until(t, ctx, "gavelbot Log:")
 	logs, _ := filepath.Glob(filepath.Join(root, "meet", "*", "lookups.*.log.txt"))
 	if len(logs) != 1 {

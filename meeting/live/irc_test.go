@@ -83,7 +83,7 @@ func TestLiveMeetingOnARealServer(t *testing.T) {
 				t.Error(err)
 				return
 			}
-			lc.Send("JOIN " + channel)
+			check(t, lc.Send("JOIN "+channel))
 			lc.WaitFor(func(s string) bool { return strings.Contains(s, " 366 ") })
 			go func() { // drain
 				for {
@@ -101,7 +101,7 @@ func TestLiveMeetingOnARealServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	observer.Send("JOIN " + channel)
+	must(t, observer.Send("JOIN "+channel))
 	wg.Wait()
 	if t.Failed() {
 		t.FailNow()

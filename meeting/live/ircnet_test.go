@@ -111,10 +111,10 @@ func TestIRCAdapterOnARealServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer bob.Close()
-	alice.Send("JOIN #adapt")
+	must(t, alice.Send("JOIN #adapt"))
 	until("alice's join", func(ev Event) bool { j, ok := ev.(Join); return ok && j.From.Nick == "alice" })
 
-	alice.Send("PRIVMSG #adapt :hello chair")
+	must(t, alice.Send("PRIVMSG #adapt :hello chair"))
 	msg := until("alice's line", func(ev Event) bool { m, ok := ev.(Message); return ok && m.Text == "hello chair" }).(Message)
 	if msg.From.Nick != "alice" || msg.From.Self || msg.Private || msg.Target != "#adapt" || msg.When().IsZero() {
 		t.Errorf("alice's line: %+v", msg)

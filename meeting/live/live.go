@@ -35,6 +35,7 @@ import (
 	"time"
 
 	"gavel/meeting"
+	"gavel/meeting/chair"
 	"gavel/meeting/journal"
 	"gavel/meeting/publish"
 )
@@ -100,6 +101,9 @@ type Config struct {
 	// GapThreshold is how long gavel must have been away before it says, on
 	// resuming, that lines may be missing. Zero means one second.
 	GapThreshold time.Duration
+	// Chair configures the chair's tools of every channel (chair.go);
+	// nil: none.
+	Chair *chair.Config
 }
 
 // UpdateKind says what changed.
@@ -117,6 +121,9 @@ const (
 	UpdateEnded                           // the meeting of Channel ended (Text: its name)
 	UpdateJournal                         // the journal of Channel is behind (Err, also sent as an UpdateError) or caught up (Err nil); Text says so
 	UpdateQueued                          // Text was queued while disconnected: it goes out on reconnect
+	UpdateChair                           // the chair's tools of Channel report Report (Text: its text)
+	UpdateWork                            // the chair's tools need Task run off the controller's goroutine
+	UpdateOffline                         // offline: Text, a line of the chair's tools, for the presenter to say as the chair's own
 )
 
 // Update is one thing the console may want to show.
@@ -127,7 +134,8 @@ type Update struct {
 	Text    string
 	Files   []publish.File
 	Err     error
-	Task    Task // UpdateLookup: the work to run off the controller's goroutine
+	Task    Task          // UpdateLookup, UpdateWork: the work to run off the controller's goroutine
+	Report  *chair.Report // UpdateChair
 }
 
 // Controller runs the meetings of every channel of one connection. It is not
@@ -140,7 +148,8 @@ type Controller struct {
 	spelled   map[string]*channel // by the names they were found under (folding takes the client's lock)
 	behind    map[*channel]bool   // channels whose journal has records waiting
 	connected bool
-	dropped   int // channel events for channels gavel is not in
+	dropped   int    // channel events for channels gavel is not in
+	work      []Task // work of the chair's tools not handed out yet (chair.go)
 }
 
 // channel is one channel's engine and its files.
@@ -167,7 +176,8 @@ type channel struct {
 	// unsaid are lines for the channel kept until gavel is back in it
 	// (the URLs of minutes written after a restart).
 	unsaid      []string
-	journalSaid bool // the chair was told the journal is behind
+	journalSaid bool         // the chair was told the journal is behind
+	tools       *chair.Tools // the chair's tools (chair.go); nil without Config.Chair
 }
 
 // ended is a meeting whose minutes could not be written.

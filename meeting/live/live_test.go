@@ -266,7 +266,7 @@ func TestPublishFailureKeepsTheMeeting(t *testing.T) {
 	}
 	// Fix the disk, /publish again: the minutes appear.
 	for _, b := range blockers {
-		os.RemoveAll(filepath.Join(dayDir, b))
+		must(t, os.RemoveAll(filepath.Join(dayDir, b)))
 	}
 	ups = c.Publish("#meet")
 	for _, u := range ups {
@@ -469,5 +469,23 @@ func TestArchiveOwnsStyleAndURLPrefix(t *testing.T) {
 	}
 	if m := c.Meeting("#meet"); m == nil || m.Style != meeting.StyleZodbot {
 		t.Errorf("meeting style: %+v", m)
+	}
+}
+
+// must stops the test at a failed write (a file, a line to the server):
+// every write a test makes is checked.
+func must(tb testing.TB, err error) {
+	tb.Helper()
+	if err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// check is must for a test's own goroutines: the failure is reported and
+// the test goes on to its end.
+func check(tb testing.TB, err error) {
+	tb.Helper()
+	if err != nil {
+		tb.Error(err)
 	}
 }

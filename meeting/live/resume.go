@@ -22,7 +22,7 @@ func (c *Controller) channel(name string) (*channel, []Update) {
 	}
 	c.channels[key] = ch
 	if c.cfg.JournalDir == "" {
-		return ch, nil
+		return ch, c.chairStart(ch)
 	}
 	var ups []Update
 	path := journal.Path(c.cfg.JournalDir, name)
@@ -45,7 +45,7 @@ func (c *Controller) channel(name string) (*channel, []Update) {
 	if len(rec.Events) > 0 {
 		ups = append(ups, c.resume(ch, rec)...)
 	}
-	return ch, ups
+	return ch, append(ups, c.chairStart(ch)...)
 }
 
 // damaged says what a damaged journal lost, and where it is kept.
@@ -74,6 +74,7 @@ func (c *Controller) replayInto(ch *channel, e *meeting.Engine, w *publish.Write
 			ch.topic = tc.Topic
 		}
 		effects := e.Handle(ev)
+		c.chairReplayed(ch, e, ev)
 		if m := e.Meeting(); first == nil && m != nil {
 			first = m
 			if m.Paths == nil && len(placed) > 0 {
