@@ -91,11 +91,15 @@ func (c *Controller) carryOut(ups []Update, todo []pending) []Update {
 			if ch.writer == nil {
 				continue
 			}
+			if eff.Kind == meeting.EffectLog && (ch.writer.Session() == nil || len(ch.unlogged) > 0) {
+				ups = append(ups, c.logLine(ch, eff.Line)...)
+				continue
+			}
 			files, err := ch.writer.Apply(ch.engine.Meeting(), eff)
 			if eff.Kind == meeting.EffectSave {
 				ups = append(ups, c.published(ch, files, err)...)
 			} else if err != nil {
-				ups = append(ups, c.errorUpdate(ch, err))
+				ups = append(ups, c.errorUpdate(ch, c.explain(err)))
 			}
 		case meeting.EffectSay:
 			if failedEnd[ch] && !strings.HasPrefix(eff.Text, "Meeting ended") {
