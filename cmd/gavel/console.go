@@ -94,6 +94,8 @@ func runConsole(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	}
 	opts := tui.Options{Router: router, Theme: cfg.Theme, ThemeFile: cfg.ThemeFile, Style: style, Context: ctx}
 	opts.NoBell = cfg.Bell != nil && !*cfg.Bell
+	// Headless keeps no scrollback: nobody reads it.
+	opts.Scrollback, opts.NoScrollback = cfg.scrollback(), f.headless
 
 	if demo {
 		// No server configured: the offline demo replays the seed meeting.
