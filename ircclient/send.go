@@ -24,6 +24,14 @@ func (c *Client) Action(target, text string) error { return c.sendText("PRIVMSG"
 // Notice sends text as NOTICE.
 func (c *Client) Notice(target, text string) error { return c.sendText("NOTICE", target, text, false) }
 
+// TextBudget is how many bytes of text one PRIVMSG to target carries as
+// our line would reach the channel: Say cuts longer text into pieces of
+// at most this many bytes (see SplitText).
+func (c *Client) TextBudget(target string) int { return textBudget(c.prefixLen(), "PRIVMSG", target) }
+
+// Split returns the lines Say(target, text) would send now.
+func (c *Client) Split(target, text string) []string { return SplitText(text, c.TextBudget(target)) }
+
 func (c *Client) sendText(cmd, target, text string, action bool) error {
 	if err := checkParam(target); err != nil {
 		return fmt.Errorf("ircclient: %s target: %w", strings.ToLower(cmd), err)

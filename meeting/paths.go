@@ -122,13 +122,17 @@ func (m *Meeting) NaturalRelBase(name, suffix string) string {
 	if m.Style == StyleZodbot {
 		return m.zodbotRelBase(name, suffix)
 	}
+	dir := ChannelDir(m.Channel)
+	if IsMatrixRoom(m.Channel) {
+		dir = MatrixRoomDir(m.Channel)
+	}
 	n := ChannelDir(m.Channel)
 	if name != "" {
 		// Names the engine sets are [a-z0-9_-]; this guards names set
 		// by hand all the same.
 		n = safeComponent(name, func(r rune) bool { return r > ' ' && r != '\\' && r != 0x7f && (r < 0x80 || r > 0x9f) })
 	}
-	return ChannelDir(m.Channel) + "/" + m.DayDir() + "/" + cutBytes(n, MaxBaseName-len(suffix)-len(stamp)) + suffix + stamp
+	return dir + "/" + m.DayDir() + "/" + cutBytes(n, MaxBaseName-len(suffix)-len(stamp)) + suffix + stamp
 }
 
 // zodbotRelBase is MeetBot's path (see the top of this file).
@@ -140,7 +144,11 @@ func (m *Meeting) zodbotRelBase(name, suffix string) string {
 	}
 	start := m.Start.UTC()
 	stamp := strftime(".%F-%H.%M", start)
-	p := strftime(channel+"/%F/"+n+".%F-%H.%M", start)
+	dir := channel
+	if IsMatrixRoom(m.Channel) {
+		dir = MatrixRoomDir(m.Channel) // [-a-z0-9_]: nothing for strftime
+	}
+	p := strftime(dir+"/%F/"+n+".%F-%H.%M", start)
 	if !strings.HasSuffix(p, stamp) {
 		// strftime gave up (a field width of millions): MeetBot's file
 		// would have been ".log.txt" in the archive root, every such
@@ -180,4 +188,202 @@ func asciiLower(s string) string {
 		}
 	}
 	return s
+}
+
+// MatrixRoomDir is the archive directory of a Matrix room, named as Fedora's
+// Matrix meetbot (maubot-meetings, its fedora backend) names it: the room's
+// canonical alias (or, without one, its ID) through python-slugify with
+// ':' replaced by "_matrix_" and every run of characters other than
+// [-a-z0-9_] by '-':
+//
+//	#meeting:fedoraproject.org  → meeting_matrix_fedoraproject-org
+//	#fedora-meeting-1:fedora.im → fedora-meeting-1_matrix_fedora-im
+//
+// python-slugify's steps are followed in its order (quotes, transliteration,
+// HTML character references, lower case, digit-grouping commas, disallowed
+// runs, repeated and outer '-'). Transliteration covers Latin-1 letters as
+// its unidecode does ("é" → "e", "ß" → "ss"); other non-ASCII characters,
+// which unidecode would spell out, become '-' here. The result is never
+// empty and fits in a path component.
+func MatrixRoomDir(alias string) string {
+	s := strings.ReplaceAll(alias, ":", "_matrix_")
+	s = collapse(s, func(r rune) bool { return r == '\'' }, "-")
+	var b strings.Builder
+	for _, r := range s {
+		b.WriteString(transliterate(r))
+	}
+	s = htmlRefs(b.String())
+	s = asciiLower(s)
+	s = strings.ReplaceAll(s, "'", "")
+	s = digitCommas(s)
+	s = collapse(s, func(r rune) bool {
+		return !(r == '-' || r == '_' || (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9'))
+	}, "-")
+	for strings.Contains(s, "--") {
+		s = strings.ReplaceAll(s, "--", "-")
+	}
+	s = strings.Trim(cutBytes(s, maxComponent), "-")
+	if s == "" {
+		return "_"
+	}
+	return s
+}
+
+// IsMatrixRoom reports whether a channel name is a Matrix room alias or ID
+// ("#meeting:fedoraproject.org", "!abc:example.org"): IRC channel names
+// never hold a ':'.
+func IsMatrixRoom(channel string) bool {
+	return len(channel) > 2 && (channel[0] == '#' || channel[0] == '!') && strings.Contains(channel[1:], ":")
+}
+
+// FedoraUser is the Fedora account (FAS) name of a Matrix user as Fedora's
+// meetbot maps it: "@x:fedora.im" is FAS user "x". Other servers' users
+// need a FASJSON lookup; for them ok is false and the user ID is returned.
+func FedoraUser(userID string) (name string, ok bool) {
+	local, server, found := strings.Cut(strings.TrimPrefix(userID, "@"), ":")
+	if !strings.HasPrefix(userID, "@") || !found || server != "fedora.im" || local == "" {
+		return userID, false
+	}
+	return local, true
+}
+
+// collapse replaces each run of characters for which bad is true with with.
+func collapse(s string, bad func(rune) bool, with string) string {
+	var b strings.Builder
+	in := false
+	for _, r := range s {
+		if bad(r) {
+			if !in {
+				b.WriteString(with)
+			}
+			in = true
+			continue
+		}
+		in = false
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// latin1 is unidecode's spelling of U+00C0 to U+00FF.
+var latin1 = [64]string{
+	"A", "A", "A", "A", "A", "A", "AE", "C", "E", "E", "E", "E", "I", "I", "I", "I",
+	"D", "N", "O", "O", "O", "O", "O", "x", "O", "U", "U", "U", "U", "Y", "Th", "ss",
+	"a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+	"d", "n", "o", "o", "o", "o", "o", "/", "o", "u", "u", "u", "u", "y", "th", "y",
+}
+
+// transliterate is r in ASCII, as far as this file knows it (see MatrixRoomDir).
+func transliterate(r rune) string {
+	switch {
+	case r < 0x80:
+		return string(r)
+	case r >= 0xC0 && r <= 0xFF:
+		return latin1[r-0xC0]
+	case r >= 0x300 && r <= 0x36F: // combining marks: dropped
+		return ""
+	}
+	return "-"
+}
+
+// htmlRefs decodes &amp; &lt; &gt; &quot; and numeric character
+// references as python-slugify does, after transliteration: a decoded
+// non-ASCII letter is decomposed (its mark then counts as disallowed).
+func htmlRefs(s string) string {
+	if !strings.Contains(s, "&") {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		if s[i] != '&' {
+			b.WriteByte(s[i])
+			i++
+			continue
+		}
+		end := strings.IndexByte(s[i:], ';')
+		if end < 0 {
+			b.WriteString(s[i:])
+			break
+		}
+		ref := s[i+1 : i+end]
+		r, ok := charRef(ref)
+		if !ok {
+			b.WriteByte('&')
+			i++
+			continue
+		}
+		switch {
+		case r < 0x80:
+			b.WriteRune(r)
+		case r >= 0xC0 && r <= 0xFF && r != 0xC6 && r != 0xD0 && r != 0xD7 && r != 0xD8 && r != 0xDE && r != 0xDF &&
+			r != 0xE6 && r != 0xF0 && r != 0xF7 && r != 0xF8 && r != 0xFE:
+			b.WriteString(latin1[r-0xC0] + "-") // base letter and its mark
+		default:
+			b.WriteString("-")
+		}
+		i += end + 1
+	}
+	return b.String()
+}
+
+func charRef(ref string) (rune, bool) {
+	switch ref {
+	case "amp":
+		return '&', true
+	case "lt":
+		return '<', true
+	case "gt":
+		return '>', true
+	case "quot":
+		return '"', true
+	}
+	if len(ref) < 2 || ref[0] != '#' {
+		return 0, false
+	}
+	digits, base := ref[1:], 10
+	if digits[0] == 'x' || digits[0] == 'X' {
+		if digits[0] == 'X' { // python-slugify's pattern is &#x only
+			return 0, false
+		}
+		digits, base = digits[1:], 16
+	}
+	if digits == "" || len(digits) > 7 {
+		return 0, false
+	}
+	n := 0
+	for _, c := range digits {
+		d := -1
+		switch {
+		case c >= '0' && c <= '9':
+			d = int(c - '0')
+		case base == 16 && c >= 'a' && c <= 'f':
+			d = int(c-'a') + 10
+		case base == 16 && c >= 'A' && c <= 'F':
+			d = int(c-'A') + 10
+		}
+		if d < 0 {
+			return 0, false
+		}
+		n = n*base + d
+	}
+	if n > 0x10FFFF {
+		return '-', true
+	}
+	return rune(n), true
+}
+
+// digitCommas drops a ',' between two digits ("1,000" → "1000").
+func digitCommas(s string) string {
+	if !strings.Contains(s, ",") {
+		return s
+	}
+	b := []byte(s)
+	out := make([]byte, 0, len(b))
+	for i := 0; i < len(b); i++ {
+		if b[i] == ',' && i > 0 && i+1 < len(b) && isDigit(b[i-1]) && isDigit(b[i+1]) {
+			continue
+		}
+		out = append(out, b[i])
+	}
+	return string(out)
 }

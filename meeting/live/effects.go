@@ -91,11 +91,15 @@ func (c *Controller) carryOut(ups []Update, todo []pending) []Update {
 			if ch.writer == nil {
 				continue
 			}
+			if eff.Kind == meeting.EffectLog && (ch.writer.Session() == nil || len(ch.unlogged) > 0) {
+				ups = append(ups, c.logLine(ch, eff.Line)...)
+				continue
+			}
 			files, err := ch.writer.Apply(ch.engine.Meeting(), eff)
 			if eff.Kind == meeting.EffectSave {
 				ups = append(ups, c.published(ch, files, err)...)
 			} else if err != nil {
-				ups = append(ups, c.errorUpdate(ch, err))
+				ups = append(ups, c.errorUpdate(ch, c.explain(err)))
 			}
 		case meeting.EffectSay:
 			if failedEnd[ch] && !strings.HasPrefix(eff.Text, "Meeting ended") {
@@ -155,6 +159,13 @@ func (c *Controller) syncJournal(ch *channel) []Update {
 	return []Update{{Kind: UpdateJournal, Channel: ch.name, Text: "the journal of " + ch.name + " has caught up: the meeting is crash-safe again"}}
 }
 
+// Replier is a network whose meeting replies differ from the chair's lines
+// (Matrix: m.notice, not m.text); the controller sends its replies with
+// Reply.
+type Replier interface {
+	Reply(target, text string) error
+}
+
 func (c *Controller) send(ch *channel, text string) []Update {
 	ups := []Update{{Kind: UpdateSaid, Channel: ch.name, Text: text}}
 	if c.cfg.Network == nil || c.cfg.Replayed {
@@ -162,7 +173,11 @@ func (c *Controller) send(ch *channel, text string) []Update {
 	}
 	// The line comes back as the network's event for it (IRC: echo-message
 	// or local echo) and is logged then, as the channel saw it.
-	if err := c.cfg.Network.Say(ch.name, text); err != nil {
+	say := c.cfg.Network.Say
+	if r, ok := c.cfg.Network.(Replier); ok {
+		say = r.Reply
+	}
+	if err := say(ch.name, text); err != nil {
 		return append(ups, Update{Kind: UpdateError, Channel: ch.name, Err: err})
 	}
 	return ups

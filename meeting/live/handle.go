@@ -36,6 +36,7 @@ func (c *Controller) HandleBatch(events []Event) []Update {
 				ch, u := c.channel(ev.Channel)
 				ch.joined = true
 				ups = append(ups, u...)
+				ups = append(ups, c.sayUnsaid(ch)...)
 			}
 		}
 		for _, ce := range c.translate(ev) {

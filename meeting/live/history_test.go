@@ -221,7 +221,7 @@ func TestLookupAnsweredThroughTheClient(t *testing.T) {
 	net := NewIRC(client)
 	ctrl, _ := New(Config{Archive: publish.New(root, meeting.StyleDefault, ""), Network: net, Lookups: router})
 	var mu sync.Mutex
-	go Drive(ctx, net, ctrl, &mu, 256, nil) // lookups run in goroutines, answered under mu
+	go Drive(ctx, net, ctrl, &mu, 256, nil, nil) // lookups run in goroutines, answered under mu
 	alice.WaitFor(func(l string) bool { return strings.HasPrefix(l, ":gavelbot!") && strings.Contains(l, " JOIN ") })
 	w := watch(alice, "#meet")
 	must(t, alice.Send("PRIVMSG #meet :#startmeeting Lookups"))

@@ -174,6 +174,12 @@ type channel struct {
 	// unpublished are ended meetings whose final files could not be
 	// written, retried by Publish.
 	unpublished []*ended
+	// unlogged are lines of the running meeting's log that wait for the
+	// archive to take them (it refused to open the meeting's files).
+	unlogged []meeting.Line
+	// unsaid are lines for the channel kept until gavel is back in it
+	// (the URLs of minutes written after a restart).
+	unsaid      []string
 	journalSaid bool         // the chair was told the journal is behind
 	tools       *chair.Tools // the chair's tools (chair.go); nil without Config.Chair
 }
@@ -182,6 +188,11 @@ type channel struct {
 type ended struct {
 	session *publish.Session
 	journal *journal.Journal // its own, detached journal (nil without one)
+	// Without a session: the meeting, and its log's lines, which the
+	// archive never took.
+	meeting  *meeting.Meeting
+	unlogged []meeting.Line
+	quiet    bool // the channel hears of this attempt from the meeting's end
 }
 
 type lineKey struct {

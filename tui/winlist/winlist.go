@@ -200,7 +200,7 @@ func (l *List) sort() {
 }
 
 // Close removes a window (never the status window); its number is kept
-// for its name.
+// for its name, its scrollback's bytes go back to the shared budget.
 func (l *List) Close(w *Window) {
 	i := slices.Index(l.wins, w)
 	if i <= 0 {
@@ -208,6 +208,7 @@ func (l *List) Close(w *Window) {
 	}
 	cur := l.Current()
 	l.wins = slices.Delete(l.wins, i, i+1)
+	w.Log.Release()
 	if cur == w {
 		l.cur = min(i, len(l.wins)-1)
 		l.wins[l.cur].Act = Seen
