@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -36,6 +37,12 @@ type Options struct {
 	// for regenerating many meetings, where the caller calls Batch.Sync
 	// once at the end.
 	Batch *publish.Batch
+	// Archive, when set, is the archive written (Out, Style, URLPrefix
+	// and Batch are then its own): replays of many logs share one, so
+	// that they know each other's meetings (see publish.Session.resolve)
+	// and inputs (publish.Archive.KeepInputs). It must be regenerating
+	// (publish.Archive.Regenerate), as publish.Batch.Archive makes it.
+	Archive *publish.Archive
 	// Files, when set, is given each meeting's files (without repeats) as
 	// soon as the meeting is written, and Result.Files stays empty: memory
 	// then does not grow with the number of meetings in a log.
@@ -97,10 +104,21 @@ func Reader(ctx context.Context, r io.Reader, name string, opts Options) (Result
 		zodbot: opts.Style == meeting.StyleZodbot,
 		report: opts.Files,
 	}
-	archive := publish.New(opts.Out, opts.Style, opts.URLPrefix)
-	archive.Regenerate = true
-	if opts.Batch != nil {
+	archive := opts.Archive
+	switch {
+	case archive != nil:
+	case opts.Batch != nil:
 		archive = opts.Batch.Archive(opts.Out, opts.Style, opts.URLPrefix)
+	default:
+		archive = publish.New(opts.Out, opts.Style, opts.URLPrefix)
+		archive.Regenerate = true
+	}
+	if f, ok := r.(*os.File); ok {
+		// Regenerating in place: the log read is never written over
+		// with other bytes.
+		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+			archive.KeepInputs(st)
+		}
 	}
 	p.writer = archive.Writer()
 	p.res.Channel = channel
