@@ -75,12 +75,12 @@ type Session struct {
 
 	dirs     map[string]*dirHandle // the directories written, by archive-relative path
 	paths    map[string]string     // meeting name -> archive-relative base path (the meeting's Paths)
-	claimed  []string          // base paths claimed in the archive
-	first    []byte            // line 1 of the .log.txt, which tells this meeting's files from others'
-	head     []byte            // the beginning of its .log.html (see logHead), once needed
-	named    string            // the meeting's name when its paths were last settled
-	settled  bool              // named is set
-	onSettle SettleFunc        // told each path resolve chooses; may be nil
+	claimed  []string              // base paths claimed in the archive
+	first    []byte                // line 1 of the .log.txt, which tells this meeting's files from others'
+	head     []byte                // the beginning of its .log.html (see logHead), once needed
+	named    string                // the meeting's name when its paths were last settled
+	settled  bool                  // named is set
+	onSettle SettleFunc            // told each path resolve chooses; may be nil
 
 	txt, html         tempFile   // the partial logs
 	logDir            *dirHandle // their directory

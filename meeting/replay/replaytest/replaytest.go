@@ -181,4 +181,3 @@ func WatchHeap() func() uint64 {
 		return peak
 	}
 }
-
