@@ -55,13 +55,13 @@ var writers = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 32<<10
 // returned with the path; the temporary file is removed on failure. The
 // temporary file is ".<name>.tmp-<up to ten digits>": with base names of
 // at most meeting.MaxBaseName bytes, every name fits in 255.
-func writeAtomic(a *Archive, create createTempFunc, d *dirHandle, name string, perm os.FileMode, write func(io.Writer) error) (err error) {
+func writeAtomic(a *Archive, create createTempFunc, d *dirHandle, name string, perm os.FileMode, write func(io.Writer) error) (n int64, err error) {
 	if err := checkName(name); err != nil {
-		return err
+		return 0, err
 	}
 	f, tmp, err := create(d, "."+name+tmpSuffix, "")
 	if err != nil {
-		return pathError(d.path, name, err)
+		return 0, pathError(d.path, name, err)
 	}
 	closed := false
 	defer func() {
@@ -72,8 +72,9 @@ func writeAtomic(a *Archive, create createTempFunc, d *dirHandle, name string, p
 			}
 		}
 	}()
+	cw := &countingWriter{w: f}
 	bw := writers.Get().(*bufio.Writer)
-	bw.Reset(f)
+	bw.Reset(cw)
 	err = write(bw)
 	if err == nil {
 		err = bw.Flush()
@@ -81,24 +82,36 @@ func writeAtomic(a *Archive, create createTempFunc, d *dirHandle, name string, p
 	bw.Reset(nil)
 	writers.Put(bw)
 	if err != nil {
-		return pathError(d.path, name, err)
+		return 0, pathError(d.path, name, err)
 	}
 	if err := f.Chmod(perm); err != nil {
-		return pathError(d.path, name, err)
+		return 0, pathError(d.path, name, err)
 	}
 	if err := f.Sync(); err != nil {
-		return pathError(d.path, name, err)
+		return 0, pathError(d.path, name, err)
 	}
 	// The lock goes with the close: the file is renamed first, so that
 	// no sweep finds it unlocked under its temporary name.
 	if err := a.replace(d.root, d, tmp, d, name); err != nil {
-		return err
+		return 0, err
 	}
 	closed = true
 	if err := f.Close(); err != nil {
-		return pathError(d.path, name, err)
+		return 0, pathError(d.path, name, err)
 	}
-	return nil
+	return cw.n, nil
+}
+
+// countingWriter counts the bytes written through it.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }
 
 // ErrInputChanged is returned (wrapped) when a regeneration would write a
@@ -112,7 +125,7 @@ var ErrInputChanged = errors.New("it is a log being replayed, and the new one di
 // is dropped and the file left alone; else tmp is dropped and the error
 // says why. On error tmp is left to the caller.
 func (a *Archive) replace(root *os.Root, from *dirHandle, tmp string, to *dirHandle, name string) error {
-	if a != nil && a.hasInputs() {
+	if a != nil && a.mayBeInput(name) {
 		if st, err := to.root.Lstat(name); err == nil && a.isInput(st) {
 			same, err := sameContent(from.root, tmp, to.root, name)
 			if err != nil {

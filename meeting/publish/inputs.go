@@ -8,12 +8,16 @@ import "os"
 // unless the new bytes are the same (see ErrInputChanged). It is safe for
 // concurrent use.
 func (a *Archive) KeepInputs(files ...os.FileInfo) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
+	a.aux.Lock()
+	defer a.aux.Unlock()
 	for _, fi := range files {
 		if fi == nil {
 			continue
 		}
+		if a.inputNames == nil {
+			a.inputNames = map[string]struct{}{}
+		}
+		a.inputNames[fi.Name()] = struct{}{}
 		if k, ok := fileKeyOf(fi); ok {
 			if a.inputs == nil {
 				a.inputs = map[fileKey]struct{}{}
@@ -25,16 +29,19 @@ func (a *Archive) KeepInputs(files ...os.FileInfo) {
 	}
 }
 
-func (a *Archive) hasInputs() bool {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return len(a.inputs) > 0 || len(a.otherInputs) > 0
+// mayBeInput reports whether a file named name (without its directory)
+// may be one of the inputs: one of them has that name.
+func (a *Archive) mayBeInput(name string) bool {
+	a.aux.Lock()
+	defer a.aux.Unlock()
+	_, ok := a.inputNames[name]
+	return ok
 }
 
 // isInput reports whether fi is one of the inputs.
 func (a *Archive) isInput(fi os.FileInfo) bool {
-	a.mu.Lock()
-	defer a.mu.Unlock()
+	a.aux.Lock()
+	defer a.aux.Unlock()
 	if k, ok := fileKeyOf(fi); ok {
 		if _, in := a.inputs[k]; in {
 			return true

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -177,18 +178,24 @@ func (s *Session) claim(p string) {
 // (and whose .log.html names its channel) are its own; without, any file
 // there is another's.
 func (s *Session) foreign(p string, byFirstLine bool) bool {
-	d, name, err := s.at(p)
+	dir, name := splitRel(p)
+	d, err := s.openDir(dir, false)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false // no directory yet: no files
+	}
 	if err != nil {
-		return true // no directory there: writing fails, and says why
+		return true // something else there: writing fails, and says why
 	}
-	found := false
-	for _, ext := range append([]string{"log.txt"}, extsOf(s.a.Style)...) {
-		if st, err := d.root.Lstat(name + "." + ext); err == nil && st.Mode().IsRegular() {
-			found = true
-			break
+	if st, err := d.root.Lstat(name + ".log.txt"); err != nil || !st.Mode().IsRegular() {
+		// No log: any other file of a meeting there is another's.
+		for _, ext := range extsOf(s.a.Style) {
+			if ext == "log.txt" {
+				continue
+			}
+			if st, err := d.root.Lstat(name + "." + ext); err == nil && st.Mode().IsRegular() {
+				return true
+			}
 		}
-	}
-	if !found {
 		return false
 	}
 	if !byFirstLine {
@@ -228,7 +235,9 @@ func (s *Session) foreign(p string, byFirstLine bool) bool {
 // title, which names the channel.
 func logHead(channel string, style meeting.Style) []byte {
 	var b bytes.Buffer
-	w := minutes.NewLogHTML(&b, channel, style)
+	buf := logBuffer(&b)
+	defer releaseLogBuffer(buf)
+	w := minutes.NewLogHTML(buf, channel, style)
 	w.Flush()
 	head := b.Bytes()
 	if i := bytes.Index(head, []byte("</title>")); i >= 0 {
@@ -261,7 +270,9 @@ func (s *Session) release() {
 // firstLine renders line 1 of the log as the .log.txt has it.
 func firstLine(l meeting.Line, style meeting.Style) []byte {
 	var b bytes.Buffer
-	w := minutes.NewLogText(&b, style)
+	buf := logBuffer(&b)
+	defer releaseLogBuffer(buf)
+	w := minutes.NewLogText(buf, style)
 	w.WriteLine(l)
 	w.Close()
 	return b.Bytes()

@@ -43,10 +43,13 @@ type Archive struct {
 	create createTempFunc
 	batch  *Batch // defers the syncs (see Batch); nil syncs at once
 
-	mu          sync.Mutex
-	claims      map[string]*Session // archive-relative base path -> the session writing it
-	swept       map[string]bool     // directories swept (see Session.dir)
+	mu     sync.Mutex
+	claims map[string]*Session // archive-relative base path -> the session writing it
+
+	aux         sync.Mutex      // guards what follows (taken with or without mu, never the other way)
+	swept       map[string]bool // directories swept (see Session.dir)
 	inputs      map[fileKey]struct{}
+	inputNames  map[string]struct{} // the inputs' names, without their directories
 	otherInputs []os.FileInfo // inputs without a fileKey (see KeepInputs)
 }
 
@@ -86,6 +89,7 @@ type Session struct {
 	logDir            *dirHandle // their directory
 	txtName, htmlName string     // their names in it
 	spools            [2]*spool
+	bufs              [2]*bufio.Writer // the log writers' buffers (see logBuffer)
 	logTxt            *minutes.LogText
 	htmlW             *htmlLog
 	reported          bool // Log has said the log is behind
@@ -128,23 +132,50 @@ func (a *Archive) Open(m *meeting.Meeting) (*Session, error) {
 		return nil, a.pathError(dir, err)
 	}
 	s.spools = [2]*spool{{f: s.txt}, {f: s.html}}
-	s.logTxt = minutes.NewLogText(s.spools[0], a.Style)
-	s.htmlW = newHTMLLog(minutes.NewLogHTML(s.spools[1], m.Channel, a.Style))
+	s.bufs = [2]*bufio.Writer{logBuffer(s.spools[0]), logBuffer(s.spools[1])}
+	s.logTxt = minutes.NewLogText(s.bufs[0], a.Style)
+	s.htmlW = newHTMLLog(minutes.NewLogHTML(s.bufs[1], m.Channel, a.Style))
 	return s, nil
+}
+
+// logBufSize is the buffer of the log writers: that of minutes.NewLogText
+// and NewLogHTML, which then use the one they are given (bufio.NewWriterSize
+// returns a *bufio.Writer it is given when it is large enough).
+const logBufSize = 64 << 10
+
+// logBuffers are the buffers of the streamed logs, reused from meeting to
+// meeting: a regeneration opens thousands of sessions a second.
+var logBuffers = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, logBufSize) }}
+
+// logBuffer is a buffered writer to w, from logBuffers.
+func logBuffer(w io.Writer) *bufio.Writer {
+	b := logBuffers.Get().(*bufio.Writer)
+	b.Reset(w)
+	return b
+}
+
+// releaseLogBuffer gives b back; nothing may use it after.
+func releaseLogBuffer(b *bufio.Writer) {
+	b.Reset(nil)
+	logBuffers.Put(b)
 }
 
 // dir returns the archive-relative directory rel, created if need be and
 // opened once per session. The first time an archive meets a directory
 // (each time a session opens one, unless the archive regenerates), it
 // removes the temporary files a dead process left there (see sweep).
-func (s *Session) dir(rel string) (*dirHandle, error) {
+func (s *Session) dir(rel string) (*dirHandle, error) { return s.openDir(rel, true) }
+
+// openDir is dir, or with mkdir unset, the directory if it exists
+// (fs.ErrNotExist if not).
+func (s *Session) openDir(rel string, mkdir bool) (*dirHandle, error) {
 	if d, ok := s.dirs[rel]; ok {
 		return d, nil
 	}
 	if err := checkRel(rel); err != nil {
 		return nil, err
 	}
-	d, err := openDirHandle(s.root, s.a.Root, rel, true)
+	d, err := openDirHandle(s.root, s.a.Root, rel, mkdir)
 	if err != nil {
 		return nil, s.a.pathError(rel, err)
 	}
@@ -153,7 +184,7 @@ func (s *Session) dir(rel string) (*dirHandle, error) {
 	}
 	s.dirs[rel] = d
 	a := s.a
-	a.mu.Lock()
+	a.aux.Lock()
 	sweepIt := !a.Regenerate || !a.swept[rel]
 	if a.Regenerate {
 		if a.swept == nil {
@@ -161,7 +192,7 @@ func (s *Session) dir(rel string) (*dirHandle, error) {
 		}
 		a.swept[rel] = true
 	}
-	a.mu.Unlock()
+	a.aux.Unlock()
 	if sweepIt {
 		sweep(d)
 	}
@@ -288,7 +319,7 @@ func (s *Session) Save(m *meeting.Meeting) ([]File, error) {
 		if s.closed {
 			c.end = "" // the page is ended already
 		}
-		err := s.writeAtomic(base+c.ext, s.perm(m), func(w io.Writer) error {
+		n, err := s.writeAtomic(base+c.ext, s.perm(m), func(w io.Writer) error {
 			if err := s.copyFile(w, c.from); err != nil {
 				return err
 			}
@@ -299,7 +330,7 @@ func (s *Session) Save(m *meeting.Meeting) ([]File, error) {
 			errs = append(errs, err)
 			continue
 		}
-		files = append(files, s.file(base+c.ext))
+		files = append(files, s.fileSized(base+c.ext, n))
 	}
 	return s.writeMinutes(m, files, errs)
 }
@@ -316,6 +347,7 @@ func (s *Session) writeMinutes(m *meeting.Meeting, files []File, errs []error) (
 	type job struct {
 		rel   string
 		write func(io.Writer) error
+		n     int64
 		err   error
 	}
 	var jobs []*job
@@ -350,7 +382,7 @@ func (s *Session) writeMinutes(m *meeting.Meeting, files []File, errs []error) (
 	}
 	var wg sync.WaitGroup
 	for _, j := range jobs {
-		wg.Go(func() { j.err = s.writeAtomic(j.rel, s.perm(m), j.write) })
+		wg.Go(func() { j.n, j.err = s.writeAtomic(j.rel, s.perm(m), j.write) })
 	}
 	wg.Wait()
 	for _, j := range jobs {
@@ -358,7 +390,7 @@ func (s *Session) writeMinutes(m *meeting.Meeting, files []File, errs []error) (
 			errs = append(errs, j.err)
 			continue
 		}
-		files = append(files, s.file(j.rel))
+		files = append(files, s.fileSized(j.rel, j.n))
 	}
 	for _, d := range dirs {
 		if err := s.a.syncDir(filepath.Join(s.a.Root, filepath.FromSlash(path.Clean(d)))); err != nil && len(errs) == 0 {
@@ -382,8 +414,8 @@ func (s *Session) Finish(m *meeting.Meeting) ([]File, error) {
 		}
 	}
 	var files []File
-	for _, ext := range []string{".log.txt", ".log.html"} {
-		files = append(files, s.file(base+ext))
+	for i, ext := range []string{".log.txt", ".log.html"} {
+		files = append(files, s.fileSized(base+ext, s.spools[i].written()))
 	}
 	return s.writeMinutes(m, files, nil)
 }
@@ -460,6 +492,12 @@ func (s *Session) Close() error {
 		d.close()
 	}
 	s.dirs = nil
+	for i, b := range s.bufs {
+		if b != nil {
+			releaseLogBuffer(b)
+			s.bufs[i] = nil
+		}
+	}
 	s.release()
 	if s.root != nil {
 		s.root.Close()
@@ -467,15 +505,10 @@ func (s *Session) Close() error {
 	return errors.Join(errs...)
 }
 
-// file describes the archive-relative file rel, written.
-func (s *Session) file(rel string) File {
-	f := File{Path: filepath.Join(s.a.Root, filepath.FromSlash(rel)), URL: urlJoin(s.a.URLPrefix, rel)}
-	if d, name, err := s.at(rel); err == nil {
-		if st, err := d.root.Stat(name); err == nil {
-			f.Bytes = st.Size()
-		}
-	}
-	return f
+// fileSized describes the archive-relative file rel, written with n
+// bytes.
+func (s *Session) fileSized(rel string, n int64) File {
+	return File{Path: filepath.Join(s.a.Root, filepath.FromSlash(rel)), URL: urlJoin(s.a.URLPrefix, rel), Bytes: n}
 }
 
 // urlJoin is the URL prefix and an archive-relative path, with a '/' between
@@ -533,10 +566,10 @@ func (s *Session) open(rel string) (*os.File, error) {
 
 // writeAtomic writes the archive-relative file rel atomically (see
 // writeAtomic).
-func (s *Session) writeAtomic(rel string, perm os.FileMode, write func(io.Writer) error) error {
+func (s *Session) writeAtomic(rel string, perm os.FileMode, write func(io.Writer) error) (int64, error) {
 	d, name, err := s.at(rel)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	return writeAtomic(s.a, s.a.create, d, name, perm, write)
 }

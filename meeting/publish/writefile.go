@@ -23,7 +23,7 @@ func WriteFile(path string, perm os.FileMode, write func(io.Writer) error) error
 		return fmt.Errorf("publish %s: %w", path, err)
 	}
 	defer d.close()
-	if err := writeAtomic(nil, lockedCreateTemp, d, filepath.Base(path), perm, write); err != nil {
+	if _, err := writeAtomic(nil, lockedCreateTemp, d, filepath.Base(path), perm, write); err != nil {
 		return err
 	}
 	return syncDir(filepath.Dir(path))
