@@ -50,7 +50,7 @@ type Archive struct {
 	swept       map[string]bool // directories swept (see Session.dir)
 	inputs      map[fileKey]struct{}
 	inputNames  map[string]struct{} // the inputs' names, without their directories
-	otherInputs []os.FileInfo // inputs without a fileKey (see KeepInputs)
+	otherInputs []os.FileInfo       // inputs without a fileKey (see KeepInputs)
 }
 
 // New returns an archive rooted at root.
