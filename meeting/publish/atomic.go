@@ -14,9 +14,11 @@ import (
 )
 
 // createTempFunc creates a new temporary file prefix<n>suffix in d, locked
-// (see createLocked), and returns it with its name. It is a variable of
-// the Archive so that tests can make writes fail as a full disk does.
-type createTempFunc func(d *dirHandle, prefix, suffix string) (tempFile, string, error)
+// (see createLocked), and returns it with its name; unless named is
+// false, where the system can: then the file has no name ("") until it is
+// linked (see writeAtomic). It is a variable of the Archive so that tests
+// can make writes fail as a full disk does.
+type createTempFunc func(d *dirHandle, prefix, suffix string, named bool) (tempFile, string, error)
 
 // tempFile is what atomic writes and partial logs need of an *os.File.
 type tempFile interface {
@@ -28,8 +30,8 @@ type tempFile interface {
 	Fd() uintptr
 }
 
-func lockedCreateTemp(d *dirHandle, prefix, suffix string) (tempFile, string, error) {
-	f, name, err := createLocked(d, prefix, suffix)
+func lockedCreateTemp(d *dirHandle, prefix, suffix string, named bool) (tempFile, string, error) {
+	f, name, err := createLocked(d, prefix, suffix, named)
 	if err != nil {
 		return nil, "", err // not a typed nil in the interface
 	}
@@ -59,14 +61,17 @@ func writeAtomic(a *Archive, create createTempFunc, d *dirHandle, name string, p
 	if err := checkName(name); err != nil {
 		return 0, err
 	}
-	f, tmp, err := create(d, "."+name+tmpSuffix, "")
+	prefix := "." + name + tmpSuffix
+	f, tmp, err := create(d, prefix, "", false)
 	if err != nil {
 		return 0, pathError(d.path, name, err)
 	}
 	closed := false
 	defer func() {
 		if err != nil {
-			d.root.Remove(tmp)
+			if tmp != "" {
+				d.root.Remove(tmp)
+			}
 			if !closed {
 				f.Close()
 			}
@@ -89,6 +94,21 @@ func writeAtomic(a *Archive, create createTempFunc, d *dirHandle, name string, p
 	}
 	if err := f.Sync(); err != nil {
 		return 0, pathError(d.path, name, err)
+	}
+	if tmp == "" {
+		// Unnamed: it appears whole at its name, if that is free; else
+		// it takes a temporary name, locked, to be renamed over it.
+		err := linkUnnamed(d, f, name)
+		if err == nil {
+			closed = true
+			return cw.n, f.Close()
+		}
+		if !errors.Is(err, os.ErrExist) {
+			return 0, pathError(d.path, name, err)
+		}
+		if tmp, err = linkTemp(d, f, prefix, ""); err != nil {
+			return 0, pathError(d.path, name, err)
+		}
 	}
 	// The lock goes with the close: the file is renamed first, so that
 	// no sweep finds it unlocked under its temporary name.

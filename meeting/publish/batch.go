@@ -50,8 +50,8 @@ func (b *Batch) adopt(a *Archive) {
 	b.roots[filepath.Clean(a.Root)] = struct{}{}
 	b.mu.Unlock()
 	create := a.create
-	a.create = func(d *dirHandle, prefix, suffix string) (tempFile, string, error) {
-		f, name, err := create(d, prefix, suffix)
+	a.create = func(d *dirHandle, prefix, suffix string, named bool) (tempFile, string, error) {
+		f, name, err := create(d, prefix, suffix, named)
 		if err != nil {
 			return nil, "", err
 		}

@@ -29,8 +29,8 @@ func TestBatchDefersSyncs(t *testing.T) {
 		root := t.TempDir()
 		a := New(root, meeting.StyleDefault, "")
 		var syncs atomic.Int64
-		a.create = func(d *dirHandle, prefix, suffix string) (tempFile, string, error) {
-			f, name, err := createLocked(d, prefix, suffix)
+		a.create = func(d *dirHandle, prefix, suffix string, named bool) (tempFile, string, error) {
+			f, name, err := createLocked(d, prefix, suffix, named)
 			if err != nil {
 				return nil, "", err
 			}

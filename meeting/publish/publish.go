@@ -231,7 +231,7 @@ func (s *Session) baseFor(m *meeting.Meeting, name string) (string, error) {
 
 // createPartial creates a streamed log in d, locked (see createLocked).
 func (a *Archive) createPartial(d *dirHandle, stem string) (tempFile, string, error) {
-	return a.create(d, stem+partialSuffix, "")
+	return a.create(d, stem+partialSuffix, "", true)
 }
 
 // Meeting is the meeting the session publishes.

@@ -57,8 +57,8 @@ func TestFullDiskLosesNothing(t *testing.T) {
 	root := t.TempDir()
 	a := New(root, meeting.StyleDefault, "")
 	m, s, e := meetingOf(t, a, "#startmeeting Full disk", "#topic one", "#info kept")
-	a.create = func(d *dirHandle, prefix, suffix string) (tempFile, string, error) {
-		f, name, err := createLocked(d, prefix, suffix)
+	a.create = func(d *dirHandle, prefix, suffix string, named bool) (tempFile, string, error) {
+		f, name, err := createLocked(d, prefix, suffix, named)
 		return &fullDisk{File: f, limit: 100}, name, err
 	}
 	_, err := s.Save(m)

@@ -101,8 +101,8 @@ func TestFullDiskWhileStreaming(t *testing.T) {
 	root := t.TempDir()
 	a := New(root, meeting.StyleDefault, "")
 	var full atomic.Bool
-	a.create = func(d *dirHandle, prefix, suffix string) (tempFile, string, error) {
-		f, name, err := createLocked(d, prefix, suffix)
+	a.create = func(d *dirHandle, prefix, suffix string, named bool) (tempFile, string, error) {
+		f, name, err := createLocked(d, prefix, suffix, named)
 		if err != nil {
 			return nil, "", err
 		}
