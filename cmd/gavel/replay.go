@@ -87,10 +87,17 @@ func runReplay(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	// bound the speed.
 	opts.Batch = publish.NewBatch()
 	opts.Archive = opts.Batch.Archive(opts.Out, opts.Style, opts.URLPrefix)
+	// Many logs keep every core busy, one each: a meeting's files are
+	// then written one after another, without more goroutines.
+	opts.Archive.Serial = len(found) > 1 && runtime.GOMAXPROCS(0) > 1
 	for _, l := range found {
 		opts.Archive.KeepInputs(l.info)
 	}
 	if replayAll(ctx, found, stdin, stdout, stderr, opts) {
+		code = 1
+	}
+	if err := opts.Archive.Close(); err != nil {
+		fmt.Fprintf(stderr, "gavel replay: %v\n", err)
 		code = 1
 	}
 	if err := opts.Batch.Sync(); err != nil {
@@ -281,19 +288,23 @@ func replayOne(ctx context.Context, log logArg, stdin io.Reader, stdout io.Write
 		defer f.Close()
 		r = f
 	}
+	// A meeting's lines go out at once.
+	var lines []byte
 	opts.Files = func(files []publish.File) {
 		t.files += len(files)
+		lines = lines[:0]
 		for _, f := range files {
 			rel, rerr := filepath.Rel(opts.Out, f.Path)
 			if rerr != nil {
 				rel = f.Path
 			}
-			line := fmt.Sprintf("wrote %s (%d bytes)", filepath.Join(opts.Out, rel), f.Bytes)
+			lines = fmt.Appendf(lines, "wrote %s (%d bytes)", filepath.Join(opts.Out, rel), f.Bytes)
 			if f.URL != "" && opts.URLPrefix != "" {
-				line += " " + f.URL
+				lines = append(append(lines, ' '), f.URL...)
 			}
-			fmt.Fprintln(stdout, line)
+			lines = append(lines, '\n')
 		}
+		stdout.Write(lines)
 	}
 	res, err := replay.Reader(ctx, r, name, opts)
 	t.meetings = res.Meetings

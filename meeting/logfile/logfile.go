@@ -448,6 +448,10 @@ func (r *Reader) readLine() (line []byte, tooLong bool, err error) {
 	return line[:n], false, nil
 }
 
+// InMemory reports whether the whole log is in memory already: it fitted
+// in the head read ahead (see NewReader), so reading it waits on nothing.
+func (r *Reader) InMemory() bool { return r.inMem }
+
 // memLine is readLine for a log in memory: the same lines, and the same
 // ones too long (those a MaxLineLength buffer cannot hold).
 func (r *Reader) memLine() (line []byte, tooLong bool, err error) {

@@ -26,9 +26,15 @@ type htmlLog struct {
 	done  chan struct{}
 	err   error // the first write error, once seen
 	ended bool
+	// serial: lines are written as they come, on the caller's goroutine
+	// (see Archive.Serial).
+	serial bool
 }
 
-func newHTMLLog(w *minutes.LogHTML) *htmlLog {
+func newHTMLLog(w *minutes.LogHTML, serial bool) *htmlLog {
+	if serial {
+		return &htmlLog{w: w, serial: true}
+	}
 	h := &htmlLog{
 		w:     w,
 		batch: newBatch(),
@@ -79,6 +85,10 @@ func (h *htmlLog) write(l meeting.Line) error {
 	if h.ended {
 		return errLogClosed
 	}
+	if h.serial {
+		h.err = h.w.WriteLine(l)
+		return h.err
+	}
 	if h.batch == nil {
 		h.batch = newBatch()
 	}
@@ -97,6 +107,10 @@ func (h *htmlLog) flush() error {
 	}
 	if h.ended {
 		return errLogClosed
+	}
+	if h.serial {
+		h.err = h.w.Flush()
+		return h.err
 	}
 	if len(h.batch) > 0 {
 		h.todo <- h.batch
@@ -126,6 +140,9 @@ func (h *htmlLog) close() error {
 func (h *htmlLog) stop() {
 	if !h.ended {
 		h.ended = true
+		if h.serial {
+			return
+		}
 		close(h.todo)
 		<-h.done
 		if h.batch != nil {

@@ -39,6 +39,11 @@ type Archive struct {
 	// alike their first lines: a meeting resumed after a crash finds its
 	// own paths in its journal instead (see Session.resolve).
 	Regenerate bool
+	// Serial writes a meeting's files one after another on the caller's
+	// goroutine instead of in parallel: for callers that keep every core
+	// busy already, like a replay of many logs, for which more goroutines
+	// only cost.
+	Serial bool
 
 	create createTempFunc
 	batch  *Batch // defers the syncs (see Batch); nil syncs at once
@@ -51,6 +56,7 @@ type Archive struct {
 	inputs      map[fileKey]struct{}
 	inputNames  map[string]struct{} // the inputs' names, without their directories
 	otherInputs []os.FileInfo       // inputs without a fileKey (see KeepInputs)
+	handles     handles             // what a regenerating archive keeps open (see handles)
 }
 
 // New returns an archive rooted at root.
@@ -108,7 +114,13 @@ func (a *Archive) Open(m *meeting.Meeting) (*Session, error) {
 	if err := checkRel(dir); err != nil {
 		return nil, err
 	}
-	root, err := a.openRoot()
+	var root *os.Root
+	var err error
+	if a.Regenerate {
+		root, err = a.sharedRoot()
+	} else {
+		root, err = a.openRoot()
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -134,7 +146,7 @@ func (a *Archive) Open(m *meeting.Meeting) (*Session, error) {
 	s.spools = [2]*spool{{f: s.txt}, {f: s.html}}
 	s.bufs = [2]*bufio.Writer{logBuffer(s.spools[0]), logBuffer(s.spools[1])}
 	s.logTxt = minutes.NewLogText(s.bufs[0], a.Style)
-	s.htmlW = newHTMLLog(minutes.NewLogHTML(s.bufs[1], m.Channel, a.Style))
+	s.htmlW = newHTMLLog(minutes.NewLogHTML(s.bufs[1], m.Channel, a.Style), a.Serial)
 	return s, nil
 }
 
@@ -175,15 +187,29 @@ func (s *Session) openDir(rel string, mkdir bool) (*dirHandle, error) {
 	if err := checkRel(rel); err != nil {
 		return nil, err
 	}
-	d, err := openDirHandle(s.root, s.a.Root, rel, mkdir)
+	a := s.a
+	var d *dirHandle
+	var err error
+	if a.Regenerate {
+		var opened bool
+		d, opened, err = a.acquireDir(s.root, rel, mkdir)
+		if err == nil && !opened {
+			if s.dirs == nil {
+				s.dirs = map[string]*dirHandle{}
+			}
+			s.dirs[rel] = d
+			return d, nil
+		}
+	} else {
+		d, err = openDirHandle(s.root, a.Root, rel, mkdir)
+	}
 	if err != nil {
-		return nil, s.a.pathError(rel, err)
+		return nil, a.pathError(rel, err)
 	}
 	if s.dirs == nil {
 		s.dirs = map[string]*dirHandle{}
 	}
 	s.dirs[rel] = d
-	a := s.a
 	a.aux.Lock()
 	sweepIt := !a.Regenerate || !a.swept[rel]
 	if a.Regenerate {
@@ -382,6 +408,10 @@ func (s *Session) writeMinutes(m *meeting.Meeting, files []File, errs []error) (
 	}
 	var wg sync.WaitGroup
 	for _, j := range jobs {
+		if s.a.Serial {
+			j.n, j.err = s.writeAtomic(j.rel, s.perm(m), j.write)
+			continue
+		}
 		wg.Go(func() { j.n, j.err = s.writeAtomic(j.rel, s.perm(m), j.write) })
 	}
 	wg.Wait()
@@ -480,16 +510,20 @@ func (s *Session) Close() error {
 		if f == nil {
 			continue
 		}
+		if !s.renamed[i] {
+			// Removed while still locked: no sweep takes it meanwhile.
+			if err := s.logDir.root.Remove(names[i]); err != nil && !errors.Is(err, os.ErrNotExist) {
+				errs = append(errs, pathError(s.logDir.path, names[i], err))
+			}
+		}
 		f.Close()
-		if s.renamed[i] {
-			continue
-		}
-		if err := s.logDir.root.Remove(names[i]); err != nil && !errors.Is(err, os.ErrNotExist) {
-			errs = append(errs, pathError(s.logDir.path, names[i], err))
-		}
 	}
 	for _, d := range s.dirs {
-		d.close()
+		if s.a.Regenerate {
+			s.a.releaseDir(d)
+		} else {
+			d.close()
+		}
 	}
 	s.dirs = nil
 	for i, b := range s.bufs {
@@ -499,7 +533,7 @@ func (s *Session) Close() error {
 		}
 	}
 	s.release()
-	if s.root != nil {
+	if s.root != nil && !s.a.Regenerate {
 		s.root.Close()
 	}
 	return errors.Join(errs...)
