@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"syscall"
@@ -92,6 +93,12 @@ func runReplay(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	opts.Archive.Serial = len(found) > 1 && runtime.GOMAXPROCS(0) > 1
 	for _, l := range found {
 		opts.Archive.KeepInputs(l.info)
+	}
+	if os.Getenv("GOGC") == "" {
+		// The live heap is small and flat (a few MiB however many
+		// meetings): collecting it at 5x instead of 2x its size saves a
+		// tenth of the CPU time of a regeneration.
+		defer debug.SetGCPercent(debug.SetGCPercent(400))
 	}
 	if replayAll(ctx, found, stdin, stdout, stderr, opts) {
 		code = 1
