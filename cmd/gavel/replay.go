@@ -91,8 +91,9 @@ func runReplay(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	// Many logs keep every core busy, one each: a meeting's files are
 	// then written one after another, without more goroutines.
 	opts.Archive.Serial = len(found) > 1 && runtime.GOMAXPROCS(0) > 1
-	for _, l := range found {
-		opts.Archive.KeepInputs(l.info)
+	for i := range found {
+		opts.Archive.KeepInputs(found[i].info)
+		found[i].info = nil // the archive keeps what it needs of it
 	}
 	if os.Getenv("GOGC") == "" {
 		// The live heap is small and flat (a few MiB however many
