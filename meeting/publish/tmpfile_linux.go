@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync"
+	"sync/atomic"
 
 	"golang.org/x/sys/unix"
 )
@@ -36,6 +37,9 @@ func createLocked(d *dirHandle, prefix, suffix string, named bool) (*os.File, st
 	}
 	return os.NewFile(uintptr(fd), filepath.Join(d.path, name)), name, nil
 }
+
+// emptyPathLinks says linkat(AT_EMPTY_PATH) may be tried (see linkFd).
+var emptyPathLinks = func() *atomic.Bool { var b atomic.Bool; b.Store(true); return &b }()
 
 // procFD reports whether /proc/self/fd can name an open file (linkUnnamed
 // needs it).
@@ -68,7 +72,21 @@ func linkTempFd(d *dirHandle, fd int, prefix, suffix string) (string, error) {
 func linkUnnamed(d *dirHandle, f tempFile, name string) error { return linkFd(d, int(f.Fd()), name) }
 
 func linkFd(d *dirHandle, fd int, name string) error {
-	err := unix.Linkat(unix.AT_FDCWD, "/proc/self/fd/"+strconv.Itoa(fd), int(d.f.Fd()), name, unix.AT_SYMLINK_FOLLOW)
+	var err error
+	if emptyPathLinks.Load() {
+		// Linking the descriptor itself skips resolving /proc; it
+		// needs CAP_DAC_READ_SEARCH (or a kernel that allows it for
+		// the file's owner): if refused, /proc from then on.
+		err = unix.Linkat(fd, "", int(d.f.Fd()), name, unix.AT_EMPTY_PATH)
+		if errors.Is(err, unix.ENOENT) || errors.Is(err, unix.EPERM) || errors.Is(err, unix.EINVAL) {
+			emptyPathLinks.Store(false)
+		} else if err == nil {
+			return nil
+		} else {
+			return &os.PathError{Op: "linkat", Path: filepath.Join(d.path, name), Err: err}
+		}
+	}
+	err = unix.Linkat(unix.AT_FDCWD, "/proc/self/fd/"+strconv.Itoa(fd), int(d.f.Fd()), name, unix.AT_SYMLINK_FOLLOW)
 	if err != nil {
 		return &os.PathError{Op: "linkat", Path: filepath.Join(d.path, name), Err: err}
 	}
