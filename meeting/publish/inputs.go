@@ -15,9 +15,9 @@ func (a *Archive) KeepInputs(files ...os.FileInfo) {
 			continue
 		}
 		if a.inputNames == nil {
-			a.inputNames = map[string]struct{}{}
+			a.inputNames = map[uint64]struct{}{}
 		}
-		a.inputNames[fi.Name()] = struct{}{}
+		a.inputNames[nameHash(fi.Name())] = struct{}{}
 		if k, ok := fileKeyOf(fi); ok {
 			if a.inputs == nil {
 				a.inputs = map[fileKey]struct{}{}
@@ -30,12 +30,24 @@ func (a *Archive) KeepInputs(files ...os.FileInfo) {
 }
 
 // mayBeInput reports whether a file named name (without its directory)
-// may be one of the inputs: one of them has that name.
+// may be one of the inputs: one of them has that name (or one whose hash
+// is the same).
 func (a *Archive) mayBeInput(name string) bool {
 	a.aux.Lock()
 	defer a.aux.Unlock()
-	_, ok := a.inputNames[name]
+	_, ok := a.inputNames[nameHash(name)]
 	return ok
+}
+
+// nameHash is a file name's FNV-1a hash: the inputs' names are kept as
+// hashes, 8 bytes each however long (a collision only costs a stat).
+func nameHash(name string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(name); i++ {
+		h ^= uint64(name[i])
+		h *= 1099511628211
+	}
+	return h
 }
 
 // isInput reports whether fi is one of the inputs.

@@ -54,7 +54,7 @@ type Archive struct {
 	aux         sync.Mutex      // guards what follows (taken with or without mu, never the other way)
 	swept       map[string]bool // directories swept (see Session.dir)
 	inputs      map[fileKey]struct{}
-	inputNames  map[string]struct{} // the inputs' names, without their directories
+	inputNames  map[uint64]struct{} // the inputs' names, without their directories, hashed (see nameHash)
 	otherInputs []os.FileInfo       // inputs without a fileKey (see KeepInputs)
 	handles     handles             // what a regenerating archive keeps open (see handles)
 }
@@ -573,7 +573,7 @@ func (s *Session) copyLines(w io.Writer, rel string, n int) error {
 		return err
 	}
 	defer r.Close()
-	br := bufio.NewReaderSize(r, 64<<10)
+	br := bufio.NewReaderSize(r, 4<<10) // a stub is a few lines
 	for i := 0; i < n; i++ {
 		line, err := br.ReadString('\n')
 		if i == n-1 || err != nil {
