@@ -464,143 +464,176 @@ func (e *Engine) isChair(ev Message, nick string) bool {
 	return ev.Account != "" && strings.EqualFold(bound, ev.Account)
 }
 
-// command runs the command a line holds, if any. It reports false when
-// MeetBot failed on the command with an exception, which skipped its
-// realtime save of the log.
+// command runs the command a line holds, if any, from the command table
+// (commands.go). It reports false when MeetBot failed on the command with
+// an exception, which skipped its realtime save of the log.
 func (e *Engine) command(ev Message, s said, line Line) bool {
-	m := e.meeting
-	zodbot := e.opts.Style == StyleZodbot
-	cmd, arg, ok := parseCommand(s.cmd)
+	name, arg, ok := parseCommand(s.cmd)
 	if !ok {
 		if isBareURL(s.cmd) {
 			e.addItem(KindLink, s, line, s.cmd)
 		}
 		return true
 	}
-	switch cmd {
-	// Anyone.
-	case "info":
-		e.addItem(KindInfo, s, line, arg)
-	case "idea":
-		e.addItem(KindIdea, s, line, arg)
-	case "help", "halp":
-		e.addItem(KindHelp, s, line, arg)
-	case "link":
-		e.addItem(KindLink, s, line, arg)
-	case "action":
-		e.addItem(KindAction, s, line, arg)
-	case "nick":
-		for _, n := range e.splitNicks(arg, true) {
-			m.addAttendee(n, 0)
-		}
-	case "commands":
-		e.say("Available commands: " + strings.Join(e.commandList(), " "))
-	case "vote", "showvote":
-		if zodbot {
-			// MeetBot 0.1.4 has no votes: ordinary lines.
-			return true
-		}
-		if cmd == "vote" {
+	zodbot := e.opts.Style == StyleZodbot
+	c, known := commandIndex[name]
+	switch {
+	case known && !c.Chair && zodbot && !c.Zodbot:
+		// MeetBot 0.1.4 has no votes: ordinary lines, but the engine
+		// keeps the ballot silently for the chair's tools (vote.go).
+		if name == "vote" {
 			e.castVote(s, arg)
-		} else {
-			e.showVote()
 		}
-	case "startmeeting":
-		e.sayError(s.nick, "Can't start another meeting, one is in progress.")
-	case "meetingname":
-		if zodbot || e.isChair(ev, s.nick) {
-			e.setName(arg, s)
-		}
-	default:
-		if !e.isChair(ev, s.nick) {
+		return true
+	case !known || c.Chair:
+		// Unknown commands check chair rights as MeetBot's dispatch
+		// does (binding a chair's account on first use).
+		if !e.isChair(ev, s.nick) || !known {
 			return true
 		}
-		return e.chairCommand(cmd, arg, s, line)
+		if zodbot && !c.Zodbot {
+			// The votes, silent in zodbot style (vote.go).
+			switch name {
+			case "startvote":
+				e.startVote(s, line, arg)
+			case "endvote":
+				e.endVote(s, line)
+			}
+			return true
+		}
+	}
+	return c.run(e, cmdCall{ev: ev, said: s, line: line, arg: arg, zodbot: zodbot})
+}
+
+// The commands' bodies, by name in the command table.
+
+func (e *Engine) doCommands(cmdCall) bool {
+	e.say("Available commands: " + strings.Join(e.commandList(), " "))
+	return true
+}
+
+func (e *Engine) doNick(c cmdCall) bool {
+	for _, n := range e.splitNicks(c.arg, true) {
+		e.meeting.addAttendee(n, 0)
 	}
 	return true
 }
 
-// chairCommand runs the commands only chairs may use.
-func (e *Engine) chairCommand(cmd, arg string, s said, line Line) bool {
-	m := e.meeting
-	zodbot := e.opts.Style == StyleZodbot
-	switch cmd {
-	case "topic":
-		e.addItem(KindTopic, s, line, arg)
-		m.topicText = m.Items[len(m.Items)-1].Text
-		e.showTopic()
-	case "meetingtopic":
-		t := strings.TrimSpace(arg)
-		lt := strings.ToLower(t)
-		if zodbot {
-			t = pyStrip(arg)
-			lt = PyLower(t)
-		}
-		switch lt {
-		case "", "none", "unset":
-			m.Title = ""
-		default:
-			m.Title = strings.Clone(t)
-		}
-		if zodbot || m.CurrentTopic() != "" {
-			e.showTopic()
-		}
-	case "agreed", "agree":
-		e.addItem(KindAgreed, s, line, arg)
-	case "accepted", "accept":
-		e.addItem(KindAccepted, s, line, arg)
-	case "rejected":
-		e.addItem(KindRejected, s, line, arg)
-	case "reject":
-		// Fedora's zodbot lost this alias; the default style has it back.
-		if !zodbot {
-			e.addItem(KindRejected, s, line, arg)
-		}
-	case "chair":
-		for _, n := range e.splitNicks(arg, true) {
-			if !m.isChairListed(n) {
-				m.Chairs = append(m.Chairs, n)
-				m.addAttendee(n, 0)
-			}
-		}
-		e.say("Current chairs: " + strings.Join(m.ChairList(), " "))
-	case "unchair":
-		for _, n := range e.splitNicks(arg, !zodbot) {
-			if m.sameNick(n, m.Owner) {
-				continue
-			}
-			m.Chairs = slices.DeleteFunc(m.Chairs, func(c string) bool { return m.sameNick(c, n) })
-			delete(e.chairAccounts, e.key(n))
-		}
-		e.say("Current chairs: " + strings.Join(m.ChairList(), " "))
-	case "undo":
-		return e.undo()
-	case "save":
-		e.out = append(e.out, Effect{Kind: EffectSave})
-	case "restrictlogs":
-		m.Restrict = true
-		if zodbot {
-			// MeetBot 0.1.4 fails here (RestrictPerm is not defined in
-			// do_restrictlogs) after setting the flag: no reply.
-			return false
-		}
-		e.say("Restricting permissions on minutes: -077 on next #save")
-	case "lurk":
-		m.Lurking = true
-	case "unlurk":
-		m.Lurking = false
-	case "startvote", "endvote":
-		if zodbot {
-			return true
-		}
-		if cmd == "startvote" {
-			e.startVote(s, line, arg)
-		} else {
-			e.endVote(s, line)
-		}
-	case "endmeeting":
-		e.endMeeting(s, line)
+func (e *Engine) doVote(c cmdCall) bool {
+	e.castVote(c.said, c.arg)
+	return true
+}
+
+func (e *Engine) doShowVote(cmdCall) bool {
+	e.showVote()
+	return true
+}
+
+func (e *Engine) doStartMeeting(c cmdCall) bool {
+	e.sayError(c.said.nick, "Can't start another meeting, one is in progress.")
+	return true
+}
+
+func (e *Engine) doMeetingName(c cmdCall) bool {
+	if c.zodbot || e.isChair(c.ev, c.said.nick) {
+		e.setName(c.arg, c.said)
 	}
+	return true
+}
+
+func (e *Engine) doTopic(c cmdCall) bool {
+	m := e.meeting
+	e.addItem(KindTopic, c.said, c.line, c.arg)
+	m.topicText = m.Items[len(m.Items)-1].Text
+	e.showTopic()
+	return true
+}
+
+func (e *Engine) doMeetingTopic(c cmdCall) bool {
+	m := e.meeting
+	t := strings.TrimSpace(c.arg)
+	lt := strings.ToLower(t)
+	if c.zodbot {
+		t = pyStrip(c.arg)
+		lt = PyLower(t)
+	}
+	switch lt {
+	case "", "none", "unset":
+		m.Title = ""
+	default:
+		m.Title = strings.Clone(t)
+	}
+	if c.zodbot || m.CurrentTopic() != "" {
+		e.showTopic()
+	}
+	return true
+}
+
+func (e *Engine) doChair(c cmdCall) bool {
+	m := e.meeting
+	for _, n := range e.splitNicks(c.arg, true) {
+		if !m.isChairListed(n) {
+			m.Chairs = append(m.Chairs, n)
+			m.addAttendee(n, 0)
+		}
+	}
+	e.say("Current chairs: " + strings.Join(m.ChairList(), " "))
+	return true
+}
+
+func (e *Engine) doUnchair(c cmdCall) bool {
+	m := e.meeting
+	for _, n := range e.splitNicks(c.arg, !c.zodbot) {
+		if m.sameNick(n, m.Owner) {
+			continue
+		}
+		m.Chairs = slices.DeleteFunc(m.Chairs, func(ch string) bool { return m.sameNick(ch, n) })
+		delete(e.chairAccounts, e.key(n))
+	}
+	e.say("Current chairs: " + strings.Join(m.ChairList(), " "))
+	return true
+}
+
+func (e *Engine) doUndo(cmdCall) bool { return e.undo() }
+
+func (e *Engine) doSave(cmdCall) bool {
+	e.out = append(e.out, Effect{Kind: EffectSave})
+	return true
+}
+
+func (e *Engine) doRestrictLogs(c cmdCall) bool {
+	e.meeting.Restrict = true
+	if c.zodbot {
+		// MeetBot 0.1.4 fails here (RestrictPerm is not defined in
+		// do_restrictlogs) after setting the flag: no reply.
+		return false
+	}
+	e.say("Restricting permissions on minutes: -077 on next #save")
+	return true
+}
+
+func (e *Engine) doLurk(cmdCall) bool {
+	e.meeting.Lurking = true
+	return true
+}
+
+func (e *Engine) doUnlurk(cmdCall) bool {
+	e.meeting.Lurking = false
+	return true
+}
+
+func (e *Engine) doStartVote(c cmdCall) bool {
+	e.startVote(c.said, c.line, c.arg)
+	return true
+}
+
+func (e *Engine) doEndVote(c cmdCall) bool {
+	e.endVote(c.said, c.line)
+	return true
+}
+
+func (e *Engine) doEndMeeting(c cmdCall) bool {
+	e.endMeeting(c.said, c.line)
 	return true
 }
 
@@ -709,28 +742,12 @@ func urlJoin(prefix, rel string) string {
 	return prefix + "/" + rel
 }
 
-// zodbotCommands is the #commands reply of Fedora's zodbot: every do_*
-// method of MeetBot 0.1.4, which has no votes.
-var zodbotCommands = []string{"#accept", "#accepted", "#action", "#agree", "#agreed", "#chair", "#commands", "#endmeeting", "#halp", "#help", "#idea", "#info", "#link", "#lurk", "#meetingname", "#meetingtopic", "#nick", "#rejected", "#restrictlogs", "#save", "#startmeeting", "#topic", "#unchair", "#undo", "#unlurk"}
-
-// defaultCommands adds the #reject alias zodbot lost and the votes, in
-// sorted place.
-var defaultCommands = func() []string {
-	cmds := append([]string{"#reject", "#endvote", "#showvote", "#startvote", "#vote"}, zodbotCommands...)
-	slices.Sort(cmds)
-	return cmds
-}()
-
 func (e *Engine) commandList() []string {
 	if e.opts.Style == StyleZodbot {
-		return zodbotCommands
+		return zodbotCommandList
 	}
-	return defaultCommands
+	return defaultCommandList
 }
-
-// Commands lists every meeting command the engine understands, for
-// completion in the console.
-func Commands() []string { return append([]string(nil), defaultCommands...) }
 
 // splitNicks splits a #chair/#nick/#unchair argument. zodbot style splits
 // as MeetBot did: #chair and #nick on runs of ',' and ' ' after unicode

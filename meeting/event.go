@@ -51,6 +51,17 @@ type TopicChange struct {
 	Topic string
 }
 
+// Note is a setting of the chair's tools that the channel did not see (an
+// agenda loaded, the voters, a quorum, a timebox): the engine ignores it,
+// and the journal keeps it in order with the channel's events, so that a
+// resumed meeting rebuilds the tools (see meeting/chair). Kind names the
+// setting; Text is its payload, which only the tools read.
+type Note struct {
+	Time time.Time
+	Kind string
+	Text string
+}
+
 // When implements Event.
 func (e Message) When() time.Time { return e.Time }
 
@@ -68,3 +79,6 @@ func (e Quit) When() time.Time { return e.Time }
 
 // When implements Event.
 func (e TopicChange) When() time.Time { return e.Time }
+
+// When implements Event.
+func (e Note) When() time.Time { return e.Time }

@@ -110,7 +110,15 @@ type Vote struct {
 	Time    time.Time
 	Line    int
 	Ended   bool
+
+	casts int            // ballots cast
+	last  map[string]int // nick -> the number of its last ballot
 }
+
+// LastCast is the order of nick's last ballot among all ballots cast (1
+// for the first; 0 when nick did not vote): the last ballot of a voter
+// who voted under two nicks counts.
+func (v *Vote) LastCast(nick string) int { return v.last[nick] }
 
 // Results returns, for each option in order, the voters who chose it.
 func (v *Vote) Results() [][]string {

@@ -52,14 +52,31 @@ func VoteChoice(options []string, arg string) (option string, ok bool) {
 // that is not a command.
 func ParseCommand(text string) (cmd, arg string, ok bool) { return parseCommand(text) }
 
+// A vote in zodbot style: MeetBot 0.1.4 has no votes, so the engine says
+// nothing and records nothing of them (its files stay zodbot's byte for
+// byte), but it still keeps the ballots, silently, for the chair's tools:
+// the engine owns the ballots and their count in both styles.
+
+// voteSay says text unless the vote is silent (zodbot style).
+func (e *Engine) voteSay(text string) {
+	if e.opts.Style != StyleZodbot {
+		e.say(text)
+	}
+}
+
+// Vote returns the vote in progress, or nil. The chair's tools count its
+// ballots against their roster; it is not safe to keep past the next
+// event but to compare it.
+func (e *Engine) Vote() *Vote { return e.vote }
+
 func (e *Engine) startVote(s said, line Line, arg string) {
 	if e.vote != nil {
-		e.say("Already voting on '" + e.vote.Question + "'")
+		e.voteSay("Already voting on '" + e.vote.Question + "'")
 		return
 	}
 	q, parsed, ok := ParseVote(arg)
 	if !ok {
-		e.say("Unable to parse vote topic and options.")
+		e.voteSay("Unable to parse vote topic and options.")
 		return
 	}
 	q = strings.Clone(q)
@@ -68,8 +85,8 @@ func (e *Engine) startVote(s said, line Line, arg string) {
 		opts[i] = strings.Clone(o)
 	}
 	e.vote = &Vote{Question: q, Options: opts, Ballots: map[string]string{}, Nick: strings.Clone(s.nick), Time: line.Time, Line: line.N}
-	e.say("Begin voting on: " + q + " Valid vote options are " + strings.Join(opts, ", ") + ".")
-	e.say("Vote using '#vote OPTION'. Only your last vote counts.")
+	e.voteSay("Begin voting on: " + q + " Valid vote options are " + strings.Join(opts, ", ") + ".")
+	e.voteSay("Vote using '#vote OPTION'. Only your last vote counts.")
 }
 
 func (e *Engine) castVote(s said, arg string) {
@@ -79,7 +96,7 @@ func (e *Engine) castVote(s said, arg string) {
 	}
 	o, ok := VoteChoice(v.Options, arg)
 	if !ok {
-		e.say(s.nick + ": " + strings.TrimSpace(arg) + " is not a valid option. Valid options are " + strings.Join(v.Options, ", ") + ".")
+		e.voteSay(s.nick + ": " + strings.TrimSpace(arg) + " is not a valid option. Valid options are " + strings.Join(v.Options, ", ") + ".")
 		return
 	}
 	nick := s.nick
@@ -88,11 +105,16 @@ func (e *Engine) castVote(s said, arg string) {
 		v.Voters = append(v.Voters, nick)
 	}
 	v.Ballots[nick] = o
+	if v.last == nil {
+		v.last = map[string]int{}
+	}
+	v.casts++
+	v.last[nick] = v.casts
 }
 
 func (e *Engine) showVote() {
 	v := e.vote
-	if v == nil {
+	if v == nil || e.opts.Style == StyleZodbot {
 		return
 	}
 	for i, voters := range v.Results() {
@@ -109,6 +131,9 @@ func (e *Engine) endVote(s said, line Line) {
 	}
 	e.vote = nil
 	v.Ended = true
+	if e.opts.Style == StyleZodbot {
+		return // silent: no reply, no VOTE item (see above)
+	}
 	results := v.Results()
 	e.say("Voted on \"" + v.Question + "\" Results are")
 	summary := "Voted on \"" + v.Question + "\" Results are"

@@ -1,10 +1,10 @@
-package tui_test
+package tui
 
-// The chair's tools (issue 11) in the console, driven through teatest
-// against a real InspIRCd with other people in the channel: the real
-// ircclient, the real live driver and archive, the console's own
-// commands and keys. The tests look at the screen (Render), as the chair
-// does, and at what the other people see in the channel.
+// The chair's tools in the console, driven through the shared console rig
+// (the real Bubble Tea program, ircclient and live driver) against a real
+// InspIRCd with other people in the channel, the tools wired as cmd/gavel
+// wires them. The tests look at the screen (Render), as the chair does,
+// and at what the other people see in the channel.
 
 import (
 	"context"
@@ -21,151 +21,57 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
-	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"gavel/backend"
 	"gavel/backend/fetch"
-	"gavel/ircclient"
 	"gavel/ircclient/ircdtest"
 	"gavel/meeting"
-	"gavel/meeting/live"
+	"gavel/meeting/chair"
+	"gavel/meeting/chair/chairio"
 	"gavel/meeting/publish"
-	"gavel/tui"
 )
 
-// chairProbe wraps the console so a test can run code on the program's
-// goroutine and wait for a condition checked after every message.
-type chairProbe struct {
-	m     *tui.Model
-	conds []chairCond
-}
-
-type chairCond struct {
-	ok   func(*tui.Model) bool
-	done chan struct{}
-}
-
-type chairProbeMsg func(*chairProbe)
-
-func (p *chairProbe) Init() tea.Cmd { return p.m.Init() }
-
-func (p *chairProbe) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	var cmd tea.Cmd
-	if f, ok := msg.(chairProbeMsg); ok {
-		f(p)
-	} else {
-		_, cmd = p.m.Update(msg)
-	}
-	keep := p.conds[:0]
-	for _, c := range p.conds {
-		if c.ok(p.m) {
-			close(c.done)
-		} else {
-			keep = append(keep, c)
-		}
-	}
-	p.conds = keep
-	return p, cmd
-}
-
-func (p *chairProbe) View() tea.View { return p.m.View() }
-
-// chairConsole is the console under test.
+// chairConsole is the console under test: the shared rig with the
+// chair's tools, and a clock a test can move on.
 type chairConsole struct {
-	t       *testing.T
-	tm      *teatest.TestModel
-	archive string
-	state   string
-	offset  atomic.Int64 // added to the console's clock
+	*rig
+	offset atomic.Int64 // added to the console's clock
 }
 
 type chairConsoleOptions struct {
 	style    meeting.Style
 	channels []string
-	chair    tui.ChairOptions
+	chair    map[string]chair.ChannelConfig // the channels' settings
+	http     *fetch.Client                  // for agendas and forges (nil: fetch's defaults)
 	archive  string
 }
 
 func startChairConsole(t *testing.T, srv *ircdtest.Server, o chairConsoleOptions) *chairConsole {
 	t.Helper()
-	dir := t.TempDir()
-	cc := &chairConsole{t: t, archive: o.archive, state: filepath.Join(dir, "state")}
-	if cc.archive == "" {
-		cc.archive = filepath.Join(dir, "archive")
-	}
-	cfg := ircclient.DefaultConfig()
-	cfg.Server, cfg.Port, cfg.TLS, cfg.Nick = ircdtest.Host, srv.Port, false, "chair"
-	cfg.Channels, cfg.SendUnpaced = o.channels, true
-	client, err := ircclient.New(cfg, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	archive := publish.New(cc.archive, o.style, "")
-	ctl, err := live.New(live.Config{Style: o.style, Archive: archive, JournalDir: filepath.Join(cc.state, "journal"), Network: client})
-	if err != nil {
-		t.Fatal(err)
-	}
-	router, err := backend.New(backend.Config{Offline: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	o.chair.Archive, o.chair.AgendaDir, o.chair.Network = archive, filepath.Join(cc.state, "agenda"), "127.0.0.1"
-	m, err := tui.New(tui.Options{
-		Client: client, Glue: ctl, Router: router, Server: srv.Addr(), Nick: "chair", Channels: o.channels,
-		Style: o.style, Getenv: func(string) string { return "" }, Chair: o.chair,
-		Now: func() time.Time { return time.Now().Add(time.Duration(cc.offset.Load())) },
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("TERM", "xterm-256color")
-	cc.tm = teatest.NewTestModel(t, &chairProbe{m: m}, teatest.WithInitialTermSize(150, 46))
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- client.Run(ctx) }()
-	t.Cleanup(func() {
-		cc.tm.Quit()
-		cancel()
-		select {
-		case <-done:
-		case <-time.After(5 * time.Second):
-			t.Error("the IRC client did not stop within 5s")
-		}
-		ctl.Close()
-	})
+	cc := &chairConsole{}
+	state := t.TempDir()
+	cc.rig = startRig(t, srv, rigOptions{nick: "chair", channels: o.channels, width: 150, height: 46, style: o.style, archive: o.archive,
+		chair: func(archive *publish.Archive, router *backend.Router) *chair.Config {
+			return &chair.Config{Network: "127.0.0.1", Channels: o.chair, Agendas: chairio.NewSources(o.http),
+				Leftovers: &chairio.Store{Dir: filepath.Join(state, "agenda")}, Previous: chairio.Archive{Archive: archive},
+				Groups: chairio.Lookups{Router: router}, Accounts: chairio.Lookups{Router: router}}
+		},
+		mutate: func(opts *Options) {
+			opts.Now = func() time.Time { return time.Now().Add(time.Duration(cc.offset.Load())) }
+		}})
 	return cc
 }
 
-// screen is the console's screen as text, read on the program's goroutine.
-func (cc *chairConsole) screen() string {
-	got := make(chan string, 1)
-	cc.tm.Send(chairProbeMsg(func(p *chairProbe) { got <- ansi.Strip(p.m.Render()) }))
-	select {
-	case s := <-got:
-		return s
-	case <-time.After(5 * time.Second):
-		return "(the console did not answer)"
-	}
-}
-
-// until waits for a condition on the screen.
-func (cc *chairConsole) until(what string, ok func(screen string) bool) {
+// untilScreen waits for a condition on the screen.
+func (cc *chairConsole) untilScreen(what string, ok func(screen string) bool) {
 	cc.t.Helper()
-	done := make(chan struct{})
-	cc.tm.Send(chairProbeMsg(func(p *chairProbe) {
-		p.conds = append(p.conds, chairCond{ok: func(m *tui.Model) bool { return ok(ansi.Strip(m.Render())) }, done: done})
-	}))
-	select {
-	case <-done:
-	case <-time.After(20 * time.Second):
-		cc.t.Fatalf("the screen never showed %s:\n%s", what, cc.screen())
-	}
+	cc.until(20*time.Second, what, func(m *Model) bool { return ok(ansi.Strip(m.Render())) })
 }
 
 // shows waits until the screen holds every text.
 func (cc *chairConsole) shows(texts ...string) {
 	cc.t.Helper()
-	cc.until(strings.Join(texts, " + "), func(s string) bool {
+	cc.untilScreen(strings.Join(texts, " + "), func(s string) bool {
 		for _, x := range texts {
 			if !strings.Contains(s, x) {
 				return false
@@ -173,12 +79,6 @@ func (cc *chairConsole) shows(texts ...string) {
 		}
 		return true
 	})
-}
-
-// typeLine types text and Enter, as the chair does.
-func (cc *chairConsole) typeLine(text string) {
-	cc.tm.Type(text)
-	cc.tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
 }
 
 // chairPerson is another client in the channel: it says lines and reads
@@ -313,7 +213,7 @@ func TestChairToolsZodbotStyle(t *testing.T) {
 	}
 	bc := people["bcotton"]
 	cc := startChairConsole(t, srv, chairConsoleOptions{style: meeting.StyleZodbot, channels: []string{ch}, archive: archive,
-		chair: tui.ChairOptions{Channels: map[string]tui.ChannelChair{ch: {Agenda: agendaURL}}}})
+		chair: map[string]chair.ChannelConfig{ch: {Agenda: agendaURL}}})
 	cc.shows("Agenda (5)", "Roll call [2m]", "agenda: 5 items from "+agendaURL)
 
 	cc.typeLine("#startmeeting magazine")
@@ -330,7 +230,7 @@ func TestChairToolsZodbotStyle(t *testing.T) {
 	cc.shows("✓ 1. sysoplab to edit #184", "→ 3. gregbartholomew to edit #181")
 	cc.typeLine("#undo") // the carried action is no longer in the minutes: open again
 	bc.sees("chair #undo")
-	cc.until("action 3 open again", func(s string) bool {
+	cc.untilScreen("action 3 open again", func(s string) bool {
 		return !strings.Contains(s, "→ 3. gregbartholomew") && strings.Contains(s, "3. gregbartholomew to edit #181")
 	})
 	cc.typeLine("/carry 3")
@@ -340,7 +240,7 @@ func TestChairToolsZodbotStyle(t *testing.T) {
 	cc.shows("/done: action 1 is already done")
 
 	// Roll call: F2 posts the first agenda item, "Roll call".
-	cc.tm.Send(tea.KeyPressMsg{Code: tea.KeyF2})
+	cc.key(tea.KeyPressMsg{Code: tea.KeyF2})
 	bc.sees("chair #topic Roll call")
 	cc.shows("▶ 1. Roll call", "topic 0:0")
 	people["stbnruiz"].say(ch, "Esteban here")
@@ -356,17 +256,17 @@ func TestChairToolsZodbotStyle(t *testing.T) {
 	bc.sees("chair #link https://pagure.io/fedora-magazine/issue/184")
 	cc.shows("▶ 2. Article review", "✓ 1. Roll call", "/10:00")
 	cc.offset.Store(int64(8*time.Minute + 30*time.Second))
-	cc.until("the timebox at 80%", func(s string) bool { return regexp.MustCompile(`topic 8:3\d/10:00 !`).MatchString(s) })
+	cc.untilScreen("the timebox at 80%", func(s string) bool { return regexp.MustCompile(`topic 8:3\d/10:00 !`).MatchString(s) })
 	cc.typeLine("/timebox notice on")
 	cc.offset.Store(int64(10*time.Minute + 5*time.Second))
-	cc.until("the timebox over", func(s string) bool { return regexp.MustCompile(`topic 10:0\d/10:00 over`).MatchString(s) })
+	cc.untilScreen("the timebox over", func(s string) bool { return regexp.MustCompile(`topic 10:0\d/10:00 over`).MatchString(s) })
 	bc.sees("chair Time is up for this topic (10:00 timebox): Article review")
 	cc.offset.Store(0)
 	cc.typeLine("#action asamalik to review the article")
 
 	// A vote with a roster and a quorum; in zodbot style the console
 	// tallies the lines itself.
-	cc.tm.Send(tea.KeyPressMsg{Code: tea.KeyF2})
+	cc.key(tea.KeyPressMsg{Code: tea.KeyF2})
 	bc.sees("chair #topic Vote: publish the interview")
 	cc.typeLine("/voters bcotton asamalik sysoplab")
 	bc.sees("chair #info Voters: bcotton, asamalik, sysoplab")
@@ -383,7 +283,7 @@ func TestChairToolsZodbotStyle(t *testing.T) {
 	cc.typeLine("#endvote")
 	cc.shows("vote ended: Publish the interview? (+0, 1, -1)", "quorum 2 met (2 voted) · did not vote: asamalik",
 		"› #agreed Publish the interview? (+0, 1, -1)")
-	cc.tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	cc.key(tea.KeyPressMsg{Code: tea.KeyEnter})
 	bc.sees("chair #agreed Publish the interview? (+0, 1, -1)")
 
 	// Skip one item, leave one unreached; both are kept.
@@ -543,7 +443,7 @@ func TestChairREADME(t *testing.T) {
 	os.WriteFile(filepath.Join(archive, "fedora-meeting", "2020-06-10", "magazine.2020-06-10-12.02.txt"), zodbot, 0o644)
 	obs := joinPerson(t, ctx, srv, "observer", ch)
 	cc := startChairConsole(t, srv, chairConsoleOptions{channels: []string{ch}, archive: archive,
-		chair: tui.ChairOptions{HTTP: fetch.New(fetch.Options{Service: "agenda", Transport: forgeTransport(pagure)})}})
+		http: fetch.New(fetch.Options{Service: "agenda", Transport: forgeTransport(pagure)})})
 	cc.typeLine("#startmeeting magazine")
 	obs.sees("chair #startmeeting magazine")
 	cc.shows("from 2020-06-10 (8)")
@@ -561,7 +461,7 @@ func TestChairREADME(t *testing.T) {
 			cc.shows(w.effect)
 		}
 		if agreed, ok := strings.CutPrefix(w.effect, "› "); ok {
-			cc.tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter}) // the chair sends what the console left
+			cc.key(tea.KeyPressMsg{Code: tea.KeyEnter}) // the chair sends what the console left
 			obs.sees("chair " + agreed)
 		}
 	}

@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"strings"
 
-	"gavel/tui/chair"
+	"gavel/meeting/chair"
 	"gavel/tui/panes"
 	"gavel/tui/winlist"
 )
@@ -18,11 +18,11 @@ func (m *Model) chairClock() (text string, level int) {
 	if w.Kind != winlist.Channel {
 		return "", 0
 	}
-	cc := m.chair.chans[m.Me.FoldName(w.Name)]
-	if cc == nil || cc.ended {
+	t := m.tools(w.Name)
+	if t == nil {
 		return "", 0
 	}
-	c, ok := cc.timer.Clock(m.clock())
+	c, ok := t.Clock(m.clock())
 	if !ok || c.Box == 0 {
 		return "", 0 // the clock is for topics with a timebox (the agenda's, or /timebox)
 	}
@@ -35,33 +35,33 @@ func (m *Model) chairClock() (text string, level int) {
 func (m *Model) refreshChair() {
 	s := m.side
 	w := m.wins.Current()
-	var cc *chairChan
+	var t *chair.Tools
 	if w.Kind == winlist.Channel {
-		cc = m.chair.chans[m.Me.FoldName(w.Name)]
+		t = m.tools(w.Name)
 	}
 	showAgenda, showVotes := false, false
-	if cc != nil {
-		if cc.agenda != nil {
+	if t != nil {
+		if a, _ := t.Agenda(); a != nil {
 			showAgenda = true
-			e, anchor := panes.AgendaEntries(cc.agenda, cc.offerDate)
+			e, anchor := panes.AgendaEntries(a, t.OfferDate())
 			s.Agenda.SetEntries(e, anchor)
-			s.Agenda.Title = panes.AgendaTitle(cc.agenda)
-			if cc.finished {
+			s.Agenda.Title = panes.AgendaTitle(a)
+			if t.AgendaEnded() {
 				s.Agenda.Title += " · ended"
 			}
 		}
-		if res, running := cc.votes.Progress(); running {
+		if res, running, ok := t.Vote(); ok {
 			showVotes = true
-			s.Votes.SetEntries(panes.VoteEntries(res, true), 0)
+			s.Votes.SetEntries(panes.VoteEntries(res, running), 0)
 			s.Votes.Title = "Vote"
-		} else if cc.last != nil {
-			showVotes = true
-			s.Votes.SetEntries(panes.VoteEntries(*cc.last, false), 0)
-			s.Votes.Title = "Vote · ended"
+			if !running {
+				s.Votes.Title = "Vote · ended"
+			}
 		}
-		if fu := panes.FollowUpEntries(cc.follow); fu != nil {
+		if f := t.FollowUp(); f != nil {
+			fu := panes.FollowUpEntries(f)
 			anchor := -1 // the first action not followed up yet, or the newest of this meeting
-			for i, a := range cc.follow.Actions() {
+			for i, a := range f.Actions() {
 				if a.State == chair.Open {
 					anchor = i + 1
 					break
@@ -69,14 +69,14 @@ func (m *Model) refreshChair() {
 			}
 			s.Actions.SetEntries(append(fu, s.Actions.Entries()...), anchor)
 		}
-		if r := cc.roll; r != nil && !cc.ended {
+		if r := t.RollCall(); r != nil {
 			s.People.SetEntries(rollCallEntries(r, s.People.Entries()), 0)
 			s.People.Title += fmt.Sprintf(" · roll call %d", len(r.Present()))
 		}
 	}
 	sized := [2]int{s.Agenda.Len(), s.Votes.Len()}
-	if showAgenda != s.ShowAgenda || showVotes != s.ShowVotes || sized != m.chair.sized {
-		s.ShowAgenda, s.ShowVotes, m.chair.sized = showAgenda, showVotes, sized
+	if showAgenda != s.ShowAgenda || showVotes != s.ShowVotes || sized != m.chairSized {
+		s.ShowAgenda, s.ShowVotes, m.chairSized = showAgenda, showVotes, sized
 		m.layout()
 	}
 }

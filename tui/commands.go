@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"slices"
@@ -12,7 +11,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"gavel/meeting"
-	"gavel/meeting/minutes"
 	"gavel/themes"
 	"gavel/tui/chanlog"
 	"gavel/tui/common"
@@ -71,46 +69,69 @@ func (c *call) after(n int) string {
 var commands []command
 
 func init() {
-	commands = []command{
-		{"join", "#channel[,#channel…]", "join channels", "channels", 1, needConn, (*Model).cmdJoin},
-		{"part", "[#channel] [reason]", "leave a channel (default: this one)", "channels", 0, needConn, (*Model).cmdPart},
-		{"close", "", "close this window (leaving its channel)", "", 0, 0, (*Model).cmdClose},
-		{"window", "N | close | move N | list", "go to window N, close it, renumber it, list the windows", "", 1, 0, (*Model).cmdWindow},
-		{"msg", "nick text", "send a private message", "nicks", 2, needConn, (*Model).cmdMsg},
-		{"query", "nick [text]", "open a private window", "nicks", 1, 0, (*Model).cmdQuery},
-		{"me", "text", "say an action (/me waves)", "", 1, needTalk, (*Model).cmdMe},
-		{"notice", "target text", "send a notice", "nicks", 2, needConn, (*Model).cmdNotice},
-		{"ctcp", "nick command [args]", "send a CTCP request (VERSION, PING, TIME…)", "nicks", 2, needConn, (*Model).cmdCTCP},
-		{"nick", "newnick", "change your nick", "", 1, needConn, (*Model).cmdNick},
-		{"whois", "nick", "who someone is, in this window", "nicks", 1, needConn, (*Model).cmdWhois},
-		{"names", "[#channel]", "who is in the channel", "channels", 0, 0, (*Model).cmdNames},
-		{"list", "[filter]", "list the server's channels (matching filter) in a pane", "", 0, needConn, (*Model).cmdList},
-		{"topic", "[text]", "show or set the channel topic", "", 0, needChannel, (*Model).cmdTopic},
-		{"mode", "target modes [args]", "set modes", "channels", 2, needConn, (*Model).cmdMode},
-		{"op", "nick…", "give channel operator status", "nicks", 1, needConn | needChannel, (*Model).cmdStatus},
-		{"deop", "nick…", "take channel operator status", "nicks", 1, needConn | needChannel, (*Model).cmdStatus},
-		{"voice", "nick…", "give voice", "nicks", 1, needConn | needChannel, (*Model).cmdStatus},
-		{"devoice", "nick…", "take voice", "nicks", 1, needConn | needChannel, (*Model).cmdStatus},
-		{"kick", "nick [reason]", "kick someone from the channel", "nicks", 1, needConn | needChannel, (*Model).cmdKick},
-		{"invite", "nick [#channel]", "invite someone", "nicks", 1, needConn, (*Model).cmdInvite},
-		{"away", "[message]", "set (or clear) your away message", "", 0, needConn, (*Model).cmdAway},
-		{"ignore", "[nick]", "hide someone's lines here (they still count in the minutes); no nick: list", "nicks", 0, 0, (*Model).cmdIgnore},
-		{"unignore", "nick", "show someone's lines again", "nicks", 1, 0, (*Model).cmdUnignore},
-		{"raw", "LINE", "send a raw IRC line", "", 1, needConn, (*Model).cmdRaw},
-		{"lastlog", "text", "list this window's lines containing text (Ctrl+R searches as you type)", "", 1, 0, (*Model).cmdLastlog},
-		{"clear", "", "clear this window's scrollback", "", 0, 0, (*Model).cmdClear},
-		{"minutes", "", "preview the current minutes in a pane", "", 0, 0, (*Model).cmdMinutes},
-		{"publish", "", "write the minutes to the archive now", "", 0, needChannel, (*Model).cmdPublish},
-		{"fas", "name", "look up accounts", "users", 1, 0, (*Model).cmdFas},
-		{"pkgs", "package", "who owns a package and what it is", "packages", 1, 0, (*Model).cmdPkgs},
-		{"mirrors", "repo arch [country]", "mirrors serving a repository", "", 2, 0, (*Model).cmdMirrors},
-		{"lookup", "command args…", "any lookup (whoowns, branches, sources, members…)", "lookups", 0, 0, (*Model).cmdLookup},
-		{"theme", "dark|light|high-contrast|auto", "switch the colour theme", "themes", 0, 0, (*Model).cmdTheme},
-		{"bell", "[on|off]", "ring the terminal bell on a highlight or a private message", "", 0, 0, (*Model).cmdBell},
-		{"quit", "[message]", "disconnect and leave gavel", "", 0, 0, (*Model).cmdQuit},
-		{"help", "", "keys and commands", "", 0, 0, (*Model).cmdHelp},
-	}
-	commands = append(commands, chairCommands()...)
+	// By subject, in help order.
+	commands = slices.Concat(
+		// windows and channels
+		[]command{
+			{name: "join", args: "#channel[,#channel…]", help: "join channels", completes: "channels", min: 1, needs: needConn, run: (*Model).cmdJoin},
+			{name: "part", args: "[#channel] [reason]", help: "leave a channel (default: this one)", completes: "channels", needs: needConn, run: (*Model).cmdPart},
+			{name: "close", help: "close this window (leaving its channel)", run: (*Model).cmdClose},
+			{name: "window", args: "N | close | move N | list", help: "go to window N, close it, renumber it, list the windows", min: 1, run: (*Model).cmdWindow},
+		},
+		// talking
+		[]command{
+			{name: "msg", args: "nick text", help: "send a private message", completes: "nicks", min: 2, needs: needConn, run: (*Model).cmdMsg},
+			{name: "query", args: "nick [text]", help: "open a private window", completes: "nicks", min: 1, run: (*Model).cmdQuery},
+			{name: "me", args: "text", help: "say an action (/me waves)", min: 1, needs: needTalk, run: (*Model).cmdMe},
+			{name: "notice", args: "target text", help: "send a notice", completes: "nicks", min: 2, needs: needConn, run: (*Model).cmdNotice},
+			{name: "ctcp", args: "nick command [args]", help: "send a CTCP request (VERSION, PING, TIME…)", completes: "nicks", min: 2, needs: needConn, run: (*Model).cmdCTCP},
+		},
+		// people and channel modes
+		[]command{
+			{name: "nick", args: "newnick", help: "change your nick", min: 1, needs: needConn, run: (*Model).cmdNick},
+			{name: "whois", args: "nick", help: "who someone is, in this window", completes: "nicks", min: 1, needs: needConn, run: (*Model).cmdWhois},
+			{name: "names", args: "[#channel]", help: "who is in the channel", completes: "channels", run: (*Model).cmdNames},
+			{name: "list", args: "[filter]", help: "list the server's channels (matching filter) in a pane", needs: needConn, run: (*Model).cmdList},
+			{name: "topic", args: "[text]", help: "show or set the channel topic", needs: needChannel, run: (*Model).cmdTopic},
+			{name: "mode", args: "target modes [args]", help: "set modes", completes: "channels", min: 2, needs: needConn, run: (*Model).cmdMode},
+			{name: "op", args: "nick…", help: "give channel operator status", completes: "nicks", min: 1, needs: needConn | needChannel, run: (*Model).cmdStatus},
+			{name: "deop", args: "nick…", help: "take channel operator status", completes: "nicks", min: 1, needs: needConn | needChannel, run: (*Model).cmdStatus},
+			{name: "voice", args: "nick…", help: "give voice", completes: "nicks", min: 1, needs: needConn | needChannel, run: (*Model).cmdStatus},
+			{name: "devoice", args: "nick…", help: "take voice", completes: "nicks", min: 1, needs: needConn | needChannel, run: (*Model).cmdStatus},
+			{name: "kick", args: "nick [reason]", help: "kick someone from the channel", completes: "nicks", min: 1, needs: needConn | needChannel, run: (*Model).cmdKick},
+			{name: "invite", args: "nick [#channel]", help: "invite someone", completes: "nicks", min: 1, needs: needConn, run: (*Model).cmdInvite},
+			{name: "away", args: "[message]", help: "set (or clear) your away message", needs: needConn, run: (*Model).cmdAway},
+			{name: "ignore", args: "[nick]", help: "hide someone's lines here (they still count in the minutes); no nick: list", completes: "nicks", run: (*Model).cmdIgnore},
+			{name: "unignore", args: "nick", help: "show someone's lines again", completes: "nicks", min: 1, run: (*Model).cmdUnignore},
+			{name: "raw", args: "LINE", help: "send a raw IRC line", min: 1, needs: needConn, run: (*Model).cmdRaw},
+		},
+		// scrollback
+		[]command{
+			{name: "lastlog", args: "text", help: "list this window's lines containing text (Ctrl+R searches as you type)", min: 1, run: (*Model).cmdLastlog},
+			{name: "clear", help: "clear this window's scrollback", run: (*Model).cmdClear},
+		},
+		// the meeting
+		[]command{
+			{name: "minutes", help: "preview the current minutes in a pane", run: (*Model).cmdMinutes},
+			{name: "publish", help: "write the minutes to the archive now", needs: needChannel, run: (*Model).cmdPublish},
+		},
+		// lookups
+		[]command{
+			{name: "fas", args: "name", help: "look up accounts", completes: "users", min: 1, run: (*Model).cmdFas},
+			{name: "pkgs", args: "package", help: "who owns a package and what it is", completes: "packages", min: 1, run: (*Model).cmdPkgs},
+			{name: "mirrors", args: "repo arch [country]", help: "mirrors serving a repository", min: 2, run: (*Model).cmdMirrors},
+			{name: "lookup", args: "command args…", help: "any lookup (whoowns, branches, sources, members…)", completes: "lookups", run: (*Model).cmdLookup},
+		},
+		// the console
+		[]command{
+			{name: "theme", args: "dark|light|high-contrast|auto", help: "switch the colour theme", completes: "themes", run: (*Model).cmdTheme},
+			{name: "bell", args: "[on|off]", help: "ring the terminal bell on a highlight or a private message", run: (*Model).cmdBell},
+			{name: "quit", args: "[message]", help: "disconnect and leave gavel", run: (*Model).cmdQuit},
+			{name: "help", help: "keys and commands", run: (*Model).cmdHelp},
+		},
+		chairCommands(),    // the chair's tools (chaircmds.go)
+		dispatchCommands(), // after the meeting (dispatch.go)
+	)
 }
 
 // lookupCommand finds a / command by its name ("/join" or "join").
@@ -124,33 +145,15 @@ func lookupCommand(word string) (*command, bool) {
 	return nil, false
 }
 
-// chairOrder is the order meeting commands are offered in: what chairs
-// type most first, so "#ac" offers #action before #accept.
-var chairOrder = []string{
-	"#topic", "#info", "#action", "#agreed", "#link", "#idea", "#help", "#chair", "#unchair", "#undo",
-	"#startmeeting", "#endmeeting", "#meetingname", "#nick", "#accepted", "#rejected", "#accept", "#reject",
-}
-
-// meetingCommands lists the engine's commands, chairOrder first, then the
-// rest alphabetically.
+// meetingCommands lists the engine's meeting commands with their '#', in
+// the order its command table offers them (what chairs type most first).
 func meetingCommands() []string {
-	var rest []string
-	for _, c := range meeting.Commands() {
-		if !strings.HasPrefix(c, "#") {
-			c = "#" + c
-		}
-		if !slices.Contains(chairOrder, c) {
-			rest = append(rest, c)
-		}
+	table := meeting.CommandTable()
+	out := make([]string, len(table))
+	for i, c := range table {
+		out[i] = "#" + c.Name
 	}
-	slices.Sort(rest)
-	var out []string
-	for _, c := range chairOrder {
-		if slices.Contains(meeting.Commands(), c) || slices.Contains(meeting.Commands(), c[1:]) {
-			out = append(out, c)
-		}
-	}
-	return append(out, rest...)
+	return out
 }
 
 // submit runs a line typed in the command line.
@@ -173,10 +176,12 @@ func (m *Model) submit(line string) tea.Cmd {
 // say sends a line to a channel or nick. Channel lines go through the live
 // driver; the line shows (and reaches the engine) when the client's event
 // for it comes back. While disconnected it is shown at once, marked as
-// queued. Offline (the demo) lines go straight to the engine as our own.
+// queued. The offline demo is a network like any other (its lines come
+// back as our own); only a console with no network at all feeds the engine
+// itself.
 func (m *Model) say(target, text string) tea.Cmd {
 	w := m.openWindow(target)
-	cl := m.opts.Client
+	cl := m.opts.Network
 	if cl == nil {
 		now := m.clock()
 		m.push(w, chanlog.Line{Time: now.Unix(), Nick: m.nickOr(), Text: text, Kind: chanlog.Msg, Flags: chanlog.Self})
@@ -231,7 +236,7 @@ func (m *Model) command(line string) tea.Cmd {
 		return nil
 	}
 	switch {
-	case c.needs&needConn != 0 && m.opts.Client == nil:
+	case c.needs&needConn != 0 && m.offline():
 		m.errorLine(w, "/"+c.name+" needs a connection; this is the offline demo")
 		return nil
 	case c.needs&needChannel != 0 && w.Kind != winlist.Channel:
@@ -273,7 +278,7 @@ func (m *Model) cmdJoin(c *call) tea.Cmd {
 		m.usage(c.w, c.cmd)
 		return nil
 	}
-	m.report(c.w, m.opts.Client.Join(chans...))
+	m.report(c.w, m.opts.Network.Join(chans...))
 	for _, ch := range chans {
 		m.openWindow(ch)
 	}
@@ -328,9 +333,9 @@ func (m *Model) closeWindow(w *winlist.Window) tea.Cmd {
 // confirms (see winlist.Window.Closing), at once when not in the channel.
 func (m *Model) partAndClose(channel, reason string) {
 	w := m.wins.Get(channel)
-	if m.opts.Client != nil {
+	if !m.offline() {
 		// Also for a channel not joined yet: the client stops joining it.
-		if err := m.opts.Client.Part(channel, reason); err != nil {
+		if err := m.opts.Network.Part(channel, reason); err != nil {
 			m.errorLine(w, err.Error())
 			return
 		}
@@ -392,27 +397,22 @@ func (m *Model) cmdQuery(c *call) tea.Cmd {
 }
 
 func (m *Model) cmdMe(c *call) tea.Cmd {
-	if m.opts.Client == nil {
+	if m.offline() {
 		m.errorLine(c.w, "/me needs a connection; this is the offline demo")
 		return nil
 	}
-	m.report(c.w, m.opts.Client.Action(c.w.Name, c.line))
+	m.report(c.w, m.opts.Network.Action(c.w.Name, c.line))
 	return nil
 }
 
 func (m *Model) cmdNotice(c *call) tea.Cmd {
-	m.report(c.w, m.opts.Client.Notice(c.args[0], c.after(1)))
+	m.report(c.w, m.opts.Network.Notice(c.args[0], c.after(1)))
 	return nil
 }
 
 func (m *Model) cmdCTCP(c *call) tea.Cmd {
-	req := strings.ToUpper(c.args[1])
-	if args := c.after(2); args != "" {
-		req += " " + args
-	} else if req == "PING" {
-		req += " " + strconv.FormatInt(m.opts.Now().Unix(), 10)
-	}
-	if err := m.opts.Client.SendRaw("PRIVMSG " + c.args[0] + " :\x01" + req + "\x01"); err != nil {
+	req, err := m.opts.Network.CTCP(c.args[0], c.args[1], c.after(2))
+	if err != nil {
 		m.errorLine(c.w, err.Error())
 		return nil
 	}
@@ -421,14 +421,14 @@ func (m *Model) cmdCTCP(c *call) tea.Cmd {
 }
 
 func (m *Model) cmdNick(c *call) tea.Cmd {
-	m.report(c.w, m.opts.Client.SetNick(c.args[0]))
+	m.report(c.w, m.opts.Network.SetNick(c.args[0]))
 	return nil
 }
 
 func (m *Model) cmdWhois(c *call) tea.Cmd {
 	nick := c.args[0]
 	m.state.whois[m.Me.FoldName(nick)] = c.w
-	m.report(c.w, m.opts.Client.SendRaw("WHOIS "+nick+" "+nick))
+	m.report(c.w, m.opts.Network.Whois(nick))
 	return nil
 }
 
@@ -466,7 +466,7 @@ func (m *Model) cmdList(c *call) tea.Cmd {
 	m.results.Kind = "list"
 	m.results.SetLoading("Channels" + suffix(c.line))
 	m.openResults("list")
-	m.report(c.w, m.opts.Client.SendRaw("LIST"))
+	m.report(c.w, m.opts.Network.List())
 	return nil
 }
 
@@ -480,16 +480,16 @@ func (m *Model) cmdTopic(c *call) tea.Cmd {
 		m.info(c.w, "topic of "+ch+": "+t)
 		return nil
 	}
-	if m.opts.Client == nil {
+	if m.offline() {
 		m.errorLine(c.w, "setting the topic needs a connection; in a meeting, say #topic")
 		return nil
 	}
-	m.report(c.w, m.opts.Client.SetTopic(ch, c.line))
+	m.report(c.w, m.opts.Network.SetTopic(ch, c.line))
 	return nil
 }
 
 func (m *Model) cmdMode(c *call) tea.Cmd {
-	m.report(c.w, m.opts.Client.SendRaw("MODE "+c.line))
+	m.report(c.w, m.opts.Network.Mode(c.args[0], c.args[1], c.args[2:]...))
 	return nil
 }
 
@@ -498,17 +498,13 @@ func (m *Model) cmdStatus(c *call) tea.Cmd {
 	for i := 0; i < len(c.args); i += 4 {
 		batch := c.args[i:min(i+4, len(c.args))]
 		modes := flag[:1] + strings.Repeat(flag[1:], len(batch))
-		m.report(c.w, m.opts.Client.SendRaw("MODE "+c.w.Name+" "+modes+" "+strings.Join(batch, " ")))
+		m.report(c.w, m.opts.Network.Mode(c.w.Name, modes, batch...))
 	}
 	return nil
 }
 
 func (m *Model) cmdKick(c *call) tea.Cmd {
-	l := "KICK " + c.w.Name + " " + c.args[0]
-	if reason := c.after(1); reason != "" {
-		l += " :" + reason
-	}
-	m.report(c.w, m.opts.Client.SendRaw(l))
+	m.report(c.w, m.opts.Network.Kick(c.w.Name, c.args[0], c.after(1)))
 	return nil
 }
 
@@ -521,16 +517,12 @@ func (m *Model) cmdInvite(c *call) tea.Cmd {
 		m.usage(c.w, c.cmd)
 		return nil
 	}
-	m.report(c.w, m.opts.Client.SendRaw("INVITE "+c.args[0]+" "+ch))
+	m.report(c.w, m.opts.Network.Invite(c.args[0], ch))
 	return nil
 }
 
 func (m *Model) cmdAway(c *call) tea.Cmd {
-	if c.line == "" {
-		m.report(c.w, m.opts.Client.SendRaw("AWAY"))
-	} else {
-		m.report(c.w, m.opts.Client.SendRaw("AWAY :"+c.line))
-	}
+	m.report(c.w, m.opts.Network.Away(c.line))
 	return nil
 }
 
@@ -564,7 +556,7 @@ func (m *Model) cmdUnignore(c *call) tea.Cmd {
 }
 
 func (m *Model) cmdRaw(c *call) tea.Cmd {
-	m.report(c.w, m.opts.Client.SendRaw(c.line))
+	m.report(c.w, m.opts.Network.Raw(c.line))
 	return nil
 }
 
@@ -622,18 +614,17 @@ func (m *Model) cmdMinutes(c *call) tea.Cmd {
 	return nil
 }
 
-// refreshMinutes renders the current meeting's text minutes into the pane:
-// a running meeting as in progress, links with the configured URL prefix.
+// refreshMinutes shows the current meeting's text minutes in the pane, as
+// the live driver renders them (a running meeting as in progress, in the
+// archive's style and with its URL prefix).
 func (m *Model) refreshMinutes() {
 	mt := m.Meeting()
 	if mt == nil {
 		m.results.Refresh("Minutes", []string{"no meeting in " + m.wins.Current().Name})
 		return
 	}
-	var buf bytes.Buffer
-	if err := minutes.Render(minutes.FileText, &buf, mt, mt.BaseName(), minutes.Options{
-		Style: m.opts.Style, RelDir: mt.RelDir(), URLPrefix: m.opts.URLPrefix,
-	}); err != nil {
+	text, err := m.opts.Glue.Minutes(m.wins.Current().Name)
+	if err != nil {
 		m.results.SetError("Minutes", err.Error())
 		return
 	}
@@ -641,12 +632,12 @@ func (m *Model) refreshMinutes() {
 	if mt.Ended() {
 		title = "Minutes of " + mt.Name + " · ended"
 	}
-	m.results.Refresh(title, strings.Split(strings.TrimRight(buf.String(), "\n"), "\n"))
+	m.results.Refresh(title, strings.Split(strings.TrimRight(text, "\n"), "\n"))
 }
 
 func (m *Model) cmdPublish(c *call) tea.Cmd {
 	ups := m.opts.Glue.Publish(c.w.Name)
-	if m.opts.Client == nil {
+	if m.offline() {
 		m.info(c.w, "offline: nothing is published — /minutes shows the minutes")
 		return nil
 	}
@@ -766,34 +757,6 @@ func (m *Model) lookup(cmd string, args []string) tea.Cmd {
 		res, err := r.Lookup(ctx, cmd, args)
 		return lookupMsg{seq: seq, title: title, res: res, err: err}
 	}
-}
-
-// channelLookup answers ".fas x" said in a channel, off the UI goroutine.
-func (m *Model) channelLookup(channel, nick, text string) tea.Cmd {
-	r, ctx := m.opts.Router, m.opts.Context
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
-		defer cancel()
-		key, lines, ok := r.ChannelAnswer(ctx, nick, text)
-		if !ok {
-			return nil
-		}
-		return channelLookupMsg{channel: channel, nick: nick, key: key, lines: lines}
-	}
-}
-
-func (m *Model) channelReplies(msg channelLookupMsg) tea.Cmd {
-	if m.opts.Client != nil {
-		// Through the live driver, in the connection's lane for answers;
-		// the reply is logged like every line said.
-		_, cmd := m.applyUpdates(m.opts.Glue.Answer(msg.channel, msg.key, msg.nick, msg.lines))
-		return cmd
-	}
-	w := m.openWindow(msg.channel)
-	for _, l := range msg.lines {
-		m.push(w, chanlog.Line{Time: m.clock().Unix(), Nick: m.nickOr(), Text: msg.nick + ": " + l, Kind: chanlog.Msg, Flags: chanlog.Self})
-	}
-	return nil
 }
 
 func (m *Model) lookupNames() []string {

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"strings"
@@ -22,12 +23,13 @@ import (
 func liveModel(t testing.TB) (*Model, *fakeClient) {
 	t.Helper()
 	f := newFake()
-	ctl, err := live.New(live.Config{Network: f})
+	net := live.NewIRC(f) // the fake takes the IRC adapter's path
+	ctl, err := live.New(live.Config{Network: net})
 	if err != nil {
 		t.Fatal(err)
 	}
 	o := fixedOpts()
-	o.Client, o.Glue, o.Nick, o.Server, o.Channels = f, ctl, "chair", "irc.test:6697", []string{"#meet"}
+	o.Network, o.Glue, o.Nick, o.Server, o.Channels = net, ctl, "chair", "irc.test:6697", []string{"#meet"}
 	m, err := New(o)
 	if err != nil {
 		t.Fatal(err)
@@ -83,7 +85,10 @@ func send(m *Model, s string) {
 
 func screen(m *Model) string { return ansi.Strip(m.Render()) }
 
-func ev(evs ...ircclient.Event) eventsMsg { return eventsMsg{events: evs, closed: true} }
+// ev is a burst of IRC events as the IRC adapter hands them to the console.
+func ev(evs ...ircclient.Event) eventsMsg {
+	return eventsMsg{events: live.NewIRC(nil).Translate(evs), closed: true}
+}
 
 func at(s int) ircclient.Meta {
 	return ircclient.Meta{Time: fixedNow.Add(time.Duration(s) * time.Second)}
@@ -231,6 +236,7 @@ func TestOfflineCommandsExplain(t *testing.T) {
 	}
 	// The chair's lines in the demo go to the engine.
 	send(m, "#topic Typed by hand")
+	drainDemo(m) // the line comes back from the demo network as our own
 	if got := m.Meeting().CurrentTopic(); got != "Typed by hand" {
 		t.Errorf("topic typed in the demo = %q", got)
 	}
@@ -399,39 +405,39 @@ func TestMouseWheelScrollsPaneUnderPointer(t *testing.T) {
 func TestDemoSpeedAndPause(t *testing.T) {
 	m := seedDemo(t, 0, fixedOpts())
 	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
-	m.demo.paused = false
+	m.demo.net.SetPaused(false)
 	base := time.Unix(0, 0)
-	m.Update(demoTickMsg(base))
+	demoStep(m, base)
 	for i := 1; i <= 5; i++ {
-		m.Update(demoTickMsg(base.Add(time.Duration(i) * 100 * time.Millisecond)))
+		demoStep(m, base.Add(time.Duration(i)*100*time.Millisecond))
 	}
-	if m.demo.played == 0 {
+	if m.demo.net.Played() == 0 {
 		t.Fatal("nothing played")
 	}
 	before := len(m.Meeting().Topics())
 	m.Update(press("+"))
-	if m.demo.speed != 50 {
-		t.Errorf("speed after + = %g", m.demo.speed)
+	if m.demo.net.Speed() != 50 {
+		t.Errorf("speed after + = %g", m.demo.net.Speed())
 	}
 	m.Update(press("-"))
 	m.Update(press("-"))
-	if m.demo.speed != 10 {
-		t.Errorf("speed after + - - = %g", m.demo.speed)
+	if m.demo.net.Speed() != 10 {
+		t.Errorf("speed after + - - = %g", m.demo.net.Speed())
 	}
 	m.Update(press("space"))
-	if !m.demo.paused {
+	if !m.demo.net.Paused() {
 		t.Error("space did not pause")
 	}
-	played := m.demo.played
-	m.Update(demoTickMsg(base.Add(10 * time.Second)))
-	if m.demo.played != played {
+	played := m.demo.net.Played()
+	demoStep(m, base.Add(10*time.Second))
+	if m.demo.net.Played() != played {
 		t.Error("paused demo played on")
 	}
 	m.Update(press("space"))
-	for i := 0; i < 2000 && !m.demo.done; i++ {
-		m.Update(demoTickMsg(base.Add(time.Duration(11+i) * 500 * time.Millisecond)))
+	for i := 0; i < 2000 && !m.demo.net.Done(); i++ {
+		demoStep(m, base.Add(time.Duration(11+i)*500*time.Millisecond))
 	}
-	if !m.demo.done {
+	if !m.demo.net.Done() {
 		t.Fatal("the demo did not finish")
 	}
 	if after := len(m.Meeting().Topics()); after <= before {
@@ -485,7 +491,9 @@ func TestCoalescing(t *testing.T) {
 		ch <- ircclient.Message{Meta: at(i), Source: ircclient.Source{Nick: "flood"}, Target: "#meet", Text: fmt.Sprint("line ", i)}
 	}
 	var batches []int
-	cmd := waitEvents(ch)
+	src := newFake()
+	src.events = ch
+	cmd := waitEvents(context.Background(), live.NewIRC(src))
 	for len(ch) > 0 || len(batches) == 0 {
 		msg := cmd().(eventsMsg)
 		batches = append(batches, len(msg.events))
@@ -504,18 +512,18 @@ func TestCoalescing(t *testing.T) {
 		t.Errorf("%d batches, want %d", len(batches), want)
 	}
 	// Through the model: every batch is one Update and so one frame.
-	m, _ := liveModel(t)
+	m, f := liveModel(t)
 	for i := range 10_000 {
-		m.opts.Client.(*fakeClient).events <- ircclient.Message{Meta: at(i), Source: ircclient.Source{Nick: "flood"}, Target: "#meet", Text: "x"}
+		f.events <- ircclient.Message{Meta: at(i), Source: ircclient.Source{Nick: "flood"}, Target: "#meet", Text: "x"}
 	}
 	updates := 0
-	c := waitEvents(m.opts.Client.Events())
+	c := waitEvents(context.Background(), m.opts.Network)
 	for {
 		msg := c()
 		_, next := m.Update(msg)
 		updates++
 		_ = m.Render()
-		if len(m.opts.Client.Events()) == 0 {
+		if len(f.events) == 0 {
 			break
 		}
 		c = next
@@ -528,7 +536,7 @@ func TestCoalescing(t *testing.T) {
 	}
 	// A closed channel ends the reader without a busy loop.
 	close(ch)
-	if msg := waitEvents(ch)().(eventsMsg); !msg.closed {
+	if msg := waitEvents(context.Background(), live.NewIRC(src))().(eventsMsg); !msg.closed {
 		t.Error("closed channel not reported")
 	}
 }
@@ -545,7 +553,7 @@ func TestRunHeadless(t *testing.T) {
 		t.Fatal(err)
 	}
 	fm := final.(*Model)
-	if !fm.demo.done || fm.Meeting() == nil || !fm.Meeting().Ended() {
+	if !fm.demo.net.Done() || fm.Meeting() == nil || !fm.Meeting().Ended() {
 		t.Error("headless replay did not play the whole meeting")
 	}
 }
@@ -558,12 +566,13 @@ func TestChannelLookup(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctl, err := live.New(live.Config{Network: f, Lookups: router})
+	net := live.NewIRC(f)
+	ctl, err := live.New(live.Config{Network: net, Lookups: router})
 	if err != nil {
 		t.Fatal(err)
 	}
 	o := fixedOpts()
-	o.Client, o.Glue, o.Nick, o.Channels, o.Router = f, ctl, "chair", []string{"#meet"}, router
+	o.Network, o.Glue, o.Nick, o.Channels, o.Router = net, ctl, "chair", []string{"#meet"}, router
 	m, err := New(o)
 	if err != nil {
 		t.Fatal(err)

@@ -3,19 +3,17 @@ package tui
 import (
 	_ "embed"
 	"errors"
-	"fmt"
 	"io"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 
-	"gavel/ircclient"
-	"gavel/meeting"
+	"gavel/meeting/chair"
+	"gavel/meeting/live"
+	demonet "gavel/meeting/live/demo"
 	"gavel/meeting/logfile"
-	"gavel/tui/chanlog"
 )
 
 // SeedLog is the meeting the offline demo replays: Fedora Infrastructure,
@@ -30,7 +28,7 @@ const SeedName = "fedora-meeting.infrastructure.2015-04-30-18.00.log.txt"
 // DemoOptions configure a replay in the console.
 type DemoOptions struct {
 	// Options are the console's options (theme, style, scrollback…);
-	// Client must be nil.
+	// Network must be nil: the demo is its own.
 	Options
 	Channel string         // default: from the file name, else "#meeting"
 	Date    time.Time      // default: the log's own dates, else the file name's, else today
@@ -47,72 +45,13 @@ type DemoOptions struct {
 	MaxIdle time.Duration
 }
 
-// demoChannel is the state of the channel the demo replays, kept from the
-// log's lines: the demo is its own network, and owns these facts the way
-// the IRC client does live.
-type demoChannel struct {
-	name    string
-	members map[string]string // lower-cased nick -> nick
-	topic   string
-}
-
-func (c *demoChannel) Members(ch string) []ircclient.Member {
-	if !strings.EqualFold(ch, c.name) {
-		return nil
-	}
-	out := make([]ircclient.Member, 0, len(c.members))
-	for _, n := range c.members {
-		out = append(out, ircclient.Member{Nick: n})
-	}
-	slices.SortFunc(out, func(a, b ircclient.Member) int {
-		return strings.Compare(strings.ToLower(a.Nick), strings.ToLower(b.Nick))
-	})
-	return out
-}
-
-func (c *demoChannel) Topic(ch string) string {
-	if strings.EqualFold(ch, c.name) {
-		return c.topic
-	}
-	return ""
-}
-
-func (c *demoChannel) InChannel(ch string) bool { return strings.EqualFold(ch, c.name) }
-
-func (c *demoChannel) add(nick string) bool {
-	k := strings.ToLower(nick)
-	if _, ok := c.members[k]; ok {
-		return false
-	}
-	c.members[k] = nick
-	return true
-}
-
-func (c *demoChannel) remove(nick string) bool {
-	k := strings.ToLower(nick)
-	if _, ok := c.members[k]; !ok {
-		return false
-	}
-	delete(c.members, k)
-	return true
-}
-
-// demo is the replay state.
+// demo is the console's hold on the demo network: its pace (the speed
+// keys, the clock tick) and whether to quit when the log has been played.
 type demo struct {
-	ch      *demoChannel
-	rd      *logfile.Reader
+	net     *demonet.Network
 	name    string
 	channel string
-	next    meeting.Event // the next event to play, nil at the end
-	vt      time.Time     // the log's clock
-	last    time.Time     // real time of the last tick
-	speed   float64
-	paused  bool
-	done    bool
-	maxIdle time.Duration
 	quit    bool
-	played  int
-	err     error
 }
 
 // demoTickMsg drives the replay.
@@ -124,37 +63,10 @@ func (d *demo) tick() tea.Cmd {
 	return tea.Tick(demoTickEvery, func(t time.Time) tea.Msg { return demoTickMsg(t) })
 }
 
-var speeds = []float64{1, 2, 5, 10, 20, 50, 100, 200, 500, 1000}
-
-func (d *demo) faster() {
-	for _, s := range speeds {
-		if s > d.speed {
-			d.speed = s
-			return
-		}
-	}
-}
-
-func (d *demo) slower() {
-	for i := len(speeds) - 1; i >= 0; i-- {
-		if speeds[i] < d.speed {
-			d.speed = speeds[i]
-			return
-		}
-	}
-}
-
-func (d *demo) status() string {
-	switch {
-	case d.err != nil:
-		return "replay failed"
-	case d.done:
-		return "replay done"
-	case d.paused:
-		return "⏸ paused · space resumes"
-	}
-	return fmt.Sprintf("▶ %gx · +/- speed · space pause", d.speed)
-}
+func (d *demo) faster()        { d.net.Faster() }
+func (d *demo) slower()        { d.net.Slower() }
+func (d *demo) togglePause()   { d.net.SetPaused(!d.net.Paused()) }
+func (d *demo) status() string { return d.net.Status() }
 
 // NewSeedDemo returns the console replaying the embedded seed meeting: what
 // `gavel` shows with no configuration.
@@ -164,52 +76,45 @@ func NewSeedDemo(opts DemoOptions) (*Model, error) {
 
 // NewDemo returns the console replaying the log read from r (name is its
 // file name, which gives the channel and date when the options do not):
-// `gavel replay --tui LOG`. Lookups are answered from the offline snapshot.
+// `gavel replay --tui LOG`. The log is played by the demo network
+// (meeting/live/demo) through the same path as a live meeting. Lookups are
+// answered from the offline snapshot alone: Options.Router, when set,
+// must be offline.
 func NewDemo(r io.Reader, name string, opts DemoOptions) (*Model, error) {
-	if opts.Client != nil {
-		return nil, errors.New("tui: a demo runs offline (Options.Client must be nil)")
+	if opts.Network != nil {
+		return nil, errors.New("tui: a demo is its own network (Options.Network must be nil)")
 	}
-	// As gavel replay does: the options win, then the log's own dates and
-	// channel, then the file name's, then today.
-	channel, fileDate := logfile.MeetingOf(name, opts.Channel, time.Time{})
-	if fileDate.IsZero() {
-		fileDate = time.Now().UTC()
-	}
-	rd, err := logfile.NewReader(r, logfile.Options{Format: opts.Format, Date: opts.Date, FallbackDate: fileDate})
+	net, err := demonet.New(r, name, demonet.Options{Channel: opts.Channel, Date: opts.Date, Format: opts.Format,
+		Speed: opts.Speed, Paused: opts.Paused, MaxIdle: opts.MaxIdle})
 	if err != nil {
-		return nil, fmt.Errorf("replay %s: %w", name, err)
+		return nil, err
 	}
-	if channel == "" {
-		channel, _ = logfile.MeetingOf("", rd.Channel(), time.Time{})
-	}
-	if channel == "" {
-		channel = "#meeting"
-	}
+	channel := net.Channel()
 	o := opts.Options
-	o.Channels = []string{channel}
+	o.Network, o.Channels = net, []string{channel}
 	if o.Server == "" {
 		o.Server = "offline demo"
+	}
+	if o.Router != nil && !o.Router.Offline() {
+		return nil, errors.New("tui: the offline demo answers lookups from the snapshot alone (Options.Router must be offline)")
+	}
+	if o.Glue == nil {
+		// The log holds the bot's replies: the engine's are not said
+		// again (Replayed).
+		c, err := live.New(live.Config{Style: o.Style, URLPrefix: o.URLPrefix, Network: net, Replayed: true, Chair: &chair.Config{}})
+		if err != nil {
+			return nil, err
+		}
+		o.Glue = c
 	}
 	m, err := New(o)
 	if err != nil {
 		return nil, err
 	}
-	d := &demo{rd: rd, name: filepath.Base(name), channel: channel, speed: opts.Speed, paused: opts.Paused, maxIdle: opts.MaxIdle, quit: opts.QuitWhenDone}
-	if d.speed <= 0 {
-		d.speed = 20
-	}
-	if d.maxIdle <= 0 {
-		d.maxIdle = 15 * time.Second
-	}
-	d.ch = &demoChannel{name: channel, members: map[string]string{}}
+	d := &demo{net: net, name: filepath.Base(name), channel: channel, quit: opts.QuitWhenDone}
 	m.demo = d
-	m.chans = d.ch
 	m.conn.state = "offline"
-	m.readNext()
-	if d.next != nil {
-		d.vt = d.next.When()
-		m.now = d.vt
-	}
+	m.now = net.Clock()
 	// The newcomer lands in the channel: say there what to do.
 	w := m.wins.Get(channel)
 	for _, s := range []string{
@@ -225,125 +130,22 @@ func NewDemo(r io.Reader, name string, opts DemoOptions) (*Model, error) {
 	return m, nil
 }
 
-func (m *Model) readNext() {
-	d := m.demo
-	ev, err := d.rd.Next()
-	if err != nil {
-		d.next = nil
-		d.done = true
-		if err != io.EOF {
-			d.err = err
-			m.errorLine(m.wins.Get(d.channel), "replay: "+err.Error())
-		}
-		return
-	}
-	d.next = ev
-}
-
-// demoTick advances the log clock by the real time passed times the speed
-// and plays every line up to it.
+// demoTick advances the demo network's clock by the real time passed
+// times the speed; the lines it plays come as the network's events.
 func (m *Model) demoTick(now time.Time) tea.Cmd {
 	d := m.demo
 	if d == nil {
 		return nil
 	}
-	if d.last.IsZero() {
-		d.last = now
-	}
-	elapsed := min(now.Sub(d.last), 500*time.Millisecond)
-	d.last = now
-	if !d.paused && !d.done {
-		d.vt = d.vt.Add(time.Duration(float64(elapsed) * d.speed))
-		if d.next != nil && d.next.When().Sub(d.vt) > d.maxIdle {
-			d.vt = d.next.When().Add(-d.maxIdle)
-		}
-		m.demoFeed(MaxBatch, d.vt)
-		m.now = d.vt
-	}
-	if d.done {
-		if d.quit {
+	d.net.Advance(now, MaxBatch)
+	m.now = d.net.Clock()
+	if d.net.Done() {
+		if d.quit && d.net.Pending() == 0 {
 			return tea.Quit
 		}
-		return nil
+		if !d.quit {
+			return nil
+		}
 	}
 	return d.tick()
-}
-
-// demoFeed plays up to n lines of the log that are due by until (zero:
-// whatever their time).
-func (m *Model) demoFeed(n int, until time.Time) {
-	d := m.demo
-	w := m.openWindow(d.channel)
-	refresh := false
-	played := 0
-	for ; played < n && d.next != nil && (until.IsZero() || !d.next.When().After(until)); played++ {
-		ev := d.next
-		m.readNext()
-		d.played++
-		if l, ok := lineFromEvent(ev); ok {
-			if l.Nick != "" && m.Me.Is(l.Nick) && (l.Kind == chanlog.Msg || l.Kind == chanlog.Action) {
-				l.Flags |= chanlog.Self
-			}
-			m.push(w, l)
-		}
-		switch e := ev.(type) {
-		case meeting.Message:
-			if m.Me.Nick == "" && strings.HasPrefix(strings.ToLower(e.Text), "#startmeeting") {
-				m.Me.Nick = e.Nick
-				m.status("you are " + e.Nick + ", the chair of this meeting; your lines are yours to type too")
-			}
-			refresh = d.ch.add(e.Nick) || refresh
-		case meeting.Join:
-			refresh = d.ch.add(e.Nick) || refresh
-		case meeting.Part:
-			refresh = d.ch.remove(e.Nick) || refresh
-		case meeting.Quit:
-			refresh = d.ch.remove(e.Nick) || refresh
-		case meeting.NickChange:
-			if d.ch.remove(e.Old) {
-				d.ch.add(e.New)
-				refresh = true
-			}
-		case meeting.TopicChange:
-			d.ch.topic = e.Topic
-		}
-		if r, _ := m.applyUpdates(m.opts.Glue.HandleEvent(d.channel, ev)); r {
-			refresh = true
-		}
-		m.now = ev.When()
-	}
-	if d.done && played > 0 {
-		m.status("replay of " + d.name + " finished: " + itoa(d.played) + " events")
-	}
-	if refresh || played > 0 {
-		m.refreshPanes()
-	}
-}
-
-// lineFromEvent turns a meeting event (from a log replay) into a scrollback
-// line for the channel's window.
-func lineFromEvent(ev meeting.Event) (chanlog.Line, bool) {
-	t := ev.When().Unix()
-	switch e := ev.(type) {
-	case meeting.Message:
-		k := chanlog.Msg
-		if e.Action {
-			k = chanlog.Action
-		}
-		return chanlog.Line{Time: t, Nick: e.Nick, Text: e.Text, Kind: k}, true
-	case meeting.Join:
-		return chanlog.Line{Time: t, Nick: e.Nick, Text: e.Nick + " joined", Kind: chanlog.Join}, true
-	case meeting.Part:
-		return chanlog.Line{Time: t, Nick: e.Nick, Text: withReason(e.Nick+" left", e.Reason), Kind: chanlog.Part}, true
-	case meeting.Quit:
-		return chanlog.Line{Time: t, Nick: e.Nick, Text: withReason(e.Nick+" quit", e.Reason), Kind: chanlog.Quit}, true
-	case meeting.NickChange:
-		return chanlog.Line{Time: t, Nick: e.New, Text: e.Old + " is now known as " + e.New, Kind: chanlog.Nick}, true
-	case meeting.TopicChange:
-		if e.Nick == "" {
-			return chanlog.Line{Time: t, Text: "topic: " + e.Topic, Kind: chanlog.Topic}, true
-		}
-		return chanlog.Line{Time: t, Nick: e.Nick, Text: e.Nick + " set the topic: " + e.Topic, Kind: chanlog.Topic}, true
-	}
-	return chanlog.Line{}, false
 }

@@ -1,7 +1,7 @@
 package tui
 
 import (
-	"slices"
+	"context"
 	"strings"
 	"sync"
 	"time"
@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"gavel/ircclient"
+	"gavel/meeting/live"
 )
 
 // fakeClient stands for *ircclient.Client in the console's unit and golden
@@ -22,8 +23,10 @@ import (
 //   - while disconnected, lines wait and their echoes come when the
 //     connection is back (in order);
 //   - members, topics and InChannel follow the channel events the client
-//     has seen (deliver), from our JOIN to our PART or KICK; Quit and
-//     NickChange carry the channels the nick was in.
+//     has seen (deliver), from our JOIN to our PART, KICK or the end of
+//     the connection (it joins them again when it is back, before the
+//     lines that waited); Quit and NickChange carry the channels the nick
+//     was in.
 //
 // It claims no capabilities: the console must not ask.
 type fakeClient struct {
@@ -33,18 +36,17 @@ type fakeClient struct {
 	waiting   []fakeLine
 	quit      string
 	quitted   bool
-	nick      string
 	connected bool
 	// casemapping is the server's CASEMAPPING ("" for rfc1459, as the
 	// client folds when the server names none).
 	casemapping string
-	chans       map[string]*fakeChan
-}
-
-type fakeChan struct {
-	name    string
-	topic   string
-	members map[string]ircclient.Member
+	// state is the fake's channel state: the one kept from the live
+	// events (live.ChannelState), as every network but IRC keeps it.
+	state *live.ChannelState
+	// rejoin are the channels the connection was in when it ended: the
+	// client joins them again, before the lines that waited, when it is
+	// back.
+	rejoin []string
 }
 
 type fakeLine struct {
@@ -53,10 +55,10 @@ type fakeLine struct {
 }
 
 func newFake() *fakeClient {
-	return &fakeClient{events: make(chan ircclient.Event, 20000), nick: "chair", connected: true, chans: map[string]*fakeChan{}}
+	f := &fakeClient{events: make(chan ircclient.Event, 20000), connected: true}
+	f.state = live.NewChannelState("chair", f.Fold, "")
+	return f
 }
-
-func fold(s string) string { return ircclient.CaseFold("rfc1459")(s) }
 
 // Fold folds like the client, by the server's CASEMAPPING.
 func (f *fakeClient) Fold(name string) string { return ircclient.CaseFold(f.casemapping)(name) }
@@ -89,7 +91,7 @@ func (f *fakeClient) writeLocked(l fakeLine) {
 	case ircclient.Notice:
 		target = e.Target
 	}
-	if f.isChannel(target) && f.chans[fold(target)] == nil {
+	if f.isChannel(target) && !f.state.InChannel(target) {
 		return // not in the channel: dropped, like the server's echo
 	}
 	f.events <- l.echo
@@ -133,7 +135,7 @@ func (f *fakeClient) Quit(msg string) {
 	f.quit, f.quitted = msg, true
 	f.mu.Unlock()
 }
-func (f *fakeClient) Nick() string    { f.mu.Lock(); defer f.mu.Unlock(); return f.nick }
+func (f *fakeClient) Nick() string    { return f.state.Nick() }
 func (f *fakeClient) Connected() bool { f.mu.Lock(); defer f.mu.Unlock(); return f.connected }
 func (f *fakeClient) QueueLen() int {
 	f.mu.Lock()
@@ -143,46 +145,21 @@ func (f *fakeClient) QueueLen() int {
 func (f *fakeClient) Lag() time.Duration         { return 42 * time.Millisecond }
 func (f *fakeClient) IsChannel(name string) bool { return f.isChannel(name) }
 
-func (f *fakeClient) InChannel(ch string) bool {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.chans[fold(ch)] != nil
-}
+func (f *fakeClient) InChannel(ch string) bool { return f.state.InChannel(ch) }
 
-func (f *fakeClient) Topic(ch string) string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if c := f.chans[fold(ch)]; c != nil {
-		return c.topic
-	}
-	return ""
-}
+func (f *fakeClient) Topic(ch string) string { return f.state.Topic(ch) }
 
-// Members orders like the client: operators, then voiced, then the rest,
-// each by folded nick.
+// Members orders like the client: by status, highest first, then by
+// folded nick.
 func (f *fakeClient) Members(ch string) []ircclient.Member {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	c := f.chans[fold(ch)]
-	if c == nil {
+	ms := f.state.Members(ch)
+	if ms == nil {
 		return nil
 	}
-	out := make([]ircclient.Member, 0, len(c.members))
-	for _, m := range c.members {
-		out = append(out, m)
+	out := make([]ircclient.Member, len(ms))
+	for i, m := range ms {
+		out[i] = ircclient.Member{Nick: m.Nick, Prefixes: m.Prefixes}
 	}
-	rank := func(m ircclient.Member) int {
-		if m.Prefixes == "" {
-			return 2
-		}
-		return strings.IndexByte("@+", m.Prefixes[0])
-	}
-	slices.SortFunc(out, func(a, b ircclient.Member) int {
-		if d := rank(a) - rank(b); d != 0 {
-			return d
-		}
-		return strings.Compare(fold(a.Nick), fold(b.Nick))
-	})
 	return out
 }
 
@@ -193,6 +170,10 @@ func (f *fakeClient) setConnected(up bool) {
 	defer f.mu.Unlock()
 	f.connected = up
 	if up {
+		for _, ch := range f.rejoin {
+			f.events <- f.track(ircclient.Join{Meta: ircclient.Meta{Time: time.Now()}, Source: ircclient.Source{Nick: f.state.Nick(), Self: true}, Channel: ch})
+		}
+		f.rejoin = nil
 		for _, l := range f.waiting {
 			f.writeLocked(l)
 		}
@@ -211,72 +192,24 @@ func (f *fakeClient) deliver(evs ...ircclient.Event) {
 	}
 }
 
+// track keeps the channel state from the event as the client does (the
+// adapter's translation applied to the shared channel state), and fills
+// in the channels a Quit or NickChange concerns.
 func (f *fakeClient) track(ev ircclient.Event) ircclient.Event {
-	switch e := ev.(type) {
-	case ircclient.Join:
-		if e.Self {
-			f.chans[fold(e.Channel)] = &fakeChan{name: e.Channel, members: map[string]ircclient.Member{fold(f.nick): {Nick: f.nick}}}
-		} else if c := f.chans[fold(e.Channel)]; c != nil {
-			c.members[fold(e.Nick)] = ircclient.Member{Nick: e.Nick}
-		}
-	case ircclient.Part:
-		if e.Self {
-			delete(f.chans, fold(e.Channel))
-		} else if c := f.chans[fold(e.Channel)]; c != nil {
-			delete(c.members, fold(e.Nick))
-		}
-	case ircclient.Kick:
-		if e.KickedSelf {
-			delete(f.chans, fold(e.Channel))
-		} else if c := f.chans[fold(e.Channel)]; c != nil {
-			delete(c.members, fold(e.Kicked))
-		}
-	case ircclient.Quit:
-		e.Channels = nil
-		for _, c := range f.chans {
-			if _, ok := c.members[fold(e.Nick)]; ok {
-				delete(c.members, fold(e.Nick))
-				e.Channels = append(e.Channels, c.name)
+	if st, ok := ev.(ircclient.State); ok && st.State == ircclient.Disconnected {
+		f.rejoin = f.state.Joined()
+	}
+	for _, le := range live.NewIRC(nil).Translate([]ircclient.Event{ev}) {
+		switch out := f.state.Apply(le).(type) {
+		case live.Quit:
+			if e, ok := ev.(ircclient.Quit); ok {
+				e.Channels = out.Channels
+				return e
 			}
-		}
-		slices.Sort(e.Channels)
-		return e
-	case ircclient.NickChange:
-		e.Channels = nil
-		if e.Self {
-			f.nick = e.NewNick
-		}
-		for _, c := range f.chans {
-			if mb, ok := c.members[fold(e.Nick)]; ok {
-				delete(c.members, fold(e.Nick))
-				mb.Nick = e.NewNick
-				c.members[fold(e.NewNick)] = mb
-				e.Channels = append(e.Channels, c.name)
-			}
-		}
-		slices.Sort(e.Channels)
-		return e
-	case ircclient.Topic:
-		if c := f.chans[fold(e.Channel)]; c != nil && !e.History {
-			c.topic = e.Text
-		}
-	case ircclient.Names:
-		if c := f.chans[fold(e.Channel)]; c != nil {
-			c.members = map[string]ircclient.Member{}
-			for _, m := range e.Members {
-				c.members[fold(m.Nick)] = m
-			}
-		}
-	case ircclient.Mode:
-		if c := f.chans[fold(e.Target)]; c != nil && len(e.Modes) == 2 && len(e.Params) == 1 {
-			if mb, ok := c.members[fold(e.Params[0])]; ok {
-				sym := map[byte]string{'o': "@", 'v': "+"}[e.Modes[1]]
-				if e.Modes[0] == '+' && !strings.Contains(mb.Prefixes, sym) {
-					mb.Prefixes = sym + mb.Prefixes
-				} else if e.Modes[0] == '-' {
-					mb.Prefixes = strings.ReplaceAll(mb.Prefixes, sym, "")
-				}
-				c.members[fold(mb.Nick)] = mb
+		case live.NickChange:
+			if e, ok := ev.(ircclient.NickChange); ok {
+				e.Channels = out.Channels
+				return e
 			}
 		}
 	}
@@ -306,10 +239,7 @@ func (f *fakeClient) reset() { f.mu.Lock(); f.sent = nil; f.mu.Unlock() }
 func pump(m *Model, f *fakeClient) []tea.Cmd {
 	var cmds []tea.Cmd
 	for len(f.events) > 0 {
-		var batch []ircclient.Event
-		for len(f.events) > 0 && len(batch) < MaxBatch {
-			batch = append(batch, <-f.events)
-		}
+		batch, _ := m.opts.Network.Next(context.Background(), MaxBatch)
 		cmds = append(cmds, m.update(eventsMsg{events: batch, closed: true}))
 	}
 	return cmds

@@ -9,36 +9,43 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"gavel/ircclient"
 	"gavel/meeting/live"
 	"gavel/tui/chanlog"
 	"gavel/tui/winlist"
 )
 
-// MaxBatch bounds the IRC events handled in one Update. A burst of 10,000
+// MaxBatch bounds the network's events handled in one Update. A burst of 10,000
 // lines becomes about 40 updates, each followed by a frame, instead of
 // 10,000 frames or one update that blocks the screen for the whole burst.
 const MaxBatch = 256
 
-// eventsMsg is a burst of IRC events; closed says the channel was closed.
+// eventsMsg is a burst of the network's events; closed says the network
+// has stopped.
 type eventsMsg struct {
-	events []ircclient.Event
+	events []live.Event
 	closed bool
 }
 
-// waitEvents is the Cmd that reads the connection: it blocks for one event,
-// then takes the ones already waiting (live.WaitBatch). Update re-arms it
-// after each batch (the glow/realtime pattern).
-func waitEvents(ch <-chan ircclient.Event) tea.Cmd {
+// waitEvents is the Cmd that reads the network: it blocks for one event,
+// then takes the ones already waiting (live.Network's Next). Update re-arms
+// it after each batch (the glow/realtime pattern).
+func waitEvents(ctx context.Context, net live.Network) tea.Cmd {
 	return func() tea.Msg {
-		batch, open := live.WaitBatch(context.Background(), ch, MaxBatch)
+		batch, open := net.Next(ctx, MaxBatch)
 		return eventsMsg{events: batch, closed: !open}
 	}
 }
 
-// ircBatch shows a burst of IRC events and feeds them to the live driver.
-func (m *Model) ircBatch(evs []ircclient.Event) tea.Cmd {
-	ups := m.opts.Glue.HandleIRCBatch(evs)
+// netBatch shows a burst of the network's events and feeds them to the
+// live driver.
+func (m *Model) netBatch(evs []live.Event) tea.Cmd {
+	if n := m.opts.Network.Nick(); n != "" {
+		m.Me.Nick = n // the network owns our nick
+	}
+	if m.demo != nil {
+		m.now = m.demo.net.Clock() // the demo's time is the log's
+	}
+	ups := m.opts.Glue.HandleBatch(evs)
 	notOp := map[string]bool{}
 	for _, u := range ups {
 		if u.Kind == live.UpdateError && errors.Is(u.Err, live.ErrNotOperator) {
@@ -47,7 +54,7 @@ func (m *Model) ircBatch(evs []ircclient.Event) tea.Cmd {
 	}
 	refresh, bell := false, false
 	for _, ev := range evs {
-		if e, ok := ev.(ircclient.Error); ok && e.Code == "482" && notOp[m.Me.FoldName(e.Window)] {
+		if e, ok := ev.(live.Error); ok && e.Kind == live.ErrorNotOperator && notOp[m.Me.FoldName(e.Window)] {
 			continue // the live driver said it in words, once per meeting
 		}
 		r, b := m.showEvent(ev)
@@ -57,8 +64,7 @@ func (m *Model) ircBatch(evs []ircclient.Event) tea.Cmd {
 	// After the lines: what the driver did (published files, lookups, and
 	// leaving once a meeting has ended).
 	r, cmd := m.applyUpdates(ups)
-	chairRefresh, chairCmd := m.chairObserve(evs) // the chair's tools (chairtools.go)
-	refresh, cmd = refresh || r || chairRefresh, tea.Batch(cmd, chairCmd)
+	refresh = refresh || r
 	if refresh {
 		m.refreshPanes()
 	}
@@ -69,7 +75,7 @@ func (m *Model) ircBatch(evs []ircclient.Event) tea.Cmd {
 }
 
 // lineFlags are the flags of a line shown for an event.
-func lineFlags(meta ircclient.Meta, self bool) chanlog.Flag {
+func lineFlags(meta live.Meta, self bool) chanlog.Flag {
 	var f chanlog.Flag
 	if meta.History {
 		f |= chanlog.History
@@ -80,25 +86,27 @@ func lineFlags(meta ircclient.Meta, self bool) chanlog.Flag {
 	return f
 }
 
-// showEvent puts one IRC event in its window; it reports whether the side
-// panes need refreshing and whether to ring the bell.
-func (m *Model) showEvent(ev ircclient.Event) (refresh, bell bool) {
+// showEvent puts one event of the network in its window; it reports
+// whether the side panes need refreshing and whether to ring the bell.
+func (m *Model) showEvent(ev live.Event) (refresh, bell bool) {
 	t := ev.When().Unix()
 	cur := m.wins.Current()
 	here := func(w *winlist.Window) bool { return w == cur }
 	switch e := ev.(type) {
-	case ircclient.Message:
-		return false, m.showText(e.Target, e.Source, e.Private, chanlog.Line{Time: t, Nick: e.Nick, Text: e.Text, Kind: chanlog.Msg, Flags: lineFlags(e.Meta, e.Self)})
-	case ircclient.Action:
-		return false, m.showText(e.Target, e.Source, e.Private, chanlog.Line{Time: t, Nick: e.Nick, Text: e.Text, Kind: chanlog.Action, Flags: lineFlags(e.Meta, e.Self)})
-	case ircclient.Notice:
-		nick := e.Nick
+	case live.Message:
+		kind := chanlog.Msg
+		if e.Action {
+			kind = chanlog.Action
+		}
+		return false, m.showText(e.Target, e.From, e.Private, chanlog.Line{Time: t, Nick: e.From.Nick, Text: e.Text, Kind: kind, Flags: lineFlags(e.Meta, e.From.Self)})
+	case live.Notice:
+		nick := e.From.Nick
 		if nick == "" {
 			nick = e.Server
 		}
-		l := chanlog.Line{Time: t, Nick: nick, Text: e.Text, Kind: chanlog.Notice, Flags: lineFlags(e.Meta, e.Self)}
+		l := chanlog.Line{Time: t, Nick: nick, Text: e.Text, Kind: chanlog.Notice, Flags: lineFlags(e.Meta, e.From.Self)}
 		switch {
-		case e.Self:
+		case e.From.Self:
 			w := m.wins.Get(e.Target)
 			if w == nil {
 				w = cur
@@ -107,108 +115,102 @@ func (m *Model) showEvent(ev ircclient.Event) (refresh, bell bool) {
 		case e.Private || !m.isChannel(e.Target):
 			m.push(m.wins.Status(), l)
 		default:
-			return false, m.showText(e.Target, e.Source, false, l)
+			return false, m.showText(e.Target, e.From, false, l)
 		}
-	case ircclient.Reply:
-		m.showReply(e)
-	case ircclient.Join:
+	case live.Whois:
+		m.showWhois(e)
+	case live.ChannelList:
+		m.showList(e)
+	case live.Info:
+		m.showInfo(e)
+	case live.Join:
 		w := m.openWindow(e.Channel)
-		text := e.Nick + " joined"
-		if e.Self {
+		text := e.From.Nick + " joined"
+		if e.From.Self {
 			text = "you joined " + e.Channel
 		}
-		m.push(w, chanlog.Line{Time: t, Nick: e.Nick, Text: text, Kind: chanlog.Join, Flags: lineFlags(e.Meta, false)})
+		m.push(w, chanlog.Line{Time: t, Nick: e.From.Nick, Text: text, Kind: chanlog.Join, Flags: lineFlags(e.Meta, false)})
 		return here(w), false
-	case ircclient.Part:
+	case live.Part:
 		w := m.wins.Get(e.Channel)
 		if w == nil {
 			return false, false
 		}
-		if e.Self && w.Closing {
+		if e.From.Self && w.Closing {
 			m.wins.Close(w)
 			return true, false
 		}
-		text := withReason(e.Nick+" left", e.Reason)
-		if e.Self {
+		text := withReason(e.From.Nick+" left", e.Reason)
+		if e.From.Self {
 			text = "you left " + e.Channel
 		}
-		m.push(w, chanlog.Line{Time: t, Nick: e.Nick, Text: text, Kind: chanlog.Part, Flags: lineFlags(e.Meta, false)})
+		m.push(w, chanlog.Line{Time: t, Nick: e.From.Nick, Text: text, Kind: chanlog.Part, Flags: lineFlags(e.Meta, false)})
 		return here(w), false
-	case ircclient.Kick:
+	case live.Kick:
 		w := m.wins.Get(e.Channel)
 		if w == nil {
 			return false, false
 		}
-		m.push(w, chanlog.Line{Time: t, Nick: e.Kicked, Text: withReason(e.Nick+" kicked "+e.Kicked, e.Reason), Kind: chanlog.Part, Flags: lineFlags(e.Meta, false)})
+		m.push(w, chanlog.Line{Time: t, Nick: e.Kicked, Text: withReason(e.From.Nick+" kicked "+e.Kicked, e.Reason), Kind: chanlog.Part, Flags: lineFlags(e.Meta, false)})
 		if e.KickedSelf {
 			m.wins.Mark(w, winlist.Mentioned)
 			return here(w), m.state.bell
 		}
 		return here(w), false
-	case ircclient.Quit:
+	case live.Quit:
 		for _, ch := range e.Channels {
 			if w := m.wins.Get(ch); w != nil {
-				m.push(w, chanlog.Line{Time: t, Nick: e.Nick, Text: withReason(e.Nick+" quit", e.Reason), Kind: chanlog.Quit, Flags: lineFlags(e.Meta, false)})
+				m.push(w, chanlog.Line{Time: t, Nick: e.From.Nick, Text: withReason(e.From.Nick+" quit", e.Reason), Kind: chanlog.Quit, Flags: lineFlags(e.Meta, false)})
 				refresh = refresh || here(w)
 			}
 		}
 		return refresh, false
-	case ircclient.NickChange:
-		if e.Self {
+	case live.NickChange:
+		if e.From.Self {
 			m.Me.Nick = e.NewNick
 			m.status("you are now known as " + e.NewNick)
 		}
 		for _, ch := range e.Channels {
 			if w := m.wins.Get(ch); w != nil {
-				m.push(w, chanlog.Line{Time: t, Nick: e.NewNick, Text: e.Nick + " is now known as " + e.NewNick, Kind: chanlog.Nick, Flags: lineFlags(e.Meta, false)})
+				m.push(w, chanlog.Line{Time: t, Nick: e.NewNick, Text: e.From.Nick + " is now known as " + e.NewNick, Kind: chanlog.Nick, Flags: lineFlags(e.Meta, false)})
 				refresh = refresh || here(w)
 			}
 		}
-		if w := m.wins.Get(e.Nick); w != nil && w.Kind == winlist.Query && !e.Self {
-			m.push(w, chanlog.Line{Time: t, Nick: e.NewNick, Text: e.Nick + " is now known as " + e.NewNick, Kind: chanlog.Nick})
+		if w := m.wins.Get(e.From.Nick); w != nil && w.Kind == winlist.Query && !e.From.Self {
+			m.push(w, chanlog.Line{Time: t, Nick: e.NewNick, Text: e.From.Nick + " is now known as " + e.NewNick, Kind: chanlog.Nick})
 		}
 		return refresh, false
-	case ircclient.Topic:
+	case live.Topic:
 		w := m.openWindow(e.Channel)
 		if e.OnJoin {
 			m.push(w, chanlog.Line{Time: t, Text: "topic: " + e.Text, Kind: chanlog.Topic, Flags: lineFlags(e.Meta, false)})
 		} else {
-			m.push(w, chanlog.Line{Time: t, Nick: e.Nick, Text: e.Nick + " set the topic: " + e.Text, Kind: chanlog.Topic, Flags: lineFlags(e.Meta, false)})
+			m.push(w, chanlog.Line{Time: t, Nick: e.From.Nick, Text: e.From.Nick + " set the topic: " + e.Text, Kind: chanlog.Topic, Flags: lineFlags(e.Meta, false)})
 		}
-	case ircclient.Names:
+	case live.Members:
 		return m.wins.Get(e.Channel) == cur, false
-	case ircclient.Mode:
+	case live.Mode:
 		w := m.wins.Get(e.Target)
 		if w == nil {
 			w = m.wins.Status()
 		}
-		text := e.Nick + " sets mode " + e.Modes
+		text := e.From.Nick + " sets mode " + e.Modes
 		if len(e.Params) > 0 {
 			text += " " + strings.Join(e.Params, " ")
 		}
-		m.push(w, chanlog.Line{Time: t, Nick: e.Nick, Text: text, Kind: chanlog.Mode, Flags: lineFlags(e.Meta, false)})
+		m.push(w, chanlog.Line{Time: t, Nick: e.From.Nick, Text: text, Kind: chanlog.Mode, Flags: lineFlags(e.Meta, false)})
 		return here(w), false
-	case ircclient.State:
+	case live.Conn:
 		m.connState(e)
-	case ircclient.Error:
+	case live.Error:
 		m.showError(e)
-	case ircclient.CTCP:
-		where := m.wins.Status()
-		text := "CTCP " + e.Command + " from " + e.Nick
-		if e.Reply {
-			where, text = cur, "CTCP "+e.Command+" reply from "+e.Nick
-		}
-		if e.Args != "" {
-			text += ": " + e.Args
-		}
-		m.push(where, chanlog.Line{Time: t, Nick: e.Nick, Text: text, Kind: chanlog.Notice})
 	}
 	return false, false
 }
 
 // showText routes a message to its channel or query window; it reports
 // whether the line calls for the bell.
-func (m *Model) showText(target string, src ircclient.Source, private bool, l chanlog.Line) bool {
+func (m *Model) showText(target string, src live.User, private bool, l chanlog.Line) bool {
 	name := target
 	if private || !m.isChannel(target) {
 		name = src.Nick
@@ -227,20 +229,20 @@ func (m *Model) showText(target string, src ircclient.Source, private bool, l ch
 }
 
 // connState follows the connection's life cycle.
-func (m *Model) connState(e ircclient.State) {
+func (m *Model) connState(e live.Conn) {
 	switch e.State {
-	case ircclient.Connecting:
+	case live.Connecting:
 		m.conn.state = "connecting…"
 		if e.Server != "" {
 			m.conn.server = e.Server
 		}
-	case ircclient.Registered:
+	case live.Connected:
 		m.conn.state = "connected"
 		if e.Nick != "" {
 			m.Me.Nick = e.Nick
 		}
 		m.status("connected to " + e.Server + " as " + e.Nick)
-	case ircclient.Disconnected:
+	case live.Disconnected:
 		m.conn.state = "disconnected"
 		if e.Err != nil {
 			m.errorLine(m.wins.Status(), "disconnected: "+e.Err.Error())
@@ -250,151 +252,93 @@ func (m *Model) connState(e ircclient.State) {
 				m.errorLine(w, "disconnected: lines typed now are queued and sent when gavel is back")
 			}
 		}
-	case ircclient.ConnectFailed:
+	case live.ConnectFailed:
 		m.conn.state = "not connected"
 		if e.Err != nil {
 			m.errorLine(m.wins.Status(), e.Err.Error())
 		}
-	case ircclient.Reconnecting:
+	case live.Reconnecting:
 		m.conn.state = "disconnected · reconnecting in " + e.Delay.Round(time.Second).String()
-	case ircclient.Stopped:
+	case live.Stopped:
 		m.conn.state = "stopped"
 	}
 }
 
-// Numerics the console routes (RFC 1459/2812 and common extensions).
-var (
-	// serverReplies go to the status window: the welcome, LUSERS and MOTD.
-	serverReplies = map[string]bool{
-		"001": true, "002": true, "003": true, "004": true, "005": true,
-		"250": true, "251": true, "252": true, "253": true, "254": true, "255": true, "265": true, "266": true,
-		"372": true, "375": true, "376": true, "422": true,
-	}
-	whoisReplies = map[string]bool{
-		"301": true, "307": true, "311": true, "312": true, "313": true, "317": true, "318": true, "319": true,
-		"320": true, "330": true, "338": true, "378": true, "379": true, "671": true, "276": true, "314": true, "369": true,
-	}
-)
-
-// showReply shows an informational numeric: the server's in the status
-// window, a WHOIS formatted where it was typed, LIST into the pane.
-func (m *Model) showReply(e ircclient.Reply) {
-	t := e.When().Unix()
+// showInfo shows what else the network says: the server's own text in
+// the status window, the rest where it belongs or where the chair is.
+func (m *Model) showInfo(e live.Info) {
+	w := m.wins.Current()
 	switch {
-	case serverReplies[e.Code]:
-		m.push(m.wins.Status(), chanlog.Line{Time: t, Text: e.String(), Kind: chanlog.Info})
-	case whoisReplies[e.Code]:
-		nick := ""
-		if len(e.Params) > 0 {
-			nick = e.Params[0]
-		}
-		w := m.state.whois[m.Me.FoldName(nick)]
-		if w == nil || m.wins.Get(w.Name) != w && w != m.wins.Status() {
-			w = m.wins.Current()
-		}
-		if text := whoisLine(e); text != "" {
-			m.push(w, chanlog.Line{Time: t, Nick: nick, Text: text, Kind: chanlog.Info})
-		}
-		if e.Code == "318" || e.Code == "369" {
-			delete(m.state.whois, m.Me.FoldName(nick))
-		}
-	case e.Code == "321" || e.Code == "322" || e.Code == "323":
-		m.listReply(e)
-	default:
-		m.push(m.wins.Current(), chanlog.Line{Time: t, Text: e.String(), Kind: chanlog.Info})
+	case e.Status:
+		w = m.wins.Status()
+	case e.Window != "":
+		w = m.windowFor(e.Window)
+	}
+	l := chanlog.Line{Time: e.When().Unix(), Text: e.Text, Kind: chanlog.Info}
+	if e.From.Nick != "" {
+		l.Nick, l.Kind = e.From.Nick, chanlog.Notice
+	}
+	m.push(w, l)
+}
+
+// showWhois shows a line of a WHOIS where it was asked.
+func (m *Model) showWhois(e live.Whois) {
+	key := m.Me.FoldName(e.Nick)
+	w := m.state.whois[key]
+	if w == nil || m.wins.Get(w.Name) != w && w != m.wins.Status() {
+		w = m.wins.Current()
+	}
+	m.push(w, chanlog.Line{Time: e.When().Unix(), Nick: e.Nick, Text: e.Text, Kind: chanlog.Info})
+	if e.End {
+		delete(m.state.whois, key)
 	}
 }
 
-// whoisLine says one WHOIS reply in words.
-func whoisLine(e ircclient.Reply) string {
-	p := func(i int) string {
-		if i < len(e.Params) {
-			return e.Params[i]
-		}
-		return ""
-	}
-	nick := p(0)
-	switch e.Code {
-	case "311", "314":
-		verb := " is "
-		if e.Code == "314" {
-			verb = " was "
-		}
-		return nick + verb + p(1) + "@" + p(2) + " (" + e.Text + ")"
-	case "312":
-		return nick + " is on " + p(1) + " (" + e.Text + ")"
-	case "313":
-		return nick + " is an IRC operator"
-	case "317":
-		secs, _ := strconv.Atoi(p(1))
-		out := nick + " has been idle " + (time.Duration(secs) * time.Second).String()
-		if on, err := strconv.ParseInt(p(2), 10, 64); err == nil && on > 0 {
-			out += ", signed on " + time.Unix(on, 0).UTC().Format("2006-01-02 15:04 UTC")
-		}
-		return out
-	case "319":
-		return nick + " is in " + e.Text
-	case "330":
-		return nick + " is logged in as " + p(1)
-	case "301":
-		return nick + " is away: " + e.Text
-	case "671":
-		return nick + " is using a secure connection"
-	case "338":
-		return nick + " is connecting from " + p(1)
-	case "318", "369":
-		return "end of WHOIS " + nick
-	}
-	return nick + " " + e.Text
-}
-
-// listing collects a LIST answer.
+// listing is a /list waiting for its answer.
 type listing struct {
 	filter string
-	rows   [][]string
 }
 
-func (m *Model) listReply(e ircclient.Reply) {
+// showList shows the network's channels in the results pane, when /list
+// asked for them.
+func (m *Model) showList(e live.ChannelList) {
 	l := m.state.listing
 	if l == nil {
 		return
 	}
-	switch e.Code {
-	case "322":
-		if len(e.Params) < 2 {
-			return
+	var rows [][]string
+	for _, c := range e.Channels {
+		topic := stripCodes(c.Topic)
+		if l.filter == "" || strings.Contains(strings.ToLower(c.Name), l.filter) || strings.Contains(strings.ToLower(topic), l.filter) {
+			rows = append(rows, []string{c.Name, strconv.Itoa(c.Users), topic})
 		}
-		ch, users := e.Params[0], e.Params[1]
-		topic := stripCodes(e.Text)
-		if l.filter == "" || strings.Contains(strings.ToLower(ch), l.filter) || strings.Contains(strings.ToLower(topic), l.filter) {
-			l.rows = append(l.rows, []string{ch, users, topic})
-		}
-	case "323":
-		title := "Channels"
-		if l.filter != "" {
-			title += " matching " + strconv.Quote(l.filter)
-		}
-		title += " (" + itoa(len(l.rows)) + ")"
-		m.results.SetTable(title, []string{"Channel", "Users", "Topic"}, l.rows, "/join a channel to take part")
-		m.state.listing = nil
 	}
+	title := "Channels"
+	if l.filter != "" {
+		title += " matching " + strconv.Quote(l.filter)
+	}
+	title += " (" + itoa(len(rows)) + ")"
+	m.results.SetTable(title, []string{"Channel", "Users", "Topic"}, rows, "/join a channel to take part")
+	m.state.listing = nil
 }
 
-// showError shows a server error where it belongs: the server's own in
-// the status window, others in the window they are about (or the current
-// one).
-func (m *Model) showError(e ircclient.Error) {
+// showError shows a network's error where it belongs: the server's own
+// in the status window, others in the window they are about (or the
+// current one).
+func (m *Model) showError(e live.Error) {
 	text := e.Text
 	if e.Window != "" && !strings.Contains(text, e.Window) {
 		text = e.Window + ": " + text
 	}
-	text += " (" + e.Code + ")"
-	if serverReplies[e.Code] {
+	if e.Code != "" {
+		text += " (" + e.Code + ")"
+	}
+	if e.Kind == live.ErrorServer {
 		m.push(m.wins.Status(), chanlog.Line{Time: e.When().Unix(), Text: text, Kind: chanlog.Info})
 		return
 	}
 	w := m.wins.Get(e.Window)
-	if nick := e.Window; whoisErr(e.Code) && m.state.whois[m.Me.FoldName(nick)] != nil {
+	if nick := e.Window; e.Kind == live.ErrorNoSuchNick && m.state.whois[m.Me.FoldName(nick)] != nil {
 		w = m.state.whois[m.Me.FoldName(nick)]
 		delete(m.state.whois, m.Me.FoldName(nick))
 	}
@@ -403,8 +347,6 @@ func (m *Model) showError(e ircclient.Error) {
 	}
 	m.errorLine(w, text)
 }
-
-func whoisErr(code string) bool { return code == "401" || code == "402" || code == "406" }
 
 func withReason(s, reason string) string {
 	if reason == "" {

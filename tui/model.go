@@ -12,13 +12,14 @@
 //   - the status bar.
 //
 // The root routes messages to them, runs the / commands from a table that
-// carries their handlers (commands.go), and shows IRC events (inbound.go).
-// IRC events arrive on one channel read by a tea.Cmd that takes a whole
-// burst at once, so a flood costs one redraw per batch; the live driver
-// (meeting/live) turns them into engine updates. Channel members and topics
-// are read from the IRC client, which owns them. With no network the same
-// model runs an offline demo: a meeting log replayed at an adjustable speed
-// (see NewDemo).
+// carries their handlers (commands.go), and shows the network's events
+// (inbound.go). The events, in the live driver's vocabulary (meeting/live;
+// the console never sees an IRC type), are read by a tea.Cmd that takes a
+// whole burst at once, so a flood costs one redraw per batch; the live
+// driver turns them into engine updates. Channel members and topics are
+// read from the network, which owns them. The offline demo is a network
+// too (meeting/live/demo): a meeting log played at an adjustable speed
+// through the same path (see NewDemo).
 package tui
 
 import (
@@ -31,8 +32,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"gavel/backend"
-	"gavel/ircclient"
 	"gavel/meeting"
+	"gavel/meeting/chair"
 	"gavel/meeting/live"
 	"gavel/themes"
 	"gavel/tui/chanlog"
@@ -42,42 +43,10 @@ import (
 	"gavel/tui/winlist"
 )
 
-// Channels is what the console reads of the channels it is in: the IRC
-// client owns these facts (the offline demo keeps its own for the channel
-// it replays).
-type Channels interface {
-	Members(channel string) []ircclient.Member
-	Topic(channel string) string
-	InChannel(channel string) bool
-}
-
-// Client is what the console needs of the IRC connection; *ircclient.Client
-// satisfies it. Every line sent comes back as exactly one event with
-// Source.Self set (the server's echo, or the client's local echo).
-type Client interface {
-	Channels
-	Events() <-chan ircclient.Event
-	Say(target, text string) error
-	Action(target, text string) error
-	Notice(target, text string) error
-	SetTopic(channel, topic string) error
-	Join(channels ...string) error
-	Part(channel, reason string) error
-	SetNick(nick string) error
-	SendRaw(line string) error
-	Quit(msg string)
-	Nick() string
-	Connected() bool
-	Lag() time.Duration
-	QueueLen() int // lines waiting to be sent
-	IsChannel(name string) bool
-	Fold(name string) string
-}
-
 // Glue is what the console needs of the live driver; *live.Controller
 // satisfies it.
 type Glue interface {
-	HandleIRCBatch(events []ircclient.Event) []live.Update
+	HandleBatch(events []live.Event) []live.Update
 	HandleEvent(channel string, ev meeting.Event) []live.Update
 	Meeting(channel string) *meeting.Meeting
 	Say(channel, text string) []live.Update
@@ -85,13 +54,25 @@ type Glue interface {
 	Retry() []live.Update // writes what the journals hold in memory (called on the clock)
 	// Answer sends a channel lookup's answer (unaddressed lines for asker).
 	Answer(channel, key, asker string, lines []string) []live.Update
+	// The chair's tools: a command, their clock, and their state to
+	// draw (chairtools.go); their work comes as UpdateWork's Task.
+	Chair(channel, cmd, arg string, now time.Time) ([]live.Update, error)
+	Tick(now time.Time) []live.Update
+	ChairTools(channel string) *chair.Tools
+	// Finish runs a task's result (see live.Task) on the Update goroutine.
+	Finish(done func() []live.Update) []live.Update
+	// Minutes renders the text minutes of a channel's meeting as the
+	// archive publishes them (the /minutes preview).
+	Minutes(channel string) (string, error)
 }
 
 // Options configure the console.
 type Options struct {
-	// Client is the IRC connection (nil: offline). The caller runs it
-	// (Client.Run) and quits it; the console reads Client.Events().
-	Client Client
+	// Network is the chat network (nil: offline), such as an IRC
+	// connection through live.NewIRC. The caller runs the connection; the
+	// console reads its events (Next), sends through it and quits it.
+	// Every line sent comes back as exactly one event with From.Self set.
+	Network live.Network
 	// Glue runs the meetings. nil: an offline live.Controller (no
 	// publishing, no journal).
 	Glue Glue
@@ -109,10 +90,13 @@ type Options struct {
 	ThemeFile string
 	Getenv    func(string) string // default os.Getenv
 
+	// Style and URLPrefix are those of the offline controller made when
+	// Glue is nil (the /minutes preview takes the live driver's, which
+	// are its archive's).
 	Style           meeting.Style
-	URLPrefix       string // where published minutes are served (the /minutes preview's links)
-	Scrollback      int    // lines kept per window (default 100,000)
-	StripFormatting bool   // strip IRC colours and bold instead of rendering them
+	URLPrefix       string
+	Scrollback      int  // lines kept per window (default 100,000)
+	StripFormatting bool // strip IRC colours and bold instead of rendering them
 	// NoBell turns off the terminal bell on a highlight or a private
 	// message (/bell toggles it).
 	NoBell bool
@@ -122,9 +106,9 @@ type Options struct {
 	Location   *time.Location
 	Now        func() time.Time // default time.Now
 	Context    context.Context  // cancels lookups (default Background)
-	// Chair configures the chair's tools: agenda, follow-up, timeboxes,
-	// votes, roll call (chairtools.go).
-	Chair ChairOptions
+	// Dispatch is the after-meeting deliveries (tui/dispatch.go); nil:
+	// none configured.
+	Dispatch Dispatch
 }
 
 // Model is the root model.
@@ -145,12 +129,16 @@ type Model struct {
 
 	geo   geometry            // where the panes are, for the mouse wheel
 	lists map[string][]string // completion lists (see cached)
-	chans Channels            // members and topics: the client's, or the demo's
+	chans live.Channels       // members, topics, folding, our nick: the network's
 	conn  connState
 	demo  *demo
 	now   time.Time // the clock for elapsed times (the log's time in a demo)
 	state consoleState
-	chair *chairTools // the chair's tools, per channel (chairtools.go)
+	// chairSized are the Agenda and Votes panes' lengths at the last
+	// layout (their heights follow their contents; chairpanes.go).
+	chairSized [2]int
+	// dispatch is what was offered and said of the deliveries (dispatch.go)
+	dispatch *dispatchState
 }
 
 // consoleState is the bookkeeping of commands in flight and of what was
@@ -186,7 +174,7 @@ type overlay interface {
 const statusWindow = "gavel"
 
 // New returns the console for a live connection (or an empty offline
-// console when opts.Client is nil).
+// console when opts.Network is nil).
 func New(opts Options) (*Model, error) {
 	if opts.Getenv == nil {
 		opts.Getenv = os.Getenv
@@ -205,7 +193,9 @@ func New(opts Options) (*Model, error) {
 		return nil, err
 	}
 	if opts.Glue == nil {
-		c, err := live.New(live.Config{Style: opts.Style, URLPrefix: opts.URLPrefix})
+		// Offline: the chair's tools work on what is typed (no agenda
+		// sources, no lookups).
+		c, err := live.New(live.Config{Style: opts.Style, URLPrefix: opts.URLPrefix, Chair: &chair.Config{}})
 		if err != nil {
 			return nil, err
 		}
@@ -224,19 +214,19 @@ func New(opts Options) (*Model, error) {
 		opts:   opts,
 		theme:  th,
 		conn:   connState{server: opts.Server, state: "offline"},
-		chans:  noChannels{},
+		chans:  live.NewChannelState("", live.FoldRFC1459, ""), // no network: no channels
 	}
 	m.state = consoleState{notOp: map[string]time.Time{}, afterEnd: map[string][]func() tea.Cmd{},
 		ignored: map[string]bool{}, whois: map[string]*winlist.Window{}, bell: !opts.NoBell}
 	m.followBG = strings.EqualFold(opts.Theme, "auto") && !th.Plain
-	if c := opts.Client; c != nil {
+	if c := opts.Network; c != nil {
 		m.conn.state = "connecting…"
 		m.chans = c
 		if n := c.Nick(); n != "" {
 			me.Nick = n
 		}
-		me.Fold = c.Fold
 	}
+	me.Fold = m.chans.Fold
 	if m.conn.server == "" {
 		m.conn.server = "offline"
 	}
@@ -246,7 +236,6 @@ func New(opts Options) (*Model, error) {
 	m.input = cmdline.New(m.Common)
 	m.input.Comp.Source = m.completions
 	m.input.OnSubmit = m.submit
-	m.chair = newChairTools(opts.Chair)
 	for _, ch := range opts.Channels {
 		m.wins.Open(ch, winlist.Channel)
 	}
@@ -265,21 +254,14 @@ func (m *Model) newLog() *chanlog.Log {
 	return l
 }
 
-// noChannels is the channel state of a console without a connection.
-type noChannels struct{}
-
-func (noChannels) Members(string) []ircclient.Member { return nil }
-func (noChannels) Topic(string) string               { return "" }
-func (noChannels) InChannel(string) bool             { return false }
-
 // version is shown in the status window.
 const version = "0.2"
 
 // Init starts reading the connection's events.
 func (m *Model) Init() tea.Cmd {
 	var cmds []tea.Cmd
-	if m.opts.Client != nil {
-		cmds = append(cmds, waitEvents(m.opts.Client.Events()), clockTick())
+	if m.opts.Network != nil {
+		cmds = append(cmds, waitEvents(m.opts.Context, m.opts.Network), clockTick())
 	}
 	if m.followBG {
 		cmds = append(cmds, tea.RequestBackgroundColor)
@@ -287,7 +269,6 @@ func (m *Model) Init() tea.Cmd {
 	if m.demo != nil {
 		cmds = append(cmds, m.demo.tick())
 	}
-	cmds = append(cmds, m.chairInit())
 	return tea.Batch(cmds...)
 }
 
@@ -300,24 +281,34 @@ type (
 		res   backend.Result
 		err   error
 	}
-	channelLookupMsg struct {
-		channel, nick, key string
-		lines              []string // unaddressed
-	}
+	// taskDoneMsg brings a live driver's task back to the Update
+	// goroutine, to finish there.
+	taskDoneMsg struct{ done func() []live.Update }
 )
+
+// runTask runs a task of the live driver (a channel lookup) off the
+// Update goroutine, as a tea.Cmd.
+func (m *Model) runTask(t live.Task) tea.Cmd {
+	ctx := m.opts.Context
+	return func() tea.Msg {
+		if done := t(ctx); done != nil {
+			return taskDoneMsg{done}
+		}
+		return nil
+	}
+}
 
 func clockTick() tea.Cmd {
 	return tea.Tick(time.Second, func(t time.Time) tea.Msg { return clockMsg(t) })
 }
 
-// isChannel reports whether name is a channel (by the server's CHANTYPES
-// when connected).
-func (m *Model) isChannel(name string) bool {
-	if m.opts.Client != nil {
-		return m.opts.Client.IsChannel(name)
-	}
-	return name != "" && (name[0] == '#' || name[0] == '&')
-}
+// isChannel reports whether name is a channel, as the network says (IRC:
+// by the server's CHANTYPES).
+func (m *Model) isChannel(name string) bool { return m.chans.IsChannel(name) }
+
+// offline reports whether there is no real network to send to: no
+// network at all, or the offline demo's.
+func (m *Model) offline() bool { return m.opts.Network == nil || m.demo != nil }
 
 // openWindow returns the window of name, creating it.
 func (m *Model) openWindow(name string) *winlist.Window {
@@ -498,12 +489,20 @@ func (m *Model) applyUpdates(ups []live.Update) (refresh bool, cmd tea.Cmd) {
 				m.info(m.windowFor(u.Channel), u.Text)
 			}
 		case live.UpdateLookup:
-			if u.Channel != "" && u.Text != "" {
-				cmds = append(cmds, m.channelLookup(u.Channel, u.Nick, u.Text))
+			if u.Task != nil {
+				cmds = append(cmds, m.runTask(u.Task))
 			}
+		case live.UpdateChair:
+			refresh = true
+			m.chairReport(u)
+		case live.UpdateWork:
+			cmds = append(cmds, m.runTask(u.Task))
+		case live.UpdateOffline:
+			cmds = append(cmds, m.say(u.Channel, u.Text))
 		}
 	}
 	cmds = append(cmds, m.afterMeetings()...)
+	m.dispatchNews()
 	return refresh, tea.Batch(cmds...)
 }
 

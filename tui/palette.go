@@ -6,6 +6,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"gavel/meeting"
 	"gavel/tui/cmdline"
 	"gavel/tui/palette"
 	"gavel/tui/winlist"
@@ -21,8 +22,12 @@ func (m *Model) openPalette() {
 	for _, c := range commands {
 		items = append(items, palette.Item{Name: strings.TrimSpace("/" + c.name + " " + c.args), Help: c.help, Run: fill("/" + c.name + " ")})
 	}
-	for _, c := range meetingCommands() {
-		items = append(items, palette.Item{Name: c, Help: "meeting command, said to the channel", Run: fill(c + " ")})
+	for _, c := range meeting.CommandTable() {
+		help := c.Help + " (said to the channel)"
+		if c.Chair {
+			help = c.Help + " (chairs; said to the channel)"
+		}
+		items = append(items, palette.Item{Name: "#" + c.Name, Help: help, Run: fill("#" + c.Name + " ")})
 	}
 	for _, w := range m.wins.All() {
 		items = append(items, palette.Item{Name: "window " + itoa(w.Num) + ": " + w.Name, Help: "alt+" + itoa(w.Num%10),
@@ -45,7 +50,7 @@ func (m *Model) openPalette() {
 	)
 	if m.demo != nil {
 		items = append(items,
-			palette.Item{Name: "demo: pause or resume", Help: "space", Run: func() tea.Cmd { m.demo.paused = !m.demo.paused; return nil }},
+			palette.Item{Name: "demo: pause or resume", Help: "space", Run: func() tea.Cmd { m.demo.togglePause(); return nil }},
 			palette.Item{Name: "demo: faster", Help: "+", Run: func() tea.Cmd { m.demo.faster(); return nil }},
 			palette.Item{Name: "demo: slower", Help: "-", Run: func() tea.Cmd { m.demo.slower(); return nil }},
 		)

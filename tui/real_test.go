@@ -158,7 +158,7 @@ func TestFakeClientMatchesIRCClient(t *testing.T) {
 			realMembers := fmt.Sprint(c.Members("#c"))
 
 			f := newFake()
-			f.nick = "gav"
+			f.state.SetNick("gav")
 			f.casemapping = c.ISupport()["CASEMAPPING"]
 			f.deliver(
 				ircclient.Join{Source: ircclient.Source{Nick: "gav", Self: true}, Channel: "#c"},

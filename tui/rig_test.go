@@ -16,6 +16,7 @@ import (
 	"gavel/ircclient"
 	"gavel/ircclient/ircdtest"
 	"gavel/meeting"
+	"gavel/meeting/chair"
 	"gavel/meeting/live"
 	"gavel/meeting/publish"
 )
@@ -104,6 +105,12 @@ type rigOptions struct {
 	width    int
 	height   int
 	mutate   func(*Options)
+	// style is the archive's; archive is its directory ("": a new one);
+	// chair configures the chair's tools (nil: none), given the archive
+	// and the router, as cmd/gavel wires them.
+	style   meeting.Style
+	archive string
+	chair   func(*publish.Archive, *backend.Router) *chair.Config
 }
 
 func startRig(t testing.TB, srv *ircdtest.Server, o rigOptions) *rig {
@@ -120,16 +127,26 @@ func startRig(t testing.TB, srv *ircdtest.Server, o rigOptions) *rig {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctrl, err := live.New(live.Config{Archive: publish.New(r.archive, meeting.StyleDefault, "https://m.example/"),
-		JournalDir: r.journal, URLPrefix: "https://m.example/", Network: client, Lookups: router,
-		GapThreshold: time.Nanosecond}) // any time away is a gap
+	net := live.NewIRC(client)
+	if o.archive != "" {
+		r.archive = o.archive
+	}
+	archive := publish.New(r.archive, o.style, "https://m.example/")
+	var tools *chair.Config
+	if o.chair != nil {
+		tools = o.chair(archive, router)
+	}
+	ctrl, err := live.New(live.Config{Archive: archive,
+		JournalDir: r.journal, URLPrefix: "https://m.example/", Network: net, Lookups: router,
+		GapThreshold: time.Nanosecond, // any time away is a gap
+		Chair:        tools})
 	if err != nil {
 		t.Fatal(err)
 	}
 	r.ctrl = ctrl
 	opts := fixedOpts()
 	opts.Now = time.Now
-	opts.Client, opts.Glue, opts.Nick, opts.Server, opts.Channels = client, ctrl, o.nick, srv.Addr(), o.channels
+	opts.Network, opts.Glue, opts.Nick, opts.Server, opts.Channels = net, ctrl, o.nick, srv.Addr(), o.channels
 	opts.URLPrefix, opts.Router = "https://m.example/", router
 	if o.mutate != nil {
 		o.mutate(&opts)

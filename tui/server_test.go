@@ -47,7 +47,7 @@ func TestOwnLinesOnceWithoutEchoMessage(t *testing.T) {
 	})
 }
 
-// TestConsoleOnInspIRCd runs the everyday IRC of issue 10 against a real
+// TestConsoleOnInspIRCd runs the everyday IRC against a real
 // InspIRCd with other people in the channel.
 func TestConsoleOnInspIRCd(t *testing.T) {
 	srv := ircdtest.StartInspIRCd(t, ircdtest.Options{})
@@ -252,7 +252,7 @@ func TestConsoleOnInspIRCd(t *testing.T) {
 			}
 		})
 		srv.KillIRCd()
-		r.until(wait, "the disconnect", func(m *Model) bool { return !m.opts.Client.Connected() })
+		r.until(wait, "the disconnect", func(m *Model) bool { return !m.opts.Network.Connected() })
 		r.typeLine("typed while away")
 		r.until(wait, "the queued line", func(m *Model) bool { return count(m, "#meet", "typed while away") == 1 })
 		r.do(func(m *Model) {
@@ -267,7 +267,7 @@ func TestConsoleOnInspIRCd(t *testing.T) {
 		srv.RestartIRCd()
 		r.until(30*time.Second, "the queued line sent", func(m *Model) bool {
 			l := m.wins.Get("#meet")
-			return l != nil && m.opts.Client.Connected() && l.QueuedLen() == 0
+			return l != nil && m.opts.Network.Connected() && l.QueuedLen() == 0
 		})
 		r.do(func(m *Model) {
 			if n := count(m, "#meet", "typed while away"); n != 1 {

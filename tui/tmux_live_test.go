@@ -195,7 +195,7 @@ func rowWith(screen, s string) string {
 
 // TestTmuxLiveConsole runs the real binary in tmux against a real
 // InspIRCd with two other people, and checks what a chair sees for the
-// points of issue 10 that a terminal decides: text in every script at
+// points that a terminal decides: text in every script at
 // the widths the terminal uses, URLs, the members pane, the keys, a
 // meeting with its panes and preview, search, the bell, window numbers,
 // a lost connection, and leaving a running meeting.

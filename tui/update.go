@@ -43,13 +43,15 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case tea.MouseWheelMsg:
 		return m.wheel(msg)
 	case eventsMsg:
-		cmd := m.ircBatch(msg.events)
+		cmd := m.netBatch(msg.events)
 		if !msg.closed {
-			cmd = tea.Batch(cmd, waitEvents(m.opts.Client.Events()))
+			cmd = tea.Batch(cmd, waitEvents(m.opts.Context, m.opts.Network))
 		}
 		return cmd
 	case clockMsg:
-		m.now = time.Time(msg)
+		if m.demo == nil { // the demo's clock is the log's
+			m.now = time.Time(msg)
+		}
 		refresh, cmd := m.applyUpdates(m.opts.Glue.Retry())
 		if refresh {
 			m.refreshPanes()
@@ -69,18 +71,20 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 				m.results.SetTable(msg.res.Title, msg.res.Columns, msg.res.Rows, note)
 			}
 		}
-	case channelLookupMsg:
-		return m.channelReplies(msg)
+	case taskDoneMsg:
+		refresh, cmd := m.applyUpdates(m.opts.Glue.Finish(msg.done))
+		if refresh {
+			m.refreshPanes()
+		}
+		return cmd
 	case quitMsg:
 		reason := msg.reason
 		if reason == "" {
 			reason = "gavel"
 		}
-		m.opts.Client.Quit(reason)
+		m.opts.Network.Quit(reason)
 		m.state.quitting = true
 		return tea.Quit
-	case chairMsg:
-		return m.chairUpdate(msg)
 	}
 	return nil
 }
@@ -137,7 +141,7 @@ func (m *Model) key(k tea.KeyPressMsg) tea.Cmd {
 	case m.demo != nil && empty && key.Matches(k, km.Slower):
 		m.demo.slower()
 	case m.demo != nil && empty && key.Matches(k, km.Pause):
-		m.demo.paused = !m.demo.paused
+		m.demo.togglePause()
 	default:
 		return m.input.Update(k)
 	}
@@ -245,7 +249,7 @@ type quitMsg struct{ reason string }
 // few seconds): QUIT goes out ahead of queued lines, and the last ones (a
 // meeting's "Meeting ended" and its minutes' URLs) must reach the channel.
 func (m *Model) quitAfterSending(reason string) tea.Cmd {
-	c := m.opts.Client
+	c := m.opts.Network
 	if c == nil {
 		m.state.quitting = true
 		return tea.Quit

@@ -5,6 +5,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"gavel/meeting"
 	"gavel/tui/common"
 	"gavel/tui/palette"
 	"gavel/tui/panes"
@@ -100,7 +101,8 @@ func (m *Model) statusInfo() panes.Status {
 	if m.opts.BusWaiting != nil {
 		s.BusWaiting = m.opts.BusWaiting()
 	}
-	if c := m.opts.Client; c != nil {
+	s.Dispatch = m.dispatchStatus()
+	if c := m.opts.Network; c != nil && !m.offline() {
 		s.Connected = c.Connected()
 		if s.Connected {
 			s.Lag = c.Lag()
@@ -172,7 +174,7 @@ func (m *Model) logHeader(w int) string {
 	switch {
 	case win.Kind == winlist.Status:
 		r.Add(st.Muted, "  server messages, lookups and errors")
-	case win.Kind == winlist.Channel && m.opts.Client != nil && !m.chans.InChannel(win.Name):
+	case win.Kind == winlist.Channel && m.opts.Network != nil && !m.chans.InChannel(win.Name):
 		r.Add(st.Error, "  not in the channel")
 	case win.Kind == winlist.Channel && m.chans.Topic(win.Name) != "":
 		r.Add(st.Muted, "  "+stripCodes(m.chans.Topic(win.Name)))
@@ -182,13 +184,16 @@ func (m *Model) logHeader(w int) string {
 	return r.String()
 }
 
+// stripCodes is text for one line of the screen without formatting: the
+// codes are read by the one scanner (meeting.StripFormatting), and what
+// control characters remain are dropped.
 func stripCodes(s string) string {
 	return strings.Map(func(r rune) rune {
-		if r < 0x20 {
+		if r < 0x20 || r == 0x7f {
 			return -1
 		}
 		return r
-	}, s)
+	}, meeting.StripFormatting(s))
 }
 
 // overlays draws the popups over the screen rows.

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -28,8 +29,24 @@ func seedDemo(t testing.TB, n int, opts Options) *Model {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m.demoFeed(n, time.Time{})
+	m.demo.net.Play(n, time.Time{})
+	drainDemo(m)
 	return m
+}
+
+// drainDemo hands the model every event the demo network has played, in
+// batches, as the console's reader of the network does.
+func drainDemo(m *Model) {
+	for m.demo.net.Pending() > 0 {
+		batch, _ := m.opts.Network.Next(context.Background(), MaxBatch)
+		m.update(eventsMsg{events: batch, closed: true})
+	}
+}
+
+// demoStep is one tick of the demo's clock, and the events it played.
+func demoStep(m *Model, t time.Time) {
+	m.Update(demoTickMsg(t))
+	drainDemo(m)
 }
 
 // runView drives m through teatest at a size, applies steps, and returns

@@ -130,7 +130,7 @@ func speaker(t *testing.T, ctx context.Context, addr, nick string, channels ...s
 	return func(channel, text string) { lc.Send("PRIVMSG " + channel + " :" + text) }
 }
 
-// TestChairToolsInTheBinary (issue 11) drives the real binary in a real
+// TestChairToolsInTheBinary drives the real binary in a real
 // terminal against InspIRCd, with other people in the channels, FASJSON
 // and a Pagure on loopback servers: a whole meeting run from the agenda
 // the config names (/next and F2 posting #topic and #link, /agenda add and

@@ -6,11 +6,12 @@ import (
 	"strings"
 	"testing"
 
-	"gavel/tui"
+	"gavel/meeting/chair"
+	"gavel/meeting/chair/chairio"
 )
 
 // The README's [channel."#name"] table is a valid config with every key
-// known, and reaches the console's chair options.
+// known, and reaches the chair's tools' configuration.
 func TestChairREADMEConfig(t *testing.T) {
 	sec := readmeSection(t, "Chair tools")
 	_, block, ok := strings.Cut(sec, "```toml\n")
@@ -24,12 +25,13 @@ func TestChairREADMEConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := chairOptions(cfg, nil, nil)
-	want := tui.ChannelChair{Agenda: "~/infra-agenda.md", AgendaForge: "https://pagure.io/fesco", TimeboxNotice: true}
+	o := chairConfig(cfg, nil, nil, nil)
+	want := chair.ChannelConfig{Agenda: "~/infra-agenda.md", AgendaForge: "https://pagure.io/fesco", TimeboxNotice: true}
 	if got := o.Channels["#fedora-meeting"]; got != want {
 		t.Errorf("channel settings: %+v, want %+v", got, want)
 	}
-	if o.AgendaDir != "/var/lib/gavel/journal/agenda" || o.Network != "irc.example.org" || o.HTTP == nil {
-		t.Errorf("options: dir %q network %q", o.AgendaDir, o.Network)
+	store, ok := o.Leftovers.(*chairio.Store)
+	if !ok || store.Dir != "/var/lib/gavel/journal/agenda" || o.Network != "irc.example.org" || o.Agendas == nil {
+		t.Errorf("config: leftovers %+v network %q agendas %v", o.Leftovers, o.Network, o.Agendas)
 	}
 }

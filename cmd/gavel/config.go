@@ -51,6 +51,8 @@ type config struct {
 
 	Backend backendConfig `toml:"backend"`
 	Bus     busConfig     `toml:"bus"`
+	// Dispatch is where the minutes go after the meeting (dispatch.go).
+	Dispatch dispatchConfig `toml:"dispatch"`
 	// Channel holds per-channel settings of the chair's tools
 	// ([channel."#name"], see chair.go).
 	Channel map[string]channelConfig `toml:"channel"`

@@ -81,7 +81,8 @@ func runConsole(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	}
 	defer closeLog()
 
-	router, err := newRouter(cfg, logger)
+	demo := cfg.Server == "" || f.demo
+	router, err := consoleRouter(cfg, demo, logger)
 	if err != nil {
 		fmt.Fprintln(stderr, "gavel:", err)
 		return 1
@@ -94,7 +95,7 @@ func runConsole(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	opts := tui.Options{Router: router, Theme: cfg.Theme, ThemeFile: cfg.ThemeFile, Style: style, Context: ctx}
 	opts.NoBell = cfg.Bell != nil && !*cfg.Bell
 
-	if cfg.Server == "" || f.demo {
+	if demo {
 		// No server configured: the offline demo replays the seed meeting.
 		m, err := tui.NewSeedDemo(tui.DemoOptions{Options: opts, QuitWhenDone: f.headless})
 		if err != nil {
@@ -161,13 +162,23 @@ func runLive(ctx context.Context, cfg config, headless bool, opts tui.Options, l
 		return 1
 	}
 	defer mbus.Close()
+	disp, err := openDispatch(cfg, journalDir, headless, logger, stderr)
+	if err != nil {
+		fmt.Fprintln(stderr, "gavel:", err)
+		return 1
+	}
+	if disp != nil {
+		defer disp.Close()
+		opts.Dispatch = disp
+	}
 	// One archive: the controller publishes into it, the chair's tools
 	// read the previous meetings from it.
 	arch := publish.New(archive, opts.Style, cfg.URLPrefix)
+	net := live.NewIRC(client) // the network as the live driver and the console see it
 	ctrl, err := live.New(live.Config{
 		Archive: arch, JournalDir: journalDir,
-		BindAccounts: cfg.BindChairs, Network: client, Logger: logger, Lookups: opts.Router, Fold: client.Fold,
-		Bus: mbus.live(),
+		BindAccounts: cfg.BindChairs, Network: net, Logger: logger, Lookups: opts.Router,
+		Bus: liveBus(mbus, disp), Chair: chairConfig(cfg, arch, opts.Router, logger),
 	})
 	if err != nil {
 		fmt.Fprintln(stderr, "gavel:", err)
@@ -184,12 +195,11 @@ func runLive(ctx context.Context, cfg config, headless bool, opts tui.Options, l
 	}
 	// In the console a channel's interrupted meeting comes back as gavel
 	// joins it (before its first live line), and says so in its window.
-	opts.Client, opts.Glue, opts.URLPrefix = client, glue, cfg.URLPrefix
+	opts.Network, opts.Glue = net, glue // the /minutes preview takes the archive's style and URL prefix from the live driver
 	if mbus.Outbox != nil {
 		opts.BusWaiting = func() int { return mbus.Status().Waiting }
 	}
 	opts.Server, opts.Nick, opts.Channels = ic.Addr(), ic.Nick, ic.Channels
-	opts.Chair = chairOptions(cfg, arch, logger)
 	m, err := tui.New(opts)
 	if err != nil {
 		fmt.Fprintln(stderr, "gavel:", err)
@@ -220,6 +230,15 @@ func runLive(ctx context.Context, cfg config, headless bool, opts tui.Options, l
 
 // oneLine joins an error's lines (a server's text may hold anything).
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// consoleRouter is the console's lookup router: the offline demo's
+// answers from the snapshot alone, it never goes to the network.
+func consoleRouter(cfg config, demo bool, logger *slog.Logger) (*backend.Router, error) {
+	if demo {
+		cfg.Offline = true
+	}
+	return newRouter(cfg, logger)
+}
 
 func newRouter(cfg config, logger *slog.Logger) (*backend.Router, error) {
 	b := cfg.Backend

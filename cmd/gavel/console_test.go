@@ -121,7 +121,7 @@ func (cr *channelReader) waitFor(t *testing.T, ctx context.Context, want string,
 	}
 }
 
-// TestChairTypesOnNgircd (issue 8 §1): on ngircd, which has no
+// TestChairTypesOnNgircd: on ngircd, which has no
 // echo-message (like OFTC), the chair types a meeting into the real console
 // in a real terminal. Every line is in the channel once (as a second client
 // sees it), in the .log.txt once and in the minutes once, and gavel does not

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -125,13 +126,25 @@ type testConfig struct {
 	Archive, Journal string
 	URLPrefix        string
 	Online           bool
+	// Channels are joined at start (nil: #meet); Agendas are their
+	// [channel."#name"] agenda keys, by channel.
+	Channels []string
+	Agendas  map[string]string
 }
 
 // write writes the config file into dir and returns its path.
 func (c testConfig) write(t *testing.T, dir string) string {
 	t.Helper()
 	var b strings.Builder
-	fmt.Fprintf(&b, "server = \"127.0.0.1\"\nport = %d\ntls = false\nnick = %q\nchannels = [\"#meet\"]\narchive = %q\n", c.Port, c.Nick, c.Archive)
+	channels := c.Channels
+	if channels == nil {
+		channels = []string{"#meet"}
+	}
+	quoted := make([]string, len(channels))
+	for i, ch := range channels {
+		quoted[i] = strconv.Quote(ch)
+	}
+	fmt.Fprintf(&b, "server = \"127.0.0.1\"\nport = %d\ntls = false\nnick = %q\nchannels = [%s]\narchive = %q\n", c.Port, c.Nick, strings.Join(quoted, ", "), c.Archive)
 	if c.Journal != "" {
 		fmt.Fprintf(&b, "journal_dir = %q\n", c.Journal)
 	}
@@ -141,6 +154,11 @@ func (c testConfig) write(t *testing.T, dir string) string {
 	b.WriteString("send_burst = 100\nsend_rate = 100\n")
 	if !c.Online {
 		b.WriteString("offline = true\n")
+	}
+	for _, ch := range channels { // tables come after the top-level keys
+		if a, ok := c.Agendas[ch]; ok {
+			fmt.Fprintf(&b, "\n[channel.%q]\nagenda = %q\n", ch, a)
+		}
 	}
 	path := filepath.Join(dir, "config.toml")
 	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {

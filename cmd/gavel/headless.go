@@ -6,19 +6,21 @@ import (
 	"strings"
 	"time"
 
-	"gavel/ircclient"
 	"gavel/meeting"
+	"gavel/meeting/chair"
 	"gavel/meeting/live"
 )
 
 // reporter is the live controller of a headless run: it says on stderr,
 // one line each, what the run does — connected, joined, left, meetings
-// started and ended, files published (path and URL), and every error —
+// started and ended, files published (path and URL), the chair's tools'
+// agendas loaded or failed, timeboxes over and votes' results with the
+// quorum's verdict, and every error —
 // and passes everything on to the controller unchanged.
 type reporter struct {
 	*live.Controller
 	w    io.Writer
-	last ircclient.ConnState
+	last live.ConnState
 }
 
 func (r *reporter) say(format string, args ...any) {
@@ -27,12 +29,12 @@ func (r *reporter) say(format string, args ...any) {
 	fmt.Fprintln(r.w, "gavel: "+line)
 }
 
-// HandleIRCBatch implements tui.Glue.
-func (r *reporter) HandleIRCBatch(events []ircclient.Event) []live.Update {
+// HandleBatch implements tui.Glue.
+func (r *reporter) HandleBatch(events []live.Event) []live.Update {
 	for _, ev := range events {
 		r.event(ev)
 	}
-	return r.updates(r.Controller.HandleIRCBatch(events))
+	return r.updates(r.Controller.HandleBatch(events))
 }
 
 // HandleEvent implements tui.Glue.
@@ -55,20 +57,35 @@ func (r *reporter) Answer(channel, key, asker string, lines []string) []live.Upd
 	return r.updates(r.Controller.Answer(channel, key, asker, lines))
 }
 
+// Finish implements tui.Glue: a task's updates (a lookup's answer) are
+// reported like any others.
+func (r *reporter) Finish(done func() []live.Update) []live.Update {
+	return r.updates(r.Controller.Finish(done))
+}
+
 // Retry implements tui.Glue.
 func (r *reporter) Retry() []live.Update { return r.updates(r.Controller.Retry()) }
 
-func (r *reporter) event(ev ircclient.Event) {
+// Chair implements tui.Glue.
+func (r *reporter) Chair(channel, cmd, arg string, now time.Time) ([]live.Update, error) {
+	ups, err := r.Controller.Chair(channel, cmd, arg, now)
+	return r.updates(ups), err
+}
+
+// Tick implements tui.Glue.
+func (r *reporter) Tick(now time.Time) []live.Update { return r.updates(r.Controller.Tick(now)) }
+
+func (r *reporter) event(ev live.Event) {
 	switch e := ev.(type) {
-	case ircclient.State:
+	case live.Conn:
 		switch e.State {
-		case ircclient.Registered:
+		case live.Connected:
 			r.say("connected to %s as %s", e.Server, e.Nick)
-		case ircclient.Reconnecting:
+		case live.Reconnecting:
 			// Said here, not at Disconnected: a fatal error ends the
 			// run instead, and is said once, as it exits.
 			what := "disconnected from"
-			if r.last == ircclient.ConnectFailed {
+			if r.last == live.ConnectFailed {
 				what = "could not connect to"
 			}
 			if e.Err != nil {
@@ -78,24 +95,24 @@ func (r *reporter) event(ev ircclient.Event) {
 			}
 		}
 		r.last = e.State
-	case ircclient.Join:
-		if e.Self && !e.History {
+	case live.Join:
+		if e.From.Self && !e.History {
 			r.say("joined %s", e.Channel)
 		}
-	case ircclient.Part:
-		if e.Self && !e.History {
+	case live.Part:
+		if e.From.Self && !e.History {
 			r.say("left %s", e.Channel)
 		}
-	case ircclient.Kick:
+	case live.Kick:
 		if e.KickedSelf && !e.History {
-			r.say("error: kicked from %s by %s: %s", e.Channel, e.Nick, e.Reason)
+			r.say("error: kicked from %s by %s: %s", e.Channel, e.From.Nick, e.Reason)
 		}
-	case ircclient.Error:
+	case live.Error:
 		switch {
-		case e.Code == "482" && (e.Command == "" || e.Command == "TOPIC"):
+		case e.Kind == live.ErrorNotOperator && (e.Command == "" || e.Command == "TOPIC"):
 			return // the controller explains it (an UpdateError)
-		case e.Code == "422":
-			return // no message of the day: nothing went wrong
+		case e.Kind == live.ErrorServer:
+			return // the server's own (no message of the day): nothing went wrong
 		}
 		r.say("error: %v", e)
 	}
@@ -118,6 +135,15 @@ func (r *reporter) updates(ups []live.Update) []live.Update {
 			}
 		case live.UpdateResumed:
 			r.say("%s: %s", u.Channel, u.Text)
+		case live.UpdateChair:
+			// What the chair's tools report that a chair without a
+			// screen needs to know.
+			switch u.Report.Kind {
+			case chair.AgendaLoaded, chair.TimeboxOver, chair.VoteEnded:
+				r.say("%s: %s", u.Channel, u.Text)
+			case chair.AgendaFailed, chair.Problem:
+				r.say("error in %s: %s", u.Channel, u.Text)
+			}
 		case live.UpdateJournal:
 			if u.Err == nil { // when behind, its UpdateError says so
 				r.say("%s", u.Text)

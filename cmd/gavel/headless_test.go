@@ -100,7 +100,7 @@ func count(lines []string, sub string) int {
 	return n
 }
 
-// TestHeadlessSaysWhatHappens (issue 8 §5, §3): a headless run on a real
+// TestHeadlessSaysWhatHappens: a headless run on a real
 // server says on stderr, one line each, that it connected and joined,
 // that a meeting started and ended, every file published (path and URL),
 // every error (the topic it may not set, a journal it cannot write), and
@@ -174,7 +174,7 @@ func TestHeadlessSaysWhatHappens(t *testing.T) {
 	}
 }
 
-// TestHeadlessFatalErrorsExit (issue 8 §5, §7): a SASL failure ends a
+// TestHeadlessFatalErrorsExit: a SASL failure ends a
 // headless run at once, non-zero, with one clear line; a bad config file
 // too. sasl_password_file = "~/…" is found in the home directory, and a
 // password file others can read is warned about.
@@ -239,7 +239,7 @@ func TestExpandHome(t *testing.T) {
 	}
 }
 
-// TestCustomLookupPrefix (issue 13): lookup_prefix reaches the router,
+// TestCustomLookupPrefix: lookup_prefix reaches the router,
 // which alone decides what a channel lookup is: with "!", "!fas" said in a
 // channel is answered there and ".fas" is not (a custom prefix used to
 // stop channel lookups silently).

@@ -13,7 +13,7 @@ import (
 	"gavel/ircclient/ircdtest"
 )
 
-// TestHeadlessSignalsKeepTheMeeting (issue 10): in --headless mode there
+// TestHeadlessSignalsKeepTheMeeting: in --headless mode there
 // is no one to ask, so SIGINT and SIGTERM end gavel cleanly (status 0, no
 // error) with the running meeting kept in its journal; the next start
 // resumes it, and its minutes hold what was said before the signal.

@@ -32,6 +32,7 @@ import (
 	"time"
 
 	"gavel/meeting"
+	"gavel/meeting/outbox"
 	"gavel/meeting/publish"
 )
 
@@ -140,8 +141,7 @@ type Outbox struct {
 	tls  *tls.Config
 
 	mu      sync.Mutex
-	f       *os.File // the outbox, open for appending
-	lock    *os.File // held for as long as the outbox is open
+	file    *outbox.File // the outbox, locked and open for appending
 	pending []Message
 	acked   []string        // recently confirmed ids, oldest first
 	known   map[string]bool // ids of pending and acked
@@ -239,29 +239,23 @@ func tlsConfig(cfg Config) (*tls.Config, error) {
 
 // load takes the lock, reads the outbox and rewrites it compactly.
 func (o *Outbox) load() (warn error, err error) {
-	if err := os.MkdirAll(o.cfg.Dir, 0o700); err != nil {
-		return nil, fmt.Errorf("bus: outbox: %w", err)
-	}
-	if o.lock, err = lockFile(o.path + ".lock"); err != nil {
-		return nil, err
+	file, data, err := outbox.Open(o.cfg.Dir, OutboxName)
+	if err != nil {
+		return nil, fmt.Errorf("bus: %w", err)
 	}
 	defer func() {
 		if err != nil {
-			o.lock.Close()
+			file.Close()
 		}
 	}()
-	data, err := os.ReadFile(o.path)
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("bus: outbox: %w", err)
-	}
 	c, rerr := ReadOutbox(strings.NewReader(string(data)))
 	var corrupt *CorruptError
 	switch {
 	case errors.As(rerr, &corrupt):
 		// Keep the file as it was for a human to look at; go on with
 		// every good record.
-		aside := o.path + ".corrupt-" + time.Now().UTC().Format("20060102T150405.000000000")
-		if err := writeFileSync(aside, data); err != nil {
+		aside, err := file.SetAside(data)
+		if err != nil {
 			return nil, fmt.Errorf("bus: outbox %s is corrupt (%v) and could not be copied aside: %w", o.path, rerr, err)
 		}
 		warn = fmt.Errorf("bus: outbox %s: %w; the file as it was is kept in %s, and the %d good message(s) will be sent", o.path, rerr, aside, len(c.Pending))
@@ -269,6 +263,7 @@ func (o *Outbox) load() (warn error, err error) {
 	case rerr != nil:
 		return nil, fmt.Errorf("bus: outbox %s: %w", o.path, rerr)
 	}
+	o.file = file
 	o.pending = c.Pending
 	o.acked = c.Acked
 	if len(o.acked) > keepAcked {
@@ -289,31 +284,12 @@ func (o *Outbox) load() (warn error, err error) {
 // rewrite replaces the outbox file atomically with what is pending and the
 // ids remembered. Called with o.mu held (or before the outbox is shared).
 func (o *Outbox) rewrite() error {
-	tmp, err := os.CreateTemp(o.cfg.Dir, "."+OutboxName+".tmp-*")
+	err := o.file.Rewrite(func(w io.Writer) error {
+		return encodeContents(w, Contents{Pending: o.pending, Acked: o.acked})
+	})
 	if err != nil {
-		return fmt.Errorf("bus: outbox: %w", err)
+		return fmt.Errorf("bus: %w", err)
 	}
-	werr := encodeContents(tmp, Contents{Pending: o.pending, Acked: o.acked})
-	if werr == nil {
-		werr = tmp.Sync()
-	}
-	if werr == nil {
-		werr = os.Rename(tmp.Name(), o.path)
-	}
-	if werr != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return fmt.Errorf("bus: outbox %s: %w", o.path, werr)
-	}
-	if err := syncDir(o.cfg.Dir); err != nil {
-		tmp.Close()
-		return fmt.Errorf("bus: outbox %s: %w", o.path, err)
-	}
-	if o.f != nil {
-		o.f.Close()
-	}
-	// The renamed temporary file is the outbox now; append from its end.
-	o.f = tmp
 	o.dead = 0
 	return nil
 }
@@ -382,29 +358,7 @@ func (o *Outbox) Enqueue(msg Message) error {
 
 // appendSync writes records to the outbox and syncs them. Called with o.mu
 // held.
-// A failed write is cut off again, so that the next record starts on a line
-// of its own.
-func (o *Outbox) appendSync(lines ...[]byte) error {
-	off, err := o.f.Seek(0, io.SeekCurrent)
-	if err != nil {
-		return fmt.Errorf("outbox %s: %w", o.path, err)
-	}
-	for _, l := range lines {
-		if _, err = o.f.Write(l); err != nil {
-			break
-		}
-	}
-	if err == nil {
-		err = o.f.Sync()
-	}
-	if err != nil {
-		if terr := o.f.Truncate(off); terr == nil {
-			o.f.Seek(off, io.SeekStart)
-		}
-		return fmt.Errorf("outbox %s: %w", o.path, err)
-	}
-	return nil
-}
+func (o *Outbox) appendSync(lines ...[]byte) error { return o.file.Append(lines...) }
 
 // confirmed records that the broker confirmed the first n pending
 // messages (whose ids are given, as a check).
@@ -486,28 +440,6 @@ func (o *Outbox) Close() error {
 	if o.dead > 0 {
 		errs = append(errs, o.rewrite())
 	}
-	errs = append(errs, o.f.Close(), o.lock.Close())
+	errs = append(errs, o.file.Close())
 	return errors.Join(errs...)
-}
-
-// writeFileSync writes a file and syncs it.
-func writeFileSync(path string, data []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	return errors.Join(err, f.Close())
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }

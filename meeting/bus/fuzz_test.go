@@ -18,6 +18,7 @@ func FuzzReadOutbox(f *testing.F) {
 	f.Add(encodeLines(f, msgRec(1), msgRec(2), ackRec(1)))
 	f.Add(append(encodeLines(f, msgRec(1)), "garbage\n"...))
 	f.Add(encodeLines(f, msgRec(1))[:50])
+	f.Add([]byte(`~{"k":"msg","id":"3e3f1bb8-52a4-4b6c-9f3e-0c5d0e7a1f22","topic":"meetbot.meeting.start","sent_at":"2024-03-05T16:00:00Z","users":[],"body":{"a":1}}` + "\n"))
 	f.Add([]byte(`~{"k":"msg","id":"3e3f1bb8-52a4-4b6c-9f3e-0c5d0e7a1f22","topic":"meetbot.meeting.start","sent_at":"2024-03-05T16:00:00Z","body":{"a":1}}` + "\n" +
 		`~{"k":"ack","id":"3e3f1bb8-52a4-4b6c-9f3e-0c5d0e7a1f22"}` + "\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -104,10 +105,25 @@ func seal(data []byte) []byte {
 	return bytes.Join(lines, []byte("\n"))
 }
 
-// normal makes empty and nil slices compare equal.
+// normal makes empty and nil slices compare equal, at every level: the
+// contents' lists and each message's users and body, which JSON writes
+// the same way whether empty or nil ("users" is left out either way, a
+// body of null reads back as null).
 func normal(c Contents) Contents {
 	if len(c.Pending) == 0 {
 		c.Pending = nil
+	} else {
+		ms := make([]Message, len(c.Pending))
+		for i, m := range c.Pending {
+			if len(m.Users) == 0 {
+				m.Users = nil
+			}
+			if len(m.Body) == 0 {
+				m.Body = nil
+			}
+			ms[i] = m
+		}
+		c.Pending = ms
 	}
 	if len(c.Acked) == 0 {
 		c.Acked = nil

@@ -10,13 +10,15 @@ import (
 	"time"
 
 	amqp "github.com/rabbitmq/amqp091-go"
+
+	"gavel/meeting/outbox"
 )
 
 // run is the sender: it sends the outbox in order, one connection at a
 // time, and waits with a doubling backoff after each failure.
 func (o *Outbox) run(ctx context.Context) {
 	defer close(o.done)
-	backoff := o.cfg.MinBackoff
+	backoff := outbox.Backoff{Min: o.cfg.MinBackoff, Max: o.cfg.MaxBackoff}
 	for {
 		if !o.waitForWork(ctx) {
 			return
@@ -27,7 +29,7 @@ func (o *Outbox) run(ctx context.Context) {
 			return
 		}
 		if progressed {
-			backoff = o.cfg.MinBackoff
+			backoff.Reset()
 		}
 		if o.Status().Waiting == 0 {
 			// The connection went away with nothing to send: not worth
@@ -36,10 +38,11 @@ func (o *Outbox) run(ctx context.Context) {
 			o.setStatus(func(s *Status) { s.Connected, s.Err, s.Retry = false, nil, time.Time{} })
 			continue
 		}
-		retry := time.Now().Add(backoff)
-		o.log.Warn("bus: cannot send, will retry", "err", err, "in", backoff)
+		wait := backoff.Next()
+		retry := time.Now().Add(wait)
+		o.log.Warn("bus: cannot send, will retry", "err", err, "in", wait)
 		o.setStatus(func(s *Status) { s.Connected, s.Err, s.Retry = false, err, retry })
-		t := time.NewTimer(backoff)
+		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
 			t.Stop()
@@ -47,7 +50,6 @@ func (o *Outbox) run(ctx context.Context) {
 			return
 		case <-t.C:
 		}
-		backoff = min(2*backoff, o.cfg.MaxBackoff)
 	}
 }
 

@@ -30,7 +30,7 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 // record is one journal entry's payload.
 type record struct {
 	Seq     uint64    `json:"i,omitempty"` // 1, 2, 3… in a file (counts the records a damage took)
-	Kind    string    `json:"k"`           // msg, nick, topic, join, part, quit; path
+	Kind    string    `json:"k"`           // msg, nick, topic, join, part, quit, note; path
 	Time    time.Time `json:"t"`
 	Nick    string    `json:"n,omitempty"`
 	Account string    `json:"a,omitempty"`
@@ -108,6 +108,8 @@ func (r record) event() meeting.Event {
 		return meeting.Part{Time: r.Time, Nick: r.Nick, Reason: r.Text}
 	case "quit":
 		return meeting.Quit{Time: r.Time, Nick: r.Nick, Reason: r.Text}
+	case "note":
+		return meeting.Note{Time: r.Time, Kind: r.Name, Text: r.Text}
 	}
 	return nil
 }
@@ -126,6 +128,9 @@ func recordOf(ev meeting.Event) (record, bool) {
 		return record{Kind: "part", Time: ev.Time, Nick: ev.Nick, Text: ev.Reason}, true
 	case meeting.Quit:
 		return record{Kind: "quit", Time: ev.Time, Nick: ev.Nick, Text: ev.Reason}, true
+	case meeting.Note:
+		// A note of the chair's tools: its kind in the name field.
+		return record{Kind: "note", Time: ev.Time, Name: ev.Kind, Text: ev.Text}, true
 	}
 	return record{}, false
 }

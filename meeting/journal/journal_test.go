@@ -68,6 +68,7 @@ func TestRoundTrip(t *testing.T) {
 		meeting.Join{Time: at, Nick: "a"},
 		meeting.Part{Time: at, Nick: "a", Reason: "bye"},
 		meeting.Quit{Time: at, Nick: "b", Reason: "gone"},
+		meeting.Note{Time: at, Kind: "voters", Text: `{"members":["a","b\u00e9"]}`},
 	}
 	appendSync(t, j, events...)
 	// No Close: the process "dies" here.

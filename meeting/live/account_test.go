@@ -49,7 +49,7 @@ func startGavel(t testing.TB, ctx context.Context, ic ircclient.Config, cfg Conf
 	}
 	runCtx, cancel := context.WithCancel(ctx)
 	go client.Run(runCtx)
-	cfg.Network, cfg.Fold = client, client.Fold // as the console does
+	cfg.Network = NewIRC(client) // as the console does
 	ctrl, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -61,32 +61,28 @@ func startGavel(t testing.TB, ctx context.Context, ic ircclient.Config, cfg Conf
 	var once sync.Once
 	go func() {
 		defer close(done)
-		for {
-			batch, open := WaitBatch(ctx, client.Events(), 256) // the console's batch (tui.MaxBatch)
-			mu.Lock()
-			ctrl.HandleIRCBatch(batch)
-			mu.Unlock()
+		// The console's batch (tui.MaxBatch), through the adapter.
+		Drive(ctx, cfg.Network.(*IRC), ctrl, &mu, 256, func(batch []Event, _ []Update) {
 			for _, ev := range batch {
 				switch ev := ev.(type) {
-				case ircclient.Join:
-					if ev.Self {
+				case Join:
+					if ev.From.Self {
 						once.Do(func() { close(joined) })
 					}
-				case ircclient.Message:
+				case Message:
+					if ev.Action {
+						seen <- ev.From.Nick + " " + ev.Text
+						continue
+					}
 					select {
-					case seen <- ev.Nick + " " + ev.Text:
+					case seen <- ev.From.Nick + " " + ev.Text:
 					default:
 					}
-				case ircclient.Action:
-					seen <- ev.Nick + " " + ev.Text
-				case ircclient.Mode:
+				case Mode:
 					seen <- "MODE " + ev.Modes
 				}
 			}
-			if !open {
-				return
-			}
-		}
+		})
 	}()
 	select {
 	case <-joined:

@@ -137,7 +137,7 @@ type crashCase struct {
 	twinEnds bool
 }
 
-// TestCrashAfterPublishing (issue 8, "nothing is lost" and no duplicates):
+// TestCrashAfterPublishing ("nothing is lost" and no duplicates):
 // gavel dies after the last rename of a meeting's minutes, before its
 // journal is emptied. The restart publishes the meeting from the journal
 // again; it must end with exactly the files that were published (one
@@ -185,7 +185,7 @@ func testCrashAfterPublishing(t *testing.T, style meeting.Style, tc crashCase) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		c.HandleIRC(ircclient.State{Meta: ircclient.Meta{Time: t0}, State: ircclient.Registered, Nick: "chair"})
+		handleIRC(c, ircclient.State{Meta: ircclient.Meta{Time: t0}, State: ircclient.Registered, Nick: "chair"})
 		return c
 	}
 	joinAs := func(net *recorder, c *Controller, sec int, channel string) {

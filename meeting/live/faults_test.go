@@ -70,7 +70,7 @@ func kinds(ups []Update, k UpdateKind) []Update {
 	return out
 }
 
-// TestJournalFaultsAreSaidAndCaughtUp (issue 8 §3): the journal's disk
+// TestJournalFaultsAreSaidAndCaughtUp: the journal's disk
 // fails mid-meeting (full, I/O errors, read-only). The chair is told at
 // once and once (an error, UpdateJournal, slog at ERROR), the meeting goes
 // on (its replies are sent), every event waits in memory, and as soon as
@@ -134,7 +134,7 @@ func TestJournalFaultsAreSaidAndCaughtUp(t *testing.T) {
 	}
 }
 
-// TestJournalsNeverShared (issue 8 §3): #x/y and #x_y reduce to the same
+// TestJournalsNeverShared: #x/y and #x_y reduce to the same
 // archive name; their meetings keep journals of their own, and ending one
 // leaves the other whole.
 func TestJournalsNeverShared(t *testing.T) {
@@ -162,7 +162,7 @@ func TestJournalsNeverShared(t *testing.T) {
 	}
 }
 
-// TestOnlyJoinedChannelsGetAnEngine (issue 8 §3): lines for channels gavel
+// TestOnlyJoinedChannelsGetAnEngine: lines for channels gavel
 // never joined (or has left) run nothing and open no journal.
 func TestOnlyJoinedChannelsGetAnEngine(t *testing.T) {
 	jdir := t.TempDir()
@@ -173,7 +173,7 @@ func TestOnlyJoinedChannelsGetAnEngine(t *testing.T) {
 	for i := 0; i < 20000; i++ {
 		batch = append(batch, chanMsg(1, fmt.Sprintf("#spam%d", i), "spammer", "#startmeeting spam"))
 	}
-	c.HandleIRCBatch(batch)
+	handleIRC(c, batch...)
 	// Left: a PART of ours, then lines.
 	net.feed(c, ircclient.Part{Meta: ircclient.Meta{Time: t0}, Source: ircclient.Source{Nick: "chair", Self: true}, Channel: "#meet"})
 	net.feed(c, msg(2, "alice", "#startmeeting after we left"))
@@ -185,7 +185,7 @@ func TestOnlyJoinedChannelsGetAnEngine(t *testing.T) {
 	}
 }
 
-// TestTopicBeforeTheMeetingRestoredAfterResume (issue 8 §3): the topic the
+// TestTopicBeforeTheMeetingRestoredAfterResume: the topic the
 // channel had before #startmeeting is journalled, so #endmeeting after a
 // crash and resume restores it.
 func TestTopicBeforeTheMeetingRestoredAfterResume(t *testing.T) {
@@ -207,7 +207,7 @@ func TestTopicBeforeTheMeetingRestoredAfterResume(t *testing.T) {
 	}
 }
 
-// TestDamagedJournalResumes (issue 8 §3): a record damaged in the middle of
+// TestDamagedJournalResumes: a record damaged in the middle of
 // the journal is skipped; the meeting resumes with every other line, says
 // how many records were unreadable, and the damaged file is kept.
 func TestDamagedJournalResumes(t *testing.T) {
@@ -250,7 +250,7 @@ func TestDamagedJournalResumes(t *testing.T) {
 	}
 }
 
-// TestFailedPublishNeverCrashes (issue 8 §4): the final files of a meeting
+// TestFailedPublishNeverCrashes: the final files of a meeting
 // cannot be written (a directory stands where the log goes). #endmeeting
 // reports it; /publish and a second #endmeeting-less retry do not panic;
 // the channel's next meeting has a log of its own (also after a restart);
@@ -313,7 +313,7 @@ func TestFailedPublishNeverCrashes(t *testing.T) {
 	}
 }
 
-// TestLongTitleNeverCrashes (issue 8 §4): a 240-character meeting title.
+// TestLongTitleNeverCrashes: a 240-character meeting title.
 // Whether or not its files can be named, ending the meeting and /publish
 // never panic, and the next meeting's log holds only its own lines.
 func TestLongTitleNeverCrashes(t *testing.T) {
@@ -333,13 +333,13 @@ func TestLongTitleNeverCrashes(t *testing.T) {
 	}
 }
 
-// TestStalePartialsRemovedOnResume (issue 8 §3): the partial logs a killed
+// TestStalePartialsRemovedOnResume: the partial logs a killed
 // gavel left are removed when the meeting resumes.
 func TestStalePartialsRemovedOnResume(t *testing.T) {
 	root, jdir := t.TempDir(), t.TempDir()
 	c := newController(t, root, jdir, &recorder{nick: "chair"})
 	online(c)
-	c.HandleIRC(msg(0, "chair", "#startmeeting Stale"))
+	handleIRC(c, msg(0, "chair", "#startmeeting Stale"))
 	// As a dead process leaves them: nobody holds them.
 	dayDir := filepath.Join(root, "meet", "2026-11-24")
 	for _, ext := range []string{"txt", "html"} {

@@ -67,7 +67,7 @@ func gavelConfig(port int, pass, nick string, channels ...string) ircclient.Conf
 	return ic
 }
 
-// TestBouncerPlaybackIsNotRun (issue 8 §2): a meeting said in the channel
+// TestBouncerPlaybackIsNotRun: a meeting said in the channel
 // while the chair's gavel was away is buffered by a real ZNC in front of
 // InspIRCd and played back when gavel attaches. gavel runs none of it: no
 // reply, nothing published, no journal; the next live #startmeeting runs.
@@ -121,7 +121,7 @@ func TestBouncerPlaybackIsNotRun(t *testing.T) {
 	}
 }
 
-// TestChanHistoryIsNotRun (issue 8 §2): InspIRCd's chanhistory sends the
+// TestChanHistoryIsNotRun: InspIRCd's chanhistory sends the
 // channel's last lines on join (a chathistory BATCH with server-time).
 // A meeting in them is not run; and a meeting resumed from the journal
 // after a crash is not fed the history of its own lines again.
@@ -188,7 +188,7 @@ func TestChanHistoryIsNotRun(t *testing.T) {
 	}
 }
 
-// TestLookupAnsweredThroughTheClient (issue 13): a channel lookup found by
+// TestLookupAnsweredThroughTheClient: a channel lookup found by
 // the router is answered through ircclient's lane for answers (addressed
 // by the client), off the controller's goroutine as the console runs it,
 // and the answer is in the meeting log once, as the channel saw it.
@@ -215,30 +215,10 @@ func TestLookupAnsweredThroughTheClient(t *testing.T) {
 		t.Fatal(err)
 	}
 	go client.Run(ctx)
-	ctrl, _ := New(Config{Archive: publish.New(root, meeting.StyleDefault, ""), Network: client, Lookups: router})
+	net := NewIRC(client)
+	ctrl, _ := New(Config{Archive: publish.New(root, meeting.StyleDefault, ""), Network: net, Lookups: router})
 	var mu sync.Mutex
-	go func() {
-		for {
-			batch, open := WaitBatch(ctx, client.Events(), 256)
-			mu.Lock()
-			for _, u := range ctrl.HandleIRCBatch(batch) {
-				if u.Kind == UpdateLookup { // as the console's tea.Cmd does
-					go func() {
-						key, lines, ok := router.ChannelAnswer(ctx, u.Nick, u.Text)
-						if ok {
-							mu.Lock()
-							ctrl.Answer(u.Channel, key, u.Nick, lines)
-							mu.Unlock()
-						}
-					}()
-				}
-			}
-			mu.Unlock()
-			if !open {
-				return
-			}
-		}
-	}()
+	go Drive(ctx, net, ctrl, &mu, 256, nil) // lookups run in goroutines, answered under mu
 	alice.WaitFor(func(l string) bool { return strings.HasPrefix(l, ":gavelbot!") && strings.Contains(l, " JOIN ") })
 	w := watch(alice, "#meet")
 	alice.Send("PRIVMSG #meet :#startmeeting Lookups")

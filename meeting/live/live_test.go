@@ -45,13 +45,19 @@ func (r *recorder) SetTopic(channel, topic string) error {
 // feed hands ev to c, then the echoes of what c sent, until none is left.
 func (r *recorder) feed(c *Controller, ev ircclient.Event) []Update {
 	r.now = ev.When()
-	ups := c.HandleIRC(ev)
+	ups := handleIRC(c, ev)
 	for len(r.echoes) > 0 {
 		batch := r.echoes
 		r.echoes = nil
-		ups = append(ups, c.HandleIRCBatch(batch)...)
+		ups = append(ups, handleIRC(c, batch...)...)
 	}
 	return ups
+}
+
+// handleIRC feeds IRC events to c through the IRC adapter's translation,
+// as the console's reader of an IRC network does.
+func handleIRC(c *Controller, evs ...ircclient.Event) []Update {
+	return c.HandleBatch(NewIRC(nil).Translate(evs))
 }
 
 var t0 = time.Date(2026, 11, 24, 18, 0, 0, 0, time.UTC)
@@ -71,7 +77,7 @@ func msg(sec int, nick, text string) ircclient.Message {
 	}
 }
 
-func newController(t *testing.T, root, journalDir string, net Network) *Controller {
+func newController(t *testing.T, root, journalDir string, net Effects) *Controller {
 	t.Helper()
 	c, err := New(Config{
 		Archive:    publish.New(root, meeting.StyleDefault, "https://m.example/"),
@@ -87,10 +93,10 @@ func newController(t *testing.T, root, journalDir string, net Network) *Controll
 func online(c *Controller) []Update { return onlineAt(c, 0) }
 
 func onlineAt(c *Controller, sec int) []Update {
-	return c.HandleIRCBatch([]ircclient.Event{
+	return handleIRC(c,
 		ircclient.State{Meta: ircclient.Meta{Time: t0.Add(time.Duration(sec) * time.Second)}, State: ircclient.Registered, Nick: "chair"},
 		join(sec, "chair"),
-	})
+	)
 }
 
 // TestOwnLinesLoggedOnce: the chair's lines and gavel's replies reach the
@@ -278,13 +284,13 @@ func TestPublishFailureKeepsTheMeeting(t *testing.T) {
 
 func TestTopicRefusalIsExplained(t *testing.T) {
 	c := newController(t, t.TempDir(), "", &recorder{nick: "chair"})
-	ups := c.HandleIRC(ircclient.Error{Code: "482", Window: "#meet", Text: "You must be a channel op"})
+	ups := handleIRC(c, ircclient.Error{Code: "482", Window: "#meet", Text: "You must be a channel op"})
 	if len(ups) != 1 || ups[0].Kind != UpdateError || !strings.Contains(ups[0].Err.Error(), "not a channel operator") {
 		t.Fatalf("updates = %+v", ups)
 	}
 }
 
-// TestLookupsAreTheRoutersToDecide (issue 13): the router, with its own
+// TestLookupsAreTheRoutersToDecide: the router, with its own
 // prefix, decides which channel lines are lookups; a custom prefix works
 // (it used to reach only the controller, and channel lookups stopped).
 func TestLookupsAreTheRoutersToDecide(t *testing.T) {
@@ -298,7 +304,7 @@ func TestLookupsAreTheRoutersToDecide(t *testing.T) {
 		text   string
 		lookup bool
 	}{{"!fas stbnruiz001", true}, {"!FAS nirik", true}, {".fas stbnruiz001", false}, {"!nosuchcommand x", false}, {"fas nirik", false}} {
-		ups := kinds(c.HandleIRC(msg(0, "stbnruiz", tc.text)), UpdateLookup)
+		ups := kinds(handleIRC(c, msg(0, "stbnruiz", tc.text)), UpdateLookup)
 		if got := len(ups) == 1 && ups[0].Nick == "stbnruiz" && ups[0].Text == tc.text; got != tc.lookup || len(ups) > 1 {
 			t.Errorf("%q: lookup updates %+v, want a lookup: %v", tc.text, ups, tc.lookup)
 		}
@@ -425,7 +431,7 @@ func TestDisconnectedIsKnown(t *testing.T) {
 	if !c.Connected() || len(c.Say("#meet", "hello")) != 0 {
 		t.Fatal("not connected after registering")
 	}
-	c.HandleIRC(ircclient.State{Meta: ircclient.Meta{Time: t0}, State: ircclient.Disconnected, Err: errors.New("EOF")})
+	handleIRC(c, ircclient.State{Meta: ircclient.Meta{Time: t0}, State: ircclient.Disconnected, Err: errors.New("EOF")})
 	ups := c.Say("#meet", "still there?")
 	if c.Connected() || len(ups) != 1 || ups[0].Kind != UpdateQueued || ups[0].Text != "still there?" {
 		t.Fatalf("disconnected: %v, %+v", c.Connected(), ups)
@@ -441,7 +447,7 @@ func TestDisconnectedIsKnown(t *testing.T) {
 	}
 }
 
-// TestArchiveOwnsStyleAndURLPrefix (issue 13, one owner per fact): with an
+// TestArchiveOwnsStyleAndURLPrefix (one owner per fact): with an
 // archive, the engines announce in its style and under its URL prefix,
 // whatever the controller's own Style and URLPrefix say.
 func TestArchiveOwnsStyleAndURLPrefix(t *testing.T) {

@@ -15,7 +15,7 @@ import (
 	"gavel/meeting/replay"
 )
 
-// TestReplayFollowsTheChairsNickChange (issue 9 §4): the chair changes nick
+// TestReplayFollowsTheChairsNickChange: the chair changes nick
 // in the middle of a live meeting and goes on chairing. The default
 // style's .log.txt records the change, so replaying it gives the same six
 // files: the chair's later commands kept, one attendee under the new nick.
@@ -121,7 +121,7 @@ func TestZodbotLogHasNoNickChanges(t *testing.T) {
 	}
 }
 
-// TestTwoLiveMeetingsOneMinuteOneName (issue 8 §4): live, a second meeting
+// TestTwoLiveMeetingsOneMinuteOneName: live, a second meeting
 // with the same name in the same minute gets its own files ("-2"), and its
 // #endmeeting announces them.
 func TestTwoLiveMeetingsOneMinuteOneName(t *testing.T) {

@@ -64,7 +64,7 @@ func TestTheFileSystemLimitIsReal(t *testing.T) {
 	}
 }
 
-// TestLongTitlesPublish (issue 8 §4): a 240-character title, ASCII or not,
+// TestLongTitlesPublish: a 240-character title, ASCII or not,
 // in both styles: every file is written, with names cut on a UTF-8
 // boundary to fit in 255 bytes, temporary files included, and the URLs the
 // engine announces are the files'.
@@ -96,7 +96,7 @@ func TestLongTitlesPublish(t *testing.T) {
 	}
 }
 
-// TestSameNameSameMinuteKeepApart (issue 8 §4): two meetings of one
+// TestSameNameSameMinuteKeepApart: two meetings of one
 // channel with the same name in the same minute, and meetings of two
 // channels whose names reduce to the same directory (#x/y and #x_y), never
 // overwrite each other: the second gets "-2" after its name, and says so
@@ -172,7 +172,7 @@ func TestRegenerationOverwritesItsOwnFiles(t *testing.T) {
 	}
 }
 
-// TestSymlinksNeverLeadOutOfTheArchive (issue 8 §4): a symbolic link in the
+// TestSymlinksNeverLeadOutOfTheArchive: a symbolic link in the
 // archive that points out of it (the channel's directory, the day's) makes
 // publishing fail with a clear error, and nothing is written outside; a
 // link standing at a file's name is replaced, not written through.

@@ -295,7 +295,7 @@ func TestFilesReportedPerMeeting(t *testing.T) {
 	}
 }
 
-// TestTwoMeetingsOneMinuteOneName (issue 8 §4): a log with two meetings of
+// TestTwoMeetingsOneMinuteOneName: a log with two meetings of
 // the same name in the same minute publishes both; the second is "-2".
 func TestTwoMeetingsOneMinuteOneName(t *testing.T) {
 	for _, style := range []meeting.Style{meeting.StyleDefault, meeting.StyleZodbot} {
@@ -317,7 +317,7 @@ func TestTwoMeetingsOneMinuteOneName(t *testing.T) {
 	}
 }
 
-// TestControlBytesNeverPublished (issue 8 §4): in the default style no
+// TestControlBytesNeverPublished: in the default style no
 // published file holds a terminal control character (a `cat` of the
 // .log.txt cannot retitle or clear a terminal): C0 controls and DEL are
 // shown as their control pictures, C1 controls and invalid UTF-8 as
@@ -392,7 +392,7 @@ func TestNickChangeInTheLog(t *testing.T) {
 	}
 }
 
-// TestSaveShowsItsTime (issue 9 §3, both styles): minutes written by #save
+// TestSaveShowsItsTime: minutes written by #save
 // say the meeting ended at the save, not at 00:00:00.
 func TestSaveShowsItsTime(t *testing.T) {
 	for _, style := range []meeting.Style{meeting.StyleDefault, meeting.StyleZodbot} {

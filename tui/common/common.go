@@ -4,7 +4,7 @@ import (
 	"charm.land/bubbles/v2/help"
 	tea "charm.land/bubbletea/v2"
 
-	"gavel/ircclient"
+	"gavel/meeting/live"
 )
 
 // Common is what every component embeds (soft-serve's pattern): its size,
@@ -21,8 +21,9 @@ type Common struct {
 // SetSize records the component's size.
 func (c *Common) SetSize(w, h int) { c.Width, c.Height = w, h }
 
-// Me is the chair's identity on the connection: the nick, and the case
-// folding of the server (CASEMAPPING) to compare nicks with.
+// Me is the chair's identity on the connection, as the network (its
+// channel state, the one owner) gives it: the nick, and the network's case
+// folding (IRC CASEMAPPING) to compare nicks with.
 type Me struct {
 	Nick string
 	Fold func(string) string // nil: rfc1459, as a server that announces no CASEMAPPING compares
@@ -44,9 +45,9 @@ func (m *Me) FoldName(s string) string {
 	return rfc1459(s)
 }
 
-// rfc1459 is ircclient's one case-folding function for servers that
-// announce no CASEMAPPING (the offline demo's).
-var rfc1459 = ircclient.CaseFold("rfc1459")
+// rfc1459 is the network's folding where there is no network yet: as an
+// IRC server that announces no CASEMAPPING compares.
+var rfc1459 = live.FoldRFC1459
 
 // Component is a piece of the screen with its own Update and View. The
 // root model sizes each component, routes messages to it and composes the

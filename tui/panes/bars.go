@@ -34,6 +34,9 @@ type Status struct {
 	// BusWaiting is the number of meeting messages waiting in the
 	// message bus's outbox for the broker (0: none, or no bus).
 	BusWaiting int
+	// Dispatch says what waits of the after-meeting deliveries, e.g.
+	// "dispatch: 3 to send" ("": nothing).
+	Dispatch string
 }
 
 // StatusBar renders the status row.
@@ -85,6 +88,9 @@ func StatusBar(st *common.Styles, w int, s Status) string {
 		bus = "bus: 1 message waiting │ "
 	case s.BusWaiting > 1:
 		bus = "bus: " + strconv.Itoa(s.BusWaiting) + " messages waiting │ "
+	}
+	if s.Dispatch != "" {
+		bus += s.Dispatch + " │ "
 	}
 	right += " "
 	rw := common.TextWidth(bus + right)

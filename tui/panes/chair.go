@@ -4,8 +4,8 @@ import (
 	"strconv"
 	"strings"
 
-	"gavel/tui/agenda"
-	"gavel/tui/chair"
+	"gavel/meeting/chair"
+	"gavel/meeting/chair/agenda"
 )
 
 // AgendaEntries lists an agenda for the Agenda pane: each item numbered as

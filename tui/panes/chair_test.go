@@ -6,8 +6,8 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"gavel/meeting/chair/agenda"
 	"gavel/themes"
-	"gavel/tui/agenda"
 	"gavel/tui/common"
 )
 

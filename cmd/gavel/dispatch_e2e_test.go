@@ -1,0 +1,375 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-smtp"
+
+	"gavel/ircclient/ircdtest"
+	"gavel/meeting/dispatch"
+)
+
+// killer SIGKILLs the running gavel once per destination, at the moment
+// the destination has taken the delivery and before gavel hears so.
+type killer struct {
+	mu    sync.Mutex
+	cmd   *exec.Cmd
+	fired map[string]bool
+	kills int
+}
+
+func (k *killer) set(cmd *exec.Cmd) { k.mu.Lock(); k.cmd = cmd; k.mu.Unlock() }
+
+// once kills gavel the first time what is taken.
+func (k *killer) once(what string) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.fired[what] || k.cmd == nil {
+		return
+	}
+	k.fired[what] = true
+	k.kills++
+	k.cmd.Process.Signal(syscall.SIGKILL)
+}
+
+// e2eMail is an SMTP server that keeps what it takes.
+type e2eMail struct {
+	k    *killer
+	mu   sync.Mutex
+	msgs [][]byte
+}
+
+func (s *e2eMail) NewSession(*smtp.Conn) (smtp.Session, error) { return s, nil }
+func (s *e2eMail) Reset()                                      {}
+func (s *e2eMail) Logout() error                               { return nil }
+func (s *e2eMail) Mail(string, *smtp.MailOptions) error        { return nil }
+func (s *e2eMail) Rcpt(string, *smtp.RcptOptions) error        { return nil }
+func (s *e2eMail) Data(r io.Reader) error {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.msgs = append(s.msgs, b)
+	s.mu.Unlock()
+	s.k.once("mail") // taken: gavel dies before the 250 reaches it
+	return nil
+}
+
+// The real binary with all three destinations, killed by each one right
+// after it took its delivery and before gavel could record it, restarted
+// each time: no destination gets a second copy (one mail with its
+// Message-ID, one Discourse topic, one ticket comment), the mail whose
+// answer never came is said to be unsure, and the rest is sent.
+func TestDispatchThroughTheBinaryKilledBeforeRecording(t *testing.T) {
+	srv := ircdtest.StartNgircd(t)
+	bin := buildGavel(t)
+	k := &killer{fired: map[string]bool{}}
+
+	// Mail.
+	ml, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mail := &e2eMail{k: k}
+	ms := smtp.NewServer(mail)
+	ms.Domain = "localhost"
+	ms.ErrorLog = log.New(io.Discard, "", 0)
+	go ms.Serve(ml)
+	defer ms.Close()
+
+	forum := newE2EForum(t, func() { k.once("forum") })
+	forge := newE2EForge(t, func() { k.once("ticket") })
+	fu, _ := url.Parse(forge.URL)
+
+	dir := t.TempDir()
+	archive, state := filepath.Join(dir, "archive"), t.TempDir()
+	config := filepath.Join(dir, "config.toml")
+	os.WriteFile(config, []byte(fmt.Sprintf(`server = "127.0.0.1"
+port = %d
+tls = false
+nick = "gavelbot"
+channels = ["#meet"]
+archive = %q
+url_prefix = "https://meetbot.example/"
+send_burst = 100
+send_rate = 100
+offline = true
+
+[dispatch.email]
+host = "127.0.0.1"
+port = %d
+tls = "none"
+from = "Gavel <gavel@example.org>"
+to = ["devel@lists.example.org"]
+
+[dispatch.discourse]
+url = %q
+api_username = "gavel"
+api_key_env = "GAVEL_E2E_FORUM_KEY"
+category = 6
+tags = ["meeting"]
+
+[dispatch.tickets]
+remove_label = true
+
+[dispatch.tickets.tokens.%q]
+token_env = "GAVEL_E2E_FORGE_TOKEN"
+`, srv.Port, archive, ml.Addr().(*net.TCPAddr).Port, forum.URL, fu.Host)), 0o644)
+
+	// run starts gavel; exited says how it ended (one Wait, here).
+	run := func() (chan error, <-chan string) {
+		cmd := exec.Command(bin, "--headless", "--config", config, "--log", filepath.Join(dir, "gavel.log"))
+		cmd.Env = append(os.Environ(), "XDG_STATE_HOME="+state, "GAVEL_E2E_FORUM_KEY=forum-key", "GAVEL_E2E_FORGE_TOKEN=forge-token")
+		errPipe, err := cmd.StderrPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		k.set(cmd)
+		lines := make(chan string, 256)
+		go func() {
+			sc := bufio.NewScanner(errPipe)
+			for sc.Scan() {
+				lines <- sc.Text()
+			}
+			close(lines)
+		}()
+		exited := make(chan error, 1)
+		go func() { exited <- cmd.Wait() }()
+		t.Cleanup(func() { cmd.Process.Kill(); <-exited; exited <- nil })
+		return exited, lines
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	alice, err := ircdtest.Dial(ctx, srv.Addr(), "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer alice.Close()
+	alice.Send("JOIN #meet")
+	say := func(text string) { alice.Send("PRIVMSG #meet :" + text) }
+
+	exited, stderr := run()
+	if _, err := alice.WaitFor(func(l string) bool { return strings.Contains(l, ":gavelbot!") }); err != nil {
+		t.Fatal(err)
+	}
+	say("#startmeeting Dispatch e2e")
+	say("#topic #12 Send the minutes " + forge.URL + "/fesco/tickets/issues/12")
+	say("#agreed they go once")
+	say("#endmeeting")
+
+	// Each kill is followed by a restart, until gavel lives through the
+	// round and says everything went.
+	var said []string
+	for round := 0; round < 5; round++ {
+		quiet := time.After(10 * time.Second)
+		killed := false
+	wait:
+		for {
+			select {
+			case l, ok := <-stderr:
+				if ok && strings.Contains(l, "dispatch:") {
+					said = append(said, l)
+				}
+			case err := <-exited:
+				exited <- err // for the cleanup
+				var ee *exec.ExitError
+				if !errors.As(err, &ee) {
+					t.Fatalf("gavel ended: %v", err)
+				}
+				killed = true
+				for l := range stderr { // what it said before it died
+					if strings.Contains(l, "dispatch:") {
+						said = append(said, l)
+					}
+				}
+				break wait
+			case <-quiet:
+				break wait
+			}
+		}
+		if !killed {
+			break
+		}
+		exited, stderr = run()
+	}
+	if k.kills != 3 {
+		t.Errorf("%d kills, want one per destination (3); stderr: %q", k.kills, said)
+	}
+	mail.mu.Lock()
+	nmail := len(mail.msgs)
+	mail.mu.Unlock()
+	ntopics := forum.count()
+	ncomments, nlabels := forge.count()
+	if nmail != 1 || ntopics != 1 || ncomments != 1 || nlabels != 0 {
+		t.Fatalf("%d mails, %d topics, %d comments, labels left %d; want 1, 1, 1, 0\nstderr: %q", nmail, ntopics, ncomments, nlabels, said)
+	}
+	// The mail is held as unsure (said at every start while it is);
+	// the outbox holds nothing else. (A "sent" line may die with the
+	// process that recorded it: the counts above prove those.)
+	joined := strings.Join(said, "\n")
+	if !strings.Contains(joined, "dispatch: unsure: mail to devel@lists.example.org") {
+		t.Errorf("stderr does not say the mail is unsure:\n%s", joined)
+	}
+	boxes, _ := filepath.Glob(filepath.Join(state, "*", "journal", "*", dispatch.OutboxName))
+	if len(boxes) != 1 {
+		t.Fatalf("outboxes %v", boxes)
+	}
+	f, err := os.Open(boxes[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	c, err := dispatch.ReadOutbox(f)
+	if err != nil || len(c.Entries) != 1 || len(c.Done) != 2 {
+		t.Fatalf("outbox: %d waiting, %d done, %v", len(c.Entries), len(c.Done), err)
+	}
+}
+
+// e2eForum is Discourse's topic API as gavel uses it: POST /posts.json
+// makes a topic (taken is called once it is made, before the answer), GET
+// /t/external_id/<id>.json finds it.
+type e2eForum struct {
+	*httptest.Server
+	mu     sync.Mutex
+	topics map[string]int
+	tags   map[int][]string
+}
+
+func (f *e2eForum) count() int { f.mu.Lock(); defer f.mu.Unlock(); return len(f.topics) }
+
+func newE2EForum(t *testing.T, taken func()) *e2eForum {
+	f := &e2eForum{topics: map[string]int{}, tags: map[int][]string{}}
+	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		if r.Header.Get("Api-Key") != "forum-key" {
+			w.WriteHeader(http.StatusForbidden)
+			w.Write([]byte(`{"errors":["invalid key"],"error_type":"invalid_access"}`))
+			return
+		}
+		switch {
+		case r.Method == http.MethodPost && r.URL.Path == "/posts.json":
+			var req struct {
+				ExternalID string   `json:"external_id"`
+				Tags       []string `json:"tags"`
+			}
+			json.NewDecoder(r.Body).Decode(&req)
+			if _, ok := f.topics[req.ExternalID]; ok {
+				w.WriteHeader(http.StatusUnprocessableEntity)
+				w.Write([]byte(`{"errors":["External ID has already been taken"]}`))
+				return
+			}
+			f.topics[req.ExternalID] = 900 + len(f.topics)
+			f.tags[f.topics[req.ExternalID]] = req.Tags
+			taken()
+			fmt.Fprintf(w, `{"id":1,"topic_id":%d,"topic_slug":"minutes"}`, f.topics[req.ExternalID])
+		case r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/t/external_id/"):
+			id, ok := f.topics[strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/t/external_id/"), ".json")]
+			if !ok {
+				w.WriteHeader(http.StatusNotFound)
+				w.Write([]byte(`{"errors":["not found"],"error_type":"not_found"}`))
+				return
+			}
+			fmt.Fprintf(w, `{"id":%d,"slug":"minutes"}`, id)
+		case r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/t/"):
+			var id int
+			fmt.Sscanf(strings.TrimPrefix(r.URL.Path, "/t/"), "%d.json", &id)
+			tags, ok := f.tags[id]
+			if !ok {
+				w.WriteHeader(http.StatusNotFound)
+				w.Write([]byte(`{"errors":["not found"],"error_type":"not_found"}`))
+				return
+			}
+			json.NewEncoder(w).Encode(map[string]any{"id": id, "slug": "minutes", "tags": tags})
+		default:
+			w.WriteHeader(http.StatusNotFound)
+			w.Write([]byte(`{"errors":["not found"]}`))
+		}
+	}))
+	t.Cleanup(f.Close)
+	return f
+}
+
+// e2eForge is a Forgejo holding issue 12 of fesco/tickets with the
+// "meeting" label (taken is called once a comment is made, before the
+// answer).
+type e2eForge struct {
+	*httptest.Server
+	mu       sync.Mutex
+	comments []string
+	labels   []string
+}
+
+func (f *e2eForge) count() (comments, labels int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.comments), len(f.labels)
+}
+
+func newE2EForge(t *testing.T, taken func()) *e2eForge {
+	f := &e2eForge{labels: []string{"meeting"}}
+	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		const api = "/api/v1/repos/fesco/tickets/issues/12"
+		if r.Header.Get("Authorization") != "token forge-token" {
+			w.WriteHeader(http.StatusUnauthorized)
+			w.Write([]byte(`{"message":"token is required"}`))
+			return
+		}
+		switch {
+		case r.Method == http.MethodPost && r.URL.Path == api+"/comments":
+			var c struct{ Body string }
+			json.NewDecoder(r.Body).Decode(&c)
+			f.comments = append(f.comments, c.Body)
+			taken()
+			w.WriteHeader(http.StatusCreated)
+			w.Write([]byte(`{"id":1}`))
+		case r.Method == http.MethodGet && r.URL.Path == api+"/comments":
+			out := []map[string]any{}
+			for i, c := range f.comments {
+				out = append(out, map[string]any{"id": i + 1, "body": c})
+			}
+			json.NewEncoder(w).Encode(out)
+		case r.Method == http.MethodGet && r.URL.Path == api+"/labels":
+			out := []map[string]any{}
+			for _, l := range f.labels {
+				out = append(out, map[string]any{"id": 3, "name": l})
+			}
+			json.NewEncoder(w).Encode(out)
+		case r.Method == http.MethodDelete && r.URL.Path == api+"/labels/3":
+			f.labels = nil
+			w.WriteHeader(http.StatusNoContent)
+		default:
+			w.WriteHeader(http.StatusNotFound)
+			w.Write([]byte(`{"message":"not found"}`))
+		}
+	}))
+	t.Cleanup(f.Close)
+	return f
+}
