@@ -28,13 +28,14 @@ func Stubs(paths []string) map[int]int {
 		byDir[d] = append(byDir[d], i)
 	}
 	stubs := map[int]int{}
+	buf := make([]byte, 4096)
 	for _, idx := range byDir {
 		if len(idx) < 2 {
 			continue
 		}
 		byFirst := map[string][]int{}
 		for _, i := range idx {
-			if first, ok := firstLineOf(paths[i]); ok {
+			if first, ok := firstLineOf(paths[i], buf); ok {
 				byFirst[first] = append(byFirst[first], i)
 			}
 		}
@@ -78,14 +79,14 @@ func openRegular(path string) (*os.File, bool) {
 	return f, true
 }
 
-// firstLineOf is the first line of a file (up to 4 KiB of it).
-func firstLineOf(path string) (string, bool) {
+// firstLineOf is the first line of a file (up to len(buf) bytes of it,
+// read into buf).
+func firstLineOf(path string, buf []byte) (string, bool) {
 	f, ok := openRegular(path)
 	if !ok {
 		return "", false
 	}
 	defer f.Close()
-	buf := make([]byte, 4096)
 	n, err := io.ReadFull(f, buf)
 	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
 		return "", false
