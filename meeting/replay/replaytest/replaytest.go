@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -151,21 +152,58 @@ func Archive(tb testing.TB, root string, days int) []string {
 // WatchHeap samples the live heap every few milliseconds until the returned
 // function is called, which returns the largest sample.
 func WatchHeap() func() uint64 {
+	w := WatchHeapCycles()
+	return func() uint64 { return w().Max() }
+}
+
+// HeapCycles are the live heaps (bytes) after the collections seen.
+type HeapCycles []uint64
+
+// Max is the largest.
+func (h HeapCycles) Max() uint64 {
+	var m uint64
+	for _, v := range h {
+		m = max(m, v)
+	}
+	return m
+}
+
+// Quantile is the q-quantile (0 to 1) of the live heaps, 0 if none.
+func (h HeapCycles) Quantile(q float64) uint64 {
+	if len(h) == 0 {
+		return 0
+	}
+	s := slices.Clone(h)
+	slices.Sort(s)
+	return s[min(len(s)-1, int(q*float64(len(s))))]
+}
+
+// WatchHeapCycles records the live heap after each collection until the
+// returned function is called, which returns them: a run that keeps its
+// memory flat has the same figures however long it runs, and one
+// collection that happens to count more floating garbage as live stands
+// out as one figure (compare Max and a Quantile).
+func WatchHeapCycles() func() HeapCycles {
 	runtime.GC()
-	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}, {Name: "/gc/cycles/total:gc-cycles"}}
+	metrics.Read(sample)
+	lastCycle := sample[1].Value.Uint64()
 	var mu sync.Mutex
-	var peak uint64
+	cycles := HeapCycles{sample[0].Value.Uint64()}
 	done := make(chan struct{})
 	stopped := make(chan struct{})
 	go func() {
 		defer close(stopped)
-		tick := time.NewTicker(5 * time.Millisecond)
+		tick := time.NewTicker(time.Millisecond)
 		defer tick.Stop()
 		for {
 			metrics.Read(sample)
-			mu.Lock()
-			peak = max(peak, sample[0].Value.Uint64())
-			mu.Unlock()
+			if c := sample[1].Value.Uint64(); c != lastCycle {
+				lastCycle = c
+				mu.Lock()
+				cycles = append(cycles, sample[0].Value.Uint64())
+				mu.Unlock()
+			}
 			select {
 			case <-done:
 				return
@@ -173,11 +211,11 @@ func WatchHeap() func() uint64 {
 			}
 		}
 	}()
-	return func() uint64 {
+	return func() HeapCycles {
 		close(done)
 		<-stopped
 		mu.Lock()
 		defer mu.Unlock()
-		return peak
+		return cycles
 	}
 }
