@@ -284,16 +284,26 @@ func (t *replayTotals) add(one replayTotals, err error, interrupted bool) {
 
 // replayOne replays one log, printing each file as its meeting is written
 // and a summary.
-func replayOne(ctx context.Context, log logArg, stdin io.Reader, stdout io.Writer, opts replay.Options) (replayTotals, error) {
+func replayOne(ctx context.Context, log logArg, stdin io.Reader, stdout io.Writer, opts replay.Options) (_ replayTotals, err error) {
 	var t replayTotals
 	name := log.path
 	r := stdin
 	if name != "-" {
-		f, err := openInput(ctx, log)
-		if err != nil {
-			return t, err
+		f, oerr := openInput(ctx, log)
+		if oerr != nil {
+			return t, oerr
 		}
 		defer f.Close()
+		if st, serr := f.Stat(); serr == nil && !st.Mode().IsRegular() {
+			// A pipe may never say more: a signal ends the wait (what
+			// the replay then says of the closed pipe is the signal).
+			stop := context.AfterFunc(ctx, func() { f.Close() })
+			defer func() {
+				if !stop() && err != nil {
+					err = fmt.Errorf("%s: %w", name, ctx.Err())
+				}
+			}()
+		}
 		r = f
 	}
 	// A meeting's lines go out at once.

@@ -308,3 +308,40 @@ func lastLines(s string) string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+// TestReplaySignalEndsAWaitOnAPipe: a FIFO named on the command line is
+// read (it may be <(zcat log.gz)); when nothing ever writes to it, a
+// signal still ends the replay, saying so.
+func TestReplaySignalEndsAWaitOnAPipe(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "silent.log.txt")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, opened := range []bool{false, true} {
+		ctx, cancel := context.WithCancel(context.Background())
+		if opened {
+			// A writer that opens the pipe and says nothing.
+			w, err := os.OpenFile(fifo, os.O_RDWR, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer w.Close()
+		}
+		done := make(chan int, 1)
+		var out, errs bytes.Buffer
+		go func() {
+			done <- run(ctx, []string{"replay", "--channel", "#c", "--date", "2026-11-24", fifo, "--out", filepath.Join(dir, "out")}, nil, &out, &errs)
+		}()
+		time.Sleep(200 * time.Millisecond)
+		cancel()
+		select {
+		case code := <-done:
+			if code != 1 || !strings.Contains(errs.String(), "interrupted: 0 of 1 logs replayed") {
+				t.Errorf("writer open %v: exit %d\n%s\n%s", opened, code, out.String(), errs.String())
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("writer open %v: the replay still waits on the pipe after the signal", opened)
+		}
+	}
+}
