@@ -46,29 +46,114 @@ func randomDigits() string {
 	return strconv.FormatUint(uint64(binary.LittleEndian.Uint32(b[:])), 10)
 }
 
-// writers are the buffers of atomic writes, reused: a regeneration writes
+// keepLimit is the largest file writeAtomic first renders in memory, to
+// leave the file on disk as it is when it already holds those bytes (a
+// regeneration writing over its own files mostly writes what is there):
+// no new file, no write. Larger files are streamed to disk as they come.
+const keepLimit = 1 << 20
+
+// renders are the memory buffers of atomic writes, and writers the
+// buffers of those larger than keepLimit, reused: a regeneration writes
 // thousands of files a second.
-var writers = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 32<<10) }}
+var (
+	renders = sync.Pool{New: func() any { return bytes.NewBuffer(make([]byte, 0, 64<<10)) }}
+	writers = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 32<<10) }}
+)
+
+// spill holds what is written in memory up to keepLimit, then goes on
+// to the file open gives it.
+type spill struct {
+	buf  *bytes.Buffer
+	open func() (io.Writer, error)
+	w    *bufio.Writer // to the file, once spilled
+	n    int64
+}
+
+func (s *spill) Write(p []byte) (int, error) {
+	if s.w == nil && s.buf.Len()+len(p) > keepLimit {
+		if err := s.toFile(); err != nil {
+			return 0, err
+		}
+	}
+	s.n += int64(len(p))
+	if s.w != nil {
+		return s.w.Write(p)
+	}
+	return s.buf.Write(p)
+}
+
+// toFile opens the file and writes what is held to it; what comes after
+// goes through a buffer (from writers), given back by flush.
+func (s *spill) toFile() error {
+	f, err := s.open()
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(s.buf.Bytes()); err != nil {
+		return err
+	}
+	s.buf.Reset()
+	s.w = writers.Get().(*bufio.Writer)
+	s.w.Reset(f)
+	return nil
+}
+
+// flush writes what the buffer holds and gives it back.
+func (s *spill) flush() error {
+	if s.w == nil {
+		return nil
+	}
+	err := s.w.Flush()
+	s.w.Reset(nil)
+	writers.Put(s.w)
+	s.w = nil
+	return err
+}
+
+// sameBytes reports whether the file name in d is a regular file with the
+// mode perm and the bytes b.
+func sameBytes(d *dirHandle, name string, perm os.FileMode, b []byte) bool {
+	st, err := d.root.Lstat(name)
+	if err != nil || !st.Mode().IsRegular() || st.Mode().Perm() != perm || st.Size() != int64(len(b)) {
+		return false
+	}
+	f, err := d.root.Open(name)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	var chunk [16 << 10]byte
+	for off := 0; off < len(b); {
+		k, err := io.ReadFull(f, chunk[:min(len(chunk), len(b)-off)])
+		if err != nil || !bytes.Equal(chunk[:k], b[off:off+k]) {
+			return false
+		}
+		off += k
+	}
+	k, _ := f.Read(chunk[:1])
+	return k == 0
+}
 
 // writeAtomic writes the file name of d by writing a temporary file in the
 // same directory, syncing it and renaming it over name, so that readers
 // see the old file or the new one, never half of one (a, when not nil,
-// says whether it may be written over: see Archive.replace). Errors are
-// returned with the path; the temporary file is removed on failure. The
-// temporary file is ".<name>.tmp-<up to ten digits>": with base names of
-// at most meeting.MaxBaseName bytes, every name fits in 255.
+// says whether it may be written over: see Archive.replace). Where the
+// system can, the temporary file has no name until it is whole (see
+// createLocked). A file that already holds the bytes (and mode) to write
+// is left as it is. Errors are returned with the path; the temporary
+// file is removed on failure. A named temporary file is ".<name>.tmp-<up
+// to ten digits>": with base names of at most meeting.MaxBaseName bytes,
+// every name fits in 255.
 func writeAtomic(a *Archive, create createTempFunc, d *dirHandle, name string, perm os.FileMode, write func(io.Writer) error) (n int64, err error) {
 	if err := checkName(name); err != nil {
 		return 0, err
 	}
 	prefix := "." + name + tmpSuffix
-	f, tmp, err := create(d, prefix, "", false)
-	if err != nil {
-		return 0, pathError(d.path, name, err)
-	}
+	var f tempFile
+	var tmp string
 	closed := false
 	defer func() {
-		if err != nil {
+		if err != nil && f != nil {
 			if tmp != "" {
 				d.root.Remove(tmp)
 			}
@@ -77,16 +162,33 @@ func writeAtomic(a *Archive, create createTempFunc, d *dirHandle, name string, p
 			}
 		}
 	}()
-	cw := &countingWriter{w: f}
-	bw := writers.Get().(*bufio.Writer)
-	bw.Reset(cw)
-	err = write(bw)
-	if err == nil {
-		err = bw.Flush()
+	buf := renders.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer func() {
+		if buf.Cap() <= keepLimit {
+			renders.Put(buf)
+		}
+	}()
+	sp := &spill{buf: buf, open: func() (io.Writer, error) {
+		var err error
+		if f, tmp, err = create(d, prefix, "", false); err != nil {
+			f = nil
+			return nil, err
+		}
+		return f, nil
+	}}
+	if err := write(sp); err != nil {
+		return 0, pathError(d.path, name, err)
 	}
-	bw.Reset(nil)
-	writers.Put(bw)
-	if err != nil {
+	if sp.w == nil {
+		if sameBytes(d, name, perm, buf.Bytes()) {
+			return sp.n, nil
+		}
+		if err := sp.toFile(); err != nil {
+			return 0, pathError(d.path, name, err)
+		}
+	}
+	if err := sp.flush(); err != nil {
 		return 0, pathError(d.path, name, err)
 	}
 	if err := f.Chmod(perm); err != nil {
@@ -101,7 +203,7 @@ func writeAtomic(a *Archive, create createTempFunc, d *dirHandle, name string, p
 		err := linkUnnamed(d, f, name)
 		if err == nil {
 			closed = true
-			return cw.n, f.Close()
+			return sp.n, f.Close()
 		}
 		if !errors.Is(err, os.ErrExist) {
 			return 0, pathError(d.path, name, err)
@@ -119,19 +221,7 @@ func writeAtomic(a *Archive, create createTempFunc, d *dirHandle, name string, p
 	if err := f.Close(); err != nil {
 		return 0, pathError(d.path, name, err)
 	}
-	return cw.n, nil
-}
-
-// countingWriter counts the bytes written through it.
-type countingWriter struct {
-	w io.Writer
-	n int64
-}
-
-func (c *countingWriter) Write(p []byte) (int, error) {
-	n, err := c.w.Write(p)
-	c.n += int64(n)
-	return n, err
+	return sp.n, nil
 }
 
 // ErrInputChanged is returned (wrapped) when a regeneration would write a

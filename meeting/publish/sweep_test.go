@@ -220,3 +220,61 @@ func TestInputLogIsNeverRewritten(t *testing.T) {
 		})
 	}
 }
+
+// TestSameBytesLeftAsTheyAre: a regeneration that writes a file with the
+// bytes and mode it already has leaves it as it is (the same file, not a
+// new one: nothing written); a file with other bytes, or another mode, is
+// replaced.
+func TestSameBytesLeftAsTheyAre(t *testing.T) {
+	root := t.TempDir()
+	dir := filepath.Join(root, "meet", "2026-11-24")
+	publishOnce := func(lines ...string) {
+		t.Helper()
+		a := New(root, meeting.StyleDefault, "")
+		a.Regenerate = true
+		e := meeting.NewEngine(meeting.Options{Channel: "#meet"})
+		w := a.Writer()
+		if _, errs := feed(e, w, start, lines...); len(errs) != 0 {
+			t.Fatal(errs)
+		}
+		if err := a.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stat := func(ext string) os.FileInfo {
+		t.Helper()
+		st, err := os.Stat(filepath.Join(dir, "same.2026-11-24-18.00."+ext))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	publishOnce("#startmeeting Same", "#info one", "#endmeeting")
+	before := map[string]os.FileInfo{}
+	for _, ext := range []string{"html", "txt", "md", "json"} {
+		before[ext] = stat(ext)
+	}
+	publishOnce("#startmeeting Same", "#info one", "#endmeeting")
+	for ext, st := range before {
+		if !os.SameFile(st, stat(ext)) {
+			t.Errorf("%s with the same bytes was written again", ext)
+		}
+	}
+	os.Chmod(filepath.Join(dir, "same.2026-11-24-18.00.txt"), 0o600)
+	publishOnce("#startmeeting Same", "#info two", "#endmeeting")
+	for ext, st := range before {
+		now := stat(ext)
+		if os.SameFile(st, now) {
+			t.Errorf("%s with other bytes was left", ext)
+		}
+		if now.Mode().Perm() != 0o644 {
+			t.Errorf("%s: mode %v", ext, now.Mode())
+		}
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "same.2026-11-24-18.00.txt")); !strings.Contains(string(b), "two") {
+		t.Errorf("txt:\n%s", b)
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, ".*")); len(left) != 0 {
+		t.Errorf("temporary files left: %v", left)
+	}
+}
