@@ -187,7 +187,8 @@ func (c *Controller) feed(ch *channel, ev meeting.Event, ups []Update, todo []pe
 	if c.ranBefore(ch, ev) {
 		return ups, todo
 	}
-	if msg, ok := ev.(meeting.Message); ok && ch.replayed != nil && ch.replayed[keyOf(msg)] {
+	if msg, ok := ev.(meeting.Message); ok && msg.ID == "" && ch.replayed != nil && ch.replayed[keyOf(msg)] {
+		// Without a network ID, a line is known by its time, nick and text.
 		c.log.Debug("a journalled line played back again, dropped", "channel", ch.name, "nick", msg.Nick)
 		return ups, todo
 	}
