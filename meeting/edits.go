@@ -64,6 +64,25 @@ func (e *Engine) remember(ev Message, n int) {
 	e.ids[ev.ID] = lines
 }
 
+// rememberUser keeps a speaker's Matrix user ID for the bus.
+func (e *Engine) rememberUser(nick, id string) {
+	if !IsMatrixUserID(id) {
+		return
+	}
+	m := e.meeting
+	if m.UserIDs == nil {
+		m.UserIDs = map[string]string{}
+	}
+	if m.UserIDs[nick] != id {
+		m.UserIDs[strings.Clone(nick)] = strings.Clone(id)
+	}
+}
+
+// IsMatrixUserID reports whether s is a Matrix user ID ("@x:server").
+func IsMatrixUserID(s string) bool {
+	return len(s) > 3 && s[0] == '@' && strings.IndexByte(s[2:], ':') >= 0 && !strings.ContainsAny(s, " \t")
+}
+
 // linesOf are the log lines of a message, by ID (live) or number (replay).
 func (e *Engine) linesOf(id string, line int) []int {
 	if line > 0 {

@@ -324,6 +324,7 @@ func (e *Engine) message(ev Message) {
 	m.LastLine = ev.Time
 	e.out = append(e.out, Effect{Kind: EffectLog, Line: line})
 	e.remember(ev, m.LineCount)
+	e.rememberUser(s.nick, ev.Account)
 	m.addAttendee(s.nick, 1)
 	if len(e.pending) > 0 && e.isEcho(s.cmd, m.LineCount) {
 		return
@@ -440,6 +441,7 @@ func (e *Engine) startMeeting(ev Message, s said, arg string) {
 	m.LastLine = ev.Time
 	e.out = append(e.out, Effect{Kind: EffectLog, Line: Line{N: 1, Time: ev.Time, Nick: s.nick, Text: s.log}})
 	e.remember(ev, 1)
+	e.rememberUser(s.nick, ev.Account)
 	m.addAttendee(s.nick, 1)
 	m.startTopic = e.topic
 

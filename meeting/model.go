@@ -171,6 +171,10 @@ type Meeting struct {
 	EndedBy   string    // who ran #endmeeting
 	Items     []Item
 	Attendees []Attendee // in first-seen order
+	// UserIDs are the Matrix user IDs of the nicks who spoke ("Kevin
+	// Fenzi" -> "@kevin:fedora.im"), for the message bus; nil on IRC
+	// and in replay.
+	UserIDs   map[string]string
 	Votes     []*Vote
 	Stubs     []Stub
 	Restrict  bool // #restrictlogs: files get no group/other permissions
