@@ -11,6 +11,7 @@ import (
 	"maunium.net/go/mautrix/event"
 	"maunium.net/go/mautrix/id"
 
+	"gavel/backend"
 	"gavel/matrixclient/dendritetest"
 	"gavel/meeting"
 	"gavel/meeting/publish"
@@ -139,4 +140,41 @@ func TestFedoraDialectMeetingInAMatrixRoom(t *testing.T) {
 			t.Errorf("%s: live minutes differ from the replay of the live log:\n%s\n---\n%s", ext, a, b)
 		}
 	}
+}
+
+// TestMatrixLookupAnsweredAsNotice: "!fas" in a room is answered there,
+// through the router with the room's prefix and the connection's answer
+// lane, as an m.notice.
+func TestMatrixLookupAnsweredAsNotice(t *testing.T) {
+	s := dendritetest.Start(t)
+	chair := s.Register(t, "chair")
+	alice := s.Register(t, "alice")
+	roomID := alice.CreateRoom(t, "lookups")
+	room := dendritetest.Alias("lookups")
+	router, err := backend.New(backend.Config{Offline: true, Prefix: "!"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := startMatrixGavel(t, s, chair, room, Config{Lookups: router,
+		Dialect: func(string) meeting.Dialect { return meeting.DialectFedora }})
+	_, want, ok := router.ChannelAnswer(dendritetest.Ctx(t), "alice", "!fas nirik")
+	if !ok || len(want) == 0 {
+		t.Fatal("the router does not answer !fas")
+	}
+	alice.Text(t, roomID, "!fas nirik")
+	g.waitSeen(t, "alice !fas nirik")
+	g.waitSeen(t, "chair alice: "+want[0]) // addressed to the asker, as our line
+	resp, err := alice.Messages(dendritetest.Ctx(t), id.RoomID(roomID), "", "", 'b', nil, 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range resp.Chunk {
+		if e.Type == event.EventMessage && string(e.Sender) == chair.UserID {
+			if e.Content.Raw["msgtype"] != "m.notice" || !strings.Contains(e.Content.Raw["body"].(string), want[0]) {
+				t.Errorf("the answer went out as %v %q, want an m.notice with %q", e.Content.Raw["msgtype"], e.Content.Raw["body"], want[0])
+			}
+			return
+		}
+	}
+	t.Error("no answer from gavel in the room")
 }
