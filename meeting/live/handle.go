@@ -193,7 +193,7 @@ func (c *Controller) feed(ch *channel, ev meeting.Event, ups []Update, todo []pe
 		return ups, todo
 	}
 	if !ch.resumedAt.IsZero() {
-		if gap := ev.When().Sub(ch.resumedAt); gap > c.cfg.GapThreshold {
+		if gap := ev.When().Sub(ch.resumedAt); gap > c.cfg.GapThreshold && !c.fillsGaps() {
 			todo = append(todo, pending{ch: ch, eff: meeting.Effect{Kind: meeting.EffectSay, Text: fmt.Sprintf(
 				"gavel was away from %s to %s UTC: lines said then are not in the minutes",
 				ch.resumedAt.UTC().Format("15:04:05"), ev.When().UTC().Format("15:04:05"))}})

@@ -96,6 +96,22 @@ func (ch *channel) rememberRan(events []meeting.Event) {
 	}
 }
 
+// GapFiller is a network that gives back every event of a channel
+// gavel missed while it was away (Matrix's sync from its saved token,
+// paged back when limited), in order and with its ID: a resumed meeting
+// there has no gap, and the controller says none.
+type GapFiller interface {
+	FillsGaps() bool
+}
+
+// FillsGaps implements GapFiller.
+func (n *Matrix) FillsGaps() bool { return true }
+
+func (c *Controller) fillsGaps() bool {
+	g, ok := c.cfg.Network.(GapFiller)
+	return ok && g.FillsGaps()
+}
+
 // PowerLevelChairs is a Config.Moderator from a Matrix network's rooms:
 // a member at or above level (0: 50, Fedora's moderators) chairs.
 func PowerLevelChairs(n *Matrix, level int) func(channel, nick, id string) bool {
