@@ -54,14 +54,32 @@ func (e *Engine) remember(ev Message, n int) {
 		return
 	}
 	if e.ids == nil {
-		e.ids = map[string][]int{}
+		e.ids = map[string]sentLines{}
 	}
-	lines := e.ids[ev.ID]
-	for len(lines) <= ev.Part {
-		lines = append(lines, 0)
+	sent := e.ids[ev.ID]
+	if sent.who == "" {
+		sent.who = cmpOr(ev.Account, ev.Nick)
 	}
-	lines[ev.Part] = n
-	e.ids[ev.ID] = lines
+	for len(sent.lines) <= ev.Part {
+		sent.lines = append(sent.lines, 0)
+	}
+	sent.lines[ev.Part] = n
+	e.ids[ev.ID] = sent
+}
+
+// sentLines are the log lines of one message and who sent it (the user
+// ID, else the nick): only they may edit it, as Matrix clients only show
+// an edit by the original sender.
+type sentLines struct {
+	lines []int
+	who   string
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }
 
 // rememberUser keeps a speaker's Matrix user ID for the bus.
@@ -88,7 +106,7 @@ func (e *Engine) linesOf(id string, line int) []int {
 	if line > 0 {
 		return []int{line}
 	}
-	return slices.DeleteFunc(slices.Clone(e.ids[id]), func(n int) bool { return n == 0 })
+	return slices.DeleteFunc(slices.Clone(e.ids[id].lines), func(n int) bool { return n == 0 })
 }
 
 // grantChair makes the sender of a chair's command a chair by who they
@@ -102,8 +120,8 @@ func (e *Engine) grantChair(ev Message, s said) {
 	if !ok {
 		return
 	}
-	if c, known := commandIndex[name]; known && !c.Chair {
-		return
+	if c, known := commandIndex[name]; !known || !c.Chair && name != "meetingname" {
+		return // only a chair's command (#meetingname is one in this style)
 	}
 	why := ""
 	switch {
@@ -132,6 +150,9 @@ func cleanLine(t string) string { return trimFunc(PlainText(trimFunc(t, isTrimme
 func (e *Engine) edit(ev Edit) {
 	if !e.Active() || e.opts.Style == StyleZodbot {
 		return
+	}
+	if ev.Line == 0 && e.ids[ev.ID].who != cmpOr(ev.Account, ev.Nick) {
+		return // not the sender's: no edit at all
 	}
 	lines := e.linesOf(ev.ID, ev.Line)
 	if len(lines) == 0 {

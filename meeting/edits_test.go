@@ -74,7 +74,7 @@ func TestEditRunsNothingNew(t *testing.T) {
 	r := newMatrixRoom(t, Options{})
 	r.msg("nirik", "$start", "!startmeeting infra")
 	r.msg("nirik", "$chat", "hello")
-	r.feed(Edit{Time: r.at, Nick: "nirik", ID: "$chat", Text: "!endmeeting"})
+	r.feed(Edit{Time: r.at, Nick: "nirik", Account: "@nirik:fedora.im", ID: "$chat", Text: "!endmeeting"})
 	if !r.e.Active() || len(r.e.Meeting().Items) != 0 || len(r.say) != 0 {
 		t.Errorf("an edit ran a command: active %v, items %q, said %q", r.e.Active(), kinds(r.e.Meeting().Items), r.say)
 	}
@@ -89,9 +89,22 @@ func TestEditOfAChairCommandByANonChair(t *testing.T) {
 	r := newMatrixRoom(t, Options{})
 	r.msg("nirik", "$start", "!startmeeting infra")
 	r.msg("adamw", "$idea", "!idea ship it")
-	r.feed(Edit{Time: r.at, Nick: "adamw", ID: "$idea", Text: "!agreed ship it"})
+	r.feed(Edit{Time: r.at, Nick: "adamw", Account: "@adamw:fedora.im", ID: "$idea", Text: "!agreed ship it"})
 	if got := kinds(r.e.Meeting().Items); len(got) != 0 {
 		t.Errorf("items %q after a non-chair's edit into !agreed", got)
+	}
+}
+
+// TestEditByAnotherIsIgnored: as Matrix clients show only the sender's
+// edits, the meeting takes only those.
+func TestEditByAnotherIsIgnored(t *testing.T) {
+	r := newMatrixRoom(t, Options{})
+	r.msg("nirik", "$start", "!startmeeting infra")
+	r.msg("adamw", "$info", "!info mine")
+	n := len(r.log)
+	r.feed(Edit{Time: r.at, Nick: "adamw", Account: "@mallory:evil.org", ID: "$info", Text: "!info changed"})
+	if got := kinds(r.e.Meeting().Items); !slices.Equal(got, []string{"INFO:mine"}) || len(r.log) != n {
+		t.Errorf("items %q, %d lines logged", got, len(r.log)-n)
 	}
 }
 

@@ -66,9 +66,9 @@ type Engine struct {
 	accounts      map[string]string // folded nick -> last seen account
 	chairAccounts map[string]string // folded chair nick -> bound account
 
-	ids     map[string][]int // message ID -> the log lines it made (edits.go)
-	pending []reply          // replies said, not yet seen echoed back
-	out     []Effect         // reused result buffer
+	ids     map[string]sentLines // message ID -> the log lines it made (edits.go)
+	pending []reply              // replies said, not yet seen echoed back
+	out     []Effect             // reused result buffer
 }
 
 // NewEngine returns an engine for one channel.
