@@ -31,9 +31,10 @@ func translateChange(ev Event, at time.Time) []chanEvent {
 	switch ev := ev.(type) {
 	case Edit:
 		return []chanEvent{{ev.Channel, meeting.Edit{Time: at, Nick: ev.From.Nick, Account: ev.From.ID, ID: ev.Original,
-			Text: strings.Join(ev.Lines, "\n")}}}
+			Text: strings.Join(ev.Lines, "\n"), EventID: ev.ID}}}
 	case Redaction:
-		return []chanEvent{{ev.Channel, meeting.Redaction{Time: at, Nick: ev.From.Nick, Account: ev.From.ID, ID: ev.Redacts, Reason: ev.Reason}}}
+		return []chanEvent{{ev.Channel, meeting.Redaction{Time: at, Nick: ev.From.Nick, Account: ev.From.ID, ID: ev.Redacts, Reason: ev.Reason,
+			EventID: ev.ID}}}
 	}
 	return nil
 }
@@ -51,11 +52,12 @@ func eventKey(ev meeting.Event) (idKey, bool) {
 	case meeting.Message:
 		return idKey{ev.ID, ev.Part}, ev.ID != ""
 	case meeting.Edit:
-		// An edit's own event ID is not kept: edits of one message are
-		// keyed by their time and text (see ranBefore).
-		return idKey{}, false
+		return idKey{ev.EventID, 0}, ev.EventID != ""
 	case meeting.Redaction:
-		return idKey{"redact " + ev.ID, 0}, ev.ID != ""
+		if ev.EventID == "" && ev.ID != "" {
+			return idKey{"redact " + ev.ID, 0}, true
+		}
+		return idKey{ev.EventID, 0}, ev.EventID != ""
 	}
 	return idKey{}, false
 }

@@ -39,6 +39,8 @@ func TestEventsRunOnceByID(t *testing.T) {
 		msg("$2", 0, 1, "Bob", "!info one"),
 		msg("$2", 1, 1, "Bob", "!info two"),
 		msg("$3", 0, 2, "Bob", "+1"),
+		Edit{Meta: Meta{Time: at.Add(2 * time.Second), ID: "$e"}, From: User{Nick: "Bob", ID: "@bob:fedora.im"}, Channel: room,
+			Original: "$2", Lines: []string{"!info uno", "!info two"}},
 	}
 	c := start()
 	c.HandleBatch(first)
@@ -58,8 +60,13 @@ func TestEventsRunOnceByID(t *testing.T) {
 	for _, it := range m.Items {
 		items = append(items, it.Text)
 	}
-	if strings.Join(items, ",") != "one,two" {
-		t.Errorf("items %q, want one, two once each", items)
+	if strings.Join(items, ",") != "uno,two" {
+		t.Errorf("items %q, want uno, two once each", items)
+	}
+	// start, one, two, +1, the edit's two lines; +1, end: the edit given
+	// again ran once.
+	if m.LineCount != 8 {
+		t.Errorf("%d lines logged, want 8", m.LineCount)
 	}
 	var plusOnes int
 	for _, a := range m.Attendees {
