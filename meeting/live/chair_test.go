@@ -122,7 +122,11 @@ func TestChairToolsResumeFromTheJournal(t *testing.T) {
 		t.Fatal(err)
 	}
 	settle(t, c2, net2, ups)
-	if !slices.Equal(net2.said, []string{"#meet #topic Beta"}) {
+	// The gap's notice comes with the first live line after gavel is back
+	// (a bouncer's playback would come before it): here, the echo of the
+	// topic.
+	said := slices.DeleteFunc(slices.Clone(net2.said), func(l string) bool { return strings.Contains(l, "gavel was away") })
+	if !slices.Equal(said, []string{"#meet #topic Beta"}) {
 		t.Errorf("/next after the crash said %q", net2.said)
 	}
 	ups = settle(t, c2, net2, net2.feed(c2, msg(40, "chair", "#endvote")))

@@ -122,7 +122,7 @@ func (c *Controller) carryOut(ups []Update, todo []pending) []Update {
 				}
 			}
 			ups = append(ups, u...)
-			ch.replayed = nil
+			ch.forget()
 		}
 	}
 	return ups

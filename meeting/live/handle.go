@@ -18,11 +18,17 @@ func (c *Controller) HandleBatch(events []Event) []Update {
 	var ups []Update
 	todo := make([]pending, 0, len(events))
 	for _, ev := range events {
-		if ev.Played() {
+		played := ev.Played()
+		if played && !c.gapLine(ev) {
 			// A server's or bouncer's playback: the console shows it;
-			// it never runs a meeting.
+			// it runs a meeting only where it fills the meeting's gap.
 			continue
 		}
+		self := false
+		if j, ok := ev.(Join); ok && j.From.Self {
+			self = true
+		}
+		c.holding, c.played = played || self, played
 		if u, ok := topicRefused(ev); ok {
 			ups = append(ups, u)
 			continue
@@ -68,6 +74,7 @@ func (c *Controller) HandleBatch(events []Event) []Update {
 				c.away(ch, ev.When())
 			}
 		}
+		c.holding, c.played = false, false
 	}
 	return c.carryOut(ups, todo)
 }
@@ -93,8 +100,8 @@ func (c *Controller) state(ev Conn) {
 // says in the channel, as after a crash, that lines said in between are
 // not in the minutes.
 func (c *Controller) away(ch *channel, at time.Time) {
-	if ch.engine.Active() && ch.resumedAt.IsZero() {
-		ch.resumedAt = at
+	if ch.engine.Active() {
+		ch.openGap(at)
 	}
 }
 
@@ -197,19 +204,13 @@ func (c *Controller) feed(ch *channel, ev meeting.Event, ups []Update, todo []pe
 	if c.ranBefore(ch, ev) {
 		return ups, todo
 	}
-	if msg, ok := ev.(meeting.Message); ok && msg.ID == "" && ch.replayed != nil && ch.replayed[keyOf(msg)] {
-		// Without a network ID, a line is known by its time, nick and text.
+	if msg, ok := ev.(meeting.Message); ok && ch.seenAgain(msg) {
+		// Without a network ID, a line is known by its time, nick and
+		// text (gap.go).
 		c.log.Debug("a journalled line played back again, dropped", "channel", ch.name, "nick", msg.Nick)
 		return ups, todo
 	}
-	if !ch.resumedAt.IsZero() {
-		if gap := ev.When().Sub(ch.resumedAt); gap > c.cfg.GapThreshold && !c.fillsGaps() {
-			todo = append(todo, pending{ch: ch, eff: meeting.Effect{Kind: meeting.EffectSay, Text: fmt.Sprintf(
-				"gavel was away from %s to %s UTC: lines said then are not in the minutes",
-				ch.resumedAt.UTC().Format("15:04:05"), ev.When().UTC().Format("15:04:05"))}})
-		}
-		ch.resumedAt = time.Time{}
-	}
+	todo = c.closeGap(ch, ev.When(), todo)
 	wasActive := ch.engine.Active()
 	effects := ch.engine.Handle(ev)
 	started := !wasActive && ch.engine.Active()
@@ -222,6 +223,9 @@ func (c *Controller) feed(ch *channel, ev meeting.Event, ups []Update, todo []pe
 		if err := ch.journal.Append(ev); err != nil {
 			ups = append(ups, c.errorUpdate(ch, err))
 		}
+	}
+	if wasActive || ch.engine.Active() {
+		ch.journalled(ev)
 	}
 	if tc, ok := ev.(meeting.TopicChange); ok {
 		ch.topic = tc.Topic

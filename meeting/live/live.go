@@ -25,7 +25,8 @@
 // Only lines the channel really saw now are fed to an engine (handle.go):
 // our own lines come from the network's one event for each line sent (the
 // controller never feeds them itself), history a server or bouncer plays
-// back is never fed, and only channels gavel has joined get an engine.
+// back is fed only where it fills a running meeting's gap (gap.go), and
+// only channels gavel has joined get an engine.
 package live
 
 import (
@@ -152,15 +153,18 @@ type Update struct {
 // Controller runs the meetings of every channel of one connection. It is not
 // safe for concurrent use: call it from the Bubble Tea Update goroutine.
 type Controller struct {
-	cfg       Config
-	log       *slog.Logger
-	fold      func(string) string
-	channels  map[string]*channel // by folded name
-	spelled   map[string]*channel // by the names they were found under (folding takes the client's lock)
-	behind    map[*channel]bool   // channels whose journal has records waiting
-	connected bool
-	dropped   int    // channel events for channels gavel is not in
-	work      []Task // work of the chair's tools not handed out yet (chair.go)
+	cfg      Config
+	log      *slog.Logger
+	fold     func(string) string
+	channels map[string]*channel // by folded name
+	// holding is set while gavel's own JOIN (holding) or a played-back
+	// line (holding and played) is fed: neither closes a gap (gap.go).
+	holding, played bool
+	spelled         map[string]*channel // by the names they were found under (folding takes the client's lock)
+	behind          map[*channel]bool   // channels whose journal has records waiting
+	connected       bool
+	dropped         int    // channel events for channels gavel is not in
+	work            []Task // work of the chair's tools not handed out yet (chair.go)
 
 	selfKnown string // the nick the meetings know gavel by (see selfnick.go)
 	selfNow   string // gavel's nick on this connection
@@ -175,13 +179,19 @@ type channel struct {
 	journal *journal.Journal // nil without a journal
 	writer  *publish.Writer  // nil without an archive
 	topic   string           // the channel's topic as last seen
-	// resumedAt is the time of the last journalled event when the meeting
-	// was resumed; the first live event after it reports the gap.
+	// resumedAt is the start of the running meeting's gap (the time of
+	// its last journalled event when it was resumed, or when gavel left
+	// the channel); zero when there is no gap (gap.go).
 	resumedAt time.Time
-	// replayed holds the journalled lines of a resumed meeting: a
-	// playback of them (a bouncer's, not marked as history) is not fed
-	// again.
-	replayed map[lineKey]bool
+	backAt    time.Time // when gavel was back (its JOIN) in the gap
+	filled    bool      // the server or bouncer played back in the gap
+	// lastLine is the time of the running meeting's last journalled line:
+	// played-back lines from before it never run.
+	lastLine time.Time
+	// lines counts the running meeting's journalled lines without a
+	// network ID by key, again their arrivals since gavel came back
+	// (nil: not away since the meeting started).
+	lines, again map[lineKey]int
 	// unpublished are ended meetings whose final files could not be
 	// written, retried by Publish.
 	unpublished []*ended
@@ -208,11 +218,6 @@ type ended struct {
 	meeting  *meeting.Meeting
 	unlogged []meeting.Line
 	quiet    bool // the channel hears of this attempt from the meeting's end
-}
-
-type lineKey struct {
-	at         int64
-	nick, text string
 }
 
 // pending is an effect waiting for the journal sync of its batch; started

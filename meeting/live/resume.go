@@ -2,6 +2,7 @@ package live
 
 import (
 	"fmt"
+	"time"
 
 	"gavel/meeting"
 	"gavel/meeting/journal"
@@ -129,14 +130,12 @@ func (c *Controller) resume(ch *channel, rec journal.Recovered) []Update {
 		// written: write them now.
 		return append(ups, c.finish(ch)...)
 	}
-	ch.resumedAt = events[len(events)-1].When()
 	ch.rememberRan(events)
-	ch.replayed = map[lineKey]bool{}
+	ch.lines, ch.lastLine = nil, time.Time{}
 	for _, ev := range events {
-		if msg, ok := ev.(meeting.Message); ok {
-			ch.replayed[keyOf(msg)] = true
-		}
+		ch.journalled(ev)
 	}
+	ch.openGap(events[len(events)-1].When())
 	text := fmt.Sprintf("resumed meeting %q from its journal: %d lines", m.Name, m.LineCount)
 	if rec.Unreadable > 0 {
 		text += fmt.Sprintf("; %d journal records could not be read, their lines are missing", rec.Unreadable)
@@ -144,8 +143,6 @@ func (c *Controller) resume(ch *channel, rec journal.Recovered) []Update {
 	c.log.Info("meeting resumed from journal", "channel", ch.name, "events", len(events), "lines", m.LineCount, "unreadable", rec.Unreadable)
 	return append(ups, Update{Kind: UpdateResumed, Channel: ch.name, Text: text}, Update{Kind: UpdateMeeting, Channel: ch.name})
 }
-
-func keyOf(m meeting.Message) lineKey { return lineKey{m.Time.UnixNano(), m.Nick, m.Text} }
 
 // placedChannel is the channel as a journalled meeting spelled it, or "".
 func placedChannel(placed []journal.Placed) string {
