@@ -22,6 +22,9 @@ type ZNCOptions struct {
 	Nick       string   // the nick ZNC uses on the server (default "chair")
 	Channels   []string // channels ZNC keeps joined and buffers
 	BufferSize int      // lines buffered per channel (default 500)
+	// KeepBuffer keeps a channel's buffer after playing it back
+	// (AutoClearChanBuffer off): every client that attaches gets it all.
+	KeepBuffer bool
 }
 
 // ZNC is a running ZNC bouncer (Debian's znc) connected to a Server. It
@@ -82,14 +85,14 @@ ServerThrottle = 0
 	AltNick = %s_
 	Ident = %s
 	RealName = gavel test bouncer
-	AutoClearChanBuffer = true
+	AutoClearChanBuffer = %t
 	AutoClearQueryBuffer = true
 	ChanBufferSize = %d
 	<Network %s>
 		Server = %s %d
 %s	</Network>
 </User>
-`, Host, z.Port, z.User, z.Password, opt.Nick, opt.Nick, opt.Nick, opt.BufferSize, z.Network, Host, upstream.Port, chans.String())
+`, Host, z.Port, z.User, z.Password, opt.Nick, opt.Nick, opt.Nick, !opt.KeepBuffer, opt.BufferSize, z.Network, Host, upstream.Port, chans.String())
 	if err := os.MkdirAll(filepath.Join(z.Dir, "configs"), 0o700); err != nil {
 		tb.Fatal(err)
 	}

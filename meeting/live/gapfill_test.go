@@ -1,0 +1,160 @@
+package live
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"gavel/ircclient/ircdtest"
+	"gavel/meeting"
+	"gavel/meeting/publish"
+	"gavel/meeting/replay"
+)
+
+// logLine is "HH:MM:SS <nick> text" of a .log.txt.
+var logLine = regexp.MustCompile(`^(\d\d:\d\d:\d\d) <([^>]+)> (.*)$`)
+
+// TestBouncerPlaybackFillsTheGap: a real ZNC in front of InspIRCd keeps
+// its buffer (every attach plays it all back, with server-time, in a
+// znc.in/playback batch). gavel is stopped mid-meeting without closing
+// anything (its journal is all that is left); alice goes on. The restarted
+// gavel feeds the lines said while it was away, in order and once; the
+// lines of the buffer from before the meeting (a whole old meeting said
+// before gavel ever joined) and those already journalled never run. A
+// second restart plays back the same buffer and nothing is doubled. No
+// gap is announced, and the published log replays to the same minutes.
+func TestBouncerPlaybackFillsTheGap(t *testing.T) {
+	t.Parallel()
+	srv := ircdtest.StartInspIRCd(t, ircdtest.Options{})
+	z := ircdtest.StartZNC(t, srv, ircdtest.ZNCOptions{Nick: "chair", Channels: []string{"#meet"}, KeepBuffer: true})
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	alice, err := ircdtest.Dial(ctx, srv.Addr(), "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer alice.Close()
+	must(t, alice.Send("JOIN #meet"))
+	alice.WaitFor(func(l string) bool { return strings.Contains(l, " 366 ") })
+	say := func(lines ...string) {
+		t.Helper()
+		for _, l := range lines {
+			must(t, alice.Send("PRIVMSG #meet :"+l))
+		}
+		if err := z.Barrier(alice); err != nil {
+			t.Fatal(err)
+		}
+	}
+	say("#startmeeting Before gavel", "#info never run", "#endmeeting")
+
+	root, jdir := t.TempDir(), t.TempDir()
+	cfg := Config{Archive: publish.New(root, meeting.StyleDefault, ""), JournalDir: jdir}
+	ic := gavelConfig(z.Port, z.ServerPassword(), "chair", "#meet")
+	g := startGavel(t, ctx, ic, cfg)
+	waitSeen(t, ctx, g.seen, "alice #endmeeting") // the playback, not run
+	live := []string{"#startmeeting Gap", "hello", "#info said live"}
+	for _, l := range live {
+		must(t, alice.Send("PRIVMSG #meet :"+l))
+		waitSeen(t, ctx, g.seen, "alice "+l)
+	}
+	g.mu.Lock()
+	n := g.ctrl.Meeting("#meet").LineCount
+	g.mu.Unlock()
+	g.stop() // nothing closed, nothing flushed: the journal is what is left
+
+	away := time.Now().UTC().Truncate(time.Second)
+	gap := []string{"#info said while away", "hello", "hello", "#idea fill the gap"}
+	say(gap...)
+	time.Sleep(1100 * time.Millisecond) // the restart is seconds after the gap
+
+	cfg.Archive = publish.New(root, meeting.StyleDefault, "") // a new process
+	g = startGavel(t, ctx, ic, cfg)
+	waitSeen(t, ctx, g.seen, "alice #idea fill the gap")
+	must(t, alice.Send("PRIVMSG #meet :#info back live"))
+	waitSeen(t, ctx, g.seen, "alice #info back live")
+	g.mu.Lock()
+	if m := g.ctrl.Meeting("#meet"); m == nil || m.LineCount != n+len(gap)+1 {
+		t.Errorf("after the first restart the meeting has %+v lines, want %d", m, n+len(gap)+1)
+	}
+	g.mu.Unlock()
+	g.stop()
+
+	cfg.Archive = publish.New(root, meeting.StyleDefault, "")
+	g = startGavel(t, ctx, ic, cfg)
+	defer g.stop()
+	waitSeen(t, ctx, g.seen, "alice #info back live") // the same buffer again
+	w := watch(alice, "#meet")
+	must(t, alice.Send("PRIVMSG #meet :#endmeeting"))
+	said := w.until(t, ctx, "chair Log:")
+	for _, l := range said {
+		if strings.Contains(l, "gavel was away") {
+			t.Errorf("a filled gap was announced: %q", l)
+		}
+	}
+
+	logs, _ := filepath.Glob(filepath.Join(root, "meet", "*", "gap.*.log.txt"))
+	if len(logs) != 1 {
+		t.Fatalf("published: %v", logs)
+	}
+	logTxt, err := os.ReadFile(logs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var alices []string
+	var last string
+	for _, l := range strings.Split(strings.TrimSpace(string(logTxt)), "\n") {
+		m := logLine.FindStringSubmatch(l)
+		if m == nil {
+			continue
+		}
+		if m[1] < last {
+			t.Errorf("out of order at %q", l)
+		}
+		last = m[1]
+		if m[2] != "alice" {
+			continue
+		}
+		alices = append(alices, m[3])
+		if strings.Contains(m[3], "while away") || strings.Contains(m[3], "fill the gap") {
+			if m[1] < away.Format("15:04:05") {
+				t.Errorf("a gap line has a time before the gap: %q", l)
+			}
+		}
+	}
+	want := append(append(append([]string{}, live...), gap...), "#info back live", "#endmeeting")
+	if strings.Join(alices, "\n") != strings.Join(want, "\n") {
+		t.Errorf("alice's lines in the log:\n%s\nwant:\n%s\nlog:\n%s", strings.Join(alices, "\n"), strings.Join(want, "\n"), logTxt)
+	}
+	if files, _ := filepath.Glob(filepath.Join(root, "meet", "*", "before_gavel*")); len(files) != 0 {
+		t.Errorf("the meeting from before gavel joined was published: %v", files)
+	}
+	minutes, _ := os.ReadFile(strings.TrimSuffix(logs[0], ".log.txt") + ".txt")
+	for _, fact := range []string{"said while away", "fill the gap", "said live", "back live"} {
+		if c := strings.Count(string(minutes), fact); c != 1 {
+			t.Errorf("the minutes hold %q %d times:\n%s", fact, c, minutes)
+		}
+	}
+	// The log replays to the same minutes.
+	out := t.TempDir()
+	name := filepath.Base(logs[0])
+	if _, err := replay.Reader(ctx, bytes.NewReader(logTxt), name, replay.Options{Channel: "#meet", Out: out}); err != nil {
+		t.Fatal(err)
+	}
+	stem := strings.TrimSuffix(name, ".log.txt")
+	day := filepath.Base(filepath.Dir(logs[0]))
+	for _, ext := range []string{".txt", ".html"} {
+		livem, _ := os.ReadFile(filepath.Join(filepath.Dir(logs[0]), stem+ext))
+		replayed, err := os.ReadFile(filepath.Join(out, "meet", day, stem+ext))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(livem, replayed) {
+			t.Errorf("%s: live minutes differ from the replay of the log:\n%s\n----\n%s", ext, livem, replayed)
+		}
+	}
+}
