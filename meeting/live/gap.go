@@ -30,6 +30,11 @@ type lineKey struct {
 
 func keyOf(m meeting.Message) lineKey { return lineKey{m.Time.UnixNano(), m.Nick, m.Text} }
 
+// secondKeyOf is keyOf with the time to the second.
+func secondKeyOf(m meeting.Message) lineKey {
+	return lineKey{m.Time.Truncate(time.Second).UnixNano(), m.Nick, m.Text}
+}
+
 // gapLine reports whether a played-back event is a line of a running
 // meeting's gap, to be fed.
 func (c *Controller) gapLine(ev Event) bool {
@@ -44,21 +49,39 @@ func (c *Controller) gapLine(ev Event) bool {
 	// The bouncer or server plays back: the gap is not announced, even
 	// where every line played back is one the journal holds already.
 	ch.filled = true
-	return !m.When().Before(ch.lastLine)
+	return !m.When().Before(bound(ch.lastLine, m.When()))
+}
+
+// coarse reports a server time given to the second only (InspIRCd's
+// chanhistory), which is compared with the journal's times to the second.
+func coarse(at time.Time) bool { return at.Nanosecond() == 0 }
+
+// bound is the lower bound of a gap's lines at the precision of at.
+func bound(last, at time.Time) time.Time {
+	if coarse(at) {
+		return last.Truncate(time.Second)
+	}
+	return last
 }
 
 // seenAgain reports a line without a network ID that the running
 // meeting's journal holds already: the n-th arrival of a key since gavel
 // came back is known while the journal holds the key n times or more (a
 // line said twice in the same millisecond runs twice, a playback of it
-// twice more never).
+// twice more never). A time given to the second only is matched to the
+// second: two lines of the same sender and text within that second are
+// then one line said twice.
 func (ch *channel) seenAgain(m meeting.Message) bool {
 	if m.ID != "" || ch.again == nil {
 		return false
 	}
+	held := ch.lines
 	k := keyOf(m)
+	if coarse(m.Time) {
+		held, k = ch.bySecond, secondKeyOf(m)
+	}
 	ch.again[k]++
-	return ch.again[k] <= ch.lines[k]
+	return ch.again[k] <= held[k]
 }
 
 // journalled counts a line of the running meeting that was journalled.
@@ -72,9 +95,10 @@ func (ch *channel) journalled(ev meeting.Event) {
 	}
 	if m.ID == "" {
 		if ch.lines == nil {
-			ch.lines = map[lineKey]int{}
+			ch.lines, ch.bySecond = map[lineKey]int{}, map[lineKey]int{}
 		}
 		ch.lines[keyOf(m)]++
+		ch.bySecond[secondKeyOf(m)]++
 	}
 }
 
@@ -91,7 +115,7 @@ func (ch *channel) openGap(at time.Time) {
 
 // forget drops what a running meeting's gap needs once it has ended.
 func (ch *channel) forget() {
-	ch.lines, ch.again, ch.lastLine = nil, nil, time.Time{}
+	ch.lines, ch.bySecond, ch.again, ch.lastLine = nil, nil, nil, time.Time{}
 	ch.resumedAt, ch.backAt, ch.filled = time.Time{}, time.Time{}, false
 }
 

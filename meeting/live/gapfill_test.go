@@ -158,3 +158,77 @@ func TestBouncerPlaybackFillsTheGap(t *testing.T) {
 		}
 	}
 }
+
+// TestChanHistoryFillsTheGap: InspIRCd's chanhistory plays the channel's
+// last lines (server-time, message IDs) on join. gavel is stopped
+// mid-meeting; the lines said while it was away are fed once, in order,
+// after its restart; lines of the history from before the meeting and
+// those the journal holds never run again; no gap is announced.
+func TestChanHistoryFillsTheGap(t *testing.T) {
+	t.Parallel()
+	srv := ircdtest.StartInspIRCd(t, ircdtest.Options{ChanHistory: true})
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	alice, err := ircdtest.Dial(ctx, srv.Addr(), "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer alice.Close()
+	must(t, alice.Send("JOIN #meet"))
+	must(t, alice.Send("MODE #meet +H 50:1d"))
+	stored := func(lines ...string) {
+		t.Helper()
+		for _, l := range lines {
+			must(t, alice.Send("PRIVMSG #meet :"+l))
+		}
+		must(t, alice.Send("PING :stored"))
+		alice.WaitFor(func(l string) bool { return strings.Contains(l, "PONG") && strings.Contains(l, "stored") })
+	}
+	stored("#startmeeting long ago", "#info old", "#endmeeting")
+
+	root, jdir := t.TempDir(), t.TempDir()
+	cfg := Config{Archive: publish.New(root, meeting.StyleDefault, ""), JournalDir: jdir}
+	g := startGavel(t, ctx, gavelConfig(srv.Port, "", "gavelbot", "#meet"), cfg)
+	waitSeen(t, ctx, g.seen, "alice #endmeeting")
+	live := []string{"#startmeeting Now", "same words", "#info a fact said live"}
+	for _, l := range live {
+		must(t, alice.Send("PRIVMSG #meet :"+l))
+		waitSeen(t, ctx, g.seen, "alice "+l)
+	}
+	g.stop()
+	time.Sleep(1100 * time.Millisecond) // the gap starts in the next second
+	gap := []string{"#info said while away", "same words", "#idea fill the gap"}
+	stored(gap...)
+	time.Sleep(1100 * time.Millisecond)
+
+	cfg.Archive = publish.New(root, meeting.StyleDefault, "")
+	g = startGavel(t, ctx, gavelConfig(srv.Port, "", "gavelbot", "#meet"), cfg)
+	defer g.stop()
+	waitSeen(t, ctx, g.seen, "alice #idea fill the gap")
+	seenByAlice := watch(alice, "#meet")
+	must(t, alice.Send("PRIVMSG #meet :#endmeeting"))
+	said := seenByAlice.until(t, ctx, "gavelbot Log:")
+	for _, l := range said {
+		if strings.Contains(l, "gavel was away") {
+			t.Errorf("a filled gap was announced: %q", l)
+		}
+	}
+	logs, _ := filepath.Glob(filepath.Join(root, "meet", "*", "now.*.log.txt"))
+	if len(logs) != 1 {
+		t.Fatalf("published: %v", logs)
+	}
+	logTxt, _ := os.ReadFile(logs[0])
+	var alices []string
+	for _, l := range strings.Split(string(logTxt), "\n") {
+		if m := logLine.FindStringSubmatch(l); m != nil && m[2] == "alice" {
+			alices = append(alices, m[3])
+		}
+	}
+	want := append(append(append([]string{}, live...), gap...), "#endmeeting")
+	if strings.Join(alices, "\n") != strings.Join(want, "\n") {
+		t.Errorf("alice's lines in the log:\n%s\nwant:\n%s", strings.Join(alices, "\n"), strings.Join(want, "\n"))
+	}
+	if strings.Contains(string(logTxt), "long ago") {
+		t.Errorf("history from before the meeting in the log:\n%s", logTxt)
+	}
+}

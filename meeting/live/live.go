@@ -189,9 +189,10 @@ type channel struct {
 	// played-back lines from before it never run.
 	lastLine time.Time
 	// lines counts the running meeting's journalled lines without a
-	// network ID by key, again their arrivals since gavel came back
-	// (nil: not away since the meeting started).
-	lines, again map[lineKey]int
+	// network ID by key (bySecond: with the time to the second), again
+	// their arrivals since gavel came back (nil: not away since the
+	// meeting started).
+	lines, bySecond, again map[lineKey]int
 	// unpublished are ended meetings whose final files could not be
 	// written, retried by Publish.
 	unpublished []*ended

@@ -2,7 +2,6 @@ package live
 
 import (
 	"fmt"
-	"time"
 
 	"gavel/meeting"
 	"gavel/meeting/journal"
@@ -131,7 +130,7 @@ func (c *Controller) resume(ch *channel, rec journal.Recovered) []Update {
 		return append(ups, c.finish(ch)...)
 	}
 	ch.rememberRan(events)
-	ch.lines, ch.lastLine = nil, time.Time{}
+	ch.forget()
 	for _, ev := range events {
 		ch.journalled(ev)
 	}
