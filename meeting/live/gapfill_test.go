@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -230,5 +231,53 @@ func TestChanHistoryFillsTheGap(t *testing.T) {
 	}
 	if strings.Contains(string(logTxt), "long ago") {
 		t.Errorf("history from before the meeting in the log:\n%s", logTxt)
+	}
+}
+
+// TestNoPlaybackAnnouncesTheGap: ngircd plays nothing back. After a
+// restart mid-meeting, the lines said while gavel was away are not in the
+// minutes, and the first live line after gavel is back brings the notice
+// that says so, once.
+func TestNoPlaybackAnnouncesTheGap(t *testing.T) {
+	t.Parallel()
+	srv := ircdtest.StartNgircd(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	alice, err := ircdtest.Dial(ctx, srv.Addr(), "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer alice.Close()
+	must(t, alice.Send("JOIN #meet"))
+	alice.WaitFor(func(l string) bool { return strings.Contains(l, " 366 ") })
+	root, jdir := t.TempDir(), t.TempDir()
+	cfg := Config{Archive: publish.New(root, meeting.StyleDefault, ""), JournalDir: jdir}
+	g := startGavel(t, ctx, gavelConfig(srv.Port, "", "gavelbot", "#meet"), cfg)
+	for _, l := range []string{"#startmeeting Lost", "#info said live"} {
+		must(t, alice.Send("PRIVMSG #meet :"+l))
+		waitSeen(t, ctx, g.seen, "alice "+l)
+	}
+	g.stop()
+	must(t, alice.Send("PRIVMSG #meet :#info said while away"))
+	time.Sleep(1500 * time.Millisecond) // longer than the gap threshold
+
+	cfg.Archive = publish.New(root, meeting.StyleDefault, "")
+	g = startGavel(t, ctx, gavelConfig(srv.Port, "", "gavelbot", "#meet"), cfg)
+	defer g.stop()
+	w := watch(alice, "#meet")
+	must(t, alice.Send("PRIVMSG #meet :#info back"))
+	said := w.until(t, ctx, "gavelbot gavel was away from")
+	must(t, alice.Send("PRIVMSG #meet :#endmeeting"))
+	said = append(said, w.until(t, ctx, "gavelbot Log:")...)
+	if n := len(slices.DeleteFunc(said, func(l string) bool { return !strings.Contains(l, "gavel was away") })); n != 1 {
+		t.Errorf("the gap was announced %d times", n)
+	}
+	logs, _ := filepath.Glob(filepath.Join(root, "meet", "*", "lost.*.log.txt"))
+	if len(logs) != 1 {
+		t.Fatalf("published: %v", logs)
+	}
+	logTxt, _ := os.ReadFile(logs[0])
+	if strings.Contains(string(logTxt), "said while away") || !strings.Contains(string(logTxt), "#info back") {
+		t.Errorf("log:\n%s", logTxt)
 	}
 }
