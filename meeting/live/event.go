@@ -31,7 +31,8 @@ type Meta struct {
 	ID string
 	// History marks an event a server or bouncer plays back from the past
 	// (IRC chathistory or a bouncer's buffer, Matrix's sync of missed
-	// events): shown as history; it changes no channel state.
+	// events): shown as history; it changes no channel state, and runs
+	// in a meeting only where it fills a running meeting's gap (gap.go).
 	History bool
 }
 
