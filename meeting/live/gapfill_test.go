@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -22,12 +23,13 @@ var logLine = regexp.MustCompile(`^(\d\d:\d\d:\d\d) <([^>]+)> (.*)$`)
 
 // TestBouncerPlaybackFillsTheGap: a real ZNC in front of InspIRCd keeps
 // its buffer (every attach plays it all back, with server-time, in a
-// znc.in/playback batch). gavel is stopped mid-meeting without closing
-// anything (its journal is all that is left); alice goes on. The restarted
+// znc.in/playback batch). gavel, in a child process, is killed (SIGKILL)
+// mid-meeting: its journal is all that is left; alice goes on. The restarted
 // gavel feeds the lines said while it was away, in order and once; the
 // lines of the buffer from before the meeting (a whole old meeting said
 // before gavel ever joined) and those already journalled never run. A
-// second restart plays back the same buffer and nothing is doubled. No
+// second kill and restart plays back the same buffer and nothing is
+// doubled. No
 // gap is announced, and the published log replays to the same minutes.
 func TestBouncerPlaybackFillsTheGap(t *testing.T) {
 	t.Parallel()
@@ -54,41 +56,30 @@ func TestBouncerPlaybackFillsTheGap(t *testing.T) {
 	say("#startmeeting Before gavel", "#info never run", "#endmeeting")
 
 	root, jdir := t.TempDir(), t.TempDir()
-	cfg := Config{Archive: publish.New(root, meeting.StyleDefault, ""), JournalDir: jdir}
-	ic := gavelConfig(z.Port, z.ServerPassword(), "chair", "#meet")
-	g := startGavel(t, ctx, ic, cfg)
-	waitSeen(t, ctx, g.seen, "alice #endmeeting") // the playback, not run
+	env := []string{"PORT=" + strconv.Itoa(z.Port), "PASS=" + z.ServerPassword(), "NICK=chair", "CHANNEL=#meet",
+		"ARCHIVE=" + root, "JOURNAL=" + jdir}
+	g := startIRCChild(t, env...)
+	g.wait(t, "seen alice #endmeeting") // the playback, not run
 	live := []string{"#startmeeting Gap", "hello", "#info said live"}
 	for _, l := range live {
 		must(t, alice.Send("PRIVMSG #meet :"+l))
-		waitSeen(t, ctx, g.seen, "alice "+l)
+		g.wait(t, "seen alice "+l)
 	}
-	g.mu.Lock()
-	n := g.ctrl.Meeting("#meet").LineCount
-	g.mu.Unlock()
-	g.stop() // nothing closed, nothing flushed: the journal is what is left
+	g.kill(t) // SIGKILL: the journal is what is left
 
 	away := time.Now().UTC().Truncate(time.Second)
 	gap := []string{"#info said while away", "hello", "hello", "#idea fill the gap"}
 	say(gap...)
 	time.Sleep(1100 * time.Millisecond) // the restart is seconds after the gap
 
-	cfg.Archive = publish.New(root, meeting.StyleDefault, "") // a new process
-	g = startGavel(t, ctx, ic, cfg)
-	waitSeen(t, ctx, g.seen, "alice #idea fill the gap")
+	g = startIRCChild(t, env...)
+	g.wait(t, "seen alice #idea fill the gap")
 	must(t, alice.Send("PRIVMSG #meet :#info back live"))
-	waitSeen(t, ctx, g.seen, "alice #info back live")
-	g.mu.Lock()
-	if m := g.ctrl.Meeting("#meet"); m == nil || m.LineCount != n+len(gap)+1 {
-		t.Errorf("after the first restart the meeting has %+v lines, want %d", m, n+len(gap)+1)
-	}
-	g.mu.Unlock()
-	g.stop()
+	g.wait(t, "seen alice #info back live")
+	g.kill(t)
 
-	cfg.Archive = publish.New(root, meeting.StyleDefault, "")
-	g = startGavel(t, ctx, ic, cfg)
-	defer g.stop()
-	waitSeen(t, ctx, g.seen, "alice #info back live") // the same buffer again
+	g = startIRCChild(t, env...)
+	g.wait(t, "seen alice #info back live") // the same buffer again
 	w := watch(alice, "#meet")
 	must(t, alice.Send("PRIVMSG #meet :#endmeeting"))
 	said := w.until(t, ctx, "chair Log:")

@@ -23,6 +23,9 @@ import (
 // TestMain lets the test binary be gavel on Matrix in a child process
 // (GAVEL_MATRIX_CHILD=1), so that a test can kill it with SIGKILL.
 func TestMain(m *testing.M) {
+	if os.Getenv("GAVEL_IRC_CHILD") == "1" {
+		os.Exit(ircChild()) // gapkill_test.go
+	}
 	if os.Getenv("GAVEL_MATRIX_CHILD") == "1" {
 		os.Exit(matrixChild())
 	}
