@@ -39,7 +39,10 @@ func secondKeyOf(m meeting.Message) lineKey {
 // meeting's gap, to be fed.
 func (c *Controller) gapLine(ev Event) bool {
 	m, ok := ev.(Message)
-	if !ok || m.Private || !c.isChannel(m.Target) {
+	if !ok || m.Private || !c.isChannel(m.Target) || m.From.Self {
+		// gavel's own lines reach a meeting once, from the network's
+		// event for each line sent, never from a playback (whose time
+		// for them is the bouncer's, not the journal's).
 		return false
 	}
 	ch := c.find(m.Target)

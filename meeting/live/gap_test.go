@@ -65,6 +65,11 @@ func TestGapLineKeys(t *testing.T) {
 		playback: []Message{played(t0.Add(ms), "2", "alice", "x"), played(t0.Add(ms), "3", "alice", "x")},
 		want:     []string{"alice #startmeeting m", "alice x", "alice x"},
 	}, {
+		name:     "gavel's own lines played back never run",
+		journal:  []Message{liveLine(t0, "", "alice", "#startmeeting m")},
+		playback: []Message{{Meta: Meta{Time: t0.Add(time.Second), History: true}, From: User{Nick: "chair", Self: true}, Target: "#meet", Text: "said by gavel"}},
+		want:     []string{"alice #startmeeting m"},
+	}, {
 		name:     "a time given to the second is matched to the second",
 		journal:  []Message{liveLine(t0, "", "alice", "#startmeeting m"), liveLine(t0.Add(1700*ms), "", "alice", "x")},
 		playback: []Message{played(t0.Add(time.Second), "", "alice", "x"), played(t0.Add(time.Second), "", "bob", "y"), played(t0.Add(3*time.Second), "", "alice", "x")},
