@@ -36,6 +36,7 @@ func (c *Controller) HandleBatch(events []Event) []Update {
 				ch, u := c.channel(ev.Channel)
 				ch.joined = true
 				ups = append(ups, u...)
+				ups = append(ups, c.sayUnsaid(ch)...)
 			}
 		}
 		for _, ce := range c.translate(ev) {
@@ -48,6 +49,14 @@ func (c *Controller) HandleBatch(events []Event) []Update {
 			ups, todo = c.feed(ch, ce.event, ups, todo)
 		}
 		switch ev := ev.(type) {
+		case Join:
+			if ch := c.find(ev.Channel); ch != nil && ev.From.Self {
+				ups, todo = c.followSelf(ch, ev, ups, todo)
+			}
+		case NickChange:
+			if ev.From.Self {
+				c.selfRenamed(ev)
+			}
 		case Part:
 			if ch := c.find(ev.Channel); ch != nil && ev.From.Self {
 				ch.joined = false
@@ -67,6 +76,7 @@ func (c *Controller) state(ev Conn) {
 	switch ev.State {
 	case Connected:
 		c.connected = true
+		c.registeredAs(ev)
 	case Disconnected, Reconnecting, Stopped, Connecting, ConnectFailed:
 		c.connected = false
 		for _, ch := range c.channels {
