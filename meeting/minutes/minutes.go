@@ -154,11 +154,7 @@ func (r *Renderer) Render(kind FileKind, w io.Writer) error {
 	case FileMarkdown:
 		s = v.markdown()
 	case FileJSON:
-		b, err := v.json()
-		if err != nil {
-			return err
-		}
-		_, err = w.Write(b)
+		_, err := w.Write(v.json())
 		return err
 	case FileLogText, FileLogHTML:
 		return ErrStreamed

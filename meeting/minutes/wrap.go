@@ -154,7 +154,7 @@ func isASCIISpace(c byte) bool {
 // munge expands tabs and turns other whitespace into spaces, as
 // TextWrapper._munge_whitespace does.
 func munge(text string) string {
-	if strings.IndexFunc(text, func(r rune) bool { return r == '\t' || r == '\n' || r == '\r' || r == '\v' || r == '\f' }) < 0 {
+	if !hasMungeable(text) {
 		return text
 	}
 	var b strings.Builder
@@ -180,6 +180,17 @@ func munge(text string) string {
 		i += size
 	}
 	return b.String()
+}
+
+// hasMungeable reports whether text holds a tab, \n, \r, \v or \f: a
+// byte scan, as those bytes never occur inside a multi-byte sequence.
+func hasMungeable(text string) bool {
+	for i := 0; i < len(text); i++ {
+		if c := text[i]; c >= '\t' && c <= '\r' {
+			return true
+		}
+	}
+	return false
 }
 
 // spaceAt reports whether the code point at s[i:] is Python white space.
