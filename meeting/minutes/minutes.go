@@ -150,7 +150,7 @@ func (r *Renderer) Render(kind FileKind, w io.Writer) error {
 	case FileText:
 		s = v.text()
 	case FileHTML:
-		s = v.html()
+		return streamTo(w, v.html)
 	case FileMarkdown:
 		s = v.markdown()
 	case FileJSON:

@@ -29,6 +29,7 @@ func (v *view) itemText(it meeting.Item) string {
 func (v *view) text() string {
 	m := v.m
 	var b strings.Builder
+	b.Grow(v.sizeHint(48))
 	bar := strings.Repeat("=", utf8.RuneCountInString(v.title))
 	b.WriteString(bar + "\n" + v.title + "\n" + bar + "\n\n\n")
 	header := "Meeting started by " + m.Owner + " at " + clock(m.Start) + " " + timeZone + ".\n" +

@@ -229,3 +229,28 @@ func replaceWRAP(s string) string {
 	}
 	return s[:i] + pyFill(s[i+len("sWRAPs"):j], wrapWidth, "", "") + s[j+len("eWRAPe"):]
 }
+
+// hasWRAP reports whether a line of sections holds "sWRAPs". A marker
+// never spans two lines (they are joined by separators holding a
+// newline, which it has not), so without one replaceWRAP leaves the
+// joined text as it is.
+func hasWRAP(sections [][]string) bool {
+	for _, lines := range sections {
+		for _, l := range lines {
+			if strings.Contains(l, "sWRAPs") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// joinSections joins the lines of each section with "\n" and the
+// sections with sep.
+func joinSections(sections [][]string, sep string) string {
+	joined := make([]string, len(sections))
+	for i, lines := range sections {
+		joined[i] = strings.Join(lines, "\n")
+	}
+	return strings.Join(joined, sep)
+}
