@@ -72,7 +72,21 @@ func pyFill(text string, width int, initial, subsequent string) string {
 		return line
 	}
 	s := munge(text)
+	return fillMunged(s, width, initial, subsequent, isASCII(s))
+}
+
+// fillMunged is pyFill after munging, with a faster walk when the text is
+// all ASCII (ascii true).
+func fillMunged(s string, width int, initial, subsequent string, ascii bool) string {
 	chunkEnd := func(i int) int {
+		if ascii {
+			// One byte a code point; munge left no white space but ' '
+			// and 0x1c–0x1f.
+			sp := isASCIIChunkSpace(s[i])
+			for i++; i < len(s) && isASCIIChunkSpace(s[i]) == sp; i++ {
+			}
+			return i
+		}
 		sp := spaceAt(s, i)
 		for i < len(s) {
 			if c := s[i]; c < 0x80 {
@@ -112,7 +126,10 @@ func pyFill(text string, width int, initial, subsequent string) string {
 		start, curLen, last := pos, 0, -1 // last: start of the line's last chunk
 		for pos < len(s) {
 			e := chunkEnd(pos)
-			l := meeting.PyLen(s[pos:e])
+			l := e - pos
+			if !ascii {
+				l = meeting.PyLen(s[pos:e])
+			}
 			if curLen+l > w {
 				break
 			}
@@ -146,6 +163,19 @@ func wrapList(item string, indent int) string {
 }
 
 func spaces(n int) string { return "          "[:n] }
+
+// isASCIIChunkSpace reports whether the ASCII byte c, in munged text, is
+// white space for textwrap: ' ' and the separators 0x1c–0x1f.
+func isASCIIChunkSpace(c byte) bool { return c == ' ' || c >= 0x1c && c <= 0x1f }
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
 
 func isASCIISpace(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'
