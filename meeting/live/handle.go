@@ -214,6 +214,9 @@ func (c *Controller) feed(ch *channel, ev meeting.Event, ups []Update, todo []pe
 	wasActive := ch.engine.Active()
 	effects := ch.engine.Handle(ev)
 	started := !wasActive && ch.engine.Active()
+	if wasActive || started {
+		ch.markRan(ev, started)
+	}
 	if ch.journal != nil && (wasActive || ch.engine.Active()) {
 		if started {
 			// The topic from before the meeting, which #endmeeting

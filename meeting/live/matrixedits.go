@@ -64,28 +64,30 @@ func eventKey(ev meeting.Event) (idKey, bool) {
 
 // ranBefore reports an event of the running meeting that ran already
 // (a restart's sync delivering again what the journal holds, a line
-// delivered twice), and remembers those that did not. Keys are kept for
-// the running meeting only.
+// delivered twice).
 func (c *Controller) ranBefore(ch *channel, ev meeting.Event) bool {
 	k, ok := eventKey(ev)
-	if !ok {
-		return false
-	}
-	if ch.ran[k] {
+	if ok && ch.ran[k] {
 		c.log.Debug("an event that ran already, dropped", "channel", ch.name, "id", k.id, "part", k.part)
 		return true
 	}
-	if !ch.engine.Active() {
-		if m, isMsg := ev.(meeting.Message); !isMsg || m.Action {
-			return false
-		}
-		ch.ran = nil // a new meeting may start here
+	return false
+}
+
+// markRan remembers an event of a meeting (journalled with it); a new
+// meeting starts afresh. Keys are kept for the running meeting only.
+func (ch *channel) markRan(ev meeting.Event, started bool) {
+	if started {
+		ch.ran = nil
+	}
+	k, ok := eventKey(ev)
+	if !ok {
+		return
 	}
 	if ch.ran == nil {
 		ch.ran = map[idKey]bool{}
 	}
 	ch.ran[k] = true
-	return false
 }
 
 // rememberRan keys the journalled events of a resumed meeting.

@@ -130,3 +130,30 @@ func TestMatrixRestartRunsEachEventOnce(t *testing.T) {
 		t.Errorf("missed lines out of order:\n%s", log)
 	}
 }
+
+// TestPowerLevelChairs: members at or above the level chair (50 when
+// none is given), by user ID, whatever name they show.
+func TestPowerLevelChairs(t *testing.T) {
+	conn := newRoomConn()
+	n := NewMatrix(conn, nil)
+	for _, tc := range []struct {
+		level int
+		id    string
+		want  bool
+	}{
+		{0, "@alice:x", true}, // 100
+		{0, "@bob:x", false},  // 10
+		{10, "@bob:x", true},
+		{101, "@alice:x", false},
+		{0, "@gavel:x", false}, // 0
+		{0, "@stranger:x", false},
+		{0, "", false},
+	} {
+		if got := PowerLevelChairs(n, tc.level)("#meeting:x", "Alice", tc.id); got != tc.want {
+			t.Errorf("level %d, %s: %v, want %v", tc.level, tc.id, got, tc.want)
+		}
+	}
+	if PowerLevelChairs(n, 0)("#elsewhere:x", "Alice", "@alice:x") {
+		t.Error("a room gavel is not in gave chair rights")
+	}
+}

@@ -1,8 +1,6 @@
 package minutes
 
 import (
-	"bytes"
-	"encoding/json"
 	"time"
 
 	"gavel/meeting"
@@ -172,14 +170,9 @@ func (v *view) jsonDoc() *JSONMinutes {
 	return d
 }
 
-// json renders B.json, indented with two spaces and ending in a newline.
-// <, > and & are written as \u003c etc., so the file is safe to inline.
-func (v *view) json() ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v.jsonDoc()); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+// json renders B.json, indented with two spaces and ending in a newline,
+// in one pass (see appendJSON). <, > and & are written as \u003c etc., so
+// the file is safe to inline.
+func (v *view) json() []byte {
+	return appendJSON(make([]byte, 0, 4<<10+len(v.m.Items)*256), v.jsonDoc())
 }

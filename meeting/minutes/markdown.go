@@ -90,6 +90,7 @@ details:
 func (v *view) markdown() string {
 	m := v.m
 	var b strings.Builder
+	b.Grow(v.sizeHint(64 + len(v.logsURL)))
 	b.WriteString("# " + mdEsc(v.title) + "\n\n")
 	b.WriteString("- **Started:** " + mdTime(m.Start) + " by " + mdEsc(m.Owner) + "\n")
 	if m.Ended() {

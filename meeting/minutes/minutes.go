@@ -150,15 +150,11 @@ func (r *Renderer) Render(kind FileKind, w io.Writer) error {
 	case FileText:
 		s = v.text()
 	case FileHTML:
-		s = v.html()
+		return streamTo(w, v.html)
 	case FileMarkdown:
 		s = v.markdown()
 	case FileJSON:
-		b, err := v.json()
-		if err != nil {
-			return err
-		}
-		_, err = w.Write(b)
+		_, err := w.Write(v.json())
 		return err
 	case FileLogText, FileLogHTML:
 		return ErrStreamed

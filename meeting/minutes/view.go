@@ -424,3 +424,18 @@ func sections(items []meeting.Item) []section {
 	}
 	return out
 }
+
+// sizeHint is about the size of a file of the minutes that writes each
+// item and each action twice (item and by person) with perItem bytes
+// besides its text, and a line per person: what its builder grows to at
+// once, instead of doubling its way there.
+func (v *view) sizeHint(perItem int) int {
+	n := 2 << 10
+	for _, it := range v.m.Items {
+		n += len(it.Text) + len(it.Nick) + perItem
+	}
+	for _, a := range v.actions {
+		n += 2 * (len(a.Text) + 8)
+	}
+	return n + len(v.people)*32
+}

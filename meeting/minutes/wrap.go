@@ -72,7 +72,21 @@ func pyFill(text string, width int, initial, subsequent string) string {
 		return line
 	}
 	s := munge(text)
+	return fillMunged(s, width, initial, subsequent, isASCII(s))
+}
+
+// fillMunged is pyFill after munging, with a faster walk when the text is
+// all ASCII (ascii true).
+func fillMunged(s string, width int, initial, subsequent string, ascii bool) string {
 	chunkEnd := func(i int) int {
+		if ascii {
+			// One byte a code point; munge left no white space but ' '
+			// and 0x1c–0x1f.
+			sp := isASCIIChunkSpace(s[i])
+			for i++; i < len(s) && isASCIIChunkSpace(s[i]) == sp; i++ {
+			}
+			return i
+		}
 		sp := spaceAt(s, i)
 		for i < len(s) {
 			if c := s[i]; c < 0x80 {
@@ -112,7 +126,10 @@ func pyFill(text string, width int, initial, subsequent string) string {
 		start, curLen, last := pos, 0, -1 // last: start of the line's last chunk
 		for pos < len(s) {
 			e := chunkEnd(pos)
-			l := meeting.PyLen(s[pos:e])
+			l := e - pos
+			if !ascii {
+				l = meeting.PyLen(s[pos:e])
+			}
 			if curLen+l > w {
 				break
 			}
@@ -147,6 +164,19 @@ func wrapList(item string, indent int) string {
 
 func spaces(n int) string { return "          "[:n] }
 
+// isASCIIChunkSpace reports whether the ASCII byte c, in munged text, is
+// white space for textwrap: ' ' and the separators 0x1c–0x1f.
+func isASCIIChunkSpace(c byte) bool { return c == ' ' || c >= 0x1c && c <= 0x1f }
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
 func isASCIISpace(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'
 }
@@ -154,7 +184,7 @@ func isASCIISpace(c byte) bool {
 // munge expands tabs and turns other whitespace into spaces, as
 // TextWrapper._munge_whitespace does.
 func munge(text string) string {
-	if strings.IndexFunc(text, func(r rune) bool { return r == '\t' || r == '\n' || r == '\r' || r == '\v' || r == '\f' }) < 0 {
+	if !hasMungeable(text) {
 		return text
 	}
 	var b strings.Builder
@@ -180,6 +210,17 @@ func munge(text string) string {
 		i += size
 	}
 	return b.String()
+}
+
+// hasMungeable reports whether text holds a tab, \n, \r, \v or \f: a
+// byte scan, as those bytes never occur inside a multi-byte sequence.
+func hasMungeable(text string) bool {
+	for i := 0; i < len(text); i++ {
+		if c := text[i]; c >= '\t' && c <= '\r' {
+			return true
+		}
+	}
+	return false
 }
 
 // spaceAt reports whether the code point at s[i:] is Python white space.
@@ -217,4 +258,29 @@ func replaceWRAP(s string) string {
 		return s
 	}
 	return s[:i] + pyFill(s[i+len("sWRAPs"):j], wrapWidth, "", "") + s[j+len("eWRAPe"):]
+}
+
+// hasWRAP reports whether a line of sections holds "sWRAPs". A marker
+// never spans two lines (they are joined by separators holding a
+// newline, which it has not), so without one replaceWRAP leaves the
+// joined text as it is.
+func hasWRAP(sections [][]string) bool {
+	for _, lines := range sections {
+		for _, l := range lines {
+			if strings.Contains(l, "sWRAPs") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// joinSections joins the lines of each section with "\n" and the
+// sections with sep.
+func joinSections(sections [][]string, sep string) string {
+	joined := make([]string, len(sections))
+	for i, lines := range sections {
+		joined[i] = strings.Join(lines, "\n")
+	}
+	return strings.Join(joined, sep)
 }

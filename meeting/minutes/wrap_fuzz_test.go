@@ -19,6 +19,12 @@ func FuzzWrap(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, text string, width int) {
 		width = 1 + (width%100+100)%100
+		if s := munge(text); isASCII(s) {
+			// The ASCII walk and the general one agree.
+			if fast, slow := fillMunged(s, width, "", "  ", true), fillMunged(s, width, "", "  ", false); fast != slow {
+				t.Fatalf("%q width %d: ASCII fill %q, general fill %q", text, width, fast, slow)
+			}
+		}
 		lines := pyWrap(text, width, "", "  ")
 		var got []string
 		for i, l := range lines {

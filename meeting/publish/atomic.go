@@ -82,6 +82,21 @@ func (s *spill) Write(p []byte) (int, error) {
 	return s.buf.Write(p)
 }
 
+// WriteString is Write without copying p to a byte slice first (the
+// minutes are rendered as strings).
+func (s *spill) WriteString(p string) (int, error) {
+	if s.w == nil && s.buf.Len()+len(p) > keepLimit {
+		if err := s.toFile(); err != nil {
+			return 0, err
+		}
+	}
+	s.n += int64(len(p))
+	if s.w != nil {
+		return s.w.WriteString(p)
+	}
+	return s.buf.WriteString(p)
+}
+
 // toFile opens the file and writes what is held to it; what comes after
 // goes through a buffer (from writers), given back by flush.
 func (s *spill) toFile() error {
