@@ -214,7 +214,7 @@ func parseCtimeDate(b []byte) (y int, m time.Month, d int, ok bool) {
 		return 0, 0, 0, false
 	}
 	y, ok = atoi(f[len(f)-1], 4)
-	if !ok {
+	if !ok || y < 1970 { // no chat log is dated before 1970
 		return 0, 0, 0, false
 	}
 	return y, m, d, true

@@ -29,7 +29,8 @@ func parseWeeChat(r *Reader, line []byte) (meeting.Event, lineKind) {
 	y, ok1 := atoi(line[0:4], 4)
 	mo, ok2 := atoi(line[5:7], 2)
 	d, ok3 := atoi(line[8:10], 2)
-	if !ok1 || !ok2 || !ok3 || mo < 1 || mo > 12 || d < 1 || d > 31 {
+	if !ok1 || !ok2 || !ok3 || mo < 1 || mo > 12 || d < 1 || d > 31 || y < 1970 {
+		// (no chat log is dated before 1970: year 1 would be the zero time)
 		return nil, kindSkip
 	}
 	sec, n, ok := parseClock(line[11:])
