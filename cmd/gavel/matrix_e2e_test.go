@@ -1,0 +1,174 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"maunium.net/go/mautrix"
+	"maunium.net/go/mautrix/event"
+	"maunium.net/go/mautrix/id"
+
+	"gavel/matrixclient/dendritetest"
+)
+
+// matrixWorld is a test homeserver with gavel's account (display name
+// "gavelbot"), Alice and Bob Smith, and the room #meet:localhost that
+// Alice made and Bob joined.
+type matrixWorld struct {
+	s                 *dendritetest.Server
+	gavel, alice, bob *dendritetest.User
+	room              string // the room's ID
+	pwFile            string // gavel's password, mode 0600
+}
+
+func startMatrixWorld(t *testing.T, dir string) *matrixWorld {
+	t.Helper()
+	w := &matrixWorld{s: dendritetest.Start(t)}
+	w.gavel = w.s.Register(t, "gavelbot")
+	w.alice = w.s.Register(t, "alice")
+	w.bob = w.s.Register(t, "bob")
+	ctx := dendritetest.Ctx(t)
+	for u, name := range map[*dendritetest.User]string{w.gavel: "gavelbot", w.alice: "Alice", w.bob: "Bob Smith"} {
+		if err := u.SetDisplayName(ctx, name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.room = w.alice.CreateRoom(t, "meet")
+	w.bob.Join(t, w.room)
+	w.pwFile = filepath.Join(dir, "matrix-password")
+	if err := os.WriteFile(w.pwFile, []byte(w.gavel.Password+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+// table is gavel's [matrix] table for rooms.
+func (w *matrixWorld) table(rooms ...string) *testMatrix {
+	return &testMatrix{Homeserver: w.s.URL, UserID: w.gavel.UserID, PasswordFile: w.pwFile, Rooms: rooms}
+}
+
+// waitRoom waits until the room's timeline, as u reads it, has an
+// m.room.message from sender (any sender when "") whose body contains
+// want, and returns that body.
+func waitRoom(t *testing.T, ctx context.Context, u *dendritetest.User, room, sender, want string) string {
+	t.Helper()
+	for {
+		resp, err := u.Messages(ctx, id.RoomID(room), "", "", mautrix.DirectionBackward, nil, 200)
+		if err == nil {
+			for _, e := range resp.Chunk {
+				if e.Type != event.EventMessage || sender != "" && string(e.Sender) != sender {
+					continue
+				}
+				if body, _ := e.Content.Raw["body"].(string); strings.Contains(body, want) {
+					return body
+				}
+			}
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("%s never saw %q from %q in %s (last error %v)", u.UserID, want, sender, room, err)
+		case <-time.After(150 * time.Millisecond):
+		}
+	}
+}
+
+// bodies are the m.room.message bodies of a room, oldest first.
+func bodies(t *testing.T, ctx context.Context, u *dendritetest.User, room string) []string {
+	t.Helper()
+	resp, err := u.Messages(ctx, id.RoomID(room), "", "", mautrix.DirectionBackward, nil, 500)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for i := len(resp.Chunk) - 1; i >= 0; i-- {
+		if e := resp.Chunk[i]; e.Type == event.EventMessage {
+			body, _ := e.Content.Raw["body"].(string)
+			out = append(out, body)
+		}
+	}
+	return out
+}
+
+// publishedLog is the one .log.txt published under the archive's
+// directories matching roomDir (a glob: how a room's directory is named is
+// the engine's), read.
+func publishedLog(t *testing.T, archive, roomDir string) string {
+	t.Helper()
+	logs, _ := filepath.Glob(filepath.Join(archive, roomDir, "*", "*.log.txt"))
+	if len(logs) != 1 {
+		all, _ := filepath.Glob(filepath.Join(archive, "*", "*", "*"))
+		t.Fatalf("published logs under %s/%s: %v (archive holds %v)", archive, roomDir, logs, all)
+	}
+	b, err := os.ReadFile(logs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// TestHeadlessMatrixBotOthersChair runs the real binary headless on
+// Matrix alone, as a bot: Alice starts and chairs a meeting in a room of
+// a real homeserver, Bob speaks, the replies go out as m.notice, stderr
+// says what happens one line each, and the minutes are published.
+func TestHeadlessMatrixBotOthersChair(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	w := startMatrixWorld(t, dir)
+	bin := buildGavel(t)
+	archive := filepath.Join(dir, "archive")
+	config := testConfig{Archive: archive, Journal: filepath.Join(dir, "state", "journal"),
+		Matrix: w.table(dendritetest.Alias("meet"))}.write(t, dir)
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+
+	start := time.Now()
+	h := runHeadless(t, bin, []string{"XDG_STATE_HOME=" + dir}, "--config", config)
+	h.next(t, ctx, "gavel: connected to "+w.s.URL+" as "+w.gavel.UserID)
+	h.next(t, ctx, "gavel: joined #meet:localhost")
+	t.Logf("start-up to the room joined: %v", time.Since(start).Round(time.Millisecond))
+
+	w.alice.Text(t, w.room, "#startmeeting Matrix bots")
+	h.next(t, ctx, "gavel: meeting started in #meet:localhost")
+	waitRoom(t, ctx, w.alice, w.room, w.gavel.UserID, "Meeting started")
+	w.alice.Text(t, w.room, "#topic Roll call")
+	w.bob.Text(t, w.room, "#info Bob is here")
+	w.bob.Text(t, w.room, "#action Bob writes the notes")
+	w.alice.Text(t, w.room, "#endmeeting")
+	h.next(t, ctx, "gavel: meeting ended in #meet:localhost")
+	h.next(t, ctx, ".log.txt")
+	waitRoom(t, ctx, w.alice, w.room, w.gavel.UserID, "Meeting ended")
+
+	h.cmd.Process.Signal(syscall.SIGTERM)
+	if code := h.wait(t, ctx); code != 0 {
+		t.Errorf("exit status %d after SIGTERM:\n%s", code, strings.Join(h.all, "\n"))
+	}
+	log := publishedLog(t, archive, "meet*localhost")
+	for _, want := range []string{"<Alice> #startmeeting Matrix bots", "<Bob_Smith> #info Bob is here",
+		"<Bob_Smith> #action Bob writes the notes", "<Alice> #endmeeting"} {
+		if !strings.Contains(log, want) {
+			t.Errorf("the log lacks %q:\n%s", want, log)
+		}
+	}
+	// gavel's replies are m.notice, as a bot's should be.
+	resp, err := w.alice.Messages(dendritetest.Ctx(t), id.RoomID(w.room), "", "", mautrix.DirectionBackward, nil, 200)
+	if err != nil {
+		t.Fatal(err)
+	}
+	notices := 0
+	for _, e := range resp.Chunk {
+		if string(e.Sender) == w.gavel.UserID && e.Type == event.EventMessage {
+			if mt, _ := e.Content.Raw["msgtype"].(string); mt != "m.notice" {
+				t.Errorf("gavel sent a %s: %v", mt, e.Content.Raw["body"])
+			}
+			notices++
+		}
+	}
+	if notices == 0 {
+		t.Error("gavel replied nothing in the room")
+	}
+}
