@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -170,5 +172,93 @@ func TestHeadlessMatrixBotOthersChair(t *testing.T) {
 	}
 	if notices == 0 {
 		t.Error("gavel replied nothing in the room")
+	}
+}
+
+// TestMatrixRefusalsAreOneLine: a room gavel may not join, one that does
+// not exist and an end-to-end encrypted one are each said once, on one
+// line naming the room, and gavel goes on in the rooms it could join.
+func TestMatrixRefusalsAreOneLine(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	w := startMatrixWorld(t, dir)
+	if _, err := w.alice.Client.CreateRoom(dendritetest.Ctx(t), &mautrix.ReqCreateRoom{Preset: "private_chat", RoomAliasName: "secret"}); err != nil {
+		t.Fatal(err)
+	}
+	w.alice.CreateRoom(t, "crypt", &event.Event{Type: event.StateEncryption, StateKey: new(string),
+		Content: event.Content{Parsed: &event.EncryptionEventContent{Algorithm: id.AlgorithmMegolmV1}}})
+	bin := buildGavel(t)
+	rooms := []string{dendritetest.Alias("secret"), dendritetest.Alias("crypt"), dendritetest.Alias("nosuch"), dendritetest.Alias("meet")}
+	config := testConfig{Archive: filepath.Join(dir, "archive"), Journal: filepath.Join(dir, "state", "journal"),
+		Matrix: w.table(rooms...)}.write(t, dir)
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	h := runHeadless(t, bin, []string{"XDG_STATE_HOME=" + dir}, "--config", config)
+	h.next(t, ctx, "gavel: joined #meet:localhost")
+	for count(h.all, "gavel: error: ") < 3 {
+		h.next(t, ctx, "gavel: error: ")
+	}
+	// It goes on in the room it joined.
+	w.alice.Text(t, w.room, "#startmeeting Still here")
+	h.next(t, ctx, "gavel: meeting started in #meet:localhost")
+	time.Sleep(2 * time.Second) // a retry loop would have said more by now
+	h.cmd.Process.Signal(syscall.SIGTERM)
+	if code := h.wait(t, ctx); code != 0 {
+		t.Errorf("exit status %d", code)
+	}
+	t.Logf("stderr:\n%s", strings.Join(h.all, "\n"))
+	for room, why := range map[string]string{"#secret:localhost": "refused", "#crypt:localhost": "end-to-end encrypted",
+		"#nosuch:localhost": "no such room"} {
+		var said []string
+		for _, l := range h.all {
+			if strings.Contains(l, room) {
+				said = append(said, l)
+			}
+		}
+		if len(said) != 1 || !strings.HasPrefix(said[0], "gavel: error: ") || !strings.Contains(said[0], why) {
+			t.Errorf("%s (%s) said %d times: %q", room, why, len(said), said)
+		}
+	}
+}
+
+// TestMatrixWrongAccountIsOneLine: a wrong password, and a homeserver URL
+// that is no homeserver, end a headless run at once with one line saying
+// why, and no retry.
+func TestMatrixWrongAccountIsOneLine(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	w := startMatrixWorld(t, dir)
+	bin := buildGavel(t)
+	notHS := httptest.NewServer(http.NotFoundHandler())
+	defer notHS.Close()
+	wrong := filepath.Join(dir, "wrong-password")
+	if err := os.WriteFile(wrong, []byte("not-the-password\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		subject string
+		table   testMatrix
+		want    string
+	}{
+		{"wrong password", testMatrix{Homeserver: w.s.URL, UserID: w.gavel.UserID, PasswordFile: wrong, Rooms: []string{dendritetest.Alias("meet")}}, "M_FORBIDDEN"},
+		{"no homeserver at the URL", testMatrix{Homeserver: notHS.URL, UserID: w.gavel.UserID, PasswordFile: w.pwFile}, notHS.URL},
+	} {
+		t.Run(c.subject, func(t *testing.T) {
+			sub := t.TempDir()
+			config := testConfig{Archive: filepath.Join(sub, "archive"), Journal: filepath.Join(sub, "state", "journal"), Matrix: &c.table}.write(t, sub)
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			h := runHeadless(t, bin, []string{"XDG_STATE_HOME=" + sub}, "--config", config)
+			if code := h.wait(t, ctx); code != 1 {
+				t.Errorf("exit status %d, want 1", code)
+			}
+			t.Logf("stderr: %q", h.all)
+			if len(h.all) != 1 || !strings.HasPrefix(h.all[0], "gavel: fatal: matrix: ") || !strings.Contains(h.all[0], c.want) {
+				t.Errorf("stderr, want one line with %q:\n%s", c.want, strings.Join(h.all, "\n"))
+			}
+			if strings.Contains(strings.Join(h.all, ""), w.gavel.Password) {
+				t.Error("the password was said")
+			}
+		})
 	}
 }
