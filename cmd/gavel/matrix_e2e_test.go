@@ -262,3 +262,85 @@ func TestMatrixWrongAccountIsOneLine(t *testing.T) {
 		})
 	}
 }
+
+// TestMatrixSIGKILLMidMeeting kills the headless binary with SIGKILL in
+// the middle of a meeting in a Matrix room, lets Bob say lines while it
+// is down, and starts it again: the lines said while it was down reach
+// the meeting from the homeserver's timeline, with no gap, and nothing
+// handled before the kill is run or logged twice.
+func TestMatrixSIGKILLMidMeeting(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	w := startMatrixWorld(t, dir)
+	bin := buildGavel(t)
+	archive := filepath.Join(dir, "archive")
+	config := testConfig{Archive: archive, Journal: filepath.Join(dir, "state", "journal"),
+		Matrix: w.table(dendritetest.Alias("meet"))}.write(t, dir)
+	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
+	defer cancel()
+	env := []string{"XDG_STATE_HOME=" + dir}
+
+	h := runHeadless(t, bin, env, "--config", config)
+	h.next(t, ctx, "gavel: joined #meet:localhost")
+	w.alice.Text(t, w.room, "#startmeeting Kill test")
+	w.alice.Text(t, w.room, "#topic Before the crash")
+	w.bob.Text(t, w.room, "#info said before the crash")
+	w.alice.Text(t, w.room, "#action Bob survives")
+	w.alice.Text(t, w.room, "#commands") // its reply shows the lines above were handled
+	waitRoom(t, ctx, w.alice, w.room, w.gavel.UserID, "Available commands")
+
+	h.cmd.Process.Signal(syscall.SIGKILL)
+	h.wait(t, ctx)
+	w.bob.Text(t, w.room, "#info said while gavel was down")
+	w.bob.Text(t, w.room, "#idea a second line while down")
+
+	h = runHeadless(t, bin, env, "--config", config)
+	h.next(t, ctx, "gavel: joined #meet:localhost")
+	w.alice.Text(t, w.room, "#info said after the restart")
+	w.alice.Text(t, w.room, "#endmeeting")
+	h.next(t, ctx, "gavel: meeting ended in #meet:localhost")
+	h.next(t, ctx, ".log.txt")
+	h.cmd.Process.Signal(syscall.SIGTERM)
+	h.wait(t, ctx)
+
+	log := publishedLog(t, archive, "meet*localhost")
+	t.Logf("the published log:\n%s", log)
+	order := []string{"#startmeeting Kill test", "#topic Before the crash", "#info said before the crash",
+		"#action Bob survives", "#info said while gavel was down", "#idea a second line while down",
+		"#info said after the restart", "#endmeeting"}
+	last := -1
+	for _, want := range order {
+		if n := strings.Count(log, "> "+want); n != 1 {
+			t.Errorf("%q is in the log %d times:\n%s", want, n, log)
+			continue
+		}
+		at := strings.Index(log, "> "+want)
+		if at < last {
+			t.Errorf("%q is out of order:\n%s", want, log)
+		}
+		last = at
+	}
+	// The room got each of gavel's replies once: nothing was run twice.
+	var started int
+	for _, b := range bodies(t, dendritetest.Ctx(t), w.alice, w.room) {
+		if strings.HasPrefix(b, "Meeting started") {
+			started++
+		}
+	}
+	if started != 1 {
+		t.Errorf("the meeting was started %d times", started)
+	}
+	minutes, _ := filepath.Glob(filepath.Join(archive, "meet*localhost", "*", "kill_test.*.txt"))
+	var text string
+	for _, m := range minutes {
+		if !strings.HasSuffix(m, ".log.txt") {
+			b, _ := os.ReadFile(m)
+			text = string(b)
+		}
+	}
+	for _, want := range []string{"said before the crash", "said while gavel was down", "a second line while down", "said after the restart"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the minutes lack %q:\n%s", want, text)
+		}
+	}
+}
