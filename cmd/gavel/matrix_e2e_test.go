@@ -15,6 +15,7 @@ import (
 	"maunium.net/go/mautrix/event"
 	"maunium.net/go/mautrix/id"
 
+	"gavel/ircclient/ircdtest"
 	"gavel/matrixclient/dendritetest"
 )
 
@@ -341,6 +342,80 @@ func TestMatrixSIGKILLMidMeeting(t *testing.T) {
 	for _, want := range []string{"said before the crash", "said while gavel was down", "a second line while down", "said after the restart"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the minutes lack %q:\n%s", want, text)
+		}
+	}
+}
+
+// TestBothNetworksAtOnce runs the real binary headless on an IRC server
+// (InspIRCd) and a Matrix homeserver (Dendrite) at once: a meeting in the
+// IRC channel and one in the Matrix room, side by side, each network's
+// replies on its own network, the minutes of both in the same archive.
+func TestBothNetworksAtOnce(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	w := startMatrixWorld(t, dir)
+	srv := ircdtest.StartInspIRCd(t, ircdtest.Options{})
+	bin := buildGavel(t)
+	archive := filepath.Join(dir, "archive")
+	config := testConfig{Port: srv.Port, Nick: "gavelbot", Archive: archive, Journal: filepath.Join(dir, "state", "journal"),
+		Matrix: w.table(dendritetest.Alias("meet"))}.write(t, dir)
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	carol, err := ircdtest.Dial(ctx, srv.Addr(), "carol")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer carol.Close()
+	carol.Send("JOIN #meet")
+	carol.WaitFor(func(l string) bool { return strings.Contains(l, " 366 ") })
+	ircWait := func(what string) {
+		t.Helper()
+		if _, err := carol.WaitFor(func(l string) bool { return strings.Contains(l, what) }); err != nil {
+			t.Fatalf("carol waiting for %q: %v", what, err)
+		}
+	}
+
+	start := time.Now()
+	h := runHeadless(t, bin, []string{"XDG_STATE_HOME=" + dir}, "--config", config)
+	for count(h.all, "gavel: joined ") < 2 {
+		h.next(t, ctx, "gavel: joined ")
+	}
+	t.Logf("start-up to the channel and the room joined: %v", time.Since(start).Round(time.Millisecond))
+	if slicesIndex(h.all, "joined #meet:localhost") < 0 || slicesIndex(h.all, "joined #meet") < 0 {
+		t.Fatalf("joins: %q", h.all)
+	}
+
+	carol.Send("PRIVMSG #meet :#startmeeting IRC side")
+	w.alice.Text(t, w.room, "#startmeeting Matrix side")
+	ircWait("The meeting name has been set to 'irc_side'")
+	waitRoom(t, ctx, w.alice, w.room, w.gavel.UserID, "The meeting name has been set to 'matrix_side'")
+	carol.Send("PRIVMSG #meet :#info on IRC")
+	w.bob.Text(t, w.room, "#info on Matrix")
+	carol.Send("PRIVMSG #meet :#endmeeting")
+	w.alice.Text(t, w.room, "#endmeeting")
+	for count(h.all, "gavel: meeting ended in ") < 2 {
+		h.next(t, ctx, "gavel: meeting ended in ")
+	}
+	for count(h.all, ".log.txt") < 2 {
+		h.next(t, ctx, ".log.txt")
+	}
+	h.cmd.Process.Signal(syscall.SIGTERM)
+	if code := h.wait(t, ctx); code != 0 {
+		t.Errorf("exit status %d:\n%s", code, strings.Join(h.all, "\n"))
+	}
+
+	ircLog := publishedLog(t, archive, "meet")
+	mxLog := publishedLog(t, archive, "meet?*localhost")
+	if !strings.Contains(ircLog, "<carol> #info on IRC") || strings.Contains(ircLog, "on Matrix") {
+		t.Errorf("the IRC meeting's log:\n%s", ircLog)
+	}
+	if !strings.Contains(mxLog, "<Bob_Smith> #info on Matrix") || strings.Contains(mxLog, "on IRC") {
+		t.Errorf("the Matrix meeting's log:\n%s", mxLog)
+	}
+	// Nothing of one network's meeting went out on the other.
+	for _, b := range bodies(t, dendritetest.Ctx(t), w.alice, w.room) {
+		if strings.Contains(b, "irc_side") {
+			t.Errorf("the Matrix room got %q", b)
 		}
 	}
 }
