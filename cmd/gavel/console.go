@@ -242,7 +242,7 @@ func runLive(ctx context.Context, cfg config, headless bool, opts tui.Options, l
 	if journalDir == "" {
 		where := cfg.Server
 		if where == "" {
-			where = cfg.Matrix.UserID // Matrix alone
+			where = accountDir(cfg.Matrix.UserID) // Matrix alone
 		}
 		journalDir = filepath.Join(defaultStateDir(), "journal", meeting.ChannelDir(where))
 	}

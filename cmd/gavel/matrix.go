@@ -28,7 +28,8 @@ type matrixConfig struct {
 	AccessTokenFile string   `toml:"access_token_file"` // or an access token instead of a password
 	Rooms           []string `toml:"rooms"`             // aliases ("#meet:example.org") or IDs
 	// StateDir keeps the device ID, the access token and the sync token
-	// (default: the state directory's matrix/<user ID>).
+	// (default: matrix/<account> beside the journal directory, or in
+	// $XDG_STATE_HOME/gavel; "@nirik:fedora.im" is "nirik_fedora.im").
 	StateDir string `toml:"state_dir"`
 }
 
@@ -42,7 +43,7 @@ func (m matrixConfig) clientConfig(stateRoot string, warn func(string)) (matrixc
 	mc := matrixclient.Config{Homeserver: m.Homeserver, UserID: m.UserID, PasswordFile: m.PasswordFile,
 		PasswordEnv: m.PasswordEnv, AccessTokenFile: m.AccessTokenFile, Rooms: m.Rooms, StateDir: m.StateDir}
 	if mc.StateDir == "" && stateRoot != "" && m.UserID != "" {
-		mc.StateDir = filepath.Join(stateRoot, "matrix", meeting.ChannelDir(m.UserID))
+		mc.StateDir = filepath.Join(stateRoot, "matrix", accountDir(m.UserID))
 	}
 	if m.PasswordFile != "" && m.PasswordEnv != "" {
 		return mc, errors.New("matrix: give password_file or password_env, not both")
@@ -93,6 +94,10 @@ func matrixNetwork(cfg config, logger *slog.Logger, stderr io.Writer) (n *networ
 	}
 	return n, 0, nil
 }
+
+// accountDir names a Matrix account's directory: "@nirik:fedora.im" is
+// "nirik_fedora.im".
+func accountDir(userID string) string { return meeting.ChannelDir(strings.TrimPrefix(userID, "@")) }
 
 // stateRoot is the directory gavel keeps its state under: the parent of
 // the journal directory when one is configured, else $XDG_STATE_HOME/gavel.
