@@ -37,8 +37,9 @@ func TestConsoleChairsAMatrixMeeting(t *testing.T) {
 
 	start := time.Now()
 	tc := startTmux(t, []string{"XDG_STATE_HOME=" + dir, "XDG_CONFIG_HOME=" + dir}, bin, "--config", config, "--log", filepath.Join(dir, "gavel.log"))
-	// Power 50 and up is "@" (Alice 100, the chair 50), Bob none.
-	tc.waitScreen(ctx, "2:#meet:localhost", "Members (3)", "● @Alice", "● @gavelbot", "●  Bob_Smith")
+	// Power 50 and up is "@" (Alice 100, the chair 50), Bob none; the
+	// power level follows the display name.
+	tc.waitScreen(ctx, "2:#meet:localhost", "Members (3)", "● @Alice 100", "● @gavelbot 50", "●  Bob_Smith ")
 	t.Logf("console start-up to the room's window with its members: %v", time.Since(start).Round(time.Millisecond))
 	t.Logf("the screen:\n%s", tc.screen())
 
