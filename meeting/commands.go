@@ -19,7 +19,10 @@ type CommandInfo struct {
 	// first (so "#ac" offers #action before #accept); 0 sorts after the
 	// ranked ones, by name.
 	Rank int
-	run  func(*Engine, cmdCall) bool
+	// Short is the short form Fedora's Matrix dialect also accepts
+	// (maubot-meetings' "!sm" for "!startmeeting"); "" when none.
+	Short string
+	run   func(*Engine, cmdCall) bool
 }
 
 // cmdCall is one use of a command.
@@ -41,7 +44,7 @@ func item(kind ItemKind) func(*Engine, cmdCall) bool {
 // commandTable is every meeting command. #meetingname is for anyone in
 // zodbot style and for chairs in the default style (its body checks).
 var commandTable = []CommandInfo{
-	{Name: "topic", Help: "start a topic (sets the channel topic)", Chair: true, Zodbot: true, Rank: 1, run: (*Engine).doTopic},
+	{Name: "topic", Help: "start a topic (sets the channel topic)", Chair: true, Zodbot: true, Rank: 1, Short: "t", run: (*Engine).doTopic},
 	{Name: "info", Help: "add an info item", Zodbot: true, Rank: 2, run: item(KindInfo)},
 	{Name: "action", Help: "add an action item (name who does it)", Zodbot: true, Rank: 3, run: item(KindAction)},
 	{Name: "agreed", Help: "record an agreement", Chair: true, Zodbot: true, Rank: 4, run: item(KindAgreed)},
@@ -51,9 +54,9 @@ var commandTable = []CommandInfo{
 	{Name: "chair", Help: "add chairs", Chair: true, Zodbot: true, Rank: 8, run: (*Engine).doChair},
 	{Name: "unchair", Help: "remove chairs", Chair: true, Zodbot: true, Rank: 9, run: (*Engine).doUnchair},
 	{Name: "undo", Help: "remove the last item", Chair: true, Zodbot: true, Rank: 10, run: (*Engine).doUndo},
-	{Name: "startmeeting", Help: "start a meeting (with its name)", Zodbot: true, Rank: 11, run: (*Engine).doStartMeeting},
-	{Name: "endmeeting", Help: "end the meeting and publish its minutes", Chair: true, Zodbot: true, Rank: 12, run: (*Engine).doEndMeeting},
-	{Name: "meetingname", Help: "name the meeting (its files)", Zodbot: true, Rank: 13, run: (*Engine).doMeetingName},
+	{Name: "startmeeting", Help: "start a meeting (with its name)", Zodbot: true, Rank: 11, Short: "sm", run: (*Engine).doStartMeeting},
+	{Name: "endmeeting", Help: "end the meeting and publish its minutes", Chair: true, Zodbot: true, Rank: 12, Short: "em", run: (*Engine).doEndMeeting},
+	{Name: "meetingname", Help: "name the meeting (its files)", Zodbot: true, Rank: 13, Short: "mn", run: (*Engine).doMeetingName},
 	{Name: "nick", Help: "add attendees", Zodbot: true, Rank: 14, run: (*Engine).doNick},
 	{Name: "accepted", Help: "record an acceptance", Chair: true, Zodbot: true, Rank: 15, run: item(KindAccepted)},
 	{Name: "rejected", Help: "record a rejection", Chair: true, Zodbot: true, Rank: 16, run: item(KindRejected)},

@@ -24,6 +24,17 @@ type Options struct {
 	// comparison. zodbot style always compares exactly, as MeetBot did
 	// ("Alice" is not the chair "alice").
 	Fold func(string) string
+	// Dialect is how commands are spelled: MeetBot's "#topic" (the zero
+	// value) or Fedora's Matrix "!topic" (dialect.go).
+	Dialect Dialect
+	// Moderator, when set, reports whether a member may chair by their
+	// standing in the channel (a Matrix power level at or above the
+	// configured one), given the nick and the stable identity (the user
+	// ID, Message.Account). In the default style such a member who is
+	// not yet a chair becomes one when they first use a chair's command,
+	// and the log records it ("-!- nick is a chair by power level") so
+	// that a replay grants the same (edits.go).
+	Moderator func(nick, id string) bool
 }
 
 // MeetBotInfo is the URL MeetBot's replies point to.
@@ -55,8 +66,9 @@ type Engine struct {
 	accounts      map[string]string // folded nick -> last seen account
 	chairAccounts map[string]string // folded chair nick -> bound account
 
-	pending []reply  // replies said, not yet seen echoed back
-	out     []Effect // reused result buffer
+	ids     map[string]sentLines // message ID -> the log lines it made (edits.go)
+	pending []reply              // replies said, not yet seen echoed back
+	out     []Effect             // reused result buffer
 }
 
 // NewEngine returns an engine for one channel.
@@ -87,6 +99,14 @@ func (e *Engine) Handle(ev Event) []Effect {
 		e.nickChange(ev)
 	case TopicChange:
 		e.topic = strings.Clone(ev.Topic)
+	case Edit:
+		e.edit(ev)
+	case Redaction:
+		e.redact(ev)
+	case Chaired:
+		if e.Active() && e.opts.Style != StyleZodbot {
+			e.chaired(ev)
+		}
 	}
 	return e.out
 }
@@ -292,16 +312,19 @@ func (e *Engine) message(ev Message) {
 		}
 		return
 	}
-	if zodbot && !ev.Action && strings.HasPrefix(ev.Text, "#startmeeting") {
+	if zodbot && !ev.Action && strings.HasPrefix(ev.Text, e.word("startmeeting")) {
 		// zodbot refused this before logging the line.
 		e.sayError(s.nick, "Can't start another meeting, one is in progress.")
 		return
 	}
 	m := e.meeting
+	e.grantChair(ev, s)
 	m.LineCount++
 	line := Line{N: m.LineCount, Time: ev.Time, Nick: s.nick, Text: s.log, Action: s.action}
 	m.LastLine = ev.Time
 	e.out = append(e.out, Effect{Kind: EffectLog, Line: line})
+	e.remember(ev, m.LineCount)
+	e.rememberUser(s.nick, ev.Account)
 	m.addAttendee(s.nick, 1)
 	if len(e.pending) > 0 && e.isEcho(s.cmd, m.LineCount) {
 		return
@@ -320,19 +343,19 @@ func (e *Engine) maybeStart(ev Message, s said) {
 	if e.opts.Style == StyleZodbot {
 		// zodbot's plugin: a line starting exactly "#startmeeting"
 		// starts a meeting when something but white space follows.
-		if !strings.HasPrefix(ev.Text, "#startmeeting") {
+		if !strings.HasPrefix(ev.Text, e.word("startmeeting")) {
 			return
 		}
-		if cmd, arg, ok := parseCommand(s.cmd); ok && cmd == "startmeeting" && s.cmd[1:13] == "startmeeting" {
+		if cmd, arg, ok := e.parse(s.cmd); ok && cmd == "startmeeting" && s.cmd[1:13] == "startmeeting" {
 			if strings.Trim(ev.Text[len("#startmeeting"):], " \t\n\r\v\f") == "" {
-				e.sayError(s.nick, "A meeting topic is required, e.g., '#startmeeting Infrastructure'")
+				e.sayError(s.nick, "A meeting topic is required, e.g., '"+e.word("startmeeting")+" Infrastructure'")
 				return
 			}
 			e.startMeeting(ev, s, arg)
 		}
 		return
 	}
-	if cmd, arg, ok := parseCommand(s.cmd); ok && cmd == "startmeeting" {
+	if cmd, arg, ok := e.parse(s.cmd); ok && cmd == "startmeeting" {
 		e.startMeeting(ev, s, arg)
 	}
 }
@@ -343,6 +366,12 @@ func parseCommand(text string) (cmd, arg string, ok bool) {
 	if len(text) < 2 || text[0] != '#' {
 		return "", "", false
 	}
+	return parseCommandAfter(text)
+}
+
+// parseCommandAfter is parseCommand after the command character, whatever
+// it is (see Engine.parse).
+func parseCommandAfter(text string) (cmd, arg string, ok bool) {
 	i := 1
 	for i < len(text) && isWordByte(text[i]) {
 		i++
@@ -403,6 +432,7 @@ func (e *Engine) startMeeting(ev Message, s said, arg string) {
 	}
 	e.meeting = m
 	e.vote = nil
+	e.ids = nil
 	e.chairAccounts = map[string]string{}
 	if ev.Account != "" {
 		e.chairAccounts[e.key(s.nick)] = ev.Account
@@ -410,13 +440,15 @@ func (e *Engine) startMeeting(ev Message, s said, arg string) {
 	m.LineCount = 1
 	m.LastLine = ev.Time
 	e.out = append(e.out, Effect{Kind: EffectLog, Line: Line{N: 1, Time: ev.Time, Nick: s.nick, Text: s.log}})
+	e.remember(ev, 1)
+	e.rememberUser(s.nick, ev.Account)
 	m.addAttendee(s.nick, 1)
 	m.startTopic = e.topic
 
 	e.say("Meeting started " + asctime(ev.Time) + " UTC.")
 	e.say("This meeting is logged and archived in a public location.")
 	e.say("The chair is " + s.nick + ". Information about MeetBot at " + MeetBotInfo + ".")
-	e.say("Useful Commands: #action #agreed #halp #info #idea #link #topic.")
+	e.say("Useful Commands: " + strings.Join(e.spelled(usefulCommands), " ") + ".")
 	if title != "" {
 		if zodbot {
 			// do_meetingtopic, then do_meetingname: the topic becomes
@@ -468,7 +500,7 @@ func (e *Engine) isChair(ev Message, nick string) bool {
 // (commands.go). It reports false when MeetBot failed on the command with
 // an exception, which skipped its realtime save of the log.
 func (e *Engine) command(ev Message, s said, line Line) bool {
-	name, arg, ok := parseCommand(s.cmd)
+	name, arg, ok := e.parse(s.cmd)
 	if !ok {
 		if isBareURL(s.cmd) {
 			e.addItem(KindLink, s, line, s.cmd)
@@ -744,10 +776,13 @@ func urlJoin(prefix, rel string) string {
 
 func (e *Engine) commandList() []string {
 	if e.opts.Style == StyleZodbot {
-		return zodbotCommandList
+		return e.spelled(zodbotCommandList)
 	}
-	return defaultCommandList
+	return e.spelled(defaultCommandList)
 }
+
+// usefulCommands are named when a meeting starts.
+var usefulCommands = []string{"#action", "#agreed", "#halp", "#info", "#idea", "#link", "#topic"}
 
 // splitNicks splits a #chair/#nick/#unchair argument. zodbot style splits
 // as MeetBot did: #chair and #nick on runs of ',' and ' ' after unicode

@@ -16,6 +16,13 @@ type Message struct {
 	Account string // services account from the account-tag, "" if unknown
 	Text    string // IRC formatting codes already stripped
 	Action  bool   // CTCP ACTION (/me)
+	// ID is the network's ID of the message (a Matrix event ID, IRC's
+	// msgid), "" when none; Part is the line's index within a
+	// multi-line message (0 for the first). Edits and redactions find
+	// the lines of a message by its ID (edits.go); the live driver runs
+	// each (ID, Part) once.
+	ID   string
+	Part int
 }
 
 // NickChange is a NICK: Old is now known as New.
@@ -82,3 +89,47 @@ func (e TopicChange) When() time.Time { return e.Time }
 
 // When implements Event.
 func (e Note) When() time.Time { return e.Time }
+
+// Edit is a change of an earlier message (Matrix's m.replace) to Text:
+// the message ID when live, or the log line number when replayed (Line,
+// from "-!- nick edited line N: text" in a .log.txt).
+type Edit struct {
+	Time    time.Time
+	Nick    string
+	Account string
+	ID      string // the edited message's ID (live)
+	Line    int    // the edited line (replay); 0 when ID says it
+	Text    string // the message's new text (lines separated by '\n')
+}
+
+// Redaction is the removal of an earlier message: by ID when live, by
+// log line number when replayed ("-!- nick redacted line N").
+type Redaction struct {
+	Time    time.Time
+	Nick    string
+	Account string
+	ID      string
+	Line    int
+	Reason  string
+}
+
+// Chaired is a member made a chair by who they are rather than by a
+// #chair of their nick: by their power level in a Matrix room
+// (Options.Moderator), or as a user ID that was #chair'ed. A .log.txt
+// records it before the member's first chair command ("-!- nick is a
+// chair by power level", "-!- nick is a chair as @id:server"), so that a
+// replay grants the same; the live engine makes it itself.
+type Chaired struct {
+	Time time.Time
+	Nick string
+	Why  string // "by power level", "as @id:server"
+}
+
+// When implements Event.
+func (e Edit) When() time.Time { return e.Time }
+
+// When implements Event.
+func (e Redaction) When() time.Time { return e.Time }
+
+// When implements Event.
+func (e Chaired) When() time.Time { return e.Time }

@@ -89,7 +89,24 @@ type Line struct {
 	// new" in the .log.txt), so that replaying the log follows the chair
 	// to the new nick. It is not a line said: no attendee counts it.
 	NewNick string
+	// Op, in the default style only, makes the line a record of
+	// something the channel did that is no line said (edits.go): an
+	// edit of line Target to Text, its redaction, or Nick made a chair
+	// (Text says why). Like a nick change it is no line said.
+	Op     LineOp
+	Target int
 }
+
+// LineOp says what a log line that is no line said records.
+type LineOp uint8
+
+// The operations a log line records.
+const (
+	OpNone   LineOp = iota
+	OpEdit          // "-!- nick edited line N: text"
+	OpRedact        // "-!- nick redacted line N"
+	OpChair         // "-!- nick is a chair <Text>" (Text: "by power level", "as @id:server")
+)
 
 // Attendee is a person present: everyone who spoke, plus nicks named by
 // #chair and #nick (with 0 lines).
@@ -154,6 +171,10 @@ type Meeting struct {
 	EndedBy   string    // who ran #endmeeting
 	Items     []Item
 	Attendees []Attendee // in first-seen order
+	// UserIDs are the Matrix user IDs of the nicks who spoke ("Kevin
+	// Fenzi" -> "@kevin:fedora.im"), for the message bus; nil on IRC
+	// and in replay.
+	UserIDs   map[string]string
 	Votes     []*Vote
 	Stubs     []Stub
 	Restrict  bool // #restrictlogs: files get no group/other permissions

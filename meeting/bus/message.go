@@ -99,11 +99,11 @@ func StartMessage(channel string, m *meeting.Meeting, now time.Time) (Message, e
 	}
 	body := StartBody{
 		StartTime:   formatTime(m.Start),
-		StartUser:   m.Owner,
+		StartUser:   userName(m, m.Owner),
 		Location:    channel,
 		MeetingName: m.Name,
 	}
-	return newMessage(TopicStart, channel, m, now, []string{m.Owner}, body)
+	return newMessage(TopicStart, channel, m, now, []string{body.StartUser}, body)
 }
 
 // CompleteMessage builds meetbot.meeting.complete for an ended meeting
@@ -124,18 +124,18 @@ func CompleteMessage(channel string, m *meeting.Meeting, files []publish.File, n
 	}
 	body := CompleteBody{
 		StartTime:   formatTime(m.Start),
-		StartUser:   m.Owner,
+		StartUser:   userName(m, m.Owner),
 		EndTime:     formatTime(m.End),
-		EndUser:     m.EndedBy,
+		EndUser:     userName(m, m.EndedBy),
 		Location:    channel,
 		MeetingName: m.Name,
 		URL:         base,
 		Logs:        []Log{},
-		Chairs:      m.ChairList(),
+		Chairs:      userNames(m, m.ChairList()),
 		Attendees:   make([]Attendee, 0, len(m.Attendees)),
 	}
 	if body.EndUser == "" {
-		body.EndUser = m.Owner
+		body.EndUser = body.StartUser
 	}
 	for _, lt := range logTypes {
 		for _, f := range files {
@@ -147,10 +147,34 @@ func CompleteMessage(channel string, m *meeting.Meeting, files []publish.File, n
 	}
 	users := append([]string{body.EndUser}, body.Chairs...)
 	for _, a := range m.Attendees {
-		body.Attendees = append(body.Attendees, Attendee{Name: a.Nick, LinesSaid: a.Lines})
-		users = append(users, a.Nick)
+		name := userName(m, a.Nick)
+		body.Attendees = append(body.Attendees, Attendee{Name: name, LinesSaid: a.Lines})
+		users = append(users, name)
 	}
 	return newMessage(TopicComplete, channel, m, now, users, body)
+}
+
+// userName is a person of a meeting as the bus names them: on Matrix as
+// Fedora's meetbot does, by the user ID ("@x:fedora.im" is the FAS user
+// "x", other servers' users are their user ID); on IRC by nick.
+func userName(m *meeting.Meeting, nick string) string {
+	id := m.UserIDs[nick]
+	if id == "" && meeting.IsMatrixUserID(nick) {
+		id = nick // a chair named by user ID
+	}
+	if id == "" {
+		return nick
+	}
+	name, _ := meeting.FedoraUser(id)
+	return name
+}
+
+func userNames(m *meeting.Meeting, nicks []string) []string {
+	out := make([]string, len(nicks))
+	for i, n := range nicks {
+		out[i] = userName(m, n)
+	}
+	return out
 }
 
 // meetingURL finds the published .log.html of the meeting and returns its

@@ -30,7 +30,7 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 // record is one journal entry's payload.
 type record struct {
 	Seq     uint64    `json:"i,omitempty"` // 1, 2, 3… in a file (counts the records a damage took)
-	Kind    string    `json:"k"`           // msg, nick, topic, join, part, quit, note; path
+	Kind    string    `json:"k"`           // msg, nick, topic, join, part, quit, note, edit, redact, chaired; path
 	Time    time.Time `json:"t"`
 	Nick    string    `json:"n,omitempty"`
 	Account string    `json:"a,omitempty"`
@@ -52,6 +52,13 @@ type record struct {
 	ChannelB []byte `json:"chb,omitempty"`
 	NameB    []byte `json:"nameb,omitempty"`
 	PathB    []byte `json:"pb,omitempty"`
+	// The network's message ID (a Matrix event ID) and the line's index
+	// within its message: the live driver runs each once (also after a
+	// restart); an edit or a redaction names the message by it, or, read
+	// from a .log.txt, by its line number (Line).
+	ID   string `json:"id,omitempty"`
+	Part int    `json:"pt,omitempty"`
+	Line int    `json:"ln,omitempty"`
 }
 
 // lossless moves the strings that JSON cannot carry byte for byte into
@@ -97,7 +104,13 @@ func (r record) event() meeting.Event {
 	r = r.raw()
 	switch r.Kind {
 	case "msg":
-		return meeting.Message{Time: r.Time, Nick: r.Nick, Account: r.Account, Text: r.Text, Action: r.Action}
+		return meeting.Message{Time: r.Time, Nick: r.Nick, Account: r.Account, Text: r.Text, Action: r.Action, ID: r.ID, Part: r.Part}
+	case "edit":
+		return meeting.Edit{Time: r.Time, Nick: r.Nick, Account: r.Account, ID: r.ID, Line: r.Line, Text: r.Text}
+	case "redact":
+		return meeting.Redaction{Time: r.Time, Nick: r.Nick, Account: r.Account, ID: r.ID, Line: r.Line, Reason: r.Text}
+	case "chaired":
+		return meeting.Chaired{Time: r.Time, Nick: r.Nick, Why: r.Text}
 	case "nick":
 		return meeting.NickChange{Time: r.Time, Old: r.Nick, New: r.New}
 	case "topic":
@@ -117,7 +130,13 @@ func (r record) event() meeting.Event {
 func recordOf(ev meeting.Event) (record, bool) {
 	switch ev := ev.(type) {
 	case meeting.Message:
-		return record{Kind: "msg", Time: ev.Time, Nick: ev.Nick, Account: ev.Account, Text: ev.Text, Action: ev.Action}, true
+		return record{Kind: "msg", Time: ev.Time, Nick: ev.Nick, Account: ev.Account, Text: ev.Text, Action: ev.Action, ID: ev.ID, Part: ev.Part}, true
+	case meeting.Edit:
+		return record{Kind: "edit", Time: ev.Time, Nick: ev.Nick, Account: ev.Account, ID: ev.ID, Line: ev.Line, Text: ev.Text}, true
+	case meeting.Redaction:
+		return record{Kind: "redact", Time: ev.Time, Nick: ev.Nick, Account: ev.Account, ID: ev.ID, Line: ev.Line, Text: ev.Reason}, true
+	case meeting.Chaired:
+		return record{Kind: "chaired", Time: ev.Time, Nick: ev.Nick, Text: ev.Why}, true
 	case meeting.NickChange:
 		return record{Kind: "nick", Time: ev.Time, Nick: ev.Old, New: ev.New}, true
 	case meeting.TopicChange:
@@ -199,6 +218,18 @@ func appendJSON(b []byte, r record) ([]byte, error) {
 		b = append(b, `":"`...)
 		b = base64.StdEncoding.AppendEncode(b, f.v)
 		b = append(b, '"')
+	}
+	b = appendJSONField(b, "id", r.ID)
+	for _, f := range [...]struct {
+		key string
+		v   int
+	}{{"pt", r.Part}, {"ln", r.Line}} {
+		if f.v != 0 {
+			b = append(b, ',', '"')
+			b = append(b, f.key...)
+			b = append(b, '"', ':')
+			b = strconv.AppendInt(b, int64(f.v), 10)
+		}
 	}
 	return append(b, '}'), nil
 }

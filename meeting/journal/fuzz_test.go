@@ -53,6 +53,11 @@ func FuzzRecordJSON(f *testing.F) {
 	f.Fuzz(func(t *testing.T, seq uint64, kind string, secs int64, nsec uint32, nick, account, text string, action bool, newNick, channel, name, path string) {
 		in := record{Seq: seq, Kind: kind, Time: time.Unix(secs, int64(nsec%1e9)).UTC(), Nick: nick, Account: account, Text: text, Action: action,
 			New: newNick, Channel: channel, Name: name, Path: path}.lossless()
+		if utf8.ValidString(account) {
+			// A network's message ID (valid UTF-8, as Matrix's JSON gives
+			// it), a part and a line number, from the fuzzer's values.
+			in.ID, in.Part, in.Line = account, int(seq%7), int(nsec%1000)
+		}
 		if !utf8.ValidString(kind) {
 			return // the kinds are the journal's own words
 		}

@@ -67,6 +67,9 @@ type Message struct {
 	Text    string
 	Private bool
 	Action  bool
+	// Part is the line's index within a multi-line message (Matrix):
+	// its lines share Meta.ID.
+	Part int
 }
 
 // Notice is a notice: from a user, or from the server (Server set, From

@@ -121,7 +121,10 @@ func (c *Controller) translate(ev Event) []chanEvent {
 		if ev.Private || !c.isChannel(ev.Target) {
 			return nil
 		}
-		return []chanEvent{{ev.Target, meeting.Message{Time: at, Nick: ev.From.Nick, Account: ev.From.ID, Text: ev.Text, Action: ev.Action}}}
+		return []chanEvent{{ev.Target, meeting.Message{Time: at, Nick: ev.From.Nick, Account: ev.From.ID, Text: ev.Text, Action: ev.Action,
+			ID: ev.ID, Part: ev.Part}}}
+	case Edit, Redaction:
+		return translateChange(ev, at)
 	case Topic:
 		return []chanEvent{{ev.Channel, meeting.TopicChange{Time: at, Nick: ev.From.Nick, Topic: ev.Text}}}
 	case Join:
@@ -181,12 +184,16 @@ func (c *Controller) isChannel(name string) bool {
 // feed runs one event through a channel's engine, journals it, and queues
 // its effects until the journal is synced.
 func (c *Controller) feed(ch *channel, ev meeting.Event, ups []Update, todo []pending) ([]Update, []pending) {
-	if msg, ok := ev.(meeting.Message); ok && ch.replayed != nil && ch.replayed[keyOf(msg)] {
+	if c.ranBefore(ch, ev) {
+		return ups, todo
+	}
+	if msg, ok := ev.(meeting.Message); ok && msg.ID == "" && ch.replayed != nil && ch.replayed[keyOf(msg)] {
+		// Without a network ID, a line is known by its time, nick and text.
 		c.log.Debug("a journalled line played back again, dropped", "channel", ch.name, "nick", msg.Nick)
 		return ups, todo
 	}
 	if !ch.resumedAt.IsZero() {
-		if gap := ev.When().Sub(ch.resumedAt); gap > c.cfg.GapThreshold {
+		if gap := ev.When().Sub(ch.resumedAt); gap > c.cfg.GapThreshold && !c.fillsGaps() {
 			todo = append(todo, pending{ch: ch, eff: meeting.Effect{Kind: meeting.EffectSay, Text: fmt.Sprintf(
 				"gavel was away from %s to %s UTC: lines said then are not in the minutes",
 				ch.resumedAt.UTC().Format("15:04:05"), ev.When().UTC().Format("15:04:05"))}})

@@ -104,6 +104,17 @@ type Config struct {
 	// Chair configures the chair's tools of every channel (chair.go);
 	// nil: none.
 	Chair *chair.Config
+	// Dialect, when set, is the command dialect of a channel or room
+	// (by its name as the network gives it: a Matrix room's alias):
+	// meeting.DialectFedora for "!topic", meeting.DialectMeetBot (also
+	// when nil) for "#topic". The wiring fills it from the [matrix]
+	// configuration, per room.
+	Dialect func(channel string) meeting.Dialect
+	// Moderator, when set, reports whether a member of a channel may
+	// chair by their standing there (nick and stable identity, the
+	// Matrix user ID); see meeting.Options.Moderator. PowerLevelChairs
+	// makes it from a Matrix network's power levels.
+	Moderator func(channel, nick, id string) bool
 }
 
 // UpdateKind says what changed.
@@ -170,6 +181,10 @@ type channel struct {
 	// unpublished are ended meetings whose final files could not be
 	// written, retried by Publish.
 	unpublished []*ended
+	// ran are the (message ID, part) keys of the events of the running
+	// meeting (journalled, or resumed from the journal): an event with
+	// a network ID runs once (matrixedits.go).
+	ran         map[idKey]bool
 	journalSaid bool         // the chair was told the journal is behind
 	tools       *chair.Tools // the chair's tools (chair.go); nil without Config.Chair
 }
@@ -260,10 +275,17 @@ func (c *Controller) Unjournalled(name string) int {
 }
 
 func (c *Controller) newEngine(name string) *meeting.Engine {
-	return meeting.NewEngine(meeting.Options{
+	opts := meeting.Options{
 		Style: c.cfg.Style, Channel: name, URLPrefix: c.cfg.URLPrefix, BindAccounts: c.cfg.BindAccounts,
 		Fold: c.fold, // the server's CASEMAPPING: chair checks in the default style
-	})
+	}
+	if c.cfg.Dialect != nil {
+		opts.Dialect = c.cfg.Dialect(name)
+	}
+	if mod := c.cfg.Moderator; mod != nil {
+		opts.Moderator = func(nick, id string) bool { return mod(name, nick, id) }
+	}
+	return meeting.NewEngine(opts)
 }
 
 func (c *Controller) errorUpdate(ch *channel, err error) Update {

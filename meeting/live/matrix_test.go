@@ -64,8 +64,13 @@ func startMatrixGavelIn(t testing.TB, s *dendritetest.Server, u *dendritetest.Us
 		for {
 			batch, open := g.net.Next(ctx, 256)
 			g.mu.Lock()
-			g.ctrl.HandleBatch(batch)
+			ups := g.ctrl.HandleBatch(batch)
 			g.mu.Unlock()
+			RunTasks(ctx, ups, func(done func() []Update) { // lookups, as the console runs them
+				g.mu.Lock()
+				g.ctrl.Finish(done)
+				g.mu.Unlock()
+			})
 			for _, ev := range batch {
 				switch ev := ev.(type) {
 				case Join:

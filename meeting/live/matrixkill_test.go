@@ -220,6 +220,6 @@ func TestMatrixMeetingSurvivesKill(t *testing.T) {
 		pos = i
 	}
 	if strings.Contains(log, "not in the minutes") {
-		t.Logf("the controller said lines were missing, though the homeserver gave them all back:\n%s", log)
+		t.Errorf("the controller said lines were missing, though the homeserver gave them all back:\n%s", log)
 	}
 }

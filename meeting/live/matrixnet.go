@@ -36,8 +36,9 @@ type MatrixConn interface {
 // told apart as Element does with the user ID as their identity, each
 // line of a multi-line message is a Message, our own m.notice replies are
 // our lines (as on IRC), and events from before gavel joined are
-// history. Edits and redactions are shown (Info), not run. Next is called
-// from one goroutine at a time.
+// history. Edits and redactions are shown (Info) and given to the
+// meeting (Edit, Redaction; matrixedits.go). Next is called from one
+// goroutine at a time.
 type Matrix struct {
 	c    MatrixConn
 	stop func()
@@ -139,13 +140,13 @@ func (n *Matrix) translate(out []Event, ev matrixclient.Event) []Event {
 	switch e := ev.(type) {
 	case matrixclient.Message:
 		ch := n.channel(e.Room)
-		for _, l := range e.Lines {
+		for i, l := range e.Lines {
 			if e.Kind == matrixclient.Notice && !e.Self {
 				out = append(out, Notice{Meta: mmeta(e.Meta), From: muser(e.Sender), Target: ch, Text: l})
 				continue
 			}
 			// Our own notices are gavel's replies: our lines, as on IRC.
-			out = append(out, Message{Meta: mmeta(e.Meta), From: muser(e.Sender), Target: ch, Text: l, Action: e.Kind == matrixclient.Emote})
+			out = append(out, Message{Meta: mmeta(e.Meta), From: muser(e.Sender), Target: ch, Text: l, Action: e.Kind == matrixclient.Emote, Part: i})
 		}
 		if e.Truncated {
 			out = append(out, Info{Meta: mmeta(e.Meta), Window: ch, Text: e.Name + "'s message was too long and was cut"})
@@ -154,14 +155,19 @@ func (n *Matrix) translate(out []Event, ev matrixclient.Event) []Event {
 		// Shown and logged as one line that no command can start with.
 		out = append(out, Message{Meta: mmeta(e.Meta), From: muser(e.Sender), Target: n.channel(e.Room), Text: e.Text})
 	case matrixclient.Edit:
-		out = append(out, Info{Meta: mmeta(e.Meta), From: muser(e.Sender), Window: n.channel(e.Room),
-			Text: e.Name + " edited a line to: " + strings.Join(e.Lines, " / ")})
+		// Shown, and run by the meeting (matrixedits.go).
+		ch := n.channel(e.Room)
+		out = append(out, Info{Meta: mmeta(e.Meta), From: muser(e.Sender), Window: ch,
+			Text: e.Name + " edited a line to: " + strings.Join(e.Lines, " / ")},
+			Edit{Meta: mmeta(e.Meta), From: muser(e.Sender), Channel: ch, Original: e.Original, Lines: e.Lines})
 	case matrixclient.Redaction:
+		ch := n.channel(e.Room)
 		text := e.Name + " redacted a line"
 		if e.Reason != "" {
 			text += " (" + e.Reason + ")"
 		}
-		out = append(out, Info{Meta: mmeta(e.Meta), From: muser(e.Sender), Window: n.channel(e.Room), Text: text})
+		out = append(out, Info{Meta: mmeta(e.Meta), From: muser(e.Sender), Window: ch, Text: text},
+			Redaction{Meta: mmeta(e.Meta), From: muser(e.Sender), Channel: ch, Redacts: e.Redacts, Reason: e.Reason})
 	case matrixclient.Membership:
 		out = n.membership(out, e)
 	case matrixclient.Topic:

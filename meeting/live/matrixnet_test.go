@@ -74,6 +74,10 @@ func show(ev Event) string {
 		return fmt.Sprintf("Notice %s <%s> %s", e.Target, e.From.Nick, e.Text)
 	case Info:
 		return "Info " + e.Window + " " + e.Text
+	case Edit:
+		return fmt.Sprintf("Edit %s <%s|%s> %s -> %q", e.Channel, e.From.Nick, e.From.ID, e.Original, e.Lines)
+	case Redaction:
+		return fmt.Sprintf("Redaction %s <%s|%s> %s (%s)", e.Channel, e.From.Nick, e.From.ID, e.Redacts, e.Reason)
 	case Join:
 		return fmt.Sprintf("Join %s %s self=%v", e.Channel, e.From.Nick, e.From.Self)
 	case Part:
@@ -130,9 +134,9 @@ func TestMatrixAdapterTranslates(t *testing.T) {
 		{"image", matrixclient.Placeholder{Meta: meta("$6"), Sender: bob, MsgType: "m.image", Text: "[image: cat.png]"}, []string{
 			"Message #meeting:x <Bob_B|@bob:x|self=false> [image: cat.png]"}},
 		{"edit", matrixclient.Edit{Meta: meta("$7"), Sender: bob, Original: "$1", Lines: []string{"#info c"}}, []string{
-			"Info #meeting:x Bob B edited a line to: #info c"}},
+			"Info #meeting:x Bob B edited a line to: #info c", `Edit #meeting:x <Bob_B|@bob:x> $1 -> ["#info c"]`}},
 		{"redaction", matrixclient.Redaction{Meta: meta("$8"), Sender: alice, Redacts: "$1", Reason: "spam"}, []string{
-			"Info #meeting:x Alice redacted a line (spam)"}},
+			"Info #meeting:x Alice redacted a line (spam)", "Redaction #meeting:x <Alice|@alice:x> $1 (spam)"}},
 		{"join", matrixclient.Membership{Meta: meta("$9"), Sender: matrixclient.Sender{UserID: "@carol:x"}, Target: "@carol:x", Change: matrixclient.MemberJoined, NewName: "Carol"}, []string{
 			"Join #meeting:x Carol self=false"}},
 		{"leave", matrixclient.Membership{Meta: meta("$10"), Sender: matrixclient.Sender{UserID: "@carol:x"}, Target: "@carol:x", Change: matrixclient.MemberLeft, OldName: "Carol"}, []string{

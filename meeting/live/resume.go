@@ -129,6 +129,7 @@ func (c *Controller) resume(ch *channel, rec journal.Recovered) []Update {
 		return append(ups, c.finish(ch)...)
 	}
 	ch.resumedAt = events[len(events)-1].When()
+	ch.rememberRan(events)
 	ch.replayed = map[lineKey]bool{}
 	for _, ev := range events {
 		if msg, ok := ev.(meeting.Message); ok {

@@ -91,6 +91,20 @@ func checkEvent(t *testing.T, ev meeting.Event) {
 			checkNick(t, "topic nick", e.Nick)
 		}
 		checkText(t, "topic", e.Topic)
+	case meeting.Edit:
+		checkNick(t, "editor", e.Nick)
+		checkText(t, "edit", e.Text)
+		if e.Line < 1 {
+			t.Fatalf("edit of line %d", e.Line)
+		}
+	case meeting.Redaction:
+		checkNick(t, "redactor", e.Nick)
+		if e.Line < 1 {
+			t.Fatalf("redaction of line %d", e.Line)
+		}
+	case meeting.Chaired:
+		checkNick(t, "chaired", e.Nick)
+		checkText(t, "why", e.Why)
 	default:
 		t.Fatalf("unexpected event %T", ev)
 	}
@@ -98,6 +112,9 @@ func checkEvent(t *testing.T, ev meeting.Event) {
 
 func FuzzMeetBot(f *testing.F) {
 	f.Add([]byte("18:00:03 <nirik> #startmeeting x\n18:00:04 * nirik waves\n[18:01] <@a> b\n<c> d"))
+	f.Add([]byte("18:00:03 <nirik> !startmeeting x\n18:00:04 -!- nirik edited line 1: !info y\n18:00:05 -!- Bob redacted line 1\n" +
+		"18:00:06 -!- Sam_(@sam:x) is a chair by power level\n18:00:07 -!- a edited line 99999999999999999999: z\n18:00:08 -!- a redacted line 0\n" +
+		"18:00:09 -!- a edited line 3:\n18:00:10 -!- a is a chair \n18:00:11 -!- a redacted line 2 x"))
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzRead(t, MeetBot, data) })
 }
 

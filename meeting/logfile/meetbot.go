@@ -90,11 +90,14 @@ func parseMeetBot(r *Reader, line []byte) (meeting.Event, lineKind) {
 	return r.message(t, nick, text, action)
 }
 
-// meetbotNickChange reads "old is now known as new" (nothing more).
+// meetbotNickChange reads "old is now known as new" (nothing more), and
+// the other lines gavel's default style writes after "-!- " for what a
+// Matrix room does (meeting/edits.go): "nick edited line N: text", "nick
+// redacted line N", "nick is a chair <why>".
 func meetbotNickChange(r *Reader, stamp, body []byte) (meeting.Event, lineKind) {
 	oldB, after := cutWord(body)
 	if !hasPrefix(after, "is now known as ") {
-		return nil, kindSkip
+		return meetbotOp(r, stamp, oldB, after)
 	}
 	newB, tail := cutWord(after[len("is now known as "):])
 	if len(tail) > 0 {
@@ -109,4 +112,45 @@ func meetbotNickChange(r *Reader, stamp, body []byte) (meeting.Event, lineKind) 
 		t = r.clock(sec)
 	}
 	return meeting.NickChange{Time: t, Old: old, New: nn}, kindEvent
+}
+
+// meetbotOp reads an edit, a redaction or a chair by identity.
+func meetbotOp(r *Reader, stamp, nickB, after []byte) (meeting.Event, lineKind) {
+	nick := r.nick(nickB)
+	if nick == "" {
+		return nil, kindSkip
+	}
+	t := r.noClock()
+	if sec, ok := parseClockExact(stamp); ok {
+		t = r.clock(sec)
+	}
+	lineNo := func(b []byte) (int, []byte, bool) {
+		n, i := 0, 0
+		for i < len(b) && isDigit(b[i]) && n < 1<<30 {
+			n = n*10 + int(b[i]-'0')
+			i++
+		}
+		return n, b[i:], i > 0 && n > 0
+	}
+	switch {
+	case hasPrefix(after, "edited line "):
+		n, rest, ok := lineNo(after[len("edited line "):])
+		if !ok || !hasPrefix(rest, ":") {
+			return nil, kindSkip
+		}
+		return meeting.Edit{Time: t, Nick: nick, Line: n, Text: r.text(rest[1:])}, kindEvent
+	case hasPrefix(after, "redacted line "):
+		n, rest, ok := lineNo(after[len("redacted line "):])
+		if !ok || len(trimSpace(rest)) > 0 {
+			return nil, kindSkip
+		}
+		return meeting.Redaction{Time: t, Nick: nick, Line: n}, kindEvent
+	case hasPrefix(after, "is a chair "):
+		why := r.text(after[len("is a chair "):])
+		if why == "" {
+			return nil, kindSkip
+		}
+		return meeting.Chaired{Time: t, Nick: nick, Why: why}, kindEvent
+	}
+	return nil, kindSkip
 }

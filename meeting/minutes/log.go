@@ -62,6 +62,14 @@ func (l *LogText) WriteLine(line meeting.Line) error {
 			_, err := w.WriteString(meeting.PlainText(line.NewNick))
 			return err
 		}
+		if line.Op != meeting.OpNone {
+			// An edit, a redaction, a chair by identity (meeting/edits.go).
+			w.WriteString(" " + NickChangeMarker)
+			w.WriteString(nick)
+			w.WriteByte(' ')
+			_, err := w.WriteString(meeting.PlainText(line.OpText()))
+			return err
+		}
 	}
 	if line.Action {
 		w.WriteString(" * ")
@@ -182,6 +190,14 @@ func (l *LogHTML) writeLine(line meeting.Line, num int) {
 			l.esc(line.Nick)
 			w.WriteString(`</span> <span class="ac">is now known as `)
 			l.esc(meeting.PlainText(line.NewNick))
+			w.WriteString(`</span>`)
+			return
+		}
+		if line.Op != meeting.OpNone {
+			w.WriteString(` </span><span class="nka">-!- `)
+			l.esc(line.Nick)
+			w.WriteString(`</span> <span class="ac">`)
+			l.esc(meeting.PlainText(line.OpText()))
 			w.WriteString(`</span>`)
 			return
 		}

@@ -28,8 +28,11 @@ type Options struct {
 	Channel string
 	// Date overrides the date the log and the file name give (see
 	// logfile.Options.Date).
-	Date      time.Time
-	Format    logfile.Format // "" detects the format
+	Date   time.Time
+	Format logfile.Format // "" detects the format
+	// Dialect is the meeting commands' spelling in the log: MeetBot's
+	// "#topic" (the zero value) or Fedora's Matrix "!topic".
+	Dialect   meeting.Dialect
 	URLPrefix string
 	Out       string // archive root
 	// Batch, when set, defers the archive's syncs (see publish.Batch):
@@ -91,7 +94,7 @@ func Reader(ctx context.Context, r io.Reader, name string, opts Options) (Result
 		return Result{}, fmt.Errorf("%s: %w", name, ErrNoChannel)
 	}
 	p := &player{
-		engine: meeting.NewEngine(meeting.Options{Style: opts.Style, Channel: channel, URLPrefix: opts.URLPrefix,
+		engine: meeting.NewEngine(meeting.Options{Style: opts.Style, Channel: channel, URLPrefix: opts.URLPrefix, Dialect: opts.Dialect,
 			Fold: ircclient.CaseFold("rfc1459")}), // chair checks in the default style, as servers that announce nothing compare
 		seen:   map[string]int{},
 		zodbot: opts.Style == meeting.StyleZodbot,
