@@ -148,6 +148,7 @@ type network struct {
 	nick     string
 	channels []string
 	owns     func(name string) bool // the channel and user names that are this network's
+	matrix   *live.Matrix           // the Matrix adapter (nil on IRC)
 }
 
 // ircNetwork is the IRC network of the configuration, through the live
@@ -194,7 +195,7 @@ func networks(cfg config, headless bool, logger *slog.Logger, stderr io.Writer) 
 	}
 	members := make([]multinet.Member, len(nets))
 	servers := make([]string, len(nets))
-	both := &network{nick: nets[0].nick}
+	both := &network{nick: nets[0].nick, matrix: nets[len(nets)-1].matrix}
 	for i, n := range nets {
 		members[i] = multinet.Member{Network: n.Network, Owns: n.owns}
 		servers[i] = n.server
@@ -264,11 +265,17 @@ func runLive(ctx context.Context, cfg config, headless bool, opts tui.Options, l
 	// One archive: the controller publishes into it, the chair's tools
 	// read the previous meetings from it.
 	arch := publish.New(archive, opts.Style, cfg.URLPrefix)
-	ctrl, err := live.New(live.Config{
+	lc := live.Config{
 		Archive: arch, JournalDir: journalDir,
 		BindAccounts: cfg.BindChairs, Network: net.Network, Logger: logger, Lookups: opts.Router,
 		Bus: liveBus(mbus, disp), Chair: chairConfig(cfg, arch, opts.Router, logger),
-	})
+	}
+	if net.matrix != nil {
+		// Checked with the rest of the table (clientConfig).
+		lc.Dialect, _ = cfg.Matrix.dialects()
+		lc.Moderator = live.PowerLevelChairs(net.matrix, cfg.Matrix.ChairPowerLevel)
+	}
+	ctrl, err := live.New(lc)
 	if err != nil {
 		fmt.Fprintln(stderr, "gavel:", err)
 		return 1

@@ -27,10 +27,63 @@ type matrixConfig struct {
 	PasswordEnv     string   `toml:"password_env"`      // or the name of an environment variable holding it
 	AccessTokenFile string   `toml:"access_token_file"` // or an access token instead of a password
 	Rooms           []string `toml:"rooms"`             // aliases ("#meet:example.org") or IDs
+	// Dialect is the rooms' command dialect: "meetbot" ("#topic", the
+	// default) or "fedora" ("!topic", Fedora's Matrix meetbot's).
+	Dialect string `toml:"dialect"`
+	// ChairPowerLevel: members at or above it chair (default 50).
+	ChairPowerLevel int `toml:"chair_power_level"`
+	// Room holds per-room settings ([matrix.room."#alias:server"]), by
+	// the room's alias as its window is titled.
+	Room map[string]matrixRoomConfig `toml:"room"`
 	// StateDir keeps the device ID, the access token and the sync token
 	// (default: matrix/<account> beside the journal directory, or in
 	// $XDG_STATE_HOME/gavel; "@nirik:fedora.im" is "nirik_fedora.im").
 	StateDir string `toml:"state_dir"`
+}
+
+// matrixRoomConfig is one room's own settings.
+type matrixRoomConfig struct {
+	Dialect string `toml:"dialect"` // overrides the table's
+}
+
+// dialects returns the dialect of each Matrix room (by its channel name)
+// from the table: the room's own, else the table's, else MeetBot's. IRC
+// channels are MeetBot's.
+func (m matrixConfig) dialects() (func(channel string) meeting.Dialect, error) {
+	def, ok := meeting.ParseDialect(m.Dialect)
+	if !ok {
+		return nil, fmt.Errorf("matrix: dialect %q: want meetbot or fedora", m.Dialect)
+	}
+	rooms := map[string]meeting.Dialect{}
+	for name, rc := range m.Room {
+		if err := checkRoomName(name); err != nil {
+			return nil, err
+		}
+		d := def
+		if rc.Dialect != "" {
+			if d, ok = meeting.ParseDialect(rc.Dialect); !ok {
+				return nil, fmt.Errorf("matrix: room %s: dialect %q: want meetbot or fedora", name, rc.Dialect)
+			}
+		}
+		rooms[name] = d
+	}
+	return func(channel string) meeting.Dialect {
+		if !multinet.MatrixNames(channel) {
+			return meeting.DialectMeetBot
+		}
+		if d, ok := rooms[channel]; ok {
+			return d
+		}
+		return def
+	}, nil
+}
+
+// checkRoomName accepts a [matrix.room."..."] name: an alias or room ID.
+func checkRoomName(name string) error {
+	if (strings.HasPrefix(name, "#") && strings.Contains(name, ":")) || strings.HasPrefix(name, "!") {
+		return nil
+	}
+	return fmt.Errorf("matrix: [matrix.room.%q]: a room is \"#alias:server\" or \"!id:server\"", name)
 }
 
 // enabled reports whether a Matrix account is configured.
@@ -44,6 +97,12 @@ func (m matrixConfig) clientConfig(stateRoot string, warn func(string)) (matrixc
 		PasswordEnv: m.PasswordEnv, AccessTokenFile: m.AccessTokenFile, Rooms: m.Rooms, StateDir: m.StateDir}
 	if mc.StateDir == "" && stateRoot != "" && m.UserID != "" {
 		mc.StateDir = filepath.Join(stateRoot, "matrix", accountDir(m.UserID))
+	}
+	if m.ChairPowerLevel < 0 {
+		return mc, fmt.Errorf("matrix: chair_power_level %d is below 0", m.ChairPowerLevel)
+	}
+	if _, err := m.dialects(); err != nil {
+		return mc, err
 	}
 	if m.PasswordFile != "" && m.PasswordEnv != "" {
 		return mc, errors.New("matrix: give password_file or password_env, not both")
@@ -84,7 +143,8 @@ func matrixNetwork(cfg config, logger *slog.Logger, stderr io.Writer) (n *networ
 	// Quit (the console's /quit) ends the client's Run as the end of
 	// the run's context does.
 	quit, stop := context.WithCancel(context.Background())
-	n = &network{Network: live.NewMatrix(client, stop), server: mc.Homeserver, nick: mc.UserID, channels: roomWindows(mc.Rooms),
+	mx := live.NewMatrix(client, stop)
+	n = &network{Network: mx, matrix: mx, server: mc.Homeserver, nick: mc.UserID, channels: roomWindows(mc.Rooms),
 		owns: multinet.MatrixNames}
 	n.run = func(ctx context.Context) error {
 		ctx, cancel := context.WithCancel(ctx)

@@ -27,7 +27,8 @@ func TestMatrixREADME(t *testing.T) {
 	if !ok || !ok2 {
 		t.Fatal("no toml block in the Matrix section")
 	}
-	for _, key := range []string{"homeserver", "user_id", "password_file", "password_env", "access_token_file", "rooms", "state_dir"} {
+	for _, key := range []string{"homeserver", "user_id", "password_file", "password_env", "access_token_file", "rooms",
+		"dialect", "chair_power_level", `[matrix.room."#alias:server"]`, "state_dir"} {
 		if !strings.Contains(sec, "| `"+key+"` |") {
 			t.Errorf("the README's table lacks %s", key)
 		}
@@ -39,12 +40,19 @@ func TestMatrixREADME(t *testing.T) {
 	conf := filepath.Join(home, ".config", "gavel")
 	os.MkdirAll(conf, 0o700)
 	nirik := s.Register(t, "nirik")
-	kevin := s.Register(t, "kevin")
+	kevin := s.Register(t, "kevin") // makes the rooms: power 100
+	alice := s.Register(t, "alice")
+	bob := s.Register(t, "bob")
 	ctx := dendritetest.Ctx(t)
-	if err := kevin.SetDisplayName(ctx, "Kevin Fenzi"); err != nil {
-		t.Fatal(err)
+	for u, name := range map[*dendritetest.User]string{kevin: "Kevin Fenzi", alice: "Alice", bob: "Bob"} {
+		if err := u.SetDisplayName(ctx, name); err != nil {
+			t.Fatal(err)
+		}
 	}
 	room := kevin.CreateRoom(t, "fedora-meeting")
+	kevin.CreateRoom(t, "fedora-admin")
+	alice.Join(t, room)
+	bob.Join(t, room)
 	os.WriteFile(filepath.Join(conf, "matrix-password"), []byte(nirik.Password+"\n"), 0o600)
 
 	archive := filepath.Join(t.TempDir(), "meetbot")
@@ -66,7 +74,7 @@ func TestMatrixREADME(t *testing.T) {
 	if err != nil || len(warnings) > 0 {
 		t.Fatalf("the README's [matrix]: %v %q", err, warnings)
 	}
-	if mc.UserID != nirik.UserID || len(mc.Rooms) != 1 || mc.Rooms[0] != dendritetest.Alias("fedora-meeting") {
+	if mc.UserID != nirik.UserID || len(mc.Rooms) != 2 || mc.Rooms[0] != dendritetest.Alias("fedora-meeting") {
 		t.Fatalf("the README's [matrix] reads as %+v", mc)
 	}
 
@@ -76,11 +84,19 @@ func TestMatrixREADME(t *testing.T) {
 	h := runHeadless(t, bin, []string{"HOME=" + home, "XDG_CONFIG_HOME=", "XDG_STATE_HOME="})
 	h.next(t, rctx, "gavel: connected to "+s.URL+" as "+nirik.UserID)
 	started := time.Now()
-	h.next(t, rctx, "gavel: joined #fedora-meeting:localhost")
-	t.Logf("start-up to the room joined: %v (the test %v in)", time.Since(started).Round(time.Millisecond), time.Since(began).Round(time.Millisecond))
-	kevin.Text(t, room, "#startmeeting Infrastructure")
-	kevin.Text(t, room, "#info the new builders are up")
-	kevin.Text(t, room, "#endmeeting")
+	for count(h.all, "gavel: joined #fedora-") < 2 { // both rooms, in either order
+		h.next(t, rctx, "gavel: joined #fedora-")
+	}
+	t.Logf("start-up to both rooms joined: %v (the test %v in)", time.Since(started).Round(time.Millisecond), time.Since(began).Round(time.Millisecond))
+	// The room's own dialect is Fedora's: Alice starts the meeting and
+	// chairs it; Kevin chairs by his power level, Bob (power 0) does not.
+	alice.Text(t, room, "!startmeeting Infrastructure")
+	h.next(t, rctx, "gavel: meeting started in #fedora-meeting:localhost")
+	kevin.Text(t, room, "!topic Builders")
+	bob.Text(t, room, "!topic Bob's own topic")
+	kevin.Text(t, room, "!info the new builders are up")
+	kevin.Text(t, room, "#info is no command in this room")
+	alice.Text(t, room, "!endmeeting")
 	h.next(t, rctx, "gavel: meeting ended in #fedora-meeting:localhost")
 	for count(h.all, "gavel: published ") < 6 {
 		h.next(t, rctx, "gavel: published ")
@@ -98,12 +114,23 @@ func TestMatrixREADME(t *testing.T) {
 	}
 	log, _ := os.ReadFile(logs[0])
 	t.Logf("%s:\n%s", logs[0], log)
-	if !strings.Contains(string(log), "<Kevin_Fenzi> #info the new builders are up") {
+	if !strings.Contains(string(log), "<Kevin_Fenzi> !info the new builders are up") {
 		t.Errorf("the log's name column is not the README's:\n%s", log)
+	}
+	minutes, _ := os.ReadFile(strings.TrimSuffix(logs[0], ".log.txt") + ".txt")
+	for _, want := range []string{"Builders", "the new builders are up"} {
+		if !strings.Contains(string(minutes), want) {
+			t.Errorf("the minutes lack %q:\n%s", want, minutes)
+		}
+	}
+	for _, not := range []string{"Bob's own topic", "* is no command"} {
+		if strings.Contains(string(minutes), not) {
+			t.Errorf("the minutes have %q:\n%s", not, minutes)
+		}
 	}
 	out := t.TempDir()
 	// The README's replay flags, with the room's server name as above.
-	code, stdout, stderr := gavel(t, nil, "replay", "--channel", "#fedora-meeting:localhost", "--url-prefix", "https://meetbot.example.org/", logs[0], "--out", out)
+	code, stdout, stderr := gavel(t, nil, "replay", "--channel", "#fedora-meeting:localhost", "--dialect", "fedora", "--url-prefix", "https://meetbot.example.org/", logs[0], "--out", out)
 	if code != 0 {
 		t.Fatalf("replay: %d\n%s\n%s", code, stdout, stderr)
 	}
