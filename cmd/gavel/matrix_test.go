@@ -1,6 +1,7 @@
 package main
 
 import (
+	"gavel/meeting"
 	"os"
 	"path/filepath"
 	"strings"
@@ -37,6 +38,10 @@ func TestMatrixTable(t *testing.T) {
 		{subject: "missing password file", table: head + "password_file = " + q(filepath.Join(dir, "nope")), err: "password file: stat"},
 		{subject: "no URL", table: strings.Replace(head, "https://matrix.example.org", "matrix.example.org", 1) + "password_file = " + q(private), err: "is no http(s) URL"},
 		{subject: "bad user ID", table: strings.Replace(head, "@nirik:example.org", "nirik", 1) + "password_file = " + q(private), err: "user ID"},
+		{subject: "unknown dialect", table: head + "password_file = " + q(private) + "\ndialect = \"zulip\"", err: `dialect "zulip": want meetbot or fedora`},
+		{subject: "unknown room dialect", table: head + "password_file = " + q(private) + "\n[matrix.room.\"#meet:example.org\"]\ndialect = \"x\"", err: `room #meet:example.org: dialect "x"`},
+		{subject: "room setting for no room", table: head + "password_file = " + q(private) + "\n[matrix.room.\"meet\"]\ndialect = \"fedora\"", err: `a room is`},
+		{subject: "negative chair power", table: head + "password_file = " + q(private) + "\nchair_power_level = -1", err: "below 0"},
 		{subject: "bad room", table: strings.Replace(head, "#meet:example.org", "#meet", 1) + "password_file = " + q(private), err: "neither #alias:server nor !roomid"},
 	} {
 		t.Run(c.subject, func(t *testing.T) {
@@ -99,3 +104,29 @@ func TestMatrixAloneIsNoDemo(t *testing.T) {
 }
 
 func q(s string) string { return `"` + s + `"` }
+
+// TestMatrixDialects: a room's own dialect, else the table's, else
+// MeetBot's; IRC channels are always MeetBot's.
+func TestMatrixDialects(t *testing.T) {
+	m := matrixConfig{Dialect: "fedora", Room: map[string]matrixRoomConfig{
+		"#meetbot:example.org": {Dialect: "meetbot"}, "#plain:example.org": {}}}
+	d, err := m.dialects()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for channel, want := range map[string]meeting.Dialect{
+		"#meetbot:example.org": meeting.DialectMeetBot,
+		"#plain:example.org":   meeting.DialectFedora,
+		"#other:example.org":   meeting.DialectFedora,
+		"!AbCd:example.org":    meeting.DialectFedora,
+		"#fedora-meeting":      meeting.DialectMeetBot, // IRC
+	} {
+		if got := d(channel); got != want {
+			t.Errorf("%s: %v, want %v", channel, got, want)
+		}
+	}
+	d, _ = matrixConfig{}.dialects()
+	if d("#meet:example.org") != meeting.DialectMeetBot {
+		t.Error("the default dialect is not MeetBot's")
+	}
+}
