@@ -1,11 +1,12 @@
 package main
 
 import (
-	"gavel/meeting"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"gavel/meeting"
 )
 
 // TestMatrixTable reads [matrix] tables: the password from a file (warned
