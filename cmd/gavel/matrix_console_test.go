@@ -10,6 +10,7 @@ import (
 	"maunium.net/go/mautrix/event"
 	"maunium.net/go/mautrix/id"
 
+	"gavel/ircclient/ircdtest"
 	"gavel/matrixclient/dendritetest"
 )
 
@@ -81,5 +82,45 @@ func TestConsoleChairsAMatrixMeeting(t *testing.T) {
 	}
 	if n != 1 {
 		t.Errorf("the chair's #action reached the room %d times", n)
+	}
+}
+
+// TestConsoleWindowsForChannelsAndRooms runs the console on InspIRCd and
+// Dendrite at once: the IRC channel and the Matrix room each get a
+// window, side by side, and what the chair types in each goes to its own
+// network only.
+func TestConsoleWindowsForChannelsAndRooms(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	w := startMatrixWorld(t, dir)
+	srv := ircdtest.StartInspIRCd(t, ircdtest.Options{})
+	bin := buildGavel(t)
+	config := testConfig{Port: srv.Port, Nick: "chair", Archive: filepath.Join(dir, "archive"), Journal: filepath.Join(dir, "state", "journal"),
+		Matrix: w.table(dendritetest.Alias("meet"))}.write(t, dir)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	meet := observe(t, ctx, srv.Addr(), "observer", "#meet")
+
+	tc := startTmux(t, []string{"XDG_STATE_HOME=" + dir, "XDG_CONFIG_HOME=" + dir}, bin, "--config", config, "--log", filepath.Join(dir, "gavel.log"))
+	meet.waitFor(t, ctx, "chair JOIN", false)
+	tc.waitScreen(ctx, "2:#meet ", "3:#meet:localhost", "● @observer")
+
+	tc.typeLine("/window 2")
+	tc.typeLine("hello IRC")
+	meet.waitFor(t, ctx, "chair hello IRC", false)
+	tc.typeLine("/window 3")
+	tc.waitScreen(ctx, "Members (3)", "● @Alice 100", "●  Bob_Smith", "●  gavelbot")
+	tc.typeLine("hello Matrix")
+	waitRoom(t, ctx, w.alice, w.room, w.gavel.UserID, "hello Matrix")
+	for _, b := range bodies(t, dendritetest.Ctx(t), w.alice, w.room) {
+		if b == "hello IRC" {
+			t.Error("the IRC line reached the Matrix room")
+		}
+	}
+	// The IRC channel saw only its own line.
+	select {
+	case l := <-meet.lines:
+		t.Errorf("the IRC channel saw %q", l)
+	case <-time.After(300 * time.Millisecond):
 	}
 }
