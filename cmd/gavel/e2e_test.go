@@ -16,7 +16,7 @@ import (
 )
 
 // buildGavel builds the real binary once per test.
-func buildGavel(t *testing.T) string {
+func buildGavel(t testing.TB) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "gavel")
 	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
@@ -143,7 +143,7 @@ type testMatrix struct {
 }
 
 // write writes the config file into dir and returns its path.
-func (c testConfig) write(t *testing.T, dir string) string {
+func (c testConfig) write(t testing.TB, dir string) string {
 	t.Helper()
 	var b strings.Builder
 	channels := c.Channels
