@@ -419,3 +419,41 @@ func TestBothNetworksAtOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestMatrixRefusedIRCGoesOn: with both networks configured, a wrong
+// Matrix password is said once, as it happens, and gavel goes on on IRC;
+// the run's exit status still says a network failed.
+func TestMatrixRefusedIRCGoesOn(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	w := startMatrixWorld(t, dir)
+	srv := ircdtest.StartInspIRCd(t, ircdtest.Options{})
+	bin := buildGavel(t)
+	wrong := filepath.Join(dir, "wrong-password")
+	os.WriteFile(wrong, []byte("not-the-password\n"), 0o600)
+	config := testConfig{Port: srv.Port, Nick: "gavelbot", Archive: filepath.Join(dir, "archive"), Journal: filepath.Join(dir, "state", "journal"),
+		Matrix: &testMatrix{Homeserver: w.s.URL, UserID: w.gavel.UserID, PasswordFile: wrong, Rooms: []string{dendritetest.Alias("meet")}}}.write(t, dir)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	carol, err := ircdtest.Dial(ctx, srv.Addr(), "carol")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer carol.Close()
+	carol.Send("JOIN #meet")
+	carol.WaitFor(func(l string) bool { return strings.Contains(l, " 366 ") })
+
+	h := runHeadless(t, bin, []string{"XDG_STATE_HOME=" + dir}, "--config", config)
+	for count(h.all, "gavel: fatal: matrix: login as "+w.gavel.UserID) == 0 || count(h.all, "gavel: joined #meet") == 0 {
+		h.next(t, ctx, "gavel: ") // either first
+	}
+	carol.Send("PRIVMSG #meet :#startmeeting Still on IRC")
+	h.next(t, ctx, "gavel: meeting started in #meet: still_on_irc")
+	h.cmd.Process.Signal(syscall.SIGTERM)
+	if code := h.wait(t, ctx); code != 1 {
+		t.Errorf("exit status %d, want 1", code)
+	}
+	if n := count(h.all, "gavel: fatal:"); n != 1 {
+		t.Errorf("the refusal said %d times:\n%s", n, strings.Join(h.all, "\n"))
+	}
+}
