@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -122,5 +123,27 @@ func TestConsoleWindowsForChannelsAndRooms(t *testing.T) {
 	case l := <-meet.lines:
 		t.Errorf("the IRC channel saw %q", l)
 	case <-time.After(300 * time.Millisecond):
+	}
+}
+
+// TestConsoleSaysAWrongPasswordOnce: in the console a refused Matrix login
+// is one line in gavel's own window, said once, and nothing retries.
+func TestConsoleSaysAWrongPasswordOnce(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	w := startMatrixWorld(t, dir)
+	bin := buildGavel(t)
+	wrong := filepath.Join(dir, "wrong-password")
+	os.WriteFile(wrong, []byte("not-the-password\n"), 0o600)
+	config := testConfig{Archive: filepath.Join(dir, "archive"), Journal: filepath.Join(dir, "state", "journal"),
+		Matrix: &testMatrix{Homeserver: w.s.URL, UserID: w.gavel.UserID, PasswordFile: wrong, Rooms: []string{dendritetest.Alias("meet")}}}.write(t, dir)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	tc := startTmux(t, []string{"XDG_STATE_HOME=" + dir, "XDG_CONFIG_HOME=" + dir}, bin, "--config", config)
+	tc.typeLine("/window 1")
+	tc.waitScreen(ctx, "matrix: login as "+w.gavel.UserID, "refused", "stopped")
+	time.Sleep(2 * time.Second) // a retry would say it again by now
+	if n := strings.Count(tc.screen(), "matrix: login as"); n != 1 {
+		t.Errorf("said %d times:\n%s", n, tc.screen())
 	}
 }
