@@ -1,6 +1,61 @@
 package ircclient
 
-import "strings"
+import (
+	"strings"
+
+	"golang.org/x/text/secure/precis"
+)
+
+// CaseFoldFor returns the fold of a server that announces CASEMAPPING
+// and UTF8MAPPING (ISUPPORT tokens). UTF8MAPPING=rfc8265, which Ergo
+// announces beside CASEMAPPING=ascii, folds non-ASCII names with PRECIS
+// (RFC 8265's UsernameCaseMapped profile, as the server compares them):
+// "Ärger" and "ärger" are one nick. ASCII names fold by CASEMAPPING; a
+// name PRECIS refuses folds by CASEMAPPING alone. Other UTF8MAPPING
+// values are unknown and ignored.
+func CaseFoldFor(casemapping, utf8mapping string) func(string) string {
+	base := CaseFold(casemapping)
+	if !strings.EqualFold(utf8mapping, "rfc8265") {
+		return base
+	}
+	return func(s string) string { return foldPRECIS(s, base) }
+}
+
+// chanPrefixes are the channel type characters a fold keeps as they are.
+const chanPrefixes = "#&!+"
+
+// foldPRECIS folds s with PRECIS when it holds a non-ASCII byte, else
+// with base. PRECIS folding is repeated until it is stable (at most four
+// times, as RFC 8264 advises); a name it refuses is folded by base.
+func foldPRECIS(s string, base func(string) string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return base(s)
+	}
+	// A channel's type prefix is kept and the name after it folded, as
+	// Ergo does: PRECIS refuses names that start with '#'.
+	if i := strings.IndexFunc(s, func(r rune) bool { return !strings.ContainsRune(chanPrefixes, r) }); i > 0 {
+		return s[:i] + foldPRECIS(s[i:], base)
+	}
+	prev := s
+	for range 4 {
+		next, err := precis.UsernameCaseMapped.CompareKey(prev)
+		if err != nil {
+			return base(s)
+		}
+		if next == prev {
+			return next
+		}
+		prev = next
+	}
+	return base(s)
+}
 
 // CaseFold returns the function that folds nicks and channel names for
 // comparison under a server's CASEMAPPING (ISUPPORT token):

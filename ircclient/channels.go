@@ -5,6 +5,7 @@ import (
 	"context"
 	"log/slog"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -19,6 +20,7 @@ type channel struct {
 	joined  time.Time         // lines with a server-time before this are history (our JOIN less the skew)
 	members map[string]Member // folded nick -> member
 	names   []Member          // a NAMES reply being collected (353 … 366)
+	modes   string            // the channel's modes without a parameter (+m, +n…), as far as MODE and 324 told us
 }
 
 // InChannel reports whether we are in channel on this connection (our JOIN
@@ -116,14 +118,12 @@ func (c *Client) flushEchoLocked(channel string) {
 	delete(c.echoWait, f)
 }
 
-// emitEcho emits the local echo of a line just written to target. Lines to
-// a channel we are in are emitted at once; lines to a channel we are
-// joining wait for our JOIN (so the Join event comes first, as it does with
-// the server's echo); lines to any other channel are dropped like the
-// server's echo of them would be.
-func (c *Client) emitEcho(target string, ev Event) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+// emitEchoLocked emits the event of one of our lines that the server
+// accepted (see Pending). Lines to a channel we are in are emitted at once;
+// lines to a channel we are joining wait for our JOIN (so the Join event
+// comes first, as it does with the server's echo); lines to any other
+// channel are dropped like the server's echo of them would be. c.mu is held.
+func (c *Client) emitEchoLocked(target string, ev Event) {
 	if !c.isChannelLocked(target) {
 		c.events.push(ev)
 		return
@@ -140,9 +140,9 @@ func (c *Client) emitEcho(target string, ev Event) {
 }
 
 // setCaseMappingLocked switches the fold function when the server's
-// CASEMAPPING changes, and rekeys every map of folded names.
-func (c *Client) setCaseMappingLocked(casemapping string) {
-	c.fold = CaseFold(casemapping)
+// CASEMAPPING or UTF8MAPPING changes, and rekeys every map of folded names.
+func (c *Client) setCaseMappingLocked(casemapping, utf8mapping string) {
+	c.fold = CaseFoldFor(casemapping, utf8mapping)
 	want := make(map[string]bool, len(c.want))
 	for _, ch := range c.channels {
 		want[c.fold(ch)] = true
@@ -199,6 +199,11 @@ func (c *Client) trackModesLocked(ch *channel, modes string, params []string) {
 		takes := idx >= 0 || strings.IndexByte(groups[0], m) >= 0 || strings.IndexByte(groups[1], m) >= 0 ||
 			(adding && strings.IndexByte(groups[2], m) >= 0)
 		if !takes {
+			if has := strings.IndexByte(ch.modes, m) >= 0; adding && !has {
+				ch.modes += string(m)
+			} else if !adding && has {
+				ch.modes = strings.ReplaceAll(ch.modes, string(m), "")
+			}
 			continue
 		}
 		if len(params) == 0 {
@@ -221,4 +226,13 @@ func (c *Client) trackModesLocked(ch *channel, modes string, params []string) {
 		}
 		ch.members[k] = mb
 	}
+}
+
+// TopicLen is the server's TOPICLEN: the longest topic it keeps, in bytes
+// (0 when it did not say).
+func (c *Client) TopicLen() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n, _ := strconv.Atoi(c.isup["TOPICLEN"])
+	return max(n, 0)
 }

@@ -177,10 +177,10 @@ func TestLocalEchoWaitsForJoin(t *testing.T) {
 	}
 	c.addChannels([]string{"#meet", "#banned"})
 	before := len(c.events.buf)
-	c.emitEcho("#meet", echo("#meet", "early"))
-	c.emitEcho("#banned", echo("#banned", "refused"))
-	c.emitEcho("#random", echo("#random", "not joining"))
-	c.emitEcho("bob", echo("bob", "private"))
+	emitEcho(c, "#meet", echo("#meet", "early"))
+	emitEcho(c, "#banned", echo("#banned", "refused"))
+	emitEcho(c, "#random", echo("#random", "not joining"))
+	emitEcho(c, "bob", echo("bob", "private"))
 	evs := feed(t, s, ":chair!c@h JOIN #meet", ":irc.test 474 chair #banned :Cannot join channel (+b)", ":chair!c@h JOIN #banned")
 	var got []string
 	for _, ev := range c.events.buf[before:] {
@@ -332,4 +332,11 @@ func BenchmarkHandleChannelMessage(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "lines/s")
+}
+
+// emitEcho emits the event of a line the server accepted.
+func emitEcho(c *Client, target string, ev Event) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.emitEchoLocked(target, ev)
 }

@@ -30,6 +30,9 @@ var (
 	// IRC connection (refused, unreachable, timed out, TLS handshake); the
 	// State is then ConnectFailed, never Disconnected.
 	ErrNeverConnected = errors.New("never connected")
+	// ErrNotInChannel is returned by Say, Action and Notice for a channel
+	// gavel was kicked from: nothing is sent until /join brings it back.
+	ErrNotInChannel = errors.New("gavel is not in the channel")
 	// ErrTLSMismatch is fatal: TLS is on and the port speaks plain text,
 	// or TLS is off and the port speaks TLS.
 	ErrTLSMismatch = errors.New("TLS setting does not match the port")
@@ -67,6 +70,7 @@ type Client struct {
 	want     map[string]bool     // folded names of channels
 	chans    map[string]*channel // folded name -> channels we are in on this connection
 	echoWait map[string][]Event  // folded channel -> local echoes written before our JOIN came back
+	kicked   map[string]string   // folded channel -> who kicked us and why, until we are back in it
 	dropped  atomic.Uint64       // channel lines for channels we are not in (see Dropped)
 	quitMsg  string
 	quitting bool
@@ -97,6 +101,7 @@ func New(cfg Config, log *slog.Logger) (*Client, error) {
 		want:     map[string]bool{},
 		chans:    map[string]*channel{},
 		echoWait: map[string][]Event{},
+		kicked:   map[string]string{},
 		quitCh:   make(chan struct{}),
 	}
 	if cfg.TLS {
@@ -253,8 +258,8 @@ func (c *Client) isChannelLocked(name string) bool {
 	return name != "" && strings.IndexByte(c.isup.chanTypes(), name[0]) >= 0
 }
 
-// Fold casefolds a nick or channel name by the server's CASEMAPPING (see
-// CaseFold), for comparing names.
+// Fold casefolds a nick or channel name by the server's CASEMAPPING and
+// UTF8MAPPING (see CaseFoldFor), for comparing names.
 func (c *Client) Fold(name string) string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -338,6 +343,7 @@ func (c *Client) removeChannelLocked(ch string) {
 	}
 	delete(c.want, f)
 	delete(c.echoWait, f)
+	delete(c.kicked, f)
 	c.channels = slices.DeleteFunc(c.channels, func(x string) bool { return c.fold(x) == f })
 }
 

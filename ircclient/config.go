@@ -68,6 +68,11 @@ type Config struct {
 	Timeout     time.Duration // give up on the server after this long without any line after our PING
 	LagInterval time.Duration // how often to PING to measure the lag (Client.Lag); 0 turns it off
 
+	// RegainInterval is how often to ask (ISON) whether the configured
+	// nick is free again while the server gave us another one, on servers
+	// without MONITOR (with MONITOR the server says when); 0 means 30 s.
+	RegainInterval time.Duration
+
 	EventBuffer int    // capacity of the Events channel (never drops; see package doc)
 	RawEvents   bool   // also emit Raw for lines that have no typed event
 	QuitMessage string // default quit message for Run's context cancellation

@@ -28,15 +28,25 @@
 //
 // Our own lines: every PRIVMSG, NOTICE or ACTION the client sends comes
 // back as exactly one event with Source.Self: the server's echo when
-// echo-message is acknowledged, else a local echo when the line is
-// written. Nothing else should feed our own lines anywhere.
+// echo-message is acknowledged, else the client's own event once the
+// server has accepted the line (a Pending event when it is written, then
+// the line's event when the PONG to a PING sent after the burst comes back
+// with no refusal in between, or an Unsent when the server refused it or
+// the connection ended first). Nothing else should feed our own lines
+// anywhere.
+//
+// A channel we were kicked from refuses Say, Action and Notice with
+// ErrNotInChannel until Join brings us back. When the server gives us
+// another nick than Config.Nick (a ghost holds it), State.Wanted says so
+// and the client takes the nick back when it frees (MONITOR, else ISON;
+// NickServ GHOST first when logged in with SASL).
 //
 // Channel state is the client's: Members, Topic and InChannel are kept from
 // JOIN, PART, KICK, QUIT, NICK, MODE, TOPIC and NAMES, and channel events
 // (Message, Action, Notice, Topic, Join, Part, Kick, Names, Mode) are
 // emitted only for channels we are in on this connection; others are
 // dropped and counted (Dropped). Names are compared with Fold, the
-// server's CASEMAPPING (see CaseFold).
+// server's CASEMAPPING and UTF8MAPPING (see CaseFoldFor).
 //
 // History: lines a bouncer or server plays back (a chathistory or
 // znc.in/playback BATCH, or a server-time older than our JOIN) carry

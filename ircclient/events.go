@@ -10,7 +10,7 @@ import (
 
 // Event is one typed thing that happened on the connection. The concrete
 // types are Message, Action, Notice, CTCP, Join, Part, Kick, Quit, NickChange,
-// Topic, Names, Mode, State, Error and Raw.
+// Topic, Names, Mode, State, Error, Reply, Pending, Unsent and Raw.
 type Event interface {
 	// When is the server-time of the line, or the local receive time.
 	When() time.Time
@@ -194,6 +194,7 @@ type State struct {
 	State   ConnState
 	Server  string        // host:port
 	Nick    string        // our nick (Registered)
+	Wanted  string        // Registered with another nick than the configured one (taken, a ghost?): the configured nick, which the client takes back when it frees
 	Caps    []string      // acknowledged caps (Registered)
 	Attempt int           // consecutive failed attempts so far
 	Delay   time.Duration // Reconnecting: wait before the next attempt

@@ -21,11 +21,18 @@ func (s *session) handle(msg ircmsg.Message) error {
 	if s.welcomed && !s.registered.Load() && !isRegNumeric(cmd) {
 		s.startFlow()
 	}
+	if s.regainSees(msg) || s.labeledAnswer(msg) {
+		return nil
+	}
 	switch cmd {
 	case "PING":
 		s.send("PONG :" + last(p))
 		return nil
 	case "PONG":
+		if seq, ok := strings.CutPrefix(last(p), ackPrefix); ok {
+			s.accepted(seq)
+			return nil
+		}
 		if sent, ok := strings.CutPrefix(last(p), "gavel-"); ok {
 			if ns, err := strconv.ParseInt(sent, 10, 64); err == nil {
 				s.c.lag.Store(max(time.Since(time.Unix(0, ns)), 0).Nanoseconds())
@@ -34,6 +41,10 @@ func (s *session) handle(msg ircmsg.Message) error {
 		return nil
 	case "ERROR":
 		return fmt.Errorf("server closed the link: %s", last(p))
+	case "302": // RPL_USERHOST: a barrier's answer behind a bouncer
+		if s.barrierAnswered() {
+			return nil
+		}
 	case "CAP":
 		return s.handleCap(p)
 	case "AUTHENTICATE":
@@ -74,18 +85,23 @@ func (s *session) handle(msg ircmsg.Message) error {
 		return nil
 	case "005":
 		c.mu.Lock()
-		before := c.isup["CASEMAPPING"]
+		cm, um := c.isup["CASEMAPPING"], c.isup["UTF8MAPPING"]
 		c.isup.add(p)
-		if cm := c.isup["CASEMAPPING"]; cm != before {
-			c.setCaseMappingLocked(cm)
+		if c.isup["CASEMAPPING"] != cm || c.isup["UTF8MAPPING"] != um {
+			c.setCaseMappingLocked(c.isup["CASEMAPPING"], c.isup["UTF8MAPPING"])
 		}
 		c.mu.Unlock()
 		return nil
 	}
 	// Channel state, the event and its emission happen under c.mu, so that
-	// the writer's local echoes (emitEcho) are ordered with them.
+	// our accepted lines (emitEchoLocked) are ordered with them.
 	c.mu.Lock()
 	ev := s.translateLocked(msg)
+	if e, ok := ev.(Error); ok {
+		if u, ok := s.refusedLocked(e); ok {
+			ev = u // one event: the line and why the channel did not see it
+		}
+	}
 	if ev != nil {
 		c.events.push(ev)
 		switch e := ev.(type) {
@@ -138,7 +154,17 @@ func (s *session) handleCap(p []string) error {
 		if more || s.welcomed || s.capPending > 0 {
 			return nil
 		}
+		bouncer := false
+		for k := range s.capLS {
+			bouncer = bouncer || strings.HasPrefix(k, "znc.in/")
+		}
 		for _, want := range s.c.cfg.Caps {
+			if want == "echo-message" && bouncer {
+				// ZNC echoes our lines itself, before the server has
+				// taken them: the client asks the server instead (see
+				// Pending).
+				continue
+			}
 			if _, ok := s.capLS[want]; ok {
 				s.capPending++
 				s.send("CAP REQ :" + want)
@@ -267,6 +293,7 @@ func (s *session) translateLocked(msg ircmsg.Message) Event {
 				joined = meta.Time.Add(-untaggedJoinSkew)
 			}
 			c.joinedLocked(p[0], joined)
+			delete(c.kicked, c.fold(p[0]))
 			return Join{Meta: meta, Source: src, Channel: p[0]}
 		}
 		ch := c.channelLocked(p[0])
@@ -311,6 +338,8 @@ func (s *session) translateLocked(msg ircmsg.Message) Event {
 		case meta.History:
 		case self:
 			delete(c.chans, c.fold(p[0]))
+			by, _, _ := strings.Cut(msg.Source, "!")
+			c.kicked[c.fold(p[0])] = withReason("kicked by "+by, param(p, 2))
 		default:
 			delete(ch.members, c.fold(p[1]))
 		}
@@ -380,6 +409,13 @@ func (s *session) translateLocked(msg ircmsg.Message) Event {
 		}
 		ch.topic = p[2]
 		return Topic{Meta: s.meta(msg), Channel: p[1], Text: p[2], OnJoin: true}
+	case "324": // RPL_CHANNELMODEIS <me> <channel> <modes> [params]
+		if len(p) >= 3 {
+			if ch := c.channelLocked(p[1]); ch != nil {
+				ch.modes = ""
+				c.trackModesLocked(ch, p[2], p[3:])
+			}
+		}
 	case "331": // RPL_NOTOPIC <me> <channel> :No topic is set
 		if len(p) >= 3 {
 			if ch := c.channelLocked(p[1]); ch != nil {
@@ -473,6 +509,13 @@ func isReplyNumeric(cmd string) bool {
 		return false // topic, names (typed events)
 	}
 	return true
+}
+
+func withReason(s, reason string) string {
+	if reason == "" {
+		return s
+	}
+	return s + " (" + reason + ")"
 }
 
 func param(p []string, i int) string {

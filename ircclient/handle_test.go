@@ -169,6 +169,14 @@ func FuzzHandleLine(f *testing.F) {
 		"PING",
 		":a KICK #x",
 		"FAIL",
+		":irc.test 404 chair #x :Cannot send to channel",
+		":irc.test PONG irc.test :gavel-ok-1",
+		":irc.test 731 chair :wanted!a@b,other",
+		":irc.test 303 chair :",
+		":irc.test 324 chair #x +mnt",
+		"@label=gavel-1 :irc.test ACK",
+		"@label=gavel-1 :irc.test 404 chair #x :Cannot send to channel (+m)",
+		"@label=gavel-1 :irc.test BATCH +b labeled-response",
 	} {
 		f.Add(l)
 	}
@@ -182,7 +190,15 @@ func FuzzHandleLine(f *testing.F) {
 		for len(s.urgent) > 0 {
 			<-s.urgent
 		}
+		// One of our lines waits for the server, and the configured nick
+		// is being taken back: a line may answer either.
+		s.held = []heldLine{{seq: 1, target: "#x", ev: Message{Source: Source{Nick: "chair", Self: true}, Target: "#x", Text: "mine"}}}
+		s.barriers = []uint64{1}
+		s.regain = regain{want: "wanted", monitor: true}
 		s.handle(msg) // must not panic or block
+		if len(s.held) > 1 {
+			t.Fatalf("%d lines held after %q", len(s.held), line)
+		}
 		for _, m := range c.Members("#x") {
 			if m.Nick == "" || strings.ContainsAny(m.Nick, " \r\n\x00") {
 				t.Fatalf("member %q after %q", m.Nick, line)

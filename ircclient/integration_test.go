@@ -35,7 +35,7 @@ func testConfig(port int, nick string) Config {
 	cfg.Server, cfg.Port, cfg.TLS, cfg.Nick = ircdtest.Host, port, false, nick
 	cfg.SendUnpaced = true
 	cfg.ReconnectMin, cfg.ReconnectMax = 50*time.Millisecond, 500*time.Millisecond
-	cfg.DialTimeout, cfg.RegTimeout = 2*time.Second, 10*time.Second
+	cfg.DialTimeout, cfg.RegTimeout = 2*time.Second, 40*time.Second // ircd-hybrid looks up the host name: ~20 s without DNS
 	return cfg
 }
 
@@ -597,17 +597,16 @@ func TestOwnLinesOnce(t *testing.T) {
 					relayed = append(relayed, cmd+" "+target+" "+text)
 				}
 			}
-			watcher.Send("PRIVMSG #once :done")
+			// Without echo-message the self events come once the server
+			// has answered the PING after the lines (see Pending), which
+			// may be after lines others said meanwhile.
 			var echoed []string
-			l.wait(10*time.Second, "watcher's done", func(ev Event) bool {
+			l.wait(10*time.Second, "a self event for every line", func(ev Event) bool {
 				var self bool
 				var line string
 				var tags map[string]string
 				switch e := ev.(type) {
 				case Message:
-					if !e.Self && e.Text == "done" {
-						return true
-					}
 					self, line, tags = e.Self, "PRIVMSG "+e.Target+" "+e.Text, e.Tags
 				case Action:
 					self, line, tags = e.Self, "PRIVMSG "+e.Target+" \x01ACTION "+e.Text+"\x01", e.Tags
@@ -619,6 +618,20 @@ func TestOwnLinesOnce(t *testing.T) {
 					if fromServer := tags["time"] != ""; fromServer != echoMessage {
 						t.Errorf("%q: server echo %v, echo-message %v", line, fromServer, echoMessage)
 					}
+				}
+				return len(echoed) == wantPieces
+			})
+			// Nothing more comes: each line once.
+			watcher.Send("PRIVMSG #once :done")
+			l.wait(10*time.Second, "watcher's done", func(ev Event) bool {
+				switch e := ev.(type) {
+				case Message:
+					if e.Self {
+						echoed = append(echoed, "PRIVMSG "+e.Target+" "+e.Text)
+					}
+					return !e.Self && e.Text == "done"
+				case Action, Notice:
+					echoed = append(echoed, "another self event")
 				}
 				return false
 			})

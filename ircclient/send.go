@@ -3,6 +3,7 @@ package ircclient
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -23,9 +24,20 @@ func (c *Client) Action(target, text string) error { return c.sendText("PRIVMSG"
 // Notice sends text as NOTICE.
 func (c *Client) Notice(target, text string) error { return c.sendText("NOTICE", target, text, false) }
 
+// TextBudget is how many bytes of text one PRIVMSG to target carries as
+// our line would reach the channel: Say cuts longer text into pieces of
+// at most this many bytes (see SplitText).
+func (c *Client) TextBudget(target string) int { return textBudget(c.prefixLen(), "PRIVMSG", target) }
+
+// Split returns the lines Say(target, text) would send now.
+func (c *Client) Split(target, text string) []string { return SplitText(text, c.TextBudget(target)) }
+
 func (c *Client) sendText(cmd, target, text string, action bool) error {
 	if err := checkParam(target); err != nil {
 		return fmt.Errorf("ircclient: %s target: %w", strings.ToLower(cmd), err)
+	}
+	if err := c.notInChannel(target); err != nil {
+		return err
 	}
 	budget := textBudget(c.prefixLen(), cmd, target)
 	if action {
@@ -93,11 +105,34 @@ func (c *Client) Join(channels ...string) error {
 	added := c.addChannelsLocked(channels)
 	up := c.sess != nil && c.sess.registered.Load()
 	targ := c.isup.targMax("JOIN")
+	// A channel we want but are not in (kicked, or a JOIN the server
+	// refused) is joined again.
+	for _, ch := range channels {
+		if f := c.fold(ch); !slices.Contains(added, ch) && c.chans[f] == nil && c.want[f] {
+			added = append(added, ch)
+		}
+	}
 	c.mu.Unlock()
 	if !up || len(added) == 0 {
 		return nil
 	}
 	return c.sendq.push(rawLines(joinLines(added, targ))...)
+}
+
+// notInChannel refuses a line to a channel we were kicked from: the
+// server would refuse it, and the chair must know at once.
+func (c *Client) notInChannel(target string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.sess == nil || !c.sess.registered.Load() || !c.isChannelLocked(target) {
+		return nil
+	}
+	f := c.fold(target)
+	why, kicked := c.kicked[f]
+	if !kicked || c.chans[f] != nil {
+		return nil
+	}
+	return fmt.Errorf("%w %s (%s): the line was not sent; /join %s to rejoin", ErrNotInChannel, target, why, target)
 }
 
 // Part leaves channel and stops rejoining it.

@@ -45,7 +45,20 @@ type session struct {
 	welcomed   bool
 	batches    map[string]bool // open BATCH refs -> inside a history batch
 	echo       bool            // echo-message acked (written by reader before registration, read by writer after)
+	labeled    bool            // labeled-response acked without echo-message (likewise)
+	bouncer    bool            // the server is a bouncer (ZNC: znc.in/ caps offered) (likewise)
 	echoMu     sync.Mutex
+
+	// Without echo-message: our lines written and not yet accepted (see
+	// Pending), and the PING that asks for their answer; c.mu guards them.
+	held     []heldLine
+	heldSeq  uint64
+	barriers []uint64 // the last line each barrier in flight covers (see hold), oldest first
+
+	labelBatch map[string]string // open labeled-response batches -> their label (reader goroutine)
+
+	regain   regain      // taking the configured nick back (reader goroutine)
+	isonPoll atomic.Bool // keepAlive asks ISON for the configured nick
 }
 
 // runSession dials, registers and serves one connection until it ends. It
@@ -68,13 +81,15 @@ func (c *Client) runSession(ctx context.Context) (connected bool, up time.Durati
 	c.sess = s
 	c.caps = nil
 	c.isup = isupport{}
-	c.setCaseMappingLocked("")
+	c.setCaseMappingLocked("", "")
 	c.mu.Unlock()
 	defer func() {
 		c.mu.Lock()
+		s.loseHeldLocked()
 		c.sess = nil
 		clear(c.chans) // we are in no channel without a connection
 		clear(c.echoWait)
+		clear(c.kicked) // the next connection joins every wanted channel
 		c.mu.Unlock()
 	}()
 
@@ -268,6 +283,12 @@ func (s *session) quit(msg string) {
 		return
 	}
 	go func() {
+		if b := s.lastBarrier(); b != "" {
+			// Our last lines are settled before the QUIT: a bouncer
+			// drops the client at once on QUIT, before the answer.
+			s.send(b)
+			s.waitSettled(quitSettle)
+		}
 		s.send("QUIT :" + ircmsg.TruncateUTF8Safe(strings.Map(dropControl, msg), 300))
 		t := time.NewTimer(2 * time.Second)
 		defer t.Stop()
@@ -285,6 +306,21 @@ func (s *session) hasEcho() bool {
 	return s.echo
 }
 
+// behindBouncer reports whether the server is a bouncer (see barrier).
+func (s *session) behindBouncer() bool {
+	s.echoMu.Lock()
+	defer s.echoMu.Unlock()
+	return s.bouncer
+}
+
+// labels reports whether our lines carry a label the server answers (see
+// holdLabeled).
+func (s *session) labels() bool {
+	s.echoMu.Lock()
+	defer s.echoMu.Unlock()
+	return s.labeled
+}
+
 func (s *session) writeLoop() error {
 	cfg := s.c.cfg
 	b := newBucket(cfg.SendBurst, cfg.SendRate)
@@ -297,16 +333,20 @@ func (s *session) writeLoop() error {
 		if bw.Buffered() == 0 {
 			return nil
 		}
+		if len(echoes) > 0 {
+			// Held until the server has accepted them; one PING after
+			// the burst asks (see Pending). It is not paced: the chair's
+			// lines keep the whole budget.
+			if seq := s.hold(echoes, time.Now()); seq != 0 {
+				bw.WriteString(s.barrier(seq))
+			}
+			clear(echoes)
+			echoes = echoes[:0]
+		}
 		s.conn.SetWriteDeadline(time.Now().Add(cfg.Timeout))
 		if err := bw.Flush(); err != nil {
 			return fmt.Errorf("write: %w", err)
 		}
-		t := time.Now()
-		for i, l := range echoes {
-			s.c.emitEcho(l.target, l.echo(t))
-			echoes[i] = outLine{}
-		}
-		echoes = echoes[:0]
 		return nil
 	}
 	timer := time.NewTimer(time.Hour)
@@ -324,10 +364,16 @@ func (s *session) writeLoop() error {
 			ok, d := b.take(time.Now())
 			if ok {
 				l, _ := s.c.sendq.pop(s.c.buildAnswer)
-				bw.Write(l.b)
 				if l.echo != nil && !s.hasEcho() {
-					echoes = append(echoes, l)
+					if s.labels() {
+						// labeled-response: the server answers this line
+						// itself (ACK, or its refusal).
+						bw.WriteString("@label=" + s.holdLabeled(l, time.Now()) + " ")
+					} else {
+						echoes = append(echoes, l)
+					}
 				}
+				bw.Write(l.b)
 				if bw.Buffered() < 2048 {
 					continue
 				}
@@ -362,11 +408,19 @@ func (s *session) writeLoop() error {
 
 func (s *session) keepAlive() error {
 	cfg := s.c.cfg
-	tick := min(cfg.KeepAlive, cfg.Timeout, cfg.RegTimeout) / 4
-	t := time.NewTicker(max(tick, 10*time.Millisecond))
+	isonEvery := cfg.RegainInterval
+	if isonEvery <= 0 {
+		isonEvery = defaultRegainInterval
+	}
+	// The ticker serves every timer below at a quarter of the shortest.
+	tick := min(cfg.KeepAlive, cfg.Timeout, cfg.RegTimeout, isonEvery)
+	if cfg.LagInterval > 0 {
+		tick = min(tick, cfg.LagInterval)
+	}
+	t := time.NewTicker(max(tick/4, 10*time.Millisecond))
 	defer t.Stop()
 	start := time.Now()
-	var pingAt, lagAt time.Time
+	var pingAt, lagAt, isonAt time.Time
 	for {
 		select {
 		case <-s.done:
@@ -390,6 +444,12 @@ func (s *session) keepAlive() error {
 				// Measure the lag the status bar shows (see Client.Lag).
 				lagAt = now
 				s.send(fmt.Sprintf("PING :gavel-%d", now.UnixNano()))
+			}
+			if s.isonPoll.Load() && now.Sub(isonAt) >= isonEvery {
+				if !isonAt.IsZero() {
+					s.send("ISON " + cfg.Nick)
+				}
+				isonAt = now
 			}
 		}
 	}
@@ -473,9 +533,17 @@ func (s *session) registeredNow(msg ircmsg.Message) error {
 	c.mu.Unlock()
 	s.echoMu.Lock()
 	s.echo = slices.Contains(s.capAcked, "echo-message")
+	s.labeled = !s.echo && slices.Contains(s.capAcked, "labeled-response")
+	for k := range s.capLS {
+		s.bouncer = s.bouncer || strings.HasPrefix(k, "znc.in/")
+	}
 	s.echoMu.Unlock()
 	c.log.Info("registered", "nick", msg.Params[0], "caps", s.capAcked, "channels", len(chans))
-	c.events.push(State{Meta: s.meta(msg), State: Registered, Server: c.cfg.Addr(), Nick: msg.Params[0], Caps: s.ackedCaps()})
+	st := State{Meta: s.meta(msg), State: Registered, Server: c.cfg.Addr(), Nick: msg.Params[0], Caps: s.ackedCaps()}
+	if c.Fold(st.Nick) != c.Fold(c.cfg.Nick) {
+		st.Wanted = c.cfg.Nick
+	}
+	c.events.push(st)
 	s.send("PING :gavel-registered")
 	return nil
 }
@@ -502,6 +570,7 @@ func (s *session) startFlow() {
 	} else {
 		c.sendq.signal()
 	}
+	s.startRegain()
 }
 
 func (s *session) meta(msg ircmsg.Message) Meta {

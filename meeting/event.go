@@ -99,6 +99,9 @@ type Edit struct {
 	Account string
 	ID      string // the edited message's ID (live)
 	Line    int    // the edited line (replay); 0 when ID says it
+	// EventID is the edit's own ID (live): the live driver runs each
+	// edit once.
+	EventID string
 	Text    string // the message's new text (lines separated by '\n')
 }
 
@@ -111,6 +114,7 @@ type Redaction struct {
 	ID      string
 	Line    int
 	Reason  string
+	EventID string // the redaction's own ID (live)
 }
 
 // Chaired is a member made a chair by who they are rather than by a

@@ -111,7 +111,9 @@ func (m *Model) showEvent(ev live.Event) (refresh, bell bool) {
 			if w == nil {
 				w = cur
 			}
-			m.push(w, l)
+			if !w.Sent(l.Text, l.Time) {
+				m.push(w, l)
+			}
 		case e.Private || !m.isChannel(e.Target):
 			m.push(m.wins.Status(), l)
 		default:
@@ -153,6 +155,7 @@ func (m *Model) showEvent(ev live.Event) (refresh, bell bool) {
 		}
 		m.push(w, chanlog.Line{Time: t, Nick: e.Kicked, Text: withReason(e.From.Nick+" kicked "+e.Kicked, e.Reason), Kind: chanlog.Part, Flags: lineFlags(e.Meta, false)})
 		if e.KickedSelf {
+			m.kickedSelf(w, e)
 			m.wins.Mark(w, winlist.Mentioned)
 			return here(w), m.state.bell
 		}
@@ -200,6 +203,10 @@ func (m *Model) showEvent(ev live.Event) (refresh, bell bool) {
 		}
 		m.push(w, chanlog.Line{Time: t, Nick: e.From.Nick, Text: text, Kind: chanlog.Mode, Flags: lineFlags(e.Meta, false)})
 		return here(w), false
+	case live.Pending:
+		m.showPending(e)
+	case live.Unsent:
+		m.showUnsent(e)
 	case live.Conn:
 		m.connState(e)
 	case live.Error:
@@ -242,6 +249,7 @@ func (m *Model) connState(e live.Conn) {
 			m.Me.Nick = e.Nick
 		}
 		m.status("connected to " + e.Server + " as " + e.Nick)
+		m.nickTaken(e)
 	case live.Disconnected:
 		m.conn.state = "disconnected"
 		if e.Err != nil {

@@ -93,9 +93,14 @@ type Options struct {
 	// Style and URLPrefix are those of the offline controller made when
 	// Glue is nil (the /minutes preview takes the live driver's, which
 	// are its archive's).
-	Style           meeting.Style
-	URLPrefix       string
-	Scrollback      int  // lines kept per window (default 100,000)
+	Style     meeting.Style
+	URLPrefix string
+	// Scrollback is the bytes of scrollback kept across all windows
+	// (0: chanlog.DefaultBudget); the oldest lines of the window holding
+	// the most go first. NoScrollback keeps none (headless: nobody reads
+	// it).
+	Scrollback      int64
+	NoScrollback    bool
 	StripFormatting bool // strip IRC colours and bold instead of rendering them
 	// NoBell turns off the terminal bell on a highlight or a private
 	// message (/bell toggles it).
@@ -139,6 +144,7 @@ type Model struct {
 	chairSized [2]int
 	// dispatch is what was offered and said of the deliveries (dispatch.go)
 	dispatch *dispatchState
+	pool     *chanlog.Pool // the scrollback budget of all windows
 }
 
 // consoleState is the bookkeeping of commands in flight and of what was
@@ -186,7 +192,10 @@ func New(opts Options) (*Model, error) {
 		opts.Context = context.Background()
 	}
 	if opts.Scrollback <= 0 {
-		opts.Scrollback = chanlog.DefaultCapacity
+		opts.Scrollback = chanlog.DefaultBudget
+	}
+	if opts.NoScrollback {
+		opts.Scrollback = 0
 	}
 	th, err := themes.Select(themes.Options{Name: opts.Theme, File: opts.ThemeFile, ReadFile: os.ReadFile, Getenv: opts.Getenv})
 	if err != nil {
@@ -215,6 +224,7 @@ func New(opts Options) (*Model, error) {
 		theme:  th,
 		conn:   connState{server: opts.Server, state: "offline"},
 		chans:  live.NewChannelState("", live.FoldRFC1459, ""), // no network: no channels
+		pool:   chanlog.NewPool(opts.Scrollback),
 	}
 	m.state = consoleState{notOp: map[string]time.Time{}, afterEnd: map[string][]func() tea.Cmd{},
 		ignored: map[string]bool{}, whois: map[string]*winlist.Window{}, bell: !opts.NoBell}
@@ -236,6 +246,7 @@ func New(opts Options) (*Model, error) {
 	m.input = cmdline.New(m.Common)
 	m.input.Comp.Source = m.completions
 	m.input.OnSubmit = m.submit
+	m.input.Cut = m.itemCut
 	for _, ch := range opts.Channels {
 		m.wins.Open(ch, winlist.Channel)
 	}
@@ -249,7 +260,7 @@ func New(opts Options) (*Model, error) {
 }
 
 func (m *Model) newLog() *chanlog.Log {
-	l := chanlog.New(m.Common, m.opts.Scrollback)
+	l := chanlog.NewIn(m.Common, m.pool)
 	l.Strip, l.Loc = m.opts.StripFormatting, m.opts.Location
 	return l
 }
@@ -522,6 +533,7 @@ func (m *Model) showUpdateError(u live.Update) {
 		m.state.notOp[key] = start
 	}
 	m.errorLine(w, u.Err.Error())
+	m.offerRejoin(u.Channel, u.Err)
 }
 
 // afterMeetings runs what waited for a meeting to end.

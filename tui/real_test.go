@@ -20,7 +20,7 @@ func realClient(t testing.TB, srv *ircdtest.Server, nick string, channels ...str
 	cfg.Channels = channels
 	cfg.SendUnpaced = true
 	cfg.ReconnectMin, cfg.ReconnectMax = 50*time.Millisecond, 200*time.Millisecond
-	cfg.DialTimeout, cfg.RegTimeout = 2*time.Second, 10*time.Second
+	cfg.DialTimeout, cfg.RegTimeout = 2*time.Second, 40*time.Second // ircd-hybrid looks up the host name: ~20 s without DNS
 	c, err := ircclient.New(cfg, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -10,8 +10,8 @@ import (
 
 // Run runs a console model until it quits or ctx is done. headless runs the
 // same program without a renderer and without terminal input
-// (tea.WithoutRenderer), for `gavel --headless`: the meeting path is the
-// same code either way.
+// (tea.WithoutRenderer), for the offline demo's headless replay (a live
+// `gavel --headless` drives the live driver without a console: live.Drive).
 func Run(ctx context.Context, m tea.Model, headless bool, opts ...tea.ProgramOption) (tea.Model, error) {
 	o := []tea.ProgramOption{tea.WithContext(ctx), tea.WithFilter(keepWcWidth)}
 	if headless {

@@ -8,58 +8,52 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"gavel/meeting/replay/replaytest"
 )
 
 // BenchmarkRegenerateArchive runs "gavel replay IN --out OUT" (through
-// run, as a user types it) over an archive of 10,000 published logs of the
-// seed meeting, one a day, in zodbot's layout. It reports meetings/s, CPU
-// time per meeting and the peak RSS of the run. The disk is that of
-// GAVEL_BENCH_OUT or the temporary directory.
+// run, as a user types it, on every core) over the archive of one channel
+// that zodbot publishes (replaytest.Archive: five meetings a day at
+// different times with distinct names, each the 280-line seed meeting):
+// 20 days (100 meetings) and a year (1,825). It reports meetings/s, CPU
+// time per meeting, the live heap after each GC (its largest and its 90th
+// percentile; neither may grow with the meetings: compare the two sizes)
+// and the peak RSS of the run.
+// The disk is that of GAVEL_BENCH_OUT (a tmpfs, say) or the temporary
+// directory, for the input and the output alike.
 func BenchmarkRegenerateArchive(b *testing.B) {
-	meetings := 10_000
+	sizes := []int{20, 365}
 	if os.Getenv("CI") == "true" {
-		meetings = 500 // CI runs each benchmark once so that none rots
+		sizes = sizes[:1] // CI runs each benchmark once so that none rots
 	}
-	seed, err := os.ReadFile(replaytest.SeedLog())
-	if err != nil {
-		b.Fatal(err)
-	}
-	in := filepath.Join(b.TempDir(), "in")
-	first := time.Date(2015, 4, 30, 18, 0, 3, 0, time.UTC)
-	for k := range meetings {
-		t := first.AddDate(0, 0, k)
-		day := t.Format("2006-01-02")
-		p := filepath.Join(in, "fedora-meeting", day, "infrastructure."+day+"-18.00.log.txt")
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			b.Fatal(err)
-		}
-		// The log's own "Meeting started" reply dates it: make it say
-		// the day of its place in the archive.
-		log := bytes.ReplaceAll(seed, []byte(first.Format("Mon Jan _2 15:04:05 2006")), []byte(t.Format("Mon Jan _2 15:04:05 2006")))
-		if err := os.WriteFile(p, log, 0o644); err != nil {
-			b.Fatal(err)
-		}
-	}
-	for i := 0; i < b.N; i++ {
-		out := benchDir(b)
-		replaytest.ResetPeakRSS()
-		cpu0 := replaytest.CPUTime()
-		start := time.Now()
-		var errs bytes.Buffer
-		if code := run(context.Background(), []string{"replay", in, "--out", out}, nil, io.Discard, &errs); code != 0 {
-			b.Fatalf("exit %d: %s", code, errs.String())
-		}
-		elapsed := time.Since(start)
-		b.ReportMetric(float64(meetings)/elapsed.Seconds(), "meetings/s")
-		b.ReportMetric(float64((replaytest.CPUTime()-cpu0).Microseconds())/1000/float64(meetings), "cpu-ms/meeting")
-		if rss := replaytest.PeakRSS(); rss > 0 {
-			b.ReportMetric(float64(rss)/(1<<20), "peak-RSS-MiB")
-		}
-		if _, err := os.Stat(filepath.Join(out, "fedora-meeting", first.AddDate(0, 0, meetings-1).Format("2006-01-02"))); err != nil {
-			b.Fatal(err)
+	for _, days := range sizes {
+		in := filepath.Join(benchDir(b), "in")
+		meetings := len(replaytest.Archive(b, in, days))
+		for _, style := range []string{"default", "zodbot"} {
+			b.Run(fmt.Sprintf("style=%s/meetings=%d", style, meetings), func(b *testing.B) {
+				replaytest.ResetPeakRSS()
+				heap := replaytest.WatchHeapCycles()
+				cpu0 := replaytest.CPUTime()
+				for i := 0; i < b.N; i++ {
+					b.StopTimer()
+					out := benchDir(b)
+					b.StartTimer()
+					var errs bytes.Buffer
+					if code := run(context.Background(), []string{"replay", "--style", style, in, "--out", out}, nil, io.Discard, &errs); code != 0 {
+						b.Fatalf("exit %d: %s", code, errs.String())
+					}
+				}
+				b.StopTimer()
+				b.ReportMetric(float64(meetings*b.N)/b.Elapsed().Seconds(), "meetings/s")
+				b.ReportMetric(float64((replaytest.CPUTime()-cpu0).Microseconds())/1000/float64(meetings*b.N), "cpu-ms/meeting")
+				cycles := heap()
+				b.ReportMetric(float64(cycles.Max())/(1<<20), "peak-live-MiB")
+				b.ReportMetric(float64(cycles.Quantile(0.9))/(1<<20), "p90-live-MiB")
+				if rss := replaytest.PeakRSS(); rss > 0 {
+					b.ReportMetric(float64(rss)/(1<<20), "peak-RSS-MiB")
+				}
+			})
 		}
 	}
 }

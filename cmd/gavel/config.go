@@ -48,6 +48,9 @@ type config struct {
 	Theme     string `toml:"theme"`
 	ThemeFile string `toml:"theme_file"`
 	Bell      *bool  `toml:"bell"` // the console's bell on a highlight or private message (default true)
+	// ScrollbackMB is the console's scrollback across all windows, in
+	// MiB (default 64); headless keeps none.
+	ScrollbackMB *int `toml:"scrollback_mb"`
 
 	Backend backendConfig `toml:"backend"`
 	Bus     busConfig     `toml:"bus"`
@@ -124,7 +127,18 @@ func loadConfig(path string, explicit bool) (cfg config, found bool, err error) 
 	if err := cfg.expandHome(); err != nil {
 		return config{}, false, fmt.Errorf("config %s: %w", path, err)
 	}
+	if mb := cfg.ScrollbackMB; mb != nil && (*mb < 1 || *mb > 1<<20) {
+		return config{}, false, fmt.Errorf("config %s: scrollback_mb = %d: want 1 to %d (MiB of scrollback across all windows)", path, *mb, 1<<20)
+	}
 	return cfg, true, nil
+}
+
+// scrollback is the console's scrollback budget in bytes (0: the default).
+func (c config) scrollback() int64 {
+	if c.ScrollbackMB == nil {
+		return 0
+	}
+	return int64(*c.ScrollbackMB) << 20
 }
 
 // expandHome expands a leading "~" or "~user" in the file's paths, as a

@@ -43,7 +43,7 @@ func runConsole(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fs.StringVar(&f.urlPrefix, "url-prefix", "", "public URL prefix of the archive")
 	fs.StringVar(&f.style, "style", "", "minutes style: default or zodbot")
 	fs.StringVar(&f.theme, "theme", "", "theme: dark, light, high-contrast or auto")
-	fs.BoolVar(&f.headless, "headless", false, "run without a screen (the same program, no renderer)")
+	fs.BoolVar(&f.headless, "headless", false, "run without a screen: the same meeting core, reports on stderr")
 	fs.BoolVar(&f.offline, "offline", false, "answer lookups from the built-in snapshot only")
 	fs.BoolVar(&f.demo, "demo", false, "open the offline demo even when a server is configured")
 	fs.StringVar(&f.logFile, "log", "", "write gavel's own log (log/slog) to this file")
@@ -95,6 +95,8 @@ func runConsole(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	}
 	opts := tui.Options{Router: router, Theme: cfg.Theme, ThemeFile: cfg.ThemeFile, Style: style, Context: ctx}
 	opts.NoBell = cfg.Bell != nil && !*cfg.Bell
+	// Headless keeps no scrollback: nobody reads it.
+	opts.Scrollback, opts.NoScrollback = cfg.scrollback(), f.headless
 
 	if demo {
 		// No server configured: the offline demo replays the seed meeting.
@@ -281,14 +283,17 @@ func runLive(ctx context.Context, cfg config, headless bool, opts tui.Options, l
 		return 1
 	}
 	defer ctrl.Close()
-	var glue tui.Glue = ctrl
 	if headless {
 		// stderr says what happens, one line each; interrupted meetings
 		// come back (and say so) before the connection is up.
 		r := &reporter{Controller: ctrl, w: stderr}
-		glue = r
-		r.updates(ctrl.Resume(net.channels...))
+		resumed := r.updates(ctrl.Resume(net.channels...))
+		return runNetwork(ctx, net, stderr, true, func(ctx context.Context) error {
+			driveHeadless(ctx, net, r, resumed)
+			return nil
+		})
 	}
+	var glue tui.Glue = ctrl
 	// In the console a channel's interrupted meeting comes back as gavel
 	// joins it (before its first live line), and says so in its window.
 	opts.Network, opts.Glue = net.Network, glue // the /minutes preview takes the archive's style and URL prefix from the live driver
@@ -301,6 +306,17 @@ func runLive(ctx context.Context, cfg config, headless bool, opts tui.Options, l
 		fmt.Fprintln(stderr, "gavel:", err)
 		return 1
 	}
+	return runNetwork(ctx, net, stderr, false, func(ctx context.Context) error {
+		_, err := tui.Run(ctx, m, false)
+		return err
+	})
+}
+
+// runNetwork runs the network's connection beside the presenter (the
+// console, or headless mode's Drive) until the presenter returns; a fatal
+// error of the connection ends a headless run at once. It returns the exit
+// code.
+func runNetwork(ctx context.Context, net *network, stderr io.Writer, headless bool, present func(context.Context) error) int {
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	done := make(chan error, 1)
@@ -311,7 +327,7 @@ func runLive(ctx context.Context, cfg config, headless bool, opts tui.Options, l
 			cancel() // a fatal error (SASL, no usable nick, TLS mismatch…) ends a headless run at once
 		}
 	}()
-	_, err = tui.Run(runCtx, m, headless)
+	err := present(runCtx)
 	cancel()
 	select {
 	case cerr := <-done:

@@ -6,17 +6,17 @@ import (
 	"strings"
 	"time"
 
-	"gavel/meeting"
 	"gavel/meeting/chair"
 	"gavel/meeting/live"
 )
 
-// reporter is the live controller of a headless run: it says on stderr,
-// one line each, what the run does — connected, joined, left, meetings
+// reporter is the presenter of a headless run (driveHeadless): it says on
+// stderr, one line each, what the run does — connected, joined, left, meetings
 // started and ended, files published (path and URL), the chair's tools'
 // agendas loaded or failed, timeboxes over and votes' results with the
 // quorum's verdict, and every error —
-// and passes everything on to the controller unchanged.
+// from the network's events (event) and the controller's updates
+// (updates).
 type reporter struct {
 	*live.Controller
 	w    io.Writer
@@ -29,58 +29,15 @@ func (r *reporter) say(format string, args ...any) {
 	fmt.Fprintln(r.w, "gavel: "+line)
 }
 
-// HandleBatch implements tui.Glue.
-func (r *reporter) HandleBatch(events []live.Event) []live.Update {
-	for _, ev := range events {
-		r.event(ev)
-	}
-	return r.updates(r.Controller.HandleBatch(events))
-}
-
-// HandleEvent implements tui.Glue.
-func (r *reporter) HandleEvent(channel string, ev meeting.Event) []live.Update {
-	return r.updates(r.Controller.HandleEvent(channel, ev))
-}
-
-// Say implements tui.Glue.
-func (r *reporter) Say(channel, text string) []live.Update {
-	return r.updates(r.Controller.Say(channel, text))
-}
-
-// Publish implements tui.Glue.
-func (r *reporter) Publish(channel string) []live.Update {
-	return r.updates(r.Controller.Publish(channel))
-}
-
-// Answer implements tui.Glue.
-func (r *reporter) Answer(channel, key, asker string, lines []string) []live.Update {
-	return r.updates(r.Controller.Answer(channel, key, asker, lines))
-}
-
-// Finish implements tui.Glue: a task's updates (a lookup's answer) are
-// reported like any others.
-func (r *reporter) Finish(done func() []live.Update) []live.Update {
-	return r.updates(r.Controller.Finish(done))
-}
-
-// Retry implements tui.Glue.
-func (r *reporter) Retry() []live.Update { return r.updates(r.Controller.Retry()) }
-
-// Chair implements tui.Glue.
-func (r *reporter) Chair(channel, cmd, arg string, now time.Time) ([]live.Update, error) {
-	ups, err := r.Controller.Chair(channel, cmd, arg, now)
-	return r.updates(ups), err
-}
-
-// Tick implements tui.Glue.
-func (r *reporter) Tick(now time.Time) []live.Update { return r.updates(r.Controller.Tick(now)) }
-
 func (r *reporter) event(ev live.Event) {
 	switch e := ev.(type) {
 	case live.Conn:
 		switch e.State {
 		case live.Connected:
 			r.say("connected to %s as %s", e.Server, e.Nick)
+			if e.Wanted != "" {
+				r.say("error: the nick %s is taken: gavel is %s until it frees, then takes it back", e.Wanted, e.Nick)
+			}
 		case live.Reconnecting:
 			// Said here, not at Disconnected: a fatal error ends the
 			// run instead, and is said once, as it exits.
@@ -107,6 +64,8 @@ func (r *reporter) event(ev live.Event) {
 		if e.KickedSelf && !e.History {
 			r.say("error: kicked from %s by %s: %s", e.Channel, e.From.Nick, e.Reason)
 		}
+	case live.Unsent:
+		r.say("error: not sent to %s: %q — %s", e.Target, e.Text, e.Reason)
 	case live.Error:
 		switch {
 		case e.Kind == live.ErrorNotOperator && (e.Command == "" || e.Command == "TOPIC"):

@@ -98,8 +98,12 @@ func TestReplayREADME(t *testing.T) {
 				if !strings.Contains(out, "3 logs: 3 meeting(s)") {
 					t.Errorf("stdout:\n%s", out)
 				}
+				outDir := "out"
+				if strings.HasSuffix(line, "--out ARCHIVE") {
+					outDir = "archive" // in place
+				}
 				for _, p := range []string{"fedora-meeting/2020-06-10/magazine.2020-06-10-12.02.html", "fedora-meeting/2015-04-30/infrastructure.2015-04-30-18.00.html"} {
-					if _, err := os.Stat(filepath.Join(dir, "out", filepath.FromSlash(p))); err != nil {
+					if _, err := os.Stat(filepath.Join(dir, outDir, filepath.FromSlash(p))); err != nil {
 						t.Error(err)
 					}
 				}

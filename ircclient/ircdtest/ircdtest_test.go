@@ -49,3 +49,19 @@ func TestZNC(t *testing.T) {
 		t.Fatalf("no playback: %v", err)
 	}
 }
+
+// TestHybrid: ircd-hybrid registers a client on loopback and announces the
+// TOPICLEN it was given.
+func TestHybrid(t *testing.T) {
+	s := StartHybrid(t, HybridOptions{TopicLen: 120})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	lc, err := Dial(ctx, s.Addr(), "probe")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lc.Close()
+	if _, err := lc.WaitFor(func(l string) bool { return cmdOf(l) == "005" && strings.Contains(l, "TOPICLEN=120") }); err != nil {
+		t.Fatalf("no TOPICLEN=120 in the 005 lines: %v", err)
+	}
+}

@@ -57,6 +57,7 @@ type record struct {
 	// restart); an edit or a redaction names the message by it, or, read
 	// from a .log.txt, by its line number (Line).
 	ID   string `json:"id,omitempty"`
+	Self string `json:"sid,omitempty"` // an edit's or a redaction's own ID
 	Part int    `json:"pt,omitempty"`
 	Line int    `json:"ln,omitempty"`
 }
@@ -106,9 +107,9 @@ func (r record) event() meeting.Event {
 	case "msg":
 		return meeting.Message{Time: r.Time, Nick: r.Nick, Account: r.Account, Text: r.Text, Action: r.Action, ID: r.ID, Part: r.Part}
 	case "edit":
-		return meeting.Edit{Time: r.Time, Nick: r.Nick, Account: r.Account, ID: r.ID, Line: r.Line, Text: r.Text}
+		return meeting.Edit{Time: r.Time, Nick: r.Nick, Account: r.Account, ID: r.ID, Line: r.Line, Text: r.Text, EventID: r.Self}
 	case "redact":
-		return meeting.Redaction{Time: r.Time, Nick: r.Nick, Account: r.Account, ID: r.ID, Line: r.Line, Reason: r.Text}
+		return meeting.Redaction{Time: r.Time, Nick: r.Nick, Account: r.Account, ID: r.ID, Line: r.Line, Reason: r.Text, EventID: r.Self}
 	case "chaired":
 		return meeting.Chaired{Time: r.Time, Nick: r.Nick, Why: r.Text}
 	case "nick":
@@ -132,9 +133,9 @@ func recordOf(ev meeting.Event) (record, bool) {
 	case meeting.Message:
 		return record{Kind: "msg", Time: ev.Time, Nick: ev.Nick, Account: ev.Account, Text: ev.Text, Action: ev.Action, ID: ev.ID, Part: ev.Part}, true
 	case meeting.Edit:
-		return record{Kind: "edit", Time: ev.Time, Nick: ev.Nick, Account: ev.Account, ID: ev.ID, Line: ev.Line, Text: ev.Text}, true
+		return record{Kind: "edit", Time: ev.Time, Nick: ev.Nick, Account: ev.Account, ID: ev.ID, Line: ev.Line, Text: ev.Text, Self: ev.EventID}, true
 	case meeting.Redaction:
-		return record{Kind: "redact", Time: ev.Time, Nick: ev.Nick, Account: ev.Account, ID: ev.ID, Line: ev.Line, Text: ev.Reason}, true
+		return record{Kind: "redact", Time: ev.Time, Nick: ev.Nick, Account: ev.Account, ID: ev.ID, Line: ev.Line, Text: ev.Reason, Self: ev.EventID}, true
 	case meeting.Chaired:
 		return record{Kind: "chaired", Time: ev.Time, Nick: ev.Nick, Text: ev.Why}, true
 	case meeting.NickChange:
@@ -220,6 +221,7 @@ func appendJSON(b []byte, r record) ([]byte, error) {
 		b = append(b, '"')
 	}
 	b = appendJSONField(b, "id", r.ID)
+	b = appendJSONField(b, "sid", r.Self)
 	for _, f := range [...]struct {
 		key string
 		v   int

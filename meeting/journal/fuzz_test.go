@@ -56,7 +56,7 @@ func FuzzRecordJSON(f *testing.F) {
 		if utf8.ValidString(account) {
 			// A network's message ID (valid UTF-8, as Matrix's JSON gives
 			// it), a part and a line number, from the fuzzer's values.
-			in.ID, in.Part, in.Line = account, int(seq%7), int(nsec%1000)
+			in.ID, in.Self, in.Part, in.Line = account, kind, int(seq%7), int(nsec%1000)
 		}
 		if !utf8.ValidString(kind) {
 			return // the kinds are the journal's own words

@@ -70,9 +70,9 @@ func TestRoundTrip(t *testing.T) {
 		meeting.Quit{Time: at, Nick: "b", Reason: "gone"},
 		meeting.Note{Time: at, Kind: "voters", Text: `{"members":["a","b\u00e9"]}`},
 		meeting.Message{Time: at, Nick: "Kevin_Fenzi", Account: "@kevin:fedora.im", Text: "!info two", ID: "$ev1:fedora.im", Part: 1},
-		meeting.Edit{Time: at, Nick: "Kevin_Fenzi", Account: "@kevin:fedora.im", ID: "$ev1:fedora.im", Text: "!info 2\n!info 3"},
+		meeting.Edit{Time: at, Nick: "Kevin_Fenzi", Account: "@kevin:fedora.im", ID: "$ev1:fedora.im", Text: "!info 2\n!info 3", EventID: "$ed"},
 		meeting.Edit{Time: at, Nick: "nirik", Line: 12, Text: "fixed"},
-		meeting.Redaction{Time: at, Nick: "nirik", Account: "@nirik:fedora.im", ID: "$ev2", Reason: "spam"},
+		meeting.Redaction{Time: at, Nick: "nirik", Account: "@nirik:fedora.im", ID: "$ev2", Reason: "spam", EventID: "$red"},
 		meeting.Redaction{Time: at, Nick: "nirik", Line: 7},
 		meeting.Chaired{Time: at, Nick: "mattdm", Why: "by power level"},
 	}

@@ -62,7 +62,7 @@ func startGavel(t testing.TB, ctx context.Context, ic ircclient.Config, cfg Conf
 	go func() {
 		defer close(done)
 		// The console's batch (tui.MaxBatch), through the adapter.
-		Drive(ctx, cfg.Network.(*IRC), ctrl, &mu, 256, func(batch []Event, _ []Update) {
+		Drive(ctx, cfg.Network.(*IRC), ctrl, &mu, 256, nil, func(batch []Event, _ []Update) {
 			for _, ev := range batch {
 				switch ev := ev.(type) {
 				case Join:

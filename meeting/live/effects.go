@@ -91,11 +91,15 @@ func (c *Controller) carryOut(ups []Update, todo []pending) []Update {
 			if ch.writer == nil {
 				continue
 			}
+			if eff.Kind == meeting.EffectLog && (ch.writer.Session() == nil || len(ch.unlogged) > 0) {
+				ups = append(ups, c.logLine(ch, eff.Line)...)
+				continue
+			}
 			files, err := ch.writer.Apply(ch.engine.Meeting(), eff)
 			if eff.Kind == meeting.EffectSave {
 				ups = append(ups, c.published(ch, files, err)...)
 			} else if err != nil {
-				ups = append(ups, c.errorUpdate(ch, err))
+				ups = append(ups, c.errorUpdate(ch, c.explain(err)))
 			}
 		case meeting.EffectSay:
 			if failedEnd[ch] && !strings.HasPrefix(eff.Text, "Meeting ended") {
@@ -182,6 +186,9 @@ func (c *Controller) send(ch *channel, text string) []Update {
 func (c *Controller) topic(ch *channel, text string) []Update {
 	if c.cfg.Network == nil || c.cfg.Replayed {
 		return nil
+	}
+	if tl, ok := c.cfg.Network.(topicLimiter); ok && ch.engine.Meeting() != nil {
+		text = fitTopic(text, ch.engine.Meeting().Title, tl.TopicLen())
 	}
 	if err := c.cfg.Network.SetTopic(ch.name, text); err != nil {
 		return []Update{{Kind: UpdateError, Channel: ch.name, Err: err}}

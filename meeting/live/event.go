@@ -10,7 +10,8 @@ import (
 // fake, Matrix later) turns what its protocol says into these, and the
 // controller, the console and headless mode read nothing else. The
 // concrete types are Message, Notice, Join, Part, Kick, Quit, NickChange,
-// Topic, Members, Mode, Conn, Error, Whois, ChannelList and Info.
+// Topic, Members, Mode, Conn, Error, Whois, ChannelList, Info, Pending and
+// Unsent.
 type Event interface {
 	// When is the server's time of the event (the local receive time
 	// when the network gives none).
@@ -199,8 +200,12 @@ func (s ConnState) String() string {
 type Conn struct {
 	Meta
 	State  ConnState
-	Server string        // where (host:port, a homeserver)
-	Nick   string        // our nick (Connected)
+	Server string // where (host:port, a homeserver)
+	Nick   string // our nick (Connected)
+	// Wanted is the nick we asked for when the network gave us another
+	// (Connected; a ghost of an earlier connection holds it): the network
+	// takes it back when it frees. "" when Nick is the one we asked for.
+	Wanted string
 	Delay  time.Duration // Reconnecting: the wait before the next attempt
 	Err    error
 }
@@ -268,4 +273,27 @@ type Info struct {
 	Status bool
 	Window string
 	Text   string
+}
+
+// Pending is one of our lines the network has written but not yet seen
+// accepted (IRC without echo-message): its Message or Notice follows, with
+// From.Self, once the server has taken it, or an Unsent. It is no line of
+// the channel yet: shown as waiting, never fed to a meeting.
+type Pending struct {
+	Meta
+	Target string
+	Text   string
+	Action bool
+	Notice bool
+}
+
+// Unsent is one of our lines that never became its event: the server
+// refused it (Code is the network's code, such as "404"), or the
+// connection ended before it said (Code ""). Reason says why in words.
+type Unsent struct {
+	Meta
+	Target string
+	Text   string
+	Code   string
+	Reason string
 }

@@ -13,6 +13,23 @@ import (
 // channel's next meeting starts afresh.
 func (c *Controller) finish(ch *channel) []Update {
 	m := ch.engine.Meeting()
+	if ch.writer != nil && len(ch.unlogged) > 0 {
+		// The archive never took the meeting's first lines: they wait
+		// in memory (and in the journal), to open its files on retry.
+		u := &ended{meeting: m, unlogged: ch.unlogged}
+		ch.unlogged = nil
+		if ch.journal != nil {
+			var derr error
+			if u.journal, derr = ch.journal.Detach(); derr != nil {
+				c.log.Warn("journal: setting an unpublished meeting aside", "channel", ch.name, "err", derr)
+			}
+		}
+		ch.unpublished = append(ch.unpublished, u)
+		u.quiet = true // the meeting's end says the URLs, or that they could not be written
+		ups := c.retry(ch, u)
+		u.quiet = false
+		return ups
+	}
 	if ch.writer == nil || ch.writer.Session() == nil {
 		var ups []Update
 		if ch.journal != nil {
@@ -50,6 +67,20 @@ func (c *Controller) finish(ch *channel) []Update {
 
 // retry writes the final files of an unpublished meeting again.
 func (c *Controller) retry(ch *channel, u *ended) []Update {
+	if u.session == nil {
+		// Its files were never opened: open them with the lines that
+		// waited.
+		w := c.cfg.Archive.Writer()
+		w.OnSettle = func(m *meeting.Meeting, name, rel string) { c.journalPath(ch, u.journal, m, name, rel) }
+		for len(u.unlogged) > 0 {
+			_, err := w.Apply(u.meeting, meeting.Effect{Kind: meeting.EffectLog, Line: u.unlogged[0]})
+			if w.Session() == nil {
+				return c.published(ch, nil, err)
+			}
+			u.unlogged = u.unlogged[1:]
+		}
+		u.session, u.unlogged = w.Detach(), nil
+	}
 	m := u.session.Meeting()
 	files, err := u.session.Finish(m)
 	ups := c.published(ch, files, err)
@@ -57,6 +88,9 @@ func (c *Controller) retry(ch *channel, u *ended) []Update {
 		return ups
 	}
 	u.session.Close()
+	if !u.quiet {
+		ups = append(ups, c.announce(ch, files)...)
+	}
 	ups = append(ups, c.busCompleted(ch, m, files)...)
 	if u.journal != nil {
 		if err := u.journal.Discard(); err != nil {
@@ -77,10 +111,18 @@ func (c *Controller) retry(ch *channel, u *ended) []Update {
 // meetings whose files could not be written.
 func (c *Controller) Publish(name string) []Update {
 	ch := c.find(name)
+	var ups []Update
+	if ch != nil && ch.writer != nil && len(ch.unlogged) > 0 && ch.engine.Active() {
+		if ups = c.flushUnlogged(ch); len(ch.unlogged) > 0 {
+			if len(ups) == 0 {
+				ups = []Update{{Kind: UpdateError, Channel: name, Err: fmt.Errorf("the archive still refuses the minutes of %s (%d lines wait in memory and in the journal)", name, len(ch.unlogged))}}
+			}
+			return ups
+		}
+	}
 	if ch == nil || ch.writer == nil || ch.writer.Session() == nil && len(ch.unpublished) == 0 {
 		return []Update{{Kind: UpdateError, Channel: name, Err: fmt.Errorf("no meeting to publish in %s", name)}}
 	}
-	var ups []Update
 	for _, u := range append([]*ended(nil), ch.unpublished...) {
 		ups = append(ups, c.retry(ch, u)...)
 	}
@@ -98,7 +140,7 @@ func (c *Controller) published(ch *channel, files []publish.File, err error) []U
 	}
 	if err != nil {
 		c.log.Error("publishing minutes failed", "channel", ch.name, "err", err)
-		ups = append(ups, Update{Kind: UpdateError, Channel: ch.name, Err: err})
+		ups = append(ups, Update{Kind: UpdateError, Channel: ch.name, Err: c.explain(err)})
 	}
 	return ups
 }

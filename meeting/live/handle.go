@@ -36,6 +36,7 @@ func (c *Controller) HandleBatch(events []Event) []Update {
 				ch, u := c.channel(ev.Channel)
 				ch.joined = true
 				ups = append(ups, u...)
+				ups = append(ups, c.sayUnsaid(ch)...)
 			}
 		}
 		for _, ce := range c.translate(ev) {
@@ -48,6 +49,14 @@ func (c *Controller) HandleBatch(events []Event) []Update {
 			ups, todo = c.feed(ch, ce.event, ups, todo)
 		}
 		switch ev := ev.(type) {
+		case Join:
+			if ch := c.find(ev.Channel); ch != nil && ev.From.Self {
+				ups, todo = c.followSelf(ch, ev, ups, todo)
+			}
+		case NickChange:
+			if ev.From.Self {
+				c.selfRenamed(ev)
+			}
 		case Part:
 			if ch := c.find(ev.Channel); ch != nil && ev.From.Self {
 				ch.joined = false
@@ -67,6 +76,7 @@ func (c *Controller) state(ev Conn) {
 	switch ev.State {
 	case Connected:
 		c.connected = true
+		c.registeredAs(ev)
 	case Disconnected, Reconnecting, Stopped, Connecting, ConnectFailed:
 		c.connected = false
 		for _, ch := range c.channels {
@@ -203,6 +213,9 @@ func (c *Controller) feed(ch *channel, ev meeting.Event, ups []Update, todo []pe
 	wasActive := ch.engine.Active()
 	effects := ch.engine.Handle(ev)
 	started := !wasActive && ch.engine.Active()
+	if wasActive || started {
+		ch.markRan(ev, started)
+	}
 	if ch.journal != nil && (wasActive || ch.engine.Active()) {
 		if started {
 			// The topic from before the meeting, which #endmeeting

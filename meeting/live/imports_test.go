@@ -4,6 +4,7 @@ import (
 	"go/parser"
 	"go/token"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -43,30 +44,40 @@ func imports(t *testing.T, dir string) map[string][]string {
 	return out
 }
 
-// TestNoIRCTypeAboveTheNetwork: the console and the live driver see the
-// network only through the live driver's vocabulary: ircclient is imported
-// by the IRC adapter alone (ircnet.go), never by the console, and no
-// network imports the meeting core.
+// TestNoIRCTypeAboveTheNetwork: the console and the live driver see a
+// network only through the live driver's vocabulary: each network's client
+// is imported by its adapter alone (ircclient by ircnet.go, matrixclient by
+// matrixnet.go), never by the console, and no network imports the meeting
+// core or the console.
 func TestNoIRCTypeAboveTheNetwork(t *testing.T) {
-	for _, tc := range []struct {
-		dir     string
-		allowed func(file string) bool
-	}{
-		{"../../tui", func(string) bool { return false }},
-		{".", func(file string) bool { return filepath.Base(file) == "ircnet.go" }},
-	} {
-		for file, ims := range imports(t, tc.dir) {
+	adapters := map[string]string{"gavel/ircclient": "ircnet.go", "gavel/matrixclient": "matrixnet.go"}
+	client := func(p string) (string, bool) {
+		for c := range adapters {
+			if p == c || strings.HasPrefix(p, c+"/") {
+				return c, true
+			}
+		}
+		return "", false
+	}
+	for _, dir := range []string{"../../tui", "."} {
+		for file, ims := range imports(t, dir) {
 			for _, p := range ims {
-				if (p == "gavel/ircclient" || strings.HasPrefix(p, "gavel/ircclient/")) && !tc.allowed(file) {
+				if c, ok := client(p); ok && (dir != "." || filepath.Base(file) != adapters[c]) {
 					t.Errorf("%s imports %s", file, p)
 				}
 			}
 		}
 	}
-	for file, ims := range imports(t, "../../ircclient") {
-		for _, p := range ims {
-			if p == "gavel/meeting" || strings.HasPrefix(p, "gavel/meeting/") || strings.HasPrefix(p, "gavel/tui") {
-				t.Errorf("the network %s imports %s", file, p)
+	for c := range adapters {
+		dir := "../../" + strings.TrimPrefix(c, "gavel/")
+		if _, err := os.Stat(dir); err != nil {
+			continue // not in this tree
+		}
+		for file, ims := range imports(t, dir) {
+			for _, p := range ims {
+				if p == "gavel/meeting" || strings.HasPrefix(p, "gavel/meeting/") || strings.HasPrefix(p, "gavel/tui") {
+					t.Errorf("the network %s imports %s", file, p)
+				}
 			}
 		}
 	}

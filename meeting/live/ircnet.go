@@ -114,7 +114,24 @@ func (n *IRC) translate(ev ircclient.Event) Event {
 	case ircclient.Mode:
 		return Mode{Meta: meta(e.Meta), From: user(e.Source), Target: e.Target, Modes: e.Modes, Params: e.Params}
 	case ircclient.State:
-		return Conn{Meta: meta(e.Meta), State: connState(e.State), Server: e.Server, Nick: e.Nick, Delay: e.Delay, Err: e.Err}
+		return Conn{Meta: meta(e.Meta), State: connState(e.State), Server: e.Server, Nick: e.Nick, Wanted: e.Wanted, Delay: e.Delay, Err: e.Err}
+	case ircclient.Pending:
+		p := Pending{Meta: meta(e.Meta), Target: e.Target, Text: ircclient.LineText(e.Line)}
+		switch e.Line.(type) {
+		case ircclient.Action:
+			p.Action = true
+		case ircclient.Notice:
+			p.Notice = true
+		case ircclient.CTCP:
+			return nil // a CTCP request shows when it is accepted
+		}
+		return p
+	case ircclient.Unsent:
+		u := Unsent{Meta: meta(e.Meta), Target: e.Target, Text: e.Text(), Reason: e.Reason()}
+		if e.Refusal != nil {
+			u.Code = e.Refusal.Code
+		}
+		return u
 	case ircclient.Error:
 		return Error{Meta: meta(e.Meta), Kind: errorKind(e.Code), Code: e.Code, Command: e.Command, Window: e.Window, Text: e.Text}
 	case ircclient.Reply:
@@ -244,7 +261,23 @@ func whoisLine(e ircclient.Reply) string {
 // Effects and senders.
 
 // Say implements Effects.
-func (n *IRC) Say(target, text string) error { return n.c.Say(target, text) }
+func (n *IRC) Say(target, text string) error { return notIn(n.c.Say(target, text)) }
+
+// notIn words ircclient's refusal of a line to a channel we were kicked
+// from as the driver's ErrNotInChannel.
+func notIn(err error) error {
+	if errors.Is(err, ircclient.ErrNotInChannel) {
+		return notInChannel{err}
+	}
+	return err
+}
+
+// notInChannel is ircclient's refusal, in its own words, that is also
+// the driver's ErrNotInChannel.
+type notInChannel struct{ err error }
+
+func (e notInChannel) Error() string   { return e.err.Error() }
+func (e notInChannel) Unwrap() []error { return []error{ErrNotInChannel, e.err} }
 
 // SetTopic implements Effects.
 func (n *IRC) SetTopic(channel, topic string) error { return n.c.SetTopic(channel, topic) }
@@ -268,10 +301,10 @@ func (n *IRC) Answer(target, key, asker string, lines []string) error {
 }
 
 // Action implements Network.
-func (n *IRC) Action(target, text string) error { return n.c.Action(target, text) }
+func (n *IRC) Action(target, text string) error { return notIn(n.c.Action(target, text)) }
 
 // Notice implements Network.
-func (n *IRC) Notice(target, text string) error { return n.c.Notice(target, text) }
+func (n *IRC) Notice(target, text string) error { return notIn(n.c.Notice(target, text)) }
 
 // Join implements Network.
 func (n *IRC) Join(channels ...string) error { return n.c.Join(channels...) }
@@ -396,6 +429,15 @@ func (n *IRC) Members(channel string) []Member {
 		out[i] = Member{Nick: m.Nick, Prefixes: m.Prefixes}
 	}
 	return out
+}
+
+// TopicLen is the server's TOPICLEN (0 when unknown): the controller
+// fits the topics it sets to it.
+func (n *IRC) TopicLen() int {
+	if t, ok := n.c.(interface{ TopicLen() int }); ok {
+		return t.TopicLen()
+	}
+	return 0
 }
 
 // Topic implements Channels.

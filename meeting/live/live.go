@@ -161,12 +161,16 @@ type Controller struct {
 	connected bool
 	dropped   int    // channel events for channels gavel is not in
 	work      []Task // work of the chair's tools not handed out yet (chair.go)
+
+	selfKnown string // the nick the meetings know gavel by (see selfnick.go)
+	selfNow   string // gavel's nick on this connection
 }
 
 // channel is one channel's engine and its files.
 type channel struct {
 	name    string
-	joined  bool // gavel is in the channel (from our JOIN to our PART or KICK, or a disconnect)
+	joined  bool   // gavel is in the channel (from our JOIN to our PART or KICK, or a disconnect)
+	self    string // the nick the engine knows gavel by (see followSelf)
 	engine  *meeting.Engine
 	journal *journal.Journal // nil without a journal
 	writer  *publish.Writer  // nil without an archive
@@ -181,6 +185,12 @@ type channel struct {
 	// unpublished are ended meetings whose final files could not be
 	// written, retried by Publish.
 	unpublished []*ended
+	// unlogged are lines of the running meeting's log that wait for the
+	// archive to take them (it refused to open the meeting's files).
+	unlogged []meeting.Line
+	// unsaid are lines for the channel kept until gavel is back in it
+	// (the URLs of minutes written after a restart).
+	unsaid []string
 	// ran are the (message ID, part) keys of the events of the running
 	// meeting (journalled, or resumed from the journal): an event with
 	// a network ID runs once (matrixedits.go).
@@ -193,6 +203,11 @@ type channel struct {
 type ended struct {
 	session *publish.Session
 	journal *journal.Journal // its own, detached journal (nil without one)
+	// Without a session: the meeting, and its log's lines, which the
+	// archive never took.
+	meeting  *meeting.Meeting
+	unlogged []meeting.Line
+	quiet    bool // the channel hears of this attempt from the meeting's end
 }
 
 type lineKey struct {

@@ -31,9 +31,10 @@ func translateChange(ev Event, at time.Time) []chanEvent {
 	switch ev := ev.(type) {
 	case Edit:
 		return []chanEvent{{ev.Channel, meeting.Edit{Time: at, Nick: ev.From.Nick, Account: ev.From.ID, ID: ev.Original,
-			Text: strings.Join(ev.Lines, "\n")}}}
+			Text: strings.Join(ev.Lines, "\n"), EventID: ev.ID}}}
 	case Redaction:
-		return []chanEvent{{ev.Channel, meeting.Redaction{Time: at, Nick: ev.From.Nick, Account: ev.From.ID, ID: ev.Redacts, Reason: ev.Reason}}}
+		return []chanEvent{{ev.Channel, meeting.Redaction{Time: at, Nick: ev.From.Nick, Account: ev.From.ID, ID: ev.Redacts, Reason: ev.Reason,
+			EventID: ev.ID}}}
 	}
 	return nil
 }
@@ -51,39 +52,42 @@ func eventKey(ev meeting.Event) (idKey, bool) {
 	case meeting.Message:
 		return idKey{ev.ID, ev.Part}, ev.ID != ""
 	case meeting.Edit:
-		// An edit's own event ID is not kept: edits of one message are
-		// keyed by their time and text (see ranBefore).
-		return idKey{}, false
+		return idKey{ev.EventID, 0}, ev.EventID != ""
 	case meeting.Redaction:
-		return idKey{"redact " + ev.ID, 0}, ev.ID != ""
+		if ev.EventID == "" && ev.ID != "" {
+			return idKey{"redact " + ev.ID, 0}, true
+		}
+		return idKey{ev.EventID, 0}, ev.EventID != ""
 	}
 	return idKey{}, false
 }
 
 // ranBefore reports an event of the running meeting that ran already
 // (a restart's sync delivering again what the journal holds, a line
-// delivered twice), and remembers those that did not. Keys are kept for
-// the running meeting only.
+// delivered twice).
 func (c *Controller) ranBefore(ch *channel, ev meeting.Event) bool {
 	k, ok := eventKey(ev)
-	if !ok {
-		return false
-	}
-	if ch.ran[k] {
+	if ok && ch.ran[k] {
 		c.log.Debug("an event that ran already, dropped", "channel", ch.name, "id", k.id, "part", k.part)
 		return true
 	}
-	if !ch.engine.Active() {
-		if m, isMsg := ev.(meeting.Message); !isMsg || m.Action {
-			return false
-		}
-		ch.ran = nil // a new meeting may start here
+	return false
+}
+
+// markRan remembers an event of a meeting (journalled with it); a new
+// meeting starts afresh. Keys are kept for the running meeting only.
+func (ch *channel) markRan(ev meeting.Event, started bool) {
+	if started {
+		ch.ran = nil
+	}
+	k, ok := eventKey(ev)
+	if !ok {
+		return
 	}
 	if ch.ran == nil {
 		ch.ran = map[idKey]bool{}
 	}
 	ch.ran[k] = true
-	return false
 }
 
 // rememberRan keys the journalled events of a resumed meeting.

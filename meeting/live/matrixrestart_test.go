@@ -39,6 +39,8 @@ func TestEventsRunOnceByID(t *testing.T) {
 		msg("$2", 0, 1, "Bob", "!info one"),
 		msg("$2", 1, 1, "Bob", "!info two"),
 		msg("$3", 0, 2, "Bob", "+1"),
+		Edit{Meta: Meta{Time: at.Add(2 * time.Second), ID: "$e"}, From: User{Nick: "Bob", ID: "@bob:fedora.im"}, Channel: room,
+			Original: "$2", Lines: []string{"!info uno", "!info two"}},
 	}
 	c := start()
 	c.HandleBatch(first)
@@ -58,8 +60,13 @@ func TestEventsRunOnceByID(t *testing.T) {
 	for _, it := range m.Items {
 		items = append(items, it.Text)
 	}
-	if strings.Join(items, ",") != "one,two" {
-		t.Errorf("items %q, want one, two once each", items)
+	if strings.Join(items, ",") != "uno,two" {
+		t.Errorf("items %q, want uno, two once each", items)
+	}
+	// start, one, two, +1, the edit's two lines; +1, end: the edit given
+	// again ran once.
+	if m.LineCount != 8 {
+		t.Errorf("%d lines logged, want 8", m.LineCount)
 	}
 	var plusOnes int
 	for _, a := range m.Attendees {
@@ -121,5 +128,32 @@ func TestMatrixRestartRunsEachEventOnce(t *testing.T) {
 	}
 	if i, j := strings.Index(log, "before 4"), strings.Index(log, "last while down"); i < 0 || j < i {
 		t.Errorf("missed lines out of order:\n%s", log)
+	}
+}
+
+// TestPowerLevelChairs: members at or above the level chair (50 when
+// none is given), by user ID, whatever name they show.
+func TestPowerLevelChairs(t *testing.T) {
+	conn := newRoomConn()
+	n := NewMatrix(conn, nil)
+	for _, tc := range []struct {
+		level int
+		id    string
+		want  bool
+	}{
+		{0, "@alice:x", true}, // 100
+		{0, "@bob:x", false},  // 10
+		{10, "@bob:x", true},
+		{101, "@alice:x", false},
+		{0, "@gavel:x", false}, // 0
+		{0, "@stranger:x", false},
+		{0, "", false},
+	} {
+		if got := PowerLevelChairs(n, tc.level)("#meeting:x", "Alice", tc.id); got != tc.want {
+			t.Errorf("level %d, %s: %v, want %v", tc.level, tc.id, got, tc.want)
+		}
+	}
+	if PowerLevelChairs(n, 0)("#elsewhere:x", "Alice", "@alice:x") {
+		t.Error("a room gavel is not in gave chair rights")
 	}
 }

@@ -29,6 +29,11 @@ type Answerer interface {
 // answers waiting: the question is dropped.
 var ErrAskerBusy = errors.New("the asker has too many answers waiting")
 
+// ErrNotInChannel is returned by a network's Say, Action and Notice for
+// a channel gavel was removed from (kicked): nothing is sent until it
+// joins again.
+var ErrNotInChannel = errors.New("gavel is not in the channel")
+
 // ErrUnsupported is returned by a network for a command it has no way to
 // carry out (an IRC mode on Matrix, a raw line anywhere but IRC).
 var ErrUnsupported = errors.New("not supported on this network")

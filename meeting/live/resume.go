@@ -66,7 +66,7 @@ func (c *Controller) damaged(ch *channel, rec journal.Recovered) (Update, bool) 
 // The meeting's files go where the journal says the archive put them
 // before (placed), so that a meeting published again after a crash writes
 // over its own files and never makes a second copy.
-func (c *Controller) replayInto(ch *channel, e *meeting.Engine, w *publish.Writer, events []meeting.Event, placed []journal.Placed) []Update {
+func (c *Controller) replayInto(ch *channel, e *meeting.Engine, w *publish.Writer, waiting *[]meeting.Line, events []meeting.Event, placed []journal.Placed) []Update {
 	var ups []Update
 	var first *meeting.Meeting
 	for i, ev := range events {
@@ -90,8 +90,9 @@ func (c *Controller) replayInto(ch *channel, e *meeting.Engine, w *publish.Write
 			switch {
 			case w == nil:
 			case eff.Kind == meeting.EffectLog:
-				if _, err := w.Apply(e.Meeting(), eff); err != nil {
-					ups = append(ups, c.errorUpdate(ch, err))
+				// Lines the archive refuses wait (see logTo).
+				if err := logTo(w, e.Meeting(), waiting, eff.Line); err != nil {
+					ups = append(ups, c.errorUpdate(ch, c.explain(err)))
 				}
 			case eff.Kind == meeting.EffectEnd && i < len(events)-1:
 				// A journal of gavel before it set failed meetings
@@ -118,7 +119,7 @@ func (c *Controller) resume(ch *channel, rec journal.Recovered) []Update {
 		// the server): its minutes, if written again, are the same.
 		ch.engine = c.newEngine(spelled)
 	}
-	ups := c.replayInto(ch, ch.engine, ch.writer, events, rec.Placed)
+	ups := c.replayInto(ch, ch.engine, ch.writer, &ch.unlogged, events, rec.Placed)
 	m := ch.engine.Meeting()
 	if m == nil {
 		return ups
@@ -202,15 +203,18 @@ func (c *Controller) resumeEnded(ch *channel, path string) []Update {
 		spelled = ch.name
 	}
 	e := c.newEngine(spelled)
-	ups = append(ups, c.replayInto(ch, e, w, rec.Events, rec.Placed)...)
+	var waiting []meeting.Line
+	ups = append(ups, c.replayInto(ch, e, w, &waiting, rec.Events, rec.Placed)...)
 	m := e.Meeting()
-	if w == nil || w.Session() == nil || m == nil {
+	if w == nil || m == nil || w.Session() == nil && len(waiting) == 0 {
 		return ups
 	}
 	if !m.Ended() {
 		m.End = rec.Events[len(rec.Events)-1].When()
 	}
-	u := &ended{session: w.Detach(), journal: j}
+	// Without a session the archive refused the meeting's files: they
+	// open from the waiting lines on retry.
+	u := &ended{session: w.Detach(), journal: j, meeting: m, unlogged: waiting}
 	ch.unpublished = append(ch.unpublished, u)
 	return append(ups, c.retry(ch, u)...)
 }

@@ -3,6 +3,7 @@ package live
 import (
 	"context"
 	"sync"
+	"time"
 )
 
 // lookupTask looks up what nick asked in a channel line and answers in
@@ -52,33 +53,75 @@ func RunTasks(ctx context.Context, ups []Update, apply func(done func() []Update
 	return &wg
 }
 
-// Drive runs a controller on a network without Bubble Tea, in the calling
-// goroutine: it reads the network's events in batches of up to max, feeds
-// each batch under mu, runs the batch's tasks (lookups) in goroutines, their
-// results under mu too, and hands each batch and its updates to see (under
-// mu; nil: nothing to see). It returns when the network stops or ctx is
-// done, once the tasks started have finished.
-func Drive(ctx context.Context, net Network, c *Controller, mu sync.Locker, max int, see func(evs []Event, ups []Update)) {
+// DriveClock is how often Drive runs the controller's clock.
+const DriveClock = time.Second
+
+// Drive runs a controller on a network without Bubble Tea (headless mode,
+// tests), in the calling goroutine: it reads the network's events in
+// batches of up to max and feeds each batch under mu; it runs the tasks
+// the updates carry (lookups, the chair's tools' work) in goroutines, what
+// they return under mu, and the tasks that brings in turn; every
+// DriveClock it runs the controller's clock (journals behind catch up,
+// timeboxes run out). Each batch and every update go to see, under mu
+// (nil: nothing to see; the batch is nil for updates of a task or of the
+// clock). start are updates from before (a Resume's), whose tasks it runs
+// first. It returns when the network stops or ctx is done, once the tasks
+// started have finished.
+func Drive(ctx context.Context, net Network, c *Controller, mu sync.Locker, max int, start []Update, see func(evs []Event, ups []Update)) {
 	var tasks sync.WaitGroup
 	defer tasks.Wait()
+	show := func(evs []Event, ups []Update) {
+		if see != nil {
+			see(evs, ups)
+		}
+	}
+	var run func(ups []Update)
+	run = func(ups []Update) {
+		for _, u := range ups {
+			if u.Task == nil {
+				continue
+			}
+			tasks.Go(func() {
+				done := u.Task(ctx)
+				if done == nil {
+					return
+				}
+				mu.Lock()
+				ups := c.Finish(done)
+				show(nil, ups)
+				mu.Unlock()
+				run(ups)
+			})
+		}
+	}
+	run(start)
+	clockCtx, stopClock := context.WithCancel(ctx)
+	defer stopClock()
+	tasks.Go(func() {
+		t := time.NewTicker(DriveClock)
+		defer t.Stop()
+		for {
+			select {
+			case now := <-t.C:
+				mu.Lock()
+				ups := append(c.Retry(), c.Tick(now)...)
+				show(nil, ups)
+				mu.Unlock()
+				run(ups)
+			case <-clockCtx.Done():
+				return
+			}
+		}
+	})
 	for {
 		batch, open := net.Next(ctx, max)
 		mu.Lock()
 		ups := c.HandleBatch(batch)
-		if see != nil {
-			see(batch, ups)
-		}
+		show(batch, ups)
 		mu.Unlock()
-		wg := RunTasks(ctx, ups, func(done func() []Update) {
-			mu.Lock()
-			defer mu.Unlock()
-			ups := done()
-			if see != nil {
-				see(nil, ups)
-			}
-		})
-		tasks.Go(wg.Wait)
+		run(ups)
 		if !open {
+			stopClock()
 			return
 		}
 	}

@@ -231,3 +231,127 @@ func FuzzParseFileName(f *testing.F) {
 		}
 	})
 }
+
+// readEvents reads every event of data and the Reader's stats, or the error.
+func readEvents(data []byte, opts Options) ([]meeting.Event, Stats, bool, string, error) {
+	r, err := NewReader(bytes.NewReader(data), opts)
+	if err != nil {
+		return nil, Stats{}, false, "", err
+	}
+	var evs []meeting.Event
+	for {
+		ev, err := r.Next()
+		if err == io.EOF {
+			return evs, r.Stats(), r.Dated(), r.Channel(), nil
+		}
+		if err != nil {
+			return evs, r.Stats(), r.Dated(), r.Channel(), err
+		}
+		evs = append(evs, ev)
+	}
+}
+
+// sameReading checks that a log read in memory (it fits in the head) and
+// the same log read through the buffer give the same events, stats, date
+// and channel.
+func sameReading(t *testing.T, data []byte, opts Options) {
+	t.Helper()
+	evs, st, dated, ch, err := readEvents(data, opts)
+	opts.streamed = true
+	evs2, st2, dated2, ch2, err2 := readEvents(data, opts)
+	if (err == nil) != (err2 == nil) || err != nil && err.Error() != err2.Error() {
+		t.Fatalf("in memory: %v; streamed: %v", err, err2)
+	}
+	if len(evs) != len(evs2) || dated != dated2 || ch != ch2 || st.Lines != st2.Lines || st.Events != st2.Events ||
+		st.Skipped != st2.Skipped || st.TooLong != st2.TooLong || !slicesEqual(st.SkippedLines, st2.SkippedLines) {
+		t.Fatalf("in memory: %d events %+v %v %q; streamed: %d events %+v %v %q", len(evs), st, dated, ch, len(evs2), st2, dated2, ch2)
+	}
+	for i := range evs {
+		if !eventsEqual(evs[i], evs2[i]) {
+			t.Fatalf("event %d: in memory %#v, streamed %#v", i, evs[i], evs2[i])
+		}
+	}
+}
+
+func slicesEqual(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// eventsEqual compares two events (their times by instant).
+func eventsEqual(a, b meeting.Event) bool {
+	if !a.When().Equal(b.When()) {
+		return false
+	}
+	switch x := a.(type) {
+	case meeting.Message:
+		y, ok := b.(meeting.Message)
+		x.Time, y.Time = time.Time{}, time.Time{}
+		return ok && x == y
+	case meeting.Join:
+		y, ok := b.(meeting.Join)
+		x.Time, y.Time = time.Time{}, time.Time{}
+		return ok && x == y
+	case meeting.Part:
+		y, ok := b.(meeting.Part)
+		x.Time, y.Time = time.Time{}, time.Time{}
+		return ok && x == y
+	case meeting.Quit:
+		y, ok := b.(meeting.Quit)
+		x.Time, y.Time = time.Time{}, time.Time{}
+		return ok && x == y
+	case meeting.NickChange:
+		y, ok := b.(meeting.NickChange)
+		x.Time, y.Time = time.Time{}, time.Time{}
+		return ok && x == y
+	case meeting.TopicChange:
+		y, ok := b.(meeting.TopicChange)
+		x.Time, y.Time = time.Time{}, time.Time{}
+		return ok && x == y
+	}
+	return false
+}
+
+// FuzzReadInMemory: a log that fits in its head is read in memory, without
+// a buffer; it must read exactly as through the buffer.
+func FuzzReadInMemory(f *testing.F) {
+	f.Add([]byte("18:00:03 <nirik> #startmeeting x\n18:00:03 <zodbot> Meeting started Thu Apr 30 18:00:03 2015 UTC.\n18:01:00 <a> hi\r\n18:02:00 <b> bye"), uint8(0))
+	f.Add([]byte("--- Log opened Thu Apr 30 17:59:00 2015\n17:59 -!- a [a@h] has joined #c\n18:00 < a> x\n"), uint8(2))
+	f.Add([]byte("\xef\xbb\xbf[18:00:00] <a> x\n\n[18:00:01] * a waves\n"), uint8(0))
+	f.Fuzz(func(t *testing.T, data []byte, format uint8) {
+		opts := Options{}
+		if i := int(format); i > 0 && i <= len(Formats()) {
+			opts.Format = Formats()[i-1]
+		}
+		sameReading(t, data, opts)
+	})
+}
+
+// TestReadInMemoryLongLines: lines too long for the buffer are too long in
+// memory as well, at the same lengths, ended or not (a log read further
+// than its head while its format is unsure holds them in memory).
+func TestReadInMemoryLongLines(t *testing.T) {
+	for _, n := range []int{MaxLineLength - 2, MaxLineLength - 1, MaxLineLength, MaxLineLength + 1} {
+		for _, end := range []string{"", "\n", "\r\n"} {
+			long := strings.Repeat("x", n)
+			for _, data := range [][]byte{
+				[]byte(long + end),
+				[]byte(long + end + "18:00:03 <a> #startmeeting x\n18:00:04 <a> y\n" + long + end),
+				[]byte(long + end + "18:00:03 <a> #startmeeting x\n" + long + end + "18:00:06 <a> after\n"),
+			} {
+				r, err := NewReader(bytes.NewReader(data), Options{})
+				if err == nil && !r.inMem {
+					t.Fatalf("%d bytes: not read in memory", len(data))
+				}
+				sameReading(t, data, Options{})
+			}
+		}
+	}
+}

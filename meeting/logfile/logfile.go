@@ -23,6 +23,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -117,6 +118,8 @@ type Options struct {
 	FallbackDate time.Time
 	// Location the log's times are in; nil means UTC.
 	Location *time.Location
+
+	streamed bool // tests: read through the buffer even when the log fits in the head
 }
 
 // HeadBytes is how much of a log's beginning NewReader reads ahead to
@@ -151,7 +154,12 @@ type parseFunc func(r *Reader, line []byte) (meeting.Event, lineKind)
 
 // Reader reads events from a log. It is not safe for concurrent use.
 type Reader struct {
-	br     *bufio.Reader
+	br *bufio.Reader
+	// A log that fits in its head is read from it in memory (mem, from
+	// memOff), without a buffer: its lines' texts are the head's bytes.
+	mem    []byte
+	memOff int
+	inMem  bool
 	format Format
 	parse  parseFunc
 	loc    *time.Location
@@ -208,7 +216,7 @@ func NewReader(r io.Reader, opts Options) (*Reader, error) {
 	// A read error ahead is returned by Next once the lines read before
 	// it are: the head is judged as if the log ended there.
 	var readErr error
-	head, eof, err := readMore(r, nil, HeadBytes)
+	head, eof, err := readMore(r, nil, headSize(r))
 	if err != nil {
 		readErr, eof = err, true
 	}
@@ -237,7 +245,11 @@ func NewReader(r io.Reader, opts Options) (*Reader, error) {
 	if readErr != nil {
 		rest = errReader{readErr}
 	}
-	rd.br = bufio.NewReaderSize(io.MultiReader(bytes.NewReader(head), rest), MaxLineLength)
+	if eof && readErr == nil && !opts.streamed {
+		rd.mem, rd.inMem = head, true
+	} else {
+		rd.br = bufio.NewReaderSize(io.MultiReader(bytes.NewReader(head), rest), MaxLineLength)
+	}
 	start := opts.Date
 	rd.dated = !start.IsZero()
 	rd.replies = !rd.dated && !rd.fullDate
@@ -289,6 +301,18 @@ type errReader struct{ err error }
 func (e errReader) Read([]byte) (int, error) { return 0, e.err }
 
 // readMore reads from r until buf holds n bytes or r ends (eof).
+// headSize is how much of r NewReader reads first: HeadBytes, or less
+// when r is a file known to be smaller (one byte more than its size, to
+// see its end).
+func headSize(r io.Reader) int {
+	if f, ok := r.(interface{ Stat() (os.FileInfo, error) }); ok {
+		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() < HeadBytes {
+			return int(st.Size()) + 1
+		}
+	}
+	return HeadBytes
+}
+
 func readMore(r io.Reader, buf []byte, n int) (_ []byte, eof bool, err error) {
 	if cap(buf) < n {
 		nb := make([]byte, len(buf), n)
@@ -313,7 +337,7 @@ func (rd *Reader) probe(head []byte, eof bool) *Reader {
 		}
 	}
 	p := &Reader{
-		br: bufio.NewReaderSize(bytes.NewReader(head), MaxLineLength), format: rd.format, parse: rd.parse,
+		mem: head, inMem: true, format: rd.format, parse: rd.parse,
 		loc: rd.loc, fullDate: rd.fullDate, prevSec: -1, cacheSec: -1, nicks: make(map[string]string, 16),
 		replies: !rd.fullDate, probing: true, found: rd.dated,
 		year: 1970, month: time.January, day: 1,
@@ -393,6 +417,9 @@ func (r *Reader) skip() {
 // valid until the next call. tooLong reports a line longer than
 // MaxLineLength, which has been discarded.
 func (r *Reader) readLine() (line []byte, tooLong bool, err error) {
+	if r.inMem {
+		return r.memLine()
+	}
 	line, err = r.br.ReadSlice('\n')
 	if err == bufio.ErrBufferFull {
 		for err == bufio.ErrBufferFull {
@@ -411,6 +438,39 @@ func (r *Reader) readLine() (line []byte, tooLong bool, err error) {
 		// last line without a line ending
 	}
 	r.lineN++
+	n := len(line)
+	if n > 0 && line[n-1] == '\n' {
+		n--
+	}
+	if n > 0 && line[n-1] == '\r' {
+		n--
+	}
+	return line[:n], false, nil
+}
+
+// InMemory reports whether the whole log is in memory already: it fitted
+// in the head read ahead (see NewReader), so reading it waits on nothing.
+func (r *Reader) InMemory() bool { return r.inMem }
+
+// memLine is readLine for a log in memory: the same lines, and the same
+// ones too long (those a MaxLineLength buffer cannot hold).
+func (r *Reader) memLine() (line []byte, tooLong bool, err error) {
+	rest := r.mem[r.memOff:]
+	if len(rest) == 0 {
+		return nil, false, io.EOF
+	}
+	if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+		line = rest[:i+1]
+		tooLong = len(line) > MaxLineLength
+	} else {
+		line = rest
+		tooLong = len(line) >= MaxLineLength // the buffer fills before the end is seen
+	}
+	r.memOff += len(line)
+	r.lineN++
+	if tooLong {
+		return nil, true, nil
+	}
 	n := len(line)
 	if n > 0 && line[n-1] == '\n' {
 		n--
@@ -500,6 +560,10 @@ const arenaSize = 64 << 10
 // keep returns b as a string that shares an append-only block with the
 // texts of neighbouring lines. Bytes of a block are never written twice.
 func (r *Reader) keep(b []byte) string {
+	if r.inMem && inside(b, r.mem) {
+		// The head is never written: its bytes are the text.
+		return unsafe.String(unsafe.SliceData(b), len(b))
+	}
 	if len(b) > arenaSize/8 {
 		return string(b)
 	}
@@ -509,6 +573,15 @@ func (r *Reader) keep(b []byte) string {
 	off := len(r.arena)
 	r.arena = append(r.arena, b...)
 	return unsafe.String(&r.arena[off], len(b))
+}
+
+// inside reports whether b (not empty) lies within buf.
+func inside(b, buf []byte) bool {
+	if len(b) == 0 || len(buf) == 0 {
+		return false
+	}
+	p, lo := uintptr(unsafe.Pointer(unsafe.SliceData(b))), uintptr(unsafe.Pointer(unsafe.SliceData(buf)))
+	return p >= lo && p+uintptr(len(b)) <= lo+uintptr(len(buf))
 }
 
 // message builds a Message event; a line with an empty nick is skipped.

@@ -3,7 +3,6 @@ package publish
 import (
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"sync"
@@ -35,9 +34,11 @@ type Batch struct {
 // NewBatch returns an empty batch.
 func NewBatch() *Batch { return &Batch{dirs: map[string]struct{}{}, roots: map[string]struct{}{}} }
 
-// Archive returns an archive like New's whose syncs b defers.
+// Archive returns an archive like New's that is regenerated (see
+// Archive.Regenerate) and whose syncs b defers.
 func (b *Batch) Archive(root string, style meeting.Style, urlPrefix string) *Archive {
 	a := New(root, style, urlPrefix)
+	a.Regenerate = true
 	b.adopt(a)
 	return a
 }
@@ -49,12 +50,12 @@ func (b *Batch) adopt(a *Archive) {
 	b.roots[filepath.Clean(a.Root)] = struct{}{}
 	b.mu.Unlock()
 	create := a.create
-	a.create = func(root *os.Root, dir, pattern string) (tempFile, error) {
-		f, err := create(root, dir, pattern)
+	a.create = func(d *dirHandle, prefix, suffix string, named bool) (tempFile, string, error) {
+		f, name, err := create(d, prefix, suffix, named)
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
-		return deferredFile{f, b}, nil
+		return deferredFile{f, b}, name, nil
 	}
 }
 

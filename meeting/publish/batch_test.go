@@ -29,12 +29,12 @@ func TestBatchDefersSyncs(t *testing.T) {
 		root := t.TempDir()
 		a := New(root, meeting.StyleDefault, "")
 		var syncs atomic.Int64
-		a.create = func(root *os.Root, dir, pattern string) (tempFile, error) {
-			f, _, err := createTemp(root, dir, pattern)
+		a.create = func(d *dirHandle, prefix, suffix string, named bool) (tempFile, string, error) {
+			f, name, err := createLocked(d, prefix, suffix, named)
 			if err != nil {
-				return nil, err
+				return nil, "", err
 			}
-			return syncCounter{f, &syncs}, nil
+			return syncCounter{f, &syncs}, name, nil
 		}
 		b := NewBatch()
 		if batched {

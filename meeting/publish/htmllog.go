@@ -2,6 +2,7 @@ package publish
 
 import (
 	"errors"
+	"sync"
 
 	"gavel/meeting"
 	"gavel/meeting/minutes"
@@ -21,19 +22,23 @@ type htmlLog struct {
 	w     *minutes.LogHTML
 	batch []meeting.Line
 	todo  chan []meeting.Line
-	free  chan []meeting.Line
 	acks  chan error // one answer per flush request (a nil batch)
 	done  chan struct{}
 	err   error // the first write error, once seen
 	ended bool
+	// serial: lines are written as they come, on the caller's goroutine
+	// (see Archive.Serial).
+	serial bool
 }
 
-func newHTMLLog(w *minutes.LogHTML) *htmlLog {
+func newHTMLLog(w *minutes.LogHTML, serial bool) *htmlLog {
+	if serial {
+		return &htmlLog{w: w, serial: true}
+	}
 	h := &htmlLog{
 		w:     w,
-		batch: make([]meeting.Line, 0, htmlBatch),
+		batch: newBatch(),
 		todo:  make(chan []meeting.Line, 4),
-		free:  make(chan []meeting.Line, 4),
 		acks:  make(chan error),
 		done:  make(chan struct{}),
 	}
@@ -57,11 +62,19 @@ func (h *htmlLog) run() {
 				err = h.w.WriteLine(l)
 			}
 		}
-		select {
-		case h.free <- batch[:0]:
-		default:
-		}
+		freeBatch(batch)
 	}
+}
+
+// batches are the batches of lines, reused from meeting to meeting.
+var batches = sync.Pool{New: func() any { b := make([]meeting.Line, 0, htmlBatch); return &b }}
+
+func newBatch() []meeting.Line { return (*batches.Get().(*[]meeting.Line))[:0] }
+
+func freeBatch(b []meeting.Line) {
+	clear(b) // the lines' texts may go
+	b = b[:0]
+	batches.Put(&b)
 }
 
 // write queues one line.
@@ -72,14 +85,17 @@ func (h *htmlLog) write(l meeting.Line) error {
 	if h.ended {
 		return errLogClosed
 	}
+	if h.serial {
+		h.err = h.w.WriteLine(l)
+		return h.err
+	}
+	if h.batch == nil {
+		h.batch = newBatch()
+	}
 	h.batch = append(h.batch, l)
 	if len(h.batch) == htmlBatch {
 		h.todo <- h.batch
-		select {
-		case h.batch = <-h.free:
-		default:
-			h.batch = make([]meeting.Line, 0, htmlBatch)
-		}
+		h.batch = nil
 	}
 	return nil
 }
@@ -92,9 +108,13 @@ func (h *htmlLog) flush() error {
 	if h.ended {
 		return errLogClosed
 	}
+	if h.serial {
+		h.err = h.w.Flush()
+		return h.err
+	}
 	if len(h.batch) > 0 {
 		h.todo <- h.batch
-		h.batch = make([]meeting.Line, 0, htmlBatch)
+		h.batch = nil
 	}
 	h.todo <- nil
 	h.err = <-h.acks
@@ -120,7 +140,14 @@ func (h *htmlLog) close() error {
 func (h *htmlLog) stop() {
 	if !h.ended {
 		h.ended = true
+		if h.serial {
+			return
+		}
 		close(h.todo)
 		<-h.done
+		if h.batch != nil {
+			freeBatch(h.batch)
+			h.batch = nil
+		}
 	}
 }

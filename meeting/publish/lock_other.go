@@ -2,10 +2,11 @@
 
 package publish
 
-import "os"
-
 // lockFile is a no-op where flock(2) is not available.
-func lockFile(tempFile) error { return nil }
+func lockFile(interface{ Fd() uintptr }) error { return nil }
 
-// stale never says a partial file is stale where locks are not available.
-func stale(string) (*os.File, bool) { return nil, false }
+func errWouldBlock(error) bool { return false }
+
+// removeIfStale never says a temporary file is stale where locks are not
+// available.
+func removeIfStale(*dirHandle, string) bool { return false }

@@ -3,18 +3,16 @@ package publish
 import (
 	"bufio"
 	"bytes"
-	"crypto/rand"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"gavel/meeting"
 	"gavel/meeting/minutes"
@@ -180,27 +178,37 @@ func (s *Session) claim(p string) {
 // (and whose .log.html names its channel) are its own; without, any file
 // there is another's.
 func (s *Session) foreign(p string, byFirstLine bool) bool {
-	found := false
-	for _, ext := range append([]string{"log.txt"}, extsOf(s.a.Style)...) {
-		if st, err := s.root.Lstat(p + "." + ext); err == nil && st.Mode().IsRegular() {
-			found = true
-			break
-		}
+	dir, name := splitRel(p)
+	d, err := s.openDir(dir, false)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false // no directory yet: no files
 	}
-	if !found {
+	if err != nil {
+		return true // something else there: writing fails, and says why
+	}
+	if st, err := d.root.Lstat(name + ".log.txt"); err != nil || !st.Mode().IsRegular() {
+		// No log: any other file of a meeting there is another's.
+		for _, ext := range extsOf(s.a.Style) {
+			if ext == "log.txt" {
+				continue
+			}
+			if st, err := d.root.Lstat(name + "." + ext); err == nil && st.Mode().IsRegular() {
+				return true
+			}
+		}
 		return false
 	}
 	if !byFirstLine {
 		return true
 	}
-	if st, err := s.root.Lstat(p + ".log.txt"); err != nil || !st.Mode().IsRegular() {
-		return true
-	}
-	f, err := s.root.Open(p + ".log.txt")
+	f, err := d.root.OpenFile(name+".log.txt", os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return true
 	}
 	defer f.Close()
+	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
+		return true
+	}
 	line, err := bufio.NewReaderSize(f, 4096).ReadSlice('\n')
 	if err != nil && !errors.Is(err, bufio.ErrBufferFull) && len(line) == 0 {
 		return true
@@ -210,22 +218,26 @@ func (s *Session) foreign(p string, byFirstLine bool) bool {
 	}
 	// The same first line: the same meeting, unless the .log.html names
 	// another channel (two channels whose directories are one).
-	h, err := s.root.Open(p + ".log.html")
+	h, err := d.root.Open(name + ".log.html")
 	if err != nil {
 		return false
 	}
 	defer h.Close()
-	head := logHead(s.m.Channel, s.a.Style)
-	got := make([]byte, len(head))
+	if s.head == nil {
+		s.head = logHead(s.m.Channel, s.a.Style)
+	}
+	got := make([]byte, len(s.head))
 	n, _ := io.ReadFull(h, got)
-	return !bytes.Equal(got[:n], head)
+	return !bytes.Equal(got[:n], s.head)
 }
 
 // logHead is the beginning of a meeting's .log.html, up to the end of its
 // title, which names the channel.
 func logHead(channel string, style meeting.Style) []byte {
 	var b bytes.Buffer
-	w := minutes.NewLogHTML(&b, channel, style)
+	buf := logBuffer(&b)
+	defer releaseLogBuffer(buf)
+	w := minutes.NewLogHTML(buf, channel, style)
 	w.Flush()
 	head := b.Bytes()
 	if i := bytes.Index(head, []byte("</title>")); i >= 0 {
@@ -258,29 +270,10 @@ func (s *Session) release() {
 // firstLine renders line 1 of the log as the .log.txt has it.
 func firstLine(l meeting.Line, style meeting.Style) []byte {
 	var b bytes.Buffer
-	w := minutes.NewLogText(&b, style)
+	buf := logBuffer(&b)
+	defer releaseLogBuffer(buf)
+	w := minutes.NewLogText(buf, style)
 	w.WriteLine(l)
 	w.Close()
 	return b.Bytes()
-}
-
-// createTemp creates a new file in the root-relative dir, named from
-// pattern with its last "*" replaced by a random number of up to ten
-// digits, as os.CreateTemp does, but through root. It returns the file and
-// its root-relative name.
-func createTemp(root *os.Root, dir, pattern string) (*os.File, string, error) {
-	prefix, suffix := pattern, ""
-	if i := strings.LastIndex(pattern, "*"); i >= 0 {
-		prefix, suffix = pattern[:i], pattern[i+1:]
-	}
-	for try := 0; ; try++ {
-		var b [4]byte
-		rand.Read(b[:])
-		name := path.Join(dir, prefix+strconv.FormatUint(uint64(binary.LittleEndian.Uint32(b[:])), 10)+suffix)
-		f, err := root.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
-		if errors.Is(err, fs.ErrExist) && try < 100 {
-			continue
-		}
-		return f, name, err
-	}
 }

@@ -39,17 +39,29 @@ type Archive struct {
 	// alike their first lines: a meeting resumed after a crash finds its
 	// own paths in its journal instead (see Session.resolve).
 	Regenerate bool
+	// Serial writes a meeting's files one after another on the caller's
+	// goroutine instead of in parallel: for callers that keep every core
+	// busy already, like a replay of many logs, for which more goroutines
+	// only cost.
+	Serial bool
 
 	create createTempFunc
 	batch  *Batch // defers the syncs (see Batch); nil syncs at once
 
 	mu     sync.Mutex
 	claims map[string]*Session // archive-relative base path -> the session writing it
+
+	aux         sync.Mutex      // guards what follows (taken with or without mu, never the other way)
+	swept       map[string]bool // directories swept (see Session.dir)
+	inputs      map[fileKey]struct{}
+	inputNames  map[uint64]struct{} // the inputs' names, without their directories, hashed (see nameHash)
+	otherInputs []os.FileInfo       // inputs without a fileKey (see KeepInputs)
+	handles     handles             // what a regenerating archive keeps open (see handles)
 }
 
 // New returns an archive rooted at root.
 func New(root string, style meeting.Style, urlPrefix string) *Archive {
-	return &Archive{Root: root, URLPrefix: urlPrefix, Style: style, create: rootCreateTemp}
+	return &Archive{Root: root, URLPrefix: urlPrefix, Style: style, create: lockedCreateTemp}
 }
 
 // File is one file written.
@@ -70,16 +82,20 @@ type Session struct {
 	root *os.Root // every file is written through it
 	m    *meeting.Meeting
 
-	paths    map[string]string // meeting name -> archive-relative base path (the meeting's Paths)
-	claimed  []string          // base paths claimed in the archive
-	first    []byte            // line 1 of the .log.txt, which tells this meeting's files from others'
-	named    string            // the meeting's name when its paths were last settled
-	settled  bool              // named is set
-	onSettle SettleFunc        // told each path resolve chooses; may be nil
+	dirs     map[string]*dirHandle // the directories written, by archive-relative path
+	paths    map[string]string     // meeting name -> archive-relative base path (the meeting's Paths)
+	claimed  []string              // base paths claimed in the archive
+	first    []byte                // line 1 of the .log.txt, which tells this meeting's files from others'
+	head     []byte                // the beginning of its .log.html (see logHead), once needed
+	named    string                // the meeting's name when its paths were last settled
+	settled  bool                  // named is set
+	onSettle SettleFunc            // told each path resolve chooses; may be nil
 
-	txt, html         tempFile // the partial logs
-	txtName, htmlName string   // their archive-relative names
+	txt, html         tempFile   // the partial logs
+	logDir            *dirHandle // their directory
+	txtName, htmlName string     // their names in it
 	spools            [2]*spool
+	bufs              [2]*bufio.Writer // the log writers' buffers (see logBuffer)
 	logTxt            *minutes.LogText
 	htmlW             *htmlLog
 	reported          bool // Log has said the log is behind
@@ -98,34 +114,122 @@ func (a *Archive) Open(m *meeting.Meeting) (*Session, error) {
 	if err := checkRel(dir); err != nil {
 		return nil, err
 	}
-	root, err := a.openRoot()
+	var root *os.Root
+	var err error
+	if a.Regenerate {
+		root, err = a.sharedRoot()
+	} else {
+		root, err = a.openRoot()
+	}
 	if err != nil {
 		return nil, err
-	}
-	if err := root.MkdirAll(dir, 0o755); err != nil {
-		root.Close()
-		return nil, a.pathError(dir, err)
 	}
 	if m.Paths == nil {
 		m.Paths = map[string]string{}
 	}
 	s := &Session{a: a, root: root, m: m, paths: m.Paths}
-	stem := "." + m.BaseNameFor("meeting")
-	if s.txt, err = a.createPartial(root, dir, stem+".log.txt"+partialSuffix); err != nil {
-		root.Close()
-		return nil, a.pathError(dir, err)
+	d, err := s.dir(dir)
+	if err != nil {
+		s.Close()
+		return nil, err
 	}
-	s.txtName = rootRel(root, s.txt)
-	if s.html, err = a.createPartial(root, dir, stem+".log.html"+partialSuffix); err != nil {
+	s.logDir = d
+	stem := "." + m.BaseNameFor("meeting")
+	if s.txt, s.txtName, err = a.createPartial(d, stem+".log.txt"); err != nil {
 		s.Close()
 		return nil, a.pathError(dir, err)
 	}
-	s.htmlName = rootRel(root, s.html)
-	removeStalePartials(filepath.Join(a.Root, filepath.FromSlash(dir)))
+	if s.html, s.htmlName, err = a.createPartial(d, stem+".log.html"); err != nil {
+		s.Close()
+		return nil, a.pathError(dir, err)
+	}
 	s.spools = [2]*spool{{f: s.txt}, {f: s.html}}
-	s.logTxt = minutes.NewLogText(s.spools[0], a.Style)
-	s.htmlW = newHTMLLog(minutes.NewLogHTML(s.spools[1], m.Channel, a.Style))
+	s.bufs = [2]*bufio.Writer{logBuffer(s.spools[0]), logBuffer(s.spools[1])}
+	s.logTxt = minutes.NewLogText(s.bufs[0], a.Style)
+	s.htmlW = newHTMLLog(minutes.NewLogHTML(s.bufs[1], m.Channel, a.Style), a.Serial)
 	return s, nil
+}
+
+// logBufSize is the buffer of the log writers: that of minutes.NewLogText
+// and NewLogHTML, which then use the one they are given (bufio.NewWriterSize
+// returns a *bufio.Writer it is given when it is large enough).
+const logBufSize = 64 << 10
+
+// logBuffers are the buffers of the streamed logs, reused from meeting to
+// meeting: a regeneration opens thousands of sessions a second.
+var logBuffers = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, logBufSize) }}
+
+// logBuffer is a buffered writer to w, from logBuffers.
+func logBuffer(w io.Writer) *bufio.Writer {
+	b := logBuffers.Get().(*bufio.Writer)
+	b.Reset(w)
+	return b
+}
+
+// releaseLogBuffer gives b back; nothing may use it after.
+func releaseLogBuffer(b *bufio.Writer) {
+	b.Reset(nil)
+	logBuffers.Put(b)
+}
+
+// dir returns the archive-relative directory rel, created if need be and
+// opened once per session. The first time an archive meets a directory
+// (each time a session opens one, unless the archive regenerates), it
+// removes the temporary files a dead process left there (see sweep).
+func (s *Session) dir(rel string) (*dirHandle, error) { return s.openDir(rel, true) }
+
+// openDir is dir, or with mkdir unset, the directory if it exists
+// (fs.ErrNotExist if not).
+func (s *Session) openDir(rel string, mkdir bool) (*dirHandle, error) {
+	if d, ok := s.dirs[rel]; ok {
+		return d, nil
+	}
+	if err := checkRel(rel); err != nil {
+		return nil, err
+	}
+	a := s.a
+	var d *dirHandle
+	var err error
+	if a.Regenerate {
+		var opened bool
+		d, opened, err = a.acquireDir(s.root, rel, mkdir)
+		if err == nil && !opened {
+			if s.dirs == nil {
+				s.dirs = map[string]*dirHandle{}
+			}
+			s.dirs[rel] = d
+			return d, nil
+		}
+	} else {
+		d, err = openDirHandle(s.root, a.Root, rel, mkdir)
+	}
+	if err != nil {
+		return nil, a.pathError(rel, err)
+	}
+	if s.dirs == nil {
+		s.dirs = map[string]*dirHandle{}
+	}
+	s.dirs[rel] = d
+	a.aux.Lock()
+	sweepIt := !a.Regenerate || !a.swept[rel]
+	if a.Regenerate {
+		if a.swept == nil {
+			a.swept = map[string]bool{}
+		}
+		a.swept[rel] = true
+	}
+	a.aux.Unlock()
+	if sweepIt {
+		sweep(d)
+	}
+	return d, nil
+}
+
+// at is the directory and the name of the archive-relative path rel.
+func (s *Session) at(rel string) (*dirHandle, string, error) {
+	dir, name := splitRel(rel)
+	d, err := s.dir(dir)
+	return d, name, err
 }
 
 // base returns the archive-relative path, without extension, of the
@@ -145,49 +249,15 @@ func (s *Session) baseFor(m *meeting.Meeting, name string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if err := s.root.MkdirAll(path.Dir(p), 0o755); err != nil {
-		return "", s.a.pathError(path.Dir(p), err)
+	if _, err := s.dir(path.Dir(p)); err != nil {
+		return "", err
 	}
 	return p, nil
 }
 
-// partialSuffix marks a streamed log before it is renamed into place.
-const partialSuffix = ".partial-"
-
-func (a *Archive) createPartial(root *os.Root, dir, pattern string) (tempFile, error) {
-	f, err := a.create(root, dir, pattern+"*")
-	if err != nil {
-		if f != nil {
-			f.Close()
-		}
-		return nil, err
-	}
-	if err := lockFile(f); err != nil {
-		f.Close()
-		root.Remove(rootRel(root, f))
-		return nil, err
-	}
-	return f, nil
-}
-
-// removeStalePartials removes the partial logs in dir that no living
-// process holds: those of a gavel that crashed or was killed. (Its
-// meeting comes back from the journal, which holds every line.)
-func removeStalePartials(dir string) {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return
-	}
-	for _, e := range entries {
-		if !strings.HasPrefix(e.Name(), ".") || !strings.Contains(e.Name(), partialSuffix) {
-			continue
-		}
-		path := filepath.Join(dir, e.Name())
-		if f, ok := stale(path); ok {
-			os.Remove(path)
-			f.Close()
-		}
-	}
+// createPartial creates a streamed log in d, locked (see createLocked).
+func (a *Archive) createPartial(d *dirHandle, stem string) (tempFile, string, error) {
+	return a.create(d, stem+partialSuffix, "", true)
 }
 
 // Meeting is the meeting the session publishes.
@@ -271,11 +341,11 @@ func (s *Session) Save(m *meeting.Meeting) ([]File, error) {
 	var errs []error
 	for _, c := range []struct {
 		ext, from, end string
-	}{{".log.txt", s.txtName, ""}, {".log.html", s.htmlName, minutes.LogHTMLEnd}} {
+	}{{".log.txt", s.logDir.relOf(s.txtName), ""}, {".log.html", s.logDir.relOf(s.htmlName), minutes.LogHTMLEnd}} {
 		if s.closed {
 			c.end = "" // the page is ended already
 		}
-		err := writeAtomic(s.a.create, s.root, base+c.ext, s.perm(m), func(w io.Writer) error {
+		n, err := s.writeAtomic(base+c.ext, s.perm(m), func(w io.Writer) error {
 			if err := s.copyFile(w, c.from); err != nil {
 				return err
 			}
@@ -286,7 +356,7 @@ func (s *Session) Save(m *meeting.Meeting) ([]File, error) {
 			errs = append(errs, err)
 			continue
 		}
-		files = append(files, s.file(base+c.ext))
+		files = append(files, s.fileSized(base+c.ext, n))
 	}
 	return s.writeMinutes(m, files, errs)
 }
@@ -303,6 +373,7 @@ func (s *Session) writeMinutes(m *meeting.Meeting, files []File, errs []error) (
 	type job struct {
 		rel   string
 		write func(io.Writer) error
+		n     int64
 		err   error
 	}
 	var jobs []*job
@@ -320,7 +391,7 @@ func (s *Session) writeMinutes(m *meeting.Meeting, files []File, errs []error) (
 	if s.a.Style == meeting.StyleZodbot {
 		logTxt := rel + ".log.txt"
 		if !s.renamed[0] {
-			logTxt = s.txtName
+			logTxt = s.logDir.relOf(s.txtName)
 		}
 		for _, stub := range m.Stubs {
 			sb, err := s.baseFor(m, stub.Name)
@@ -337,7 +408,11 @@ func (s *Session) writeMinutes(m *meeting.Meeting, files []File, errs []error) (
 	}
 	var wg sync.WaitGroup
 	for _, j := range jobs {
-		wg.Go(func() { j.err = writeAtomic(s.a.create, s.root, j.rel, s.perm(m), j.write) })
+		if s.a.Serial {
+			j.n, j.err = s.writeAtomic(j.rel, s.perm(m), j.write)
+			continue
+		}
+		wg.Go(func() { j.n, j.err = s.writeAtomic(j.rel, s.perm(m), j.write) })
 	}
 	wg.Wait()
 	for _, j := range jobs {
@@ -345,10 +420,10 @@ func (s *Session) writeMinutes(m *meeting.Meeting, files []File, errs []error) (
 			errs = append(errs, j.err)
 			continue
 		}
-		files = append(files, s.file(j.rel))
+		files = append(files, s.fileSized(j.rel, j.n))
 	}
 	for _, d := range dirs {
-		if err := s.a.syncDir(filepath.Join(s.a.Root, filepath.FromSlash(d))); err != nil && len(errs) == 0 {
+		if err := s.a.syncDir(filepath.Join(s.a.Root, filepath.FromSlash(path.Clean(d)))); err != nil && len(errs) == 0 {
 			errs = append(errs, s.a.pathError(d, err))
 		}
 	}
@@ -369,8 +444,8 @@ func (s *Session) Finish(m *meeting.Meeting) ([]File, error) {
 		}
 	}
 	var files []File
-	for _, ext := range []string{".log.txt", ".log.html"} {
-		files = append(files, s.file(base+ext))
+	for i, ext := range []string{".log.txt", ".log.html"} {
+		files = append(files, s.fileSized(base+ext, s.spools[i].written()))
 	}
 	return s.writeMinutes(m, files, nil)
 }
@@ -408,8 +483,12 @@ func (s *Session) finaliseLogs(m *meeting.Meeting, base string) error {
 		if s.renamed[i] {
 			continue
 		}
-		if err := s.root.Rename(names[i], base+exts[i]); err != nil {
-			return s.a.pathError(base+exts[i], err)
+		d, name, err := s.at(base + exts[i])
+		if err != nil {
+			return err
+		}
+		if err := s.a.replace(s.root, s.logDir, names[i], d, name); err != nil {
+			return err
 		}
 		s.renamed[i] = true
 	}
@@ -431,28 +510,39 @@ func (s *Session) Close() error {
 		if f == nil {
 			continue
 		}
-		f.Close()
-		if s.renamed[i] {
-			continue
+		if !s.renamed[i] {
+			// Removed while still locked: no sweep takes it meanwhile.
+			if err := s.logDir.root.Remove(names[i]); err != nil && !errors.Is(err, os.ErrNotExist) {
+				errs = append(errs, pathError(s.logDir.path, names[i], err))
+			}
 		}
-		if err := s.root.Remove(names[i]); err != nil && !errors.Is(err, os.ErrNotExist) {
-			errs = append(errs, s.a.pathError(names[i], err))
+		f.Close()
+	}
+	for _, d := range s.dirs {
+		if s.a.Regenerate {
+			s.a.releaseDir(d)
+		} else {
+			d.close()
+		}
+	}
+	s.dirs = nil
+	for i, b := range s.bufs {
+		if b != nil {
+			releaseLogBuffer(b)
+			s.bufs[i] = nil
 		}
 	}
 	s.release()
-	if s.root != nil {
+	if s.root != nil && !s.a.Regenerate {
 		s.root.Close()
 	}
 	return errors.Join(errs...)
 }
 
-// file describes the archive-relative file rel, written.
-func (s *Session) file(rel string) File {
-	f := File{Path: filepath.Join(s.a.Root, filepath.FromSlash(rel)), URL: urlJoin(s.a.URLPrefix, rel)}
-	if st, err := s.root.Stat(rel); err == nil {
-		f.Bytes = st.Size()
-	}
-	return f
+// fileSized describes the archive-relative file rel, written with n
+// bytes.
+func (s *Session) fileSized(rel string, n int64) File {
+	return File{Path: filepath.Join(s.a.Root, filepath.FromSlash(rel)), URL: urlJoin(s.a.URLPrefix, rel), Bytes: n}
 }
 
 // urlJoin is the URL prefix and an archive-relative path, with a '/' between
@@ -466,7 +556,7 @@ func urlJoin(prefix, rel string) string {
 
 // copyFile copies the archive-relative file rel into w.
 func (s *Session) copyFile(w io.Writer, rel string) error {
-	r, err := s.root.Open(rel)
+	r, err := s.open(rel)
 	if err != nil {
 		return err
 	}
@@ -478,12 +568,12 @@ func (s *Session) copyFile(w io.Writer, rel string) error {
 // copyLines copies the first n lines of a .log.txt (joined by "\n", no
 // trailing newline) into w.
 func (s *Session) copyLines(w io.Writer, rel string, n int) error {
-	r, err := s.root.Open(rel)
+	r, err := s.open(rel)
 	if err != nil {
 		return err
 	}
 	defer r.Close()
-	br := bufio.NewReaderSize(r, 64<<10)
+	br := bufio.NewReaderSize(r, 4<<10) // a stub is a few lines
 	for i := 0; i < n; i++ {
 		line, err := br.ReadString('\n')
 		if i == n-1 || err != nil {
@@ -497,4 +587,23 @@ func (s *Session) copyLines(w io.Writer, rel string, n int) error {
 		}
 	}
 	return nil
+}
+
+// open opens the archive-relative file rel for reading.
+func (s *Session) open(rel string) (*os.File, error) {
+	d, name, err := s.at(rel)
+	if err != nil {
+		return nil, err
+	}
+	return d.root.Open(name)
+}
+
+// writeAtomic writes the archive-relative file rel atomically (see
+// writeAtomic).
+func (s *Session) writeAtomic(rel string, perm os.FileMode, write func(io.Writer) error) (int64, error) {
+	d, name, err := s.at(rel)
+	if err != nil {
+		return 0, err
+	}
+	return writeAtomic(s.a, s.a.create, d, name, perm, write)
 }

@@ -57,9 +57,9 @@ func TestFullDiskLosesNothing(t *testing.T) {
 	root := t.TempDir()
 	a := New(root, meeting.StyleDefault, "")
 	m, s, e := meetingOf(t, a, "#startmeeting Full disk", "#topic one", "#info kept")
-	a.create = func(root *os.Root, dir, pattern string) (tempFile, error) {
-		f, _, err := createTemp(root, dir, pattern)
-		return &fullDisk{File: f, limit: 100}, err
+	a.create = func(d *dirHandle, prefix, suffix string, named bool) (tempFile, string, error) {
+		f, name, err := createLocked(d, prefix, suffix, named)
+		return &fullDisk{File: f, limit: 100}, name, err
 	}
 	_, err := s.Save(m)
 	if !errors.Is(err, syscall.ENOSPC) || !strings.Contains(err.Error(), "publish ") {
@@ -82,7 +82,7 @@ func TestFullDiskLosesNothing(t *testing.T) {
 		}
 	}
 	// Space comes back: the meeting goes on and ends with every line.
-	a.create = rootCreateTemp
+	a.create = lockedCreateTemp
 	e.Handle(meeting.Message{Time: start.Add(time.Minute), Nick: "chair", Text: "#info after"})
 	for _, eff := range e.Handle(meeting.Message{Time: start.Add(time.Minute), Nick: "chair", Text: "#endmeeting"}) {
 		if eff.Kind == meeting.EffectLog {

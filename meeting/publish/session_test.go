@@ -101,12 +101,12 @@ func TestFullDiskWhileStreaming(t *testing.T) {
 	root := t.TempDir()
 	a := New(root, meeting.StyleDefault, "")
 	var full atomic.Bool
-	a.create = func(root *os.Root, dir, pattern string) (tempFile, error) {
-		f, _, err := createTemp(root, dir, pattern)
+	a.create = func(d *dirHandle, prefix, suffix string, named bool) (tempFile, string, error) {
+		f, name, err := createLocked(d, prefix, suffix, named)
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
-		return &toggledDisk{File: f, full: &full}, nil
+		return &toggledDisk{File: f, full: &full}, name, nil
 	}
 	e := meeting.NewEngine(meeting.Options{Channel: "#meet"})
 	w := a.Writer()

@@ -16,6 +16,7 @@ type spool struct {
 	mu      sync.Mutex
 	pending []byte
 	err     error // the last write error; nil once everything is written
+	n       int64 // bytes in the file
 }
 
 func (s *spool) Write(p []byte) (int, error) {
@@ -23,6 +24,7 @@ func (s *spool) Write(p []byte) (int, error) {
 	defer s.mu.Unlock()
 	if len(s.pending) == 0 {
 		n, err := s.f.Write(p)
+		s.n += int64(n)
 		if err == nil {
 			return n, nil
 		}
@@ -44,6 +46,7 @@ func (s *spool) flush() error {
 func (s *spool) flushLocked() error {
 	for len(s.pending) > 0 {
 		n, err := s.f.Write(s.pending)
+		s.n += int64(n)
 		s.pending = s.pending[n:]
 		if err != nil {
 			s.err = fmt.Errorf("publish %s: %w (%d bytes of the log wait in memory)", s.f.Name(), err, len(s.pending))
@@ -52,6 +55,13 @@ func (s *spool) flushLocked() error {
 	}
 	s.pending, s.err = nil, nil
 	return nil
+}
+
+// written is how many bytes are in the file.
+func (s *spool) written() int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.n
 }
 
 // behind is the write error while some of the log waits in memory.

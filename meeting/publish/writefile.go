@@ -18,7 +18,12 @@ func WriteFile(path string, perm os.FileMode, write func(io.Writer) error) error
 		return fmt.Errorf("publish %s: %w", path, err)
 	}
 	defer root.Close()
-	if err := writeAtomic(rootCreateTemp, root, filepath.Base(path), perm, write); err != nil {
+	d, err := openDirHandle(root, filepath.Dir(path), ".", false)
+	if err != nil {
+		return fmt.Errorf("publish %s: %w", path, err)
+	}
+	defer d.close()
+	if _, err := writeAtomic(nil, lockedCreateTemp, d, filepath.Base(path), perm, write); err != nil {
 		return err
 	}
 	return syncDir(filepath.Dir(path))

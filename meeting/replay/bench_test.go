@@ -6,9 +6,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
-	"runtime/metrics"
-	"sync"
 	"testing"
 	"time"
 
@@ -112,7 +109,7 @@ func BenchmarkReplay(b *testing.B) {
 		for _, style := range []meeting.Style{meeting.StyleDefault, meeting.StyleZodbot} {
 			b.Run(fmt.Sprintf("%s/lines=%d", style, lines), func(b *testing.B) {
 				b.ReportAllocs()
-				peak := watchHeap()
+				peak := replaytest.WatchHeap()
 				for i := 0; i < b.N; i++ {
 					in, err := os.Open(path)
 					if err != nil {
@@ -131,40 +128,6 @@ func BenchmarkReplay(b *testing.B) {
 				b.ReportMetric(float64(peak())/(1<<20), "peak-live-MiB")
 			})
 		}
-	}
-}
-
-// watchHeap samples the live heap every few milliseconds until the returned
-// function is called, which returns the largest sample.
-func watchHeap() func() uint64 {
-	runtime.GC()
-	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
-	var mu sync.Mutex
-	var peak uint64
-	done := make(chan struct{})
-	stopped := make(chan struct{})
-	go func() {
-		defer close(stopped)
-		tick := time.NewTicker(5 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			metrics.Read(sample)
-			mu.Lock()
-			peak = max(peak, sample[0].Value.Uint64())
-			mu.Unlock()
-			select {
-			case <-done:
-				return
-			case <-tick.C:
-			}
-		}
-	}()
-	return func() uint64 {
-		close(done)
-		<-stopped
-		mu.Lock()
-		defer mu.Unlock()
-		return peak
 	}
 }
 
@@ -246,7 +209,7 @@ func BenchmarkRegenerate(b *testing.B) {
 		}
 		b.Run(fmt.Sprintf("%s/meetings=%d", name, c.meetings), func(b *testing.B) {
 			replaytest.ResetPeakRSS()
-			peak := watchHeap()
+			peak := replaytest.WatchHeap()
 			cpu0 := replaytest.CPUTime()
 			for i := 0; i < b.N; i++ {
 				opts := Options{Channel: "#fedora-meeting", Date: time.Date(2015, 4, 30, 0, 0, 0, 0, time.UTC), Out: benchOut(b),

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -39,6 +40,12 @@ type Options struct {
 	// for regenerating many meetings, where the caller calls Batch.Sync
 	// once at the end.
 	Batch *publish.Batch
+	// Archive, when set, is the archive written (Out, Style, URLPrefix
+	// and Batch are then its own): replays of many logs share one, so
+	// that they know each other's meetings (see publish.Session.resolve)
+	// and inputs (publish.Archive.KeepInputs). It must be regenerating
+	// (publish.Archive.Regenerate), as publish.Batch.Archive makes it.
+	Archive *publish.Archive
 	// Files, when set, is given each meeting's files (without repeats) as
 	// soon as the meeting is written, and Result.Files stays empty: memory
 	// then does not grow with the number of meetings in a log.
@@ -100,12 +107,26 @@ func Reader(ctx context.Context, r io.Reader, name string, opts Options) (Result
 		zodbot: opts.Style == meeting.StyleZodbot,
 		report: opts.Files,
 	}
-	archive := publish.New(opts.Out, opts.Style, opts.URLPrefix)
-	archive.Regenerate = true
-	if opts.Batch != nil {
+	archive := opts.Archive
+	switch {
+	case archive != nil:
+	case opts.Batch != nil:
 		archive = opts.Batch.Archive(opts.Out, opts.Style, opts.URLPrefix)
+		defer archive.Close()
+	default:
+		archive = publish.New(opts.Out, opts.Style, opts.URLPrefix)
+		archive.Regenerate = true
+		defer archive.Close()
+	}
+	if f, ok := r.(*os.File); ok {
+		// Regenerating in place: the log read is never written over
+		// with other bytes.
+		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+			archive.KeepInputs(st)
+		}
 	}
 	p.writer = archive.Writer()
+	p.serial = archive.Serial
 	p.res.Channel = channel
 	err = p.play(ctx, rd)
 	if len(p.files) > 0 {
@@ -127,6 +148,7 @@ type player struct {
 	last   time.Time
 	zodbot bool
 	report func([]publish.File)
+	serial bool // finish each meeting before reading on (see publish.Archive.Serial)
 
 	// Ended meetings are finished (their minutes written) on a goroutine
 	// of their own, in order, while the engine goes on with the log; the
@@ -193,10 +215,57 @@ func readAhead(rd *logfile.Reader, done <-chan struct{}) (<-chan *batch, chan<- 
 	return full, free
 }
 
+// batches returns the batches of events of rd one after another: read
+// ahead on a goroutine of their own, unless the log is in memory already
+// (see logfile.Reader.InMemory), where parsing it costs less than handing
+// it over. Each batch is given back with recycle once handled; stop ends
+// the reading and waits for it.
+func batches(rd *logfile.Reader) (next func() (*batch, bool), recycle func(*batch), stop func()) {
+	if rd.InMemory() {
+		b := &batch{events: make([]meeting.Event, 0, batchSize)}
+		next = func() (*batch, bool) {
+			if b.err != nil {
+				return nil, false
+			}
+			b.events = b.events[:0]
+			for len(b.events) < batchSize {
+				ev, err := rd.Next()
+				if err != nil {
+					b.err = err
+					break
+				}
+				b.events = append(b.events, ev)
+			}
+			return b, true
+		}
+		return next, func(*batch) {}, func() {}
+	}
+	done := make(chan struct{})
+	full, free := readAhead(rd, done)
+	next = func() (*batch, bool) {
+		b, ok := <-full
+		return b, ok
+	}
+	recycle = func(b *batch) {
+		select {
+		case free <- b:
+		default:
+		}
+	}
+	stop = func() {
+		close(done)
+		for range full { // wait for the reader to stop before Stats
+		}
+	}
+	return next, recycle, stop
+}
+
 func (p *player) play(ctx context.Context, rd *logfile.Reader) (err error) {
-	p.finishing = make(chan finishJob, 1)
-	p.finished = make(chan struct{})
-	go p.finisher()
+	if !p.serial {
+		p.finishing = make(chan finishJob, 1)
+		p.finished = make(chan struct{})
+		go p.finisher()
+	}
 	defer func() {
 		p.writer.Discard()
 		p.waitFinished()
@@ -204,14 +273,13 @@ func (p *player) play(ctx context.Context, rd *logfile.Reader) (err error) {
 			err = p.finishErr
 		}
 	}()
-	done := make(chan struct{})
-	full, free := readAhead(rd, done)
-	defer func() {
-		close(done)
-		for range full { // wait for the reader to stop before Stats
+	next, recycle, stop := batches(rd)
+	defer stop()
+	for {
+		b, ok := next()
+		if !ok {
+			break
 		}
-	}()
-	for b := range full {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -233,10 +301,7 @@ func (p *player) play(ctx context.Context, rd *logfile.Reader) (err error) {
 		if b.err != nil {
 			return b.err
 		}
-		select {
-		case free <- b:
-		default:
-		}
+		recycle(b)
 	}
 	if p.writer.Session() != nil && p.engine.Active() {
 		// The log ends inside a meeting: publish what it has.
@@ -260,21 +325,26 @@ func (p *player) waitFinished() {
 func (p *player) finisher() {
 	defer close(p.finished)
 	for j := range p.finishing {
-		if p.failed() != nil {
-			j.w.Discard()
-			continue
-		}
-		files, err := j.w.Apply(j.m, meeting.Effect{Kind: meeting.EffectEnd})
-		j.files = merge(j.files, j.seen, files)
-		if err != nil {
-			// The input log still holds every line: drop the partial copy.
-			j.w.Discard()
-			p.mu.Lock()
-			p.finishErr = err
-			p.mu.Unlock()
-		}
-		p.done(j.files)
+		p.finish(j)
 	}
+}
+
+// finish writes the final files of an ended meeting.
+func (p *player) finish(j finishJob) {
+	if p.failed() != nil {
+		j.w.Discard()
+		return
+	}
+	files, err := j.w.Apply(j.m, meeting.Effect{Kind: meeting.EffectEnd})
+	j.files = merge(j.files, j.seen, files)
+	if err != nil {
+		// The input log still holds every line: drop the partial copy.
+		j.w.Discard()
+		p.mu.Lock()
+		p.finishErr = err
+		p.mu.Unlock()
+	}
+	p.done(j.files)
 }
 
 func (p *player) failed() error {
@@ -335,7 +405,12 @@ func (p *player) apply(eff meeting.Effect) error {
 		}
 		// The engine never changes an ended meeting: the finisher may
 		// read it while the engine goes on.
-		p.finishing <- finishJob{w: p.writer.Handoff(), m: p.engine.Meeting(), files: p.files, seen: p.seen}
+		j := finishJob{w: p.writer.Handoff(), m: p.engine.Meeting(), files: p.files, seen: p.seen}
+		if p.serial {
+			p.finish(j)
+		} else {
+			p.finishing <- j
+		}
 		p.files, p.seen = nil, map[string]int{}
 		return nil
 	}

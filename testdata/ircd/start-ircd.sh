@@ -56,7 +56,7 @@ CONF
 cat > "$dir/atheme.conf" <<CONF
 loadmodule "modules/protocol/inspircd"; loadmodule "modules/backend/opensex"; loadmodule "modules/crypto/pbkdf2v2";
 loadmodule "modules/nickserv/main"; loadmodule "modules/nickserv/register"; loadmodule "modules/nickserv/identify";
-loadmodule "modules/nickserv/info"; loadmodule "modules/nickserv/help";
+loadmodule "modules/nickserv/info"; loadmodule "modules/nickserv/help"; loadmodule "modules/nickserv/ghost";
 loadmodule "modules/saslserv/main"; loadmodule "modules/saslserv/plain";
 pbkdf2v2 { rounds = 10000; };
 serverinfo { name = "services.test"; desc = "test services"; numeric = "00A"; recontime = 1; netname = "TestNet";

@@ -45,23 +45,39 @@ func New(c common.Common, capacity int) *Log {
 	return &Log{Common: c, Buf: NewBuffer(capacity)}
 }
 
-// Push appends a line; a scrolled-back view stays where it is.
+// NewIn returns a log pane over a new buffer drawing on pool, the budget
+// shared by every window.
+func NewIn(c common.Common, pool *Pool) *Log {
+	return &Log{Common: c, Buf: pool.Buffer()}
+}
+
+// Push appends a line; a scrolled-back view stays on the lines it shows
+// while they are kept.
 func (l *Log) Push(line Line) {
-	full := l.Buf.Len() == l.Buf.Cap()
 	l.Buf.Push(line)
-	if l.offset > 0 && !full {
+	if l.offset > 0 {
 		l.offset++
 	}
+	l.clamp()
+}
+
+// clamp keeps the view within the lines kept (other windows' lines may
+// have pushed this one's oldest out).
+func (l *Log) clamp() {
 	if l.offset >= l.Buf.Len() {
-		l.offset = l.Buf.Len() - 1
+		l.offset = max(l.Buf.Len()-1, 0)
 	}
 }
 
 // Clear empties the scrollback.
 func (l *Log) Clear() {
-	l.Buf = NewBuffer(l.Buf.Cap())
+	l.Buf.Reset()
 	l.offset, l.top, l.marker = 0, false, 0
 }
+
+// Release gives the scrollback's bytes back to its pool (the window
+// closed).
+func (l *Log) Release() { l.Buf.Release() }
 
 // MarkRead remembers that everything so far has been seen: the next lines
 // come after the unread marker.
@@ -77,6 +93,7 @@ func (l *Log) Unread() int {
 
 // Offset is how many lines the view is scrolled up from the newest.
 func (l *Log) Offset() int {
+	l.clamp()
 	if l.top {
 		return max(l.Buf.Len()-1, 0)
 	}
@@ -239,6 +256,7 @@ func (l *Log) Rows() []string {
 	}
 	textW := l.textWidth()
 	l.rows = l.rows[:0]
+	l.clamp()
 	n := l.Buf.Len()
 	first := l.Buf.First()
 	showMarker := l.Unread() > 0

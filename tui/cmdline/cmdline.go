@@ -27,6 +27,12 @@ type Model struct {
 	OnChange func(value string)
 	// NoHistory turns the history keys off (the palette uses them to move).
 	NoHistory bool
+	// Cut, when set, is asked as the line is drawn where the text stops
+	// being one line on the wire (a byte offset; 0 or len(text) for
+	// nowhere) and what to say about it. The text after the cut is shown
+	// dimmed and the note at the right of the line, so the chair sees as
+	// they type how much of a long #info becomes the item.
+	Cut func(text string) (at int, note string)
 
 	text string
 	pos  int // byte offset of the cursor, on a cluster boundary
@@ -320,13 +326,23 @@ func (m *Model) Column(i int) int {
 func (m *Model) View() string { return m.Rows()[0] }
 
 // Rows renders the line: the prompt, the text scrolled so that the cursor
-// is visible, and the cursor as a reverse-video cell.
+// is visible, and the cursor as a reverse-video cell; with a Cut, the text
+// after it dimmed and the note at the right.
 func (m *Model) Rows() []string {
 	st := m.Styles
 	w := m.Width
 	var r common.Row
 	r.Reset(w)
 	r.Add(st.Accent, m.Prompt)
+	cut, note := m.cut()
+	if note != "" {
+		note = " " + common.Truncate(common.Visible(note), max(w/2, 1)) + " "
+		if r.Left()-common.TextWidth(note) < 12 {
+			note = "" // no room: the dimmed text alone shows the cut
+		} else {
+			r.Max = w - common.TextWidth(note)
+		}
+	}
 	avail := r.Left() - 1
 	if avail <= 0 {
 		return []string{r.String()}
@@ -336,15 +352,51 @@ func (m *Model) Rows() []string {
 	for common.TextWidth(visible(m.text[from:m.pos])) > avail-1 && from < m.pos {
 		from = m.next(from)
 	}
-	r.Add(st.Text, visible(m.text[from:m.pos]))
-	cur, after := " ", ""
+	m.addText(&r, from, m.pos, cut)
+	cur, end := " ", m.pos
 	if m.pos < len(m.text) {
-		end := m.next(m.pos)
-		cur, after = visible(m.text[m.pos:end]), visible(m.text[end:])
+		end = m.next(m.pos)
+		cur = visible(m.text[m.pos:end])
 	}
 	r.AddStyled(common.NewStyle(nil, nil, common.Reverse).Render(cur), common.TextWidth(cur))
-	r.Add(st.Text, after)
+	m.addText(&r, end, len(m.text), cut)
+	if note != "" {
+		r.Pad(common.Style{})
+		r.Max = w
+		r.Add(st.Accent, note)
+	}
 	return []string{r.String()}
+}
+
+// cut is where the text is cut on the wire, if anywhere (0 otherwise), and
+// the note about it.
+func (m *Model) cut() (int, string) {
+	if m.Cut == nil {
+		return 0, ""
+	}
+	at, note := m.Cut(m.text)
+	if at <= 0 || at >= len(m.text) {
+		return 0, ""
+	}
+	return at, note
+}
+
+// addText adds text[from:to], the part after the cut dimmed.
+func (m *Model) addText(r *common.Row, from, to, cut int) {
+	if cut <= from || cut == 0 {
+		st := m.Styles.Text
+		if cut > 0 {
+			st = m.Styles.Muted
+		}
+		r.Add(st, visible(m.text[from:to]))
+		return
+	}
+	if cut >= to {
+		r.Add(m.Styles.Text, visible(m.text[from:to]))
+		return
+	}
+	r.Add(m.Styles.Text, visible(m.text[from:cut]))
+	r.Add(m.Styles.Muted, visible(m.text[cut:to]))
 }
 
 // visible shows formatting control characters as letters.

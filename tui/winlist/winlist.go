@@ -80,6 +80,35 @@ func (w *Window) Sent(text string, t int64) bool {
 	return false
 }
 
+// Waiting reports whether a line with this text is shown as waiting
+// (typed while disconnected, or written and not yet accepted).
+func (w *Window) Waiting(text string) bool {
+	for _, n := range w.queued {
+		if l := w.Log.Buf.Abs(n); l != nil && l.Text == text {
+			return true
+		}
+	}
+	return false
+}
+
+// NotSent turns the oldest waiting line with this text into an error line
+// that says it was not sent and why; it reports false when no such line
+// waits.
+func (w *Window) NotSent(text, why string) bool {
+	for i, n := range w.queued {
+		l := w.Log.Buf.Abs(n)
+		if l == nil || l.Text != text {
+			continue
+		}
+		l.Flags &^= chanlog.Queued | chanlog.Self
+		l.Kind = chanlog.Error
+		l.Text = "not sent: " + text + " — " + why
+		w.queued = slices.Delete(w.queued, i, i+1)
+		return true
+	}
+	return false
+}
+
 // QueuedLen is how many typed lines wait for the connection.
 func (w *Window) QueuedLen() int { return len(w.queued) }
 
@@ -171,7 +200,7 @@ func (l *List) sort() {
 }
 
 // Close removes a window (never the status window); its number is kept
-// for its name.
+// for its name, its scrollback's bytes go back to the shared budget.
 func (l *List) Close(w *Window) {
 	i := slices.Index(l.wins, w)
 	if i <= 0 {
@@ -179,6 +208,7 @@ func (l *List) Close(w *Window) {
 	}
 	cur := l.Current()
 	l.wins = slices.Delete(l.wins, i, i+1)
+	w.Log.Release()
 	if cur == w {
 		l.cur = min(i, len(l.wins)-1)
 		l.wins[l.cur].Act = Seen

@@ -229,7 +229,7 @@ func TestChannelLookupRunsInTheDriver(t *testing.T) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		live.Drive(ctx, n, ctrl, &mu, 256, func(evs []live.Event, _ []live.Update) {
+		live.Drive(ctx, n, ctrl, &mu, 256, nil, func(evs []live.Event, _ []live.Update) {
 			for _, ev := range evs {
 				if m, ok := ev.(live.Message); ok && m.From.Self && strings.HasPrefix(m.Text, "nirik: ") {
 					select {

@@ -10,8 +10,12 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 )
 
 // SeedLog is the path of the project's copy of a real zodbot log (an
@@ -79,4 +83,139 @@ func PeakRSS() uint64 {
 		}
 	}
 	return 0
+}
+
+// ArchiveNames are the meetings of a day in Archive, in the order of
+// ArchiveHours.
+var ArchiveNames = []string{"infrastructure", "council", "qa", "workstation", "magazine"}
+
+// ArchiveHours are the hours (UTC) the meetings of a day in Archive start
+// at: the seed meeting lasts an hour and a minute, so none overlaps the
+// next and none crosses midnight.
+var ArchiveHours = []int{8, 10, 12, 14, 16}
+
+// Archive writes, under root, the archive zodbot would have published for
+// one channel over days days from 2015-04-30, five meetings a day
+// (ArchiveNames at ArchiveHours), each a copy of the seed meeting: the
+// layout fedora-meeting/YYYY-MM-DD/<name>.YYYY-MM-DD-HH.MM.log.txt, the
+// log's times moved to its hour, its MeetBot "Meeting started" reply
+// dating it and its #meetingname naming it. It returns the paths written,
+// in lexical order per day.
+func Archive(tb testing.TB, root string, days int) []string {
+	tb.Helper()
+	seed, err := os.ReadFile(SeedLog())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	lines := bytes.Split(bytes.TrimRight(seed, "\n"), []byte("\n"))
+	first := time.Date(2015, 4, 30, 18, 0, 3, 0, time.UTC)
+	var paths []string
+	var b bytes.Buffer
+	for d := range days {
+		for k, name := range ArchiveNames {
+			start := first.AddDate(0, 0, d).Add(time.Duration(ArchiveHours[k]-18) * time.Hour)
+			b.Reset()
+			for _, l := range lines {
+				var h, m, s int
+				if len(l) < 9 || l[8] != ' ' {
+					b.Write(l)
+					b.WriteByte('\n')
+					continue
+				}
+				fmt.Sscanf(string(l[:8]), "%d:%d:%d", &h, &m, &s)
+				h += ArchiveHours[k] - 18
+				fmt.Fprintf(&b, "%02d:%02d:%02d", h, m, s)
+				rest := l[8:]
+				switch {
+				case bytes.Contains(rest, []byte("#meetingname ")):
+					rest = []byte(" <nirik> #meetingname " + name)
+				case bytes.Contains(rest, []byte("Meeting started ")):
+					rest = bytes.Replace(rest, []byte(first.Format("Mon Jan _2 15:04:05 2006")), []byte(start.Format("Mon Jan _2 15:04:05 2006")), 1)
+				}
+				b.Write(rest)
+				b.WriteByte('\n')
+			}
+			day := start.Format("2006-01-02")
+			p := filepath.Join(root, "fedora-meeting", day, name+"."+start.Format("2006-01-02-15.04")+".log.txt")
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				tb.Fatal(err)
+			}
+			if err := os.WriteFile(p, bytes.TrimSuffix(b.Bytes(), []byte("\n")), 0o644); err != nil {
+				tb.Fatal(err)
+			}
+			paths = append(paths, p)
+		}
+	}
+	return paths
+}
+
+// WatchHeap samples the live heap every few milliseconds until the returned
+// function is called, which returns the largest sample.
+func WatchHeap() func() uint64 {
+	w := WatchHeapCycles()
+	return func() uint64 { return w().Max() }
+}
+
+// HeapCycles are the live heaps (bytes) after the collections seen.
+type HeapCycles []uint64
+
+// Max is the largest.
+func (h HeapCycles) Max() uint64 {
+	var m uint64
+	for _, v := range h {
+		m = max(m, v)
+	}
+	return m
+}
+
+// Quantile is the q-quantile (0 to 1) of the live heaps, 0 if none.
+func (h HeapCycles) Quantile(q float64) uint64 {
+	if len(h) == 0 {
+		return 0
+	}
+	s := slices.Clone(h)
+	slices.Sort(s)
+	return s[min(len(s)-1, int(q*float64(len(s))))]
+}
+
+// WatchHeapCycles records the live heap after each collection until the
+// returned function is called, which returns them: a run that keeps its
+// memory flat has the same figures however long it runs, and one
+// collection that happens to count more floating garbage as live stands
+// out as one figure (compare Max and a Quantile).
+func WatchHeapCycles() func() HeapCycles {
+	runtime.GC()
+	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}, {Name: "/gc/cycles/total:gc-cycles"}}
+	metrics.Read(sample)
+	lastCycle := sample[1].Value.Uint64()
+	var mu sync.Mutex
+	cycles := HeapCycles{sample[0].Value.Uint64()}
+	done := make(chan struct{})
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		tick := time.NewTicker(time.Millisecond)
+		defer tick.Stop()
+		for {
+			metrics.Read(sample)
+			if c := sample[1].Value.Uint64(); c != lastCycle {
+				lastCycle = c
+				mu.Lock()
+				cycles = append(cycles, sample[0].Value.Uint64())
+				mu.Unlock()
+			}
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return func() HeapCycles {
+		close(done)
+		<-stopped
+		mu.Lock()
+		defer mu.Unlock()
+		return cycles
+	}
 }

@@ -1,0 +1,118 @@
+package replay
+
+import (
+	"bufio"
+	"bytes"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"syscall"
+)
+
+// Stubs finds, among the logs of an archive (paths of .log.txt files),
+// those that are the stubs zodbot leaves when a meeting is renamed: for a
+// meeting renamed with #meetingname, Fedora's MeetBot keeps, beside the
+// meeting's files, a .log.txt under its first name holding the log up to
+// then (often the #startmeeting line alone). A stub is a log without
+// #meetingname whose first line is that of another log in the same
+// directory, one with #meetingname: the meeting it belongs to. Replaying a
+// stub would make a second meeting of it; the meeting's own replay writes
+// the stub again (in zodbot style). The result maps the index of each
+// stub in paths to the index of its meeting. Files that cannot be read
+// are left to the replay, which says why.
+func Stubs(paths []string) map[int]int {
+	byDir := map[string][]int{}
+	for i, p := range paths {
+		d := filepath.Dir(p)
+		byDir[d] = append(byDir[d], i)
+	}
+	stubs := map[int]int{}
+	buf := make([]byte, 4096)
+	for _, idx := range byDir {
+		if len(idx) < 2 {
+			continue
+		}
+		byFirst := map[string][]int{}
+		for _, i := range idx {
+			if first, ok := firstLineOf(paths[i], buf); ok {
+				byFirst[first] = append(byFirst[first], i)
+			}
+		}
+		for _, same := range byFirst {
+			if len(same) < 2 {
+				continue
+			}
+			meeting := -1
+			var without []int
+			for _, i := range same {
+				named, ok := renames(paths[i])
+				switch {
+				case !ok:
+				case named && meeting < 0:
+					meeting = i
+				case !named:
+					without = append(without, i)
+				}
+			}
+			if meeting < 0 {
+				continue
+			}
+			for _, i := range without {
+				stubs[i] = meeting
+			}
+		}
+	}
+	return stubs
+}
+
+// openRegular opens a regular file for reading, never waiting on a FIFO.
+func openRegular(path string) (*os.File, bool) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, false
+	}
+	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
+		f.Close()
+		return nil, false
+	}
+	return f, true
+}
+
+// firstLineOf is the first line of a file (up to len(buf) bytes of it,
+// read into buf).
+func firstLineOf(path string, buf []byte) (string, bool) {
+	f, ok := openRegular(path)
+	if !ok {
+		return "", false
+	}
+	defer f.Close()
+	n, err := io.ReadFull(f, buf)
+	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+		return "", false
+	}
+	line, _, _ := bytes.Cut(buf[:n], []byte("\n"))
+	return string(bytes.TrimSuffix(line, []byte("\r"))), n > 0
+}
+
+// meetingName finds a #meetingname command in a MeetBot log line: after
+// the time and the nick.
+var meetingName = regexp.MustCompile(`(?i)^\S+\s+<[^>]*>\s*#meetingname\b`)
+
+// renames reports whether the log holds a #meetingname command.
+func renames(path string) (named, ok bool) {
+	f, ok := openRegular(path)
+	if !ok {
+		return false, false
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		line := sc.Bytes()
+		if bytes.Contains(bytes.ToLower(line), []byte("#meetingname")) && meetingName.Match(bytes.TrimLeft(line, " \t")) {
+			return true, true
+		}
+	}
+	return false, sc.Err() == nil
+}
