@@ -140,6 +140,7 @@ func TestConsoleSaysAWrongPasswordOnce(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	tc := startTmux(t, []string{"XDG_STATE_HOME=" + dir, "XDG_CONFIG_HOME=" + dir}, bin, "--config", config)
+	tc.waitScreen(ctx, "1:gavel", "stopped") // the console is up, the client stopped
 	tc.typeLine("/window 1")
 	tc.waitScreen(ctx, "matrix: login as "+w.gavel.UserID, "refused", "stopped")
 	time.Sleep(2 * time.Second) // a retry would say it again by now
