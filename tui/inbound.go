@@ -269,6 +269,9 @@ func (m *Model) connState(e live.Conn) {
 		m.conn.state = "disconnected · reconnecting in " + e.Delay.Round(time.Second).String()
 	case live.Stopped:
 		m.conn.state = "stopped"
+		if e.Err != nil { // a permanent refusal (a wrong password, no homeserver): said once
+			m.errorLine(m.wins.Status(), e.Err.Error())
+		}
 	}
 }
 

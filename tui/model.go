@@ -403,7 +403,7 @@ func (m *Model) members(channel string) []panes.Member {
 	ms := m.chans.Members(channel)
 	out := make([]panes.Member, len(ms))
 	for i, mb := range ms {
-		out[i] = panes.Member{Nick: mb.Nick, Prefix: firstPrefix(mb.Prefixes)}
+		out[i] = panes.Member{Nick: mb.Nick, Prefix: firstPrefix(mb.Prefixes), Power: mb.Power}
 	}
 	return out
 }

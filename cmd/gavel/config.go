@@ -59,6 +59,10 @@ type config struct {
 	// Channel holds per-channel settings of the chair's tools
 	// ([channel."#name"], see chair.go).
 	Channel map[string]channelConfig `toml:"channel"`
+	// Matrix is the chair's Matrix account ([matrix], matrix.go): with
+	// it, gavel runs meetings in Matrix rooms, beside the IRC channels
+	// or alone.
+	Matrix matrixConfig `toml:"matrix"`
 }
 
 // backendConfig points the lookups at other services (tests, mirrors).
@@ -141,7 +145,8 @@ func (c config) scrollback() int64 {
 // shell would (the README's own examples use "~/...").
 func (c *config) expandHome() error {
 	for _, p := range []*string{&c.TLSCAFile, &c.TLSCertFile, &c.TLSKeyFile, &c.SASLPasswordFile,
-		&c.Archive, &c.JournalDir, &c.ThemeFile} {
+		&c.Archive, &c.JournalDir, &c.ThemeFile,
+		&c.Matrix.PasswordFile, &c.Matrix.AccessTokenFile, &c.Matrix.StateDir} {
 		v, err := expandHome(*p)
 		if err != nil {
 			return err

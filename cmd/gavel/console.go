@@ -16,6 +16,7 @@ import (
 	"gavel/ircclient"
 	"gavel/meeting"
 	"gavel/meeting/live"
+	"gavel/meeting/live/multinet"
 	"gavel/meeting/publish"
 	"gavel/tui"
 )
@@ -81,7 +82,7 @@ func runConsole(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	}
 	defer closeLog()
 
-	demo := cfg.Server == "" || f.demo
+	demo := (cfg.Server == "" && !cfg.Matrix.enabled()) || f.demo
 	router, err := consoleRouter(cfg, demo, logger)
 	if err != nil {
 		fmt.Fprintln(stderr, "gavel:", err)
@@ -148,6 +149,8 @@ type network struct {
 	server   string
 	nick     string
 	channels []string
+	owns     func(name string) bool // the channel and user names that are this network's
+	matrix   *live.Matrix           // the Matrix adapter (nil on IRC)
 }
 
 // ircNetwork is the IRC network of the configuration, through the live
@@ -161,11 +164,75 @@ func ircNetwork(cfg config, logger *slog.Logger, stderr io.Writer) (n *network, 
 	if err != nil {
 		return nil, 1, err
 	}
-	return &network{Network: live.NewIRC(client), run: client.Run, server: ic.Addr(), nick: ic.Nick, channels: ic.Channels}, 0, nil
+	return &network{Network: live.NewIRC(client), run: client.Run, server: ic.Addr(), nick: ic.Nick, channels: ic.Channels,
+		owns: multinet.IRCNames}, 0, nil
 }
 
+// networks are the networks of the configuration: IRC when a server is
+// configured, Matrix when an account is, both through one multinet.Multi
+// (a channel or room goes to its own network by its name's form). A
+// network's fatal error is said on stderr as it happens in a headless run
+// with both (the other goes on), else once the run ends.
+func networks(cfg config, headless bool, logger *slog.Logger, stderr io.Writer) (n *network, code int, err error) {
+	var nets []*network
+	if cfg.Server != "" {
+		irc, code, err := ircNetwork(cfg, logger, stderr)
+		if err != nil {
+			return nil, code, err
+		}
+		nets = append(nets, irc)
+	}
+	if cfg.Matrix.enabled() {
+		mx, code, err := matrixNetwork(cfg, logger, stderr)
+		if err != nil {
+			return nil, code, err
+		}
+		nets = append(nets, mx)
+	}
+	switch len(nets) {
+	case 0:
+		return nil, 2, errors.New("no IRC server and no [matrix] account configured")
+	case 1:
+		return nets[0], 0, nil
+	}
+	members := make([]multinet.Member, len(nets))
+	servers := make([]string, len(nets))
+	both := &network{nick: nets[0].nick, matrix: nets[len(nets)-1].matrix}
+	for i, n := range nets {
+		members[i] = multinet.Member{Network: n.Network, Owns: n.owns}
+		servers[i] = n.server
+		both.channels = append(both.channels, n.channels...)
+	}
+	both.Network, both.server = multinet.New(members...), strings.Join(servers, " + ")
+	both.run = func(ctx context.Context) error {
+		errs := make(chan error, len(nets))
+		for _, n := range nets {
+			go func() { errs <- n.run(ctx) }()
+		}
+		var fatal []error
+		for range nets {
+			err := <-errs
+			if err == nil || errors.Is(err, context.Canceled) {
+				continue
+			}
+			if headless && ctx.Err() == nil {
+				fmt.Fprintln(stderr, "gavel: fatal:", oneLine(err.Error()))
+				err = saidError{err}
+			}
+			fatal = append(fatal, err)
+		}
+		return errors.Join(fatal...)
+	}
+	return both, 0, nil
+}
+
+// saidError is a fatal error already said on stderr.
+type saidError struct{ error }
+
+func (e saidError) Unwrap() error { return e.error }
+
 func runLive(ctx context.Context, cfg config, headless bool, opts tui.Options, logger *slog.Logger, stderr io.Writer) int {
-	net, code, err := ircNetwork(cfg, logger, stderr)
+	net, code, err := networks(cfg, headless, logger, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "gavel:", err)
 		return code
@@ -176,7 +243,11 @@ func runLive(ctx context.Context, cfg config, headless bool, opts tui.Options, l
 	}
 	journalDir := cfg.JournalDir
 	if journalDir == "" {
-		journalDir = filepath.Join(defaultStateDir(), "journal", meeting.ChannelDir(cfg.Server))
+		where := cfg.Server
+		if where == "" {
+			where = accountDir(cfg.Matrix.UserID) // Matrix alone
+		}
+		journalDir = filepath.Join(defaultStateDir(), "journal", meeting.ChannelDir(where))
 	}
 	mbus, err := openBus(cfg.Bus, cfg.URLPrefix, journalDir, headless, logger, stderr)
 	if err != nil {
@@ -196,11 +267,17 @@ func runLive(ctx context.Context, cfg config, headless bool, opts tui.Options, l
 	// One archive: the controller publishes into it, the chair's tools
 	// read the previous meetings from it.
 	arch := publish.New(archive, opts.Style, cfg.URLPrefix)
-	ctrl, err := live.New(live.Config{
+	lc := live.Config{
 		Archive: arch, JournalDir: journalDir,
 		BindAccounts: cfg.BindChairs, Network: net.Network, Logger: logger, Lookups: opts.Router,
 		Bus: liveBus(mbus, disp), Chair: chairConfig(cfg, arch, opts.Router, logger),
-	})
+	}
+	if net.matrix != nil {
+		// Checked with the rest of the table (clientConfig).
+		lc.Dialect, _ = cfg.Matrix.dialects()
+		lc.Moderator = live.PowerLevelChairs(net.matrix, cfg.Matrix.ChairPowerLevel)
+	}
+	ctrl, err := live.New(lc)
 	if err != nil {
 		fmt.Fprintln(stderr, "gavel:", err)
 		return 1
@@ -255,12 +332,24 @@ func runNetwork(ctx context.Context, net *network, stderr io.Writer, headless bo
 	select {
 	case cerr := <-done:
 		if cerr != nil && !errors.Is(cerr, context.Canceled) {
-			fmt.Fprintln(stderr, "gavel: fatal:", oneLine(cerr.Error()))
+			for _, e := range unjoin(cerr) {
+				if _, said := e.(saidError); !said {
+					fmt.Fprintln(stderr, "gavel: fatal:", oneLine(e.Error()))
+				}
+			}
 			return 1
 		}
 	case <-time.After(5 * time.Second):
 	}
 	return exitCode(stderr, err)
+}
+
+// unjoin is the errors an errors.Join holds, or err alone.
+func unjoin(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
 }
 
 // oneLine joins an error's lines (a server's text may hold anything).

@@ -16,7 +16,7 @@ import (
 )
 
 // buildGavel builds the real binary once per test.
-func buildGavel(t *testing.T) string {
+func buildGavel(t testing.TB) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "gavel")
 	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
@@ -130,10 +130,20 @@ type testConfig struct {
 	// [channel."#name"] agenda keys, by channel.
 	Channels []string
 	Agendas  map[string]string
+	// Matrix is the [matrix] table (nil: none); with Port 0 gavel is on
+	// Matrix alone.
+	Matrix *testMatrix
+}
+
+// testMatrix is the [matrix] table of a test's config: the account on a
+// test homeserver and the rooms to join.
+type testMatrix struct {
+	Homeserver, UserID, PasswordFile string
+	Rooms                            []string
 }
 
 // write writes the config file into dir and returns its path.
-func (c testConfig) write(t *testing.T, dir string) string {
+func (c testConfig) write(t testing.TB, dir string) string {
 	t.Helper()
 	var b strings.Builder
 	channels := c.Channels
@@ -144,7 +154,10 @@ func (c testConfig) write(t *testing.T, dir string) string {
 	for i, ch := range channels {
 		quoted[i] = strconv.Quote(ch)
 	}
-	fmt.Fprintf(&b, "server = \"127.0.0.1\"\nport = %d\ntls = false\nnick = %q\nchannels = [%s]\narchive = %q\n", c.Port, c.Nick, strings.Join(quoted, ", "), c.Archive)
+	if c.Port != 0 {
+		fmt.Fprintf(&b, "server = \"127.0.0.1\"\nport = %d\ntls = false\nnick = %q\nchannels = [%s]\n", c.Port, c.Nick, strings.Join(quoted, ", "))
+	}
+	fmt.Fprintf(&b, "archive = %q\n", c.Archive)
 	if c.Journal != "" {
 		fmt.Fprintf(&b, "journal_dir = %q\n", c.Journal)
 	}
@@ -159,6 +172,14 @@ func (c testConfig) write(t *testing.T, dir string) string {
 		if a, ok := c.Agendas[ch]; ok {
 			fmt.Fprintf(&b, "\n[channel.%q]\nagenda = %q\n", ch, a)
 		}
+	}
+	if m := c.Matrix; m != nil {
+		rooms := make([]string, len(m.Rooms))
+		for i, r := range m.Rooms {
+			rooms[i] = strconv.Quote(r)
+		}
+		fmt.Fprintf(&b, "\n[matrix]\nhomeserver = %q\nuser_id = %q\npassword_file = %q\nrooms = [%s]\n",
+			m.Homeserver, m.UserID, m.PasswordFile, strings.Join(rooms, ", "))
 	}
 	path := filepath.Join(dir, "config.toml")
 	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {

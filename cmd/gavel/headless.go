@@ -72,6 +72,9 @@ func (r *reporter) event(ev live.Event) {
 			return // the controller explains it (an UpdateError)
 		case e.Kind == live.ErrorServer:
 			return // the server's own (no message of the day): nothing went wrong
+		case strings.HasPrefix(e.Text, "matrix: "):
+			r.say("error: %s", e.Text) // it names the room itself (by the alias it was asked for)
+			return
 		}
 		r.say("error: %v", e)
 	}

@@ -35,6 +35,7 @@ func runReplay(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	date := fs.String("date", "", "the meeting's date, YYYY-MM-DD (default: from the log, else the file name)")
 	format := fs.String("format", "", "log format: meetbot, irssi, weechat, znc, hexchat (default: detect)")
 	urlPrefix := fs.String("url-prefix", "", "URL prefix of the archive, for links in the minutes")
+	dialect := fs.String("dialect", "meetbot", "the commands' dialect: meetbot (#topic) or fedora (!topic, a Matrix room's)")
 	inConsole := fs.Bool("tui", false, "play the log in the console instead of writing minutes (+/- speed, space pauses)")
 	speed := fs.Float64("speed", 20, "with --tui: seconds of the log played per second")
 	fs.Usage = func() {
@@ -59,7 +60,12 @@ func runReplay(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		fmt.Fprintf(stderr, "gavel replay: unknown --style %q (want default or zodbot)\n", *style)
 		return 2
 	}
-	opts := replay.Options{Style: st, Channel: *channel, Format: logfile.Format(*format), URLPrefix: *urlPrefix, Out: *out}
+	dia, ok := meeting.ParseDialect(*dialect)
+	if !ok {
+		fmt.Fprintf(stderr, "gavel replay: unknown --dialect %q (want meetbot or fedora)\n", *dialect)
+		return 2
+	}
+	opts := replay.Options{Style: st, Channel: *channel, Format: logfile.Format(*format), URLPrefix: *urlPrefix, Out: *out, Dialect: dia}
 	if *date != "" {
 		d, err := time.Parse("2006-01-02", *date)
 		if err != nil {

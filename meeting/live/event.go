@@ -144,6 +144,9 @@ type Member struct {
 	// Prefixes are the member's status, highest first: "@" operator,
 	// "+" voiced (a Matrix power level maps to them).
 	Prefixes string
+	// Power is a Matrix member's power level (0 on IRC and for Matrix's
+	// default members).
+	Power int
 }
 
 // Members is a channel's complete member list (IRC NAMES, a Matrix room's

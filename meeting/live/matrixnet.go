@@ -279,7 +279,7 @@ func members(ms []matrixclient.Member) []Member {
 		case m.Power > 0:
 			p = "+"
 		}
-		out[i] = Member{Nick: LogNick(m.Name), ID: m.UserID, Prefixes: p}
+		out[i] = Member{Nick: LogNick(m.Name), ID: m.UserID, Prefixes: p, Power: m.Power}
 	}
 	return out
 }

@@ -158,10 +158,12 @@ func wordByte(c byte) bool {
 // the highest channel status symbol ("@", "+", or "").
 type Member struct {
 	Nick, Prefix string
+	Power        int // a Matrix power level, shown when above 0
 }
 
 // MemberEntries lists a channel's members with their status (@ operators,
-// + voiced), in the order given (the client's: by status, then by nick).
+// + voiced) and a Matrix member's power level, in the order given (the
+// client's: by status, then by nick).
 func MemberEntries(members []Member) []Entry {
 	out := make([]Entry, 0, len(members))
 	for _, mb := range members {
@@ -169,7 +171,11 @@ func MemberEntries(members []Member) []Entry {
 		if p == "" {
 			p = " "
 		}
-		out = append(out, Entry{{RPresent, "● "}, {RPrefix, p}, {RNick, mb.Nick}})
+		e := Entry{{RPresent, "● "}, {RPrefix, p}, {RNick, mb.Nick}}
+		if mb.Power > 0 {
+			e = append(e, Seg{RMuted, " " + strconv.Itoa(mb.Power)})
+		}
+		out = append(out, e)
 	}
 	return out
 }
