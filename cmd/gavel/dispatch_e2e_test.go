@@ -28,12 +28,41 @@ import (
 )
 
 // killer SIGKILLs the running gavel once per destination, at the moment
-// the destination has taken the delivery and before gavel hears so.
+// the destination has taken the delivery and before gavel hears so. The
+// destinations take their deliveries in turn (mail, forum, ticket), each in
+// a gavel of its own: a kill meant for one never cuts another delivery
+// short while it is on the wire (a mail cut in the middle of DATA would be
+// unsure, held, and never reach the server).
 type killer struct {
-	mu    sync.Mutex
-	cmd   *exec.Cmd
-	fired map[string]bool
-	kills int
+	mu     sync.Mutex
+	cmd    *exec.Cmd
+	killed *exec.Cmd // the gavel the last kill was for
+	fired  map[string]bool
+	kills  int
+}
+
+// killOrder is the order in which the destinations take their deliveries.
+var killOrder = []string{"mail", "forum", "ticket"}
+
+// turn reports whether what may take its delivery now: every destination
+// before it has had its kill, and the gavel asking was started after the
+// last kill. A destination whose turn it is not answers "try again later"
+// without taking anything.
+func (k *killer) turn(what string) bool {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.fired[what] {
+		return true
+	}
+	for _, d := range killOrder {
+		if d == what {
+			break
+		}
+		if !k.fired[d] {
+			return false
+		}
+	}
+	return k.cmd != nil && k.cmd != k.killed
 }
 
 func (k *killer) set(cmd *exec.Cmd) { k.mu.Lock(); k.cmd = cmd; k.mu.Unlock() }
@@ -47,6 +76,7 @@ func (k *killer) once(what string) {
 	}
 	k.fired[what] = true
 	k.kills++
+	k.killed = k.cmd
 	k.cmd.Process.Signal(syscall.SIGKILL)
 }
 
@@ -66,6 +96,9 @@ func (s *e2eMail) Data(r io.Reader) error {
 	b, err := io.ReadAll(r)
 	if err != nil {
 		return err
+	}
+	if !s.k.turn("mail") {
+		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "not yet"}
 	}
 	s.mu.Lock()
 	s.msgs = append(s.msgs, b)
@@ -96,8 +129,8 @@ func TestDispatchThroughTheBinaryKilledBeforeRecording(t *testing.T) {
 	go ms.Serve(ml)
 	defer ms.Close()
 
-	forum := newE2EForum(t, func() { k.once("forum") })
-	forge := newE2EForge(t, func() { k.once("ticket") })
+	forum := newE2EForum(t, func() bool { return k.turn("forum") }, func() { k.once("forum") })
+	forge := newE2EForge(t, func() bool { return k.turn("ticket") }, func() { k.once("ticket") })
 	fu, _ := url.Parse(forge.URL)
 
 	dir := t.TempDir()
@@ -260,7 +293,7 @@ type e2eForum struct {
 
 func (f *e2eForum) count() int { f.mu.Lock(); defer f.mu.Unlock(); return len(f.topics) }
 
-func newE2EForum(t *testing.T, taken func()) *e2eForum {
+func newE2EForum(t *testing.T, mayTake func() bool, taken func()) *e2eForum {
 	f := &e2eForum{topics: map[string]int{}, tags: map[int][]string{}}
 	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		f.mu.Lock()
@@ -278,6 +311,11 @@ func newE2EForum(t *testing.T, taken func()) *e2eForum {
 				Tags       []string `json:"tags"`
 			}
 			json.NewDecoder(r.Body).Decode(&req)
+			if !mayTake() {
+				w.WriteHeader(http.StatusServiceUnavailable)
+				w.Write([]byte(`{"errors":["try again later"]}`))
+				return
+			}
 			if _, ok := f.topics[req.ExternalID]; ok {
 				w.WriteHeader(http.StatusUnprocessableEntity)
 				w.Write([]byte(`{"errors":["External ID has already been taken"]}`))
@@ -330,7 +368,7 @@ func (f *e2eForge) count() (comments, labels int) {
 	return len(f.comments), len(f.labels)
 }
 
-func newE2EForge(t *testing.T, taken func()) *e2eForge {
+func newE2EForge(t *testing.T, mayTake func() bool, taken func()) *e2eForge {
 	f := &e2eForge{labels: []string{"meeting"}}
 	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		f.mu.Lock()
@@ -346,6 +384,11 @@ func newE2EForge(t *testing.T, taken func()) *e2eForge {
 		case r.Method == http.MethodPost && r.URL.Path == api+"/comments":
 			var c struct{ Body string }
 			json.NewDecoder(r.Body).Decode(&c)
+			if !mayTake() {
+				w.WriteHeader(http.StatusServiceUnavailable)
+				w.Write([]byte(`{"message":"try again later"}`))
+				return
+			}
 			f.comments = append(f.comments, c.Body)
 			taken()
 			w.WriteHeader(http.StatusCreated)

@@ -125,8 +125,8 @@ func TestDispatchREADME(t *testing.T) {
 	ms.ErrorLog = log.New(io.Discard, "", 0)
 	go ms.Serve(l)
 	defer ms.Close()
-	forum := newE2EForum(t, func() {})
-	forge := newE2EForge(t, func() {})
+	forum := newE2EForum(t, func() bool { return true }, func() {})
+	forge := newE2EForge(t, func() bool { return true }, func() {})
 	fu, _ := url.Parse(forge.URL)
 	local := strings.NewReplacer(
 		`"smtp.example.org"`, `"localhost"`,

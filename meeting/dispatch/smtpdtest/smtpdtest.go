@@ -79,6 +79,9 @@ func Start(t testing.TB) *Server {
 	lock := takeLock(t)
 	t.Cleanup(func() { lock.Close() })
 	stopOthers(t)
+	// Mail an earlier daemon left queued would be delivered into this
+	// test's Maildir: each server starts with an empty queue.
+	clearSpool(t)
 
 	dir, err := os.MkdirTemp("", "gavel-smtpd-")
 	if err != nil {
@@ -197,6 +200,27 @@ func stopOthers(t testing.TB) {
 	}
 	if socketAnswers() {
 		t.Fatalf("opensmtpd: another smtpd holds %s and would not stop; stop it first", controlSocket)
+	}
+}
+
+// spoolDir is where OpenSMTPD keeps its queue (fixed when it is built).
+const spoolDir = "/var/spool/smtpd"
+
+// clearSpool empties the queue of messages an earlier daemon left behind
+// (one stopped while it still had mail to deliver). Called with the lock
+// held and no daemon running.
+func clearSpool(t testing.TB) {
+	t.Helper()
+	for _, sub := range []string{"queue", "incoming", "temporary", "offline", "purge", "corrupt"} {
+		ents, err := os.ReadDir(filepath.Join(spoolDir, sub))
+		if err != nil {
+			continue // not there yet: the daemon makes it
+		}
+		for _, e := range ents {
+			if err := os.RemoveAll(filepath.Join(spoolDir, sub, e.Name())); err != nil {
+				t.Fatalf("opensmtpd: clearing its queue: %v", err)
+			}
+		}
 	}
 }
 
