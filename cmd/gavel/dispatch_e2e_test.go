@@ -352,7 +352,7 @@ func newE2EForum(t *testing.T, mayTake func() bool, taken func()) *e2eForum {
 	return f
 }
 
-// e2eForge is a Forgejo holding issue 12 of fesco/tickets with the
+// e2eForge is a Forgejo holding ticket #12 of fesco/tickets with the
 // "meeting" label (taken is called once a comment is made, before the
 // answer).
 type e2eForge struct {
