@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"os"
 	"testing"
 	"time"
 )
@@ -103,5 +104,36 @@ func TestReadMeetBotAllocs(t *testing.T) {
 	})
 	if perLine := allocs / 10_000; perLine > 2.05 {
 		t.Fatalf("%.2f allocations per line, want at most 2", perLine)
+	}
+}
+
+// BenchmarkReadSeedLog reads the seed log (a real hour-long zodbot log of
+// 279 lines) as a regeneration reads each of its meetings: a whole small
+// file, in memory.
+func BenchmarkReadSeedLog(b *testing.B) {
+	data, err := os.ReadFile("../../testdata/logs/fedora-meeting.infrastructure.2015-04-30-18.00.log.txt")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		r, err := NewReader(bytes.NewReader(data), Options{Format: MeetBot})
+		if err != nil {
+			b.Fatal(err)
+		}
+		n := 0
+		for {
+			_, err := r.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+			n++
+		}
+		if n != 279 || !r.InMemory() {
+			b.Fatalf("%d events (in memory: %v), want 279", n, r.InMemory())
+		}
 	}
 }
