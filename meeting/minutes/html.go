@@ -1,62 +1,106 @@
 package minutes
 
 import (
-	"io"
+	"bytes"
 	"strconv"
-	"strings"
+	"time"
 
 	"gavel/meeting"
 )
 
 // escZodbot is MeetBot's writers.html: &, < and > only.
-var escZodbot = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+var escZodbot = byteTable("&", "&amp;", "<", "&lt;", ">", "&gt;")
 
 // escFull escapes text for HTML content and attribute values.
-var escFull = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "'", "&#39;")
+var escFull = byteTable("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "'", "&#39;")
 
-// esc escapes user text in the style's rules.
-func (v *view) esc(s string) string {
+// escZodbotHref and escFullHref escape a URL for an href: its '"' as
+// %22, then the rest as escZodbot and escFull do.
+var (
+	escZodbotHref = byteTable("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "%22")
+	escFullHref   = byteTable("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "%22", "'", "&#39;")
+)
+
+// esc appends user text escaped in the style's rules.
+func (v *view) esc(b []byte, s string) []byte {
 	if v.zod {
-		return escZodbot.Replace(s)
+		return appendReplaced(b, s, escZodbot)
 	}
-	return escFull.Replace(s)
+	return appendReplaced(b, s, escFull)
 }
 
-// raw is text MeetBot inserts unescaped (the title, the owner, the log
-// file name); the default style escapes it too.
-func (v *view) raw(s string) string {
+// raw appends text MeetBot inserts unescaped (the title, the owner, the
+// log file name); the default style escapes it too.
+func (v *view) raw(b []byte, s string) []byte {
 	if v.zod {
-		return s
+		return append(b, s...)
 	}
-	return escFull.Replace(s)
+	return appendReplaced(b, s, escFull)
 }
 
-// details is the "(nick, time)" span linking to the command's log line.
-func (v *view) details(it meeting.Item) string {
-	return `<span class="details">(<a href='` + v.raw(v.logHref) + `#l-` + strconv.Itoa(it.Line) + `'>` +
-		v.esc(it.Nick) + `</a>, ` + clock(it.Time) + `)</span>`
+// href appends a URL escaped for an href attribute.
+func (v *view) href(b []byte, url string) []byte {
+	if v.zod {
+		return appendReplaced(b, url, escZodbotHref)
+	}
+	return appendReplaced(b, url, escFullHref)
 }
 
-// itemHTML is an item in the HTML minutes: MeetBot's html2_template.
-func (v *view) itemHTML(it meeting.Item) string {
+// details appends the "(nick, time)" span linking to the command's log
+// line.
+func (v *view) details(b []byte, nick string, t time.Time, line int) []byte {
+	b = append(b, `<span class="details">(<a href='`...)
+	b = v.raw(b, v.logHref)
+	b = append(b, `#l-`...)
+	b = strconv.AppendInt(b, int64(line), 10)
+	b = append(b, `'>`...)
+	b = v.esc(b, nick)
+	b = append(b, `</a>, `...)
+	b = appendClock(b, t)
+	return append(b, `)</span>`...)
+}
+
+// itemHTML appends an item in the HTML minutes: MeetBot's html2_template.
+func (v *view) itemHTML(b []byte, it meeting.Item) []byte {
 	switch it.Kind {
 	case meeting.KindTopic:
-		return `<b class="TOPIC">` + v.esc(it.Text) + `</b> ` + v.details(it)
+		b = append(b, `<b class="TOPIC">`...)
+		b = v.esc(b, it.Text)
+		b = append(b, `</b> `...)
+		return v.details(b, it.Nick, it.Time, it.Line)
 	case meeting.KindInfo:
-		return `<span class="INFO">` + v.esc(it.Text) + `</span> ` + v.details(it)
+		b = append(b, `<span class="INFO">`...)
+		b = v.esc(b, it.Text)
+		b = append(b, `</span> `...)
+		return v.details(b, it.Nick, it.Time, it.Line)
 	case meeting.KindLink:
 		if v.zod {
 			url, rest := zodbotLink(it.Text)
-			return `<a href="` + v.esc(strings.ReplaceAll(url, `"`, "%22")) + `">` + v.esc(url) + `</a> ` +
-				v.esc(rest) + ` ` + v.details(it)
+			b = append(b, `<a href="`...)
+			b = v.href(b, url)
+			b = append(b, `">`...)
+			b = v.esc(b, url)
+			b = append(b, `</a> `...)
+			b = v.esc(b, rest)
+			b = append(b, ' ')
+			return v.details(b, it.Nick, it.Time, it.Line)
 		}
+		b = append(b, `<span class="LINK">`...)
 		i, j, ok := findURL(it.Text)
 		if !ok {
-			return `<span class="LINK">` + v.esc(it.Text) + `</span> ` + v.details(it)
+			b = v.esc(b, it.Text)
+		} else {
+			url := it.Text[i:j]
+			b = v.esc(b, it.Text[:i])
+			b = append(b, `<a href="`...)
+			b = v.href(b, url)
+			b = append(b, `">`...)
+			b = v.esc(b, url)
+			b = append(b, `</a>`...)
+			b = v.esc(b, it.Text[j:])
 		}
-		url := it.Text[i:j]
-		return `<span class="LINK">` + v.esc(it.Text[:i]) + `<a href="` + v.esc(strings.ReplaceAll(url, `"`, "%22")) + `">` +
-			v.esc(url) + `</a>` + v.esc(it.Text[j:]) + `</span> ` + v.details(it)
+		b = append(b, `</span> `...)
+		return v.details(b, it.Nick, it.Time, it.Line)
 	}
 	start, end := "", ""
 	switch it.Kind {
@@ -65,67 +109,100 @@ func (v *view) itemHTML(it meeting.Item) string {
 	case meeting.KindRejected:
 		start, end = `<font color="red">`, `</font>`
 	}
-	kind := v.esc(string(it.Kind))
-	return `<i class="itemtype">` + kind + `</i>: <span class="` + kind + `">` + start + v.esc(it.Text) + end + `</span> ` + v.details(it)
+	b = append(b, `<i class="itemtype">`...)
+	b = v.esc(b, string(it.Kind))
+	b = append(b, `</i>: <span class="`...)
+	b = v.esc(b, string(it.Kind))
+	b = append(b, `">`...)
+	b = append(b, start...)
+	b = v.esc(b, it.Text)
+	b = append(b, end...)
+	b = append(b, `</span> `...)
+	return v.details(b, it.Nick, it.Time, it.Line)
 }
 
-// html renders B.html (MeetBot's HTML2 writer) to w: the sections,
-// each a list of lines, are written as they are, not joined in memory.
-func (v *view) html(w io.StringWriter) error {
+// appendHTML appends B.html (MeetBot's HTML2 writer). Its body is made of
+// sections, each of lines joined with "\n", joined with htmlSectionSep.
+func (v *view) appendHTML(b []byte) []byte {
 	m := v.m
-	var body [][]string
-	logs := `(<a href="` + v.raw(v.logHref) + `">full logs</a>).</span>` + "\n"
-	body = append(body, []string{`<h1>` + v.raw(v.title) + "</h1>\n" + `<span class="details">` + "\n" +
-		"Meeting started by " + v.raw(m.Owner) + " at " + clock(m.Start) + " " + timeZone + "\n" + logs})
+	b = append(b, htmlHead...)
+	b = v.raw(b, v.title)
+	b = append(b, "</title>\n"+cssMinutes+"</head>\n\n<body>\n"...)
+	body := len(b)
+
+	logs := func(b []byte) []byte {
+		b = append(b, `(<a href="`...)
+		b = v.raw(b, v.logHref)
+		return append(b, `">full logs</a>).</span>`+"\n"...)
+	}
+	b = append(b, `<h1>`...)
+	b = v.raw(b, v.title)
+	b = append(b, "</h1>\n"+`<span class="details">`+"\n"+"Meeting started by "...)
+	b = v.raw(b, m.Owner)
+	b = append(b, " at "...)
+	b = appendClock(b, m.Start)
+	b = append(b, " "+timeZone+"\n"...)
+	b = logs(b)
+	b = append(b, htmlSectionSep...)
 
 	// Meeting summary.
-	items := []string{"<h3>Meeting summary</h3>", "<ol>"}
+	b = append(b, "<h3>Meeting summary</h3>\n<ol>"...)
+	scratch := getBuf()
+	defer putBuf(scratch)
 	haveTopic, inSublist := false, false
 	for _, it := range m.Items {
-		item := "<li>" + v.itemHTML(it)
 		if it.Kind == meeting.KindTopic {
 			if inSublist {
-				items = append(items, "</ol>")
+				b = append(b, "\n</ol>"...)
 				inSublist = false
 			}
 			if haveTopic {
-				items = append(items, "<br></li>")
+				b = append(b, "\n<br></li>"...)
 			}
 			haveTopic = true
-		} else {
-			if !inSublist {
-				if !haveTopic {
-					items = append(items, "<li>")
-					haveTopic = true
-				}
-				items = append(items, `<ol type="a">`)
-				inSublist = true
-			}
-			item = wrapList(item, 2) + "</li>"
+			b = append(b, "\n<li>"...)
+			b = v.itemHTML(b, it)
+			continue
 		}
-		items = append(items, item)
+		if !inSublist {
+			if !haveTopic {
+				b = append(b, "\n<li>"...)
+				haveTopic = true
+			}
+			b = append(b, "\n"+`<ol type="a">`...)
+			inSublist = true
+		}
+		*scratch = v.itemHTML(append((*scratch)[:0], "<li>"...), it)
+		b = append(b, '\n')
+		b = appendWrapList(b, bytesString(*scratch), 2)
+		b = append(b, "</li>"...)
 	}
 	if inSublist {
-		items = append(items, "</ol>")
+		b = append(b, "\n</ol>"...)
 	}
 	if haveTopic {
-		items = append(items, "</li>")
+		b = append(b, "\n</li>"...)
 	}
-	items = append(items, "</ol>")
-	body = append(body, items)
+	b = append(b, "\n</ol>"...)
+	b = append(b, htmlSectionSep...)
 
-	body = append(body, []string{`<span class="details">` + "\n" + v.endedLine() + "\n" + logs})
+	b = append(b, `<span class="details">`+"\n"...)
+	b = append(b, v.endedLine()...)
+	b = append(b, '\n')
+	b = logs(b)
+	b = append(b, htmlSectionSep...)
 
 	// Action items.
-	items = []string{"<h3>Action items</h3>", "<ol>"}
+	b = append(b, "<h3>Action items</h3>\n<ol>"...)
 	for _, a := range v.actions {
-		items = append(items, "  <li>"+v.esc(a.Text)+"</li>")
+		b = append(b, "\n  <li>"...)
+		b = v.esc(b, a.Text)
+		b = append(b, "</li>"...)
 	}
 	if len(v.actions) == 0 {
-		items = append(items, "  <li>(none)</li>")
+		b = append(b, "\n  <li>(none)</li>"...)
 	}
-	items = append(items, "</ol>")
-	body = append(body, items)
+	b = append(b, "\n</ol>"...)
 
 	// Action items, by person: zodbot omits the section when no action
 	// matched a nick and lists UNASSIGNED only with two or more.
@@ -136,62 +213,81 @@ func (v *view) html(w io.StringWriter) error {
 		minUnassigned = 1
 	}
 	if showPerson {
-		items = []string{"<h3>Action items, by person</h3>", "<ol>"}
+		b = append(b, htmlSectionSep+"<h3>Action items, by person</h3>\n<ol>"...)
 		for _, p := range v.byPerson {
-			items = append(items, "  <li> "+v.esc(p.nick)+" <ol>")
+			b = append(b, "\n  <li> "...)
+			b = v.esc(b, p.nick)
+			b = append(b, " <ol>"...)
 			for _, a := range p.items {
-				items = append(items, "    <li>"+v.esc(a.Text)+"</li>")
+				b = append(b, "\n    <li>"...)
+				b = v.esc(b, a.Text)
+				b = append(b, "</li>"...)
 			}
-			items = append(items, "  </ol></li>")
+			b = append(b, "\n  </ol></li>"...)
 		}
 		if len(v.unassigned) >= minUnassigned {
-			items = append(items, "  <li><b>UNASSIGNED</b><ol>")
+			b = append(b, "\n  <li><b>UNASSIGNED</b><ol>"...)
 			for _, a := range v.unassigned {
-				items = append(items, "    <li>"+v.esc(a.Text)+"</li>")
+				b = append(b, "\n    <li>"...)
+				b = v.esc(b, a.Text)
+				b = append(b, "</li>"...)
 			}
-			items = append(items, "  </ol>\n</li>")
+			b = append(b, "\n  </ol>\n</li>"...)
 		}
-		items = append(items, "</ol>")
-		body = append(body, items)
+		b = append(b, "\n</ol>"...)
 	}
 
 	if !v.zod && len(m.Votes) > 0 {
-		items = []string{"<h3>Votes</h3>", "<ol>"}
+		b = append(b, htmlSectionSep+"<h3>Votes</h3>\n<ol>"...)
 		for _, vote := range m.Votes {
-			items = append(items, "  <li>"+v.esc(vote.Question)+" "+v.details(meeting.Item{Nick: vote.Nick, Time: vote.Time, Line: vote.Line})+" <ol>")
+			b = append(b, "\n  <li>"...)
+			b = v.esc(b, vote.Question)
+			b = append(b, ' ')
+			b = v.details(b, vote.Nick, vote.Time, vote.Line)
+			b = append(b, " <ol>"...)
 			res := vote.Results()
 			for i, o := range vote.Options {
-				items = append(items, "    <li>"+v.esc(o)+" ("+strconv.Itoa(len(res[i]))+"): "+v.esc(strings.Join(res[i], ", "))+"</li>")
+				b = append(b, "\n    <li>"...)
+				b = v.esc(b, o)
+				b = append(b, " ("...)
+				b = strconv.AppendInt(b, int64(len(res[i])), 10)
+				b = append(b, "): "...)
+				for k, n := range res[i] {
+					if k > 0 {
+						b = append(b, ", "...)
+					}
+					b = v.esc(b, n)
+				}
+				b = append(b, "</li>"...)
 			}
-			items = append(items, "  </ol></li>")
+			b = append(b, "\n  </ol></li>"...)
 		}
-		items = append(items, "</ol>")
-		body = append(body, items)
+		b = append(b, "\n</ol>"...)
 	}
 
-	items = []string{"<h3>People present (lines said)</h3>", "<ol>"}
+	b = append(b, htmlSectionSep+"<h3>People present (lines said)</h3>\n<ol>"...)
 	for _, p := range v.people {
-		items = append(items, "  <li>"+v.esc(p.Nick)+" ("+strconv.Itoa(p.Lines)+")</li>")
+		b = append(b, "\n  <li>"...)
+		b = v.esc(b, p.Nick)
+		b = append(b, " ("...)
+		b = strconv.AppendInt(b, int64(p.Lines), 10)
+		b = append(b, ")</li>"...)
 	}
-	items = append(items, "</ol>")
-	body = append(body, items)
+	b = append(b, "\n</ol>"+htmlSectionSep...)
 
 	if v.zod {
-		body = append(body, []string{`<span class="details">Generated by <a href="` + meetBotInfoURL + `">MeetBot</a> ` + meetBotVersion + `.</span>`})
+		b = append(b, `<span class="details">Generated by <a href="`+meetBotInfoURL+`">MeetBot</a> `+meetBotVersion+`.</span>`...)
+		if bytes.Contains(b[body:], []byte("sWRAPs")) {
+			// MeetBot fills the text between the markers over the whole
+			// body (a marker never spans two lines: the lines hold no
+			// newline).
+			*scratch = appendReplaceWRAP((*scratch)[:0], bytesString(b[body:]))
+			b = append(b[:body], *scratch...)
+		}
 	} else {
-		body = append(body, []string{`<span class="details">Generated by gavel in the layout of <a href="` + meetBotInfoURL + `">MeetBot</a> ` + meetBotVersion + `.</span>`})
+		b = append(b, `<span class="details">Generated by gavel in the layout of <a href="`+meetBotInfoURL+`">MeetBot</a> `+meetBotVersion+`.</span>`...)
 	}
-	sw := stickyWriter{w: w}
-	sw.WriteString(htmlHead + v.raw(v.title) + "</title>\n" + cssMinutes + "</head>\n\n<body>\n")
-	if v.zod && hasWRAP(body) {
-		// MeetBot fills the text between the markers over the whole
-		// body: join it first.
-		sw.WriteString(replaceWRAP(joinSections(body, htmlSectionSep)))
-	} else {
-		sw.writeSections(body, htmlSectionSep)
-	}
-	sw.WriteString("\n</body></html>\n")
-	return sw.err
+	return append(b, "\n</body></html>\n"...)
 }
 
 // htmlSectionSep is between the sections of B.html.

@@ -169,10 +169,3 @@ func (v *view) jsonDoc() *JSONMinutes {
 	}
 	return d
 }
-
-// json renders B.json, indented with two spaces and ending in a newline,
-// in one pass (see appendJSON). <, > and & are written as \u003c etc., so
-// the file is safe to inline.
-func (v *view) json() []byte {
-	return appendJSON(make([]byte, 0, 4<<10+len(v.m.Items)*256), v.jsonDoc())
-}

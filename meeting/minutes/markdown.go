@@ -3,170 +3,244 @@ package minutes
 import (
 	"strconv"
 	"strings"
-	"time"
 
 	"gavel/meeting"
 )
 
-// mdEscaper backslash-escapes the characters that make Markdown markup
+// mdTable backslash-escapes the characters that make Markdown markup
 // anywhere in a line (CommonMark allows a backslash before any ASCII
 // punctuation): emphasis, code, links, images, headings, tables, HTML and
 // entities.
-var mdEscaper = strings.NewReplacer(
+var mdTable = byteTable(
 	`\`, `\\`, "`", "\\`", "*", `\*`, "_", `\_`, "{", `\{`, "}", `\}`,
 	"[", `\[`, "]", `\]`, "(", `\(`, ")", `\)`, "#", `\#`, "|", `\|`,
 	"<", `\<`, ">", `\>`, "&", `\&`, "~", `\~`, "!", `\!`,
 	"\r", " ", "\n", " ",
 )
 
-// mdEsc escapes user text for Markdown. Besides the inline characters it
-// escapes what would start a block at the beginning of the text (list
-// markers, "1." / "1)" ordered-list markers, setext underlines).
-func mdEsc(s string) string {
-	s = mdEscaper.Replace(s)
-	if s == "" {
-		return s
+// appendMdEsc appends user text escaped for Markdown. Besides the inline
+// characters it escapes what would start a block at the beginning of the
+// text (list markers, "1." / "1)" ordered-list markers, setext
+// underlines).
+func appendMdEsc(b []byte, s string) []byte {
+	start := len(b)
+	b = appendReplaced(b, s, mdTable)
+	e := b[start:]
+	if len(e) == 0 {
+		return b
 	}
-	switch s[0] {
+	switch e[0] {
 	case '-', '+', '=':
-		return `\` + s
+		return insertByte(b, start, '\\')
 	}
 	i := 0
-	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+	for i < len(e) && e[i] >= '0' && e[i] <= '9' {
 		i++
 	}
-	if i > 0 && i < len(s) && (s[i] == '.' || s[i] == ')') {
-		return s[:i] + `\` + s[i:]
+	if i > 0 && i < len(e) && (e[i] == '.' || e[i] == ')') {
+		return insertByte(b, start+i, '\\')
 	}
-	return s
+	return b
 }
 
-// mdLink is a link target safe inside <...> autolinks: only linkable
-// schemes, and none of the characters that would end it.
-func mdLink(url string) string {
+// insertByte inserts c into b at i.
+func insertByte(b []byte, i int, c byte) []byte {
+	b = append(b, 0)
+	copy(b[i+1:], b[i:len(b)-1])
+	b[i] = c
+	return b
+}
+
+// appendMdLink appends a link target safe inside <...> autolinks: only
+// linkable schemes, and none of the characters that would end it.
+func appendMdLink(b []byte, url string) []byte {
 	if strings.ContainsAny(url, "<> \t\r\n\"`") {
-		return mdEsc(url)
+		return appendMdEsc(b, url)
 	}
-	return "<" + url + ">"
+	b = append(b, '<')
+	b = append(b, url...)
+	return append(b, '>')
 }
 
-func mdTime(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05") + " " + timeZone }
-
-// mdLogLink links to a line of the HTML log.
-func (v *view) mdLogLink(line int) string {
-	return "[" + strconv.Itoa(line) + "](" + mdDest(v.logsURL+"#l-"+strconv.Itoa(line)) + ")"
+// appendMdLogLink appends a link to a line of the HTML log; dest is the
+// log's URL as a link destination (mdDest).
+func appendMdLogLink(b []byte, dest string, line int) []byte {
+	b = append(b, '[')
+	b = strconv.AppendInt(b, int64(line), 10)
+	b = append(b, "]("...)
+	b = append(b, dest...)
+	b = append(b, "#l-"...)
+	b = strconv.AppendInt(b, int64(line), 10)
+	return append(b, ')')
 }
 
-// mdDest makes a link destination: spaces and parentheses escaped.
-func mdDest(u string) string { return mdDestEscaper.Replace(u) }
+// mdDestTable makes a link destination: spaces and parentheses escaped.
+var mdDestTable = byteTable(" ", "%20", "(", "%28", ")", "%29", "<", "%3C", ">", "%3E")
 
-var mdDestEscaper = strings.NewReplacer(" ", "%20", "(", "%28", ")", "%29", "<", "%3C", ">", "%3E")
-
-// mdItem is an item's Markdown text (without the list marker).
-func (v *view) mdItem(it meeting.Item) string {
-	var b strings.Builder
+// appendMdItem appends an item's Markdown text (without the list marker).
+func appendMdItem(b []byte, it meeting.Item, dest string) []byte {
 	switch it.Kind {
 	case meeting.KindInfo:
+		b = appendMdEsc(b, it.Text)
 	case meeting.KindLink:
-		b.WriteString("**LINK:** ")
+		b = append(b, "**LINK:** "...)
 		if i, j, ok := findURL(it.Text); ok {
-			b.WriteString(mdEsc(it.Text[:i]))
-			b.WriteString(mdLink(it.Text[i:j]))
-			b.WriteString(mdEscaper.Replace(it.Text[j:]))
+			b = appendMdEsc(b, it.Text[:i])
+			b = appendMdLink(b, it.Text[i:j])
+			b = appendReplaced(b, it.Text[j:], mdTable)
 		} else {
-			b.WriteString(mdEsc(it.Text))
+			b = appendMdEsc(b, it.Text)
 		}
-		goto details
 	default:
-		b.WriteString("**" + mdEsc(string(it.Kind)) + ":** ")
+		b = append(b, "**"...)
+		b = appendMdEsc(b, string(it.Kind))
+		b = append(b, ":** "...)
+		b = appendMdEsc(b, it.Text)
 	}
-	b.WriteString(mdEsc(it.Text))
-details:
-	b.WriteString(" (" + mdEsc(it.Nick) + ", " + clock(it.Time) + ", log " + v.mdLogLink(it.Line) + ")")
-	return b.String()
+	b = append(b, " ("...)
+	b = appendMdEsc(b, it.Nick)
+	b = append(b, ", "...)
+	b = appendClock(b, it.Time)
+	b = append(b, ", log "...)
+	b = appendMdLogLink(b, dest, it.Line)
+	return append(b, ')')
 }
 
-// markdown renders B.md: for pasting into a wiki or a forum post.
-func (v *view) markdown() string {
+// appendMarkdown appends B.md: for pasting into a wiki or a forum post.
+func (v *view) appendMarkdown(b []byte) []byte {
 	m := v.m
-	var b strings.Builder
-	b.Grow(v.sizeHint(64 + len(v.logsURL)))
-	b.WriteString("# " + mdEsc(v.title) + "\n\n")
-	b.WriteString("- **Started:** " + mdTime(m.Start) + " by " + mdEsc(m.Owner) + "\n")
+	dest := bytesString(appendReplaced(make([]byte, 0, len(v.logsURL)+8), v.logsURL, mdDestTable))
+	b = append(b, "# "...)
+	b = appendMdEsc(b, v.title)
+	b = append(b, "\n\n- **Started:** "...)
+	b = appendMdTime(b, m.Start)
+	b = append(b, " by "...)
+	b = appendMdEsc(b, m.Owner)
+	b = append(b, '\n')
 	if m.Ended() {
-		b.WriteString("- **Ended:** " + mdTime(m.End) + "\n")
+		b = append(b, "- **Ended:** "...)
+		b = appendMdTime(b, m.End)
+		b = append(b, '\n')
 	} else if !m.LastLine.IsZero() {
-		b.WriteString("- **Written:** " + mdTime(m.LastLine) + ", while the meeting was running\n")
+		b = append(b, "- **Written:** "...)
+		b = appendMdTime(b, m.LastLine)
+		b = append(b, ", while the meeting was running\n"...)
 	}
 	if chairs := m.ChairList(); len(chairs) > 0 {
-		esc := make([]string, len(chairs))
+		b = append(b, "- **Chairs:** "...)
 		for i, c := range chairs {
-			esc[i] = mdEsc(c)
+			if i > 0 {
+				b = append(b, ", "...)
+			}
+			b = appendMdEsc(b, c)
 		}
-		b.WriteString("- **Chairs:** " + strings.Join(esc, ", ") + "\n")
+		b = append(b, '\n')
 	}
-	b.WriteString("- **Full log:** [" + mdEsc(v.logHref) + "](" + mdDest(v.logsURL) + ")\n\n")
+	b = append(b, "- **Full log:** ["...)
+	b = appendMdEsc(b, v.logHref)
+	b = append(b, "]("...)
+	b = append(b, dest...)
+	b = append(b, ")\n\n"...)
 
-	b.WriteString("## Meeting summary\n\n")
-	for _, s := range sections(m.Items) {
-		if s.topic != nil {
-			b.WriteString("### " + mdEsc(s.topic.Text) + "\n\n")
-			b.WriteString("_(" + mdEsc(s.topic.Nick) + ", " + clock(s.topic.Time) + ", log " + v.mdLogLink(s.topic.Line) + ")_\n\n")
+	b = append(b, "## Meeting summary\n\n"...)
+	items := m.Items
+	for i := 0; i < len(items); {
+		if it := items[i]; it.Kind == meeting.KindTopic {
+			b = append(b, "### "...)
+			b = appendMdEsc(b, it.Text)
+			b = append(b, "\n\n_("...)
+			b = appendMdEsc(b, it.Nick)
+			b = append(b, ", "...)
+			b = appendClock(b, it.Time)
+			b = append(b, ", log "...)
+			b = appendMdLogLink(b, dest, it.Line)
+			b = append(b, ")_\n\n"...)
+			i++
 		}
-		for _, it := range s.items {
-			b.WriteString("- " + v.mdItem(it) + "\n")
+		n := 0
+		for ; i < len(items) && items[i].Kind != meeting.KindTopic; i++ {
+			b = append(b, "- "...)
+			b = appendMdItem(b, items[i], dest)
+			b = append(b, '\n')
+			n++
 		}
-		if len(s.items) > 0 {
-			b.WriteString("\n")
+		if n > 0 {
+			b = append(b, '\n')
 		}
 	}
 
-	b.WriteString("## Action items\n\n")
+	b = append(b, "## Action items\n\n"...)
 	for _, a := range v.actions {
-		b.WriteString("- " + mdEsc(a.Text) + "\n")
+		b = append(b, "- "...)
+		b = appendMdEsc(b, a.Text)
+		b = append(b, '\n')
 	}
 	if len(v.actions) == 0 {
-		b.WriteString("- (none)\n")
+		b = append(b, "- (none)\n"...)
 	}
-	b.WriteString("\n")
+	b = append(b, '\n')
 
 	if len(v.actions) > 0 {
-		b.WriteString("## Action items, by person\n\n")
+		b = append(b, "## Action items, by person\n\n"...)
 		for _, p := range v.byPerson {
-			b.WriteString("- **" + mdEsc(p.nick) + "**\n")
+			b = append(b, "- **"...)
+			b = appendMdEsc(b, p.nick)
+			b = append(b, "**\n"...)
 			for _, a := range p.items {
-				b.WriteString("  - " + mdEsc(a.Text) + "\n")
+				b = append(b, "  - "...)
+				b = appendMdEsc(b, a.Text)
+				b = append(b, '\n')
 			}
 		}
 		if len(v.unassigned) > 0 {
-			b.WriteString("- **UNASSIGNED**\n")
+			b = append(b, "- **UNASSIGNED**\n"...)
 			for _, a := range v.unassigned {
-				b.WriteString("  - " + mdEsc(a.Text) + "\n")
+				b = append(b, "  - "...)
+				b = appendMdEsc(b, a.Text)
+				b = append(b, '\n')
 			}
 		}
-		b.WriteString("\n")
+		b = append(b, '\n')
 	}
 
 	if len(m.Votes) > 0 {
-		b.WriteString("## Votes\n\n")
+		b = append(b, "## Votes\n\n"...)
 		for _, vote := range m.Votes {
-			b.WriteString("- " + mdEsc(vote.Question) + " (" + mdEsc(vote.Nick) + ", " + clock(vote.Time) + ", log " + v.mdLogLink(vote.Line) + ")\n")
+			b = append(b, "- "...)
+			b = appendMdEsc(b, vote.Question)
+			b = append(b, " ("...)
+			b = appendMdEsc(b, vote.Nick)
+			b = append(b, ", "...)
+			b = appendClock(b, vote.Time)
+			b = append(b, ", log "...)
+			b = appendMdLogLink(b, dest, vote.Line)
+			b = append(b, ")\n"...)
 			res := vote.Results()
 			for i, o := range vote.Options {
-				esc := make([]string, len(res[i]))
+				b = append(b, "  - "...)
+				b = appendMdEsc(b, o)
+				b = append(b, " ("...)
+				b = strconv.AppendInt(b, int64(len(res[i])), 10)
+				b = append(b, "): "...)
 				for k, n := range res[i] {
-					esc[k] = mdEsc(n)
+					if k > 0 {
+						b = append(b, ", "...)
+					}
+					b = appendMdEsc(b, n)
 				}
-				b.WriteString("  - " + mdEsc(o) + " (" + strconv.Itoa(len(res[i])) + "): " + strings.Join(esc, ", ") + "\n")
+				b = append(b, '\n')
 			}
 		}
-		b.WriteString("\n")
+		b = append(b, '\n')
 	}
 
-	b.WriteString("## People present (lines said)\n\n")
+	b = append(b, "## People present (lines said)\n\n"...)
 	for _, p := range v.people {
-		b.WriteString("- " + mdEsc(p.Nick) + " (" + strconv.Itoa(p.Lines) + ")\n")
+		b = append(b, "- "...)
+		b = appendMdEsc(b, p.Nick)
+		b = append(b, " ("...)
+		b = strconv.AppendInt(b, int64(p.Lines), 10)
+		b = append(b, ")\n"...)
 	}
-	b.WriteString("\n_Generated by gavel._\n")
-	return b.String()
+	return append(b, "\n_Generated by gavel._\n"...)
 }

@@ -145,23 +145,34 @@ func NewRenderer(m *meeting.Meeting, base string, opts Options) (*Renderer, erro
 // Render writes one file. The log kinds return ErrStreamed.
 func (r *Renderer) Render(kind FileKind, w io.Writer) error {
 	v := r.v
-	var s string
+	p := getBuf()
+	defer putBuf(p)
+	b := (*p)[:0]
 	switch kind {
 	case FileText:
-		s = v.text()
+		b = v.appendText(b)
+		if v.zod {
+			// replaceWRAP runs over the whole output, as in MeetBot.
+			q := getBuf()
+			defer putBuf(q)
+			*q = appendReplaceWRAP((*q)[:0], bytesString(b))
+			*p, b = b, *q
+		}
 	case FileHTML:
-		return streamTo(w, v.html)
+		b = v.appendHTML(b)
 	case FileMarkdown:
-		s = v.markdown()
+		b = v.appendMarkdown(b)
 	case FileJSON:
-		_, err := w.Write(v.json())
-		return err
+		b = appendJSON(b, v.jsonDoc())
 	case FileLogText, FileLogHTML:
 		return ErrStreamed
 	default:
 		return fmt.Errorf("minutes: unknown file kind %d", int(kind))
 	}
-	_, err := io.WriteString(w, s)
+	if kind != FileText || !v.zod {
+		*p = b
+	}
+	_, err := w.Write(b)
 	return err
 }
 

@@ -8,122 +8,166 @@ import (
 	"gavel/meeting"
 )
 
-// itemText is an item's line in the text minutes, before wrapping and
-// without the leading "* ": MeetBot's text_template of each item class.
-func (v *view) itemText(it meeting.Item) string {
-	details := "  (" + it.Nick + ", " + clock(it.Time) + ")"
+// appendItemText appends an item's line in the text minutes, before
+// wrapping and without the leading "* ": MeetBot's text_template of each
+// item class.
+func (v *view) appendItemText(b []byte, it meeting.Item) []byte {
 	switch it.Kind {
 	case meeting.KindTopic, meeting.KindInfo:
-		return it.Text + details
+		b = append(b, it.Text...)
 	case meeting.KindLink:
+		b = append(b, "LINK: "...)
 		if v.zod {
 			url, rest := zodbotLink(it.Text)
-			return "LINK: " + url + " " + rest + details
+			b = append(b, url...)
+			b = append(b, ' ')
+			b = append(b, rest...)
+		} else {
+			b = append(b, it.Text...)
 		}
-		return "LINK: " + it.Text + details
+	default:
+		b = append(b, it.Kind...)
+		b = append(b, ": "...)
+		b = append(b, it.Text...)
 	}
-	return string(it.Kind) + ": " + it.Text + details
+	b = append(b, "  ("...)
+	b = append(b, it.Nick...)
+	b = append(b, ", "...)
+	b = appendClock(b, it.Time)
+	return append(b, ')')
 }
 
-// text renders B.txt (MeetBot's Text writer).
-func (v *view) text() string {
+// textLines appends lines joined with "\n" (what writeLines did with a
+// list of them): line starts the next one.
+type textLines struct {
+	b []byte
+	n int
+}
+
+// next starts a line.
+func (t *textLines) next() {
+	if t.n > 0 {
+		t.b = append(t.b, '\n')
+	}
+	t.n++
+}
+
+// line appends a whole line.
+func (t *textLines) line(s string) {
+	t.next()
+	t.b = append(t.b, s...)
+}
+
+// wrapped appends "* " + text wrapped as MeetBot's wrapList does, built
+// in scratch.
+func (t *textLines) wrapped(scratch *[]byte, text string, indent int) {
+	*scratch = append(append((*scratch)[:0], "* "...), text...)
+	t.next()
+	t.b = appendWrapList(t.b, bytesString(*scratch), indent)
+}
+
+// appendText appends B.txt (MeetBot's Text writer). In zodbot style the
+// text between the markers sWRAPs and eWRAPe is still to be filled (see
+// appendReplaceWRAP).
+func (v *view) appendText(b []byte) []byte {
 	m := v.m
-	var b strings.Builder
-	b.Grow(v.sizeHint(48))
-	bar := strings.Repeat("=", utf8.RuneCountInString(v.title))
-	b.WriteString(bar + "\n" + v.title + "\n" + bar + "\n\n\n")
+	scratch := getBuf()
+	defer putBuf(scratch)
+	bar := utf8.RuneCountInString(v.title)
+	for range bar {
+		b = append(b, '=')
+	}
+	b = append(b, '\n')
+	b = append(b, v.title...)
+	b = append(b, '\n')
+	for range bar {
+		b = append(b, '=')
+	}
+	b = append(b, "\n\n\n"...)
 	header := "Meeting started by " + m.Owner + " at " + clock(m.Start) + " " + timeZone + ".\n" +
 		"The full logs are available at " + v.logsURL + " ."
 	if v.zod {
 		// replaceWRAP runs over the whole output below, as in MeetBot.
-		b.WriteString("sWRAPs" + header + "eWRAPe")
+		b = append(b, "sWRAPs"...)
+		b = append(b, header...)
+		b = append(b, "eWRAPe"...)
 	} else {
-		b.WriteString(pyFill(header, wrapWidth, "", ""))
+		b = appendFill(b, header, wrapWidth, "", "")
 	}
-	b.WriteString("\n\n\n\nMeeting summary\n---------------\n")
+	b = append(b, "\n\n\n\nMeeting summary\n---------------\n"...)
 
-	var items []string
+	t := textLines{b: b}
 	haveTopic := false
 	for _, it := range m.Items {
-		item := "* " + v.itemText(it)
+		*scratch = v.appendItemText(append((*scratch)[:0], "* "...), it)
+		indent := 0
 		if it.Kind == meeting.KindTopic {
 			if haveTopic {
-				items = append(items, "")
+				t.line("")
 			}
-			item = wrapList(item, 0)
 			haveTopic = true
 		} else if haveTopic {
-			item = wrapList(item, 2)
-		} else {
-			item = wrapList(item, 0)
+			indent = 2
 		}
-		items = append(items, item)
+		t.next()
+		t.b = appendWrapList(t.b, bytesString(*scratch), indent)
 	}
-	writeLines(&b, items)
-	b.WriteString("\n\n" + v.endedLine() + ".\n\n\n\n\n")
+	t.b = append(t.b, "\n\n"...)
+	t.b = append(t.b, v.endedLine()...)
+	t.b = append(t.b, ".\n\n\n\n\n"...)
 
-	b.WriteString("Action Items\n------------\n")
-	items = items[:0]
+	t.b = append(t.b, "Action Items\n------------\n"...)
+	t.n = 0
 	for _, a := range v.actions {
-		items = append(items, wrapList("* "+a.Text, 0))
+		t.wrapped(scratch, a.Text, 0)
 	}
-	writeLines(&b, items)
-	b.WriteString("\n\n\n\n\n")
+	t.b = append(t.b, "\n\n\n\n\n"...)
 
-	b.WriteString("Action Items, by person\n-----------------------\n")
-	items = items[:0]
+	t.b = append(t.b, "Action Items, by person\n-----------------------\n"...)
+	t.n = 0
 	for _, p := range v.byPerson {
-		items = append(items, "* "+p.nick)
+		t.next()
+		t.b = append(t.b, "* "...)
+		t.b = append(t.b, p.nick...)
 		for _, a := range p.items {
-			items = append(items, wrapList("* "+a.Text, 2))
+			t.wrapped(scratch, a.Text, 2)
 		}
 	}
-	items = append(items, "* **UNASSIGNED**")
+	t.line("* **UNASSIGNED**")
 	for _, a := range v.unassigned {
-		items = append(items, wrapList("* "+a.Text, 2))
+		t.wrapped(scratch, a.Text, 2)
 	}
 	if len(v.unassigned) == 0 {
-		items = append(items, "  * (none)")
+		t.line("  * (none)")
 	}
-	writeLines(&b, items)
-	b.WriteString("\n\n\n\n\n")
+	t.b = append(t.b, "\n\n\n\n\n"...)
 
 	if !v.zod && len(m.Votes) > 0 {
-		b.WriteString("Votes\n-----\n")
-		items = items[:0]
+		t.b = append(t.b, "Votes\n-----\n"...)
+		t.n = 0
 		for _, vote := range m.Votes {
-			items = append(items, wrapList("* "+vote.Question+"  ("+vote.Nick+", "+clock(vote.Time)+")", 0))
+			t.wrapped(scratch, vote.Question+"  ("+vote.Nick+", "+clock(vote.Time)+")", 0)
 			res := vote.Results()
 			for i, o := range vote.Options {
-				items = append(items, wrapList("* "+o+" ("+strconv.Itoa(len(res[i]))+"): "+strings.Join(res[i], ", "), 2))
+				t.wrapped(scratch, o+" ("+strconv.Itoa(len(res[i]))+"): "+strings.Join(res[i], ", "), 2)
 			}
 		}
-		writeLines(&b, items)
-		b.WriteString("\n\n\n\n\n")
+		t.b = append(t.b, "\n\n\n\n\n"...)
 	}
 
-	b.WriteString("People Present (lines said)\n---------------------------\n")
-	items = items[:0]
+	t.b = append(t.b, "People Present (lines said)\n---------------------------\n"...)
+	t.n = 0
 	for _, p := range v.people {
-		items = append(items, "* "+p.Nick+" ("+strconv.Itoa(p.Lines)+")")
+		t.next()
+		t.b = append(t.b, "* "...)
+		t.b = append(t.b, p.Nick...)
+		t.b = append(t.b, " ("...)
+		t.b = strconv.AppendInt(t.b, int64(p.Lines), 10)
+		t.b = append(t.b, ')')
 	}
-	writeLines(&b, items)
-	b.WriteString("\n\n\n\n\n")
+	t.b = append(t.b, "\n\n\n\n\n"...)
 	if v.zod {
-		b.WriteString("Generated by `MeetBot`_ " + meetBotVersion + "\n\n.. _`MeetBot`: " + meetBotInfoURL + "\n")
-		return replaceWRAP(b.String())
+		return append(t.b, "Generated by `MeetBot`_ "+meetBotVersion+"\n\n.. _`MeetBot`: "+meetBotInfoURL+"\n"...)
 	}
-	b.WriteString("Generated by gavel in the layout of `MeetBot`_ " + meetBotVersion + "\n\n.. _`MeetBot`: " + meetBotInfoURL + "\n")
-	return b.String()
-}
-
-// writeLines writes what strings.Join(lines, "\n") returns, without
-// building it.
-func writeLines(b *strings.Builder, lines []string) {
-	for i, l := range lines {
-		if i > 0 {
-			b.WriteByte('\n')
-		}
-		b.WriteString(l)
-	}
+	return append(t.b, "Generated by gavel in the layout of `MeetBot`_ "+meetBotVersion+"\n\n.. _`MeetBot`: "+meetBotInfoURL+"\n"...)
 }

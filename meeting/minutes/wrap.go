@@ -49,6 +49,16 @@ func pyWrap(text string, width int, initial, subsequent string) []string {
 // algorithm gives: the text with its trailing spaces dropped ("" for
 // blank text, which makes no line at all).
 func fitsOneLine(text string, width int, initial string) (string, bool) {
+	t, ok := fitsOneLineText(text, width, initial)
+	if !ok || t == "" {
+		return t, ok
+	}
+	return initial + t, true
+}
+
+// fitsOneLineText is fitsOneLine without the indent: the text of the
+// line ("" for none).
+func fitsOneLineText(text string, width int, initial string) (string, bool) {
 	for i := 0; i < len(text); i++ {
 		if c := text[i]; c < ' ' || c >= 0x7f {
 			return "", false
@@ -58,10 +68,7 @@ func fitsOneLine(text string, width int, initial string) (string, bool) {
 	if len(t) > width-meeting.PyLen(initial) {
 		return "", false
 	}
-	if t == "" {
-		return "", true
-	}
-	return initial + t, true
+	return t, true
 }
 
 // pyFill is textwrap's fill: the wrapped lines joined with "\n". It walks
@@ -75,9 +82,26 @@ func pyFill(text string, width int, initial, subsequent string) string {
 	return fillMunged(s, width, initial, subsequent, isASCII(s))
 }
 
+// appendFill appends pyFill(text, width, initial, subsequent).
+func appendFill(b []byte, text string, width int, initial, subsequent string) []byte {
+	if t, ok := fitsOneLineText(text, width, initial); ok {
+		if t == "" {
+			return b
+		}
+		return append(append(b, initial...), t...)
+	}
+	s := munge(text)
+	return appendFillMunged(b, s, width, initial, subsequent, isASCII(s))
+}
+
 // fillMunged is pyFill after munging, with a faster walk when the text is
 // all ASCII (ascii true).
 func fillMunged(s string, width int, initial, subsequent string, ascii bool) string {
+	return string(appendFillMunged(make([]byte, 0, len(s)+len(initial)+(len(s)/max(width, 1)+1)*(len(subsequent)+1)), s, width, initial, subsequent, ascii))
+}
+
+// appendFillMunged appends fillMunged(s, width, initial, subsequent, ascii).
+func appendFillMunged(b []byte, s string, width int, initial, subsequent string, ascii bool) []byte {
 	chunkEnd := func(i int) int {
 		if ascii {
 			// One byte a code point; munge left no white space but ' '
@@ -105,8 +129,6 @@ func fillMunged(s string, width int, initial, subsequent string, ascii bool) str
 		}
 		return i
 	}
-	var b strings.Builder
-	b.Grow(len(s) + len(initial) + (len(s)/max(width, 1)+1)*(len(subsequent)+1))
 	lines := 0
 	for pos := 0; pos < len(s); {
 		indent := initial
@@ -146,20 +168,25 @@ func fillMunged(s string, width int, initial, subsequent string, ascii bool) str
 		}
 		if end > start {
 			if lines > 0 {
-				b.WriteByte('\n')
+				b = append(b, '\n')
 			}
-			b.WriteString(indent)
-			b.WriteString(s[start:end])
+			b = append(b, indent...)
+			b = append(b, s[start:end]...)
 			lines++
 		}
 	}
-	return b.String()
+	return b
 }
 
 // wrapList is MeetBot's writers.wrapList: width 72, the given first-line
 // indent and two more spaces on continuation lines.
 func wrapList(item string, indent int) string {
 	return pyFill(item, wrapWidth, spaces(indent), spaces(indent+2))
+}
+
+// appendWrapList appends wrapList(item, indent).
+func appendWrapList(b []byte, item string, indent int) []byte {
+	return appendFill(b, item, wrapWidth, spaces(indent), spaces(indent+2))
 }
 
 func spaces(n int) string { return "          "[:n] }
@@ -260,27 +287,17 @@ func replaceWRAP(s string) string {
 	return s[:i] + pyFill(s[i+len("sWRAPs"):j], wrapWidth, "", "") + s[j+len("eWRAPe"):]
 }
 
-// hasWRAP reports whether a line of sections holds "sWRAPs". A marker
-// never spans two lines (they are joined by separators holding a
-// newline, which it has not), so without one replaceWRAP leaves the
-// joined text as it is.
-func hasWRAP(sections [][]string) bool {
-	for _, lines := range sections {
-		for _, l := range lines {
-			if strings.Contains(l, "sWRAPs") {
-				return true
-			}
-		}
+// appendReplaceWRAP appends replaceWRAP(s).
+func appendReplaceWRAP(b []byte, s string) []byte {
+	i := strings.Index(s, "sWRAPs")
+	if i < 0 {
+		return append(b, s...)
 	}
-	return false
-}
-
-// joinSections joins the lines of each section with "\n" and the
-// sections with sep.
-func joinSections(sections [][]string, sep string) string {
-	joined := make([]string, len(sections))
-	for i, lines := range sections {
-		joined[i] = strings.Join(lines, "\n")
+	j := strings.LastIndex(s, "eWRAPe")
+	if j < i+len("sWRAPs") {
+		return append(b, s...)
 	}
-	return strings.Join(joined, sep)
+	b = append(b, s[:i]...)
+	b = appendFill(b, s[i+len("sWRAPs"):j], wrapWidth, "", "")
+	return append(b, s[j+len("eWRAPe"):]...)
 }

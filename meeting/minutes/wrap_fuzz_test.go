@@ -8,7 +8,8 @@ import (
 	"gavel/meeting"
 )
 
-// FuzzWrap: the emulation of MeetBot's textwrap never panics, keeps every
+// FuzzWrap: the emulation of MeetBot's textwrap never panics, appends
+// what it returns, keeps every
 // word (runs of text between Python's unicode white space) in order, and
 // fills lines to the width unless a word alone is longer.
 func FuzzWrap(f *testing.F) {
@@ -24,6 +25,9 @@ func FuzzWrap(f *testing.F) {
 			if fast, slow := fillMunged(s, width, "", "  ", true), fillMunged(s, width, "", "  ", false); fast != slow {
 				t.Fatalf("%q width %d: ASCII fill %q, general fill %q", text, width, fast, slow)
 			}
+		}
+		if got, want := string(appendFill([]byte("x"), text, width, "", "  ")), "x"+pyFill(text, width, "", "  "); got != want {
+			t.Fatalf("%q width %d: appendFill %q, pyFill %q", text, width, got, want)
 		}
 		lines := pyWrap(text, width, "", "  ")
 		var got []string

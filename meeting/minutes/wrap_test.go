@@ -28,6 +28,10 @@ func TestWrapCPython(t *testing.T) {
 		if got != c.Want {
 			t.Errorf("fill(%q, indent %d, width %d)\n got %q\nwant %q", c.Text, c.Indent, c.Width, got, c.Want)
 		}
+		// The minutes append the lines to what they have so far.
+		if got := string(appendFill([]byte("before"), c.Text, c.Width, spaces(c.Indent), spaces(c.Indent+2))); got != "before"+c.Want {
+			t.Errorf("appendFill(%q, indent %d, width %d)\n got %q\nwant %q", c.Text, c.Indent, c.Width, got, "before"+c.Want)
+		}
 	}
 }
 
@@ -64,6 +68,9 @@ func TestReplaceWRAP(t *testing.T) {
 	} {
 		if got := replaceWRAP(c.in); got != c.want {
 			t.Errorf("replaceWRAP(%q) = %q, want %q", c.in, got, c.want)
+		}
+		if got := string(appendReplaceWRAP([]byte("<"), c.in)); got != "<"+c.want {
+			t.Errorf("appendReplaceWRAP(%q) = %q, want %q", c.in, got, "<"+c.want)
 		}
 	}
 }
