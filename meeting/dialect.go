@@ -77,6 +77,12 @@ func (e *Engine) parse(text string) (cmd, arg string, ok bool) {
 // word is a command as the dialect spells it ("#topic", "!topic").
 func (e *Engine) word(name string) string { return string(e.opts.Dialect.Prefix()) + name }
 
+// startsWithWord reports whether text starts with word(name), without
+// building it.
+func (e *Engine) startsWithWord(text, name string) bool {
+	return len(text) > len(name) && text[0] == e.opts.Dialect.Prefix() && text[1:1+len(name)] == name
+}
+
 // spelled rewrites a reply's "#cmd" words in the dialect's spelling.
 func (e *Engine) spelled(words []string) []string {
 	if e.opts.Dialect == DialectMeetBot {

@@ -113,15 +113,19 @@ func (e *Engine) linesOf(id string, line int) []int {
 // are, before their line is logged, when they are not one by nick.
 func (e *Engine) grantChair(ev Message, s said) {
 	m := e.meeting
-	if e.opts.Style == StyleZodbot || ev.Action || m.IsChair(s.nick) {
+	if e.opts.Style == StyleZodbot || ev.Action {
 		return
 	}
+	// The cheap tests first: most lines are no command at all.
 	name, _, ok := e.parse(s.cmd)
 	if !ok {
 		return
 	}
 	if c, known := commandIndex[name]; !known || !c.Chair && name != "meetingname" {
 		return // only a chair's command (#meetingname is one in this style)
+	}
+	if m.IsChair(s.nick) {
+		return
 	}
 	why := ""
 	switch {

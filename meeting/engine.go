@@ -312,7 +312,7 @@ func (e *Engine) message(ev Message) {
 		}
 		return
 	}
-	if zodbot && !ev.Action && strings.HasPrefix(ev.Text, e.word("startmeeting")) {
+	if zodbot && !ev.Action && e.startsWithWord(ev.Text, "startmeeting") {
 		// zodbot refused this before logging the line.
 		e.sayError(s.nick, "Can't start another meeting, one is in progress.")
 		return
@@ -343,7 +343,7 @@ func (e *Engine) maybeStart(ev Message, s said) {
 	if e.opts.Style == StyleZodbot {
 		// zodbot's plugin: a line starting exactly "#startmeeting"
 		// starts a meeting when something but white space follows.
-		if !strings.HasPrefix(ev.Text, e.word("startmeeting")) {
+		if !e.startsWithWord(ev.Text, "startmeeting") {
 			return
 		}
 		if cmd, arg, ok := e.parse(s.cmd); ok && cmd == "startmeeting" && s.cmd[1:13] == "startmeeting" {
@@ -712,7 +712,8 @@ func (e *Engine) setName(arg string, s said) {
 			m.Stubs = slices.DeleteFunc(m.Stubs, func(st Stub) bool { return st.Name == old })
 			m.Stubs = append(m.Stubs, Stub{Name: old, Lines: m.lastSaved})
 		}
-		m.Stubs = slices.DeleteFunc(m.Stubs, func(st Stub) bool { return m.RelBaseFor(st.Name) == m.RelBaseFor(name) })
+		rel := m.RelBaseFor(name)
+		m.Stubs = slices.DeleteFunc(m.Stubs, func(st Stub) bool { return m.RelBaseFor(st.Name) == rel })
 		m.Name = name
 		e.out = append(e.out, Effect{Kind: EffectRename, Text: old})
 	}

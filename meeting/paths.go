@@ -118,10 +118,10 @@ func (m *Meeting) BaseNameFor(name string) string { return path.Base(m.RelBaseFo
 // keep two meetings apart) after the meeting name. The base file name is
 // cut to MaxBaseName bytes, directories to 255.
 func (m *Meeting) NaturalRelBase(name, suffix string) string {
-	stamp := "." + m.Start.UTC().Format("2006-01-02-15.04")
 	if m.Style == StyleZodbot {
 		return m.zodbotRelBase(name, suffix)
 	}
+	stamp := "." + m.Start.UTC().Format("2006-01-02-15.04")
 	dir := ChannelDir(m.Channel)
 	if IsMatrixRoom(m.Channel) {
 		dir = MatrixRoomDir(m.Channel)
