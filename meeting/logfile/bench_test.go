@@ -109,31 +109,43 @@ func TestReadMeetBotAllocs(t *testing.T) {
 
 // BenchmarkReadSeedLog reads the seed log (a real hour-long zodbot log of
 // 279 lines) as a regeneration reads each of its meetings: a whole small
-// file, in memory.
+// file, in memory; with Next and with NextShared.
 func BenchmarkReadSeedLog(b *testing.B) {
 	data, err := os.ReadFile("../../testdata/logs/fedora-meeting.infrastructure.2015-04-30-18.00.log.txt")
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.ReportAllocs()
-	for b.Loop() {
-		r, err := NewReader(bytes.NewReader(data), Options{Format: MeetBot})
-		if err != nil {
-			b.Fatal(err)
+	for _, shared := range []bool{false, true} {
+		name := "Next"
+		if shared {
+			name = "NextShared"
 		}
-		n := 0
-		for {
-			_, err := r.Next()
-			if err == io.EOF {
-				break
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				r, err := NewReader(bytes.NewReader(data), Options{Format: MeetBot})
+				if err != nil {
+					b.Fatal(err)
+				}
+				next := r.Next
+				if shared {
+					next = r.NextShared
+				}
+				n := 0
+				for {
+					_, err := next()
+					if err == io.EOF {
+						break
+					}
+					if err != nil {
+						b.Fatal(err)
+					}
+					n++
+				}
+				if n != 279 || !r.InMemory() {
+					b.Fatalf("%d events (in memory: %v), want 279", n, r.InMemory())
+				}
 			}
-			if err != nil {
-				b.Fatal(err)
-			}
-			n++
-		}
-		if n != 279 || !r.InMemory() {
-			b.Fatalf("%d events (in memory: %v), want 279", n, r.InMemory())
-		}
+		})
 	}
 }

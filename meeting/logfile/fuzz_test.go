@@ -233,14 +233,22 @@ func FuzzParseFileName(f *testing.F) {
 }
 
 // readEvents reads every event of data and the Reader's stats, or the error.
-func readEvents(data []byte, opts Options) ([]meeting.Event, Stats, bool, string, error) {
+// With shared, it reads with NextShared and gives the messages as values.
+func readEvents(data []byte, opts Options, shared bool) ([]meeting.Event, Stats, bool, string, error) {
 	r, err := NewReader(bytes.NewReader(data), opts)
 	if err != nil {
 		return nil, Stats{}, false, "", err
 	}
 	var evs []meeting.Event
 	for {
-		ev, err := r.Next()
+		next := r.Next
+		if shared {
+			next = r.NextShared
+		}
+		ev, err := next()
+		if m, ok := ev.(*meeting.Message); ok && shared {
+			ev = *m
+		}
 		if err == io.EOF {
 			return evs, r.Stats(), r.Dated(), r.Channel(), nil
 		}
@@ -251,24 +259,33 @@ func readEvents(data []byte, opts Options) ([]meeting.Event, Stats, bool, string
 	}
 }
 
-// sameReading checks that a log read in memory (it fits in the head) and
-// the same log read through the buffer give the same events, stats, date
-// and channel.
+// sameReading checks that a log read in memory (it fits in the head), the
+// same log read through the buffer, and read in memory with NextShared,
+// give the same events, stats, date and channel.
 func sameReading(t *testing.T, data []byte, opts Options) {
 	t.Helper()
-	evs, st, dated, ch, err := readEvents(data, opts)
-	opts.streamed = true
-	evs2, st2, dated2, ch2, err2 := readEvents(data, opts)
+	sameReadings(t, data, opts, func(o *Options, shared *bool) { o.streamed = true })
+	sameReadings(t, data, opts, func(o *Options, shared *bool) { *shared = true })
+}
+
+// sameReadings compares reading data with opts and reading it with the
+// options other changes.
+func sameReadings(t *testing.T, data []byte, opts Options, other func(*Options, *bool)) {
+	t.Helper()
+	evs, st, dated, ch, err := readEvents(data, opts, false)
+	shared := false
+	other(&opts, &shared)
+	evs2, st2, dated2, ch2, err2 := readEvents(data, opts, shared)
 	if (err == nil) != (err2 == nil) || err != nil && err.Error() != err2.Error() {
-		t.Fatalf("in memory: %v; streamed: %v", err, err2)
+		t.Fatalf("in memory: %v; streamed or shared: %v", err, err2)
 	}
 	if len(evs) != len(evs2) || dated != dated2 || ch != ch2 || st.Lines != st2.Lines || st.Events != st2.Events ||
 		st.Skipped != st2.Skipped || st.TooLong != st2.TooLong || !slicesEqual(st.SkippedLines, st2.SkippedLines) {
-		t.Fatalf("in memory: %d events %+v %v %q; streamed: %d events %+v %v %q", len(evs), st, dated, ch, len(evs2), st2, dated2, ch2)
+		t.Fatalf("in memory: %d events %+v %v %q; streamed or shared: %d events %+v %v %q", len(evs), st, dated, ch, len(evs2), st2, dated2, ch2)
 	}
 	for i := range evs {
 		if !eventsEqual(evs[i], evs2[i]) {
-			t.Fatalf("event %d: in memory %#v, streamed %#v", i, evs[i], evs2[i])
+			t.Fatalf("event %d: in memory %#v, streamed or shared %#v", i, evs[i], evs2[i])
 		}
 	}
 }

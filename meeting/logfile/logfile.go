@@ -174,11 +174,15 @@ type Reader struct {
 	cacheT   time.Time
 	lastT    time.Time // time of the last line with a time (for lines without one)
 
-	nicks map[string]string
-	arena []byte // holds the text of recent lines; see keep
-	stats Stats
-	err   error // sticky: io.EOF or the read error
-	lineN int
+	nicks map[string]string // streamed: one string per nick (see intern)
+	arena []byte            // holds the text of recent lines; see keep
+	// shared: messages are returned as *meeting.Message from msgs, a
+	// block of them (see NextShared).
+	shared bool
+	msgs   []meeting.Message
+	stats  Stats
+	err    error // sticky: io.EOF or the read error
+	lineN  int
 
 	replies bool   // "Meeting started ... UTC" replies date the lines
 	dated   bool   // the log's date is known (see Dated)
@@ -208,7 +212,6 @@ func NewReader(r io.Reader, opts Options) (*Reader, error) {
 		loc:      opts.Location,
 		prevSec:  -1,
 		cacheSec: -1,
-		nicks:    make(map[string]string, 64),
 	}
 	if rd.loc == nil {
 		rd.loc = time.UTC
@@ -300,19 +303,24 @@ type errReader struct{ err error }
 
 func (e errReader) Read([]byte) (int, error) { return 0, e.err }
 
-// readMore reads from r until buf holds n bytes or r ends (eof).
 // headSize is how much of r NewReader reads first: HeadBytes, or less
 // when r is a file known to be smaller (one byte more than its size, to
 // see its end).
 func headSize(r io.Reader) int {
-	if f, ok := r.(interface{ Stat() (os.FileInfo, error) }); ok {
+	switch f := r.(type) {
+	case interface{ Stat() (os.FileInfo, error) }:
 		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() < HeadBytes {
 			return int(st.Size()) + 1
+		}
+	case interface{ Len() int }: // bytes.Reader, strings.Reader, bytes.Buffer: what is left to read
+		if n := f.Len(); n < HeadBytes {
+			return n + 1
 		}
 	}
 	return HeadBytes
 }
 
+// readMore reads from r until buf holds n bytes or r ends (eof).
 func readMore(r io.Reader, buf []byte, n int) (_ []byte, eof bool, err error) {
 	if cap(buf) < n {
 		nb := make([]byte, len(buf), n)
@@ -338,7 +346,7 @@ func (rd *Reader) probe(head []byte, eof bool) *Reader {
 	}
 	p := &Reader{
 		mem: head, inMem: true, format: rd.format, parse: rd.parse,
-		loc: rd.loc, fullDate: rd.fullDate, prevSec: -1, cacheSec: -1, nicks: make(map[string]string, 16),
+		loc: rd.loc, fullDate: rd.fullDate, prevSec: -1, cacheSec: -1,
 		replies: !rd.fullDate, probing: true, found: rd.dated,
 		year: 1970, month: time.January, day: 1,
 	}
@@ -404,6 +412,16 @@ func (r *Reader) Next() (meeting.Event, error) {
 			r.skip()
 		}
 	}
+}
+
+// NextShared is Next, except that a message (the most common event by
+// far) is returned as a *meeting.Message rather than a meeting.Message:
+// messages are allocated a block at a time, not one by one as a
+// meeting.Message in an Event is. The engine takes either (see
+// meeting.Engine.Handle). Use one of Next and NextShared per Reader.
+func (r *Reader) NextShared() (meeting.Event, error) {
+	r.shared = true
+	return r.Next()
 }
 
 func (r *Reader) skip() {
@@ -530,13 +548,20 @@ func (r *Reader) clock(sec int) time.Time {
 // previous stamped line, or midnight of the current day.
 func (r *Reader) noClock() time.Time { return r.lastT }
 
-// intern returns nick as a string, sharing one string per distinct nick.
+// intern returns nick as a string, sharing one string per distinct nick;
+// in a log in memory, the head's bytes.
 func (r *Reader) intern(b []byte) string {
+	if r.inMem && inside(b, r.mem) {
+		return unsafe.String(unsafe.SliceData(b), len(b))
+	}
 	if s, ok := r.nicks[string(b)]; ok {
 		return s
 	}
 	s := string(b)
 	if len(r.nicks) < maxInterned {
+		if r.nicks == nil {
+			r.nicks = make(map[string]string, 64)
+		}
 		r.nicks[string(b)] = s
 	}
 	return s
@@ -598,7 +623,32 @@ func (r *Reader) message(t time.Time, nick, text []byte, action bool) (meeting.E
 	if r.replies && len(s) > len(startedPrefix) && s[0] == 'M' && s[:len(startedPrefix)] == startedPrefix {
 		t = r.meetingStarted(t, s)
 	}
+	if r.shared {
+		if len(r.msgs) == 0 {
+			r.msgs = make([]meeting.Message, r.msgBlock())
+		}
+		p := &r.msgs[0]
+		r.msgs = r.msgs[1:]
+		*p = meeting.Message{Time: t, Nick: n, Text: s, Action: action}
+		return p, kindEvent
+	}
 	return meeting.Message{Time: t, Nick: n, Text: s, Action: action}, kindEvent
+}
+
+// msgBlock is how many messages NextShared allocates at once, at most
+// (maxMsgBlock in memory).
+const (
+	msgBlock    = 128
+	maxMsgBlock = 4096
+)
+
+// msgBlock is the size of the next block of messages: as many as the
+// rest of a log in memory has lines, if not too many.
+func (r *Reader) msgBlock() int {
+	if !r.inMem {
+		return msgBlock
+	}
+	return min(bytes.Count(r.mem[r.memOff:], []byte{'\n'})+1, maxMsgBlock)
 }
 
 // startedPrefix starts MeetBot's reply to #startmeeting: "Meeting started

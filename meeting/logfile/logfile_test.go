@@ -1,6 +1,7 @@
 package logfile
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"os"
@@ -298,11 +299,62 @@ func TestNewReaderErrors(t *testing.T) {
 	}
 }
 
+// TestInternSharesNicks: read through the buffer, each line's nick is not
+// a string of its own but the one string of that nick; read in memory,
+// it is the log's own bytes.
 func TestInternSharesNicks(t *testing.T) {
-	evs, _ := readAll(t, "18:00:01 <nirik> a\n18:00:02 <nirik> b\n", Options{Format: MeetBot})
+	const log = "18:00:01 <nirik> a\n18:00:02 <nirik> b\n"
+	evs, _ := readAll(t, log, Options{Format: MeetBot, streamed: true})
 	a, b := evs[0].(meeting.Message).Nick, evs[1].(meeting.Message).Nick
 	if a != "nirik" || b != "nirik" || !sameString(a, b) {
 		t.Fatalf("not interned: %q %q", a, b)
+	}
+	r, err := NewReader(strings.NewReader(log), Options{Format: MeetBot})
+	if err != nil || !r.InMemory() {
+		t.Fatalf("NewReader: %v, in memory %v", err, r.InMemory())
+	}
+	ev, _ := r.Next()
+	if a := ev.(meeting.Message).Nick; a != "nirik" || !inside(unsafe.Slice(unsafe.StringData(a), len(a)), r.mem) {
+		t.Fatalf("in memory, nick %q is a copy", a)
+	}
+}
+
+// TestNextSharedGivesMessagesByReference: NextShared gives the events
+// Next gives, messages as *meeting.Message, each its own.
+func TestNextSharedGivesMessagesByReference(t *testing.T) {
+	data, err := os.ReadFile("../../testdata/logs/fedora-meeting.infrastructure.2015-04-30-18.00.log.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, streamed := range []bool{false, true} {
+		want, _ := readAll(t, string(data), Options{Format: MeetBot, streamed: streamed})
+		r, err := NewReader(bytes.NewReader(data), Options{Format: MeetBot, streamed: streamed})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []*meeting.Message
+		for {
+			ev, err := r.NextShared()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			m, ok := ev.(*meeting.Message)
+			if !ok {
+				t.Fatalf("event %d is a %T", len(got), ev)
+			}
+			got = append(got, m)
+		}
+		if len(got) != len(want) || len(got) < msgBlock+1 {
+			t.Fatalf("%d events, want %d (more than %d)", len(got), len(want), msgBlock)
+		}
+		for i := range got {
+			if *got[i] != want[i].(meeting.Message) {
+				t.Fatalf("streamed %v: event %d is %#v, want %#v", streamed, i, *got[i], want[i])
+			}
+		}
 	}
 }
 
