@@ -234,8 +234,9 @@ func PlainText(s string) string {
 	i := 0
 	// Eight bytes at a time while they are all printable ASCII.
 	for ; i+8 <= len(s); i += 8 {
-		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		t := s[i : i+8] // one bounds check for the eight bytes, read as one word
+		w := uint64(t[0]) | uint64(t[1])<<8 | uint64(t[2])<<16 | uint64(t[3])<<24 |
+			uint64(t[4])<<32 | uint64(t[5])<<40 | uint64(t[6])<<48 | uint64(t[7])<<56
 		const ones, highs = 0x0101010101010101, 0x8080808080808080
 		below := (w - 0x20*ones) & ^w & highs       // a byte < 0x20
 		above := (w + (0x80-0x7f)*ones | w) & highs // a byte >= 0x7f

@@ -60,3 +60,60 @@ func byteTable(pairs ...string) *[256]string {
 func appendMdTime(b []byte, t time.Time) []byte {
 	return append(t.UTC().AppendFormat(b, "2006-01-02 15:04:05"), " "+timeZone...)
 }
+
+// word8 is the eight bytes of s from i on as a little-endian word (one
+// bounds check, one load).
+func word8(s string, i int) uint64 {
+	t := s[i : i+8]
+	return uint64(t[0]) | uint64(t[1])<<8 | uint64(t[2])<<16 | uint64(t[3])<<24 |
+		uint64(t[4])<<32 | uint64(t[5])<<40 | uint64(t[6])<<48 | uint64(t[7])<<56
+}
+
+const ones, highs = 0x0101010101010101, 0x8080808080808080
+
+// skipHTMLPlain returns i advanced by whole words of eight bytes of s
+// that hold nothing HTML escapes: no &, < or >, nor with quotes a '"' or
+// a '\''.
+func skipHTMLPlain(s string, i int, quotes bool) int {
+	const amp, lt, gt, quot, apos = '&' * ones, '<' * ones, '>' * ones, '"' * ones, '\'' * ones
+	if quotes {
+		for ; i+8 <= len(s); i += 8 {
+			w := word8(s, i)
+			a, l, g, q, p := w^amp, w^lt, w^gt, w^quot, w^apos
+			if ((a-ones)&^a|(l-ones)&^l|(g-ones)&^g|(q-ones)&^q|(p-ones)&^p)&highs != 0 {
+				break
+			}
+		}
+		return i
+	}
+	for ; i+8 <= len(s); i += 8 {
+		w := word8(s, i)
+		a, l, g := w^amp, w^lt, w^gt
+		if ((a-ones)&^a|(l-ones)&^l|(g-ones)&^g)&highs != 0 {
+			break
+		}
+	}
+	return i
+}
+
+// appendHTMLEsc appends s HTML-escaped: &, < and >, and with quotes '"'
+// and '\'' too (the tables escZodbot and escFull). Eight bytes at a time
+// while none is to be escaped.
+func appendHTMLEsc(b []byte, s string, quotes bool) []byte {
+	table := escZodbot
+	if quotes {
+		table = escFull
+	}
+	start := 0
+	for i := 0; i < len(s); {
+		i = skipHTMLPlain(s, i, quotes)
+		for end := min(i+8, len(s)); i < end; i++ {
+			if r := table[s[i]]; r != "" {
+				b = append(b, s[start:i]...)
+				b = append(b, r...)
+				start = i + 1
+			}
+		}
+	}
+	return append(b, s[start:]...)
+}

@@ -22,12 +22,7 @@ var (
 )
 
 // esc appends user text escaped in the style's rules.
-func (v *view) esc(b []byte, s string) []byte {
-	if v.zod {
-		return appendReplaced(b, s, escZodbot)
-	}
-	return appendReplaced(b, s, escFull)
-}
+func (v *view) esc(b []byte, s string) []byte { return appendHTMLEsc(b, s, !v.zod) }
 
 // raw appends text MeetBot inserts unescaped (the title, the owner, the
 // log file name); the default style escapes it too.

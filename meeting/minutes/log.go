@@ -25,7 +25,7 @@ type LogText struct {
 	w      *bufio.Writer
 	plain  bool
 	n      int
-	scr    [16]byte
+	line   []byte // the line being written
 	closed bool
 }
 
@@ -46,41 +46,49 @@ func (l *LogText) WriteLine(line meeting.Line) error {
 	if l.closed {
 		return errClosed
 	}
-	w := l.w
+	// The line is built in a buffer of the writer's own and written at
+	// once.
+	b := l.line[:0]
 	if l.n > 0 {
-		w.WriteByte('\n')
+		b = append(b, '\n')
 	}
 	l.n++
-	w.Write(appendClock(l.scr[:0], line.Time))
+	b = appendClock(b, line.Time)
 	nick, text := line.Nick, line.Text
 	if l.plain {
 		nick, text = meeting.PlainText(nick), meeting.PlainText(text)
 		if line.NewNick != "" {
-			w.WriteString(" " + NickChangeMarker)
-			w.WriteString(nick)
-			w.WriteString(NickChangeText)
-			_, err := w.WriteString(meeting.PlainText(line.NewNick))
+			b = append(b, " "+NickChangeMarker...)
+			b = append(b, nick...)
+			b = append(b, NickChangeText...)
+			b = append(b, meeting.PlainText(line.NewNick)...)
+			l.line = b
+			_, err := l.w.Write(b)
 			return err
 		}
 		if line.Op != meeting.OpNone {
 			// An edit, a redaction, a chair by identity (meeting/edits.go).
-			w.WriteString(" " + NickChangeMarker)
-			w.WriteString(nick)
-			w.WriteByte(' ')
-			_, err := w.WriteString(meeting.PlainText(line.OpText()))
+			b = append(b, " "+NickChangeMarker...)
+			b = append(b, nick...)
+			b = append(b, ' ')
+			b = append(b, meeting.PlainText(line.OpText())...)
+			l.line = b
+			_, err := l.w.Write(b)
 			return err
 		}
 	}
 	if line.Action {
-		w.WriteString(" * ")
-		w.WriteString(nick)
+		b = append(b, " * "...)
+		b = append(b, nick...)
 	} else {
-		w.WriteString(" <")
-		w.WriteString(nick)
-		w.WriteByte('>')
+		b = append(b, " <"...)
+		b = append(b, nick...)
+		b = append(b, '>')
 	}
-	w.WriteByte(' ')
-	_, err := w.WriteString(text)
+	b = append(b, ' ')
+	b = append(b, text...)
+	l.line = b
+	_, err := l.w.Write(b)
 	return err
 }
 
@@ -112,7 +120,7 @@ type LogHTML struct {
 	w       *bufio.Writer
 	zod     bool
 	n       int
-	scr     [24]byte
+	line    []byte // the line being written
 	started bool
 	closed  bool
 	channel string
@@ -127,11 +135,11 @@ func (l *LogHTML) start() {
 	l.started = true
 	w := l.w
 	w.WriteString(htmlHead)
-	if l.zod {
-		l.esc(l.channel)
-	} else {
-		l.esc(meeting.PlainText(l.channel))
+	channel := l.channel
+	if !l.zod {
+		channel = meeting.PlainText(channel)
 	}
+	w.Write(l.esc(w.AvailableBuffer(), channel))
 	w.WriteString(" log</title>\n")
 	if l.zod {
 		w.WriteString(cssLog)
@@ -150,23 +158,26 @@ func (l *LogHTML) WriteLine(line meeting.Line) error {
 	if !l.started {
 		l.start()
 	}
-	w := l.w
+	// The line is built in a buffer of the writer's own and written at
+	// once.
+	b := l.line[:0]
 	if l.n > 0 {
-		w.WriteByte('\n')
+		b = append(b, '\n')
 	}
 	l.n++
 	num := line.N
 	if num <= 0 {
 		num = l.n
 	}
-	end := ""
 	if !l.zod {
-		w.WriteString(lineBoxStart)
-		end = lineBoxEnd
+		b = append(b, lineBoxStart...)
 	}
-	l.writeLine(line, num)
-	// bufio.Writer's errors are sticky: the last write reports any.
-	_, err := w.WriteString(end)
+	b = l.appendLine(b, line, num)
+	if !l.zod {
+		b = append(b, lineBoxEnd...)
+	}
+	l.line = b
+	_, err := l.w.Write(b)
 	return err
 }
 
@@ -176,43 +187,39 @@ const (
 	lineBoxEnd   = `</span>`
 )
 
-// writeLine writes the anchor, time, nick and text of one line.
-func (l *LogHTML) writeLine(line meeting.Line, num int) {
-	w := l.w
-	w.WriteString(`<a name="l-`)
-	w.Write(strconv.AppendInt(l.scr[:0], int64(num), 10))
-	w.WriteString(`"></a><span class="tm">`)
-	w.Write(appendClock(l.scr[:0], line.Time))
+// appendLine appends the anchor, time, nick and text of one line.
+func (l *LogHTML) appendLine(b []byte, line meeting.Line, num int) []byte {
+	b = append(b, `<a name="l-`...)
+	b = strconv.AppendInt(b, int64(num), 10)
+	b = append(b, `"></a><span class="tm">`...)
+	b = appendClock(b, line.Time)
 	if !l.zod {
 		line.Nick, line.Text = meeting.PlainText(line.Nick), meeting.PlainText(line.Text)
 		if line.NewNick != "" {
-			w.WriteString(` </span><span class="nka">-!- `)
-			l.esc(line.Nick)
-			w.WriteString(`</span> <span class="ac">is now known as `)
-			l.esc(meeting.PlainText(line.NewNick))
-			w.WriteString(`</span>`)
-			return
+			b = append(b, ` </span><span class="nka">-!- `...)
+			b = l.esc(b, line.Nick)
+			b = append(b, `</span> <span class="ac">is now known as `...)
+			b = l.esc(b, meeting.PlainText(line.NewNick))
+			return append(b, `</span>`...)
 		}
 		if line.Op != meeting.OpNone {
-			w.WriteString(` </span><span class="nka">-!- `)
-			l.esc(line.Nick)
-			w.WriteString(`</span> <span class="ac">`)
-			l.esc(meeting.PlainText(line.OpText()))
-			w.WriteString(`</span>`)
-			return
+			b = append(b, ` </span><span class="nka">-!- `...)
+			b = l.esc(b, line.Nick)
+			b = append(b, `</span> <span class="ac">`...)
+			b = l.esc(b, meeting.PlainText(line.OpText()))
+			return append(b, `</span>`...)
 		}
 	}
 	if line.Action {
-		w.WriteString(` </span><span class="nka">* `)
-		l.esc(line.Nick)
-		w.WriteString(`</span> <span class="ac">`)
-		l.esc(line.Text)
-		w.WriteString(`</span>`)
-		return
+		b = append(b, ` </span><span class="nka">* `...)
+		b = l.esc(b, line.Nick)
+		b = append(b, `</span> <span class="ac">`...)
+		b = l.esc(b, line.Text)
+		return append(b, `</span>`...)
 	}
-	w.WriteString(`</span><span class="nk"> &lt;`)
-	l.esc(line.Nick)
-	w.WriteString(`&gt;</span> `)
+	b = append(b, `</span><span class="nk"> &lt;`...)
+	b = l.esc(b, line.Nick)
+	b = append(b, `&gt;</span> `...)
 	t := line.Text
 	if len(t) > 1 && t[0] == '#' {
 		// command_topic_re (#topic[ \t\f\v]*)(.*), then
@@ -232,12 +239,11 @@ func (l *LogHTML) writeLine(line meeting.Line, num int) {
 			for i < len(t) && (t[i] == ' ' || t[i] == '\t' || t[i] == '\f' || t[i] == '\v') {
 				i++
 			}
-			w.WriteString(class1)
-			l.esc(t[:i])
-			w.WriteString(class2)
-			l.esc(t[i:])
-			w.WriteString(`</span>`)
-			return
+			b = append(b, class1...)
+			b = l.esc(b, t[:i])
+			b = append(b, class2...)
+			b = l.esc(b, t[i:])
+			return append(b, `</span>`...)
 		}
 	}
 	// hilight_re ([^\s]+:)( .*): the first word ends with ':' and is
@@ -247,53 +253,16 @@ func (l *LogHTML) writeLine(line meeting.Line, num int) {
 		k++
 	}
 	if k >= 2 && t[k-1] == ':' && k < len(t) && t[k] == ' ' {
-		w.WriteString(`<span class="hi">`)
-		l.esc(t[:k])
-		w.WriteString(`</span>`)
+		b = append(b, `<span class="hi">`...)
+		b = l.esc(b, t[:k])
+		b = append(b, `</span>`...)
 		t = t[k:]
 	}
-	l.esc(t)
+	return l.esc(b, t)
 }
 
-// esc writes s HTML-escaped.
-func (l *LogHTML) esc(s string) {
-	w := l.w
-	table := &htmlSpecialFull
-	if l.zod {
-		table = &htmlSpecialZodbot
-	}
-	last := 0
-	for i := 0; i < len(s); i++ {
-		if !table[s[i]] {
-			continue
-		}
-		w.WriteString(s[last:i])
-		switch s[i] {
-		case '&':
-			w.WriteString("&amp;")
-		case '<':
-			w.WriteString("&lt;")
-		case '>':
-			w.WriteString("&gt;")
-		case '"':
-			w.WriteString("&quot;")
-		default:
-			w.WriteString("&#39;")
-		}
-		last = i + 1
-	}
-	w.WriteString(s[last:])
-}
-
-// The bytes esc replaces: zodbot's &, < and >; the default style adds
-// quotes.
-var htmlSpecialZodbot, htmlSpecialFull = func() (z, f [256]bool) {
-	for _, c := range "&<>" {
-		z[c], f[c] = true, true
-	}
-	f['"'], f['\''] = true, true
-	return z, f
-}()
+// esc appends s HTML-escaped.
+func (l *LogHTML) esc(b []byte, s string) []byte { return appendHTMLEsc(b, s, !l.zod) }
 
 // LogHTMLEnd is what Close writes after the last line: a copy of a flushed
 // page so far plus LogHTMLEnd is a complete page.
