@@ -72,8 +72,8 @@ func word8(s string, i int) uint64 {
 const ones, highs = 0x0101010101010101, 0x8080808080808080
 
 // skipHTMLPlain returns i advanced by whole words of eight bytes of s
-// that hold nothing HTML escapes: no &, < or >, nor with quotes a '"' or
-// a '\”.
+// that hold nothing HTML escapes: no &, < or >, nor with quotes a double
+// quote or an apostrophe.
 func skipHTMLPlain(s string, i int, quotes bool) int {
 	const amp, lt, gt, quot, apos = '&' * ones, '<' * ones, '>' * ones, '"' * ones, '\'' * ones
 	if quotes {
@@ -96,7 +96,7 @@ func skipHTMLPlain(s string, i int, quotes bool) int {
 	return i
 }
 
-// appendHTMLEsc appends s HTML-escaped: &, < and >, and with quotes '"'
+// appendHTMLEsc appends s HTML-escaped: &, < and >, and with quotes
 // and '\” too (the tables escZodbot and escFull). Eight bytes at a time
 // while none is to be escaped.
 func appendHTMLEsc(b []byte, s string, quotes bool) []byte {
