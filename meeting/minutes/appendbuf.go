@@ -97,8 +97,8 @@ func skipHTMLPlain(s string, i int, quotes bool) int {
 }
 
 // appendHTMLEsc appends s HTML-escaped: &, < and >, and with quotes
-// and '\” too (the tables escZodbot and escFull). Eight bytes at a time
-// while none is to be escaped.
+// double quotes and apostrophes too (the tables escZodbot and escFull).
+// Eight bytes at a time while none is to be escaped.
 func appendHTMLEsc(b []byte, s string, quotes bool) []byte {
 	table := escZodbot
 	if quotes {
