@@ -194,7 +194,7 @@ func (e *Engine) nickChange(ev NickChange) {
 		// replay of it follows the chair to the new nick as the live
 		// meeting did (MeetBot's log has no such lines).
 		m.LineCount++
-		line := Line{N: m.LineCount, Time: ev.Time, Nick: strings.Clone(oldNick), NewNick: nick}
+		line := Line{N: m.LineCount, Time: ev.Time, Nick: strings.Clone(oldNick), NewNick: nick, plain: true}
 		m.LastLine = ev.Time
 		e.out = append(e.out, Effect{Kind: EffectLog, Line: line})
 		m.lastSaved = m.LineCount
@@ -320,7 +320,7 @@ func (e *Engine) message(ev Message) {
 	m := e.meeting
 	e.grantChair(ev, s)
 	m.LineCount++
-	line := Line{N: m.LineCount, Time: ev.Time, Nick: s.nick, Text: s.log, Action: s.action}
+	line := Line{N: m.LineCount, Time: ev.Time, Nick: s.nick, Text: s.log, Action: s.action, plain: !zodbot}
 	m.LastLine = ev.Time
 	e.out = append(e.out, Effect{Kind: EffectLog, Line: line})
 	e.remember(ev, m.LineCount)
@@ -439,7 +439,7 @@ func (e *Engine) startMeeting(ev Message, s said, arg string) {
 	}
 	m.LineCount = 1
 	m.LastLine = ev.Time
-	e.out = append(e.out, Effect{Kind: EffectLog, Line: Line{N: 1, Time: ev.Time, Nick: s.nick, Text: s.log}})
+	e.out = append(e.out, Effect{Kind: EffectLog, Line: Line{N: 1, Time: ev.Time, Nick: s.nick, Text: s.log, plain: !zodbot}})
 	e.remember(ev, 1)
 	e.rememberUser(s.nick, ev.Account)
 	m.addAttendee(s.nick, 1)

@@ -1,6 +1,10 @@
 package meeting
 
-import "unicode/utf8"
+import (
+	"encoding/binary"
+	"unicode/utf8"
+	"unsafe"
+)
 
 // This file is gavel's one scanner of IRC formatting codes. The minutes
 // strip them with it (StripFormatting) and the console renders them with it
@@ -232,17 +236,15 @@ func appendValidUTF8(b []byte, s string) []byte {
 // allocating.
 func PlainText(s string) string {
 	i := 0
-	// Eight bytes at a time while they are all printable ASCII.
+	// Eight bytes at a time while they are all printable ASCII, the last
+	// eight too (overlapping the words before).
 	for ; i+8 <= len(s); i += 8 {
-		t := s[i : i+8] // one bounds check for the eight bytes, read as one word
-		w := uint64(t[0]) | uint64(t[1])<<8 | uint64(t[2])<<16 | uint64(t[3])<<24 |
-			uint64(t[4])<<32 | uint64(t[5])<<40 | uint64(t[6])<<48 | uint64(t[7])<<56
-		const ones, highs = 0x0101010101010101, 0x8080808080808080
-		below := (w - 0x20*ones) & ^w & highs       // a byte < 0x20
-		above := (w + (0x80-0x7f)*ones | w) & highs // a byte >= 0x7f
-		if below|above != 0 {
+		if !printable8(s, i) {
 			break
 		}
+	}
+	if i < len(s) && i+8 > len(s) && len(s) >= 8 && printable8(s, len(s)-8) {
+		return s
 	}
 	for i < len(s) {
 		c := s[i]
@@ -269,6 +271,16 @@ func PlainText(s string) string {
 		b = appendPlain(b, text)
 	}
 	return string(b)
+}
+
+// printable8 reports whether the eight bytes of s from i on are all
+// printable ASCII (0x20 to 0x7e).
+func printable8(s string, i int) bool {
+	w := binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:i+8]), 8)) // one load
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	below := (w - 0x20*ones) & ^w & highs       // a byte < 0x20
+	above := (w + (0x80-0x7f)*ones | w) & highs // a byte >= 0x7f
+	return below|above == 0
 }
 
 // appendPlain appends s (free of formatting codes) with invalid UTF-8 and

@@ -10,7 +10,8 @@ import (
 
 // FuzzCommand feeds arbitrary lines, split on "\n" and said by two nicks in
 // turn, to an engine in each style, after a #startmeeting. Nothing may
-// panic, every logged line is numbered in order, and names stay safe.
+// panic, every logged line is numbered in order, a line the engine says is
+// plain text is, and names stay safe.
 func FuzzCommand(f *testing.F) {
 	for _, s := range []string{
 		"#topic x\n#info y\n#undo\n#undo\n#endmeeting",
@@ -54,6 +55,8 @@ func fuzzScript(t *testing.T, style Style, d Dialect, script string) {
 			ev = Edit{Time: at, Nick: nick, ID: fmt.Sprintf("$%d", i/5), Text: line}
 		case i%7 == 6:
 			ev = Redaction{Time: at, Nick: nick, ID: fmt.Sprintf("$%d", i/4)}
+		case i%11 == 10:
+			ev = NickChange{Time: at, Old: nick, New: line}
 		}
 		for _, eff := range e.Handle(ev) {
 			if eff.Kind == EffectLog {
@@ -63,6 +66,9 @@ func fuzzScript(t *testing.T, style Style, d Dialect, script string) {
 				}
 				if style == StyleDefault && (PlainText(eff.Line.Text) != eff.Line.Text || PlainText(eff.Line.Nick) != eff.Line.Nick) {
 					t.Fatalf("default style logs %q by %q, not plain text", eff.Line.Text, eff.Line.Nick)
+				}
+				if eff.Line.IsPlain() && (style != StyleDefault || PlainText(eff.Line.NewNick) != eff.Line.NewNick) {
+					t.Fatalf("%s style logs %+v as plain text", style, eff.Line)
 				}
 				if style == StyleZodbot && PyDecodeUTF8(eff.Line.Text) != eff.Line.Text {
 					t.Fatalf("zodbot style logs %q, not decoded", eff.Line.Text)

@@ -95,7 +95,15 @@ type Line struct {
 	// (Text says why). Like a nick change it is no line said.
 	Op     LineOp
 	Target int
+	// plain: the engine logged the line in the default style, its Nick,
+	// Text and NewNick PlainText already (see IsPlain).
+	plain bool
 }
+
+// IsPlain reports whether the line's Nick, Text and NewNick are PlainText
+// already, as in a line the engine logged in the default style: the log
+// writers then need not make them so again. Lines made elsewhere are not.
+func (l Line) IsPlain() bool { return l.plain }
 
 // LineOp says what a log line that is no line said records.
 type LineOp uint8

@@ -1,6 +1,7 @@
 package minutes
 
 import (
+	"encoding/binary"
 	"sync"
 	"time"
 	"unsafe"
@@ -64,9 +65,7 @@ func appendMdTime(b []byte, t time.Time) []byte {
 // word8 is the eight bytes of s from i on as a little-endian word (one
 // bounds check, one load).
 func word8(s string, i int) uint64 {
-	t := s[i : i+8]
-	return uint64(t[0]) | uint64(t[1])<<8 | uint64(t[2])<<16 | uint64(t[3])<<24 |
-		uint64(t[4])<<32 | uint64(t[5])<<40 | uint64(t[6])<<48 | uint64(t[7])<<56
+	return binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:i+8]), 8))
 }
 
 const ones, highs = 0x0101010101010101, 0x8080808080808080

@@ -56,12 +56,15 @@ func (l *LogText) WriteLine(line meeting.Line) error {
 	b = appendClock(b, line.Time)
 	nick, text := line.Nick, line.Text
 	if l.plain {
-		nick, text = meeting.PlainText(nick), meeting.PlainText(text)
+		newNick := line.NewNick
+		if !line.IsPlain() {
+			nick, text, newNick = meeting.PlainText(nick), meeting.PlainText(text), meeting.PlainText(newNick)
+		}
 		if line.NewNick != "" {
 			b = append(b, " "+NickChangeMarker...)
 			b = append(b, nick...)
 			b = append(b, NickChangeText...)
-			b = append(b, meeting.PlainText(line.NewNick)...)
+			b = append(b, newNick...)
 			l.line = b
 			_, err := l.w.Write(b)
 			return err
@@ -194,12 +197,15 @@ func (l *LogHTML) appendLine(b []byte, line meeting.Line, num int) []byte {
 	b = append(b, `"></a><span class="tm">`...)
 	b = appendClock(b, line.Time)
 	if !l.zod {
-		line.Nick, line.Text = meeting.PlainText(line.Nick), meeting.PlainText(line.Text)
+		newNick := line.NewNick
+		if !line.IsPlain() {
+			line.Nick, line.Text, newNick = meeting.PlainText(line.Nick), meeting.PlainText(line.Text), meeting.PlainText(newNick)
+		}
 		if line.NewNick != "" {
 			b = append(b, ` </span><span class="nka">-!- `...)
 			b = l.esc(b, line.Nick)
 			b = append(b, `</span> <span class="ac">is now known as `...)
-			b = l.esc(b, meeting.PlainText(line.NewNick))
+			b = l.esc(b, newNick)
 			return append(b, `</span>`...)
 		}
 		if line.Op != meeting.OpNone {

@@ -161,3 +161,42 @@ func BenchmarkSeedMeetingCPU(b *testing.B) {
 		})
 	}
 }
+
+// TestEngineLinesWriteAsAnyLines: the log writers skip making the
+// engine's lines plain text again (meeting.Line.IsPlain); they write the
+// same bytes as for the same lines made by hand, for the seed log and for
+// hostile lines.
+func TestEngineLinesWriteAsAnyLines(t *testing.T) {
+	hostile := "18:00:00 <chair> #startmeeting Hostile \x02bold\x02\n" +
+		"18:00:01 <b\x03" + "04ob> \x1b[2J esc & <b>\"quoted\"</b> it's \xff\xfe bad\n" +
+		"18:00:02 * chair waves \x07\x7f \u009b\n" +
+		"18:00:03 -!- chair is now known as ch\x02air2\n" +
+		"18:00:04 <ch\x02air2> #topic \x0304red\x03 topic\n" +
+		"18:00:05 <ch\x02air2> #endmeeting\n"
+	for _, data := range [][]byte{readSeed(t), []byte(hostile)} {
+		for _, style := range []meeting.Style{meeting.StyleDefault, meeting.StyleZodbot} {
+			var plain, made [2]bytes.Buffer
+			lt, lh := NewLogText(&plain[0], style), NewLogHTML(&plain[1], "#c\x02", style)
+			mt, mh := NewLogText(&made[0], style), NewLogHTML(&made[1], "#c\x02", style)
+			n := 0
+			runSeed(t, data, style, func(l meeting.Line) {
+				if l.IsPlain() != (style == meeting.StyleDefault) {
+					t.Fatalf("%s style: line %+v plain %v", style, l, l.IsPlain())
+				}
+				c := meeting.Line{N: l.N, Time: l.Time, Nick: l.Nick, Text: l.Text, Action: l.Action, NewNick: l.NewNick, Op: l.Op, Target: l.Target}
+				lt.WriteLine(l)
+				lh.WriteLine(l)
+				mt.WriteLine(c)
+				mh.WriteLine(c)
+				n++
+			})
+			lt.Close()
+			lh.Close()
+			mt.Close()
+			mh.Close()
+			if n < 4 || plain[0].String() != made[0].String() || plain[1].String() != made[1].String() {
+				t.Fatalf("%s style, %d lines: the engine's lines write\n%s\n%s\nlines made by hand\n%s\n%s", style, n, &plain[0], &plain[1], &made[0], &made[1])
+			}
+		}
+	}
+}

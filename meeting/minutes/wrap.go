@@ -82,16 +82,98 @@ func pyFill(text string, width int, initial, subsequent string) string {
 	return fillMunged(s, width, initial, subsequent, isASCII(s))
 }
 
-// appendFill appends pyFill(text, width, initial, subsequent).
+// appendFill appends pyFill(text, width, initial, subsequent), whose
+// indents are spaces.
 func appendFill(b []byte, text string, width int, initial, subsequent string) []byte {
-	if t, ok := fitsOneLineText(text, width, initial); ok {
+	if !isPrintableASCII(text) {
+		s := munge(text)
+		return appendFillMunged(b, s, width, initial, subsequent, isASCII(s))
+	}
+	if t := strings.TrimRight(text, " "); len(t) <= width-len(initial) {
+		// fitsOneLine
 		if t == "" {
 			return b
 		}
 		return append(append(b, initial...), t...)
 	}
-	s := munge(text)
-	return appendFillMunged(b, s, width, initial, subsequent, isASCII(s))
+	return appendFillPrintable(b, text, width, initial, subsequent)
+}
+
+// isPrintableASCII reports whether s is all printable ASCII (0x20 to
+// 0x7e): nothing to munge, its only white space ' '.
+func isPrintableASCII(s string) bool {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		if !printable8(s, i) {
+			return false
+		}
+	}
+	for ; i < len(s); i++ {
+		if c := s[i]; c < ' ' || c >= 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// printable8 reports whether the eight bytes of s from i on are all
+// printable ASCII.
+func printable8(s string, i int) bool {
+	w := word8(s, i)
+	below := (w - 0x20*ones) & ^w & highs       // a byte < 0x20
+	above := (w + (0x80-0x7f)*ones | w) & highs // a byte >= 0x7f
+	return below|above == 0
+}
+
+// appendFillPrintable is appendFillMunged of printable ASCII text (whose
+// chunks are runs of ' ' and runs of anything else, a byte a code point)
+// and indents of spaces.
+func appendFillPrintable(b []byte, s string, width int, initial, subsequent string) []byte {
+	chunkEnd := func(i int) int {
+		sp := s[i] == ' '
+		for i++; i < len(s) && (s[i] == ' ') == sp; i++ {
+		}
+		return i
+	}
+	lines := 0
+	for pos := 0; pos < len(s); {
+		indent := initial
+		if lines > 0 {
+			indent = subsequent
+			// A whitespace chunk that would start a line is dropped.
+			if s[pos] == ' ' {
+				if pos = chunkEnd(pos); pos >= len(s) {
+					break
+				}
+			}
+		}
+		w := width - len(indent)
+		start, curLen, last := pos, 0, -1 // last: start of the line's last chunk
+		for pos < len(s) {
+			e := chunkEnd(pos)
+			if curLen+e-pos > w {
+				break
+			}
+			last, curLen, pos = pos, curLen+e-pos, e
+		}
+		if last < 0 && pos < len(s) {
+			// Nothing fitted: a chunk longer than the line goes alone.
+			last, pos = pos, chunkEnd(pos)
+		}
+		end := pos
+		if last >= 0 && s[last] == ' ' {
+			end = last // a whitespace chunk that ends a line is dropped
+		}
+		if end > start {
+			if lines > 0 {
+				b = append(b, '\n')
+			}
+			b = append(b, indent...)
+			b = append(b, s[start:end]...)
+			lines++
+		}
+	}
+	return b
 }
 
 // fillMunged is pyFill after munging, with a faster walk when the text is

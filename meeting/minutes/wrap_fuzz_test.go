@@ -26,8 +26,10 @@ func FuzzWrap(f *testing.F) {
 				t.Fatalf("%q width %d: ASCII fill %q, general fill %q", text, width, fast, slow)
 			}
 		}
-		if got, want := string(appendFill([]byte("x"), text, width, "", "  ")), "x"+pyFill(text, width, "", "  "); got != want {
-			t.Fatalf("%q width %d: appendFill %q, pyFill %q", text, width, got, want)
+		for indent := 0; indent <= 2; indent += 2 {
+			if got, want := string(appendFill([]byte("x"), text, width, spaces(indent), spaces(indent+2))), "x"+pyFill(text, width, spaces(indent), spaces(indent+2)); got != want {
+				t.Fatalf("%q width %d indent %d: appendFill %q, pyFill %q", text, width, indent, got, want)
+			}
 		}
 		lines := pyWrap(text, width, "", "  ")
 		var got []string
