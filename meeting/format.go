@@ -283,6 +283,11 @@ func printable8(s string, i int) bool {
 	return below|above == 0
 }
 
+// ascii8 reports whether the eight bytes of s from i on are all ASCII.
+func ascii8(s string, i int) bool {
+	return binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:i+8]), 8))&0x8080808080808080 == 0
+}
+
 // appendPlain appends s (free of formatting codes) with invalid UTF-8 and
 // control characters made visible, as PlainText describes.
 func appendPlain(b []byte, s string) []byte {

@@ -27,6 +27,9 @@ import (
 // Valid UTF-8 is returned as it is, without allocating.
 func PyDecodeUTF8(s string) string {
 	i := 0
+	// Eight bytes at a time while they are ASCII.
+	for ; i+8 <= len(s) && ascii8(s, i); i += 8 {
+	}
 	for i < len(s) {
 		c := s[i]
 		if c < utf8.RuneSelf {

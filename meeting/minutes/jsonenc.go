@@ -223,6 +223,19 @@ var jsonSafe = func() (t [utf8.RuneSelf]bool) {
 	return t
 }()
 
+// jsonPlain8 reports whether the eight bytes of s from i on are printable
+// ASCII that a JSON string holds as they are: none of '"', '\\', '<',
+// '>' and '&'.
+func jsonPlain8(s string, i int) bool {
+	const quot, bsl, lt, gt, amp = '"' * ones, '\\' * ones, '<' * ones, '>' * ones, '&' * ones
+	w := word8(s, i)
+	q, k, l, g, a := w^quot, w^bsl, w^lt, w^gt, w^amp
+	special := (q-ones)&^q | (k-ones)&^k | (l-ones)&^l | (g-ones)&^g | (a-ones)&^a
+	below := (w - 0x20*ones) & ^w     // a byte < 0x20
+	above := w + (0x80-0x7f)*ones | w // a byte >= 0x7f
+	return (special|below|above)&highs == 0
+}
+
 // appendJSONString appends s quoted as encoding/json quotes it with HTML
 // escaping: \" \\ \b \f \n \r \t, other controls and <, >, & as \u00XX,
 // U+2028 and U+2029 as \u2028 and \u2029, and each byte of invalid UTF-8
@@ -232,6 +245,12 @@ func appendJSONString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		for i+8 <= len(s) && jsonPlain8(s, i) {
+			i += 8
+		}
+		if i >= len(s) {
+			break
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if jsonSafe[c] {

@@ -63,7 +63,7 @@ func TestAppendJSONMatchesEncodingJSON(t *testing.T) {
 }
 
 func FuzzAppendJSON(f *testing.F) {
-	for _, s := range []string{"", "a<b>&c", "\x00\u2028\xff", "é\"\\"} {
+	for _, s := range []string{"", "a<b>&c", "\x00\u2028\xff", "é\"\\", "a plain text long enough for words <b> & \"q\" \\ é\x7f\x01 then more"} {
 		f.Add(s, uint8(2))
 	}
 	f.Fuzz(func(t *testing.T, s string, n uint8) {

@@ -127,42 +127,45 @@ func printable8(s string, i int) bool {
 
 // appendFillPrintable is appendFillMunged of printable ASCII text (whose
 // chunks are runs of ' ' and runs of anything else, a byte a code point)
-// and indents of spaces.
+// and indents of spaces. A line's chunks are contiguous and a byte long
+// each per byte, so the greedy fill ends a line at the last chunk end
+// within the width: found by looking back from there, not by walking
+// every chunk.
 func appendFillPrintable(b []byte, s string, width int, initial, subsequent string) []byte {
-	chunkEnd := func(i int) int {
-		sp := s[i] == ' '
-		for i++; i < len(s) && (s[i] == ' ') == sp; i++ {
-		}
-		return i
-	}
 	lines := 0
 	for pos := 0; pos < len(s); {
 		indent := initial
 		if lines > 0 {
 			indent = subsequent
 			// A whitespace chunk that would start a line is dropped.
-			if s[pos] == ' ' {
-				if pos = chunkEnd(pos); pos >= len(s) {
-					break
-				}
+			for pos < len(s) && s[pos] == ' ' {
+				pos++
 			}
-		}
-		w := width - len(indent)
-		start, curLen, last := pos, 0, -1 // last: start of the line's last chunk
-		for pos < len(s) {
-			e := chunkEnd(pos)
-			if curLen+e-pos > w {
+			if pos >= len(s) {
 				break
 			}
-			last, curLen, pos = pos, curLen+e-pos, e
 		}
-		if last < 0 && pos < len(s) {
-			// Nothing fitted: a chunk longer than the line goes alone.
-			last, pos = pos, chunkEnd(pos)
+		start := pos
+		e := len(s)
+		if limit := start + width - len(indent); limit < len(s) {
+			// The last chunk end at or before limit: where a space
+			// and a non-space meet.
+			e = max(limit, start)
+			for e > start && (s[e-1] == ' ') == (s[e] == ' ') {
+				e--
+			}
 		}
+		if e == start {
+			// Nothing fitted: a chunk longer than the line goes alone
+			// (long words are never broken).
+			sp := s[e] == ' '
+			for e++; e < len(s) && (s[e] == ' ') == sp; e++ {
+			}
+		}
+		pos = e
 		end := pos
-		if last >= 0 && s[last] == ' ' {
-			end = last // a whitespace chunk that ends a line is dropped
+		for end > start && s[end-1] == ' ' {
+			end-- // a whitespace chunk that ends a line is dropped
 		}
 		if end > start {
 			if lines > 0 {

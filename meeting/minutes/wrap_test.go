@@ -2,6 +2,7 @@ package minutes
 
 import (
 	"encoding/json"
+	"math/rand/v2"
 	"slices"
 	"testing"
 )
@@ -71,6 +72,34 @@ func TestReplaceWRAP(t *testing.T) {
 		}
 		if got := string(appendReplaceWRAP([]byte("<"), c.in)); got != "<"+c.want {
 			t.Errorf("appendReplaceWRAP(%q) = %q, want %q", c.in, got, "<"+c.want)
+		}
+	}
+}
+
+// TestFillPrintableMatchesTheGeneralWalk: the fill of printable ASCII text
+// (looking back from the width) gives the lines of the chunk by chunk
+// walk, for random words and runs of spaces at every width.
+func TestFillPrintableMatchesTheGeneralWalk(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 3000 {
+		var b []byte
+		for range rng.IntN(30) {
+			if rng.IntN(3) == 0 {
+				b = append(b, "     "[:1+rng.IntN(4)]...)
+			} else {
+				for range 1 + rng.IntN(12) {
+					b = append(b, byte('!'+rng.IntN(94)))
+				}
+			}
+		}
+		s := string(b)
+		for width := 1; width <= 80; width += 1 + rng.IntN(5) {
+			for indent := 0; indent <= 4; indent += 2 {
+				want := fillMunged(s, width, spaces(indent), spaces(indent+2), true)
+				if got := string(appendFillPrintable(nil, s, width, spaces(indent), spaces(indent+2))); got != want {
+					t.Fatalf("%q width %d indent %d:\n got %q\nwant %q", s, width, indent, got, want)
+				}
+			}
 		}
 	}
 }
