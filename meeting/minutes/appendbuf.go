@@ -72,27 +72,35 @@ const ones, highs = 0x0101010101010101, 0x8080808080808080
 
 // skipHTMLPlain returns i advanced by whole words of eight bytes of s
 // that hold nothing HTML escapes: no &, < or >, nor with quotes a double
-// quote or an apostrophe.
+// quote or an apostrophe. The last word may overlap the one before it: at
+// the end of a plain s it returns len(s).
 func skipHTMLPlain(s string, i int, quotes bool) int {
-	const amp, lt, gt, quot, apos = '&' * ones, '<' * ones, '>' * ones, '"' * ones, '\'' * ones
-	if quotes {
-		for ; i+8 <= len(s); i += 8 {
-			w := word8(s, i)
-			a, l, g, q, p := w^amp, w^lt, w^gt, w^quot, w^apos
-			if ((a-ones)&^a|(l-ones)&^l|(g-ones)&^g|(q-ones)&^q|(p-ones)&^p)&highs != 0 {
-				break
-			}
-		}
-		return i
-	}
 	for ; i+8 <= len(s); i += 8 {
-		w := word8(s, i)
-		a, l, g := w^amp, w^lt, w^gt
-		if ((a-ones)&^a|(l-ones)&^l|(g-ones)&^g)&highs != 0 {
-			break
+		if htmlSpecial8(word8(s, i), quotes) {
+			return i
 		}
+	}
+	if i < len(s) && len(s) >= 8 && !htmlSpecial8(word8(s, len(s)-8), quotes) {
+		return len(s)
 	}
 	return i
+}
+
+// htmlSpecial8 reports whether a byte of w is one HTML escapes. '<' and
+// '>' differ only in bit 1, '&' and the apostrophe only in bit 0: a byte
+// with that bit set is compared once for both.
+func htmlSpecial8(w uint64, quotes bool) bool {
+	ltgt := (w | 0x02*ones) ^ '>'*ones
+	m := (ltgt - ones) &^ ltgt
+	if quotes {
+		ampApos := (w | 0x01*ones) ^ '\''*ones
+		quot := w ^ '"'*ones
+		m |= (ampApos-ones)&^ampApos | (quot-ones)&^quot
+	} else {
+		amp := w ^ '&'*ones
+		m |= (amp - ones) &^ amp
+	}
+	return m&highs != 0
 }
 
 // appendHTMLEsc appends s HTML-escaped: &, < and >, and with quotes
