@@ -195,7 +195,7 @@ func readAhead(rd *logfile.Reader, done <-chan struct{}) (<-chan *batch, chan<- 
 				b = &batch{events: make([]meeting.Event, 0, batchSize)}
 			}
 			for len(b.events) < batchSize {
-				ev, err := rd.Next()
+				ev, err := rd.NextShared()
 				if err != nil {
 					b.err = err
 					break
@@ -229,7 +229,7 @@ func batches(rd *logfile.Reader) (next func() (*batch, bool), recycle func(*batc
 			}
 			b.events = b.events[:0]
 			for len(b.events) < batchSize {
-				ev, err := rd.Next()
+				ev, err := rd.NextShared()
 				if err != nil {
 					b.err = err
 					break
@@ -385,6 +385,9 @@ func merge(list []publish.File, seen map[string]int, files []publish.File) []pub
 // isBareStart reports a "#startmeeting" line without a topic.
 func isBareStart(ev meeting.Event) bool {
 	m, ok := ev.(meeting.Message)
+	if p, isPtr := ev.(*meeting.Message); isPtr {
+		m, ok = *p, true
+	}
 	if !ok || len(m.Text) < len("#startmeeting") || m.Text[0] != '#' {
 		return false
 	}
