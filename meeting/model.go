@@ -201,6 +201,7 @@ type Meeting struct {
 	Paths map[string]string
 
 	attendeeIndex map[string]int
+	lastAttendee  int    // index in Attendees of the nick addAttendee saw last (perhaps another's by now)
 	lastSaved     int    // log lines at the last realtime save point
 	startTopic    string // the channel topic when the meeting started
 	topicText     string // the text of the last #topic, as the channel topic shows it
@@ -284,14 +285,22 @@ func (m *Meeting) Actions() []Item {
 
 // addAttendee counts lines said by nick (0 to only register the nick).
 func (m *Meeting) addAttendee(nick string, lines int) {
-	if m.attendeeIndex == nil {
-		m.attendeeIndex = map[string]int{}
-	}
-	if i, ok := m.attendeeIndex[nick]; ok {
+	// The speaker of the line before often speaks again. An attendee's
+	// nick is no other's, so a nick found at an index is found there.
+	if i := m.lastAttendee; i < len(m.Attendees) && m.Attendees[i].Nick == nick {
 		m.Attendees[i].Lines += lines
 		return
 	}
+	if m.attendeeIndex == nil {
+		m.attendeeIndex = make(map[string]int, 32)
+	}
+	if i, ok := m.attendeeIndex[nick]; ok {
+		m.Attendees[i].Lines += lines
+		m.lastAttendee = i
+		return
+	}
 	nick = strings.Clone(nick)
+	m.lastAttendee = len(m.Attendees)
 	m.attendeeIndex[nick] = len(m.Attendees)
 	m.Attendees = append(m.Attendees, Attendee{Nick: nick, Lines: lines})
 }

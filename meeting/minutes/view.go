@@ -56,32 +56,65 @@ func newView(m *meeting.Meeting, base string, opts Options) *view {
 	nicks := v.nickOrder()
 	v.people = v.peopleOrder(nicks)
 
-	// Action items, by person: every attendee sorted case-insensitively.
-	sorted := slices.Clone(nicks)
+	// Action items, by person: every attendee sorted case-insensitively
+	// (each nick lower-cased once, not at each comparison).
+	sorted := make([]keyedNick, len(nicks))
+	for i, n := range nicks {
+		if v.zod {
+			sorted[i] = keyedNick{n, meeting.PyLower(n)}
+		} else {
+			sorted[i] = keyedNick{n, strings.ToLower(n)}
+		}
+	}
 	if v.zod {
 		// sorted(attendees, key=lambda x: x.lower()) on unicode nicks.
-		slices.SortStableFunc(sorted, func(a, b string) int { return strings.Compare(meeting.PyLower(a), meeting.PyLower(b)) })
+		slices.SortStableFunc(sorted, func(a, b keyedNick) int { return strings.Compare(a.key, b.key) })
 	} else {
-		slices.SortStableFunc(sorted, func(a, b string) int {
-			return cmp.Or(strings.Compare(strings.ToLower(a), strings.ToLower(b)), strings.Compare(a, b))
+		slices.SortStableFunc(sorted, func(a, b keyedNick) int {
+			return cmp.Or(strings.Compare(a.key, b.key), strings.Compare(a.nick, b.nick))
 		})
 	}
 	done := make([]bool, len(v.actions))
 	var index map[string][]int // nick-word (default) or nick (zodbot) -> actions naming it
-	if v.zod {
-		index = substringHits(v.actions, sorted)
-	} else {
+	var lowered []string       // the actions' texts lower-cased (default, few actions)
+	switch {
+	case len(v.actions) == 0:
+	case v.zod:
+		names := make([]string, len(sorted))
+		for i, k := range sorted {
+			names[i] = k.nick
+		}
+		index = substringHits(v.actions, names)
+	case len(v.actions)*len(sorted) <= 512:
+		// Few: each nick looked for in each text costs less than an
+		// index of every word.
+		lowered = make([]string, len(v.actions))
+		for i, a := range v.actions {
+			lowered[i] = strings.ToLower(a.Text)
+		}
+	default:
 		index = wordIndex(v.actions)
 	}
-	for _, nick := range sorted {
+	for _, k := range sorted {
+		if len(v.actions) == 0 {
+			break
+		}
+		nick := k.nick
 		var pa personActions
 		var hits []int
-		if v.zod {
+		switch {
+		case v.zod:
 			// MeetBot 0.1.4: a case-sensitive substring anywhere.
 			hits = index[nick]
-		} else if isNickWord(nick) {
-			hits = index[strings.ToLower(nick)]
-		} else {
+		case isNickWord(nick) && lowered != nil:
+			for i, lt := range lowered {
+				if mentionsLower(lt, k.key) {
+					hits = append(hits, i)
+				}
+			}
+		case isNickWord(nick):
+			hits = index[k.key]
+		default:
 			for i, a := range v.actions {
 				if mentions(a.Text, nick) {
 					hits = append(hits, i)
@@ -105,6 +138,9 @@ func newView(m *meeting.Meeting, base string, opts Options) *view {
 	}
 	return v
 }
+
+// keyedNick is a nick and the key it sorts by.
+type keyedNick struct{ nick, key string }
 
 // plainMeeting is a copy of m with every text as the default style
 // publishes it (meeting.PlainText): no formatting codes, no control
@@ -243,12 +279,22 @@ func (v *view) peopleOrder(nicks []string) []meeting.Attendee {
 	}
 	if v.zod {
 		slices.SortStableFunc(people, func(a, b meeting.Attendee) int { return b.Lines - a.Lines })
-	} else {
-		slices.SortStableFunc(people, func(a, b meeting.Attendee) int {
-			return cmp.Or(b.Lines-a.Lines,
-				strings.Compare(strings.ToLower(a.Nick), strings.ToLower(b.Nick)),
-				strings.Compare(a.Nick, b.Nick))
-		})
+		return people
+	}
+	// Each nick lower-cased once, not at each comparison.
+	type keyed struct {
+		meeting.Attendee
+		key string
+	}
+	ks := make([]keyed, len(people))
+	for i, p := range people {
+		ks[i] = keyed{p, strings.ToLower(p.Nick)}
+	}
+	slices.SortStableFunc(ks, func(a, b keyed) int {
+		return cmp.Or(b.Lines-a.Lines, strings.Compare(a.key, b.key), strings.Compare(a.Nick, b.Nick))
+	})
+	for i, k := range ks {
+		people[i] = k.Attendee
 	}
 	return people
 }
