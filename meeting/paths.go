@@ -3,6 +3,7 @@ package meeting
 import (
 	"path"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -143,12 +144,12 @@ func (m *Meeting) zodbotRelBase(name, suffix string) string {
 		n = strings.ReplaceAll(name, "/", "")
 	}
 	start := m.Start.UTC()
-	stamp := strftime(".%F-%H.%M", start)
+	stamp := zodbotStamp(start)
 	dir := channel
 	if IsMatrixRoom(m.Channel) {
 		dir = MatrixRoomDir(m.Channel) // [-a-z0-9_]: nothing for strftime
 	}
-	p := strftime(dir+"/%F/"+n+".%F-%H.%M", start)
+	p := zodbotPath(dir, n, start)
 	if !strings.HasSuffix(p, stamp) {
 		// strftime gave up (a field width of millions): MeetBot's file
 		// would have been ".log.txt" in the archive root, every such
@@ -173,6 +174,26 @@ func (m *Meeting) zodbotRelBase(name, suffix string) string {
 	stem := strings.TrimSuffix(comps[last], stamp)
 	comps[last] = cutBytes(stem, MaxBaseName-len(suffix)-len(stamp)) + suffix + stamp
 	return strings.Join(comps, "/")
+}
+
+// zodbotStamp is strftime(".%F-%H.%M", t) of a UTC time, without
+// interpreting the format for a year of four digits.
+func zodbotStamp(t time.Time) string {
+	if y := t.Year(); y < 1000 || y > 9999 {
+		return strftime(".%F-%H.%M", t)
+	}
+	return "." + t.Format("2006-01-02-15.04")
+}
+
+// zodbotPath is strftime(dir+"/%F/"+name+".%F-%H.%M", t) of a UTC time,
+// without interpreting the format when dir and name hold no '%' and the
+// year has four digits (the result then stays far below strftime's
+// limit).
+func zodbotPath(dir, name string, t time.Time) string {
+	if y := t.Year(); y < 1000 || y > 9999 || strings.IndexByte(dir, '%') >= 0 || strings.IndexByte(name, '%') >= 0 {
+		return strftime(dir+"/%F/"+name+".%F-%H.%M", t)
+	}
+	return dir + "/" + t.Format("2006-01-02") + "/" + name + "." + t.Format("2006-01-02-15.04")
 }
 
 func asciiLower(s string) string {

@@ -91,6 +91,16 @@ func FuzzNaturalRelBase(f *testing.F) {
 		f.Add(s[0], s[1], true)
 	}
 	f.Fuzz(func(t *testing.T, channel, name string, zodbot bool) {
+		// zodbot style's file names without strftime, where it would
+		// interpret nothing, are what it would give.
+		for _, at := range []time.Time{time.Date(2020, 6, 10, 12, 2, 26, 0, time.UTC), time.Date(999, 1, 2, 3, 4, 5, 0, time.UTC)} {
+			if got, want := zodbotPath(channel, name, at), strftime(channel+"/%F/"+name+".%F-%H.%M", at); got != want {
+				t.Fatalf("%q %q at %v: %q, strftime gives %q", channel, name, at, got, want)
+			}
+			if got, want := zodbotStamp(at), strftime(".%F-%H.%M", at); got != want {
+				t.Fatalf("stamp at %v: %q, strftime gives %q", at, got, want)
+			}
+		}
 		m := &Meeting{Channel: channel, Start: time.Date(2020, 6, 10, 12, 2, 26, 0, time.UTC)}
 		if zodbot {
 			m.Style = StyleZodbot
