@@ -3,7 +3,10 @@ package minutes
 import (
 	"slices"
 	"strconv"
+	"time"
 	"unicode/utf8"
+
+	"gavel/meeting"
 )
 
 // This file writes B.json in one pass, already indented: the bytes
@@ -241,8 +244,14 @@ func jsonPlain8(s string, i int) bool {
 // U+2028 and U+2029 as \u2028 and \u2029, and each byte of invalid UTF-8
 // as \ufffd.
 func appendJSONString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
 	b = append(b, '"')
+	b = appendJSONChars(b, s)
+	return append(b, '"')
+}
+
+// appendJSONChars is appendJSONString without the quotes.
+func appendJSONChars(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
 	start := 0
 	for i := 0; i < len(s); {
 		for i+8 <= len(s) && jsonPlain8(s, i) {
@@ -293,6 +302,123 @@ func appendJSONString(b []byte, s string) []byte {
 		i += size
 		start = i
 	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
+	return append(b, s[start:]...)
+}
+
+// appendJSONMinutes appends B.json of the view: the bytes
+// appendJSON(b, v.jsonDoc()) gives, written from the view without the
+// document in between. Votes are rare: a meeting with any goes through
+// the document.
+func (v *view) appendJSONMinutes(b []byte) []byte {
+	m := v.m
+	if len(m.Votes) > 0 {
+		return appendJSON(b, v.jsonDoc())
+	}
+	e := jsonWriter{b: b}
+	e.open('{')
+	e.strField("schema", JSONSchema)
+	e.strField("channel", m.Channel)
+	e.strField("title", v.title)
+	e.strField("topic", m.Title)
+	e.strField("name", m.Name)
+	e.strField("owner", m.Owner)
+	e.key("chairs")
+	e.strings(append(make([]string, 0, len(m.Chairs)+1), m.ChairList()...))
+	e.timeField("start", m.Start)
+	e.timeField("end", m.End)
+	e.strField("logs_url", v.logsURL)
+	e.key("files")
+	e.open('{')
+	for _, ext := range jsonFileExts {
+		e.key(ext)
+		e.b = append(e.b, '"')
+		e.b = appendJSONChars(e.b, v.base)
+		e.b = append(e.b, '.')
+		e.b = append(e.b, ext...) // nothing to escape
+		e.b = append(e.b, '"')
+	}
+	e.close('}')
+	e.key("items")
+	e.open('[')
+	topic := ""
+	for _, it := range m.Items {
+		if it.Kind == meeting.KindTopic {
+			topic = it.Text
+		}
+		e.elem()
+		e.open('{')
+		e.strField("type", string(it.Kind))
+		e.strField("nick", it.Nick)
+		e.timeField("time", it.Time)
+		e.strField("text", it.Text)
+		e.strField("topic", topic)
+		if it.Kind == meeting.KindLink {
+			if url := linkURL(it.Text); url != "" {
+				e.strField("url", url)
+			}
+		}
+		e.intField("line", it.Line)
+		e.close('}')
+	}
+	e.close(']')
+	e.key("attendees")
+	e.open('[')
+	for _, p := range v.people {
+		e.elem()
+		e.open('{')
+		e.strField("nick", p.Nick)
+		e.intField("lines", p.Lines)
+		e.close('}')
+	}
+	e.close(']')
+	e.key("actions_by_person")
+	e.open('[')
+	for _, p := range v.byPerson {
+		e.elem()
+		e.open('{')
+		e.strField("nick", p.nick)
+		e.key("actions")
+		e.open('[')
+		for _, a := range p.items {
+			e.elem()
+			e.b = appendJSONString(e.b, a.Text)
+		}
+		e.close(']')
+		e.close('}')
+	}
+	e.close(']')
+	e.key("unassigned_actions")
+	e.open('[')
+	for _, a := range v.unassigned {
+		e.elem()
+		e.b = appendJSONString(e.b, a.Text)
+	}
+	e.close(']')
+	e.key("votes")
+	e.open('[')
+	e.close(']')
+	e.close('}')
+	return append(e.b, '\n')
+}
+
+// jsonFileExts are the extensions of the default style's files, sorted
+// by byte as the "files" map's keys are written.
+var jsonFileExts = func() []string {
+	var exts []string
+	for _, k := range Kinds(meeting.StyleDefault) {
+		exts = append(exts, k.Ext())
+	}
+	slices.Sort(exts)
+	return exts
+}()
+
+// timeField writes a time as rfc3339 gives it: RFC 3339 in UTC, "" for
+// the zero time.
+func (e *jsonWriter) timeField(k string, t time.Time) {
+	e.key(k)
+	e.b = append(e.b, '"')
+	if !t.IsZero() {
+		e.b = t.UTC().AppendFormat(e.b, time.RFC3339)
+	}
+	e.b = append(e.b, '"')
 }

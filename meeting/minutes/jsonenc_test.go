@@ -3,7 +3,11 @@ package minutes
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 	"testing"
+	"time"
+
+	"gavel/meeting"
 )
 
 // encodingJSON is the reference appendJSON must match byte for byte.
@@ -69,6 +73,43 @@ func FuzzAppendJSON(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string, n uint8) {
 		d := docOf(s, int(n%4))
 		if got, want := appendJSON(nil, d), encodingJSON(t, d); !bytes.Equal(got, want) {
+			t.Fatalf("%q:\ngot  %s\nwant %s", s, got, want)
+		}
+	})
+}
+
+// meetingOf builds a meeting from the pieces of s (split at '|'): items
+// of every kind, attendees and chairs named by the pieces, actions naming
+// them; ended or still running.
+func meetingOf(s string, n int) *meeting.Meeting {
+	parts := strings.Split(s, "|")
+	at := time.Date(2020, 6, 10, 12, 2, 26, 0, time.UTC)
+	m := &meeting.Meeting{Channel: "#" + parts[0], Owner: parts[len(parts)-1], Title: parts[0], Name: "n", Start: at, LastLine: at.Add(time.Minute)}
+	if n%2 == 0 {
+		m.End = at.Add(time.Hour)
+	}
+	kinds := []meeting.ItemKind{meeting.KindTopic, meeting.KindInfo, meeting.KindLink, meeting.KindAction, meeting.KindAgreed,
+		meeting.KindIdea, meeting.KindHelp, meeting.KindAccepted, meeting.KindRejected}
+	for i, p := range parts {
+		m.Chairs = append(m.Chairs, p)
+		m.Attendees = append(m.Attendees, meeting.Attendee{Nick: p, Lines: (i * 7) % 5})
+		text := p + " to https://x.example/" + p + " and " + parts[(i+n)%len(parts)]
+		m.Items = append(m.Items, meeting.Item{Kind: kinds[(i+n)%len(kinds)], Nick: p, Time: at.Add(time.Duration(i) * time.Second), Text: text, Line: i + 2})
+	}
+	return m
+}
+
+// FuzzJSONMinutes: B.json written from the view is the document that
+// jsonDoc builds, as appendJSON writes it.
+func FuzzJSONMinutes(f *testing.F) {
+	for _, s := range []string{"", "alice|bob", "a<b>|\"q\"|\xff|é|alice", "x|x|X|x", "http://a|https://b c"} {
+		f.Add(s, uint8(0))
+		f.Add(s, uint8(3))
+	}
+	f.Fuzz(func(t *testing.T, s string, n uint8) {
+		m := meetingOf(s, int(n))
+		v := newView(m, "base.x", Options{Style: meeting.StyleDefault, URLPrefix: "https://m.example/", RelDir: "c/" + s})
+		if got, want := v.appendJSONMinutes([]byte("x")), appendJSON([]byte("x"), v.jsonDoc()); !bytes.Equal(got, want) {
 			t.Fatalf("%q:\ngot  %s\nwant %s", s, got, want)
 		}
 	})

@@ -163,7 +163,7 @@ func (r *Renderer) Render(kind FileKind, w io.Writer) error {
 	case FileMarkdown:
 		b = v.appendMarkdown(b)
 	case FileJSON:
-		b = appendJSON(b, v.jsonDoc())
+		b = v.appendJSONMinutes(b)
 	case FileLogText, FileLogHTML:
 		return ErrStreamed
 	default:
