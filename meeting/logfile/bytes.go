@@ -10,7 +10,9 @@ import (
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 func isSpace(c byte) bool {
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f'
+	// One test of a bit for the six: ' ', \t, \n, \v, \f and \r.
+	const spaces uint64 = 1<<' ' | 1<<'\t' | 1<<'\n' | 1<<'\v' | 1<<'\f' | 1<<'\r'
+	return c <= ' ' && spaces>>c&1 != 0
 }
 
 // isTextTrim reports the bytes trimmed around a text: the ASCII white space
@@ -122,6 +124,17 @@ func unwrap(b []byte, open, close byte) []byte {
 // parseClock parses H:MM or H:MM:SS (one or two digits each) at the start
 // of b and returns the seconds since midnight and the bytes used.
 func parseClock(b []byte) (sec, n int, ok bool) {
+	if len(b) >= 8 && b[2] == ':' && b[5] == ':' && (len(b) == 8 || !isDigit(b[8])) {
+		// HH:MM:SS, as nearly every line has it.
+		h1, h2, m1, m2, s1, s2 := b[0]-'0', b[1]-'0', b[3]-'0', b[4]-'0', b[6]-'0', b[7]-'0'
+		if h1 <= 9 && h2 <= 9 && m1 <= 9 && m2 <= 9 && s1 <= 9 && s2 <= 9 {
+			h, m, s := int(h1)*10+int(h2), int(m1)*10+int(m2), int(s1)*10+int(s2)
+			if h > 23 || m > 59 || s > 61 {
+				return 0, 0, false
+			}
+			return h*3600 + m*60 + s, 8, true
+		}
+	}
 	var f [3]int
 	parts := 0
 	i := 0

@@ -172,6 +172,8 @@ type Reader struct {
 	prevSec  int  // seconds since midnight of the previous timed line, -1 if none
 	cacheSec int  // cache of the last computed time
 	cacheT   time.Time
+	midnight time.Time // of the day midDay (year, month, day), in UTC (see clock)
+	midDay   [3]int
 	lastT    time.Time // time of the last line with a time (for lines without one)
 
 	nicks map[string]string // streamed: one string per nick (see intern)
@@ -537,7 +539,17 @@ func (r *Reader) clock(sec int) time.Time {
 	r.timed = true
 	r.prevSec = sec
 	if sec != r.cacheSec {
-		r.cacheT = time.Date(r.year, r.month, r.day, 0, 0, sec, 0, r.loc)
+		if r.loc == time.UTC {
+			// No daylight saving in UTC: the day's midnight plus the
+			// seconds (time.Date once a day, not once a second).
+			if r.midDay != [3]int{r.year, int(r.month), r.day} {
+				r.midnight = time.Date(r.year, r.month, r.day, 0, 0, 0, 0, time.UTC)
+				r.midDay = [3]int{r.year, int(r.month), r.day}
+			}
+			r.cacheT = r.midnight.Add(time.Duration(sec) * time.Second)
+		} else {
+			r.cacheT = time.Date(r.year, r.month, r.day, 0, 0, sec, 0, r.loc)
+		}
 		r.cacheSec = sec
 	}
 	r.lastT = r.cacheT

@@ -359,3 +359,19 @@ func TestNextSharedGivesMessagesByReference(t *testing.T) {
 }
 
 func sameString(a, b string) bool { return unsafe.StringData(a) == unsafe.StringData(b) }
+
+// TestClockIsTimeDate: a line's time in UTC (the day's midnight plus its
+// seconds) is time.Date's, over days and every second a stamp can say,
+// 60 and 61 included.
+func TestClockIsTimeDate(t *testing.T) {
+	for _, day := range []time.Time{time.Date(2015, 4, 30, 0, 0, 0, 0, time.UTC), time.Date(2016, 2, 29, 0, 0, 0, 0, time.UTC),
+		time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC)} {
+		r := &Reader{loc: time.UTC, prevSec: -1, cacheSec: -1, fullDate: true}
+		r.setDay(day.Date())
+		for sec := 0; sec <= 23*3600+59*60+61; sec += 7 {
+			if got, want := r.clock(sec), time.Date(day.Year(), day.Month(), day.Day(), 0, 0, sec, 0, time.UTC); got != want {
+				t.Fatalf("%v + %ds: %v, want %v", day, sec, got, want)
+			}
+		}
+	}
+}
