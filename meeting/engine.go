@@ -680,7 +680,7 @@ func (e *Engine) itemText(arg string) string {
 
 func (e *Engine) addItem(kind ItemKind, s said, line Line, text string) {
 	e.meeting.Items = append(e.meeting.Items, Item{
-		Kind: kind, Nick: strings.Clone(s.nick), Time: line.Time, Text: strings.Clone(e.itemText(text)), Line: line.N,
+		Kind: kind, Nick: e.meeting.keep(s.nick), Time: line.Time, Text: e.meeting.keep(e.itemText(text)), Line: line.N,
 	})
 }
 
@@ -752,7 +752,7 @@ func (e *Engine) endMeeting(s said, line Line) {
 		e.endVote(s, line)
 	}
 	m.End = line.Time
-	m.EndedBy = strings.Clone(s.nick)
+	m.EndedBy = m.keep(s.nick)
 	if m.startTopic != "" || (e.opts.Style != StyleZodbot && m.CurrentTopic() != "") {
 		// zodbot restores the old topic only when there was one.
 		e.setTopic(m.startTopic)
@@ -809,7 +809,7 @@ func (e *Engine) splitNicks(arg string, commas bool) []string {
 		nicks = strings.Fields(arg)
 	}
 	for i, n := range nicks {
-		nicks[i] = strings.Clone(n)
+		nicks[i] = e.meeting.keep(n)
 	}
 	return nicks
 }

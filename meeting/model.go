@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unsafe"
 )
 
 // Style selects between byte-for-byte compatibility with Fedora's zodbot
@@ -200,6 +201,7 @@ type Meeting struct {
 	// publisher sets it.
 	Paths map[string]string
 
+	arena         []byte // the block the meeting's own copies of strings go in (see keep)
 	attendeeIndex map[string]int
 	lastAttendee  int    // index in Attendees of the nick addAttendee saw last (perhaps another's by now)
 	lastSaved     int    // log lines at the last realtime save point
@@ -239,16 +241,20 @@ func (m *Meeting) sameNick(a, b string) bool {
 // ChairList returns the owner and the chairs, sorted by code point and
 // without duplicates, as "Current chairs:" prints them.
 func (m *Meeting) ChairList() []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, n := range append([]string{m.Owner}, m.Chairs...) {
-		if n != "" && !seen[n] {
-			seen[n] = true
+	out := make([]string, 0, len(m.Chairs)+1)
+	if m.Owner != "" {
+		out = append(out, m.Owner)
+	}
+	for _, n := range m.Chairs {
+		if n != "" {
 			out = append(out, n)
 		}
 	}
+	if len(out) == 0 {
+		return nil
+	}
 	slices.Sort(out)
-	return out
+	return slices.Compact(out)
 }
 
 // Topics returns the TOPIC items in order.
@@ -283,6 +289,27 @@ func (m *Meeting) Actions() []Item {
 	return out
 }
 
+// keepBlock is the size of the blocks keep copies strings into.
+const keepBlock = 2 << 10
+
+// keep returns a copy of s for the meeting to keep: the copies share
+// blocks, one allocation for many nicks and texts instead of one each.
+// A block's bytes are never written twice.
+func (m *Meeting) keep(s string) string {
+	if len(s) == 0 {
+		return ""
+	}
+	if len(s) > keepBlock/4 {
+		return strings.Clone(s)
+	}
+	if len(m.arena)+len(s) > cap(m.arena) {
+		m.arena = make([]byte, 0, keepBlock)
+	}
+	off := len(m.arena)
+	m.arena = append(m.arena, s...)
+	return unsafe.String(&m.arena[off], len(s))
+}
+
 // addAttendee counts lines said by nick (0 to only register the nick).
 func (m *Meeting) addAttendee(nick string, lines int) {
 	// The speaker of the line before often speaks again. An attendee's
@@ -299,7 +326,7 @@ func (m *Meeting) addAttendee(nick string, lines int) {
 		m.lastAttendee = i
 		return
 	}
-	nick = strings.Clone(nick)
+	nick = m.keep(nick)
 	m.lastAttendee = len(m.Attendees)
 	m.attendeeIndex[nick] = len(m.Attendees)
 	m.Attendees = append(m.Attendees, Attendee{Nick: nick, Lines: lines})
