@@ -35,8 +35,8 @@ func seedLines(tb testing.TB, data []byte, style meeting.Style) ([]meeting.Line,
 	return lines, m
 }
 
-// runSeed reads data with logfile, feeds the engine and gives each log
-// line to line; it returns the meeting.
+// runSeed reads data with logfile as gavel replay does, feeds the engine
+// and gives each log line to line; it returns the meeting.
 func runSeed(tb testing.TB, data []byte, style meeting.Style, line func(meeting.Line)) *meeting.Meeting {
 	rd, err := logfile.NewReader(bytes.NewReader(data), logfile.Options{Format: logfile.MeetBot, Date: time.Date(2015, 4, 30, 0, 0, 0, 0, time.UTC)})
 	if err != nil {
@@ -44,7 +44,7 @@ func runSeed(tb testing.TB, data []byte, style meeting.Style, line func(meeting.
 	}
 	e := seedEngine(style)
 	for {
-		ev, err := rd.Next()
+		ev, err := rd.NextShared() // as gavel replay reads
 		if err == io.EOF {
 			break
 		}
