@@ -28,6 +28,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"slices"
 	"strings"
 
 	"gavel/meeting"
@@ -147,7 +148,7 @@ func (r *Renderer) Render(kind FileKind, w io.Writer) error {
 	v := r.v
 	p := getBuf()
 	defer putBuf(p)
-	b := (*p)[:0]
+	b := slices.Grow((*p)[:0], v.sizeHint()) // at once, not doubling its way there
 	switch kind {
 	case FileText:
 		b = v.appendText(b)

@@ -447,3 +447,18 @@ func linkURL(text string) string {
 	}
 	return ""
 }
+
+// sizeHint is about the size of the largest file of the minutes, which
+// writes each item and each action twice (item and by person) with up to
+// some 200 bytes of markup and links besides their text, and a line per
+// person.
+func (v *view) sizeHint() int {
+	n := 4<<10 + 2*len(v.logsURL)
+	for _, it := range v.m.Items {
+		n += len(it.Text) + len(it.Nick) + 200 + len(v.logsURL)
+	}
+	for _, a := range v.actions {
+		n += 2 * (len(a.Text) + 16)
+	}
+	return n + len(v.people)*48
+}
