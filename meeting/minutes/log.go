@@ -11,6 +11,10 @@ import (
 
 const logBufSize = 64 << 10
 
+// lineBufSize is what the log writers' line buffer holds at first: most
+// lines, with their markup.
+const lineBufSize = 512
+
 var errClosed = errors.New("minutes: log writer is closed")
 
 // LogText streams B.log.txt: one line per log line, "HH:MM:SS <nick> text"
@@ -31,7 +35,7 @@ type LogText struct {
 
 // NewLogText returns a .log.txt writer on w.
 func NewLogText(w io.Writer, style meeting.Style) *LogText {
-	return &LogText{w: bufio.NewWriterSize(w, logBufSize), plain: style != meeting.StyleZodbot}
+	return &LogText{w: bufio.NewWriterSize(w, logBufSize), plain: style != meeting.StyleZodbot, line: make([]byte, 0, lineBufSize)}
 }
 
 // NickChangeMarker and NickChangeText frame a nick change in the default
@@ -131,7 +135,7 @@ type LogHTML struct {
 
 // NewLogHTML returns a .log.html writer on w for a meeting in channel.
 func NewLogHTML(w io.Writer, channel string, style meeting.Style) *LogHTML {
-	return &LogHTML{w: bufio.NewWriterSize(w, logBufSize), zod: style == meeting.StyleZodbot, channel: channel}
+	return &LogHTML{w: bufio.NewWriterSize(w, logBufSize), zod: style == meeting.StyleZodbot, channel: channel, line: make([]byte, 0, lineBufSize)}
 }
 
 func (l *LogHTML) start() {
