@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -127,6 +128,7 @@ type logArg struct {
 	info  os.FileInfo // nil for "-" and for what could not be read
 	found bool        // found in a directory (then a regular file)
 	stub  string      // the log of the meeting it is a rename stub of (see replay.Stubs), or ""
+	stubs []string    // the rename stubs of its meetings
 }
 
 // findLogs replaces each directory among the arguments by the logs in it
@@ -140,6 +142,7 @@ type logArg struct {
 func findLogs(args []string, out string, fail, skip func(error)) ([]logArg, error) {
 	var logs []logArg
 	outAbs, _ := filepath.Abs(out)
+
 	for _, a := range args {
 		st, err := os.Stat(a)
 		if a == "-" || err != nil || !st.IsDir() {
@@ -185,12 +188,28 @@ func findLogs(args []string, out string, fail, skip func(error)) ([]logArg, erro
 			fail(fmt.Errorf("%s: no *.log.txt in it", a))
 		}
 	}
+	// A log named twice (a directory and a log in it, say) is replayed
+	// once: one set of files.
+	seen := map[string]bool{}
+	logs = slices.DeleteFunc(logs, func(l logArg) bool {
+		abs, err := filepath.Abs(l.path)
+		if l.path == "-" || err != nil {
+			return false
+		}
+		dup := seen[abs]
+		seen[abs] = true
+		return dup
+	})
 	paths := make([]string, len(logs))
 	for i, l := range logs {
 		paths[i] = l.path
 	}
 	for stub, of := range replay.Stubs(paths) {
 		logs[stub].stub = logs[of].path
+		logs[of].stubs = append(logs[of].stubs, logs[stub].path)
+	}
+	for i := range logs {
+		slices.Sort(logs[i].stubs)
 	}
 	return logs, nil
 }
@@ -329,6 +348,11 @@ func replayOne(ctx context.Context, log logArg, stdin io.Reader, stdout io.Write
 			lines = append(lines, '\n')
 		}
 		stdout.Write(lines)
+	}
+	for _, stub := range log.stubs {
+		if st, serr := os.Stat(stub); serr == nil {
+			opts.Stubs = append(opts.Stubs, st)
+		}
 	}
 	res, err := replay.Reader(ctx, r, name, opts)
 	t.meetings = res.Meetings

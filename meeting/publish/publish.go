@@ -33,11 +33,11 @@ type Archive struct {
 	URLPrefix string
 	Style     meeting.Style
 	// Regenerate says the archive is being rebuilt from logs (replay):
-	// files whose .log.txt starts with a meeting's first line are that
-	// meeting's own, and a replay writes over them. Off (live), files
-	// already published are never another meeting's to take, however
-	// alike their first lines: a meeting resumed after a crash finds its
-	// own paths in its journal instead (see Session.resolve).
+	// files whose .log.txt is the log replayed, or holds what the replay
+	// writes there, are that meeting's own, and a replay writes over
+	// them. Off (live), files already published are never another
+	// meeting's to take: a meeting resumed after a crash finds its own
+	// paths in its journal instead (see Session.resolve).
 	Regenerate bool
 	// Serial writes a meeting's files one after another on the caller's
 	// goroutine instead of in parallel: for callers that keep every core
@@ -90,6 +90,8 @@ type Session struct {
 	named    string                // the meeting's name when its paths were last settled
 	settled  bool                  // named is set
 	onSettle SettleFunc            // told each path resolve chooses; may be nil
+	src      *Source               // in a regeneration, the log replayed (see Writer.Source)
+	suffix   int                   // in a regeneration, the candidate the meeting's name took (see choose)
 
 	txt, html         tempFile   // the partial logs
 	logDir            *dirHandle // their directory
@@ -241,7 +243,7 @@ func (s *Session) baseFor(m *meeting.Meeting, name string) (string, error) {
 	if m != s.m {
 		return "", errors.New("publish: a session publishes the meeting it was opened for")
 	}
-	if s.first == nil {
+	if s.first == nil && !s.a.Regenerate {
 		// Nothing logged yet: the first line will say whose files these are.
 		return m.RelBaseFor(name), nil
 	}
@@ -283,10 +285,12 @@ func (s *Session) Log(l meeting.Line) error {
 	if s.closed {
 		return fmt.Errorf("publish %s: %w", s.txt.Name(), errLogClosed)
 	}
-	if s.first == nil {
+	// In a regeneration, the paths are settled when the first file is
+	// written (see resolve).
+	if s.first == nil && !s.a.Regenerate {
 		s.first = firstLine(l, s.a.Style)
 	}
-	if !s.settled || s.m.Name != s.named {
+	if !s.a.Regenerate && (!s.settled || s.m.Name != s.named) {
 		if _, err := s.base(s.m); err != nil {
 			return err
 		}
@@ -434,6 +438,13 @@ func (s *Session) writeMinutes(m *meeting.Meeting, files []File, errs []error) (
 // error nothing is lost: the logs stay (partial or final) and Finish can be
 // called again, as often as needed.
 func (s *Session) Finish(m *meeting.Meeting) ([]File, error) {
+	if !s.finalised && s.a.Regenerate {
+		// The whole log tells this meeting's files from others' (see
+		// resolve).
+		if err := s.completeLogs(m); err != nil {
+			return nil, err
+		}
+	}
 	base, err := s.base(m)
 	if err != nil {
 		return nil, err
@@ -454,32 +465,12 @@ func (s *Session) Finish(m *meeting.Meeting) ([]File, error) {
 // their final names, base plus extension. Each step is done once: a retry
 // goes on from the step that failed.
 func (s *Session) finaliseLogs(m *meeting.Meeting, base string) error {
-	if !s.closed {
-		s.logTxt.Close()
-		if err := s.htmlW.close(); err != nil {
-			return fmt.Errorf("publish %s: %w", s.html.Name(), err)
-		}
-		s.closed = true
+	if err := s.completeLogs(m); err != nil {
+		return err
 	}
-	files := [2]tempFile{s.txt, s.html}
 	exts := [2]string{".log.txt", ".log.html"}
-	for i, f := range files {
-		if s.synced[i] {
-			continue
-		}
-		if err := s.spools[i].flush(); err != nil {
-			return err
-		}
-		if err := f.Chmod(s.perm(m)); err != nil {
-			return fmt.Errorf("publish %s: %w", f.Name(), err)
-		}
-		if err := s.a.syncFile(f); err != nil {
-			return fmt.Errorf("publish %s: %w", f.Name(), err)
-		}
-		s.synced[i] = true
-	}
 	names := [2]string{s.txtName, s.htmlName}
-	for i := range files {
+	for i := range names {
 		if s.renamed[i] {
 			continue
 		}
@@ -495,6 +486,34 @@ func (s *Session) finaliseLogs(m *meeting.Meeting, base string) error {
 	s.finalised = true
 	s.txt.Close()
 	s.html.Close()
+	return nil
+}
+
+// completeLogs ends the streamed logs and syncs them, with their final
+// mode, under their partial names.
+func (s *Session) completeLogs(m *meeting.Meeting) error {
+	if !s.closed {
+		s.logTxt.Close()
+		if err := s.htmlW.close(); err != nil {
+			return fmt.Errorf("publish %s: %w", s.html.Name(), err)
+		}
+		s.closed = true
+	}
+	for i, f := range [2]tempFile{s.txt, s.html} {
+		if s.synced[i] {
+			continue
+		}
+		if err := s.spools[i].flush(); err != nil {
+			return err
+		}
+		if err := f.Chmod(s.perm(m)); err != nil {
+			return fmt.Errorf("publish %s: %w", f.Name(), err)
+		}
+		if err := s.a.syncFile(f); err != nil {
+			return fmt.Errorf("publish %s: %w", f.Name(), err)
+		}
+		s.synced[i] = true
+	}
 	return nil
 }
 
