@@ -16,13 +16,15 @@ import (
 // createTempFunc creates a new temporary file prefix<n>suffix in d, locked
 // (see createLocked), and returns it with its name; unless named is
 // false, where the system can: then the file has no name ("") until it is
-// linked (see writeAtomic). It is a variable of the Archive so that tests
-// can make writes fail as a full disk does.
-type createTempFunc func(d *dirHandle, prefix, suffix string, named bool) (tempFile, string, error)
+// linked (see writeAtomic), and has the mode perm from the start. It is a
+// variable of the Archive so that tests can make writes fail as a full
+// disk does.
+type createTempFunc func(d *dirHandle, prefix, suffix string, named bool, perm os.FileMode) (tempFile, string, error)
 
 // tempFile is what atomic writes and partial logs need of an *os.File.
 type tempFile interface {
 	io.Writer
+	io.ReaderAt
 	Name() string
 	Sync() error
 	Close() error
@@ -30,12 +32,8 @@ type tempFile interface {
 	Fd() uintptr
 }
 
-func lockedCreateTemp(d *dirHandle, prefix, suffix string, named bool) (tempFile, string, error) {
-	f, name, err := createLocked(d, prefix, suffix, named)
-	if err != nil {
-		return nil, "", err // not a typed nil in the interface
-	}
-	return f, name, nil
+func lockedCreateTemp(d *dirHandle, prefix, suffix string, named bool, perm os.FileMode) (tempFile, string, error) {
+	return createLocked(d, prefix, suffix, named, perm)
 }
 
 // randomDigits is a random number of up to ten digits, as os.CreateTemp
@@ -186,7 +184,7 @@ func writeAtomic(a *Archive, create createTempFunc, d *dirHandle, name string, p
 	}()
 	sp := &spill{buf: buf, open: func() (io.Writer, error) {
 		var err error
-		if f, tmp, err = create(d, prefix, "", false); err != nil {
+		if f, tmp, err = create(d, prefix, "", false, perm); err != nil {
 			f = nil
 			return nil, err
 		}

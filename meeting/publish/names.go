@@ -373,7 +373,7 @@ func (s *Session) mine(p, name string) bool {
 // #save compares), or for a name the meeting had before a rename, the
 // zodbot stub of its first lines (see meeting.Meeting.Stubs).
 func (s *Session) sameLog(d *dirHandle, name string, size int64, as string) bool {
-	if s.logDir == nil || s.txtName == "" {
+	if s.txt == nil {
 		return false
 	}
 	want := s.spools[0].written()
@@ -397,11 +397,7 @@ func (s *Session) sameLog(d *dirHandle, name string, size int64, as string) bool
 	if size < want || exact && size != want {
 		return false
 	}
-	mine, err := s.openLog()
-	if err != nil {
-		return false
-	}
-	defer mine.Close()
+	mine := s.logReader(0)
 	theirs, err := d.root.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return false
@@ -413,12 +409,7 @@ func (s *Session) sameLog(d *dirHandle, name string, size int64, as string) bool
 // stubLength is the length of the first lines lines of the session's
 // .log.txt, without the newline after them (see copyLines).
 func (s *Session) stubLength(lines int) (int64, bool) {
-	f, err := s.openLog()
-	if err != nil {
-		return 0, false
-	}
-	defer f.Close()
-	r := bufio.NewReaderSize(f, 4<<10)
+	r := bufio.NewReaderSize(s.logReader(0), 4<<10)
 	var n int64
 	if lines <= 0 {
 		return 0, true
@@ -435,19 +426,6 @@ func (s *Session) stubLength(lines int) (int64, bool) {
 		}
 	}
 	return n - 1, true // the last line's newline
-}
-
-// openLog opens the session's .log.txt for reading: the partial one, or
-// once renamed, the final one.
-func (s *Session) openLog() (*os.File, error) {
-	if !s.renamed[0] {
-		return s.logDir.root.Open(s.txtName)
-	}
-	d, name, err := s.at(s.paths[s.m.Name] + ".log.txt")
-	if err != nil {
-		return nil, err
-	}
-	return d.root.Open(name)
 }
 
 // samePrefix reports whether the first n bytes of a and b are the same.

@@ -95,7 +95,8 @@ type Session struct {
 
 	txt, html         tempFile   // the partial logs
 	logDir            *dirHandle // their directory
-	txtName, htmlName string     // their names in it
+	txtName, htmlName string     // their names in it ("" while unnamed: see Open)
+	stem              string     // the start of their names
 	spools            [2]*spool
 	bufs              [2]*bufio.Writer // the log writers' buffers (see logBuffer)
 	logTxt            *minutes.LogText
@@ -136,12 +137,12 @@ func (a *Archive) Open(m *meeting.Meeting) (*Session, error) {
 		return nil, err
 	}
 	s.logDir = d
-	stem := "." + m.BaseNameFor("meeting")
-	if s.txt, s.txtName, err = a.createPartial(d, stem+".log.txt"); err != nil {
+	s.stem = "." + m.BaseNameFor("meeting")
+	if s.txt, s.txtName, err = a.createPartial(d, s.stem+".log.txt", s.perm(m)); err != nil {
 		s.Close()
 		return nil, a.pathError(dir, err)
 	}
-	if s.html, s.htmlName, err = a.createPartial(d, stem+".log.html"); err != nil {
+	if s.html, s.htmlName, err = a.createPartial(d, s.stem+".log.html", s.perm(m)); err != nil {
 		s.Close()
 		return nil, a.pathError(dir, err)
 	}
@@ -258,8 +259,11 @@ func (s *Session) baseFor(m *meeting.Meeting, name string) (string, error) {
 }
 
 // createPartial creates a streamed log in d, locked (see createLocked).
-func (a *Archive) createPartial(d *dirHandle, stem string) (tempFile, string, error) {
-	return a.create(d, stem+partialSuffix, "", true)
+// In a regeneration it stays unnamed (where the system can) until it is
+// whole, created with perm: nobody needs to find it before, the log
+// replayed holds every line, and a crash leaves nothing behind.
+func (a *Archive) createPartial(d *dirHandle, stem string, perm os.FileMode) (tempFile, string, error) {
+	return a.create(d, stem+partialSuffix, "", !a.Regenerate, perm)
 }
 
 // Meeting is the meeting the session publishes.
@@ -343,14 +347,14 @@ func (s *Session) Save(m *meeting.Meeting) ([]File, error) {
 	}
 	var files []File
 	var errs []error
-	for _, c := range []struct {
-		ext, from, end string
-	}{{".log.txt", s.logDir.relOf(s.txtName), ""}, {".log.html", s.logDir.relOf(s.htmlName), minutes.LogHTMLEnd}} {
+	for i, c := range []struct {
+		ext, end string
+	}{{".log.txt", ""}, {".log.html", minutes.LogHTMLEnd}} {
 		if s.closed {
 			c.end = "" // the page is ended already
 		}
 		n, err := s.writeAtomic(base+c.ext, s.perm(m), func(w io.Writer) error {
-			if err := s.copyFile(w, c.from); err != nil {
+			if _, err := io.Copy(w, s.logReader(i)); err != nil {
 				return err
 			}
 			_, err := io.WriteString(w, c.end)
@@ -393,10 +397,6 @@ func (s *Session) writeMinutes(m *meeting.Meeting, files []File, errs []error) (
 	}
 	dirs := []string{dir}
 	if s.a.Style == meeting.StyleZodbot {
-		logTxt := rel + ".log.txt"
-		if !s.renamed[0] {
-			logTxt = s.logDir.relOf(s.txtName)
-		}
 		for _, stub := range m.Stubs {
 			sb, err := s.baseFor(m, stub.Name)
 			if err != nil {
@@ -406,7 +406,7 @@ func (s *Session) writeMinutes(m *meeting.Meeting, files []File, errs []error) (
 			if sb == rel {
 				continue
 			}
-			jobs = append(jobs, &job{rel: sb + ".log.txt", write: func(w io.Writer) error { return s.copyLines(w, logTxt, stub.Lines) }})
+			jobs = append(jobs, &job{rel: sb + ".log.txt", write: func(w io.Writer) error { return copyLines(w, s.logReader(0), stub.Lines) }})
 			dirs = append(dirs, path.Dir(sb))
 		}
 	}
@@ -469,8 +469,9 @@ func (s *Session) finaliseLogs(m *meeting.Meeting, base string) error {
 		return err
 	}
 	exts := [2]string{".log.txt", ".log.html"}
-	names := [2]string{s.txtName, s.htmlName}
-	for i := range names {
+	files := [2]tempFile{s.txt, s.html}
+	names := [2]*string{&s.txtName, &s.htmlName}
+	for i, f := range files {
 		if s.renamed[i] {
 			continue
 		}
@@ -478,14 +479,30 @@ func (s *Session) finaliseLogs(m *meeting.Meeting, base string) error {
 		if err != nil {
 			return err
 		}
-		if err := s.a.replace(s.root, s.logDir, names[i], d, name); err != nil {
+		if *names[i] == "" {
+			// Unnamed: it appears whole at its name, if that is free;
+			// else it takes a partial's name, locked, to be renamed
+			// over it.
+			err := linkUnnamed(d, f, name)
+			if err == nil {
+				s.renamed[i] = true
+				continue
+			}
+			if !errors.Is(err, os.ErrExist) {
+				return pathError(d.path, name, err)
+			}
+			if *names[i], err = linkTemp(s.logDir, f, s.stem+exts[i]+partialSuffix, ""); err != nil {
+				return pathError(s.logDir.path, s.stem+exts[i], err)
+			}
+		}
+		if err := s.a.replace(s.root, s.logDir, *names[i], d, name); err != nil {
 			return err
 		}
 		s.renamed[i] = true
 	}
+	// The files stay open, for the stubs' copies (see writeMinutes),
+	// until Close.
 	s.finalised = true
-	s.txt.Close()
-	s.html.Close()
 	return nil
 }
 
@@ -529,7 +546,7 @@ func (s *Session) Close() error {
 		if f == nil {
 			continue
 		}
-		if !s.renamed[i] {
+		if !s.renamed[i] && names[i] != "" {
 			// Removed while still locked: no sweep takes it meanwhile.
 			if err := s.logDir.root.Remove(names[i]); err != nil && !errors.Is(err, os.ErrNotExist) {
 				errs = append(errs, pathError(s.logDir.path, names[i], err))
@@ -573,25 +590,16 @@ func urlJoin(prefix, rel string) string {
 	return prefix + "/" + rel
 }
 
-// copyFile copies the archive-relative file rel into w.
-func (s *Session) copyFile(w io.Writer, rel string) error {
-	r, err := s.open(rel)
-	if err != nil {
-		return err
-	}
-	defer r.Close()
-	_, err = io.Copy(w, r)
-	return err
+// logReader reads the session's .log.txt (i 0) or .log.html (i 1) from
+// its descriptor, as written so far.
+func (s *Session) logReader(i int) io.Reader {
+	f := [2]tempFile{s.txt, s.html}[i]
+	return io.NewSectionReader(f, 0, s.spools[i].written())
 }
 
 // copyLines copies the first n lines of a .log.txt (joined by "\n", no
 // trailing newline) into w.
-func (s *Session) copyLines(w io.Writer, rel string, n int) error {
-	r, err := s.open(rel)
-	if err != nil {
-		return err
-	}
-	defer r.Close()
+func copyLines(w io.Writer, r io.Reader, n int) error {
 	br := bufio.NewReaderSize(r, 4<<10) // a stub is a few lines
 	for i := 0; i < n; i++ {
 		line, err := br.ReadString('\n')
@@ -606,15 +614,6 @@ func (s *Session) copyLines(w io.Writer, rel string, n int) error {
 		}
 	}
 	return nil
-}
-
-// open opens the archive-relative file rel for reading.
-func (s *Session) open(rel string) (*os.File, error) {
-	d, name, err := s.at(rel)
-	if err != nil {
-		return nil, err
-	}
-	return d.root.Open(name)
 }
 
 // writeAtomic writes the archive-relative file rel atomically (see
