@@ -126,6 +126,9 @@ func (s *spill) flush() error {
 // sameBytes reports whether the file name in d is a regular file with the
 // mode perm and the bytes b.
 func sameBytes(d *dirHandle, name string, perm os.FileMode, b []byte) bool {
+	if d.absent(name) {
+		return false
+	}
 	st, err := d.root.Lstat(name)
 	if err != nil || !st.Mode().IsRegular() || st.Mode().Perm() != perm || st.Size() != int64(len(b)) {
 		return false
@@ -215,6 +218,7 @@ func writeAtomic(a *Archive, create createTempFunc, d *dirHandle, name string, p
 		// it takes a temporary name, locked, to be renamed over it.
 		err := linkUnnamed(d, f, name)
 		if err == nil {
+			d.placed(name)
 			closed = true
 			return sp.n, f.Close()
 		}
@@ -248,7 +252,7 @@ var ErrInputChanged = errors.New("it is a log being replayed, and the new one di
 // is dropped and the file left alone; else tmp is dropped and the error
 // says why. On error tmp is left to the caller.
 func (a *Archive) replace(root *os.Root, from *dirHandle, tmp string, to *dirHandle, name string) error {
-	if a != nil && a.mayBeInput(name) {
+	if a != nil && !to.absent(name) && a.mayBeInput(name) {
 		if st, err := to.root.Lstat(name); err == nil && a.isInput(st) {
 			same, err := sameContent(from.root, tmp, to.root, name)
 			if err != nil {
@@ -272,6 +276,7 @@ func (a *Archive) replace(root *os.Root, from *dirHandle, tmp string, to *dirHan
 	if err != nil {
 		return pathError(to.path, name, err)
 	}
+	to.placed(name)
 	return nil
 }
 

@@ -315,6 +315,9 @@ func (s *Session) otherFiles(d *dirHandle, name string) bool {
 		if ext == "log.txt" {
 			continue
 		}
+		if d.absent(name + "." + ext) {
+			continue
+		}
 		if st, err := d.root.Lstat(name + "." + ext); err == nil && st.Mode().IsRegular() {
 			return true
 		}
@@ -353,6 +356,9 @@ func (s *Session) mine(p, name string) bool {
 	}
 	if err != nil {
 		return false // something else there: writing fails, and says why
+	}
+	if d.absent(base + ".log.txt") {
+		return !s.otherFiles(d, base)
 	}
 	st, err := d.root.Lstat(base + ".log.txt")
 	if err != nil || !st.Mode().IsRegular() {

@@ -349,3 +349,42 @@ func TestSameSecondMeetingsKeepTheirFiles(t *testing.T) {
 		}
 	}
 }
+
+// TestFileWrittenMeanwhileIsNotTaken: a regeneration knows what is in a
+// directory from one read of it; a meeting's log that another process
+// writes there afterwards, where the regeneration would put a meeting of
+// the same name and minute, is never written over: that meeting fails,
+// saying so, and a replay again keeps the two apart.
+func TestFileWrittenMeanwhileIsNotTaken(t *testing.T) {
+	root := t.TempDir()
+	a := New(root, meeting.StyleDefault, "")
+	a.Regenerate = true
+	e := meeting.NewEngine(meeting.Options{Channel: "#meet"})
+	w := a.Writer()
+	if _, errs := feed(e, w, start, "#startmeeting Late", "#info ours"); len(errs) != 0 {
+		t.Fatal(errs)
+	}
+	theirs := filepath.Join(root, "meet", "2026-11-24", "late.2026-11-24-18.00.log.txt")
+	if err := os.WriteFile(theirs, []byte("18:00:00 <other> #startmeeting Late"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, errs := feed(e, w, start.Add(time.Minute), "#endmeeting")
+	if len(errs) != 1 || !errors.Is(errs[0], errAppeared) || !strings.Contains(errs[0].Error(), theirs) {
+		t.Fatalf("errors: %v", errs)
+	}
+	w.Discard()
+	if b, _ := os.ReadFile(theirs); string(b) != "18:00:00 <other> #startmeeting Late" {
+		t.Errorf("the other process's log was written over: %q", b)
+	}
+	a.Close()
+	// Again: the other meeting's log is seen, and this one keeps apart.
+	a = New(root, meeting.StyleDefault, "")
+	a.Regenerate = true
+	m, _, errs := run(t, a, "#meet", start, "#startmeeting Late", "#info ours", "#endmeeting")
+	if len(errs) != 0 || m.BaseName() != "late-2.2026-11-24-18.00" {
+		t.Fatalf("again: %v, %s", errs, m.BaseName())
+	}
+	if left, _ := filepath.Glob(filepath.Join(root, "meet", "2026-11-24", ".*")); len(left) != 0 {
+		t.Errorf("temporary files left: %v", left)
+	}
+}

@@ -193,10 +193,10 @@ func (s *Session) openDir(rel string, mkdir bool) (*dirHandle, error) {
 	a := s.a
 	var d *dirHandle
 	var err error
+	var names []string
 	if a.Regenerate {
-		var opened bool
-		d, opened, err = a.acquireDir(s.root, rel, mkdir)
-		if err == nil && !opened {
+		d, names, err = a.acquireDir(s.root, rel, mkdir)
+		if err == nil && names == nil {
 			if s.dirs == nil {
 				s.dirs = map[string]*dirHandle{}
 			}
@@ -213,17 +213,21 @@ func (s *Session) openDir(rel string, mkdir bool) (*dirHandle, error) {
 		s.dirs = map[string]*dirHandle{}
 	}
 	s.dirs[rel] = d
-	a.aux.Lock()
-	sweepIt := !a.Regenerate || !a.swept[rel]
-	if a.Regenerate {
-		if a.swept == nil {
-			a.swept = map[string]bool{}
-		}
-		a.swept[rel] = true
+	if !a.Regenerate {
+		sweep(d)
+		return d, nil
 	}
+	// The temporary files to sweep, the first time, from the listing
+	// acquireDir read.
+	a.aux.Lock()
+	sweepIt := !a.swept[rel]
+	if a.swept == nil {
+		a.swept = map[string]bool{}
+	}
+	a.swept[rel] = true
 	a.aux.Unlock()
 	if sweepIt {
-		sweep(d)
+		sweepNames(d, names)
 	}
 	return d, nil
 }
@@ -434,6 +438,10 @@ func (s *Session) writeMinutes(m *meeting.Meeting, files []File, errs []error) (
 	return files, errors.Join(errs...)
 }
 
+// errAppeared says a file appeared, written by another process, where a
+// regeneration had chosen to write a meeting's files.
+var errAppeared = errors.New("written by another process meanwhile, where this meeting's files were to go: replay the log again")
+
 // Finish ends the logs, moves them into place, and writes the minutes. On
 // error nothing is lost: the logs stay (partial or final) and Finish can be
 // called again, as often as needed.
@@ -483,13 +491,23 @@ func (s *Session) finaliseLogs(m *meeting.Meeting, base string) error {
 			// Unnamed: it appears whole at its name, if that is free;
 			// else it takes a partial's name, locked, to be renamed
 			// over it.
+			absent := d.absent(name)
 			err := linkUnnamed(d, f, name)
 			if err == nil {
+				d.placed(name)
 				s.renamed[i] = true
 				continue
 			}
 			if !errors.Is(err, os.ErrExist) {
 				return pathError(d.path, name, err)
+			}
+			if absent {
+				// The meeting's paths were chosen without this file,
+				// which another process wrote since the directory was
+				// listed: it may be another meeting's. Tried again, the
+				// choice sees it.
+				d.placed(name)
+				return pathError(d.path, name, errAppeared)
 			}
 			if *names[i], err = linkTemp(s.logDir, f, s.stem+exts[i]+partialSuffix, ""); err != nil {
 				return pathError(s.logDir.path, s.stem+exts[i], err)
