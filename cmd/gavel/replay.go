@@ -14,7 +14,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"gavel/meeting"
@@ -393,9 +392,9 @@ func replayOne(ctx context.Context, log logArg, stdin io.Reader, stdout io.Write
 // a regular file (it is opened without waiting on a FIFO); one named on
 // the command line may be a pipe (<(zcat log.gz)), and waiting for its
 // writer ends with ctx.
-func openInput(ctx context.Context, log logArg) (*os.File, error) {
+func openInput(ctx context.Context, log logArg) (*inputFile, error) {
 	if log.found {
-		f, err := os.OpenFile(log.path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+		f, err := openNonblocking(log.path)
 		if err != nil {
 			return nil, err
 		}
@@ -407,7 +406,7 @@ func openInput(ctx context.Context, log logArg) (*os.File, error) {
 			}
 			return nil, err
 		}
-		return f, nil
+		return &inputFile{f, st}, nil
 	}
 	type opened struct {
 		f   *os.File
@@ -420,7 +419,15 @@ func openInput(ctx context.Context, log logArg) (*os.File, error) {
 	}()
 	select {
 	case o := <-ch:
-		return o.f, o.err
+		if o.err != nil {
+			return nil, o.err
+		}
+		st, err := o.f.Stat()
+		if err != nil {
+			o.f.Close()
+			return nil, err
+		}
+		return &inputFile{o.f, st}, nil
 	case <-ctx.Done():
 		go func() { // the open may still succeed: close what it opens
 			if o := <-ch; o.f != nil {
@@ -430,6 +437,15 @@ func openInput(ctx context.Context, log logArg) (*os.File, error) {
 		return nil, fmt.Errorf("%s: %w", log.path, ctx.Err())
 	}
 }
+
+// inputFile is a log opened to replay, with what it was when opened: the
+// replay and the log reader ask (see replay.Reader).
+type inputFile struct {
+	*os.File
+	st os.FileInfo
+}
+
+func (f *inputFile) Stat() (os.FileInfo, error) { return f.st, nil }
 
 // replayInConsole plays one log in the console, panes filling as it goes.
 func replayInConsole(ctx context.Context, names []string, stdin io.Reader, stderr io.Writer, opts replay.Options, speed float64) int {

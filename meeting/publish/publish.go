@@ -53,9 +53,10 @@ type Archive struct {
 
 	aux         sync.Mutex      // guards what follows (taken with or without mu, never the other way)
 	swept       map[string]bool // directories swept (see Session.dir)
-	inputs      map[fileKey]struct{}
-	inputNames  map[uint64]struct{} // the inputs' names, without their directories, hashed (see nameHash)
-	otherInputs []os.FileInfo       // inputs without a fileKey (see KeepInputs)
+	inputs      []fileKey     // the inputs, sorted unless inputsDirty (see KeepInputs)
+	inputNames  []uint64      // their names, without their directories, hashed (see nameHash), sorted likewise
+	inputsDirty bool          // inputs were added since the lists were sorted
+	otherInputs []os.FileInfo // inputs without a fileKey (see KeepInputs)
 	handles     handles             // what a regenerating archive keeps open (see handles)
 }
 

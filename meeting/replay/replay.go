@@ -123,7 +123,7 @@ func Reader(ctx context.Context, r io.Reader, name string, opts Options) (Result
 		defer archive.Close()
 	}
 	src := &publish.Source{Stubs: opts.Stubs}
-	if f, ok := r.(*os.File); ok {
+	if f, ok := r.(interface{ Stat() (os.FileInfo, error) }); ok {
 		// Regenerating in place: the log read is never written over
 		// with other bytes.
 		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
@@ -223,14 +223,19 @@ func readAhead(rd *logfile.Reader, done <-chan struct{}) (<-chan *batch, chan<- 
 	return full, free
 }
 
-// batches returns the batches of events of rd one after another: read
+// batches are the batches of logs in memory, reused from log to log: a
+// regeneration replays thousands of logs a second.
+var batches = sync.Pool{New: func() any { return &batch{events: make([]meeting.Event, 0, batchSize)} }}
+
+// eventBatches returns the batches of events of rd one after another: read
 // ahead on a goroutine of their own, unless the log is in memory already
 // (see logfile.Reader.InMemory), where parsing it costs less than handing
 // it over. Each batch is given back with recycle once handled; stop ends
 // the reading and waits for it.
-func batches(rd *logfile.Reader) (next func() (*batch, bool), recycle func(*batch), stop func()) {
+func eventBatches(rd *logfile.Reader) (next func() (*batch, bool), recycle func(*batch), stop func()) {
 	if rd.InMemory() {
-		b := &batch{events: make([]meeting.Event, 0, batchSize)}
+		b := batches.Get().(*batch)
+		b.err = nil
 		next = func() (*batch, bool) {
 			if b.err != nil {
 				return nil, false
@@ -246,7 +251,11 @@ func batches(rd *logfile.Reader) (next func() (*batch, bool), recycle func(*batc
 			}
 			return b, true
 		}
-		return next, func(*batch) {}, func() {}
+		return next, func(*batch) {}, func() {
+			clear(b.events[:cap(b.events)]) // no event of this log kept alive
+			b.events = b.events[:0]
+			batches.Put(b)
+		}
 	}
 	done := make(chan struct{})
 	full, free := readAhead(rd, done)
@@ -281,7 +290,7 @@ func (p *player) play(ctx context.Context, rd *logfile.Reader) (err error) {
 			err = p.finishErr
 		}
 	}()
-	next, recycle, stop := batches(rd)
+	next, recycle, stop := eventBatches(rd)
 	defer stop()
 	for {
 		b, ok := next()

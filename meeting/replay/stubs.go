@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 )
 
 // Stubs finds, among the logs of an archive (paths of .log.txt files),
@@ -26,9 +27,12 @@ import (
 // stub in paths to the index of its meeting. Files that cannot be read
 // are left to the replay, which says why.
 func Stubs(paths []string) map[int]int {
+	// A stub and its meeting are named for the meeting's start: only logs
+	// of one directory and one minute (or whose names give none) are
+	// compared, and most logs, alone in their minute, are never opened.
 	byDir := map[string][]int{}
 	for i, p := range paths {
-		d := filepath.Dir(p)
+		d := filepath.Dir(p) + "\x00" + stampOf(p)
 		byDir[d] = append(byDir[d], i)
 	}
 	stubs := map[int]int{}
@@ -148,4 +152,19 @@ func suffixOf(path string) int {
 		return 1
 	}
 	return n
+}
+
+// stampOf is the start an archive named a log for, the YYYY-MM-DD-HH.MM
+// of <name>.<YYYY-MM-DD-HH.MM>.log.txt, or "" when its name gives none.
+func stampOf(path string) string {
+	base, ok := strings.CutSuffix(filepath.Base(path), ".log.txt")
+	const stampLen = len("2006-01-02-15.04")
+	if !ok || len(base) <= stampLen || base[len(base)-stampLen-1] != '.' {
+		return ""
+	}
+	stamp := base[len(base)-stampLen:]
+	if _, err := time.Parse("2006-01-02-15.04", stamp); err != nil {
+		return ""
+	}
+	return stamp
 }
