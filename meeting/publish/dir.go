@@ -3,6 +3,7 @@ package publish
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -144,14 +145,13 @@ func sweepNames(d *dirHandle, entries []string) int {
 	return n
 }
 
-// readDirNames lists d from its start.
+// readDirNames lists d from its start, through its own descriptor (no
+// other user of it reads from it: they only name it in *at calls).
 func readDirNames(d *dirHandle) ([]string, error) {
-	f, err := d.root.Open(".")
-	if err != nil {
+	if _, err := d.f.Seek(0, io.SeekStart); err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	return f.Readdirnames(-1)
+	return d.f.Readdirnames(-1)
 }
 
 // sameFile reports whether name in d is the file open as f.
