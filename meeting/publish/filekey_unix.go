@@ -20,4 +20,6 @@ func fileKeyOf(fi os.FileInfo) (fileKey, bool) {
 }
 
 // compareKeys orders file keys.
-func compareKeys(x, y fileKey) int { return cmp.Or(cmp.Compare(x.dev, y.dev), cmp.Compare(x.ino, y.ino)) }
+func compareKeys(x, y fileKey) int {
+	return cmp.Or(cmp.Compare(x.dev, y.dev), cmp.Compare(x.ino, y.ino))
+}

@@ -53,11 +53,11 @@ type Archive struct {
 
 	aux         sync.Mutex      // guards what follows (taken with or without mu, never the other way)
 	swept       map[string]bool // directories swept (see Session.dir)
-	inputs      []fileKey     // the inputs, sorted unless inputsDirty (see KeepInputs)
-	inputNames  []uint64      // their names, without their directories, hashed (see nameHash), sorted likewise
-	inputsDirty bool          // inputs were added since the lists were sorted
-	otherInputs []os.FileInfo // inputs without a fileKey (see KeepInputs)
-	handles     handles             // what a regenerating archive keeps open (see handles)
+	inputs      []fileKey       // the inputs, sorted unless inputsDirty (see KeepInputs)
+	inputNames  []uint64        // their names, without their directories, hashed (see nameHash), sorted likewise
+	inputsDirty bool            // inputs were added since the lists were sorted
+	otherInputs []os.FileInfo   // inputs without a fileKey (see KeepInputs)
+	handles     handles         // what a regenerating archive keeps open (see handles)
 }
 
 // New returns an archive rooted at root.
