@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -336,11 +337,9 @@ func replayOne(ctx context.Context, log logArg, stdin io.Reader, stdout io.Write
 		t.files += len(files)
 		lines = lines[:0]
 		for _, f := range files {
-			rel, rerr := filepath.Rel(opts.Out, f.Path)
-			if rerr != nil {
-				rel = f.Path
-			}
-			lines = fmt.Appendf(lines, "wrote %s (%d bytes)", filepath.Join(opts.Out, rel), f.Bytes)
+			// f.Path is under --out, as given (cleaned).
+			lines = append(append(lines, "wrote "...), f.Path...)
+			lines = append(strconv.AppendInt(append(lines, " ("...), f.Bytes, 10), " bytes)"...)
 			if f.URL != "" && opts.URLPrefix != "" {
 				lines = append(append(lines, ' '), f.URL...)
 			}
