@@ -22,6 +22,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 
 	"gavel/meeting"
 	"gavel/meeting/minutes"
@@ -488,6 +489,12 @@ func (s *Session) finaliseLogs(m *meeting.Meeting, base string) error {
 		if err != nil {
 			return err
 		}
+		if s.a.Regenerate && s.onDisk(d, name, i, s.perm(m)) {
+			// The file there holds these bytes already (a regeneration
+			// run again, or in place): left as it is, nothing written.
+			s.renamed[i] = true
+			continue
+		}
 		if *names[i] == "" {
 			// Unnamed: it appears whole at its name, if that is free;
 			// else it takes a partial's name, locked, to be renamed
@@ -523,6 +530,26 @@ func (s *Session) finaliseLogs(m *meeting.Meeting, base string) error {
 	// until Close.
 	s.finalised = true
 	return nil
+}
+
+// onDisk reports whether the file name in d is a regular file with the
+// mode perm and the bytes of the session's log i (0 .log.txt, 1
+// .log.html), ended.
+func (s *Session) onDisk(d *dirHandle, name string, i int, perm os.FileMode) bool {
+	if d.absent(name) {
+		return false
+	}
+	st, err := d.root.Lstat(name)
+	n := s.spools[i].written()
+	if err != nil || !st.Mode().IsRegular() || st.Mode().Perm() != perm || st.Size() != n {
+		return false
+	}
+	f, err := d.root.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	return samePrefix(s.logReader(i), f, n)
 }
 
 // completeLogs ends the streamed logs and syncs them, with their final

@@ -252,7 +252,7 @@ func TestSameBytesLeftAsTheyAre(t *testing.T) {
 	}
 	publishOnce("#startmeeting Same", "#info one", "#endmeeting")
 	before := map[string]os.FileInfo{}
-	for _, ext := range []string{"html", "txt", "md", "json"} {
+	for _, ext := range []string{"html", "txt", "md", "json", "log.html", "log.txt"} {
 		before[ext] = stat(ext)
 	}
 	publishOnce("#startmeeting Same", "#info one", "#endmeeting")
@@ -261,8 +261,13 @@ func TestSameBytesLeftAsTheyAre(t *testing.T) {
 			t.Errorf("%s with the same bytes was written again", ext)
 		}
 	}
+	// Not the meeting's .log.txt, nor the start of its .log.html: with
+	// other bytes there, the files are another meeting's.
+	delete(before, "log.txt")
 	for ext := range before {
-		os.WriteFile(filepath.Join(dir, "same.2026-11-24-18.00."+ext), []byte("other bytes"), 0o644)
+		p := filepath.Join(dir, "same.2026-11-24-18.00."+ext)
+		b, _ := os.ReadFile(p)
+		os.WriteFile(p, append(b, "other bytes"...), 0o644)
 	}
 	os.Chmod(filepath.Join(dir, "same.2026-11-24-18.00.txt"), 0o600)
 	publishOnce("#startmeeting Same", "#info one", "#endmeeting")
