@@ -1,12 +1,10 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -19,49 +17,6 @@ import (
 	"gavel/meeting/bus"
 	"gavel/meeting/bus/bustest"
 )
-
-// headlessWithStderr runs `gavel --headless` and hands its stderr lines
-// to a channel.
-func headlessWithStderr(t *testing.T, bin, config, state string) (*exec.Cmd, <-chan string) {
-	t.Helper()
-	cmd := exec.Command(bin, "--headless", "--config", config, "--log", filepath.Join(filepath.Dir(config), "gavel.log"))
-	cmd.Env = append(os.Environ(), "XDG_STATE_HOME="+state)
-	errPipe, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	lines := make(chan string, 64)
-	go func() {
-		sc := bufio.NewScanner(errPipe)
-		for sc.Scan() {
-			lines <- sc.Text()
-		}
-		close(lines)
-	}()
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	return cmd, lines
-}
-
-func waitLine(t *testing.T, lines <-chan string, want string) string {
-	t.Helper()
-	deadline := time.After(time.Minute)
-	for {
-		select {
-		case l, ok := <-lines:
-			if !ok {
-				t.Fatalf("gavel's stderr closed before %q", want)
-			}
-			if strings.Contains(l, want) {
-				return l
-			}
-		case <-deadline:
-			t.Fatalf("gavel never said %q on stderr", want)
-		}
-	}
-}
 
 // The real binary with a [bus] table: #startmeeting reaches a consumer;
 // the broker then stops, #endmeeting publishes the minutes anyway and
@@ -76,22 +31,10 @@ func TestBusThroughTheBinary(t *testing.T) {
 	dir := t.TempDir()
 	archive, state := filepath.Join(dir, "archive"), t.TempDir()
 	const prefix = "org.fedoraproject.e2e"
-	config := filepath.Join(dir, "config.toml")
-	os.WriteFile(config, []byte(fmt.Sprintf(`server = "127.0.0.1"
-port = %d
-tls = false
-nick = "gavelbot"
-channels = ["#meet"]
-archive = %q
-url_prefix = "https://meetbot.example/"
-send_burst = 100
-send_rate = 100
-offline = true
-
-[bus]
-amqp_url = %q
-topic_prefix = %q
-`, srv.Port, archive, broker.URL(), prefix)), 0o644)
+	config := testConfig{Port: srv.Port, Nick: "gavelbot", Archive: archive, URLPrefix: "https://meetbot.example/",
+		Tables: fmt.Sprintf("[bus]\namqp_url = %q\ntopic_prefix = %q\n", broker.URL(), prefix)}.write(t, dir)
+	env := []string{"XDG_STATE_HOME=" + state}
+	logFile := filepath.Join(dir, "gavel.log")
 
 	consume := func() <-chan amqp.Delivery {
 		conn, err := amqp.Dial(broker.URL())
@@ -146,7 +89,7 @@ topic_prefix = %q
 	}
 	say := func(text string) { alice.Send("PRIVMSG #meet :" + text) }
 
-	gavel, stderr := headlessWithStderr(t, bin, config, state)
+	gavel := runHeadless(t, bin, env, "--config", config, "--log", logFile)
 	waitIRC(":gavelbot!")
 	say("#startmeeting Bus e2e")
 	start := next(deliveries)
@@ -162,15 +105,15 @@ topic_prefix = %q
 	say("#info said while the broker is down")
 	say("#endmeeting")
 	waitIRC("Minutes:        https://meetbot.example/meet/")
-	waitLine(t, stderr, "gavel: bus: 1 message waiting")
-	gavel.Process.Signal(syscall.SIGKILL)
-	gavel.Wait()
+	gavel.next(t, ctx, "gavel: bus: 1 message waiting")
+	gavel.cmd.Process.Signal(syscall.SIGKILL)
+	gavel.wait(t, ctx)
 
 	if err := broker.Restart(); err != nil {
 		t.Fatal(err)
 	}
 	deliveries = consume()
-	_, stderr = headlessWithStderr(t, bin, config, state)
+	gavel = runHeadless(t, bin, env, "--config", config, "--log", logFile)
 	done := next(deliveries)
 	var cb bus.CompleteBody
 	if err := json.Unmarshal(done.Body, &cb); err != nil || done.RoutingKey != prefix+"."+bus.TopicComplete {
@@ -190,7 +133,7 @@ topic_prefix = %q
 		t.Errorf("message id %s is not the event's", done.MessageId)
 	}
 	select {
-	case l := <-stderr:
+	case l := <-gavel.lines:
 		if strings.Contains(l, "bus:") {
 			t.Errorf("restarted gavel: %s", l)
 		}

@@ -26,18 +26,6 @@ func buildGavel(t testing.TB) string {
 	return bin
 }
 
-// startHeadless runs `gavel --headless` with a config and returns the process.
-func startHeadless(t *testing.T, bin, config string) *exec.Cmd {
-	t.Helper()
-	cmd := exec.Command(bin, "--headless", "--config", config, "--log", filepath.Join(filepath.Dir(config), "gavel.log"))
-	cmd.Env = append(os.Environ(), "XDG_STATE_HOME="+t.TempDir())
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	return cmd
-}
-
 // TestSIGKILLMidMeeting kills the headless binary with SIGKILL in the
 // middle of a meeting on a real server, starts it again, and checks that
 // the meeting resumes with nothing said before the crash lost, the time
@@ -69,7 +57,12 @@ func TestSIGKILLMidMeeting(t *testing.T) {
 	}
 	joined := func() { waitFor(":gavelbot!") } // gavelbot's JOIN
 
-	gavel := startHeadless(t, bin, config)
+	// Each start with a state directory of its own: the journal is the
+	// config's.
+	start := func() *headless {
+		return runHeadless(t, bin, []string{"XDG_STATE_HOME=" + t.TempDir()}, "--config", config, "--log", filepath.Join(dir, "gavel.log"))
+	}
+	gavel := start()
 	joined()
 	say("#startmeeting Kill test")
 	waitFor("The meeting name has been set to 'kill_test'")
@@ -79,12 +72,12 @@ func TestSIGKILLMidMeeting(t *testing.T) {
 	say("#commands") // its reply shows the lines above were handled
 	waitFor("Available commands:")
 
-	gavel.Process.Signal(syscall.SIGKILL)
-	gavel.Wait()
+	gavel.cmd.Process.Signal(syscall.SIGKILL)
+	gavel.wait(t, ctx)
 	waitFor(" QUIT ")
 	say("#info said while gavel was away")
 
-	startHeadless(t, bin, config)
+	start()
 	joined()
 	say("#info said after the restart")
 	waitFor("gavel was away from")
@@ -133,6 +126,8 @@ type testConfig struct {
 	// Matrix is the [matrix] table (nil: none); with Port 0 gavel is on
 	// Matrix alone.
 	Matrix *testMatrix
+	// Tables are more tables, as TOML ([bus], [dispatch.email], ...).
+	Tables string
 }
 
 // testMatrix is the [matrix] table of a test's config: the account on a
@@ -180,6 +175,9 @@ func (c testConfig) write(t testing.TB, dir string) string {
 		}
 		fmt.Fprintf(&b, "\n[matrix]\nhomeserver = %q\nuser_id = %q\npassword_file = %q\nrooms = [%s]\n",
 			m.Homeserver, m.UserID, m.PasswordFile, strings.Join(rooms, ", "))
+	}
+	if c.Tables != "" {
+		b.WriteString("\n" + c.Tables)
 	}
 	path := filepath.Join(dir, "config.toml")
 	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
