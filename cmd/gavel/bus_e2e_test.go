@@ -75,12 +75,7 @@ func TestBusThroughTheBinary(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	alice, err := ircdtest.Dial(ctx, srv.Addr(), "alice")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer alice.Close()
-	alice.Send("JOIN #meet")
+	alice := inChannel(t, ctx, srv.Addr(), "alice", "#meet")
 	waitIRC := func(what string) {
 		t.Helper()
 		if _, err := alice.WaitFor(func(l string) bool { return strings.Contains(l, what) }); err != nil {

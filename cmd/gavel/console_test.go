@@ -68,15 +68,7 @@ type channelReader struct {
 
 func observe(t *testing.T, ctx context.Context, addr, nick, channel string) *channelReader {
 	t.Helper()
-	lc, err := ircdtest.Dial(ctx, addr, nick)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { lc.Close() })
-	lc.Send("JOIN " + channel)
-	if _, err := lc.WaitFor(func(l string) bool { return strings.Contains(l, " 366 ") }); err != nil {
-		t.Fatal(err)
-	}
+	lc := inChannel(t, ctx, addr, nick, channel)
 	cr := &channelReader{lines: make(chan string, 1024)}
 	go func() {
 		defer close(cr.lines)

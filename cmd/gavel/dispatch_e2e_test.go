@@ -165,12 +165,7 @@ token_env = "GAVEL_E2E_FORGE_TOKEN"
 
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	alice, err := ircdtest.Dial(ctx, srv.Addr(), "alice")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer alice.Close()
-	alice.Send("JOIN #meet")
+	alice := inChannel(t, ctx, srv.Addr(), "alice", "#meet")
 	say := func(text string) { alice.Send("PRIVMSG #meet :" + text) }
 
 	g := run()
