@@ -87,39 +87,13 @@ type chairPerson struct {
 	t     *testing.T
 	lc    *ircdtest.LineClient
 	nick  string
-	lines chan string // "nick text" of the channel's PRIVMSGs
+	lines <-chan string // "nick text" of the channel's PRIVMSGs
 }
 
 func joinPerson(t *testing.T, ctx context.Context, srv *ircdtest.Server, nick, channel string) *chairPerson {
 	t.Helper()
-	lc, err := ircdtest.Dial(ctx, srv.Addr(), nick)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { lc.Close() })
-	lc.Send("JOIN " + channel)
-	if _, err := lc.WaitFor(func(l string) bool { return strings.Contains(l, " 366 ") }); err != nil {
-		t.Fatal(err)
-	}
-	p := &chairPerson{t: t, lc: lc, nick: nick, lines: make(chan string, 4096)}
-	go func() {
-		defer close(p.lines)
-		for {
-			l, err := lc.ReadLine()
-			if err != nil {
-				return
-			}
-			src, rest, ok := strings.Cut(strings.TrimPrefix(l, ":"), " ")
-			if !ok {
-				continue
-			}
-			from, _, _ := strings.Cut(src, "!")
-			if text, ok := strings.CutPrefix(rest, "PRIVMSG "+channel+" :"); ok {
-				p.lines <- from + " " + text
-			}
-		}
-	}()
-	return p
+	lc := ircdtest.Joined(t, ctx, srv.Addr(), nick, channel)
+	return &chairPerson{t: t, lc: lc, nick: nick, lines: lc.Watch(channel, false)}
 }
 
 // seesPrefix is sees for a line that starts with prefix.

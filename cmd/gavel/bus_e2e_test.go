@@ -75,7 +75,7 @@ func TestBusThroughTheBinary(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	alice := inChannel(t, ctx, srv.Addr(), "alice", "#meet")
+	alice := ircdtest.Joined(t, ctx, srv.Addr(), "alice", "#meet")
 	waitIRC := func(what string) {
 		t.Helper()
 		if _, err := alice.WaitFor(func(l string) bool { return strings.Contains(l, what) }); err != nil {

@@ -110,17 +110,7 @@ func (tc *tmuxConsole) key(k string) { tc.tmux("send-keys", "-t", "s", k) }
 // speaker is another person in the channels, who says lines.
 func speaker(t *testing.T, ctx context.Context, addr, nick string, channels ...string) func(channel, text string) {
 	t.Helper()
-	lc, err := ircdtest.Dial(ctx, addr, nick)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { lc.Close() })
-	for _, ch := range channels {
-		lc.Send("JOIN " + ch)
-		if _, err := lc.WaitFor(func(l string) bool { return strings.Contains(l, " 366 ") }); err != nil {
-			t.Fatal(err)
-		}
-	}
+	lc := ircdtest.Joined(t, ctx, addr, nick, channels...)
 	go func() { // keep reading, so the server never blocks on us
 		for {
 			if _, err := lc.ReadLine(); err != nil {

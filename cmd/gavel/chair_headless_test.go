@@ -29,7 +29,7 @@ func TestHeadlessReportsTheChairsTools(t *testing.T) {
 		Agendas: map[string]string{"#meet": "/nonexistent/agenda.md", "#good": good}}.write(t, dir)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	alice := inChannel(t, ctx, srv.Addr(), "alice", "#meet")
+	alice := ircdtest.Joined(t, ctx, srv.Addr(), "alice", "#meet")
 
 	h := runHeadless(t, bin, []string{"XDG_STATE_HOME=" + dir}, "--config", config)
 	h.next(t, ctx, "gavel: joined #meet")

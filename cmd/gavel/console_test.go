@@ -63,33 +63,12 @@ func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''
 
 // channelReader collects the PRIVMSGs an observer sees in a channel.
 type channelReader struct {
-	lines chan string // "nick text"
+	lines <-chan string // "nick text", "nick JOIN"
 }
 
 func observe(t *testing.T, ctx context.Context, addr, nick, channel string) *channelReader {
 	t.Helper()
-	lc := inChannel(t, ctx, addr, nick, channel)
-	cr := &channelReader{lines: make(chan string, 1024)}
-	go func() {
-		defer close(cr.lines)
-		for {
-			l, err := lc.ReadLine()
-			if err != nil {
-				return
-			}
-			src, rest, ok := strings.Cut(strings.TrimPrefix(l, ":"), " ")
-			if !ok {
-				continue
-			}
-			nick, _, _ := strings.Cut(src, "!")
-			if text, ok := strings.CutPrefix(rest, "PRIVMSG "+channel+" :"); ok {
-				cr.lines <- nick + " " + text
-			} else if strings.HasPrefix(rest, "JOIN ") {
-				cr.lines <- nick + " JOIN"
-			}
-		}
-	}()
-	return cr
+	return &channelReader{lines: ircdtest.Joined(t, ctx, addr, nick, channel).Watch(channel, true)}
 }
 
 // waitFor reads until a line equal to want (or, with prefix, starting with

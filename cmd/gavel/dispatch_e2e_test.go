@@ -165,7 +165,7 @@ token_env = "GAVEL_E2E_FORGE_TOKEN"
 
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	alice := inChannel(t, ctx, srv.Addr(), "alice", "#meet")
+	alice := ircdtest.Joined(t, ctx, srv.Addr(), "alice", "#meet")
 	say := func(text string) { alice.Send("PRIVMSG #meet :" + text) }
 
 	g := run()

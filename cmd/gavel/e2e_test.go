@@ -26,22 +26,6 @@ func buildGavel(t testing.TB) string {
 	return bin
 }
 
-// inChannel is nick on the IRC server at addr, in channel (its NAMES
-// ended); it is closed in cleanup.
-func inChannel(t *testing.T, ctx context.Context, addr, nick, channel string) *ircdtest.LineClient {
-	t.Helper()
-	lc, err := ircdtest.Dial(ctx, addr, nick)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { lc.Close() })
-	lc.Send("JOIN " + channel)
-	if _, err := lc.WaitFor(func(l string) bool { return strings.Contains(l, " 366 ") }); err != nil {
-		t.Fatalf("%s joining %s: %v", nick, channel, err)
-	}
-	return lc
-}
-
 // TestSIGKILLMidMeeting kills the headless binary with SIGKILL in the
 // middle of a meeting on a real server, starts it again, and checks that
 // the meeting resumes with nothing said before the crash lost, the time
@@ -56,7 +40,7 @@ func TestSIGKILLMidMeeting(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	alice := inChannel(t, ctx, srv.Addr(), "alice", "#meet")
+	alice := ircdtest.Joined(t, ctx, srv.Addr(), "alice", "#meet")
 	say := func(text string) { alice.Send("PRIVMSG #meet :" + text) }
 	waitFor := func(what string) string {
 		t.Helper()

@@ -136,7 +136,7 @@ func TestHeadlessSaysWhatHappens(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	// alice makes the channel first: gavel is no operator there.
-	alice := inChannel(t, ctx, srv.Addr(), "alice", "#meet")
+	alice := ircdtest.Joined(t, ctx, srv.Addr(), "alice", "#meet")
 
 	h := runHeadless(t, bin, []string{"XDG_STATE_HOME=" + dir}, "--config", config)
 	h.next(t, ctx, "gavel: connected to 127.0.0.1:"+fmt.Sprint(srv.Port)+" as gavelbot")
@@ -274,7 +274,7 @@ offline = true
 	h := runHeadless(t, bin, []string{"XDG_STATE_HOME=" + dir}, "--config", config)
 	obs.waitFor(t, ctx, "gavelbot JOIN", false)
 	h.next(t, ctx, "gavel: joined #meet")
-	lc := inChannel(t, ctx, srv.Addr(), "asker", "#meet")
+	lc := ircdtest.Joined(t, ctx, srv.Addr(), "asker", "#meet")
 	lc.Send("PRIVMSG #meet :.fas nirik")
 	lc.Send("PRIVMSG #meet :!fas pingou")
 	seen := obs.waitFor(t, ctx, "gavelbot asker: pingou 'Pierre-Yves Chibon' <pingou@fedoraproject.org> (offline snapshot of 2025-05-20)", false)

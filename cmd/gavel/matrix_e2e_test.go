@@ -364,7 +364,7 @@ func TestBothNetworksAtOnce(t *testing.T) {
 	config, archive := w.meetConfig(t, dir, srv.Port)
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	carol := inChannel(t, ctx, srv.Addr(), "carol", "#meet")
+	carol := ircdtest.Joined(t, ctx, srv.Addr(), "carol", "#meet")
 	ircWait := func(what string) {
 		t.Helper()
 		if _, err := carol.WaitFor(func(l string) bool { return strings.Contains(l, what) }); err != nil {
@@ -425,7 +425,7 @@ func TestMatrixRefusedIRCGoesOn(t *testing.T) {
 		Matrix: &testMatrix{Homeserver: w.s.URL, UserID: w.gavel.UserID, PasswordFile: wrong, Rooms: []string{dendritetest.Alias("meet")}}}.write(t, dir)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	carol := inChannel(t, ctx, srv.Addr(), "carol", "#meet")
+	carol := ircdtest.Joined(t, ctx, srv.Addr(), "carol", "#meet")
 
 	h := runHeadless(t, bin, []string{"XDG_STATE_HOME=" + dir}, "--config", config)
 	for count(h.all, "gavel: fatal: matrix: login as "+w.gavel.UserID) == 0 || count(h.all, "gavel: joined #meet") == 0 {

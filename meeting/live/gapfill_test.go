@@ -34,7 +34,7 @@ func TestBouncerPlaybackFillsTheGap(t *testing.T) {
 	z := ircdtest.StartZNC(t, srv, ircdtest.ZNCOptions{Nick: "chair", Channels: []string{"#meet"}, KeepBuffer: true})
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	alice := joined(t, ctx, srv.Addr(), "alice", "#meet")
+	alice := ircdtest.Joined(t, ctx, srv.Addr(), "alice", "#meet")
 	say := func(lines ...string) {
 		t.Helper()
 		for _, l := range lines {
@@ -128,7 +128,7 @@ func TestChanHistoryFillsTheGap(t *testing.T) {
 	srv := ircdtest.StartInspIRCd(t, ircdtest.Options{ChanHistory: true})
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	alice := joined(t, ctx, srv.Addr(), "alice", "#meet")
+	alice := ircdtest.Joined(t, ctx, srv.Addr(), "alice", "#meet")
 	must(t, alice.Send("MODE #meet +H 50:1d"))
 	sayAll(t, alice, "#meet", "#startmeeting long ago", "#info old", "#endmeeting")
 
@@ -174,7 +174,7 @@ func TestNoPlaybackAnnouncesTheGap(t *testing.T) {
 	srv := ircdtest.StartNgircd(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	alice := joined(t, ctx, srv.Addr(), "alice", "#meet")
+	alice := ircdtest.Joined(t, ctx, srv.Addr(), "alice", "#meet")
 	root, jdir := t.TempDir(), t.TempDir()
 	g := gavelbotIn(t, ctx, srv.Port, root, jdir)
 	saidAndSeen(t, ctx, alice, g, "#startmeeting Lost", "#info said live")

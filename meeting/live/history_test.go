@@ -18,26 +18,11 @@ import (
 
 // channelWatcher reads what a plain client sees said in a channel.
 type channelWatcher struct {
-	lines chan string // "nick text"
+	lines <-chan string // "nick text"
 }
 
 func watch(lc *ircdtest.LineClient, channel string) *channelWatcher {
-	w := &channelWatcher{lines: make(chan string, 4096)}
-	go func() {
-		defer close(w.lines)
-		for {
-			l, err := lc.ReadLine()
-			if err != nil {
-				return
-			}
-			src, rest, _ := strings.Cut(strings.TrimPrefix(l, ":"), " ")
-			nick, _, _ := strings.Cut(src, "!")
-			if text, ok := strings.CutPrefix(rest, "PRIVMSG "+channel+" :"); ok {
-				w.lines <- nick + " " + text
-			}
-		}
-	}()
-	return w
+	return &channelWatcher{lines: lc.Watch(channel, false)}
 }
 
 // until returns every line up to the first that starts with want.
@@ -77,7 +62,7 @@ func TestBouncerPlaybackIsNotRun(t *testing.T) {
 	z := ircdtest.StartZNC(t, srv, ircdtest.ZNCOptions{Nick: "chair", Channels: []string{"#meet"}})
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	alice := joined(t, ctx, srv.Addr(), "alice", "#meet")
+	alice := ircdtest.Joined(t, ctx, srv.Addr(), "alice", "#meet")
 	for _, l := range []string{"#startmeeting The 2020 meeting", "#topic said while gavel was away", "#info old", "#endmeeting"} {
 		must(t, alice.Send("PRIVMSG #meet :"+l))
 	}
@@ -127,7 +112,7 @@ func TestChanHistoryIsNotRun(t *testing.T) {
 	srv := ircdtest.StartInspIRCd(t, ircdtest.Options{ChanHistory: true})
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	alice := joined(t, ctx, srv.Addr(), "alice", "#meet")
+	alice := ircdtest.Joined(t, ctx, srv.Addr(), "alice", "#meet")
 	must(t, alice.Send("MODE #meet +H 50:1d"))
 	sayAll(t, alice, "#meet", "#startmeeting long ago", "#info old", "#endmeeting")
 	seenByAlice := watch(alice, "#meet")
@@ -181,7 +166,7 @@ func TestLookupAnsweredThroughTheClient(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	alice := joined(t, ctx, srv.Addr(), "alice", "#meet")
+	alice := ircdtest.Joined(t, ctx, srv.Addr(), "alice", "#meet")
 	root := t.TempDir()
 	ic := gavelConfig(srv.Port, "", "gavelbot", "#meet")
 	client, err := ircclient.New(ic, nil)

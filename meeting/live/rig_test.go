@@ -22,22 +22,6 @@ import (
 // The rig the tests of a meeting on a real server share: people in the
 // channel or room, the published log, and the replay it must equal.
 
-// joined dials addr as nick, joins channel and waits for the end of its
-// NAMES; the connection is closed in cleanup.
-func joined(t *testing.T, ctx context.Context, addr, nick, channel string) *ircdtest.LineClient {
-	t.Helper()
-	c, err := ircdtest.Dial(ctx, addr, nick)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	must(t, c.Send("JOIN "+channel))
-	if _, err := c.WaitFor(func(l string) bool { return strings.Contains(l, " 366 ") }); err != nil {
-		t.Fatalf("%s joining %s: %v", nick, channel, err)
-	}
-	return c
-}
-
 // gavelbotIn starts gavel as gavelbot in #meet on the server at port, its
 // archive in root and its journal in jdir; each call is a new process's
 // (nothing held in memory but what is on disk).

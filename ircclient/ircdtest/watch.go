@@ -1,0 +1,63 @@
+package ircdtest
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+// Said reads a line from the server as one said in channel: the nick and
+// text of a PRIVMSG to it.
+func Said(line, channel string) (nick, text string, ok bool) {
+	src, rest, ok := strings.Cut(strings.TrimPrefix(line, ":"), " ")
+	if !ok {
+		return "", "", false
+	}
+	nick, _, _ = strings.Cut(src, "!")
+	text, ok = strings.CutPrefix(rest, "PRIVMSG "+channel+" :")
+	return nick, text, ok
+}
+
+// Watch reads lc's lines in a goroutine until its connection ends (then
+// the returned channel is closed), handing on "nick text" for each line
+// said in channel and, with joins, "nick JOIN" for each join. Nothing else
+// may read lc meanwhile.
+func (lc *LineClient) Watch(channel string, joins bool) <-chan string {
+	out := make(chan string, 4096)
+	go func() {
+		defer close(out)
+		for {
+			l, err := lc.ReadLine()
+			if err != nil {
+				return
+			}
+			if nick, text, ok := Said(l, channel); ok {
+				out <- nick + " " + text
+			} else if src, rest, ok := strings.Cut(strings.TrimPrefix(l, ":"), " "); ok && joins && strings.HasPrefix(rest, "JOIN ") {
+				nick, _, _ := strings.Cut(src, "!")
+				out <- nick + " JOIN"
+			}
+		}
+	}()
+	return out
+}
+
+// Joined dials addr as nick and joins each of channels, waiting for the
+// end of its NAMES; the connection is closed in cleanup.
+func Joined(tb testing.TB, ctx context.Context, addr, nick string, channels ...string) *LineClient {
+	tb.Helper()
+	lc, err := Dial(ctx, addr, nick)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { lc.Close() })
+	for _, ch := range channels {
+		if err := lc.Send("JOIN " + ch); err != nil {
+			tb.Fatal(err)
+		}
+		if _, err := lc.WaitFor(func(l string) bool { return strings.Contains(l, " 366 ") }); err != nil {
+			tb.Fatalf("%s joining %s: %v", nick, ch, err)
+		}
+	}
+	return lc
+}
