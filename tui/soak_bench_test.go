@@ -44,26 +44,17 @@ func BenchmarkConsoleSoak(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer chatters.Close()
-	batches := 0
-	feed := func(n int) {
-		for n > 0 {
-			k := min(n, chunk)
-			if err := chatters.Say(ctx, k); err != nil {
-				b.Fatal(err)
-			}
-			n -= k
-			batches++
-			mark := fmt.Sprintf("batch %d done", batches)
-			chatters[0].Line("#soak0", mark)
-			r.until(time.Minute, mark, func(m *Model) bool {
-				l := m.wins.Get("#soak0").Log.Buf.Last()
-				return l != nil && l.Text == mark
-			})
-			if batches%20 == 0 {
-				r.screen()
-			}
+	feed := soaktest.Feed(b, ctx, chatters, chunk, func(k int) {
+		mark := fmt.Sprintf("batch %d done", k)
+		chatters[0].Line("#soak0", mark)
+		r.until(time.Minute, mark, func(m *Model) bool {
+			l := m.wins.Get("#soak0").Log.Buf.Last()
+			return l != nil && l.Text == mark
+		})
+		if k%20 == 0 {
+			r.screen()
 		}
-	}
+	})
 	feed(nChannels * 20)
 	start := soaktest.RSSAfterGC(b)
 	t0 := time.Now()

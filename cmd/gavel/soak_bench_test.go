@@ -110,22 +110,13 @@ func BenchmarkHeadlessSoak(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer chatters.Close()
-	meetings := 0
-	feed := func(n int) {
-		for n > 0 {
-			k := min(n, chunk)
-			if err := chatters.Say(ctx, k); err != nil {
-				b.Fatal(err)
-			}
-			n -= k
-			// The server has taken every line; a meeting after them
-			// says when gavel has read them all.
-			meetings++
-			chatters[0].Line("#soak0", fmt.Sprintf("#startmeeting barrier %d", meetings))
-			chatters[0].Line("#soak0", "#endmeeting")
-			stderr.waitLine(b, time.Minute, "meeting ended in #soak0")
-		}
-	}
+	feed := soaktest.Feed(b, ctx, chatters, chunk, func(k int) {
+		// The server has taken every line; a meeting after them says
+		// when gavel has read them all.
+		chatters[0].Line("#soak0", fmt.Sprintf("#startmeeting barrier %d", k))
+		chatters[0].Line("#soak0", "#endmeeting")
+		stderr.waitLine(b, time.Minute, "meeting ended in #soak0")
+	})
 	feed(nChannels * 100) // warm up: every window, engine and journal exists
 	start := soaktest.RSSAfterGC(b)
 	t0 := time.Now()

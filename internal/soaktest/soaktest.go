@@ -4,6 +4,8 @@
 package soaktest
 
 import (
+	"context"
+	"gavel/ircclient/ircdtest"
 	"os"
 	"runtime"
 	"runtime/debug"
@@ -71,4 +73,24 @@ func Report(b *testing.B, start, end int64, lines int, elapsed time.Duration) {
 	b.ReportMetric(float64(end-start)/(1<<20), "growth-MiB")
 	b.ReportMetric(float64(lines)/elapsed.Seconds(), "lines/s")
 	b.ReportMetric(float64(lines), "lines")
+}
+
+// Feed returns feed: feed(n) has chatters say n lines in all, chunk at a
+// time, and after each chunk calls barrier with the chunk's number (from
+// 1), which must return once gavel has read every line said (the server's
+// send queue to gavel is bounded).
+func Feed(tb testing.TB, ctx context.Context, chatters ircdtest.Chatters, chunk int, barrier func(k int)) func(n int) {
+	chunks := 0
+	return func(n int) {
+		tb.Helper()
+		for n > 0 {
+			k := min(n, chunk)
+			if err := chatters.Say(ctx, k); err != nil {
+				tb.Fatal(err)
+			}
+			n -= k
+			chunks++
+			barrier(chunks)
+		}
+	}
 }
