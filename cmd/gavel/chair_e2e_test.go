@@ -175,7 +175,7 @@ agenda_forge = %q
 	tc := startTmux(t, []string{"XDG_STATE_HOME=" + dir, "XDG_CONFIG_HOME=" + dir}, bin, "--config", config, "--log", filepath.Join(dir, "gavel.log"))
 	meet.waitFor(t, ctx, "chair JOIN", false)
 	tc.waitScreen(ctx, "Agenda (4)", "1. Mirror migration")
-	say := func(obs *channelReader, line string) {
+	say := func(obs channelReader, line string) {
 		t.Helper()
 		tc.typeLine(line)
 		obs.waitFor(t, ctx, "chair "+line, false)

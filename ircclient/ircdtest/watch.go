@@ -18,11 +18,17 @@ func Said(line, channel string) (nick, text string, ok bool) {
 	return nick, text, ok
 }
 
+// Watcher is what one person sees said in a channel (Watch).
+type Watcher struct {
+	Nick  string        // who watches
+	Lines <-chan string // "nick text" (and "nick JOIN"); closed with the connection
+}
+
 // Watch reads lc's lines in a goroutine until its connection ends (then
-// the returned channel is closed), handing on "nick text" for each line
-// said in channel and, with joins, "nick JOIN" for each join. Nothing else
-// may read lc meanwhile.
-func (lc *LineClient) Watch(channel string, joins bool) <-chan string {
+// Lines is closed), handing on "nick text" for each line said in channel
+// and, with joins, "nick JOIN" for each join. Nothing else may read lc
+// meanwhile.
+func (lc *LineClient) Watch(channel string, joins bool) *Watcher {
 	out := make(chan string, 4096)
 	go func() {
 		defer close(out)
@@ -39,7 +45,29 @@ func (lc *LineClient) Watch(channel string, joins bool) <-chan string {
 			}
 		}
 	}()
-	return out
+	return &Watcher{Nick: lc.Nick, Lines: out}
+}
+
+// Until reads lines until one that match accepts (what names it) and
+// returns every line read, that one last; the test fails if the
+// connection ends or ctx is done first.
+func (w *Watcher) Until(tb testing.TB, ctx context.Context, what string, match func(string) bool) []string {
+	tb.Helper()
+	var got []string
+	for {
+		select {
+		case l, ok := <-w.Lines:
+			if !ok {
+				tb.Fatalf("%s was disconnected waiting for %s; saw %q", w.Nick, what, got)
+			}
+			got = append(got, l)
+			if match(l) {
+				return got
+			}
+		case <-ctx.Done():
+			tb.Fatalf("%s never saw %s; saw %q", w.Nick, what, got)
+		}
+	}
 }
 
 // Joined dials addr as nick and joins each of channels, waiting for the

@@ -74,26 +74,14 @@ func TestWatchOnARealServer(t *testing.T) {
 		return lc
 	}
 	alice, carol := join("alice"), join("carol")
-	withJoins, plain := alice.Watch("#meet", true), carol.Watch("#meet", false)
+	withJoins, plain := alice.Watch("#meet", true).Lines, carol.Watch("#meet", false)
 	bob := join("bob")
 	bob.Send("PRIVMSG #other :not here")
 	bob.Send("PRIVMSG #meet :#info one")
 	bob.Send("NOTICE #meet :a notice")
 	bob.Send("PRIVMSG #meet :two")
-	next := func(w <-chan string) string {
-		t.Helper()
-		select {
-		case l := <-w:
-			return l
-		case <-ctx.Done():
-			t.Fatal("nothing watched")
-		}
-		return ""
-	}
-	for _, want := range []string{"bob #info one", "bob two"} {
-		if got := next(plain); got != want {
-			t.Errorf("watched %q, want %q", got, want)
-		}
+	if got := plain.Until(t, ctx, "bob's second line", func(l string) bool { return l == "bob two" }); strings.Join(got, "|") != "bob #info one|bob two" {
+		t.Errorf("watched %q, want bob's two lines", got)
 	}
 	// carol joined after alice, before alice watched: her joins are
 	// watched too. The watch ends with alice's connection.

@@ -2,6 +2,7 @@ package live
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,32 +18,16 @@ import (
 )
 
 // channelWatcher reads what a plain client sees said in a channel.
-type channelWatcher struct {
-	lines <-chan string // "nick text"
-}
+type channelWatcher struct{ *ircdtest.Watcher }
 
-func watch(lc *ircdtest.LineClient, channel string) *channelWatcher {
-	return &channelWatcher{lines: lc.Watch(channel, false)}
+func watch(lc *ircdtest.LineClient, channel string) channelWatcher {
+	return channelWatcher{lc.Watch(channel, false)}
 }
 
 // until returns every line up to the first that starts with want.
-func (w *channelWatcher) until(t *testing.T, ctx context.Context, want string) []string {
+func (w channelWatcher) until(t *testing.T, ctx context.Context, want string) []string {
 	t.Helper()
-	var got []string
-	for {
-		select {
-		case l, ok := <-w.lines:
-			if !ok {
-				t.Fatalf("watcher closed waiting for %q; saw %q", want, got)
-			}
-			got = append(got, l)
-			if strings.HasPrefix(l, want) {
-				return got
-			}
-		case <-ctx.Done():
-			t.Fatalf("never saw %q; saw %q", want, got)
-		}
-	}
+	return w.Until(t, ctx, fmt.Sprintf("%q", want), func(l string) bool { return strings.HasPrefix(l, want) })
 }
 
 func gavelConfig(port int, pass, nick string, channels ...string) ircclient.Config {
