@@ -125,12 +125,9 @@ func TestBouncerPlaybackFillsTheGap(t *testing.T) {
 // those the journal holds never run again; no gap is announced.
 func TestChanHistoryFillsTheGap(t *testing.T) {
 	t.Parallel()
-	srv := ircdtest.StartInspIRCd(t, ircdtest.Options{ChanHistory: true})
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	alice := ircdtest.Joined(t, ctx, srv.Addr(), "alice", "#meet")
-	must(t, alice.Send("MODE #meet +H 50:1d"))
-	sayAll(t, alice, "#meet", "#startmeeting long ago", "#info old", "#endmeeting")
+	srv, alice := oldMeetingInHistory(t, ctx)
 
 	root, jdir := t.TempDir(), t.TempDir()
 	g := gavelbotIn(t, ctx, srv.Port, root, jdir)

@@ -94,12 +94,9 @@ func TestBouncerPlaybackIsNotRun(t *testing.T) {
 // after a crash is not fed the history of its own lines again.
 func TestChanHistoryIsNotRun(t *testing.T) {
 	t.Parallel()
-	srv := ircdtest.StartInspIRCd(t, ircdtest.Options{ChanHistory: true})
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	alice := ircdtest.Joined(t, ctx, srv.Addr(), "alice", "#meet")
-	must(t, alice.Send("MODE #meet +H 50:1d"))
-	sayAll(t, alice, "#meet", "#startmeeting long ago", "#info old", "#endmeeting")
+	srv, alice := oldMeetingInHistory(t, ctx)
 	seenByAlice := watch(alice, "#meet")
 
 	root, jdir := t.TempDir(), t.TempDir()

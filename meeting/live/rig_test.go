@@ -41,6 +41,18 @@ func saidAndSeen(t *testing.T, ctx context.Context, c *ircdtest.LineClient, g *g
 	}
 }
 
+// oldMeetingInHistory starts InspIRCd with chanhistory, where alice has
+// #meet keep its last lines (+H) and holds a whole meeting, "long ago",
+// before gavel comes.
+func oldMeetingInHistory(t *testing.T, ctx context.Context) (*ircdtest.Server, *ircdtest.LineClient) {
+	t.Helper()
+	srv := ircdtest.StartInspIRCd(t, ircdtest.Options{ChanHistory: true})
+	alice := ircdtest.Joined(t, ctx, srv.Addr(), "alice", "#meet")
+	must(t, alice.Send("MODE #meet +H 50:1d"))
+	sayAll(t, alice, "#meet", "#startmeeting long ago", "#info old", "#endmeeting")
+	return srv, alice
+}
+
 // sayAll has c say lines in channel and returns once the server has
 // handled them (a PING after them is answered).
 func sayAll(t *testing.T, c *ircdtest.LineClient, channel string, lines ...string) {
