@@ -121,8 +121,9 @@ type testConfig struct {
 	// Matrix is the [matrix] table (nil: none); with Port 0 gavel is on
 	// Matrix alone.
 	Matrix *testMatrix
-	// Tables are more tables, as TOML ([bus], [dispatch.email], ...).
-	Tables string
+	// Keys are more top-level keys, as TOML; Tables are more tables
+	// ([bus], [dispatch.email], ...).
+	Keys, Tables string
 }
 
 // testMatrix is the [matrix] table of a test's config: the account on a
@@ -158,6 +159,7 @@ func (c testConfig) write(t testing.TB, dir string) string {
 	if !c.Online {
 		b.WriteString("offline = true\n")
 	}
+	b.WriteString(c.Keys)
 	for _, ch := range channels { // tables come after the top-level keys
 		if a, ok := c.Agendas[ch]; ok {
 			fmt.Fprintf(&b, "\n[channel.%q]\nagenda = %q\n", ch, a)

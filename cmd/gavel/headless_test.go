@@ -258,16 +258,7 @@ func TestCustomLookupPrefix(t *testing.T) {
 	srv := ircdtest.StartNgircd(t)
 	bin := buildGavel(t)
 	dir := t.TempDir()
-	config := filepath.Join(dir, "config.toml")
-	os.WriteFile(config, []byte(fmt.Sprintf(`server = "127.0.0.1"
-port = %d
-tls = false
-nick = "gavelbot"
-channels = ["#meet"]
-archive = %q
-lookup_prefix = "!"
-offline = true
-`, srv.Port, filepath.Join(dir, "archive"))), 0o644)
+	config := testConfig{Port: srv.Port, Nick: "gavelbot", Archive: filepath.Join(dir, "archive"), Keys: "lookup_prefix = \"!\"\n"}.write(t, dir)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	obs := observe(t, ctx, srv.Addr(), "alice", "#meet")
