@@ -155,7 +155,7 @@ func TestNeverConnected(t *testing.T) {
 // seconds instead of waiting for the dial deadline.
 func TestTLSOnPlainPort(t *testing.T) {
 	t.Parallel()
-	onEachServer(t, func(t *testing.T, server string, srv *ircdtest.Server) {
+	onEachServer(t, echoAndNot, func(t *testing.T, server string, srv *ircdtest.Server) {
 		cfg := testConfig(srv.Port, "chair")
 		cfg.TLS, cfg.TLSInsecureSkipVerify = true, true
 		cfg.DialTimeout = time.Minute // the probe, not the deadline, must end it

@@ -81,19 +81,12 @@ func (l *live) ended(d time.Duration, why string) error {
 	}
 }
 
-// onEachServer runs test in parallel subtests on a real InspIRCd and a
-// real ngircd (IRCv3 and rfc1459 casemapping; neither).
-func onEachServer(t *testing.T, test func(t *testing.T, server string, srv *ircdtest.Server)) {
-	for _, server := range []string{"inspircd", "ngircd"} {
-		t.Run(server, func(t *testing.T) {
+// onEachServer runs test in a parallel subtest on each of servers.
+func onEachServer(t *testing.T, servers []testServer, test func(t *testing.T, server string, srv *ircdtest.Server)) {
+	for _, s := range servers {
+		t.Run(s.name, func(t *testing.T) {
 			t.Parallel()
-			var srv *ircdtest.Server
-			if server == "inspircd" {
-				srv = ircdtest.StartInspIRCd(t, ircdtest.Options{})
-			} else {
-				srv = ircdtest.StartNgircd(t)
-			}
-			test(t, server, srv)
+			test(t, s.name, s.start(t))
 		})
 	}
 }
@@ -479,7 +472,7 @@ func TestLagIsMeasured(t *testing.T) {
 // KICK, QUIT and TOPIC, reading the client's state after each event.
 func TestChannelStateLive(t *testing.T) {
 	t.Parallel()
-	onEachServer(t, func(t *testing.T, server string, srv *ircdtest.Server) {
+	onEachServer(t, echoAndNot, func(t *testing.T, server string, srv *ircdtest.Server) {
 		cfg := testConfig(srv.Port, "Chair")
 		cfg.Channels = []string{"#State"}
 		l := startClient(t, cfg)
@@ -545,7 +538,7 @@ func TestChannelStateLive(t *testing.T) {
 // compared with what the watcher saw.
 func TestOwnLinesOnce(t *testing.T) {
 	t.Parallel()
-	onEachServer(t, func(t *testing.T, server string, srv *ircdtest.Server) {
+	onEachServer(t, echoAndNot, func(t *testing.T, server string, srv *ircdtest.Server) {
 		watcher := dialLine(t, srv.Addr(), "watcher")
 		watcher.Send("JOIN #once")
 		watcher.WaitFor(func(l string) bool { return strings.Contains(l, " 366 ") })

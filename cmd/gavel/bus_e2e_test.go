@@ -76,16 +76,10 @@ func TestBusThroughTheBinary(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	alice := ircdtest.Joined(t, ctx, srv.Addr(), "alice", "#meet")
-	waitIRC := func(what string) {
-		t.Helper()
-		if _, err := alice.WaitFor(func(l string) bool { return strings.Contains(l, what) }); err != nil {
-			t.Fatalf("waiting for %q: %v", what, err)
-		}
-	}
 	say := func(text string) { alice.Send("PRIVMSG #meet :" + text) }
 
 	gavel := runHeadless(t, bin, env, "--config", config, "--log", logFile)
-	waitIRC(":gavelbot!")
+	alice.Expect(t, ":gavelbot!")
 	say("#startmeeting Bus e2e")
 	start := next(deliveries)
 	var sb bus.StartBody
@@ -99,7 +93,7 @@ func TestBusThroughTheBinary(t *testing.T) {
 	}
 	say("#info said while the broker is down")
 	say("#endmeeting")
-	waitIRC("Minutes:        https://meetbot.example/meet/")
+	alice.Expect(t, "Minutes:        https://meetbot.example/meet/")
 	gavel.next(t, ctx, "gavel: bus: 1 message waiting")
 	gavel.cmd.Process.Signal(syscall.SIGKILL)
 	gavel.wait(t, ctx)

@@ -169,9 +169,7 @@ token_env = "GAVEL_E2E_FORGE_TOKEN"
 	say := func(text string) { alice.Send("PRIVMSG #meet :" + text) }
 
 	g := run()
-	if _, err := alice.WaitFor(func(l string) bool { return strings.Contains(l, ":gavelbot!") }); err != nil {
-		t.Fatal(err)
-	}
+	alice.Expect(t, ":gavelbot!")
 	say("#startmeeting Dispatch e2e")
 	say("#topic #12 Send the minutes " + forge.URL + "/fesco/tickets/issues/12")
 	say("#agreed they go once")

@@ -42,15 +42,7 @@ func TestSIGKILLMidMeeting(t *testing.T) {
 	defer cancel()
 	alice := ircdtest.Joined(t, ctx, srv.Addr(), "alice", "#meet")
 	say := func(text string) { alice.Send("PRIVMSG #meet :" + text) }
-	waitFor := func(what string) string {
-		t.Helper()
-		l, err := alice.WaitFor(func(l string) bool { return strings.Contains(l, what) })
-		if err != nil {
-			t.Fatalf("waiting for %q: %v", what, err)
-		}
-		return l
-	}
-	joined := func() { waitFor(":gavelbot!") } // gavelbot's JOIN
+	joined := func() { alice.Expect(t, ":gavelbot!") } // gavelbot's JOIN
 
 	// Each start with a state directory of its own: the journal is the
 	// config's.
@@ -60,28 +52,28 @@ func TestSIGKILLMidMeeting(t *testing.T) {
 	gavel := start()
 	joined()
 	say("#startmeeting Kill test")
-	waitFor("The meeting name has been set to 'kill_test'")
+	alice.Expect(t, "The meeting name has been set to 'kill_test'")
 	say("#topic Before the crash")
 	say("#info said before the crash")
 	say("#action alice to survive")
 	say("#commands") // its reply shows the lines above were handled
-	waitFor("Available commands:")
+	alice.Expect(t, "Available commands:")
 
 	gavel.cmd.Process.Signal(syscall.SIGKILL)
 	gavel.wait(t, ctx)
-	waitFor(" QUIT ")
+	alice.Expect(t, " QUIT ")
 	say("#info said while gavel was away")
 
 	start()
 	joined()
 	say("#info said after the restart")
-	waitFor("gavel was away from")
+	alice.Expect(t, "gavel was away from")
 	// The killed process's partial logs are gone; the new one's remain.
 	if partials, _ := filepath.Glob(filepath.Join(archive, "meet", "*", ".*.partial-*")); len(partials) != 2 {
 		t.Errorf("partial logs after the restart: %v", partials)
 	}
 	say("#endmeeting")
-	waitFor("Minutes:        https://m.example/meet/")
+	alice.Expect(t, "Minutes:        https://m.example/meet/")
 
 	logs, _ := filepath.Glob(filepath.Join(archive, "meet", "*", "kill_test.*.log.txt"))
 	if len(logs) != 1 {

@@ -365,12 +365,6 @@ func TestBothNetworksAtOnce(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 	carol := ircdtest.Joined(t, ctx, srv.Addr(), "carol", "#meet")
-	ircWait := func(what string) {
-		t.Helper()
-		if _, err := carol.WaitFor(func(l string) bool { return strings.Contains(l, what) }); err != nil {
-			t.Fatalf("carol waiting for %q: %v", what, err)
-		}
-	}
 
 	start := time.Now()
 	h := runHeadless(t, bin, []string{"XDG_STATE_HOME=" + dir}, "--config", config)
@@ -382,7 +376,7 @@ func TestBothNetworksAtOnce(t *testing.T) {
 
 	carol.Send("PRIVMSG #meet :#startmeeting IRC side")
 	w.alice.Text(t, w.room, "#startmeeting Matrix side")
-	ircWait("The meeting name has been set to 'irc_side'")
+	carol.Expect(t, "The meeting name has been set to 'irc_side'")
 	waitRoom(t, ctx, w.alice, w.room, w.gavel.UserID, "The meeting name has been set to 'matrix_side'")
 	carol.Send("PRIVMSG #meet :#info on IRC")
 	w.bob.Text(t, w.room, "#info on Matrix")

@@ -89,3 +89,14 @@ func Joined(tb testing.TB, ctx context.Context, addr, nick string, channels ...s
 	}
 	return lc
 }
+
+// Expect reads lines until one that contains sub, and returns it; the
+// test fails if the connection ends or its deadline passes first.
+func (lc *LineClient) Expect(tb testing.TB, sub string) string {
+	tb.Helper()
+	l, err := lc.WaitFor(func(l string) bool { return strings.Contains(l, sub) })
+	if err != nil {
+		tb.Fatalf("%s waiting for %q: %v", lc.Nick, sub, err)
+	}
+	return l
+}

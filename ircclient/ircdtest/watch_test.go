@@ -75,11 +75,14 @@ func TestWatchOnARealServer(t *testing.T) {
 	}
 	alice, carol := join("alice"), join("carol")
 	withJoins, plain := alice.Watch("#meet", true).Lines, carol.Watch("#meet", false)
-	bob := join("bob")
+	bob, dave := join("bob"), join("dave")
 	bob.Send("PRIVMSG #other :not here")
 	bob.Send("PRIVMSG #meet :#info one")
 	bob.Send("NOTICE #meet :a notice")
 	bob.Send("PRIVMSG #meet :two")
+	if l := dave.Expect(t, "PRIVMSG #meet :two"); !strings.HasPrefix(l, ":bob!") {
+		t.Errorf("dave expected bob's second line, got %q", l)
+	}
 	if got := plain.Until(t, ctx, "bob's second line", func(l string) bool { return l == "bob two" }); strings.Join(got, "|") != "bob #info one|bob two" {
 		t.Errorf("watched %q, want bob's two lines", got)
 	}
@@ -92,7 +95,7 @@ func TestWatchOnARealServer(t *testing.T) {
 			alice.Close()
 		}
 	}
-	want := []string{"carol JOIN", "carol JOIN", "bob JOIN", "bob JOIN", "bob #info one", "bob two"}
+	want := []string{"carol JOIN", "carol JOIN", "bob JOIN", "bob JOIN", "dave JOIN", "dave JOIN", "bob #info one", "bob two"}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("watched with joins %q, want %q", got, want)
 	}

@@ -121,9 +121,7 @@ func TestChairBoundToAccount(t *testing.T) {
 		t.Fatal(err)
 	}
 	must(t, chair.Send("PRIVMSG NickServ :IDENTIFY chair s3cret-pass"))
-	if _, err := chair.WaitFor(func(l string) bool { return strings.Contains(l, "You are now logged in") }); err != nil {
-		t.Fatal(err)
-	}
+	chair.Expect(t, "You are now logged in")
 	must(t, chair.Send("JOIN #meet"))
 	for _, l := range []string{"#startmeeting Bound", "#topic real chair"} {
 		must(t, chair.Send("PRIVMSG #meet :"+l))
