@@ -56,27 +56,11 @@ func startMatrixGavelIn(t testing.TB, s *dendritetest.Server, u *dendritetest.Us
 	if g.ctrl, err = New(cfg); err != nil {
 		t.Fatal(err)
 	}
-	joined := make(chan struct{})
-	loopDone := make(chan struct{})
-	var once sync.Once
-	go func() {
-		defer close(loopDone)
-		// As headless mode runs it: lookups and the clock in goroutines.
-		Drive(ctx, g.net, g.ctrl, &g.mu, 256, nil, func(batch []Event, _ []Update) {
-			for _, ev := range batch {
-				switch ev := ev.(type) {
-				case Join:
-					if ev.From.Self {
-						once.Do(func() { close(joined) })
-					}
-				case Message:
-					if !ev.History {
-						g.seen <- ev.From.Nick + " " + ev.Text
-					}
-				}
-			}
-		})
-	}()
+	joined, loopDone := driveInTest(ctx, g.net, g.ctrl, &g.mu, func(ev Event) {
+		if m, ok := ev.(Message); ok && !m.History {
+			g.seen <- m.From.Nick + " " + m.Text
+		}
+	})
 	g.stop = func() {
 		cancel()
 		<-runDone
