@@ -22,7 +22,8 @@ type Options struct {
 	// CASEMAPPING live, rfc1459 in replay): in the default style chair
 	// checks, #chair and #unchair compare folded nicks. nil means exact
 	// comparison. zodbot style always compares exactly, as MeetBot did
-	// ("Alice" is not the chair "alice").
+	// ("Alice" is not the chair "alice"), and so does a Matrix room
+	// (NickFold): whatever Fold is given, live or in replay.
 	Fold func(string) string
 	// Dialect is how commands are spelled: MeetBot's "#topic" (the zero
 	// value) or Fedora's Matrix "!topic" (dialect.go).
@@ -73,6 +74,7 @@ type Engine struct {
 
 // NewEngine returns an engine for one channel.
 func NewEngine(opts Options) *Engine {
+	opts.Fold = NickFold(opts.Channel, opts.Fold)
 	return &Engine{
 		opts:          opts,
 		accounts:      map[string]string{},

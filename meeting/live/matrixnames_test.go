@@ -1,0 +1,124 @@
+package live
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"gavel/matrixclient/dendritetest"
+	"gavel/meeting"
+	"gavel/meeting/publish"
+	"gavel/meeting/replay"
+)
+
+// TestMatrixNamesCompareExactlyLiveAndReplayed runs a meeting on a real
+// homeserver whose members' display names differ only in case ("Alice"
+// and "alice"), with a #chair and action owners spelled in other cases:
+// the room compares names exactly, so the live minutes (through the
+// Matrix adapter and the controller) are byte for byte the replay of the
+// log gavel wrote, and neither lets "Alice" chair as "ALICE" or count the
+// two members as one.
+func TestMatrixNamesCompareExactlyLiveAndReplayed(t *testing.T) {
+	s := dendritetest.Start(t)
+	chairU := s.Register(t, "chair")
+	upper := s.Register(t, "alice")
+	lower := s.Register(t, "alice2")
+	carol := s.Register(t, "carol")
+	ctx := dendritetest.Ctx(t)
+	for _, un := range []struct {
+		u    *dendritetest.User
+		name string
+	}{{chairU, "Chair"}, {upper, "Alice"}, {lower, "alice"}, {carol, "Carol"}} {
+		if err := un.u.SetDisplayName(ctx, un.name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	roomID := chairU.CreateRoom(t, "names")
+	for _, u := range []*dendritetest.User{upper, lower, carol} {
+		u.Join(t, roomID)
+	}
+	room := dendritetest.Alias("names")
+	root := t.TempDir()
+	g := startMatrixGavel(t, s, chairU, room, Config{Archive: publish.New(root, meeting.StyleDefault, ""), JournalDir: t.TempDir()})
+
+	say := func(u *dendritetest.User, nick, text string) {
+		t.Helper()
+		if u == chairU {
+			g.mu.Lock()
+			ups := g.ctrl.Say(room, text)
+			g.mu.Unlock()
+			for _, up := range ups {
+				if up.Kind == UpdateError {
+					t.Fatalf("chair says %q: %v", text, up.Err)
+				}
+			}
+		} else {
+			u.Text(t, roomID, text)
+		}
+		g.waitSeen(t, nick+" "+text)
+	}
+	say(chairU, "Chair", "#startmeeting names")
+	say(chairU, "Chair", "#chair ALICE carol")
+	say(upper, "Alice", "#topic by Alice, who is not ALICE")
+	say(lower, "alice", "#info from the other alice")
+	say(carol, "Carol", "#agreed Carol is not carol")
+	say(chairU, "Chair", "#action ALICE fixes the mirror")
+	say(chairU, "Chair", "#action alice writes the docs")
+	say(chairU, "Chair", "#chair Carol")
+	say(carol, "Carol", "#agreed now Carol chairs")
+	say(chairU, "Chair", "#endmeeting")
+
+	var logs []string
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) && len(logs) == 0 {
+		logs, _ = filepath.Glob(filepath.Join(root, "names_matrix_localhost", "*", "names.*.log.txt"))
+		time.Sleep(20 * time.Millisecond)
+	}
+	if len(logs) != 1 {
+		t.Fatalf("published logs: %v", logs)
+	}
+	base := strings.TrimSuffix(logs[0], ".log.txt")
+	txt, err := os.ReadFile(base + ".txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	minutes := string(txt)
+	for _, bad := range []string{"by Alice, who is not ALICE", "Carol is not carol"} {
+		if strings.Contains(minutes, bad) {
+			t.Errorf("the minutes hold %q, an item of a member who was no chair by that exact name:\n%s", bad, minutes)
+		}
+	}
+	// Each action under the member it names to the letter.
+	for _, want := range []string{"now Carol chairs", "* Alice (", "* alice (",
+		"* ALICE\n  * ALICE fixes the mirror\n* alice\n  * alice writes the docs\n* **UNASSIGNED**"} {
+		if !strings.Contains(minutes, want) {
+			t.Errorf("the minutes lack %q:\n%s", want, minutes)
+		}
+	}
+
+	logTxt, err := os.ReadFile(logs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	if _, err := replay.Reader(ctx, bytes.NewReader(logTxt), filepath.Base(logs[0]), replay.Options{Channel: room, Out: out}); err != nil {
+		t.Fatal(err)
+	}
+	day := filepath.Base(filepath.Dir(logs[0]))
+	for _, ext := range []string{".txt", ".html", ".log.html"} {
+		live, err := os.ReadFile(base + ext)
+		if err != nil {
+			t.Fatal(err)
+		}
+		replayed, err := os.ReadFile(filepath.Join(out, "names_matrix_localhost", day, filepath.Base(base)+ext))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(live, replayed) {
+			t.Errorf("%s: the live minutes differ from the replay of the live log:\nlive:\n%s\nreplayed:\n%s", ext, live, replayed)
+		}
+	}
+}
