@@ -141,6 +141,12 @@ func (e *Engine) chaired(ev Chaired) {
 	if !m.isChairListed(nick) {
 		m.Chairs = append(m.Chairs, nick)
 	}
+	if id, ok := strings.CutPrefix(ev.Why, asPrefix); ok {
+		// The user ID #chair named, who was no member then, is this
+		// member: one attendee, under the name they speak with (the ID
+		// stays a chair, whatever name they take).
+		m.renameAttendee(id, nick)
+	}
 	e.noteLine(Line{Time: ev.Time, Nick: nick, Op: OpChair, Text: strings.Clone(ev.Why)})
 }
 

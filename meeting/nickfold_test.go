@@ -1,6 +1,8 @@
 package meeting
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -52,5 +54,28 @@ func TestNickFold(t *testing.T) {
 	}
 	if f := NickFold("#room", strings.ToLower); f == nil || f("ALICE") != "alice" {
 		t.Error("an IRC channel's names are not folded as its server folds them")
+	}
+}
+
+// TestChairedUserIDIsOneAttendee: a user ID #chaired before its member
+// was in the room is one attendee with the member who speaks under it,
+// named as they speak, and stays a chair under another name.
+func TestChairedUserIDIsOneAttendee(t *testing.T) {
+	r := newMatrixRoom(t, Options{})
+	r.msg("nirik", "$1", "!startmeeting infra")
+	r.msg("nirik", "$2", "!chair @kevin:fedora.im")
+	r.msg("kevin", "$3", "!agreed by user ID")
+	m := r.e.Meeting()
+	var people []string
+	for _, a := range m.Attendees {
+		people = append(people, fmt.Sprintf("%s %d", a.Nick, a.Lines))
+	}
+	if want := []string{"nirik 2", "kevin 1"}; !slices.Equal(people, want) {
+		t.Errorf("attendees %q, want %q", people, want)
+	}
+	r.feed(NickChange{Time: r.at, Old: "kevin", New: "Kevin_F"})
+	r.msg("Kevin_F", "$4", "!agreed under another name")
+	if got := kinds(m.Items); !slices.Equal(got, []string{"AGREED:by user ID", "AGREED:under another name"}) {
+		t.Errorf("items %q", got)
 	}
 }
