@@ -1,0 +1,60 @@
+package panes
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"gavel/themes"
+	"gavel/tui/common"
+)
+
+// TestStatusBarOfSeveralNetworks: with IRC and Matrix at once the status
+// bar shows each network's name, nick and state apart, and narrows with
+// the terminal (nicks first, then the state words, then the names are
+// cut) while the window's name stays and each network's dot says its
+// state; every width is filled exactly.
+func TestStatusBarOfSeveralNetworks(t *testing.T) {
+	th, err := themes.ByName("dark")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := common.NewStyles(th)
+	s := Status{Window: "#meet", Connected: true, Lag: 12 * time.Millisecond, Nets: []NetState{
+		{Name: "libera.chat", Nick: "alice", Conn: "connected", Connected: true},
+		{Name: "fedora.im", Nick: "@alice:fedora.im", Conn: "disconnected · reconnecting in 4s"},
+	}}
+	for _, tc := range []struct {
+		width int
+		want  []string
+		not   []string
+	}{
+		{160, []string{" #meet ", "libera.chat: alice ● connected │ fedora.im: @alice:fedora.im ○ disconnected · reconnecting in 4s · lag 12ms "}, nil},
+		{100, []string{" #meet ", "libera.chat ● connected │ fedora.im ○ disconnected · reconnecting in 4s · lag 12ms "}, []string{"alice"}},
+		{60, []string{" #meet ", "libera.chat ● │ fedora.im ○ · lag 12ms "}, []string{"connected"}},
+		{40, []string{" #meet ", "libera.… ● │ fedora.… ○ "}, nil},
+		{30, []string{" #meet ", "lib… ● │ fed… ○ "}, nil},
+	} {
+		bar := ansi.Strip(StatusBar(st, tc.width, s))
+		if w := ansi.StringWidth(bar); w != tc.width {
+			t.Errorf("%d columns: the bar is %d cells wide: %q", tc.width, w, bar)
+		}
+		for _, want := range tc.want {
+			if !strings.Contains(bar, want) {
+				t.Errorf("%d columns: %q lacks %q", tc.width, bar, want)
+			}
+		}
+		for _, not := range tc.not {
+			if strings.Contains(bar, not) {
+				t.Errorf("%d columns: %q has %q", tc.width, bar, not)
+			}
+		}
+	}
+	// A running meeting keeps its place on the left while there is room.
+	s.Meeting, s.Started, s.Now = "weekly", time.Unix(0, 0), time.Unix(75, 0)
+	if bar := ansi.Strip(StatusBar(st, 160, s)); !strings.Contains(bar, " #meet │ ● weekly 0:01:15 ") || !strings.Contains(bar, "fedora.im: @alice:fedora.im ○") {
+		t.Errorf("with a meeting: %q", bar)
+	}
+}
