@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestNamesCompareByChannel: an IRC channel's meeting compares names as
@@ -78,4 +79,45 @@ func TestChairedUserIDIsOneAttendee(t *testing.T) {
 	if got := kinds(m.Items); !slices.Equal(got, []string{"AGREED:by user ID", "AGREED:under another name"}) {
 		t.Errorf("items %q", got)
 	}
+}
+
+// FuzzMatrixRoomChairs feeds arbitrary lines, said in turn by three
+// members of a Matrix room (by user ID, one a moderator by power level),
+// with #chair and #unchair of names and user IDs among them: nothing
+// panics, attendees stay one each, and their lines are never lost when a
+// chaired user ID becomes the member who speaks under it.
+func FuzzMatrixRoomChairs(f *testing.F) {
+	for _, s := range []string{
+		"#chair @bob:x\n#topic t\n#agreed a\n#unchair @bob:x\n#agreed b",
+		"#chair Bob bob BOB\n#info i\n#chair @carol:x @bob:x\n#action Bob fix\n#endmeeting",
+		"!chair @carol:x\n!t x\n#chair\n#undo\n#chair @x:x,@bob:x",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, script string) {
+		e := NewEngine(Options{Channel: "#room:x", Moderator: func(_, id string) bool { return id == "@mod:x" }})
+		people := []struct{ nick, id string }{{"Chair", "@chair:x"}, {"bob", "@bob:x"}, {"Mod", "@mod:x"}, {"Carol", "@carol:x"}}
+		at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+		e.Handle(Message{Time: at, Nick: "Chair", Account: "@chair:x", Text: "#startmeeting fuzz", ID: "$s"})
+		total := func() int {
+			n := 0
+			seen := map[string]bool{}
+			for _, a := range e.Meeting().Attendees {
+				if seen[a.Nick] {
+					t.Fatalf("attendee %q twice: %v", a.Nick, e.Meeting().Attendees)
+				}
+				seen[a.Nick] = true
+				n += a.Lines
+			}
+			return n
+		}
+		for i, line := range strings.Split(script, "\n") {
+			p := people[i%len(people)]
+			before, active := total(), e.Active()
+			e.Handle(Message{Time: at, Nick: p.nick, Account: p.id, Text: line, ID: fmt.Sprintf("$%d", i)})
+			if d := total() - before; active && d != 0 && d != 1 || d < 0 {
+				t.Fatalf("line %q by %s changed the attendees' lines by %d", line, p.nick, d)
+			}
+		}
+	})
 }
