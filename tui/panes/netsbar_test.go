@@ -58,3 +58,30 @@ func TestStatusBarOfSeveralNetworks(t *testing.T) {
 		t.Errorf("with a meeting: %q", bar)
 	}
 }
+
+// BenchmarkStatusBar renders the status row of one network and of two
+// at the narrowest shape (every shape tried), as each frame does.
+func BenchmarkStatusBar(b *testing.B) {
+	th, err := themes.ByName("dark")
+	if err != nil {
+		b.Fatal(err)
+	}
+	st := common.NewStyles(th)
+	one := Status{Server: "irc.libera.chat:6697", Nick: "alice", Window: "#meet", Conn: "connected", Connected: true, Lag: time.Millisecond}
+	two := Status{Window: "#meet", Connected: true, Lag: time.Millisecond, Nets: []NetState{
+		{Name: "libera.chat", Nick: "alice", Conn: "connected", Connected: true},
+		{Name: "fedora.im", Nick: "@alice:fedora.im", Conn: "disconnected · reconnecting in 4s"},
+	}}
+	for _, bc := range []struct {
+		name  string
+		s     Status
+		width int
+	}{{"one network", one, 120}, {"two networks wide", two, 200}, {"two networks narrow", two, 30}} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				StatusBar(st, bc.width, bc.s)
+			}
+		})
+	}
+}
