@@ -191,6 +191,7 @@ func (e *Engine) nickChange(ev NickChange) {
 		delete(e.chairAccounts, e.key(oldNick))
 		e.chairAccounts[e.key(newNick)] = a
 	}
+	m.renameChairedAs(oldNick, nick)
 	if e.opts.Style != StyleZodbot && oldNick != nick {
 		// The default style's .log.txt records the change, so that a
 		// replay of it follows the chair to the new nick as the live
@@ -621,8 +622,16 @@ func (e *Engine) doUnchair(c cmdCall) bool {
 		if m.sameNick(n, m.Owner) {
 			continue
 		}
-		m.Chairs = slices.DeleteFunc(m.Chairs, func(ch string) bool { return m.sameNick(ch, n) })
-		delete(e.chairAccounts, e.key(n))
+		// A member chaired as a user ID goes with that ID, and the other
+		// way round: else the ID would chair them again at once.
+		names := append([]string{n}, m.chairedWith(n)...)
+		m.Chairs = slices.DeleteFunc(m.Chairs, func(ch string) bool {
+			return slices.ContainsFunc(names, func(x string) bool { return m.sameNick(ch, x) })
+		})
+		for _, x := range names {
+			delete(e.chairAccounts, e.key(x))
+		}
+		m.forgetChairedAs(names)
 	}
 	e.say("Current chairs: " + strings.Join(m.ChairList(), " "))
 	return true

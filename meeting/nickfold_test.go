@@ -121,3 +121,30 @@ func FuzzMatrixRoomChairs(f *testing.F) {
 		}
 	})
 }
+
+// TestUnchairAMemberChairedByUserID: #unchair of a member chaired as a
+// user ID, by the name they speak under (after a rename too) or by the
+// ID, unchairs them: the ID does not chair them again.
+func TestUnchairAMemberChairedByUserID(t *testing.T) {
+	for _, tc := range []struct{ name, unchair string }{
+		{"by name", "!unchair kevin_f"},
+		{"by user ID", "!unchair @kevin:fedora.im"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := newMatrixRoom(t, Options{})
+			r.msg("nirik", "$1", "!startmeeting infra")
+			r.msg("nirik", "$2", "!chair @kevin:fedora.im")
+			r.msg("kevin", "$3", "!agreed as a chair")
+			r.feed(NickChange{Time: r.at, Old: "kevin", New: "kevin_f"})
+			r.msg("nirik", "$4", tc.unchair)
+			r.feed(Message{Time: r.at, Nick: "kevin_f", Account: "@kevin:fedora.im", ID: "$5", Text: "!agreed no more"})
+			m := r.e.Meeting()
+			if got := kinds(m.Items); !slices.Equal(got, []string{"AGREED:as a chair"}) {
+				t.Errorf("items %q", got)
+			}
+			if got := m.ChairList(); !slices.Equal(got, []string{"nirik"}) {
+				t.Errorf("chairs %q", got)
+			}
+		})
+	}
+}

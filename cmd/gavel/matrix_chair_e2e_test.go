@@ -18,7 +18,7 @@ import (
 // #chairs Bob Smith by the name the room shows him ("Bob_Smith") and
 // Dave by a mention of his user ID (a member with a two-word display
 // name), and their chair's commands are taken too; a member nobody
-// chaired is refused. The minutes say so, and the log says how each chair
+// chaired is refused, and so is Carol once #unchaired by name. The minutes say so, and the log says how each chair
 // came to be one, so that its replay gives the same minutes.
 func TestMatrixChairsByIDAndByName(t *testing.T) {
 	t.Parallel()
@@ -62,6 +62,9 @@ func TestMatrixChairsByIDAndByName(t *testing.T) {
 	w.bob.Text(t, w.room, "#agreed Bob chairs by name")
 	dave.Text(t, w.room, "#agreed Dave chairs by mention")
 	eve.Text(t, w.room, "#agreed Eve chairs nothing")
+	// Unchaired by name, Carol is no chair as her user ID either.
+	w.alice.Text(t, w.room, "#unchair Carol")
+	carol.Text(t, w.room, "#agreed Carol chairs no more")
 	w.alice.Text(t, w.room, "#endmeeting")
 	h.next(t, ctx, "gavel: meeting ended in #meet:localhost")
 	h.next(t, ctx, ".log.txt")
@@ -93,8 +96,10 @@ func TestMatrixChairsByIDAndByName(t *testing.T) {
 			t.Errorf("the minutes lack %q:\n%s", want, minutes)
 		}
 	}
-	if strings.Contains(minutes, "Eve chairs nothing") {
-		t.Errorf("a member nobody chaired made an item:\n%s", minutes)
+	for _, not := range []string{"Eve chairs nothing", "Carol chairs no more"} {
+		if strings.Contains(minutes, not) {
+			t.Errorf("a member who was no chair made an item (%q):\n%s", not, minutes)
+		}
 	}
 	// Carol is one attendee, under her name; Dave one, under his.
 	for _, not := range []string{carol.UserID + " (", "* Dave (", "* Jones ("} {
