@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"gavel/matrixclient/dendritetest"
+	"gavel/meeting/chair"
 	"gavel/meeting"
 	"gavel/meeting/publish"
 	"gavel/meeting/replay"
@@ -120,5 +121,45 @@ func TestMatrixNamesCompareExactlyLiveAndReplayed(t *testing.T) {
 		if !bytes.Equal(live, replayed) {
 			t.Errorf("%s: the live minutes differ from the replay of the live log:\nlive:\n%s\nreplayed:\n%s", ext, live, replayed)
 		}
+	}
+}
+
+// TestChairToolsCompareNamesAsTheirMeeting: the chair's tools' roster
+// compares names as the channel's meeting does (meeting.NickFold): in an
+// IRC channel folded as its server folds them, in a Matrix room exactly,
+// so that "alice" is not the roster's "Alice" there.
+func TestChairToolsCompareNamesAsTheirMeeting(t *testing.T) {
+	for _, tc := range []struct{ channel, want string }{
+		{"#meet", "vote ended: Ship it? (+1, 0, -1) · quorum 2 met (2 voted) · the whole roster voted"},
+		{"#meet:example.org", "vote ended: Ship it? (+0, 0, -0) · quorum 2 NOT met (0 voted) · did not vote: Alice, BOB · not counted (not on the roster): alice, bob"},
+	} {
+		t.Run(tc.channel, func(t *testing.T) {
+			net := &recorder{nick: "chair"}
+			c := chairController(t, t.TempDir(), t.TempDir(), t.TempDir(), net, nil)
+			settle(t, c, net, online(c))
+			j := join(0, "chair")
+			j.Channel = tc.channel
+			settle(t, c, net, handleIRC(c, j))
+			say := func(sec int, nick, text string) []Update {
+				m := msg(sec, nick, text)
+				m.Target = tc.channel
+				return settle(t, c, net, net.feed(c, m))
+			}
+			say(1, "chair", "#startmeeting roster")
+			for _, cmd := range [][2]string{{"voters", "Alice BOB"}, {"quorum", "2"}} {
+				ups, err := c.Chair(tc.channel, cmd[0], cmd[1], t0.Add(2*time.Second))
+				if err != nil {
+					t.Fatalf("/%s: %v", cmd[0], err)
+				}
+				settle(t, c, net, ups)
+			}
+			say(3, "chair", "#startvote Ship it? +1, 0, -1")
+			say(4, "alice", "#vote +1")
+			say(5, "bob", "#vote -1")
+			ended := reports(say(6, "chair", "#endvote"), chair.VoteEnded)
+			if len(ended) != 1 || ended[0] != tc.want {
+				t.Errorf("the vote's end: %q, want %q", ended, tc.want)
+			}
+		})
 	}
 }
