@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"gavel/matrixclient/dendritetest"
-	"gavel/meeting/chair"
 	"gavel/meeting"
+	"gavel/meeting/chair"
 	"gavel/meeting/publish"
 	"gavel/meeting/replay"
 )
