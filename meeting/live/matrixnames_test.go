@@ -163,3 +163,50 @@ func TestChairToolsCompareNamesAsTheirMeeting(t *testing.T) {
 		})
 	}
 }
+
+// TestMatrixRestartRenamesNobody: gavel restarted in the middle of a
+// Matrix meeting resumes it under the name the room knows it by; the
+// user ID its connection signs in as is no nick of its in the meeting, so
+// the log says no nick change of ours ("@chair:localhost is now known as
+// nirik").
+func TestMatrixRestartRenamesNobody(t *testing.T) {
+	s := dendritetest.Start(t)
+	chairU := s.Register(t, "chair")
+	alice := s.Register(t, "alice")
+	ctx := dendritetest.Ctx(t)
+	for u, name := range map[*dendritetest.User]string{chairU: "nirik", alice: "Alice"} {
+		if err := u.SetDisplayName(ctx, name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	roomID := alice.CreateRoom(t, "restart")
+	room := dendritetest.Alias("restart")
+	root, state, journal := t.TempDir(), t.TempDir(), t.TempDir()
+	cfg := func() Config {
+		return Config{Archive: publish.New(root, meeting.StyleDefault, ""), JournalDir: journal}
+	}
+	g := startMatrixGavelIn(t, s, chairU, room, state, cfg())
+	alice.Text(t, roomID, "#startmeeting restart")
+	g.waitSeen(t, "Alice #startmeeting restart")
+	g.waitSeen(t, "nirik Meeting started …")
+	g.stop()
+
+	g = startMatrixGavelIn(t, s, chairU, room, state, cfg())
+	alice.Text(t, roomID, "#info after the restart")
+	alice.Text(t, roomID, "#endmeeting")
+	g.waitSeen(t, "Alice #endmeeting")
+	var logs []string
+	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline) && len(logs) == 0; time.Sleep(20 * time.Millisecond) {
+		logs, _ = filepath.Glob(filepath.Join(root, "restart_matrix_localhost", "*", "restart.*.log.txt"))
+	}
+	if len(logs) != 1 {
+		t.Fatalf("published logs: %v", logs)
+	}
+	b, err := os.ReadFile(logs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if log := string(b); strings.Contains(log, "known as") || !strings.Contains(log, "<Alice> #info after the restart") {
+		t.Errorf("the log after the restart:\n%s", log)
+	}
+}
