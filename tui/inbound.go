@@ -291,6 +291,20 @@ func (m *Model) connState(e live.Conn) {
 	m.conn.nets[e.Network] = state
 }
 
+// netConnected reports whether lines to a channel or user go out now: on
+// its own network, when gavel is on several.
+func (m *Model) netConnected(target string) bool {
+	if nets, ok := m.opts.Network.(live.Nets); ok {
+		on := nets.NetOf(target)
+		for _, n := range nets.Nets() {
+			if n.Name == on {
+				return n.Connected
+			}
+		}
+	}
+	return m.opts.Network.Connected()
+}
+
 // onNet reports whether a channel is on the network named ("": the one).
 func (m *Model) onNet(channel, network string) bool {
 	nets, ok := m.opts.Network.(live.Nets)

@@ -103,6 +103,41 @@ func TestStatusBarKeepsEachNetworkApart(t *testing.T) {
 
 	srv.KillIRCd()
 	until("IRC down, Matrix still up", has("127.0.0.1: chair ○ ", "│ localhost: @chair:localhost ● connected"))
+	// A line typed in the IRC channel waits for IRC; one typed in the
+	// Matrix room goes out.
+	shows := func(what, window, want string, not ...string) {
+		t.Helper()
+		w := &waiter{cond: func(m *Model) bool {
+			if m.wins.Current().Name != window {
+				return false
+			}
+			s := ansi.Strip(m.Render())
+			for _, n := range not {
+				if strings.Contains(s, n) {
+					return false
+				}
+			}
+			return strings.Contains(s, want)
+		}, done: make(chan struct{})}
+		tm.Send(waitMsg{w})
+		select {
+		case <-w.done:
+		case <-time.After(30 * time.Second):
+			got := make(chan string, 1)
+			tm.Send(probeMsg{fn: func(m *Model) { got <- ansi.Strip(m.Render()) }, done: make(chan struct{})})
+			t.Fatalf("no %s within 30s; the screen:\n%s", what, <-got)
+		}
+	}
+	typeLine := func(window, text string) {
+		tm.Send(probeMsg{fn: func(m *Model) { m.focus(m.wins.Get(window)); send(m, text) }, done: make(chan struct{})})
+	}
+	typeLine("#meet", "hello while IRC is down")
+	shows("the IRC line waiting", "#meet", "⧗ hello while IRC is down")
+	typeLine("#meet:localhost", "hello Matrix")
+	shows("the Matrix line sent", "#meet:localhost", "│ hello Matrix", "⧗ hello Matrix")
+	tm.Send(probeMsg{fn: func(m *Model) { m.focus(m.wins.Get("#meet")) }, done: make(chan struct{})})
+	// The lag is the connected networks' (IRC's waiting line is not).
+	until("Matrix's lag", func(b string) bool { return strings.Contains(b, " #meet ") && strings.Contains(b, "· lag 0ms") })
 
 	tm.Send(tea.WindowSizeMsg{Width: 60, Height: 20})
 	until("the narrow bar", has(" #meet ", "127.0.0.1 ○ │ localhost ●"))

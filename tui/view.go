@@ -112,8 +112,12 @@ func (m *Model) statusInfo() panes.Status {
 			s.Conn = "disconnected"
 		}
 		if nets, ok := c.(live.Nets); ok {
+			s.Lag = -1
 			for _, n := range nets.Nets() {
 				s.Nets = append(s.Nets, panes.NetState{Name: n.Name, Nick: n.Nick, Conn: connWords(m.conn.nets[n.Name], n.Connected), Connected: n.Connected})
+				if n.Connected {
+					s.Lag = max(s.Lag, n.Lag) // the connected networks' (a line waiting for the other is no lag)
+				}
 			}
 		}
 	}
