@@ -15,7 +15,8 @@ import (
 // tmux on InspIRCd and Dendrite at once, with a meeting running on each:
 // the status bar shows each network with its own nick and state; when the
 // IRC server dies, IRC's state says so and only the IRC meeting is told
-// that its lines wait, while Matrix stays connected; a narrower terminal
+// that its lines wait (a line typed there is shown waiting), while Matrix
+// stays connected and a line typed in its room goes out; a narrower terminal
 // still shows both networks.
 func TestConsoleStatusBarOfBothNetworks(t *testing.T) {
 	t.Parallel()
@@ -49,6 +50,14 @@ func TestConsoleStatusBarOfBothNetworks(t *testing.T) {
 	}
 	tc.typeLine("/window 2")
 	tc.waitScreen(ctx, "disconnected: lines typed now are queued")
+	// A line typed in the IRC meeting waits for IRC; one typed in the
+	// Matrix meeting goes out.
+	tc.typeLine("#info said while IRC is down")
+	tc.waitScreen(ctx, "⧗ #info said while IRC is down")
+	tc.typeLine("/window 3")
+	tc.typeLine("#info Matrix goes on")
+	waitRoom(t, ctx, w.alice, w.room, w.gavel.UserID, "#info Matrix goes on")
+	tc.typeLine("/window 2")
 
 	tc.tmux("resize-window", "-t", "s", "-x", "60", "-y", "20")
 	tc.waitScreen(ctx, " #meet │ ● on_irc ", "127.0.0… ○ │ localho… ●") // the meeting keeps its place
