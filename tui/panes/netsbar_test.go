@@ -85,3 +85,26 @@ func BenchmarkStatusBar(b *testing.B) {
 		})
 	}
 }
+
+// FuzzStatusBarNets renders the bar of two networks with any names,
+// nicks and states at any width the console allows: the row is exactly
+// that wide, and on one line.
+func FuzzStatusBarNets(f *testing.F) {
+	f.Add("libera.chat", "alice", "connected", "fedora.im", "@alice:fedora.im", "disconnected · reconnecting in 4s", "#meet", uint8(60))
+	f.Add("漢字.example", "ニック", "connected", "", "", "", "#ü", uint8(20))
+	f.Add("a\x1b[2Jb", "\tn\n", "x\u200by", "e\u0301", "😀", "\x7f", "#w", uint8(255))
+	th, err := themes.ByName("dark")
+	if err != nil {
+		f.Fatal(err)
+	}
+	st := common.NewStyles(th)
+	f.Fuzz(func(t *testing.T, n1, k1, c1, n2, k2, c2, window string, w uint8) {
+		width := 20 + int(w)
+		s := Status{Window: window, Connected: true, Lag: time.Millisecond, Nets: []NetState{
+			{Name: n1, Nick: k1, Conn: c1, Connected: true}, {Name: n2, Nick: k2, Conn: c2}}}
+		bar := ansi.Strip(StatusBar(st, width, s))
+		if got := ansi.StringWidthWc(bar); got != width || strings.ContainsAny(bar, "\n\r") {
+			t.Fatalf("width %d: %d cells, %q", width, got, bar)
+		}
+	})
+}
