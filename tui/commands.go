@@ -200,7 +200,7 @@ func (m *Model) say(target, text string) tea.Cmd {
 		}
 		return cmd
 	}
-	if !cl.Connected() {
+	if !m.netConnected(target) {
 		w.Queue(chanlog.Line{Time: m.clock().Unix(), Nick: m.nickOr(), Text: text, Kind: chanlog.Msg})
 	}
 	if err := cl.Say(target, text); err != nil {

@@ -73,6 +73,7 @@ func newView(m *meeting.Meeting, base string, opts Options) *view {
 	} else {
 		index = wordIndex(v.actions)
 	}
+	exact := !v.zod && meeting.IsMatrixRoom(m.Channel) // a room compares names exactly (meeting.NickFold)
 	for _, nick := range sorted {
 		var pa personActions
 		var hits []int
@@ -87,6 +88,11 @@ func newView(m *meeting.Meeting, base string, opts Options) *view {
 					hits = append(hits, i)
 				}
 			}
+		}
+		if exact {
+			// A Matrix room's names compare exactly (meeting.NickFold):
+			// "alice" is not the action of the member "Alice".
+			hits = slices.DeleteFunc(slices.Clone(hits), func(i int) bool { return !mentionsLower(v.actions[i].Text, nick) })
 		}
 		for _, i := range hits {
 			pa.items = append(pa.items, v.actions[i])
