@@ -27,7 +27,7 @@ func startTmux(t testing.TB, w, h int, command string) *tmuxSession {
 	t.Helper()
 	ircdtest.Require(t, "tmux")
 	s := &tmuxSession{t: t, sock: fmt.Sprintf("gavel-test-%d-%d", os.Getpid(), time.Now().UnixNano())}
-	s.run("new-session", "-d", "-s", "g", "-x", fmt.Sprint(w), "-y", fmt.Sprint(h), command+"; echo GAVEL-EXITED rc=$?; sleep 60")
+	s.run("new-session", "-d", "-s", "g", "-x", fmt.Sprint(w), "-y", fmt.Sprint(h), command+"; echo GAVEL-EXITED rc=$?; sleep 3600") // the screen stays readable until cleanup kills the server
 	t.Cleanup(func() { exec.Command("tmux", "-L", s.sock, "kill-server").Run() })
 	return s
 }

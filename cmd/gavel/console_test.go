@@ -32,7 +32,7 @@ func startTmux(t *testing.T, env []string, args ...string) *tmuxConsole {
 	for _, a := range args {
 		cmd.WriteString(" " + shellQuote(a))
 	}
-	cmd.WriteString("; echo GAVEL-EXITED rc=$?; sleep 60")
+	cmd.WriteString("; echo GAVEL-EXITED rc=$?; sleep 3600") // the screen stays readable until cleanup kills the server
 	tc.tmux("new-session", "-d", "-s", "s", "-x", "140", "-y", "40", cmd.String())
 	t.Cleanup(func() { exec.Command("tmux", "-L", tc.sock, "kill-server").Run() })
 	return tc
