@@ -125,7 +125,7 @@ func (r *room) message(evt *event.Event, content []byte, meta Meta, s Sender, li
 		if _, ok := r.members[uid]; !ok {
 			return "", false
 		}
-		return r.name(uid), true
+		return LogName(r.name(uid)), true // one word, as the member speaks
 	}
 	if c.RelatesTo != nil && str(c.RelatesTo.RelType) == "m.replace" && str(c.RelatesTo.EventID) != "" {
 		e := Edit{Meta: meta, Sender: s, Original: str(c.RelatesTo.EventID), Kind: kind}

@@ -145,7 +145,56 @@ func (e *Engine) chaired(ev Chaired) {
 	if !m.isChairListed(nick) {
 		m.Chairs = append(m.Chairs, nick)
 	}
+	if id, ok := strings.CutPrefix(ev.Why, asPrefix); ok {
+		// The user ID #chair named, who was no member then, is this
+		// member: one attendee, under the name they speak with (the ID
+		// stays a chair, whatever name they take), and one chair, whom
+		// #unchair of either the name or the ID unchairs.
+		m.renameAttendee(id, nick)
+		if m.chairedAs == nil {
+			m.chairedAs = map[string]string{}
+		}
+		m.chairedAs[nick] = strings.Clone(id)
+	}
 	e.noteLine(Line{Time: ev.Time, Nick: nick, Op: OpChair, Text: strings.Clone(ev.Why)})
+}
+
+// chairedWith are the names that chair as one with name: the user ID a
+// member was chaired as, or the members chaired as a user ID.
+func (m *Meeting) chairedWith(name string) []string {
+	var out []string
+	for nick, id := range m.chairedAs {
+		switch {
+		case m.sameNick(nick, name):
+			out = append(out, id)
+		case id == name:
+			out = append(out, nick)
+		}
+	}
+	return out
+}
+
+// forgetChairedAs forgets the chairs by user ID of names.
+func (m *Meeting) forgetChairedAs(names []string) {
+	for nick, id := range m.chairedAs {
+		if slices.Contains(names, id) || slices.ContainsFunc(names, func(x string) bool { return m.sameNick(nick, x) }) {
+			delete(m.chairedAs, nick)
+		}
+	}
+}
+
+// renameChairedAs follows a member chaired as a user ID to a new name.
+func (m *Meeting) renameChairedAs(old, nick string) {
+	var ids []string
+	for n, id := range m.chairedAs {
+		if m.sameNick(n, old) {
+			delete(m.chairedAs, n)
+			ids = append(ids, id)
+		}
+	}
+	for _, id := range ids {
+		m.chairedAs[strings.Clone(nick)] = id
+	}
 }
 
 // cleanLine is a text as the default style logs a line.

@@ -22,7 +22,8 @@ type Options struct {
 	// CASEMAPPING live, rfc1459 in replay): in the default style chair
 	// checks, #chair and #unchair compare folded nicks. nil means exact
 	// comparison. zodbot style always compares exactly, as MeetBot did
-	// ("Alice" is not the chair "alice").
+	// ("Alice" is not the chair "alice"), and so does a Matrix room
+	// (NickFold): whatever Fold is given, live or in replay.
 	Fold func(string) string
 	// Dialect is how commands are spelled: MeetBot's "#topic" (the zero
 	// value) or Fedora's Matrix "!topic" (dialect.go).
@@ -73,6 +74,7 @@ type Engine struct {
 
 // NewEngine returns an engine for one channel.
 func NewEngine(opts Options) *Engine {
+	opts.Fold = NickFold(opts.Channel, opts.Fold)
 	return &Engine{
 		opts:          opts,
 		accounts:      map[string]string{},
@@ -189,6 +191,7 @@ func (e *Engine) nickChange(ev NickChange) {
 		delete(e.chairAccounts, e.key(oldNick))
 		e.chairAccounts[e.key(newNick)] = a
 	}
+	m.renameChairedAs(oldNick, nick)
 	if e.opts.Style != StyleZodbot && oldNick != nick {
 		// The default style's .log.txt records the change, so that a
 		// replay of it follows the chair to the new nick as the live
@@ -619,8 +622,16 @@ func (e *Engine) doUnchair(c cmdCall) bool {
 		if m.sameNick(n, m.Owner) {
 			continue
 		}
-		m.Chairs = slices.DeleteFunc(m.Chairs, func(ch string) bool { return m.sameNick(ch, n) })
-		delete(e.chairAccounts, e.key(n))
+		// A member chaired as a user ID goes with that ID, and the other
+		// way round: else the ID would chair them again at once.
+		names := append([]string{n}, m.chairedWith(n)...)
+		m.Chairs = slices.DeleteFunc(m.Chairs, func(ch string) bool {
+			return slices.ContainsFunc(names, func(x string) bool { return m.sameNick(ch, x) })
+		})
+		for _, x := range names {
+			delete(e.chairAccounts, e.key(x))
+		}
+		m.forgetChairedAs(names)
 	}
 	e.say("Current chairs: " + strings.Join(m.ChairList(), " "))
 	return true

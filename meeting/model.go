@@ -208,6 +208,9 @@ type Meeting struct {
 	startTopic    string // the channel topic when the meeting started
 	topicText     string // the text of the last #topic, as the channel topic shows it
 	fold          func(string) string
+	// chairedAs are the members made chairs as a user ID #chair named
+	// (nick -> user ID; edits.go).
+	chairedAs map[string]string
 }
 
 // Ended reports whether #endmeeting has run.

@@ -257,6 +257,22 @@ func IsMatrixRoom(channel string) bool {
 	return len(channel) > 2 && (channel[0] == '#' || channel[0] == '!') && strings.Contains(channel[1:], ":")
 }
 
+// NickFold is how the meetings of a channel compare names, given how
+// its network folds them: an IRC channel as its server does (fold, its
+// CASEMAPPING live, rfc1459 in replay); a Matrix room exactly (nil),
+// live and replayed alike. A Matrix name is a display name as Element
+// shows it, which the homeserver keeps apart from every other member's
+// only when it is the same to the letter ("Alice" and "alice" are two
+// members, each shown without a user ID): folded, one of them could take
+// the other's chair by changing the case of their display name, and the
+// replay of the room's log would count two people as one.
+func NickFold(channel string, fold func(string) string) func(string) string {
+	if IsMatrixRoom(channel) {
+		return nil
+	}
+	return fold
+}
+
 // FedoraUser is the Fedora account (FAS) name of a Matrix user as Fedora's
 // meetbot maps it: "@x:fedora.im" is FAS user "x". Other servers' users
 // need a FASJSON lookup; for them ok is false and the user ID is returned.

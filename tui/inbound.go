@@ -235,44 +235,80 @@ func (m *Model) showText(target string, src live.User, private bool, l chanlog.L
 	return m.push(w, l) != nil
 }
 
-// connState follows the connection's life cycle.
+// connState follows the connection's life cycle: of the one network, or
+// of each of several (e.Network names it), kept apart for the status bar.
 func (m *Model) connState(e live.Conn) {
+	state := m.conn.state
+	if e.Network != "" {
+		state = m.conn.nets[e.Network]
+	}
 	switch e.State {
 	case live.Connecting:
-		m.conn.state = "connecting…"
-		if e.Server != "" {
+		state = "connecting…"
+		if e.Server != "" && e.Network == "" {
 			m.conn.server = e.Server
 		}
 	case live.Connected:
-		m.conn.state = "connected"
-		if e.Nick != "" {
+		state = "connected"
+		switch {
+		case e.Network != "":
+			m.Me.Nick = m.opts.Network.Nick() // the first network's: the Matrix user ID is no nick
+		case e.Nick != "":
 			m.Me.Nick = e.Nick
 		}
 		m.status("connected to " + e.Server + " as " + e.Nick)
 		m.nickTaken(e)
 	case live.Disconnected:
-		m.conn.state = "disconnected"
+		state = "disconnected"
 		if e.Err != nil {
 			m.errorLine(m.wins.Status(), "disconnected: "+e.Err.Error())
 		}
 		for _, w := range m.wins.All() {
-			if w.Kind == winlist.Channel && m.opts.Glue.Meeting(w.Name) != nil && !m.opts.Glue.Meeting(w.Name).Ended() {
+			if w.Kind == winlist.Channel && m.onNet(w.Name, e.Network) && m.opts.Glue.Meeting(w.Name) != nil && !m.opts.Glue.Meeting(w.Name).Ended() {
 				m.errorLine(w, "disconnected: lines typed now are queued and sent when gavel is back")
 			}
 		}
 	case live.ConnectFailed:
-		m.conn.state = "not connected"
+		state = "not connected"
 		if e.Err != nil {
 			m.errorLine(m.wins.Status(), e.Err.Error())
 		}
 	case live.Reconnecting:
-		m.conn.state = "disconnected · reconnecting in " + e.Delay.Round(time.Second).String()
+		state = "disconnected · reconnecting in " + e.Delay.Round(time.Second).String()
 	case live.Stopped:
-		m.conn.state = "stopped"
+		state = "stopped"
 		if e.Err != nil { // a permanent refusal (a wrong password, no homeserver): said once
 			m.errorLine(m.wins.Status(), e.Err.Error())
 		}
 	}
+	if e.Network == "" {
+		m.conn.state = state
+		return
+	}
+	if m.conn.nets == nil {
+		m.conn.nets = map[string]string{}
+	}
+	m.conn.nets[e.Network] = state
+}
+
+// netConnected reports whether lines to a channel or user go out now: on
+// its own network, when gavel is on several.
+func (m *Model) netConnected(target string) bool {
+	if nets, ok := m.opts.Network.(live.Nets); ok {
+		on := nets.NetOf(target)
+		for _, n := range nets.Nets() {
+			if n.Name == on {
+				return n.Connected
+			}
+		}
+	}
+	return m.opts.Network.Connected()
+}
+
+// onNet reports whether a channel is on the network named ("": the one).
+func (m *Model) onNet(channel, network string) bool {
+	nets, ok := m.opts.Network.(live.Nets)
+	return network == "" || !ok || nets.NetOf(channel) == network
 }
 
 // showInfo shows what else the network says: the server's own text in

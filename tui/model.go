@@ -168,6 +168,8 @@ type consoleState struct {
 type connState struct {
 	server string
 	state  string // "connecting…", "connected", "disconnected", "reconnecting in 4s", "offline"
+	// nets are the states of several networks (live.Nets), by name.
+	nets map[string]string
 }
 
 // overlay is a component drawn over the screen that takes the keys until

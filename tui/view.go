@@ -6,6 +6,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"gavel/meeting"
+	"gavel/meeting/live"
 	"gavel/tui/common"
 	"gavel/tui/palette"
 	"gavel/tui/panes"
@@ -110,6 +111,15 @@ func (m *Model) statusInfo() panes.Status {
 		} else if s.Conn == "connected" {
 			s.Conn = "disconnected"
 		}
+		if nets, ok := c.(live.Nets); ok {
+			s.Lag = -1
+			for _, n := range nets.Nets() {
+				s.Nets = append(s.Nets, panes.NetState{Name: n.Name, Nick: n.Nick, Conn: connWords(m.conn.nets[n.Name], n.Connected), Connected: n.Connected})
+				if n.Connected {
+					s.Lag = max(s.Lag, n.Lag) // the connected networks' (a line waiting for the other is no lag)
+				}
+			}
+		}
 	}
 	if mt := m.Meeting(); mt != nil {
 		s.Meeting = mt.Name
@@ -125,6 +135,20 @@ func (m *Model) statusInfo() panes.Status {
 	}
 	s.Timebox, s.TimeboxLevel = m.chairClock()
 	return s
+}
+
+// connWords is a network's state as the status bar says it: what its
+// events said, corrected by whether it is connected now.
+func connWords(said string, connected bool) string {
+	switch {
+	case connected:
+		return "connected"
+	case said == "connected":
+		return "disconnected"
+	case said == "":
+		return "connecting…"
+	}
+	return said
 }
 
 // body renders the rows between the window bar and the status bar.

@@ -69,7 +69,7 @@ func TestChairToolsSurviveSIGKILL(t *testing.T) {
 	}
 	config := testConfig{Port: srv.Port, Nick: "chair", Archive: filepath.Join(dir, "archive"),
 		Journal: filepath.Join(dir, "state", "journal"), Agendas: map[string]string{"#meet": agendaFile}}.write(t, dir)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	meet := observe(t, ctx, srv.Addr(), "observer", "#meet")
 	alice := speaker(t, ctx, srv.Addr(), "alice", "#meet")

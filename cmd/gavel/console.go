@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -113,20 +114,13 @@ func runConsole(ctx context.Context, args []string, stdout, stderr io.Writer) in
 
 // apply lets flags override the file.
 func (f consoleFlags) apply(c *config) {
-	set := func(dst *string, v string) {
-		if v != "" {
-			*dst = v
-		}
-	}
-	set(&c.Server, f.server)
-	set(&c.Nick, f.nick)
-	set(&c.Archive, f.archive)
-	set(&c.URLPrefix, f.urlPrefix)
-	set(&c.Style, f.style)
-	set(&c.Theme, f.theme)
-	if f.port != 0 {
-		c.Port = f.port
-	}
+	over(&c.Server, f.server)
+	over(&c.Nick, f.nick)
+	over(&c.Archive, f.archive)
+	over(&c.URLPrefix, f.urlPrefix)
+	over(&c.Style, f.style)
+	over(&c.Theme, f.theme)
+	over(&c.Port, f.port)
 	if f.noTLS {
 		off := false
 		c.TLS = &off
@@ -147,6 +141,7 @@ type network struct {
 	live.Network
 	run      func(ctx context.Context) error
 	server   string
+	name     string // what the status bar calls it beside another network
 	nick     string
 	channels []string
 	owns     func(name string) bool // the channel and user names that are this network's
@@ -164,7 +159,7 @@ func ircNetwork(cfg config, logger *slog.Logger, stderr io.Writer) (n *network, 
 	if err != nil {
 		return nil, 1, err
 	}
-	return &network{Network: live.NewIRC(client), run: client.Run, server: ic.Addr(), nick: ic.Nick, channels: ic.Channels,
+	return &network{Network: live.NewIRC(client), run: client.Run, server: ic.Addr(), name: ic.Server, nick: ic.Nick, channels: ic.Channels,
 		owns: multinet.IRCNames}, 0, nil
 }
 
@@ -187,6 +182,9 @@ func networks(cfg config, headless bool, logger *slog.Logger, stderr io.Writer) 
 		if err != nil {
 			return nil, code, err
 		}
+		if _, server, ok := strings.Cut(cfg.Matrix.UserID, ":"); ok {
+			mx.name = server // the user ID's server name: "fedora.im"
+		}
 		nets = append(nets, mx)
 	}
 	switch len(nets) {
@@ -199,7 +197,10 @@ func networks(cfg config, headless bool, logger *slog.Logger, stderr io.Writer) 
 	servers := make([]string, len(nets))
 	both := &network{nick: nets[0].nick, matrix: nets[len(nets)-1].matrix}
 	for i, n := range nets {
-		members[i] = multinet.Member{Network: n.Network, Owns: n.owns}
+		members[i] = multinet.Member{Network: n.Network, Name: cmp.Or(n.name, n.server), Owns: n.owns}
+		if i > 0 && members[i].Name == members[0].Name {
+			members[i].Name += " (Matrix)" // one server name for both: told apart
+		}
 		servers[i] = n.server
 		both.channels = append(both.channels, n.channels...)
 	}

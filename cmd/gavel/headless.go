@@ -19,8 +19,11 @@ import (
 // (updates).
 type reporter struct {
 	*live.Controller
-	w    io.Writer
-	last live.ConnState
+	w io.Writer
+	// last is each network's last connection state (by Conn.Network:
+	// "" with one network), so that one network's failure to connect is
+	// not told as the other's.
+	last map[string]live.ConnState
 }
 
 func (r *reporter) say(format string, args ...any) {
@@ -42,7 +45,7 @@ func (r *reporter) event(ev live.Event) {
 			// Said here, not at Disconnected: a fatal error ends the
 			// run instead, and is said once, as it exits.
 			what := "disconnected from"
-			if r.last == live.ConnectFailed {
+			if r.last[e.Network] == live.ConnectFailed {
 				what = "could not connect to"
 			}
 			if e.Err != nil {
@@ -51,7 +54,10 @@ func (r *reporter) event(ev live.Event) {
 				r.say("%s %s; trying again in %s", what, e.Server, e.Delay.Round(time.Millisecond))
 			}
 		}
-		r.last = e.State
+		if r.last == nil {
+			r.last = map[string]live.ConnState{}
+		}
+		r.last[e.Network] = e.State
 	case live.Join:
 		if e.From.Self && !e.History {
 			r.say("joined %s", e.Channel)

@@ -29,10 +29,19 @@ func (c *Controller) tools(ch *channel) *chair.Tools {
 		return nil
 	}
 	if ch.tools == nil {
-		ch.tools = chair.New(c.cfg.Chair, ch.name, c.fold)
+		// The names of the tools' rosters and roll calls compare as the
+		// channel's meeting compares them (meeting.NickFold).
+		fold := meeting.NickFold(ch.name, c.fold)
+		if fold == nil {
+			fold = exactName
+		}
+		ch.tools = chair.New(c.cfg.Chair, ch.name, fold)
 	}
 	return ch.tools
 }
+
+// exactName compares names as they are (a Matrix room's).
+func exactName(s string) string { return s }
 
 // ChairTools returns a channel's chair's tools for the presenter to show
 // (nil: none yet). They are the controller's: read them on its goroutine.

@@ -20,7 +20,7 @@ func (c *Controller) Say(name, text string) []Update {
 	if err := net.Say(name, text); err != nil {
 		return []Update{{Kind: UpdateError, Channel: name, Err: err}}
 	}
-	if !c.online() {
+	if !c.online(name) {
 		return []Update{{Kind: UpdateQueued, Channel: name, Text: text}}
 	}
 	return nil
@@ -56,9 +56,18 @@ func (c *Controller) Answer(channel, key, asker string, lines []string) []Update
 	return nil
 }
 
-// online reports whether a line said now goes out now: the network's own
-// word when it has one, else the last connection state it reported.
-func (c *Controller) online() bool {
+// online reports whether a line said now to channel goes out now: its
+// network's own word (of several, the one the channel is on) when it has
+// one, else the last connection state it reported.
+func (c *Controller) online(channel string) bool {
+	if nets, ok := c.cfg.Network.(Nets); ok {
+		on := nets.NetOf(channel)
+		for _, n := range nets.Nets() {
+			if n.Name == on {
+				return n.Connected
+			}
+		}
+	}
 	if n, ok := c.cfg.Network.(interface{ Connected() bool }); ok {
 		return n.Connected()
 	}

@@ -200,9 +200,13 @@ func (s ConnState) String() string {
 // Conn reports a change of the connection's state.
 type Conn struct {
 	Meta
-	State  ConnState
-	Server string // where (host:port, a homeserver)
-	Nick   string // our nick (Connected)
+	// Network names the network whose connection it is, when several are
+	// one (multinet stamps each of theirs with the name it knows it by:
+	// "libera.chat", "fedora.im"); "" with one network.
+	Network string
+	State   ConnState
+	Server  string // where (host:port, a homeserver)
+	Nick    string // our nick (Connected)
 	// Wanted is the nick we asked for when the network gave us another
 	// (Connected; a ghost of an earlier connection holds it): the network
 	// takes it back when it frees. "" when Nick is the one we asked for.

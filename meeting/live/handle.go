@@ -87,12 +87,22 @@ func (c *Controller) state(ev Conn) {
 	case Disconnected, Reconnecting, Stopped, Connecting, ConnectFailed:
 		c.connected = false
 		for _, ch := range c.channels {
+			if !c.onNet(ch.name, ev.Network) {
+				continue // another network's channel: still there
+			}
 			if ch.joined {
 				c.away(ch, ev.When())
 			}
 			ch.joined = false
 		}
 	}
+}
+
+// onNet reports whether a channel is on the network named by a Conn
+// (Conn.Network; "" is the one network there is).
+func (c *Controller) onNet(channel, network string) bool {
+	nets, ok := c.cfg.Network.(Nets)
+	return network == "" || !ok || nets.NetOf(channel) == network
 }
 
 // away marks that gavel left a channel (PART, KICK, a lost connection)

@@ -166,7 +166,9 @@ type Controller struct {
 	dropped         int    // channel events for channels gavel is not in
 	work            []Task // work of the chair's tools not handed out yet (chair.go)
 
-	selfKnown string // the nick the meetings know gavel by (see selfnick.go)
+	// selfKnown is the nick the meetings know gavel by, by network
+	// (Conn.Network: "" is the one network; see selfnick.go).
+	selfKnown map[string]string
 	selfNow   string // gavel's nick on this connection
 }
 

@@ -112,29 +112,13 @@ func muser(s matrixclient.Sender) User {
 // LogNick is how a Matrix member is named in a meeting and its log: the
 // display name as Element shows it (with the user ID when two members
 // share it; the user ID when there is none), written so that a line of
-// the .log.txt reads back the same: whitespace runs and '<' '>' become
-// '_', and a user ID loses its leading '@' (the log's operator mark).
+// the .log.txt reads back the same (matrixclient.LogName, which writes a
+// mention of the member the same way).
 //
 //	Kevin Fenzi              → Kevin_Fenzi
 //	Sam (@sam:fedora.im)     → Sam_(@sam:fedora.im)
 //	@nirik:fedora.im         → nirik:fedora.im
-func LogNick(name string) string {
-	name = strings.Join(strings.Fields(name), "_")
-	name = strings.Map(func(r rune) rune {
-		if r == '<' || r == '>' {
-			return '_'
-		}
-		return r
-	}, name)
-	name = strings.TrimPrefix(name, "@")
-	if strings.HasPrefix(name, "+") || strings.HasPrefix(name, "@") {
-		name = "_" + name[1:]
-	}
-	if name == "" {
-		name = "_"
-	}
-	return name
-}
+func LogNick(name string) string { return matrixclient.LogName(name) }
 
 func (n *Matrix) translate(out []Event, ev matrixclient.Event) []Event {
 	switch e := ev.(type) {

@@ -120,6 +120,23 @@ type Network interface {
 	QueueLen() int
 }
 
+// Nets is a Network made of several (multinet): what the presenter
+// shows of each, in their order, and which of them a channel is on.
+// Each one's Conn events carry its name (Conn.Network).
+type Nets interface {
+	Nets() []NetStatus
+	// NetOf is the name of the network a channel (or user) is on.
+	NetOf(name string) string
+}
+
+// NetStatus is one network of several, as the status bar shows it.
+type NetStatus struct {
+	Name      string        // as its Conn events are stamped
+	Nick      string        // our nick there (Matrix: our user ID)
+	Connected bool          // lines go out now
+	Lag       time.Duration // how long a line sent now waits
+}
+
 // WaitBatch blocks for the next value of ch, then takes every value
 // already waiting, up to max, so that a burst costs one journal sync and
 // one redraw. open is false once ch is closed (batch then holds the last

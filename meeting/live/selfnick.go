@@ -15,21 +15,40 @@ import "gavel/meeting"
 // registeredAs records the nick of a new connection. The meetings of a
 // fresh start (resumed from their journals) know gavel by the configured
 // nick.
+//
+// Each network's own: an IRC nick is no name in a Matrix room. A Matrix
+// connection names us by our user ID, which no room knows us by (a room
+// knows our display name, which our join of it says): it sets nothing.
 func (c *Controller) registeredAs(ev Conn) {
-	if c.selfKnown == "" {
-		c.selfKnown = ev.Nick
+	c.selfNow = ev.Nick
+	if meeting.IsMatrixUserID(ev.Nick) {
+		return
+	}
+	if c.selfKnown == nil {
+		c.selfKnown = map[string]string{}
+	}
+	if c.selfKnown[ev.Network] == "" {
+		c.selfKnown[ev.Network] = ev.Nick
 		if ev.Wanted != "" {
-			c.selfKnown = ev.Wanted
+			c.selfKnown[ev.Network] = ev.Wanted
 		}
 	}
-	c.selfNow = ev.Nick
+}
+
+// netOf is the name of the network a channel is on (Conn.Network; "" when
+// there is one network).
+func (c *Controller) netOf(channel string) string {
+	if nets, ok := c.cfg.Network.(Nets); ok {
+		return nets.NetOf(channel)
+	}
+	return ""
 }
 
 // followSelf runs when gavel is back in a channel: if the channel's
 // engine knows gavel by another nick, it learns the new one.
 func (c *Controller) followSelf(ch *channel, ev Join, ups []Update, todo []pending) ([]Update, []pending) {
 	if ch.self == "" {
-		ch.self = c.selfKnown
+		ch.self = c.selfKnown[c.netOf(ch.name)]
 	}
 	now := ev.From.Nick
 	if ch.self == "" || now == "" || c.fold(ch.self) == c.fold(now) {
@@ -44,8 +63,14 @@ func (c *Controller) followSelf(ch *channel, ev Join, ups []Update, todo []pendi
 // selfRenamed follows a NICK of ours in the channels it was seen in.
 func (c *Controller) selfRenamed(ev NickChange) {
 	c.selfNow = ev.NewNick
-	c.selfKnown = ev.NewNick
+	if c.selfKnown == nil {
+		c.selfKnown = map[string]string{}
+	}
+	if len(ev.Channels) == 0 {
+		c.selfKnown[c.netOf(ev.NewNick)] = ev.NewNick
+	}
 	for _, name := range ev.Channels {
+		c.selfKnown[c.netOf(name)] = ev.NewNick
 		if ch := c.find(name); ch != nil {
 			ch.self = ev.NewNick
 		}

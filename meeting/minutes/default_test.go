@@ -339,3 +339,21 @@ func TestLogHTMLDefaultLineBoxes(t *testing.T) {
 		t.Error("zodbot style's page is not MeetBot's")
 	}
 }
+
+// TestActionOwnersInAMatrixRoom: an action is listed under each attendee
+// it names; in an IRC channel in any case, in a Matrix room (whose names
+// compare exactly, meeting.NickFold) only to the letter.
+func TestActionOwnersInAMatrixRoom(t *testing.T) {
+	for _, tt := range []struct{ channel, want string }{
+		{"#gavel", "* Alice\n  * alice writes the docs\n  * ALICE fixes it\n* alice\n  * alice writes the docs\n  * ALICE fixes it\n* **UNASSIGNED**"},
+		{"#gavel:example.org", "-----------------------\n* alice\n  * alice writes the docs\n* **UNASSIGNED**\n  * ALICE fixes it"},
+	} {
+		m := &meeting.Meeting{Channel: tt.channel, Owner: "Alice", Title: "Weekly", Name: "weekly", Start: at(0), End: at(600),
+			Attendees: []meeting.Attendee{{Nick: "Alice", Lines: 3}, {Nick: "alice", Lines: 2}},
+			Items: []meeting.Item{{Kind: meeting.KindAction, Nick: "Alice", Time: at(1), Text: "alice writes the docs", Line: 2},
+				{Kind: meeting.KindAction, Nick: "Alice", Time: at(2), Text: "ALICE fixes it", Line: 3}}}
+		if got := render(t, FileText, m, meeting.StyleDefault); !strings.Contains(got, tt.want) {
+			t.Errorf("%s: the actions by person are not\n%s\nin\n%s", tt.channel, tt.want, got)
+		}
+	}
+}

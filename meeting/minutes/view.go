@@ -95,6 +95,7 @@ func newView(m *meeting.Meeting, base string, opts Options) *view {
 	default:
 		index = wordIndex(v.actions)
 	}
+	exact := !v.zod && meeting.IsMatrixRoom(m.Channel) // a room compares names exactly (meeting.NickFold)
 	for _, k := range sorted {
 		if len(v.actions) == 0 {
 			break
@@ -120,6 +121,11 @@ func newView(m *meeting.Meeting, base string, opts Options) *view {
 					hits = append(hits, i)
 				}
 			}
+		}
+		if exact {
+			// A Matrix room's names compare exactly (meeting.NickFold):
+			// "alice" is not the action of the member "Alice".
+			hits = slices.DeleteFunc(slices.Clone(hits), func(i int) bool { return !mentionsLower(v.actions[i].Text, nick) })
 		}
 		for _, i := range hits {
 			pa.items = append(pa.items, v.actions[i])

@@ -37,10 +37,26 @@ type Status struct {
 	// Dispatch says what waits of the after-meeting deliveries, e.g.
 	// "dispatch: 3 to send" ("": nothing).
 	Dispatch string
+	// Nets are the networks when gavel is on several at once (IRC and
+	// Matrix): each shows its own name, nick and state in place of
+	// Server, Nick and Conn; Connected and Lag are then the networks'
+	// together (any connected, the longest lag).
+	Nets []NetState
+}
+
+// NetState is one network of several on the status bar.
+type NetState struct {
+	Name      string // "libera.chat", "fedora.im"
+	Nick      string // our nick there
+	Conn      string // its state, as Status.Conn
+	Connected bool
 }
 
 // StatusBar renders the status row.
 func StatusBar(st *common.Styles, w int, s Status) string {
+	if len(s.Nets) > 0 {
+		return netsBar(st, w, s)
+	}
 	var r common.Row
 	r.Reset(w)
 	r.Add(st.BarKey, " "+s.Server+" ")
@@ -48,6 +64,38 @@ func StatusBar(st *common.Styles, w int, s Status) string {
 		r.Add(st.Bar, "as "+s.Nick+" ")
 	}
 	r.Add(st.Bar, "│ "+s.Window+" ")
+	meetingParts(st, &r, s)
+	right := s.Conn
+	switch {
+	case s.Connected && s.Lag >= 0:
+		right += " · lag " + lag(s.Lag)
+	case s.Connected:
+		right += " · lag –"
+	}
+	if s.Queued > 0 {
+		right += " · " + strconv.Itoa(s.Queued) + " queued"
+	}
+	if s.Extra != "" {
+		right = s.Extra + " │ " + right
+	}
+	bus := waiting(s)
+	right += " "
+	rw := common.TextWidth(bus + right)
+	if gap := r.Left() - rw; gap > 0 {
+		r.Add(st.Bar, common.Spaces(gap))
+	}
+	r.Add(st.BarActivity, bus)
+	connStyle := st.Bar
+	if !s.Connected && s.Conn != "offline" {
+		connStyle = st.BarMention
+	}
+	r.Add(connStyle, right)
+	r.Pad(st.Bar)
+	return r.String()
+}
+
+// meetingParts adds the running meeting and its topic's timebox.
+func meetingParts(st *common.Styles, r *common.Row, s Status) {
 	if s.Meeting != "" {
 		r.Add(st.Bar, "│ ")
 		r.Add(st.BarKey, "● "+s.Meeting)
@@ -69,19 +117,10 @@ func StatusBar(st *common.Styles, w int, s Status) string {
 			r.Add(st.Bar, " ")
 		}
 	}
-	right := s.Conn
-	switch {
-	case s.Connected && s.Lag >= 0:
-		right += " · lag " + lag(s.Lag)
-	case s.Connected:
-		right += " · lag –"
-	}
-	if s.Queued > 0 {
-		right += " · " + strconv.Itoa(s.Queued) + " queued"
-	}
-	if s.Extra != "" {
-		right = s.Extra + " │ " + right
-	}
+}
+
+// waiting is what waits for the bus and for dispatch ("" when nothing).
+func waiting(s Status) string {
 	bus := ""
 	switch {
 	case s.BusWaiting == 1:
@@ -92,19 +131,7 @@ func StatusBar(st *common.Styles, w int, s Status) string {
 	if s.Dispatch != "" {
 		bus += s.Dispatch + " │ "
 	}
-	right += " "
-	rw := common.TextWidth(bus + right)
-	if gap := r.Left() - rw; gap > 0 {
-		r.Add(st.Bar, common.Spaces(gap))
-	}
-	r.Add(st.BarActivity, bus)
-	connStyle := st.Bar
-	if !s.Connected && s.Conn != "offline" {
-		connStyle = st.BarMention
-	}
-	r.Add(connStyle, right)
-	r.Pad(st.Bar)
-	return r.String()
+	return bus
 }
 
 // Elapsed formats a meeting's running time as H:MM:SS.

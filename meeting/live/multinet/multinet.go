@@ -23,6 +23,10 @@ import (
 // Member is one network of a Multi and the names it owns.
 type Member struct {
 	live.Network
+	// Name is what the chair knows the network by ("libera.chat",
+	// "fedora.im"): its Conn events are stamped with it (Conn.Network)
+	// and the status bar shows it.
+	Name string
 	// Owns reports whether a channel or user name belongs to this
 	// network (MatrixNames or IRCNames).
 	Owns func(name string) bool
@@ -60,6 +64,7 @@ type batch struct {
 
 type pump struct {
 	net    live.Network
+	name   string
 	resume chan struct{}
 }
 
@@ -72,13 +77,14 @@ var (
 	_ live.Network  = (*Multi)(nil)
 	_ live.Answerer = (*Multi)(nil)
 	_ live.Replier  = (*Multi)(nil)
+	_ live.Nets     = (*Multi)(nil)
 )
 
 // Next implements live.Network: it is open while any network is.
 func (m *Multi) Next(ctx context.Context, max int) ([]live.Event, bool) {
 	m.start.Do(func() {
 		for _, mb := range m.members {
-			p := &pump{net: mb.Network, resume: make(chan struct{}, 1)}
+			p := &pump{net: mb.Network, name: mb.Name, resume: make(chan struct{}, 1)}
 			go p.run(ctx, max, m.batches)
 		}
 	})
@@ -91,6 +97,7 @@ func (m *Multi) Next(ctx context.Context, max int) ([]live.Event, bool) {
 	}
 	var out []live.Event
 	take := func(b batch) {
+		stamp(b.events, b.from.name)
 		out = append(out, b.events...)
 		if b.open {
 			m.delivered = append(m.delivered, b.from)
@@ -117,6 +124,16 @@ drain:
 	return out, m.open > 0
 }
 
+// stamp names the network of each connection event of its batch.
+func stamp(evs []live.Event, name string) {
+	for i, ev := range evs {
+		if c, ok := ev.(live.Conn); ok && c.Network == "" {
+			c.Network = name
+			evs[i] = c
+		}
+	}
+}
+
 // run hands out its network's batches, one at a time.
 func (p *pump) run(ctx context.Context, max int, out chan<- batch) {
 	for {
@@ -139,19 +156,33 @@ func (p *pump) run(ctx context.Context, max int, out chan<- batch) {
 
 // route is the network a channel or user name belongs to: the one that is
 // in the channel, else the first that owns its form.
-func (m *Multi) route(name string) live.Network {
-	for _, mb := range m.members {
-		if mb.InChannel(name) {
-			return mb.Network
+func (m *Multi) route(name string) live.Network { return m.member(name).Network }
+
+func (m *Multi) member(name string) *Member {
+	for i := range m.members {
+		if m.members[i].InChannel(name) {
+			return &m.members[i]
 		}
 	}
-	for _, mb := range m.members {
+	for i, mb := range m.members {
 		if mb.Owns == nil || mb.Owns(name) {
-			return mb.Network
+			return &m.members[i]
 		}
 	}
-	return m.members[0].Network
+	return &m.members[0]
 }
+
+// Nets implements live.Nets: each network, in the order of New.
+func (m *Multi) Nets() []live.NetStatus {
+	out := make([]live.NetStatus, len(m.members))
+	for i, mb := range m.members {
+		out[i] = live.NetStatus{Name: mb.Name, Nick: mb.Nick(), Connected: mb.Connected(), Lag: mb.Lag()}
+	}
+	return out
+}
+
+// NetOf implements live.Nets.
+func (m *Multi) NetOf(name string) string { return m.member(name).Name }
 
 // Say implements live.Effects.
 func (m *Multi) Say(target, text string) error { return m.route(target).Say(target, text) }
