@@ -260,7 +260,8 @@ func TestWholeMeetingInAMatrixRoom(t *testing.T) {
 // milliseconds (one at a time, whatever the number of senders), so its
 // rate of intake, not gavel's, would be measured by lines said while gavel
 // listens; instead, alice says 1,000 lines while gavel is away (off the
-// clock; a meeting runs in the room), and an op is gavel's start until
+// clock, until Dendrite serves the last of them; a meeting runs in the
+// room), and an op is gavel's start until
 // the last of them is handled: login, the room's state, the sync that
 // brings them (the client's default timeline limit holds 1,000), each
 // line through the adapter, the engine, the journal (synced per batch)
@@ -333,9 +334,11 @@ func BenchmarkLiveInboundMatrix(b *testing.B) {
 	b.ResetTimer()
 	for n := range b.N {
 		b.StopTimer()
+		last := ""
 		for i := range perOp {
-			alice.Text(b, roomID, fmt.Sprintf("line %d of op %d of the load meeting", i, n))
+			last = alice.Text(b, roomID, fmt.Sprintf("line %d of op %d of the load meeting", i, n))
 		}
+		alice.WaitInTimeline(b, roomID, last)
 		b.StartTimer()
 		catchUp(accounts[0], n) // stops the timer
 		catchUp(accounts[1], n)
