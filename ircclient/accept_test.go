@@ -20,12 +20,22 @@ import (
 // without DNS.
 const hybridReg = 45 * time.Second
 
-// noEchoServers are the servers without echo-message, where the client
-// itself says which of our lines the channel saw.
-var noEchoServers = []struct {
+// testServer is a real server a test runs on, by name.
+type testServer struct {
 	name  string
 	start func(t *testing.T) *ircdtest.Server
-}{
+}
+
+// echoAndNot are InspIRCd (IRCv3, echo-message, rfc1459 casemapping) and
+// ngircd (none of these).
+var echoAndNot = []testServer{
+	{"inspircd", func(t *testing.T) *ircdtest.Server { return ircdtest.StartInspIRCd(t, ircdtest.Options{}) }},
+	{"ngircd", func(t *testing.T) *ircdtest.Server { return ircdtest.StartNgircd(t) }},
+}
+
+// noEchoServers are the servers without echo-message, where the client
+// itself says which of our lines the channel saw.
+var noEchoServers = []testServer{
 	{"hybrid", func(t *testing.T) *ircdtest.Server { return ircdtest.StartHybrid(t, ircdtest.HybridOptions{}) }},
 	{"ngircd", func(t *testing.T) *ircdtest.Server { return ircdtest.StartNgircd(t) }},
 }
@@ -36,9 +46,7 @@ func opAndChair(t *testing.T, srv *ircdtest.Server, channel string) (*ircdtest.L
 	t.Helper()
 	op := dialLine(t, srv.Addr(), "op")
 	op.Send("JOIN " + channel)
-	if _, err := op.WaitFor(func(l string) bool { return strings.Contains(l, " 366 ") }); err != nil {
-		t.Fatal(err)
-	}
+	op.Expect(t, " 366 ")
 	cfg := testConfig(srv.Port, "chair")
 	cfg.Channels = []string{channel}
 	l := startClient(t, cfg)
@@ -53,9 +61,7 @@ func opAndChair(t *testing.T, srv *ircdtest.Server, channel string) (*ircdtest.L
 // applied it).
 func waitLine(t *testing.T, lc *ircdtest.LineClient, cmd string) {
 	t.Helper()
-	if _, err := lc.WaitFor(func(l string) bool { return strings.Contains(l, " "+cmd+" ") }); err != nil {
-		t.Fatal(err)
-	}
+	lc.Expect(t, " "+cmd+" ")
 }
 
 // outcome reads events until the line text has its outcome: its Self
@@ -355,37 +361,33 @@ func TestRefusedLineBehindZNC(t *testing.T) {
 // budget the servers' flood limits allow: ten lines on ircd-hybrid and
 // ngircd (stock limits) are all accepted on one connection.
 func TestPacedLinesWithAckPings(t *testing.T) {
-	for _, server := range noEchoServers {
-		t.Run(server.name, func(t *testing.T) {
-			t.Parallel()
-			srv := server.start(t)
-			cfg := testConfig(srv.Port, "chair")
-			cfg.SendUnpaced = false // DefaultConfig's burst and rate
-			cfg.Channels = []string{"#paced"}
-			l := startClient(t, cfg)
-			l.waitJoined(hybridReg, cfg.Channels)
-			const n = 10
-			for i := range n {
-				if err := l.c.Say("#paced", "paced line "+strconv.Itoa(i)); err != nil {
-					t.Fatal(err)
+	onEachServer(t, noEchoServers, func(t *testing.T, _ string, srv *ircdtest.Server) {
+		cfg := testConfig(srv.Port, "chair")
+		cfg.SendUnpaced = false // DefaultConfig's burst and rate
+		cfg.Channels = []string{"#paced"}
+		l := startClient(t, cfg)
+		l.waitJoined(hybridReg, cfg.Channels)
+		const n = 10
+		for i := range n {
+			if err := l.c.Say("#paced", "paced line "+strconv.Itoa(i)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got := 0
+		l.wait(60*time.Second, "every line accepted", func(ev Event) bool {
+			switch e := ev.(type) {
+			case Message:
+				if e.Self {
+					got++
+				}
+			case Unsent:
+				t.Errorf("unsent: %s: %s", e.Text(), e.Reason())
+			case State:
+				if e.State == Disconnected {
+					t.Fatalf("disconnected: %v", e.Err)
 				}
 			}
-			got := 0
-			l.wait(60*time.Second, "every line accepted", func(ev Event) bool {
-				switch e := ev.(type) {
-				case Message:
-					if e.Self {
-						got++
-					}
-				case Unsent:
-					t.Errorf("unsent: %s: %s", e.Text(), e.Reason())
-				case State:
-					if e.State == Disconnected {
-						t.Fatalf("disconnected: %v", e.Err)
-					}
-				}
-				return got == n
-			})
+			return got == n
 		})
-	}
+	})
 }

@@ -155,31 +155,17 @@ func TestNeverConnected(t *testing.T) {
 // seconds instead of waiting for the dial deadline.
 func TestTLSOnPlainPort(t *testing.T) {
 	t.Parallel()
-	for _, server := range []string{"inspircd", "ngircd"} {
-		t.Run(server, func(t *testing.T) {
-			t.Parallel()
-			var srv *ircdtest.Server
-			if server == "inspircd" {
-				srv = ircdtest.StartInspIRCd(t, ircdtest.Options{})
-			} else {
-				srv = ircdtest.StartNgircd(t)
-			}
-			cfg := testConfig(srv.Port, "chair")
-			cfg.TLS, cfg.TLSInsecureSkipVerify = true, true
-			cfg.DialTimeout = time.Minute // the probe, not the deadline, must end it
-			l := startClient(t, cfg)
-			select {
-			case err := <-l.done:
-				l.done <- err
-				if !errors.Is(err, ErrTLSMismatch) || !strings.Contains(err.Error(), "tls = false") {
-					t.Errorf("error %v, want ErrTLSMismatch with the tls = false hint", err)
-				}
-				t.Logf("%s: %v", server, err)
-			case <-time.After(30 * time.Second):
-				t.Fatal("no error")
-			}
-		})
-	}
+	onEachServer(t, echoAndNot, func(t *testing.T, server string, srv *ircdtest.Server) {
+		cfg := testConfig(srv.Port, "chair")
+		cfg.TLS, cfg.TLSInsecureSkipVerify = true, true
+		cfg.DialTimeout = time.Minute // the probe, not the deadline, must end it
+		l := startClient(t, cfg)
+		err := l.ended(30*time.Second, "no error")
+		if !errors.Is(err, ErrTLSMismatch) || !strings.Contains(err.Error(), "tls = false") {
+			t.Errorf("error %v, want ErrTLSMismatch with the tls = false hint", err)
+		}
+		t.Logf("%s: %v", server, err)
+	})
 	t.Run("silent port", func(t *testing.T) {
 		t.Parallel()
 		srv := startFake(t, func(n int, conn net.Conn) { io.Copy(io.Discard, conn) })

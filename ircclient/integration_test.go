@@ -67,6 +67,30 @@ func startClient(t testing.TB, cfg Config) *live {
 	return l
 }
 
+// ended waits up to d for Run to end and returns its error (kept for the
+// cleanup); without an end in time the test fails with why.
+func (l *live) ended(d time.Duration, why string) error {
+	l.t.Helper()
+	select {
+	case err := <-l.done:
+		l.done <- err
+		return err
+	case <-time.After(d):
+		l.t.Fatal(why)
+		return nil
+	}
+}
+
+// onEachServer runs test in a parallel subtest on each of servers.
+func onEachServer(t *testing.T, servers []testServer, test func(t *testing.T, server string, srv *ircdtest.Server)) {
+	for _, s := range servers {
+		t.Run(s.name, func(t *testing.T) {
+			t.Parallel()
+			test(t, s.name, s.start(t))
+		})
+	}
+}
+
 // wait reads events until match returns true (fails the test after d).
 func (l *live) wait(d time.Duration, what string, match func(Event) bool) Event {
 	l.t.Helper()
@@ -217,16 +241,11 @@ func TestInspIRCd(t *testing.T) {
 			cfg := testConfig(srv.Port, "badchair")
 			cfg.SASLAccount, cfg.SASLPassword = "chair", "wrong-password"
 			l := startClient(t, cfg)
-			select {
-			case err := <-l.done:
-				l.done <- err
-				if !errors.Is(err, ErrSASL) || !strings.Contains(err.Error(), "904") || strings.Contains(err.Error(), "wrong-password") {
-					t.Errorf("error %v, want ErrSASL with 904 and no password", err)
-				}
-				t.Logf("SASL failure: %v", err)
-			case <-time.After(10 * time.Second):
-				t.Fatal("Run did not fail on a wrong SASL password")
+			err := l.ended(10*time.Second, "Run did not fail on a wrong SASL password")
+			if !errors.Is(err, ErrSASL) || !strings.Contains(err.Error(), "904") || strings.Contains(err.Error(), "wrong-password") {
+				t.Errorf("error %v, want ErrSASL with 904 and no password", err)
 			}
+			t.Logf("SASL failure: %v", err)
 		})
 	})
 }
@@ -264,32 +283,22 @@ func TestTLS(t *testing.T) {
 		cfg := testConfig(srv.TLSPort, "tlsno")
 		cfg.TLS = true
 		l := startClient(t, cfg)
-		select {
-		case err := <-l.done:
-			l.done <- err
-			var fe fatalError
-			if !errors.As(err, &fe) || !strings.Contains(err.Error(), "certificate") {
-				t.Errorf("error %v, want a fatal certificate error", err)
-			}
-			t.Logf("refused: %v", err)
-		case <-time.After(10 * time.Second):
-			t.Fatal("connected to an untrusted certificate")
+		err := l.ended(10*time.Second, "connected to an untrusted certificate")
+		var fe fatalError
+		if !errors.As(err, &fe) || !strings.Contains(err.Error(), "certificate") {
+			t.Errorf("error %v, want a fatal certificate error", err)
 		}
+		t.Logf("refused: %v", err)
 	})
 	t.Run("plain text on the TLS port", func(t *testing.T) {
 		t.Parallel()
 		cfg := testConfig(srv.TLSPort, "tlsoff")
 		l := startClient(t, cfg)
-		select {
-		case err := <-l.done:
-			l.done <- err
-			if !errors.Is(err, ErrTLSMismatch) || !strings.Contains(err.Error(), "tls = true") {
-				t.Errorf("error %v, want ErrTLSMismatch with the tls = true hint", err)
-			}
-			t.Logf("plain on TLS: %v", err)
-		case <-time.After(10 * time.Second):
-			t.Fatal("no error")
+		err := l.ended(10*time.Second, "no error")
+		if !errors.Is(err, ErrTLSMismatch) || !strings.Contains(err.Error(), "tls = true") {
+			t.Errorf("error %v, want ErrTLSMismatch with the tls = true hint", err)
 		}
+		t.Logf("plain on TLS: %v", err)
 	})
 	t.Run("trusted", func(t *testing.T) {
 		t.Parallel()
@@ -393,13 +402,8 @@ func TestFlood(t *testing.T) {
 		for i := range n {
 			l.c.Say("#flood2", fmt.Sprintf("%03d %s", i, text))
 		}
-		select {
-		case err := <-l.done:
-			l.done <- err
-			t.Logf("unpaced client: %v", err)
-		case <-time.After(15 * time.Second):
-			t.Fatal("the server did not disconnect an unpaced flood; the flood test proves nothing")
-		}
+		err := l.ended(15*time.Second, "the server did not disconnect an unpaced flood; the flood test proves nothing")
+		t.Logf("unpaced client: %v", err)
 	})
 }
 
@@ -420,16 +424,11 @@ func TestNgircdNoSASL(t *testing.T) {
 		cfg := testConfig(srv.Port, "wants-sasl")
 		cfg.SASLAccount, cfg.SASLPassword = "x", "y"
 		l := startClient(t, cfg)
-		select {
-		case err := <-l.done:
-			l.done <- err
-			if !errors.Is(err, ErrSASL) {
-				t.Errorf("error %v, want ErrSASL", err)
-			}
-			t.Logf("ngircd: %v", err)
-		case <-time.After(10 * time.Second):
-			t.Fatal("no error")
+		err := l.ended(10*time.Second, "no error")
+		if !errors.Is(err, ErrSASL) {
+			t.Errorf("error %v, want ErrSASL", err)
 		}
+		t.Logf("ngircd: %v", err)
 	})
 }
 
@@ -473,69 +472,60 @@ func TestLagIsMeasured(t *testing.T) {
 // KICK, QUIT and TOPIC, reading the client's state after each event.
 func TestChannelStateLive(t *testing.T) {
 	t.Parallel()
-	for _, server := range []string{"inspircd", "ngircd"} {
-		t.Run(server, func(t *testing.T) {
-			t.Parallel()
-			var srv *ircdtest.Server
-			if server == "inspircd" {
-				srv = ircdtest.StartInspIRCd(t, ircdtest.Options{})
-			} else {
-				srv = ircdtest.StartNgircd(t)
+	onEachServer(t, echoAndNot, func(t *testing.T, server string, srv *ircdtest.Server) {
+		cfg := testConfig(srv.Port, "Chair")
+		cfg.Channels = []string{"#State"}
+		l := startClient(t, cfg)
+		l.waitJoined(10*time.Second, cfg.Channels)
+		l.wait(10*time.Second, "names", func(ev Event) bool { _, ok := ev.(Names); return ok })
+		check := func(step, want string) {
+			t.Helper()
+			if got := nicks(l.c.Members("#state")); got != want {
+				t.Errorf("%s: members %q, want %q", step, got, want)
 			}
-			cfg := testConfig(srv.Port, "Chair")
-			cfg.Channels = []string{"#State"}
-			l := startClient(t, cfg)
-			l.waitJoined(10*time.Second, cfg.Channels)
-			l.wait(10*time.Second, "names", func(ev Event) bool { _, ok := ev.(Names); return ok })
-			check := func(step, want string) {
-				t.Helper()
-				if got := nicks(l.c.Members("#state")); got != want {
-					t.Errorf("%s: members %q, want %q", step, got, want)
-				}
-			}
-			check("joined", "@Chair")
-			alice, bob := dialLine(t, srv.Addr(), "alice"), dialLine(t, srv.Addr(), "bob")
-			for _, lc := range []*ircdtest.LineClient{alice, bob} {
-				lc.Send("JOIN #state")
-				nick := lc.Nick
-				l.wait(10*time.Second, nick+" joins", func(ev Event) bool { j, ok := ev.(Join); return ok && j.Nick == nick })
-			}
-			check("two joined", "@Chair alice bob")
-			if err := l.c.SendRaw("MODE #state +ov bob bob"); err != nil {
-				t.Fatal(err)
-			}
-			l.wait(10*time.Second, "mode", func(ev Event) bool { _, ok := ev.(Mode); return ok })
-			check("+ov bob", "@+bob @Chair alice")
-			bob.Send("NICK Robert")
-			nc := l.wait(10*time.Second, "nick change", func(ev Event) bool { _, ok := ev.(NickChange); return ok }).(NickChange)
-			if !slices.Equal(nc.Channels, []string{"#State"}) {
-				t.Errorf("nick change in %q", nc.Channels)
-			}
-			check("bob is Robert", "@Chair @+Robert alice")
-			l.c.SetTopic("#STATE", "Agenda: state")
-			l.wait(10*time.Second, "topic", func(ev Event) bool { _, ok := ev.(Topic); return ok })
-			if got := l.c.Topic("#state"); got != "Agenda: state" {
-				t.Errorf("topic %q", got)
-			}
-			l.c.SendRaw("KICK #state alice :out")
-			l.wait(10*time.Second, "kick", func(ev Event) bool { _, ok := ev.(Kick); return ok })
-			check("alice kicked", "@Chair @+Robert")
-			bob.Send("QUIT :bye")
-			q := l.wait(10*time.Second, "quit", func(ev Event) bool { _, ok := ev.(Quit); return ok }).(Quit)
-			if !slices.Equal(q.Channels, []string{"#State"}) {
-				t.Errorf("quit from %q", q.Channels)
-			}
-			check("Robert quit", "@Chair")
-			if !l.c.InChannel("#sTaTe") || !l.c.HasOp("#state") {
-				t.Error("not in #state, or not op")
-			}
-			l.c.Part("#state", "done")
-			l.wait(10*time.Second, "our part", func(ev Event) bool { p, ok := ev.(Part); return ok && p.Self })
-			if l.c.InChannel("#state") || l.c.Members("#state") != nil || l.c.Topic("#state") != "" {
-				t.Error("state kept after our PART")
-			}
-		})
-	}
+		}
+		check("joined", "@Chair")
+		alice, bob := dialLine(t, srv.Addr(), "alice"), dialLine(t, srv.Addr(), "bob")
+		for _, lc := range []*ircdtest.LineClient{alice, bob} {
+			lc.Send("JOIN #state")
+			nick := lc.Nick
+			l.wait(10*time.Second, nick+" joins", func(ev Event) bool { j, ok := ev.(Join); return ok && j.Nick == nick })
+		}
+		check("two joined", "@Chair alice bob")
+		if err := l.c.SendRaw("MODE #state +ov bob bob"); err != nil {
+			t.Fatal(err)
+		}
+		l.wait(10*time.Second, "mode", func(ev Event) bool { _, ok := ev.(Mode); return ok })
+		check("+ov bob", "@+bob @Chair alice")
+		bob.Send("NICK Robert")
+		nc := l.wait(10*time.Second, "nick change", func(ev Event) bool { _, ok := ev.(NickChange); return ok }).(NickChange)
+		if !slices.Equal(nc.Channels, []string{"#State"}) {
+			t.Errorf("nick change in %q", nc.Channels)
+		}
+		check("bob is Robert", "@Chair @+Robert alice")
+		l.c.SetTopic("#STATE", "Agenda: state")
+		l.wait(10*time.Second, "topic", func(ev Event) bool { _, ok := ev.(Topic); return ok })
+		if got := l.c.Topic("#state"); got != "Agenda: state" {
+			t.Errorf("topic %q", got)
+		}
+		l.c.SendRaw("KICK #state alice :out")
+		l.wait(10*time.Second, "kick", func(ev Event) bool { _, ok := ev.(Kick); return ok })
+		check("alice kicked", "@Chair @+Robert")
+		bob.Send("QUIT :bye")
+		q := l.wait(10*time.Second, "quit", func(ev Event) bool { _, ok := ev.(Quit); return ok }).(Quit)
+		if !slices.Equal(q.Channels, []string{"#State"}) {
+			t.Errorf("quit from %q", q.Channels)
+		}
+		check("Robert quit", "@Chair")
+		if !l.c.InChannel("#sTaTe") || !l.c.HasOp("#state") {
+			t.Error("not in #state, or not op")
+		}
+		l.c.Part("#state", "done")
+		l.wait(10*time.Second, "our part", func(ev Event) bool { p, ok := ev.(Part); return ok && p.Self })
+		if l.c.InChannel("#state") || l.c.Members("#state") != nil || l.c.Topic("#state") != "" {
+			t.Error("state kept after our PART")
+		}
+	})
 }
 
 // TestOwnLinesOnce: every line the client sends (Say with line breaks and
@@ -548,98 +538,89 @@ func TestChannelStateLive(t *testing.T) {
 // compared with what the watcher saw.
 func TestOwnLinesOnce(t *testing.T) {
 	t.Parallel()
-	for _, server := range []string{"inspircd", "ngircd"} {
-		t.Run(server, func(t *testing.T) {
-			t.Parallel()
-			var srv *ircdtest.Server
-			if server == "inspircd" {
-				srv = ircdtest.StartInspIRCd(t, ircdtest.Options{})
-			} else {
-				srv = ircdtest.StartNgircd(t)
-			}
-			watcher := dialLine(t, srv.Addr(), "watcher")
-			watcher.Send("JOIN #once")
-			watcher.WaitFor(func(l string) bool { return strings.Contains(l, " 366 ") })
-			cfg := testConfig(srv.Port, "chair")
-			cfg.Channels = []string{"#once"}
-			l := startClient(t, cfg)
-			l.waitJoined(10*time.Second, cfg.Channels)
-			echoMessage := l.c.HasCap("echo-message")
-			if echoMessage != (server == "inspircd") {
-				t.Fatalf("echo-message acked: %v on %s", echoMessage, server)
-			}
+	onEachServer(t, echoAndNot, func(t *testing.T, server string, srv *ircdtest.Server) {
+		watcher := dialLine(t, srv.Addr(), "watcher")
+		watcher.Send("JOIN #once")
+		watcher.WaitFor(func(l string) bool { return strings.Contains(l, " 366 ") })
+		cfg := testConfig(srv.Port, "chair")
+		cfg.Channels = []string{"#once"}
+		l := startClient(t, cfg)
+		l.waitJoined(10*time.Second, cfg.Channels)
+		echoMessage := l.c.HasCap("echo-message")
+		if echoMessage != (server == "inspircd") {
+			t.Fatalf("echo-message acked: %v on %s", echoMessage, server)
+		}
 
-			long := strings.Repeat("a long line that the client must split into pieces ", 25)
-			sends := []func() error{
-				func() error { return l.c.Say("#once", "#startmeeting once") },
-				func() error { return l.c.Say("#once", "one\ntwo\r\n\nthree  \t") },
-				func() error { return l.c.Say("#once", long) },
-				func() error { return l.c.Action("#once", "waves") },
-				func() error { return l.c.Notice("#once", "a notice") },
-				func() error { return l.c.Say("watcher", "private word") },
-				func() error { return l.c.SendRaw("PRIVMSG #once :raw line") },
-				func() error { return l.c.SendRaw("PRIVMSG #once :\x01ACTION raw action\x01") },
+		long := strings.Repeat("a long line that the client must split into pieces ", 25)
+		sends := []func() error{
+			func() error { return l.c.Say("#once", "#startmeeting once") },
+			func() error { return l.c.Say("#once", "one\ntwo\r\n\nthree  \t") },
+			func() error { return l.c.Say("#once", long) },
+			func() error { return l.c.Action("#once", "waves") },
+			func() error { return l.c.Notice("#once", "a notice") },
+			func() error { return l.c.Say("watcher", "private word") },
+			func() error { return l.c.SendRaw("PRIVMSG #once :raw line") },
+			func() error { return l.c.SendRaw("PRIVMSG #once :\x01ACTION raw action\x01") },
+		}
+		for _, send := range sends {
+			if err := send(); err != nil {
+				t.Fatal(err)
 			}
-			for _, send := range sends {
-				if err := send(); err != nil {
-					t.Fatal(err)
+		}
+		wantPieces := 1 + 3 + len(SplitText(long, textBudget(l.c.prefixLen(), "PRIVMSG", "#once"))) + 5
+		var relayed []string
+		for len(relayed) < wantPieces {
+			line, err := watcher.ReadLine()
+			if err != nil {
+				t.Fatalf("watcher after %q: %v", relayed, err)
+			}
+			cmd, target, text, ok := splitRelayed(line)
+			if ok && (target == "#once" || target == "watcher") {
+				relayed = append(relayed, cmd+" "+target+" "+text)
+			}
+		}
+		// Without echo-message the self events come once the server
+		// has answered the PING after the lines (see Pending), which
+		// may be after lines others said meanwhile.
+		var echoed []string
+		l.wait(10*time.Second, "a self event for every line", func(ev Event) bool {
+			var self bool
+			var line string
+			var tags map[string]string
+			switch e := ev.(type) {
+			case Message:
+				self, line, tags = e.Self, "PRIVMSG "+e.Target+" "+e.Text, e.Tags
+			case Action:
+				self, line, tags = e.Self, "PRIVMSG "+e.Target+" \x01ACTION "+e.Text+"\x01", e.Tags
+			case Notice:
+				self, line, tags = e.Self, "NOTICE "+e.Target+" "+e.Text, e.Tags
+			}
+			if self {
+				echoed = append(echoed, line)
+				if fromServer := tags["time"] != ""; fromServer != echoMessage {
+					t.Errorf("%q: server echo %v, echo-message %v", line, fromServer, echoMessage)
 				}
 			}
-			wantPieces := 1 + 3 + len(SplitText(long, textBudget(l.c.prefixLen(), "PRIVMSG", "#once"))) + 5
-			var relayed []string
-			for len(relayed) < wantPieces {
-				line, err := watcher.ReadLine()
-				if err != nil {
-					t.Fatalf("watcher after %q: %v", relayed, err)
-				}
-				cmd, target, text, ok := splitRelayed(line)
-				if ok && (target == "#once" || target == "watcher") {
-					relayed = append(relayed, cmd+" "+target+" "+text)
-				}
-			}
-			// Without echo-message the self events come once the server
-			// has answered the PING after the lines (see Pending), which
-			// may be after lines others said meanwhile.
-			var echoed []string
-			l.wait(10*time.Second, "a self event for every line", func(ev Event) bool {
-				var self bool
-				var line string
-				var tags map[string]string
-				switch e := ev.(type) {
-				case Message:
-					self, line, tags = e.Self, "PRIVMSG "+e.Target+" "+e.Text, e.Tags
-				case Action:
-					self, line, tags = e.Self, "PRIVMSG "+e.Target+" \x01ACTION "+e.Text+"\x01", e.Tags
-				case Notice:
-					self, line, tags = e.Self, "NOTICE "+e.Target+" "+e.Text, e.Tags
-				}
-				if self {
-					echoed = append(echoed, line)
-					if fromServer := tags["time"] != ""; fromServer != echoMessage {
-						t.Errorf("%q: server echo %v, echo-message %v", line, fromServer, echoMessage)
-					}
-				}
-				return len(echoed) == wantPieces
-			})
-			// Nothing more comes: each line once.
-			watcher.Send("PRIVMSG #once :done")
-			l.wait(10*time.Second, "watcher's done", func(ev Event) bool {
-				switch e := ev.(type) {
-				case Message:
-					if e.Self {
-						echoed = append(echoed, "PRIVMSG "+e.Target+" "+e.Text)
-					}
-					return !e.Self && e.Text == "done"
-				case Action, Notice:
-					echoed = append(echoed, "another self event")
-				}
-				return false
-			})
-			if !slices.Equal(echoed, relayed) {
-				t.Errorf("self events (%d):\n %q\nlines the server relayed (%d):\n %q", len(echoed), echoed, len(relayed), relayed)
-			}
+			return len(echoed) == wantPieces
 		})
-	}
+		// Nothing more comes: each line once.
+		watcher.Send("PRIVMSG #once :done")
+		l.wait(10*time.Second, "watcher's done", func(ev Event) bool {
+			switch e := ev.(type) {
+			case Message:
+				if e.Self {
+					echoed = append(echoed, "PRIVMSG "+e.Target+" "+e.Text)
+				}
+				return !e.Self && e.Text == "done"
+			case Action, Notice:
+				echoed = append(echoed, "another self event")
+			}
+			return false
+		})
+		if !slices.Equal(echoed, relayed) {
+			t.Errorf("self events (%d):\n %q\nlines the server relayed (%d):\n %q", len(echoed), echoed, len(relayed), relayed)
+		}
+	})
 }
 
 // splitRelayed parses ":src CMD target :text" as a plain client sees it.

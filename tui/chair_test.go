@@ -8,6 +8,7 @@ package tui
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -84,63 +85,22 @@ func (cc *chairConsole) shows(texts ...string) {
 // chairPerson is another client in the channel: it says lines and reads
 // what the channel sees.
 type chairPerson struct {
-	t     *testing.T
-	lc    *ircdtest.LineClient
-	nick  string
-	lines chan string // "nick text" of the channel's PRIVMSGs
+	t    *testing.T
+	lc   *ircdtest.LineClient
+	nick string
+	w    *ircdtest.Watcher // the channel's PRIVMSGs
 }
 
 func joinPerson(t *testing.T, ctx context.Context, srv *ircdtest.Server, nick, channel string) *chairPerson {
 	t.Helper()
-	lc, err := ircdtest.Dial(ctx, srv.Addr(), nick)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { lc.Close() })
-	lc.Send("JOIN " + channel)
-	if _, err := lc.WaitFor(func(l string) bool { return strings.Contains(l, " 366 ") }); err != nil {
-		t.Fatal(err)
-	}
-	p := &chairPerson{t: t, lc: lc, nick: nick, lines: make(chan string, 4096)}
-	go func() {
-		defer close(p.lines)
-		for {
-			l, err := lc.ReadLine()
-			if err != nil {
-				return
-			}
-			src, rest, ok := strings.Cut(strings.TrimPrefix(l, ":"), " ")
-			if !ok {
-				continue
-			}
-			from, _, _ := strings.Cut(src, "!")
-			if text, ok := strings.CutPrefix(rest, "PRIVMSG "+channel+" :"); ok {
-				p.lines <- from + " " + text
-			}
-		}
-	}()
-	return p
+	lc := ircdtest.Joined(t, ctx, srv.Addr(), nick, channel)
+	return &chairPerson{t: t, lc: lc, nick: nick, w: lc.Watch(channel, false)}
 }
 
 // seesPrefix is sees for a line that starts with prefix.
 func (p *chairPerson) seesPrefix(prefix string) {
 	p.t.Helper()
-	var got []string
-	timeout := time.After(20 * time.Second)
-	for {
-		select {
-		case l, ok := <-p.lines:
-			if !ok {
-				p.t.Fatalf("%s was disconnected waiting for %q…; saw %q", p.nick, prefix, got)
-			}
-			if strings.HasPrefix(l, prefix) {
-				return
-			}
-			got = append(got, l)
-		case <-timeout:
-			p.t.Fatalf("%s never saw %q…; saw %q", p.nick, prefix, got)
-		}
-	}
+	p.until(fmt.Sprintf("%q…", prefix), func(l string) bool { return strings.HasPrefix(l, prefix) })
 }
 
 func (p *chairPerson) say(channel, text string) { p.lc.Send("PRIVMSG " + channel + " :" + text) }
@@ -149,22 +109,17 @@ func (p *chairPerson) say(channel, text string) { p.lc.Send("PRIVMSG " + channel
 // the lines read before it.
 func (p *chairPerson) sees(want string) []string {
 	p.t.Helper()
-	var got []string
-	timeout := time.After(20 * time.Second)
-	for {
-		select {
-		case l, ok := <-p.lines:
-			if !ok {
-				p.t.Fatalf("%s was disconnected waiting for %q; saw %q", p.nick, want, got)
-			}
-			if l == want {
-				return got
-			}
-			got = append(got, l)
-		case <-timeout:
-			p.t.Fatalf("%s never saw %q; saw %q", p.nick, want, got)
-		}
-	}
+	got := p.until(fmt.Sprintf("%q", want), func(l string) bool { return l == want })
+	return got[:len(got)-1]
+}
+
+// until reads what the channel carried, for at most 20 seconds, up to the
+// line match accepts.
+func (p *chairPerson) until(what string, match func(string) bool) []string {
+	p.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	return p.w.Until(p.t, ctx, what, match)
 }
 
 // TestChairToolsZodbotStyle runs a meeting in zodbot style (where the

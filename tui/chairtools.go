@@ -10,7 +10,6 @@ package tui
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -71,28 +70,8 @@ type chairCall struct {
 // voteEnded shows a vote's tally and puts "#agreed <question> (+X, Y, -Z)"
 // in the command line for the chair to send or edit.
 func (m *Model) voteEnded(w *winlist.Window, r chair.Result) {
-	text := "vote ended: " + r.Question + " " + r.Summary
-	var more []string
-	switch {
-	case r.Quorum > 0 && r.QuorumMet:
-		more = append(more, fmt.Sprintf("quorum %d met (%d voted)", r.Quorum, r.Voted))
-	case r.Quorum > 0:
-		more = append(more, fmt.Sprintf("quorum %d NOT met (%d voted)", r.Quorum, r.Voted))
-	case !r.QuorumMet:
-		more = append(more, "quorum not met (a percentage needs a roster: /voters)")
-	}
-	if r.HasRoster {
-		if len(r.Missing) > 0 {
-			more = append(more, "did not vote: "+strings.Join(r.Missing, ", "))
-		} else {
-			more = append(more, "the whole roster voted")
-		}
-		if len(r.Outside) > 0 {
-			more = append(more, "not counted (not on the roster): "+strings.Join(r.Outside, ", "))
-		}
-	}
-	m.info(w, text)
-	if len(more) > 0 {
+	m.info(w, r.Tally())
+	if more := r.Verdict(); len(more) > 0 {
 		m.info(w, strings.Join(more, " · "))
 	}
 	switch {

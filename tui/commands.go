@@ -432,13 +432,24 @@ func (m *Model) cmdWhois(c *call) tea.Cmd {
 	return nil
 }
 
-func (m *Model) cmdNames(c *call) tea.Cmd {
-	ch := c.w.Name
-	if len(c.args) > 0 {
-		ch = c.args[0]
+// channelArg is the channel a command names as its argument i, else its
+// window's; ok is false, and the command's usage said, when that is no
+// channel.
+func (m *Model) channelArg(c *call, i int) (ch string, ok bool) {
+	ch = c.w.Name
+	if len(c.args) > i {
+		ch = c.args[i]
 	}
 	if !m.isChannel(ch) {
 		m.usage(c.w, c.cmd)
+		return "", false
+	}
+	return ch, true
+}
+
+func (m *Model) cmdNames(c *call) tea.Cmd {
+	ch, ok := m.channelArg(c, 0)
+	if !ok {
 		return nil
 	}
 	members := m.members(ch)
@@ -509,12 +520,8 @@ func (m *Model) cmdKick(c *call) tea.Cmd {
 }
 
 func (m *Model) cmdInvite(c *call) tea.Cmd {
-	ch := c.w.Name
-	if len(c.args) > 1 {
-		ch = c.args[1]
-	}
-	if !m.isChannel(ch) {
-		m.usage(c.w, c.cmd)
+	ch, ok := m.channelArg(c, 1)
+	if !ok {
 		return nil
 	}
 	m.report(c.w, m.opts.Network.Invite(c.args[0], ch))

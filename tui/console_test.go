@@ -657,3 +657,37 @@ func TestDemoTakesChannelAndDateAsReplayDoes(t *testing.T) {
 		}
 	}
 }
+
+// TestChannelArgumentOrTheWindows: /invite and /names take a channel named
+// as their argument, else the window's; where that is no channel they say
+// their usage and send nothing.
+func TestChannelArgumentOrTheWindows(t *testing.T) {
+	m, f := liveModel(t)
+	for _, c := range []struct {
+		name, window, line, sent, usage string
+	}{
+		{"invite to the window's channel", "#meet", "/invite carol", "INVITE carol #meet", ""},
+		{"invite to a named channel", "#meet", "/invite carol #other", "INVITE carol #other", ""},
+		{"invite from the status window", "", "/invite carol", "", "usage: /invite"},
+		{"invite to a nick", "#meet", "/invite carol alice", "", "usage: /invite"},
+		{"names of a nick", "#meet", "/names alice", "", "usage: /names"},
+		{"names in the status window", "", "/names", "", "usage: /names"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f.reset()
+			w := m.wins.Status()
+			if c.window != "" {
+				w = m.wins.Get(c.window)
+			}
+			m.focus(w)
+			send(m, c.line)
+			if got := f.all(); c.sent == "" && got != "" || !strings.Contains(got, c.sent) {
+				t.Errorf("%q sent %q, want %q", c.line, got, c.sent)
+			}
+			l := w.Log.Buf.Last()
+			if c.usage != "" && (l == nil || l.Kind != chanlog.Error || !strings.HasPrefix(l.Text, c.usage)) {
+				t.Errorf("%q: last line %+v, want %q", c.line, l, c.usage)
+			}
+		})
+	}
+}

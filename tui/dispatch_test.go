@@ -63,21 +63,21 @@ func startMailbox(t *testing.T) *mailbox {
 	return b
 }
 
-// TestDispatchPreviewSendsOnOneKey: after #endmeeting the console shows
-// each destination and what it gets, and "s" sends; /dispatch show lists
-// the delivery; the status bar says what waits.
-func TestDispatchPreviewSendsOnOneKey(t *testing.T) {
-	box := startMailbox(t)
-	d, err := dispatch.Open(dispatch.Config{Dir: t.TempDir(), Settings: func(string) dispatch.Settings {
-		return dispatch.Settings{Email: &dispatch.EmailSettings{Host: "127.0.0.1", Port: box.port, TLS: dispatch.TLSNone,
+// dispatchConsole is the console on the fake IRC client (through the IRC
+// adapter) in #meet as chair, the live controller handing finished
+// meetings to a dispatcher that mails box (sending without asking when
+// auto), sized width by 40.
+func dispatchConsole(t *testing.T, box *mailbox, auto bool, width int) (*Model, *dispatch.Dispatcher) {
+	t.Helper()
+	d, err := dispatch.Open(dispatch.Config{Dir: t.TempDir(), MinBackoff: 20 * time.Millisecond, Settings: func(string) dispatch.Settings {
+		return dispatch.Settings{Auto: auto, Email: &dispatch.EmailSettings{Host: "127.0.0.1", Port: box.port, TLS: dispatch.TLSNone,
 			From: "gavel@example.org", To: []string{"devel@lists.example.org"}}}
 	}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer d.Close()
-	f := newFake()
-	net := live.NewIRC(f) // the fake takes the IRC adapter's path
+	t.Cleanup(func() { d.Close() })
+	net := live.NewIRC(newFake()) // the fake takes the IRC adapter's path
 	ctl, err := live.New(live.Config{Network: net, Archive: publish.New(t.TempDir(), meeting.StyleDefault, "https://meetbot.test/"), Bus: d})
 	if err != nil {
 		t.Fatal(err)
@@ -88,13 +88,40 @@ func TestDispatchPreviewSendsOnOneKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m.Update(tea.WindowSizeMsg{Width: 140, Height: 40})
-	m.Update(ev(
-		ircclient.Join{Meta: at(0), Source: ircclient.Source{Nick: "chair", Self: true}, Channel: "#meet"},
-		ircclient.Message{Meta: at(1), Source: ircclient.Source{Nick: "chair", Self: true}, Target: "#meet", Text: "#startmeeting Infra"},
-		ircclient.Message{Meta: at(2), Source: ircclient.Source{Nick: "chair", Self: true}, Target: "#meet", Text: "#info deploys on Friday"},
-		ircclient.Message{Meta: at(3), Source: ircclient.Source{Nick: "chair", Self: true}, Target: "#meet", Text: "#endmeeting"},
-	))
+	m.Update(tea.WindowSizeMsg{Width: width, Height: 40})
+	return m, d
+}
+
+// chairSays is the chair's own join of #meet and its lines there, one a
+// second, as the network gives them.
+func chairSays(lines ...string) eventsMsg {
+	chair := ircclient.Source{Nick: "chair", Self: true}
+	evs := []ircclient.Event{ircclient.Join{Meta: at(0), Source: chair, Channel: "#meet"}}
+	for i, l := range lines {
+		evs = append(evs, ircclient.Message{Meta: at(i + 1), Source: chair, Target: "#meet", Text: l})
+	}
+	return ev(evs...)
+}
+
+// waitDispatch waits until done holds, at most until deadline, failing
+// with what the dispatcher holds.
+func waitDispatch(t *testing.T, d *dispatch.Dispatcher, deadline time.Time, what string, done func() bool) {
+	t.Helper()
+	for !done() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: %+v", what, d.Entries())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestDispatchPreviewSendsOnOneKey: after #endmeeting the console shows
+// each destination and what it gets, and "s" sends; /dispatch show lists
+// the delivery; the status bar says what waits.
+func TestDispatchPreviewSendsOnOneKey(t *testing.T) {
+	box := startMailbox(t)
+	m, d := dispatchConsole(t, box, false, 140)
+	m.Update(chairSays("#startmeeting Infra", "#info deploys on Friday", "#endmeeting"))
 	scr := screen(m)
 	for _, want := range []string{"After the meeting", "mail to devel@lists.example.org", "subject: Infra meeting minutes", "s: send 1 delivery now", "dispatch: 1 to send"} {
 		if !strings.Contains(scr, want) {
@@ -105,13 +132,7 @@ func TestDispatchPreviewSendsOnOneKey(t *testing.T) {
 		t.Fatal("sent before the key")
 	}
 	m.Update(press("s"))
-	deadline := time.Now().Add(10 * time.Second)
-	for box.count() == 0 || d.Status().Sent == 0 {
-		if time.Now().After(deadline) {
-			t.Fatalf("not sent: %+v", d.Entries())
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	waitDispatch(t, d, time.Now().Add(10*time.Second), "not sent", func() bool { return box.count() != 0 && d.Status().Sent != 0 })
 	m.Update(clockMsg(fixedNow))
 	send(m, "/dispatch show")
 	scr = screen(m)
@@ -135,39 +156,10 @@ func TestDispatchPreviewSendsOnOneKey(t *testing.T) {
 func TestDispatchRefusalSaidOnceAndRetried(t *testing.T) {
 	box := startMailbox(t)
 	box.refuse = true
-	d, err := dispatch.Open(dispatch.Config{Dir: t.TempDir(), MinBackoff: 20 * time.Millisecond, Settings: func(string) dispatch.Settings {
-		return dispatch.Settings{Auto: true, Email: &dispatch.EmailSettings{Host: "127.0.0.1", Port: box.port, TLS: dispatch.TLSNone,
-			From: "gavel@example.org", To: []string{"devel@lists.example.org"}}}
-	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	f := newFake()
-	net := live.NewIRC(f) // the fake takes the IRC adapter's path
-	ctl, err := live.New(live.Config{Network: net, Archive: publish.New(t.TempDir(), meeting.StyleDefault, "https://meetbot.test/"), Bus: d})
-	if err != nil {
-		t.Fatal(err)
-	}
-	o := fixedOpts()
-	o.Network, o.Glue, o.Nick, o.Server, o.Channels, o.Dispatch = net, ctl, "chair", "irc.test:6697", []string{"#meet"}, d
-	m, err := New(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m.Update(tea.WindowSizeMsg{Width: 160, Height: 40})
-	m.Update(ev(
-		ircclient.Join{Meta: at(0), Source: ircclient.Source{Nick: "chair", Self: true}, Channel: "#meet"},
-		ircclient.Message{Meta: at(1), Source: ircclient.Source{Nick: "chair", Self: true}, Target: "#meet", Text: "#startmeeting Infra"},
-		ircclient.Message{Meta: at(2), Source: ircclient.Source{Nick: "chair", Self: true}, Target: "#meet", Text: "#endmeeting"},
-	))
+	m, d := dispatchConsole(t, box, true, 160)
+	m.Update(chairSays("#startmeeting Infra", "#endmeeting"))
 	deadline := time.Now().Add(10 * time.Second)
-	for d.Status().Refused == 0 {
-		if time.Now().After(deadline) {
-			t.Fatalf("not refused: %+v", d.Entries())
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	waitDispatch(t, d, deadline, "not refused", func() bool { return d.Status().Refused != 0 })
 	for range 3 {
 		m.Update(clockMsg(fixedNow))
 	}
@@ -183,12 +175,7 @@ func TestDispatchRefusalSaidOnceAndRetried(t *testing.T) {
 	box.refuse = false
 	box.mu.Unlock()
 	send(m, "/dispatch retry")
-	for d.Status().Sent == 0 {
-		if time.Now().After(deadline) {
-			t.Fatalf("not sent after retry: %+v", d.Entries())
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	waitDispatch(t, d, deadline, "not sent after retry", func() bool { return d.Status().Sent != 0 })
 	m.Update(clockMsg(fixedNow))
 	if scr := screen(m); !strings.Contains(scr, "dispatch: sending 1 delivery again") || !strings.Contains(scr, "dispatch: sent: mail to") || box.count() != 1 {
 		t.Fatalf("after /dispatch retry (%d mails):\n%s", box.count(), scr)

@@ -276,18 +276,7 @@ func count(m *Model, window, s string) int {
 // participant is another person on the server: a raw line client.
 func participant(t testing.TB, ctx context.Context, srv *ircdtest.Server, nick string, channels ...string) *ircdtest.LineClient {
 	t.Helper()
-	lc, err := ircdtest.Dial(ctx, srv.Addr(), nick)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { lc.Close() })
-	for _, ch := range channels {
-		lc.Send("JOIN " + ch)
-		if _, err := lc.WaitFor(func(l string) bool { return strings.Contains(l, " 366 ") }); err != nil {
-			t.Fatalf("%s joining %s: %v", nick, ch, err)
-		}
-	}
-	return lc
+	return ircdtest.Joined(t, ctx, srv.Addr(), nick, channels...)
 }
 
 // dialAll connects participants in parallel (InspIRCd registers clients on
@@ -327,9 +316,7 @@ func dialAll(t testing.TB, ctx context.Context, srv *ircdtest.Server, nicks ...s
 func joinAndWait(t testing.TB, lc *ircdtest.LineClient, ch string) {
 	t.Helper()
 	lc.Send("JOIN " + ch)
-	if _, err := lc.WaitFor(func(l string) bool { return strings.Contains(l, " 366 ") }); err != nil {
-		t.Fatalf("%s joining %s: %v", lc.Nick, ch, err)
-	}
+	lc.Expect(t, " 366 ")
 }
 
 // expect waits for a line the participant receives that contains every

@@ -3,35 +3,12 @@ package tui
 import (
 	"context"
 	"fmt"
-	"os"
-	"runtime"
-	"runtime/debug"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
+	"gavel/internal/soaktest"
 	"gavel/ircclient/ircdtest"
 )
-
-// rssAfterGC is the process's resident memory after a full collection
-// that gives freed memory back to the system.
-func rssAfterGC(tb testing.TB) int64 {
-	runtime.GC()
-	debug.FreeOSMemory()
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		tb.Skipf("no /proc/self/status: %v", err)
-	}
-	for l := range strings.Lines(string(b)) {
-		if rest, ok := strings.CutPrefix(l, "VmRSS:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
-			return kb << 10
-		}
-	}
-	tb.Fatal("no VmRSS in /proc/self/status")
-	return 0
-}
 
 // BenchmarkConsoleSoak runs the console (the real client, the live driver
 // and the console model, drawn every so often) on InspIRCd in 150
@@ -45,17 +22,7 @@ func rssAfterGC(tb testing.TB) int64 {
 // CI=true); run it with -benchtime=1x.
 func BenchmarkConsoleSoak(b *testing.B) {
 	const nChannels, chunk, budget = 150, 3_000, 16 << 20
-	total := 1_500_000
-	if os.Getenv("CI") == "true" {
-		total = 150_000
-	}
-	if s := os.Getenv("GAVEL_SOAK_LINES"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n <= 0 {
-			b.Fatalf("GAVEL_SOAK_LINES=%q", s)
-		}
-		total = n
-	}
+	total := soaktest.Lines(b)
 	srv := ircdtest.StartInspIRCd(b, ircdtest.Options{RecvQ: 1 << 20, Flood: true, FloodRate: 100_000_000, FloodThreshold: 100_000})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
 	defer cancel()
@@ -77,40 +44,27 @@ func BenchmarkConsoleSoak(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer chatters.Close()
-	batches := 0
-	feed := func(n int) {
-		for n > 0 {
-			k := min(n, chunk)
-			if err := chatters.Say(ctx, k); err != nil {
-				b.Fatal(err)
-			}
-			n -= k
-			batches++
-			mark := fmt.Sprintf("batch %d done", batches)
-			chatters[0].Line("#soak0", mark)
-			r.until(time.Minute, mark, func(m *Model) bool {
-				l := m.wins.Get("#soak0").Log.Buf.Last()
-				return l != nil && l.Text == mark
-			})
-			if batches%20 == 0 {
-				r.screen()
-			}
+	feed := soaktest.Feed(b, ctx, chatters, chunk, func(k int) {
+		mark := fmt.Sprintf("batch %d done", k)
+		chatters[0].Line("#soak0", mark)
+		r.until(time.Minute, mark, func(m *Model) bool {
+			l := m.wins.Get("#soak0").Log.Buf.Last()
+			return l != nil && l.Text == mark
+		})
+		if k%20 == 0 {
+			r.screen()
 		}
-	}
+	})
 	feed(nChannels * 20)
-	start := rssAfterGC(b)
+	start := soaktest.RSSAfterGC(b)
 	t0 := time.Now()
 	feed(total)
 	elapsed := time.Since(t0)
 	var used int64
 	r.do(func(m *Model) { used = m.pool.Used() })
-	end := rssAfterGC(b)
-	b.ReportMetric(float64(start)/(1<<20), "start-RSS-MiB")
-	b.ReportMetric(float64(end)/(1<<20), "end-RSS-MiB")
-	b.ReportMetric(float64(end-start)/(1<<20), "growth-MiB")
+	end := soaktest.RSSAfterGC(b)
+	soaktest.Report(b, start, end, total, elapsed)
 	b.ReportMetric(float64(used)/(1<<20), "scrollback-MiB")
-	b.ReportMetric(float64(total)/elapsed.Seconds(), "lines/s")
-	b.ReportMetric(float64(total), "lines")
 	if used > budget {
 		b.Errorf("the scrollback holds %d bytes, over its budget of %d", used, budget)
 	}

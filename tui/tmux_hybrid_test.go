@@ -3,8 +3,6 @@ package tui
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -27,16 +25,7 @@ func TestTmuxRefusedAndKickedOnHybrid(t *testing.T) {
 	op := participant(t, ctx, srv, "op", "#meet")
 	bin := buildBinary(t, "gavel/cmd/gavel")
 	dir := t.TempDir()
-	config := filepath.Join(dir, "config.toml")
-	os.WriteFile(config, []byte(fmt.Sprintf(`server = "127.0.0.1"
-port = %d
-tls = false
-nick = "gav"
-channels = ["#meet"]
-archive = %q
-journal_dir = %q
-offline = true
-`, srv.Port, filepath.Join(dir, "archive"), filepath.Join(dir, "journal"))), 0o644)
+	config := gavConfig(t, dir, srv.Port, "")
 	tm := startTmux(t, 110, 30, fmt.Sprintf("TERM=xterm-256color XDG_CONFIG_HOME=%s XDG_STATE_HOME=%s %s --config %s", dir, dir, bin, config))
 	tm.waitFor(hybridReg, `you joined #meet`)
 

@@ -193,6 +193,20 @@ func rowWith(screen, s string) string {
 	return ""
 }
 
+// gavConfig writes the console's config into dir: gav in #meet on the
+// server at port, the archive and journal under dir, lookups offline, and
+// the top-level keys more; it returns the file's path.
+func gavConfig(t *testing.T, dir string, port int, more string) string {
+	t.Helper()
+	config := filepath.Join(dir, "config.toml")
+	text := fmt.Sprintf("server = \"127.0.0.1\"\nport = %d\ntls = false\nnick = \"gav\"\nchannels = [\"#meet\"]\narchive = %q\njournal_dir = %q\noffline = true\n%s",
+		port, filepath.Join(dir, "archive"), filepath.Join(dir, "journal"), more)
+	if err := os.WriteFile(config, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return config
+}
+
 // TestTmuxLiveConsole runs the real binary in tmux against a real
 // InspIRCd with two other people, and checks what a chair sees for the
 // points that a terminal decides: text in every script at
@@ -206,19 +220,10 @@ func TestTmuxLiveConsole(t *testing.T) {
 	srv := ircdtest.StartInspIRCd(t, ircdtest.Options{})
 	bin := buildBinary(t, "gavel/cmd/gavel")
 	dir := t.TempDir()
-	config := filepath.Join(dir, "config.toml")
-	os.WriteFile(config, []byte(fmt.Sprintf(`server = "127.0.0.1"
-port = %d
-tls = false
-nick = "gav"
-channels = ["#meet"]
-archive = %q
-journal_dir = %q
-url_prefix = "https://m.example/"
+	config := gavConfig(t, dir, srv.Port, `url_prefix = "https://m.example/"
 send_burst = 100
 send_rate = 100
-offline = true
-`, srv.Port, filepath.Join(dir, "archive"), filepath.Join(dir, "journal"))), 0o644)
+`)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	people := dialAll(t, ctx, srv, "alice", "bob")

@@ -1,12 +1,10 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -19,49 +17,6 @@ import (
 	"gavel/meeting/bus"
 	"gavel/meeting/bus/bustest"
 )
-
-// headlessWithStderr runs `gavel --headless` and hands its stderr lines
-// to a channel.
-func headlessWithStderr(t *testing.T, bin, config, state string) (*exec.Cmd, <-chan string) {
-	t.Helper()
-	cmd := exec.Command(bin, "--headless", "--config", config, "--log", filepath.Join(filepath.Dir(config), "gavel.log"))
-	cmd.Env = append(os.Environ(), "XDG_STATE_HOME="+state)
-	errPipe, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	lines := make(chan string, 64)
-	go func() {
-		sc := bufio.NewScanner(errPipe)
-		for sc.Scan() {
-			lines <- sc.Text()
-		}
-		close(lines)
-	}()
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	return cmd, lines
-}
-
-func waitLine(t *testing.T, lines <-chan string, want string) string {
-	t.Helper()
-	deadline := time.After(time.Minute)
-	for {
-		select {
-		case l, ok := <-lines:
-			if !ok {
-				t.Fatalf("gavel's stderr closed before %q", want)
-			}
-			if strings.Contains(l, want) {
-				return l
-			}
-		case <-deadline:
-			t.Fatalf("gavel never said %q on stderr", want)
-		}
-	}
-}
 
 // The real binary with a [bus] table: #startmeeting reaches a consumer;
 // the broker then stops, #endmeeting publishes the minutes anyway and
@@ -76,22 +31,10 @@ func TestBusThroughTheBinary(t *testing.T) {
 	dir := t.TempDir()
 	archive, state := filepath.Join(dir, "archive"), t.TempDir()
 	const prefix = "org.fedoraproject.e2e"
-	config := filepath.Join(dir, "config.toml")
-	os.WriteFile(config, []byte(fmt.Sprintf(`server = "127.0.0.1"
-port = %d
-tls = false
-nick = "gavelbot"
-channels = ["#meet"]
-archive = %q
-url_prefix = "https://meetbot.example/"
-send_burst = 100
-send_rate = 100
-offline = true
-
-[bus]
-amqp_url = %q
-topic_prefix = %q
-`, srv.Port, archive, broker.URL(), prefix)), 0o644)
+	config := testConfig{Port: srv.Port, Nick: "gavelbot", Archive: archive, URLPrefix: "https://meetbot.example/",
+		Tables: fmt.Sprintf("[bus]\namqp_url = %q\ntopic_prefix = %q\n", broker.URL(), prefix)}.write(t, dir)
+	env := []string{"XDG_STATE_HOME=" + state}
+	logFile := filepath.Join(dir, "gavel.log")
 
 	consume := func() <-chan amqp.Delivery {
 		conn, err := amqp.Dial(broker.URL())
@@ -132,22 +75,11 @@ topic_prefix = %q
 
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	alice, err := ircdtest.Dial(ctx, srv.Addr(), "alice")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer alice.Close()
-	alice.Send("JOIN #meet")
-	waitIRC := func(what string) {
-		t.Helper()
-		if _, err := alice.WaitFor(func(l string) bool { return strings.Contains(l, what) }); err != nil {
-			t.Fatalf("waiting for %q: %v", what, err)
-		}
-	}
+	alice := ircdtest.Joined(t, ctx, srv.Addr(), "alice", "#meet")
 	say := func(text string) { alice.Send("PRIVMSG #meet :" + text) }
 
-	gavel, stderr := headlessWithStderr(t, bin, config, state)
-	waitIRC(":gavelbot!")
+	gavel := runHeadless(t, bin, env, "--config", config, "--log", logFile)
+	alice.Expect(t, ":gavelbot!")
 	say("#startmeeting Bus e2e")
 	start := next(deliveries)
 	var sb bus.StartBody
@@ -161,16 +93,16 @@ topic_prefix = %q
 	}
 	say("#info said while the broker is down")
 	say("#endmeeting")
-	waitIRC("Minutes:        https://meetbot.example/meet/")
-	waitLine(t, stderr, "gavel: bus: 1 message waiting")
-	gavel.Process.Signal(syscall.SIGKILL)
-	gavel.Wait()
+	alice.Expect(t, "Minutes:        https://meetbot.example/meet/")
+	gavel.next(t, ctx, "gavel: bus: 1 message waiting")
+	gavel.cmd.Process.Signal(syscall.SIGKILL)
+	gavel.wait(t, ctx)
 
 	if err := broker.Restart(); err != nil {
 		t.Fatal(err)
 	}
 	deliveries = consume()
-	_, stderr = headlessWithStderr(t, bin, config, state)
+	gavel = runHeadless(t, bin, env, "--config", config, "--log", logFile)
 	done := next(deliveries)
 	var cb bus.CompleteBody
 	if err := json.Unmarshal(done.Body, &cb); err != nil || done.RoutingKey != prefix+"."+bus.TopicComplete {
@@ -190,7 +122,7 @@ topic_prefix = %q
 		t.Errorf("message id %s is not the event's", done.MessageId)
 	}
 	select {
-	case l := <-stderr:
+	case l := <-gavel.lines:
 		if strings.Contains(l, "bus:") {
 			t.Errorf("restarted gavel: %s", l)
 		}

@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -30,22 +29,14 @@ func TestHeadlessReportsTheChairsTools(t *testing.T) {
 		Agendas: map[string]string{"#meet": "/nonexistent/agenda.md", "#good": good}}.write(t, dir)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	alice, err := ircdtest.Dial(ctx, srv.Addr(), "alice")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer alice.Close()
-	alice.Send("JOIN #meet")
-	alice.WaitFor(func(l string) bool { return strings.Contains(l, " 366 ") })
+	alice := ircdtest.Joined(t, ctx, srv.Addr(), "alice", "#meet")
 
 	h := runHeadless(t, bin, []string{"XDG_STATE_HOME=" + dir}, "--config", config)
 	h.next(t, ctx, "gavel: joined #meet")
 	h.next(t, ctx, "gavel: joined #good")
 	// The agendas are read as gavel starts, side by side: either may come
 	// first, before or after the joins.
-	for count(h.all, "agenda: ") < 2 {
-		h.next(t, ctx, "agenda: ")
-	}
+	h.nextN(t, ctx, "agenda: ", 2)
 	bad, loaded := h.all[slicesIndex(h.all, "/nonexistent/agenda.md")], h.all[slicesIndex(h.all, "#good: agenda:")]
 	if !strings.HasPrefix(bad, "gavel: error in #meet: agenda: ") || !strings.Contains(bad, "no such file or directory") {
 		t.Errorf("the bad agenda: %q", bad)
@@ -62,8 +53,7 @@ func TestHeadlessReportsTheChairsTools(t *testing.T) {
 	}
 	alice.Send("PRIVMSG #meet :#endmeeting")
 	h.next(t, ctx, "gavel: meeting ended in #meet")
-	h.cmd.Process.Signal(syscall.SIGTERM)
-	if code := h.wait(t, ctx); code != 0 {
+	if code := h.term(t, ctx); code != 0 {
 		t.Errorf("exit status %d after SIGTERM", code)
 	}
 	for _, once := range []string{"/nonexistent/agenda.md", "#good: agenda:", "vote ended"} {

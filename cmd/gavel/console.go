@@ -113,20 +113,13 @@ func runConsole(ctx context.Context, args []string, stdout, stderr io.Writer) in
 
 // apply lets flags override the file.
 func (f consoleFlags) apply(c *config) {
-	set := func(dst *string, v string) {
-		if v != "" {
-			*dst = v
-		}
-	}
-	set(&c.Server, f.server)
-	set(&c.Nick, f.nick)
-	set(&c.Archive, f.archive)
-	set(&c.URLPrefix, f.urlPrefix)
-	set(&c.Style, f.style)
-	set(&c.Theme, f.theme)
-	if f.port != 0 {
-		c.Port = f.port
-	}
+	over(&c.Server, f.server)
+	over(&c.Nick, f.nick)
+	over(&c.Archive, f.archive)
+	over(&c.URLPrefix, f.urlPrefix)
+	over(&c.Style, f.style)
+	over(&c.Theme, f.theme)
+	over(&c.Port, f.port)
 	if f.noTLS {
 		off := false
 		c.TLS = &off

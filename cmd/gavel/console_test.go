@@ -61,64 +61,20 @@ func (tc *tmuxConsole) screen() string {
 
 func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
-// channelReader collects the PRIVMSGs an observer sees in a channel.
-type channelReader struct {
-	lines chan string // "nick text"
-}
+// channelReader collects the PRIVMSGs (and joins) an observer sees in a
+// channel.
+type channelReader struct{ *ircdtest.Watcher }
 
-func observe(t *testing.T, ctx context.Context, addr, nick, channel string) *channelReader {
+func observe(t *testing.T, ctx context.Context, addr, nick, channel string) channelReader {
 	t.Helper()
-	lc, err := ircdtest.Dial(ctx, addr, nick)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { lc.Close() })
-	lc.Send("JOIN " + channel)
-	if _, err := lc.WaitFor(func(l string) bool { return strings.Contains(l, " 366 ") }); err != nil {
-		t.Fatal(err)
-	}
-	cr := &channelReader{lines: make(chan string, 1024)}
-	go func() {
-		defer close(cr.lines)
-		for {
-			l, err := lc.ReadLine()
-			if err != nil {
-				return
-			}
-			src, rest, ok := strings.Cut(strings.TrimPrefix(l, ":"), " ")
-			if !ok {
-				continue
-			}
-			nick, _, _ := strings.Cut(src, "!")
-			if text, ok := strings.CutPrefix(rest, "PRIVMSG "+channel+" :"); ok {
-				cr.lines <- nick + " " + text
-			} else if strings.HasPrefix(rest, "JOIN ") {
-				cr.lines <- nick + " JOIN"
-			}
-		}
-	}()
-	return cr
+	return channelReader{ircdtest.Joined(t, ctx, addr, nick, channel).Watch(channel, true)}
 }
 
 // waitFor reads until a line equal to want (or, with prefix, starting with
 // it) and returns every line read, that one included.
-func (cr *channelReader) waitFor(t *testing.T, ctx context.Context, want string, prefix bool) []string {
+func (cr channelReader) waitFor(t *testing.T, ctx context.Context, want string, prefix bool) []string {
 	t.Helper()
-	var got []string
-	for {
-		select {
-		case l, ok := <-cr.lines:
-			if !ok {
-				t.Fatalf("observer disconnected waiting for %q; saw %q", want, got)
-			}
-			got = append(got, l)
-			if l == want || prefix && strings.HasPrefix(l, want) {
-				return got
-			}
-		case <-ctx.Done():
-			t.Fatalf("the channel never saw %q; saw %q", want, got)
-		}
-	}
+	return cr.Until(t, ctx, fmt.Sprintf("%q", want), func(l string) bool { return l == want || prefix && strings.HasPrefix(l, want) })
 }
 
 // TestChairTypesOnNgircd: on ngircd, which has no

@@ -75,73 +75,69 @@ func (c dispatchConfig) merge(o *dispatchConfig) dispatchConfig {
 	if o.Auto != nil {
 		out.Auto = o.Auto
 	}
-	if o.Email != nil {
-		e := emailConfig{}
-		if c.Email != nil {
-			e = *c.Email
-		}
-		x := *o.Email
+	out.Email = overlay(c.Email, o.Email, func(e *emailConfig, x emailConfig) {
 		over(&e.Host, x.Host)
+		over(&e.Port, x.Port)
 		over(&e.TLS, x.TLS)
 		over(&e.CAFile, x.CAFile)
 		over(&e.User, x.User)
 		over(&e.PasswordFile, x.PasswordFile)
 		over(&e.PasswordEnv, x.PasswordEnv)
 		over(&e.From, x.From)
+		overList(&e.To, x.To)
+		overList(&e.Cc, x.Cc)
 		over(&e.Subject, x.Subject)
-		if x.Port != 0 {
-			e.Port = x.Port
-		}
-		if x.To != nil {
-			e.To = x.To
-		}
-		if x.Cc != nil {
-			e.Cc = x.Cc
-		}
 		e.Off = x.Off
-		out.Email = &e
-	}
-	if o.Discourse != nil {
-		d := discourseConfig{}
-		if c.Discourse != nil {
-			d = *c.Discourse
-		}
-		x := *o.Discourse
+	})
+	out.Discourse = overlay(c.Discourse, o.Discourse, func(d *discourseConfig, x discourseConfig) {
 		over(&d.URL, x.URL)
 		over(&d.APIUsername, x.APIUsername)
 		over(&d.APIKeyFile, x.APIKeyFile)
 		over(&d.APIKeyEnv, x.APIKeyEnv)
 		over(&d.Title, x.Title)
-		if x.Category != 0 {
-			d.Category = x.Category
-		}
-		if x.Tags != nil {
-			d.Tags = x.Tags
-		}
+		over(&d.Category, x.Category)
+		overList(&d.Tags, x.Tags)
 		d.Off = x.Off
-		out.Discourse = &d
-	}
-	if o.Tickets != nil {
-		t := ticketsConfig{}
-		if c.Tickets != nil {
-			t = *c.Tickets
-		}
-		x := *o.Tickets
-		if x.RemoveLabel != nil {
-			t.RemoveLabel = x.RemoveLabel
-		}
+	})
+	out.Tickets = overlay(c.Tickets, o.Tickets, func(t *ticketsConfig, x ticketsConfig) {
+		over(&t.RemoveLabel, x.RemoveLabel)
 		over(&t.Label, x.Label)
 		if x.Tokens != nil {
 			t.Tokens = x.Tokens
 		}
 		t.Off = x.Off
-		out.Tickets = &t
-	}
+	})
 	return out
 }
 
-func over(dst *string, v string) {
-	if v != "" {
+// overlay lays a channel's table of one destination (channel) over the
+// global one: where the channel has none, the global table stands;
+// otherwise a copy of the global table (or an empty one), with lay setting
+// what the channel's sets.
+func overlay[T any](global, channel *T, lay func(dst *T, channel T)) *T {
+	if channel == nil {
+		return global
+	}
+	var d T
+	if global != nil {
+		d = *global
+	}
+	lay(&d, *channel)
+	return &d
+}
+
+// over sets *dst to v where v is set (not its type's zero).
+func over[T comparable](dst *T, v T) {
+	var zero T
+	if v != zero {
+		*dst = v
+	}
+}
+
+// overList sets *dst to v where v is set (not nil: an empty list set in
+// the file empties the list).
+func overList[E any](dst *[]E, v []E) {
+	if v != nil {
 		*dst = v
 	}
 }

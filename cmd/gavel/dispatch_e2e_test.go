@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -135,19 +134,7 @@ func TestDispatchThroughTheBinaryKilledBeforeRecording(t *testing.T) {
 
 	dir := t.TempDir()
 	archive, state := filepath.Join(dir, "archive"), t.TempDir()
-	config := filepath.Join(dir, "config.toml")
-	os.WriteFile(config, []byte(fmt.Sprintf(`server = "127.0.0.1"
-port = %d
-tls = false
-nick = "gavelbot"
-channels = ["#meet"]
-archive = %q
-url_prefix = "https://meetbot.example/"
-send_burst = 100
-send_rate = 100
-offline = true
-
-[dispatch.email]
+	config := testConfig{Port: srv.Port, Nick: "gavelbot", Archive: archive, URLPrefix: "https://meetbot.example/", Tables: fmt.Sprintf(`[dispatch.email]
 host = "127.0.0.1"
 port = %d
 tls = "none"
@@ -166,48 +153,23 @@ remove_label = true
 
 [dispatch.tickets.tokens.%q]
 token_env = "GAVEL_E2E_FORGE_TOKEN"
-`, srv.Port, archive, ml.Addr().(*net.TCPAddr).Port, forum.URL, fu.Host)), 0o644)
+`, ml.Addr().(*net.TCPAddr).Port, forum.URL, fu.Host)}.write(t, dir)
 
-	// run starts gavel; exited says how it ended (one Wait, here).
-	run := func() (chan error, <-chan string) {
-		cmd := exec.Command(bin, "--headless", "--config", config, "--log", filepath.Join(dir, "gavel.log"))
-		cmd.Env = append(os.Environ(), "XDG_STATE_HOME="+state, "GAVEL_E2E_FORUM_KEY=forum-key", "GAVEL_E2E_FORGE_TOKEN=forge-token")
-		errPipe, err := cmd.StderrPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		k.set(cmd)
-		lines := make(chan string, 256)
-		go func() {
-			sc := bufio.NewScanner(errPipe)
-			for sc.Scan() {
-				lines <- sc.Text()
-			}
-			close(lines)
-		}()
-		exited := make(chan error, 1)
-		go func() { exited <- cmd.Wait() }()
-		t.Cleanup(func() { cmd.Process.Kill(); <-exited; exited <- nil })
-		return exited, lines
+	// run starts gavel, the one the killer kills.
+	run := func() *headless {
+		h := runHeadless(t, bin, []string{"XDG_STATE_HOME=" + state, "GAVEL_E2E_FORUM_KEY=forum-key", "GAVEL_E2E_FORGE_TOKEN=forge-token"},
+			"--config", config, "--log", filepath.Join(dir, "gavel.log"))
+		k.set(h.cmd)
+		return h
 	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	alice, err := ircdtest.Dial(ctx, srv.Addr(), "alice")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer alice.Close()
-	alice.Send("JOIN #meet")
+	alice := ircdtest.Joined(t, ctx, srv.Addr(), "alice", "#meet")
 	say := func(text string) { alice.Send("PRIVMSG #meet :" + text) }
 
-	exited, stderr := run()
-	if _, err := alice.WaitFor(func(l string) bool { return strings.Contains(l, ":gavelbot!") }); err != nil {
-		t.Fatal(err)
-	}
+	g := run()
+	alice.Expect(t, ":gavelbot!")
 	say("#startmeeting Dispatch e2e")
 	say("#topic #12 Send the minutes " + forge.URL + "/fesco/tickets/issues/12")
 	say("#agreed they go once")
@@ -222,22 +184,21 @@ token_env = "GAVEL_E2E_FORGE_TOKEN"
 	wait:
 		for {
 			select {
-			case l, ok := <-stderr:
-				if ok && strings.Contains(l, "dispatch:") {
-					said = append(said, l)
+			case l, ok := <-g.lines:
+				if ok {
+					if strings.Contains(l, "dispatch:") {
+						said = append(said, l)
+					}
+					continue
 				}
-			case err := <-exited:
-				exited <- err // for the cleanup
+				// Its stderr closed: it died, of a signal.
+				err := <-g.exit
+				g.exit <- err // for the cleanup
 				var ee *exec.ExitError
 				if !errors.As(err, &ee) {
 					t.Fatalf("gavel ended: %v", err)
 				}
 				killed = true
-				for l := range stderr { // what it said before it died
-					if strings.Contains(l, "dispatch:") {
-						said = append(said, l)
-					}
-				}
 				break wait
 			case <-quiet:
 				break wait
@@ -246,7 +207,7 @@ token_env = "GAVEL_E2E_FORGE_TOKEN"
 		if !killed {
 			break
 		}
-		exited, stderr = run()
+		g = run()
 	}
 	if k.kills != 3 {
 		t.Errorf("%d kills, want one per destination (3); stderr: %q", k.kills, said)

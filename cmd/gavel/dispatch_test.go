@@ -93,3 +93,57 @@ off = true
 		}
 	}
 }
+
+// TestDispatchMergeKeyByKey: a channel's table of a destination sets only
+// the keys it names over the global table (or over nothing), and its off
+// always wins; a destination the channel does not name is the global one.
+func TestDispatchMergeKeyByKey(t *testing.T) {
+	yes, no := true, false
+	global := dispatchConfig{
+		Email: &emailConfig{Host: "smtp.example.org", Port: 587, User: "gavel", PasswordFile: "/pw", From: "g@example.org",
+			To: []string{"devel@example.org"}, Subject: "{Name}"},
+		Discourse: &discourseConfig{URL: "https://f.example.org", APIUsername: "gavel", APIKeyEnv: "KEY", Category: 6, Tags: []string{"meeting"}},
+		Tickets:   &ticketsConfig{RemoveLabel: &yes, Label: "meeting", Tokens: map[string]tokenConfig{"pagure.io": {TokenEnv: "T"}}},
+	}
+	for _, c := range []struct {
+		name          string
+		global, chans dispatchConfig
+		want          dispatchConfig
+	}{
+		{"no channel table", global, dispatchConfig{}, global},
+		{"auto only", global, dispatchConfig{Auto: &yes},
+			dispatchConfig{Auto: &yes, Email: global.Email, Discourse: global.Discourse, Tickets: global.Tickets}},
+		{"mail: some keys", global, dispatchConfig{Email: &emailConfig{Port: 465, TLS: "tls", To: []string{"coreos@example.org"}, Cc: []string{}}},
+			dispatchConfig{Email: &emailConfig{Host: "smtp.example.org", Port: 465, TLS: "tls", User: "gavel", PasswordFile: "/pw", From: "g@example.org",
+				To: []string{"coreos@example.org"}, Cc: []string{}, Subject: "{Name}"}, Discourse: global.Discourse, Tickets: global.Tickets}},
+		{"forum off", global, dispatchConfig{Discourse: &discourseConfig{Off: true}},
+			dispatchConfig{Email: global.Email, Discourse: &discourseConfig{Off: true, URL: "https://f.example.org", APIUsername: "gavel", APIKeyEnv: "KEY",
+				Category: 6, Tags: []string{"meeting"}}, Tickets: global.Tickets}},
+		{"forum: category and title", global, dispatchConfig{Discourse: &discourseConfig{Category: 9, Title: "{Name}", APIKeyFile: "/k"}},
+			dispatchConfig{Email: global.Email, Discourse: &discourseConfig{URL: "https://f.example.org", APIUsername: "gavel", APIKeyFile: "/k", APIKeyEnv: "KEY",
+				Category: 9, Tags: []string{"meeting"}, Title: "{Name}"}, Tickets: global.Tickets}},
+		{"tickets: keep the label", global, dispatchConfig{Tickets: &ticketsConfig{RemoveLabel: &no, Tokens: map[string]tokenConfig{"gitlab.com": {TokenFile: "/t"}}}},
+			dispatchConfig{Email: global.Email, Discourse: global.Discourse,
+				Tickets: &ticketsConfig{RemoveLabel: &no, Label: "meeting", Tokens: map[string]tokenConfig{"gitlab.com": {TokenFile: "/t"}}}}},
+		{"a channel's table with no global one", dispatchConfig{}, dispatchConfig{Email: &emailConfig{Host: "h", To: []string{"c@d"}}},
+			dispatchConfig{Email: &emailConfig{Host: "h", To: []string{"c@d"}}}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var before emailConfig
+			if c.global.Email != nil {
+				before = *c.global.Email
+			}
+			got := c.global.merge(&c.chans)
+			if c.global.Email != nil && !reflect.DeepEqual(*c.global.Email, before) {
+				t.Errorf("the global table changed: %+v", *c.global.Email)
+			}
+			if !reflect.DeepEqual(got, c.want) {
+				t.Errorf("merged:\n got %+v %+v %+v %+v\nwant %+v %+v %+v %+v", got, got.Email, got.Discourse, got.Tickets,
+					c.want, c.want.Email, c.want.Discourse, c.want.Tickets)
+			}
+		})
+	}
+	if got := global.merge(nil); !reflect.DeepEqual(got, global) {
+		t.Errorf("no channel table: %+v", got)
+	}
+}

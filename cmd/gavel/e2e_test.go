@@ -26,18 +26,6 @@ func buildGavel(t testing.TB) string {
 	return bin
 }
 
-// startHeadless runs `gavel --headless` with a config and returns the process.
-func startHeadless(t *testing.T, bin, config string) *exec.Cmd {
-	t.Helper()
-	cmd := exec.Command(bin, "--headless", "--config", config, "--log", filepath.Join(filepath.Dir(config), "gavel.log"))
-	cmd.Env = append(os.Environ(), "XDG_STATE_HOME="+t.TempDir())
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	return cmd
-}
-
 // TestSIGKILLMidMeeting kills the headless binary with SIGKILL in the
 // middle of a meeting on a real server, starts it again, and checks that
 // the meeting resumes with nothing said before the crash lost, the time
@@ -52,48 +40,40 @@ func TestSIGKILLMidMeeting(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	alice, err := ircdtest.Dial(ctx, srv.Addr(), "alice")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer alice.Close()
-	alice.Send("JOIN #meet")
+	alice := ircdtest.Joined(t, ctx, srv.Addr(), "alice", "#meet")
 	say := func(text string) { alice.Send("PRIVMSG #meet :" + text) }
-	waitFor := func(what string) string {
-		t.Helper()
-		l, err := alice.WaitFor(func(l string) bool { return strings.Contains(l, what) })
-		if err != nil {
-			t.Fatalf("waiting for %q: %v", what, err)
-		}
-		return l
-	}
-	joined := func() { waitFor(":gavelbot!") } // gavelbot's JOIN
+	joined := func() { alice.Expect(t, ":gavelbot!") } // gavelbot's JOIN
 
-	gavel := startHeadless(t, bin, config)
+	// Each start with a state directory of its own: the journal is the
+	// config's.
+	start := func() *headless {
+		return runHeadless(t, bin, []string{"XDG_STATE_HOME=" + t.TempDir()}, "--config", config, "--log", filepath.Join(dir, "gavel.log"))
+	}
+	gavel := start()
 	joined()
 	say("#startmeeting Kill test")
-	waitFor("The meeting name has been set to 'kill_test'")
+	alice.Expect(t, "The meeting name has been set to 'kill_test'")
 	say("#topic Before the crash")
 	say("#info said before the crash")
 	say("#action alice to survive")
 	say("#commands") // its reply shows the lines above were handled
-	waitFor("Available commands:")
+	alice.Expect(t, "Available commands:")
 
-	gavel.Process.Signal(syscall.SIGKILL)
-	gavel.Wait()
-	waitFor(" QUIT ")
+	gavel.cmd.Process.Signal(syscall.SIGKILL)
+	gavel.wait(t, ctx)
+	alice.Expect(t, " QUIT ")
 	say("#info said while gavel was away")
 
-	startHeadless(t, bin, config)
+	start()
 	joined()
 	say("#info said after the restart")
-	waitFor("gavel was away from")
+	alice.Expect(t, "gavel was away from")
 	// The killed process's partial logs are gone; the new one's remain.
 	if partials, _ := filepath.Glob(filepath.Join(archive, "meet", "*", ".*.partial-*")); len(partials) != 2 {
 		t.Errorf("partial logs after the restart: %v", partials)
 	}
 	say("#endmeeting")
-	waitFor("Minutes:        https://m.example/meet/")
+	alice.Expect(t, "Minutes:        https://m.example/meet/")
 
 	logs, _ := filepath.Glob(filepath.Join(archive, "meet", "*", "kill_test.*.log.txt"))
 	if len(logs) != 1 {
@@ -133,6 +113,9 @@ type testConfig struct {
 	// Matrix is the [matrix] table (nil: none); with Port 0 gavel is on
 	// Matrix alone.
 	Matrix *testMatrix
+	// Keys are more top-level keys, as TOML; Tables are more tables
+	// ([bus], [dispatch.email], ...).
+	Keys, Tables string
 }
 
 // testMatrix is the [matrix] table of a test's config: the account on a
@@ -168,6 +151,7 @@ func (c testConfig) write(t testing.TB, dir string) string {
 	if !c.Online {
 		b.WriteString("offline = true\n")
 	}
+	b.WriteString(c.Keys)
 	for _, ch := range channels { // tables come after the top-level keys
 		if a, ok := c.Agendas[ch]; ok {
 			fmt.Fprintf(&b, "\n[channel.%q]\nagenda = %q\n", ch, a)
@@ -180,6 +164,9 @@ func (c testConfig) write(t testing.TB, dir string) string {
 		}
 		fmt.Fprintf(&b, "\n[matrix]\nhomeserver = %q\nuser_id = %q\npassword_file = %q\nrooms = [%s]\n",
 			m.Homeserver, m.UserID, m.PasswordFile, strings.Join(rooms, ", "))
+	}
+	if c.Tables != "" {
+		b.WriteString("\n" + c.Tables)
 	}
 	path := filepath.Join(dir, "config.toml")
 	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {

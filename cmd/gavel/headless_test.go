@@ -67,6 +67,23 @@ func (h *headless) next(t *testing.T, ctx context.Context, want string) string {
 	}
 }
 
+// nextN reads stderr until n of the lines read so far contain want (in
+// any order with other lines).
+func (h *headless) nextN(t *testing.T, ctx context.Context, want string, n int) {
+	t.Helper()
+	for count(h.all, want) < n {
+		h.next(t, ctx, want)
+	}
+}
+
+// term ends gavel with SIGTERM and returns its exit status, once it has
+// said all it had to.
+func (h *headless) term(t *testing.T, ctx context.Context) int {
+	t.Helper()
+	h.cmd.Process.Signal(syscall.SIGTERM)
+	return h.wait(t, ctx)
+}
+
 // wait reads stderr to the end and returns the exit status.
 func (h *headless) wait(t *testing.T, ctx context.Context) int {
 	t.Helper()
@@ -119,13 +136,7 @@ func TestHeadlessSaysWhatHappens(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	// alice makes the channel first: gavel is no operator there.
-	alice, err := ircdtest.Dial(ctx, srv.Addr(), "alice")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer alice.Close()
-	alice.Send("JOIN #meet")
-	alice.WaitFor(func(l string) bool { return strings.Contains(l, " 366 ") })
+	alice := ircdtest.Joined(t, ctx, srv.Addr(), "alice", "#meet")
 
 	h := runHeadless(t, bin, []string{"XDG_STATE_HOME=" + dir}, "--config", config)
 	h.next(t, ctx, "gavel: connected to 127.0.0.1:"+fmt.Sprint(srv.Port)+" as gavelbot")
@@ -158,8 +169,7 @@ func TestHeadlessSaysWhatHappens(t *testing.T) {
 			t.Errorf("published %s, but: %v", f[2], err)
 		}
 	}
-	h.cmd.Process.Signal(syscall.SIGTERM)
-	if code := h.wait(t, ctx); code != 0 {
+	if code := h.term(t, ctx); code != 0 {
 		t.Errorf("exit status %d after SIGTERM", code)
 	}
 	for _, once := range []string{"connected to", "joined #meet", "meeting started", "meeting ended", "NOT crash-safe", "caught up"} {
@@ -248,28 +258,14 @@ func TestCustomLookupPrefix(t *testing.T) {
 	srv := ircdtest.StartNgircd(t)
 	bin := buildGavel(t)
 	dir := t.TempDir()
-	config := filepath.Join(dir, "config.toml")
-	os.WriteFile(config, []byte(fmt.Sprintf(`server = "127.0.0.1"
-port = %d
-tls = false
-nick = "gavelbot"
-channels = ["#meet"]
-archive = %q
-lookup_prefix = "!"
-offline = true
-`, srv.Port, filepath.Join(dir, "archive"))), 0o644)
+	config := testConfig{Port: srv.Port, Nick: "gavelbot", Archive: filepath.Join(dir, "archive"), Keys: "lookup_prefix = \"!\"\n"}.write(t, dir)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	obs := observe(t, ctx, srv.Addr(), "alice", "#meet")
 	h := runHeadless(t, bin, []string{"XDG_STATE_HOME=" + dir}, "--config", config)
 	obs.waitFor(t, ctx, "gavelbot JOIN", false)
 	h.next(t, ctx, "gavel: joined #meet")
-	lc, err := ircdtest.Dial(ctx, srv.Addr(), "asker")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer lc.Close()
-	lc.Send("JOIN #meet")
+	lc := ircdtest.Joined(t, ctx, srv.Addr(), "asker", "#meet")
 	lc.Send("PRIVMSG #meet :.fas nirik")
 	lc.Send("PRIVMSG #meet :!fas pingou")
 	seen := obs.waitFor(t, ctx, "gavelbot asker: pingou 'Pierre-Yves Chibon' <pingou@fedoraproject.org> (offline snapshot of 2025-05-20)", false)

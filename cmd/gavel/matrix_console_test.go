@@ -120,7 +120,7 @@ func TestConsoleWindowsForChannelsAndRooms(t *testing.T) {
 	}
 	// The IRC channel saw only its own line.
 	select {
-	case l := <-meet.lines:
+	case l := <-meet.Lines:
 		t.Errorf("the IRC channel saw %q", l)
 	case <-time.After(300 * time.Millisecond):
 	}

@@ -55,6 +55,20 @@ func (w *matrixWorld) table(rooms ...string) *testMatrix {
 	return &testMatrix{Homeserver: w.s.URL, UserID: w.gavel.UserID, PasswordFile: w.pwFile, Rooms: rooms}
 }
 
+// meetConfig writes gavel's config into dir: on the world's
+// #meet:localhost (and on the IRC server at port as gavelbot, unless port
+// is 0), its archive in dir/archive and its journal under dir/state. It
+// returns the config's path and the archive.
+func (w *matrixWorld) meetConfig(t *testing.T, dir string, port int) (config, archive string) {
+	t.Helper()
+	archive = filepath.Join(dir, "archive")
+	c := testConfig{Archive: archive, Journal: filepath.Join(dir, "state", "journal"), Matrix: w.table(dendritetest.Alias("meet"))}
+	if port != 0 {
+		c.Port, c.Nick = port, "gavelbot"
+	}
+	return c.write(t, dir), archive
+}
+
 // waitRoom waits until the room's timeline, as u reads it, has an
 // m.room.message from sender (any sender when "") whose body contains
 // want, and returns that body.
@@ -123,9 +137,7 @@ func TestHeadlessMatrixBotOthersChair(t *testing.T) {
 	dir := t.TempDir()
 	w := startMatrixWorld(t, dir)
 	bin := buildGavel(t)
-	archive := filepath.Join(dir, "archive")
-	config := testConfig{Archive: archive, Journal: filepath.Join(dir, "state", "journal"),
-		Matrix: w.table(dendritetest.Alias("meet"))}.write(t, dir)
+	config, archive := w.meetConfig(t, dir, 0)
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 
@@ -146,8 +158,7 @@ func TestHeadlessMatrixBotOthersChair(t *testing.T) {
 	h.next(t, ctx, ".log.txt")
 	waitRoom(t, ctx, w.alice, w.room, w.gavel.UserID, "Meeting ended")
 
-	h.cmd.Process.Signal(syscall.SIGTERM)
-	if code := h.wait(t, ctx); code != 0 {
+	if code := h.term(t, ctx); code != 0 {
 		t.Errorf("exit status %d after SIGTERM:\n%s", code, strings.Join(h.all, "\n"))
 	}
 	log := publishedLog(t, archive, "meet*localhost")
@@ -196,15 +207,12 @@ func TestMatrixRefusalsAreOneLine(t *testing.T) {
 	defer cancel()
 	h := runHeadless(t, bin, []string{"XDG_STATE_HOME=" + dir}, "--config", config)
 	h.next(t, ctx, "gavel: joined #meet:localhost")
-	for count(h.all, "gavel: error: ") < 3 {
-		h.next(t, ctx, "gavel: error: ")
-	}
+	h.nextN(t, ctx, "gavel: error: ", 3)
 	// It goes on in the room it joined.
 	w.alice.Text(t, w.room, "#startmeeting Still here")
 	h.next(t, ctx, "gavel: meeting started in #meet:localhost")
 	time.Sleep(2 * time.Second) // a retry loop would have said more by now
-	h.cmd.Process.Signal(syscall.SIGTERM)
-	if code := h.wait(t, ctx); code != 0 {
+	if code := h.term(t, ctx); code != 0 {
 		t.Errorf("exit status %d", code)
 	}
 	t.Logf("stderr:\n%s", strings.Join(h.all, "\n"))
@@ -274,9 +282,7 @@ func TestMatrixSIGKILLMidMeeting(t *testing.T) {
 	dir := t.TempDir()
 	w := startMatrixWorld(t, dir)
 	bin := buildGavel(t)
-	archive := filepath.Join(dir, "archive")
-	config := testConfig{Archive: archive, Journal: filepath.Join(dir, "state", "journal"),
-		Matrix: w.table(dendritetest.Alias("meet"))}.write(t, dir)
+	config, archive := w.meetConfig(t, dir, 0)
 	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
 	defer cancel()
 	env := []string{"XDG_STATE_HOME=" + dir}
@@ -301,8 +307,7 @@ func TestMatrixSIGKILLMidMeeting(t *testing.T) {
 	w.alice.Text(t, w.room, "#endmeeting")
 	h.next(t, ctx, "gavel: meeting ended in #meet:localhost")
 	h.next(t, ctx, ".log.txt")
-	h.cmd.Process.Signal(syscall.SIGTERM)
-	h.wait(t, ctx)
+	h.term(t, ctx)
 
 	log := publishedLog(t, archive, "meet*localhost")
 	t.Logf("the published log:\n%s", log)
@@ -356,30 +361,14 @@ func TestBothNetworksAtOnce(t *testing.T) {
 	w := startMatrixWorld(t, dir)
 	srv := ircdtest.StartInspIRCd(t, ircdtest.Options{})
 	bin := buildGavel(t)
-	archive := filepath.Join(dir, "archive")
-	config := testConfig{Port: srv.Port, Nick: "gavelbot", Archive: archive, Journal: filepath.Join(dir, "state", "journal"),
-		Matrix: w.table(dendritetest.Alias("meet"))}.write(t, dir)
+	config, archive := w.meetConfig(t, dir, srv.Port)
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	carol, err := ircdtest.Dial(ctx, srv.Addr(), "carol")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer carol.Close()
-	carol.Send("JOIN #meet")
-	carol.WaitFor(func(l string) bool { return strings.Contains(l, " 366 ") })
-	ircWait := func(what string) {
-		t.Helper()
-		if _, err := carol.WaitFor(func(l string) bool { return strings.Contains(l, what) }); err != nil {
-			t.Fatalf("carol waiting for %q: %v", what, err)
-		}
-	}
+	carol := ircdtest.Joined(t, ctx, srv.Addr(), "carol", "#meet")
 
 	start := time.Now()
 	h := runHeadless(t, bin, []string{"XDG_STATE_HOME=" + dir}, "--config", config)
-	for count(h.all, "gavel: joined ") < 2 {
-		h.next(t, ctx, "gavel: joined ")
-	}
+	h.nextN(t, ctx, "gavel: joined ", 2)
 	t.Logf("start-up to the channel and the room joined: %v", time.Since(start).Round(time.Millisecond))
 	if slicesIndex(h.all, "joined #meet:localhost") < 0 || slicesIndex(h.all, "joined #meet") < 0 {
 		t.Fatalf("joins: %q", h.all)
@@ -387,20 +376,15 @@ func TestBothNetworksAtOnce(t *testing.T) {
 
 	carol.Send("PRIVMSG #meet :#startmeeting IRC side")
 	w.alice.Text(t, w.room, "#startmeeting Matrix side")
-	ircWait("The meeting name has been set to 'irc_side'")
+	carol.Expect(t, "The meeting name has been set to 'irc_side'")
 	waitRoom(t, ctx, w.alice, w.room, w.gavel.UserID, "The meeting name has been set to 'matrix_side'")
 	carol.Send("PRIVMSG #meet :#info on IRC")
 	w.bob.Text(t, w.room, "#info on Matrix")
 	carol.Send("PRIVMSG #meet :#endmeeting")
 	w.alice.Text(t, w.room, "#endmeeting")
-	for count(h.all, "gavel: meeting ended in ") < 2 {
-		h.next(t, ctx, "gavel: meeting ended in ")
-	}
-	for count(h.all, ".log.txt") < 2 {
-		h.next(t, ctx, ".log.txt")
-	}
-	h.cmd.Process.Signal(syscall.SIGTERM)
-	if code := h.wait(t, ctx); code != 0 {
+	h.nextN(t, ctx, "gavel: meeting ended in ", 2)
+	h.nextN(t, ctx, ".log.txt", 2)
+	if code := h.term(t, ctx); code != 0 {
 		t.Errorf("exit status %d:\n%s", code, strings.Join(h.all, "\n"))
 	}
 
@@ -435,13 +419,7 @@ func TestMatrixRefusedIRCGoesOn(t *testing.T) {
 		Matrix: &testMatrix{Homeserver: w.s.URL, UserID: w.gavel.UserID, PasswordFile: wrong, Rooms: []string{dendritetest.Alias("meet")}}}.write(t, dir)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	carol, err := ircdtest.Dial(ctx, srv.Addr(), "carol")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer carol.Close()
-	carol.Send("JOIN #meet")
-	carol.WaitFor(func(l string) bool { return strings.Contains(l, " 366 ") })
+	carol := ircdtest.Joined(t, ctx, srv.Addr(), "carol", "#meet")
 
 	h := runHeadless(t, bin, []string{"XDG_STATE_HOME=" + dir}, "--config", config)
 	for count(h.all, "gavel: fatal: matrix: login as "+w.gavel.UserID) == 0 || count(h.all, "gavel: joined #meet") == 0 {
@@ -449,8 +427,7 @@ func TestMatrixRefusedIRCGoesOn(t *testing.T) {
 	}
 	carol.Send("PRIVMSG #meet :#startmeeting Still on IRC")
 	h.next(t, ctx, "gavel: meeting started in #meet: still_on_irc")
-	h.cmd.Process.Signal(syscall.SIGTERM)
-	if code := h.wait(t, ctx); code != 1 {
+	if code := h.term(t, ctx); code != 1 {
 		t.Errorf("exit status %d, want 1", code)
 	}
 	if n := count(h.all, "gavel: fatal:"); n != 1 {

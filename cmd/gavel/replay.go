@@ -11,9 +11,10 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"gavel/meeting"
@@ -127,6 +128,7 @@ type logArg struct {
 	info  os.FileInfo // nil for "-" and for what could not be read
 	found bool        // found in a directory (then a regular file)
 	stub  string      // the log of the meeting it is a rename stub of (see replay.Stubs), or ""
+	stubs []string    // the rename stubs of its meetings
 }
 
 // findLogs replaces each directory among the arguments by the logs in it
@@ -140,6 +142,7 @@ type logArg struct {
 func findLogs(args []string, out string, fail, skip func(error)) ([]logArg, error) {
 	var logs []logArg
 	outAbs, _ := filepath.Abs(out)
+
 	for _, a := range args {
 		st, err := os.Stat(a)
 		if a == "-" || err != nil || !st.IsDir() {
@@ -185,12 +188,28 @@ func findLogs(args []string, out string, fail, skip func(error)) ([]logArg, erro
 			fail(fmt.Errorf("%s: no *.log.txt in it", a))
 		}
 	}
+	// A log named twice (a directory and a log in it, say) is replayed
+	// once: one set of files.
+	seen := map[string]bool{}
+	logs = slices.DeleteFunc(logs, func(l logArg) bool {
+		abs, err := filepath.Abs(l.path)
+		if l.path == "-" || err != nil {
+			return false
+		}
+		dup := seen[abs]
+		seen[abs] = true
+		return dup
+	})
 	paths := make([]string, len(logs))
 	for i, l := range logs {
 		paths[i] = l.path
 	}
 	for stub, of := range replay.Stubs(paths) {
 		logs[stub].stub = logs[of].path
+		logs[of].stubs = append(logs[of].stubs, logs[stub].path)
+	}
+	for i := range logs {
+		slices.Sort(logs[i].stubs)
 	}
 	return logs, nil
 }
@@ -318,17 +337,20 @@ func replayOne(ctx context.Context, log logArg, stdin io.Reader, stdout io.Write
 		t.files += len(files)
 		lines = lines[:0]
 		for _, f := range files {
-			rel, rerr := filepath.Rel(opts.Out, f.Path)
-			if rerr != nil {
-				rel = f.Path
-			}
-			lines = fmt.Appendf(lines, "wrote %s (%d bytes)", filepath.Join(opts.Out, rel), f.Bytes)
+			// f.Path is under --out, as given (cleaned).
+			lines = append(append(lines, "wrote "...), f.Path...)
+			lines = append(strconv.AppendInt(append(lines, " ("...), f.Bytes, 10), " bytes)"...)
 			if f.URL != "" && opts.URLPrefix != "" {
 				lines = append(append(lines, ' '), f.URL...)
 			}
 			lines = append(lines, '\n')
 		}
 		stdout.Write(lines)
+	}
+	for _, stub := range log.stubs {
+		if st, serr := os.Stat(stub); serr == nil {
+			opts.Stubs = append(opts.Stubs, st)
+		}
 	}
 	res, err := replay.Reader(ctx, r, name, opts)
 	t.meetings = res.Meetings
@@ -369,9 +391,9 @@ func replayOne(ctx context.Context, log logArg, stdin io.Reader, stdout io.Write
 // a regular file (it is opened without waiting on a FIFO); one named on
 // the command line may be a pipe (<(zcat log.gz)), and waiting for its
 // writer ends with ctx.
-func openInput(ctx context.Context, log logArg) (*os.File, error) {
+func openInput(ctx context.Context, log logArg) (*inputFile, error) {
 	if log.found {
-		f, err := os.OpenFile(log.path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+		f, err := openNonblocking(log.path)
 		if err != nil {
 			return nil, err
 		}
@@ -383,7 +405,7 @@ func openInput(ctx context.Context, log logArg) (*os.File, error) {
 			}
 			return nil, err
 		}
-		return f, nil
+		return &inputFile{f, st}, nil
 	}
 	type opened struct {
 		f   *os.File
@@ -396,7 +418,15 @@ func openInput(ctx context.Context, log logArg) (*os.File, error) {
 	}()
 	select {
 	case o := <-ch:
-		return o.f, o.err
+		if o.err != nil {
+			return nil, o.err
+		}
+		st, err := o.f.Stat()
+		if err != nil {
+			o.f.Close()
+			return nil, err
+		}
+		return &inputFile{o.f, st}, nil
 	case <-ctx.Done():
 		go func() { // the open may still succeed: close what it opens
 			if o := <-ch; o.f != nil {
@@ -406,6 +436,15 @@ func openInput(ctx context.Context, log logArg) (*os.File, error) {
 		return nil, fmt.Errorf("%s: %w", log.path, ctx.Err())
 	}
 }
+
+// inputFile is a log opened to replay, with what it was when opened: the
+// replay and the log reader ask (see replay.Reader).
+type inputFile struct {
+	*os.File
+	st os.FileInfo
+}
+
+func (f *inputFile) Stat() (os.FileInfo, error) { return f.st, nil }
 
 // replayInConsole plays one log in the console, panes filling as it goes.
 func replayInConsole(ctx context.Context, names []string, stdin io.Reader, stderr io.Writer, opts replay.Options, speed float64) int {

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -106,27 +107,43 @@ func TestRegenerateArchive(t *testing.T) {
 	dir := t.TempDir()
 	in := filepath.Join(dir, "in")
 	logs := replaytest.Archive(t, in, 40) // 200 meetings
+	// And on three days two more, sharing the name and the minute of one
+	// of that day's: council-2 begun in council's very second (their logs'
+	// first lines are the same), qa-2 twenty seconds after qa.
+	twins := replaytest.Twins(t, in, 3)
+	const meetings = 206
 
 	// With every core (at least four workers, however many cores the
 	// machine has), twice into the same --out and twice in place: the
 	// same files with the same bytes as a one-worker run, every time.
+	// Each meeting's files are named as its log is (council-2's log
+	// becomes council-2's minutes, whichever worker comes first).
 	t.Run("every core matches one worker", func(t *testing.T) {
 		for _, style := range []string{"zodbot", "default"} {
 			t.Run(style, func(t *testing.T) {
 				ref := filepath.Join(dir, "ref-"+style)
 				code, stdout, errs := runBinary(t, bin, []string{"GOMAXPROCS=1"}, "replay", "--style", style, in, "--out", ref)
-				if code != 0 || !strings.Contains(stdout, "200 logs: 200 meeting(s)") {
+				if code != 0 || !strings.Contains(stdout, fmt.Sprintf("%d logs: %d meeting(s)", meetings, meetings)) {
 					t.Fatalf("one worker: exit %d\n%s\n%s", code, lastLines(stdout), errs)
 				}
 				want := treeOf(t, ref)
 				perMeeting := map[string]int{"zodbot": 5, "default": 6}[style] // zodbot's: 4 and the rename stub
-				if len(want) != 200*perMeeting {
+				if len(want) != meetings*perMeeting {
 					t.Fatalf("one worker wrote %d files", len(want))
+				}
+				for _, twin := range twins {
+					rel, _ := filepath.Rel(in, strings.TrimSuffix(twin, ".log.txt")+".html")
+					rel = filepath.ToSlash(rel)
+					namesake := strings.Replace(rel, "-2.", ".", 1)
+					if !bytes.Contains(want[rel], []byte("(said at the second meeting")) ||
+						bytes.Contains(want[namesake], []byte("(said at the second meeting")) {
+						t.Errorf("%s is not the minutes of its log, or %s is not its namesake's (%d, %d bytes)", rel, namesake, len(want[rel]), len(want[namesake]))
+					}
 				}
 				out := filepath.Join(dir, "out-"+style)
 				for run := range 2 {
 					code, stdout, errs := runBinary(t, bin, []string{"GOMAXPROCS=4"}, "replay", "--style", style, in, "--out", out)
-					if code != 0 || errs != "" || !strings.Contains(stdout, "200 logs: 200 meeting(s)") {
+					if code != 0 || errs != "" || !strings.Contains(stdout, fmt.Sprintf("%d logs: %d meeting(s)", meetings, meetings)) {
 						t.Fatalf("run %d: exit %d\n%s\n%s", run+1, code, lastLines(stdout), errs)
 					}
 					sameTree(t, "into --out, run "+string(rune('1'+run)), treeOf(t, out), want)
@@ -138,10 +155,10 @@ func TestRegenerateArchive(t *testing.T) {
 				copyTree(t, in, inPlace)
 				for run := range 2 {
 					code, stdout, errs := runBinary(t, bin, []string{"GOMAXPROCS=4"}, "replay", "--style", style, inPlace, "--out", inPlace)
-					if code != 0 || errs != "" || !strings.Contains(stdout, " 200 meeting(s)") {
+					if code != 0 || errs != "" || !strings.Contains(stdout, fmt.Sprintf(" %d meeting(s)", meetings)) {
 						t.Fatalf("in place, run %d: exit %d\n%s\n%s", run+1, code, lastLines(stdout), errs)
 					}
-					if style == "zodbot" && run == 1 && !strings.Contains(stdout, "400 logs: 200 meeting(s), 1000 file(s) written, 200 rename stub(s) skipped") {
+					if style == "zodbot" && run == 1 && !strings.Contains(stdout, fmt.Sprintf("%d logs: %d meeting(s), %d file(s) written, %d rename stub(s) skipped", 2*meetings, meetings, 5*meetings, meetings)) {
 						t.Errorf("second run in place does not skip the stubs of the first:\n%s", lastLines(stdout))
 					}
 					sameTree(t, "in place, run "+string(rune('1'+run)), treeOf(t, inPlace), want)
@@ -202,8 +219,14 @@ func TestRegenerateArchive(t *testing.T) {
 	// with a line saying why; the others replayed; exit 0.
 	t.Run("FIFO and dangling symlink", func(t *testing.T) {
 		arch := filepath.Join(dir, "odd")
-		copyTree(t, filepath.Dir(logs[0]), filepath.Join(arch, "fedora-meeting", "2015-04-30"))
 		odd := filepath.Join(arch, "fedora-meeting", "2015-04-30")
+		os.MkdirAll(odd, 0o755)
+		for _, l := range logs[:5] {
+			b, _ := os.ReadFile(l)
+			if err := os.WriteFile(filepath.Join(odd, filepath.Base(l)), b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
 		if err := syscall.Mkfifo(filepath.Join(odd, "pipe.2015-04-30-20.00.log.txt"), 0o644); err != nil {
 			t.Fatal(err)
 		}

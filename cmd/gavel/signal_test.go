@@ -42,9 +42,7 @@ func TestHeadlessSignalsKeepTheMeeting(t *testing.T) {
 		alice.Send("PRIVMSG #meet :" + line)
 		// gavel has the line once it answers a line sent after it.
 		alice.Send("PRIVMSG #meet :.fas nirik")
-		if _, err := alice.WaitFor(func(l string) bool { return strings.Contains(l, "alice: nirik") }); err != nil {
-			t.Fatal(err)
-		}
+		alice.Expect(t, "alice: nirik")
 		h.cmd.Process.Signal(sig)
 		if code := h.wait(t, ctx); code != 0 {
 			t.Fatalf("exit status %d after %v:\n%s", code, sig, strings.Join(h.all, "\n"))

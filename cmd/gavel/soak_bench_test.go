@@ -7,51 +7,14 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
-	"runtime/debug"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"gavel/internal/soaktest"
 	"gavel/ircclient/ircdtest"
 )
-
-// soakLines is how many lines a soak run feeds: GAVEL_SOAK_LINES, else
-// 1,500,000 (10,000 in each of 150 channels), or 150,000 under CI=true
-// (CI runs every benchmark once so that none rots).
-func soakLines(tb testing.TB) int {
-	if s := os.Getenv("GAVEL_SOAK_LINES"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n <= 0 {
-			tb.Fatalf("GAVEL_SOAK_LINES=%q", s)
-		}
-		return n
-	}
-	if os.Getenv("CI") == "true" {
-		return 150_000
-	}
-	return 1_500_000
-}
-
-// rssAfterGC is the process's resident memory after a full collection
-// that gives freed memory back to the system.
-func rssAfterGC(tb testing.TB) int64 {
-	runtime.GC()
-	debug.FreeOSMemory()
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		tb.Skipf("no /proc/self/status: %v", err)
-	}
-	for l := range strings.Lines(string(b)) {
-		if rest, ok := strings.CutPrefix(l, "VmRSS:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
-			return kb << 10
-		}
-	}
-	tb.Fatal("no VmRSS in /proc/self/status")
-	return 0
-}
 
 // stderrLines hands the lines gavel writes on stderr to a channel, keeping
 // none (a soak run must not grow here either).
@@ -111,7 +74,7 @@ func (s *stderrLines) waitLine(tb testing.TB, d time.Duration, want string) {
 // length.
 func BenchmarkHeadlessSoak(b *testing.B) {
 	const nChannels, chunk = 150, 3_000
-	total := soakLines(b)
+	total := soaktest.Lines(b)
 	srv := ircdtest.StartInspIRCd(b, ircdtest.Options{RecvQ: 1 << 20, Flood: true, FloodRate: 100_000_000, FloodThreshold: 100_000})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
 	defer cancel()
@@ -147,33 +110,20 @@ func BenchmarkHeadlessSoak(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer chatters.Close()
-	meetings := 0
-	feed := func(n int) {
-		for n > 0 {
-			k := min(n, chunk)
-			if err := chatters.Say(ctx, k); err != nil {
-				b.Fatal(err)
-			}
-			n -= k
-			// The server has taken every line; a meeting after them
-			// says when gavel has read them all.
-			meetings++
-			chatters[0].Line("#soak0", fmt.Sprintf("#startmeeting barrier %d", meetings))
-			chatters[0].Line("#soak0", "#endmeeting")
-			stderr.waitLine(b, time.Minute, "meeting ended in #soak0")
-		}
-	}
+	feed := soaktest.Feed(b, ctx, chatters, chunk, func(k int) {
+		// The server has taken every line; a meeting after them says
+		// when gavel has read them all.
+		chatters[0].Line("#soak0", fmt.Sprintf("#startmeeting barrier %d", k))
+		chatters[0].Line("#soak0", "#endmeeting")
+		stderr.waitLine(b, time.Minute, "meeting ended in #soak0")
+	})
 	feed(nChannels * 100) // warm up: every window, engine and journal exists
-	start := rssAfterGC(b)
+	start := soaktest.RSSAfterGC(b)
 	t0 := time.Now()
 	feed(total)
 	elapsed := time.Since(t0)
-	end := rssAfterGC(b)
-	b.ReportMetric(float64(start)/(1<<20), "start-RSS-MiB")
-	b.ReportMetric(float64(end)/(1<<20), "end-RSS-MiB")
-	b.ReportMetric(float64(end-start)/(1<<20), "growth-MiB")
-	b.ReportMetric(float64(total)/elapsed.Seconds(), "lines/s")
-	b.ReportMetric(float64(total), "lines")
+	end := soaktest.RSSAfterGC(b)
+	soaktest.Report(b, start, end, total, elapsed)
 	if end > start+10<<20 {
 		b.Errorf("RSS grew from %.1f to %.1f MiB over %d lines in %d channels (headless keeps no scrollback: want within 10 MiB)",
 			float64(start)/(1<<20), float64(end)/(1<<20), total, nChannels)

@@ -350,26 +350,7 @@ func (t *Tools) followVote(v *meeting.Vote, out *Out) {
 // voteText says a vote's end in one line: the tally, the quorum's verdict
 // and who did not vote.
 func voteText(r Result) string {
-	parts := []string{"vote ended: " + r.Question + " " + r.Summary}
-	switch {
-	case r.Quorum > 0 && r.QuorumMet:
-		parts = append(parts, fmt.Sprintf("quorum %d met (%d voted)", r.Quorum, r.Voted))
-	case r.Quorum > 0:
-		parts = append(parts, fmt.Sprintf("quorum %d NOT met (%d voted)", r.Quorum, r.Voted))
-	case !r.QuorumMet:
-		parts = append(parts, "quorum not met (a percentage needs a roster: /voters)")
-	}
-	if r.HasRoster {
-		if len(r.Missing) > 0 {
-			parts = append(parts, "did not vote: "+strings.Join(r.Missing, ", "))
-		} else {
-			parts = append(parts, "the whole roster voted")
-		}
-		if len(r.Outside) > 0 {
-			parts = append(parts, "not counted (not on the roster): "+strings.Join(r.Outside, ", "))
-		}
-	}
-	return strings.Join(parts, " · ")
+	return strings.Join(append([]string{r.Tally()}, r.Verdict()...), " · ")
 }
 
 // lastTopic is the meeting's current #topic item.

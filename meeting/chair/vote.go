@@ -206,6 +206,34 @@ type Result struct {
 	Agreed    string // "#agreed <question> (+5, 0, -1)", for the chair to send or edit
 }
 
+// Tally says the vote's end: "vote ended: <question> <summary>".
+func (r Result) Tally() string { return "vote ended: " + r.Question + " " + r.Summary }
+
+// Verdict says, a phrase each, the quorum's verdict and, with a roster,
+// who did not vote and who voted without being counted.
+func (r Result) Verdict() []string {
+	var parts []string
+	switch {
+	case r.Quorum > 0 && r.QuorumMet:
+		parts = append(parts, fmt.Sprintf("quorum %d met (%d voted)", r.Quorum, r.Voted))
+	case r.Quorum > 0:
+		parts = append(parts, fmt.Sprintf("quorum %d NOT met (%d voted)", r.Quorum, r.Voted))
+	case !r.QuorumMet:
+		parts = append(parts, "quorum not met (a percentage needs a roster: /voters)")
+	}
+	if r.HasRoster {
+		if len(r.Missing) > 0 {
+			parts = append(parts, "did not vote: "+strings.Join(r.Missing, ", "))
+		} else {
+			parts = append(parts, "the whole roster voted")
+		}
+		if len(r.Outside) > 0 {
+			parts = append(parts, "not counted (not on the roster): "+strings.Join(r.Outside, ", "))
+		}
+	}
+	return parts
+}
+
 // sign reads an option as +1, 0 or -1.
 func sign(option string) (int, bool) {
 	switch strings.ToLower(strings.TrimSpace(option)) {

@@ -209,11 +209,7 @@ func TestDiscourseAnswerLostFindsTopic(t *testing.T) {
 	f.loseNext = true
 	start := time.Date(2026, 3, 5, 16, 0, 0, 0, time.UTC)
 	m, files := runMeeting(t, t.TempDir(), "#chan", start, standardLines("")...)
-	evs := newEvents()
-	d := open(t, t.TempDir(), Settings{Auto: true, Discourse: discourseSettings(f)}, evs)
-	if _, err := d.Plan("#chan", m, files); err != nil {
-		t.Fatal(err)
-	}
+	_, evs := planned(t, Settings{Auto: true, Discourse: discourseSettings(f)}, "#chan", m, files)
 	ev := evs.wait(t, Sent, 10*time.Second)
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -277,11 +273,7 @@ func TestDiscourseTagsChecked(t *testing.T) {
 	f.allowed = []string{"fesco"}
 	start := time.Date(2026, 3, 5, 16, 0, 0, 0, time.UTC)
 	m, files := runMeeting(t, t.TempDir(), "#chan", start, standardLines("")...)
-	evs := newEvents()
-	d := open(t, t.TempDir(), Settings{Auto: true, Discourse: discourseSettings(f)}, evs)
-	if _, err := d.Plan("#chan", m, files); err != nil {
-		t.Fatal(err)
-	}
+	_, evs := planned(t, Settings{Auto: true, Discourse: discourseSettings(f)}, "#chan", m, files)
 	ev := evs.wait(t, Sent, 10*time.Second)
 	if !strings.HasSuffix(ev.Ref, "/812 (the forum did not apply the tags meeting-minutes)") {
 		t.Errorf("ref %q", ev.Ref)

@@ -120,6 +120,18 @@ func (e *events) count(s State) int {
 }
 
 // open opens a dispatcher on dir with one channel's settings.
+// planned opens a dispatcher with s in a directory of its own, its events
+// watched, and plans meeting m (its files) of channel there.
+func planned(t *testing.T, s Settings, channel string, m *meeting.Meeting, files []publish.File) (*Dispatcher, *events) {
+	t.Helper()
+	evs := newEvents()
+	d := open(t, t.TempDir(), s, evs)
+	if _, err := d.Plan(channel, m, files); err != nil {
+		t.Fatal(err)
+	}
+	return d, evs
+}
+
 func open(t testing.TB, dir string, s Settings, evs *events) *Dispatcher {
 	t.Helper()
 	cfg := Config{Dir: dir, Settings: func(string) Settings { return s }, MinBackoff: 50 * time.Millisecond, MaxBackoff: 200 * time.Millisecond}

@@ -35,11 +35,7 @@ func TestMailThroughOpenSMTPD(t *testing.T) {
 	m, files := runMeeting(t, t.TempDir(), "#fedora-meeting", start, standardLines("https://pagure.io/fesco/issue/12")...)
 	s := mailSettings("127.0.0.1", srv.Port)
 	s.TLS = TLSNone
-	evs := newEvents()
-	d := open(t, t.TempDir(), Settings{Auto: true, Email: s}, evs)
-	if _, err := d.Plan("#fedora-meeting", m, files); err != nil {
-		t.Fatal(err)
-	}
+	d, evs := planned(t, Settings{Auto: true, Email: s}, "#fedora-meeting", m, files)
 	ev := evs.wait(t, Sent, 30*time.Second)
 	// One Maildir catches all: one copy for To, one for Cc.
 	msgs := srv.WaitMessages(t, 2, 30*time.Second)
@@ -114,11 +110,7 @@ func TestMailStartTLSWithCAFile(t *testing.T) {
 	start := time.Date(2026, 3, 5, 16, 0, 0, 0, time.UTC)
 	m, files := runMeeting(t, t.TempDir(), "#chan", start, standardLines("")...)
 
-	evs := newEvents()
-	d := open(t, t.TempDir(), Settings{Auto: true, Email: mailSettings("localhost", srv.port)}, evs)
-	if _, err := d.Plan("#chan", m, files); err != nil {
-		t.Fatal(err)
-	}
+	_, evs := planned(t, Settings{Auto: true, Email: mailSettings("localhost", srv.port)}, "#chan", m, files)
 	ev := evs.wait(t, Refused, 10*time.Second)
 	if !strings.Contains(ev.Err.Error(), "certificate") || srv.received() != 0 {
 		t.Fatalf("an untrusted certificate: %v, %d messages", ev.Err, srv.received())
@@ -126,11 +118,7 @@ func TestMailStartTLSWithCAFile(t *testing.T) {
 
 	s := mailSettings("localhost", srv.port)
 	s.CAFile = caFile
-	evs = newEvents()
-	d = open(t, t.TempDir(), Settings{Auto: true, Email: s}, evs)
-	if _, err := d.Plan("#chan", m, files); err != nil {
-		t.Fatal(err)
-	}
+	_, evs = planned(t, Settings{Auto: true, Email: s}, "#chan", m, files)
 	evs.wait(t, Sent, 10*time.Second)
 	srv.mu.Lock()
 	defer srv.mu.Unlock()
@@ -145,11 +133,7 @@ func TestMailStartTLSRequired(t *testing.T) {
 	srv := startSMTP(t, smtpBehaviour{})
 	start := time.Date(2026, 3, 5, 16, 0, 0, 0, time.UTC)
 	m, files := runMeeting(t, t.TempDir(), "#chan", start, standardLines("")...)
-	evs := newEvents()
-	d := open(t, t.TempDir(), Settings{Auto: true, Email: mailSettings("127.0.0.1", srv.port)}, evs)
-	if _, err := d.Plan("#chan", m, files); err != nil {
-		t.Fatal(err)
-	}
+	_, evs := planned(t, Settings{Auto: true, Email: mailSettings("127.0.0.1", srv.port)}, "#chan", m, files)
 	ev := evs.wait(t, Refused, 10*time.Second)
 	if !strings.Contains(ev.Err.Error(), "STARTTLS") {
 		t.Errorf("refusal %v", ev.Err)
@@ -267,11 +251,7 @@ func TestMailRefusalIsKeptForRetry(t *testing.T) {
 	srv := startSMTP(t, smtpBehaviour{rcptCode: 550})
 	start := time.Date(2026, 3, 5, 16, 0, 0, 0, time.UTC)
 	m, files := runMeeting(t, t.TempDir(), "#chan", start, standardLines("")...)
-	evs := newEvents()
-	d := open(t, t.TempDir(), Settings{Auto: true, Email: plainSettings(srv.port)}, evs)
-	if _, err := d.Plan("#chan", m, files); err != nil {
-		t.Fatal(err)
-	}
+	d, evs := planned(t, Settings{Auto: true, Email: plainSettings(srv.port)}, "#chan", m, files)
 	ev := evs.wait(t, Refused, 10*time.Second)
 	if !strings.Contains(ev.Err.Error(), "550") {
 		t.Errorf("refusal %v", ev.Err)
@@ -307,11 +287,7 @@ func TestMailDroppedInData(t *testing.T) {
 	srv := startSMTP(t, smtpBehaviour{dropAfter: 200, dropConns: 2})
 	start := time.Date(2026, 3, 5, 16, 0, 0, 0, time.UTC)
 	m, files := runMeeting(t, t.TempDir(), "#chan", start, standardLines("")...)
-	evs := newEvents()
-	d := open(t, t.TempDir(), Settings{Auto: true, Email: plainSettings(srv.port)}, evs)
-	if _, err := d.Plan("#chan", m, files); err != nil {
-		t.Fatal(err)
-	}
+	d, evs := planned(t, Settings{Auto: true, Email: plainSettings(srv.port)}, "#chan", m, files)
 	deadline := time.Now().Add(15 * time.Second)
 	for {
 		es := d.Entries()
@@ -414,11 +390,7 @@ func TestMailServerAwayIsRetried(t *testing.T) {
 	l.Close()
 	start := time.Date(2026, 3, 5, 16, 0, 0, 0, time.UTC)
 	m, files := runMeeting(t, t.TempDir(), "#chan", start, standardLines("")...)
-	evs := newEvents()
-	d := open(t, t.TempDir(), Settings{Auto: true, Email: plainSettings(port)}, evs)
-	if _, err := d.Plan("#chan", m, files); err != nil {
-		t.Fatal(err)
-	}
+	d, evs := planned(t, Settings{Auto: true, Email: plainSettings(port)}, "#chan", m, files)
 	evs.wait(t, Queued, 10*time.Second)
 	deadline := time.Now().Add(10 * time.Second)
 	for d.Entries()[0].Attempts < 3 {

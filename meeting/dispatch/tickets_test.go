@@ -203,11 +203,7 @@ func TestTicketsWithoutToken(t *testing.T) {
 	f := newFakeForge(t, false)
 	start := time.Date(2026, 3, 5, 16, 0, 0, 0, time.UTC)
 	m, files := runMeeting(t, t.TempDir(), "#chan", start, standardLines(f.issueURL())...)
-	evs := newEvents()
-	d := open(t, t.TempDir(), Settings{Auto: true, Tickets: &TicketSettings{}}, evs)
-	if _, err := d.Plan("#chan", m, files); err != nil {
-		t.Fatal(err)
-	}
+	_, evs := planned(t, Settings{Auto: true, Tickets: &TicketSettings{}}, "#chan", m, files)
 	ev := evs.wait(t, Refused, 10*time.Second)
 	if !strings.Contains(ev.Err.Error(), "no API token for 127.0.0.1") {
 		t.Errorf("refusal %v", ev.Err)

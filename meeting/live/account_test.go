@@ -56,40 +56,48 @@ func startGavel(t testing.TB, ctx context.Context, ic ircclient.Config, cfg Conf
 	}
 	var mu sync.Mutex
 	seen := make(chan string, 1<<16)
-	joined := make(chan struct{})
-	done := make(chan struct{})
-	var once sync.Once
-	go func() {
-		defer close(done)
-		// The console's batch (tui.MaxBatch), through the adapter.
-		Drive(ctx, cfg.Network.(*IRC), ctrl, &mu, 256, nil, func(batch []Event, _ []Update) {
-			for _, ev := range batch {
-				switch ev := ev.(type) {
-				case Join:
-					if ev.From.Self {
-						once.Do(func() { close(joined) })
-					}
-				case Message:
-					if ev.Action {
-						seen <- ev.From.Nick + " " + ev.Text
-						continue
-					}
-					select {
-					case seen <- ev.From.Nick + " " + ev.Text:
-					default:
-					}
-				case Mode:
-					seen <- "MODE " + ev.Modes
-				}
+	joined, done := driveInTest(ctx, cfg.Network.(*IRC), ctrl, &mu, func(ev Event) {
+		switch ev := ev.(type) {
+		case Message:
+			if ev.Action {
+				seen <- ev.From.Nick + " " + ev.Text
+				return
 			}
-		})
-	}()
+			select {
+			case seen <- ev.From.Nick + " " + ev.Text:
+			default:
+			}
+		case Mode:
+			seen <- "MODE " + ev.Modes
+		}
+	})
 	select {
 	case <-joined:
 	case <-ctx.Done():
 		t.Fatal("gavel did not join")
 	}
 	return &gavelRun{ctrl: ctrl, mu: &mu, seen: seen, client: client, stop: func() { cancel(); <-done }}
+}
+
+// driveInTest runs Drive on net and ctrl in a goroutine with the
+// console's batch (tui.MaxBatch), as headless mode runs it, handing each
+// event handled to see (under mu); joined is closed at our first join,
+// done when Drive returns.
+func driveInTest(ctx context.Context, net Network, ctrl *Controller, mu sync.Locker, see func(Event)) (joined, done <-chan struct{}) {
+	j, d := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	go func() {
+		defer close(d)
+		Drive(ctx, net, ctrl, mu, 256, nil, func(batch []Event, _ []Update) {
+			for _, ev := range batch {
+				if jn, ok := ev.(Join); ok && jn.From.Self {
+					once.Do(func() { close(j) })
+				}
+				see(ev)
+			}
+		})
+	}()
+	return j, d
 }
 
 // waitSeen waits until gavel has handled the line "nick text".
@@ -121,9 +129,7 @@ func TestChairBoundToAccount(t *testing.T) {
 		t.Fatal(err)
 	}
 	must(t, chair.Send("PRIVMSG NickServ :IDENTIFY chair s3cret-pass"))
-	if _, err := chair.WaitFor(func(l string) bool { return strings.Contains(l, "You are now logged in") }); err != nil {
-		t.Fatal(err)
-	}
+	chair.Expect(t, "You are now logged in")
 	must(t, chair.Send("JOIN #meet"))
 	for _, l := range []string{"#startmeeting Bound", "#topic real chair"} {
 		must(t, chair.Send("PRIVMSG #meet :"+l))

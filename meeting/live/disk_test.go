@@ -157,9 +157,7 @@ func TestMinutesURLsSaidAfterRetryOnARealServer(t *testing.T) {
 	}
 	defer observer.Close()
 	observer.Send("JOIN #meet")
-	if _, err := observer.WaitFor(func(l string) bool { return strings.Contains(l, " 366 ") }); err != nil {
-		t.Fatal(err)
-	}
+	observer.Expect(t, " 366 ")
 	hear := func(text string) {
 		t.Helper()
 		if _, err := observer.WaitFor(func(l string) bool { return strings.HasSuffix(l, "PRIVMSG #meet :"+text) }); err != nil {

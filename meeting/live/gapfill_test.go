@@ -1,7 +1,6 @@
 package live
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -13,8 +12,6 @@ import (
 	"time"
 
 	"gavel/ircclient/ircdtest"
-	"gavel/meeting"
-	"gavel/meeting/publish"
 	"gavel/meeting/replay"
 )
 
@@ -37,13 +34,7 @@ func TestBouncerPlaybackFillsTheGap(t *testing.T) {
 	z := ircdtest.StartZNC(t, srv, ircdtest.ZNCOptions{Nick: "chair", Channels: []string{"#meet"}, KeepBuffer: true})
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	alice, err := ircdtest.Dial(ctx, srv.Addr(), "alice")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer alice.Close()
-	must(t, alice.Send("JOIN #meet"))
-	alice.WaitFor(func(l string) bool { return strings.Contains(l, " 366 ") })
+	alice := ircdtest.Joined(t, ctx, srv.Addr(), "alice", "#meet")
 	say := func(lines ...string) {
 		t.Helper()
 		for _, l := range lines {
@@ -58,7 +49,7 @@ func TestBouncerPlaybackFillsTheGap(t *testing.T) {
 	root, jdir := t.TempDir(), t.TempDir()
 	env := []string{"PORT=" + strconv.Itoa(z.Port), "PASS=" + z.ServerPassword(), "NICK=chair", "CHANNEL=#meet",
 		"ARCHIVE=" + root, "JOURNAL=" + jdir}
-	g := startIRCChild(t, env...)
+	g := startChild(t, "irc", env)
 	g.wait(t, "seen alice #endmeeting") // the playback, not run
 	live := []string{"#startmeeting Gap", "hello", "#info said live"}
 	for _, l := range live {
@@ -72,28 +63,20 @@ func TestBouncerPlaybackFillsTheGap(t *testing.T) {
 	say(gap...)
 	time.Sleep(1100 * time.Millisecond) // the restart is seconds after the gap
 
-	g = startIRCChild(t, env...)
+	g = startChild(t, "irc", env)
 	g.wait(t, "seen alice #idea fill the gap")
 	must(t, alice.Send("PRIVMSG #meet :#info back live"))
 	g.wait(t, "seen alice #info back live")
 	g.kill(t)
 
-	g = startIRCChild(t, env...)
+	g = startChild(t, "irc", env)
 	g.wait(t, "seen alice #info back live") // the same buffer again
 	w := watch(alice, "#meet")
 	must(t, alice.Send("PRIVMSG #meet :#endmeeting"))
-	said := w.until(t, ctx, "chair Log:")
-	for _, l := range said {
-		if strings.Contains(l, "gavel was away") {
-			t.Errorf("a filled gap was announced: %q", l)
-		}
-	}
+	noGapAnnounced(t, w.until(t, ctx, "chair Log:"))
 
-	logs, _ := filepath.Glob(filepath.Join(root, "meet", "*", "gap.*.log.txt"))
-	if len(logs) != 1 {
-		t.Fatalf("published: %v", logs)
-	}
-	logTxt, err := os.ReadFile(logs[0])
+	logPath := waitLog(t, root, "meet/*/gap.*.log.txt")
+	logTxt, err := os.ReadFile(logPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,30 +108,14 @@ func TestBouncerPlaybackFillsTheGap(t *testing.T) {
 	if files, _ := filepath.Glob(filepath.Join(root, "meet", "*", "before_gavel*")); len(files) != 0 {
 		t.Errorf("the meeting from before gavel joined was published: %v", files)
 	}
-	minutes, _ := os.ReadFile(strings.TrimSuffix(logs[0], ".log.txt") + ".txt")
+	minutes, _ := os.ReadFile(strings.TrimSuffix(logPath, ".log.txt") + ".txt")
 	for _, fact := range []string{"said while away", "fill the gap", "said live", "back live"} {
 		if c := strings.Count(string(minutes), fact); c != 1 {
 			t.Errorf("the minutes hold %q %d times:\n%s", fact, c, minutes)
 		}
 	}
 	// The log replays to the same minutes.
-	out := t.TempDir()
-	name := filepath.Base(logs[0])
-	if _, err := replay.Reader(ctx, bytes.NewReader(logTxt), name, replay.Options{Channel: "#meet", Out: out}); err != nil {
-		t.Fatal(err)
-	}
-	stem := strings.TrimSuffix(name, ".log.txt")
-	day := filepath.Base(filepath.Dir(logs[0]))
-	for _, ext := range []string{".txt", ".html"} {
-		livem, _ := os.ReadFile(filepath.Join(filepath.Dir(logs[0]), stem+ext))
-		replayed, err := os.ReadFile(filepath.Join(out, "meet", day, stem+ext))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(livem, replayed) {
-			t.Errorf("%s: live minutes differ from the replay of the log:\n%s\n----\n%s", ext, livem, replayed)
-		}
-	}
+	sameAsReplay(t, ctx, root, logPath, replay.Options{Channel: "#meet"}, ".txt", ".html")
 }
 
 // TestChanHistoryFillsTheGap: InspIRCd's chanhistory plays the channel's
@@ -158,58 +125,28 @@ func TestBouncerPlaybackFillsTheGap(t *testing.T) {
 // those the journal holds never run again; no gap is announced.
 func TestChanHistoryFillsTheGap(t *testing.T) {
 	t.Parallel()
-	srv := ircdtest.StartInspIRCd(t, ircdtest.Options{ChanHistory: true})
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	alice, err := ircdtest.Dial(ctx, srv.Addr(), "alice")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer alice.Close()
-	must(t, alice.Send("JOIN #meet"))
-	must(t, alice.Send("MODE #meet +H 50:1d"))
-	stored := func(lines ...string) {
-		t.Helper()
-		for _, l := range lines {
-			must(t, alice.Send("PRIVMSG #meet :"+l))
-		}
-		must(t, alice.Send("PING :stored"))
-		alice.WaitFor(func(l string) bool { return strings.Contains(l, "PONG") && strings.Contains(l, "stored") })
-	}
-	stored("#startmeeting long ago", "#info old", "#endmeeting")
+	srv, alice := oldMeetingInHistory(t, ctx)
 
 	root, jdir := t.TempDir(), t.TempDir()
-	cfg := Config{Archive: publish.New(root, meeting.StyleDefault, ""), JournalDir: jdir}
-	g := startGavel(t, ctx, gavelConfig(srv.Port, "", "gavelbot", "#meet"), cfg)
+	g := gavelbotIn(t, ctx, srv.Port, root, jdir)
 	waitSeen(t, ctx, g.seen, "alice #endmeeting")
 	live := []string{"#startmeeting Now", "same words", "#info a fact said live"}
-	for _, l := range live {
-		must(t, alice.Send("PRIVMSG #meet :"+l))
-		waitSeen(t, ctx, g.seen, "alice "+l)
-	}
+	saidAndSeen(t, ctx, alice, g, live...)
 	g.stop()
 	time.Sleep(1100 * time.Millisecond) // the gap starts in the next second
 	gap := []string{"#info said while away", "same words", "#idea fill the gap"}
-	stored(gap...)
+	sayAll(t, alice, "#meet", gap...)
 	time.Sleep(1100 * time.Millisecond)
 
-	cfg.Archive = publish.New(root, meeting.StyleDefault, "")
-	g = startGavel(t, ctx, gavelConfig(srv.Port, "", "gavelbot", "#meet"), cfg)
+	g = gavelbotIn(t, ctx, srv.Port, root, jdir)
 	defer g.stop()
 	waitSeen(t, ctx, g.seen, "alice #idea fill the gap")
 	seenByAlice := watch(alice, "#meet")
 	must(t, alice.Send("PRIVMSG #meet :#endmeeting"))
-	said := seenByAlice.until(t, ctx, "gavelbot Log:")
-	for _, l := range said {
-		if strings.Contains(l, "gavel was away") {
-			t.Errorf("a filled gap was announced: %q", l)
-		}
-	}
-	logs, _ := filepath.Glob(filepath.Join(root, "meet", "*", "now.*.log.txt"))
-	if len(logs) != 1 {
-		t.Fatalf("published: %v", logs)
-	}
-	logTxt, _ := os.ReadFile(logs[0])
+	noGapAnnounced(t, seenByAlice.until(t, ctx, "gavelbot Log:"))
+	logTxt, _ := os.ReadFile(waitLog(t, root, "meet/*/now.*.log.txt"))
 	var alices []string
 	for _, l := range strings.Split(string(logTxt), "\n") {
 		if m := logLine.FindStringSubmatch(l); m != nil && m[2] == "alice" {
@@ -234,26 +171,15 @@ func TestNoPlaybackAnnouncesTheGap(t *testing.T) {
 	srv := ircdtest.StartNgircd(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	alice, err := ircdtest.Dial(ctx, srv.Addr(), "alice")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer alice.Close()
-	must(t, alice.Send("JOIN #meet"))
-	alice.WaitFor(func(l string) bool { return strings.Contains(l, " 366 ") })
+	alice := ircdtest.Joined(t, ctx, srv.Addr(), "alice", "#meet")
 	root, jdir := t.TempDir(), t.TempDir()
-	cfg := Config{Archive: publish.New(root, meeting.StyleDefault, ""), JournalDir: jdir}
-	g := startGavel(t, ctx, gavelConfig(srv.Port, "", "gavelbot", "#meet"), cfg)
-	for _, l := range []string{"#startmeeting Lost", "#info said live"} {
-		must(t, alice.Send("PRIVMSG #meet :"+l))
-		waitSeen(t, ctx, g.seen, "alice "+l)
-	}
+	g := gavelbotIn(t, ctx, srv.Port, root, jdir)
+	saidAndSeen(t, ctx, alice, g, "#startmeeting Lost", "#info said live")
 	g.stop()
 	must(t, alice.Send("PRIVMSG #meet :#info said while away"))
 	time.Sleep(1500 * time.Millisecond) // longer than the gap threshold
 
-	cfg.Archive = publish.New(root, meeting.StyleDefault, "")
-	g = startGavel(t, ctx, gavelConfig(srv.Port, "", "gavelbot", "#meet"), cfg)
+	g = gavelbotIn(t, ctx, srv.Port, root, jdir)
 	defer g.stop()
 	w := watch(alice, "#meet")
 	must(t, alice.Send("PRIVMSG #meet :#info back"))
@@ -263,11 +189,7 @@ func TestNoPlaybackAnnouncesTheGap(t *testing.T) {
 	if n := len(slices.DeleteFunc(said, func(l string) bool { return !strings.Contains(l, "gavel was away") })); n != 1 {
 		t.Errorf("the gap was announced %d times", n)
 	}
-	logs, _ := filepath.Glob(filepath.Join(root, "meet", "*", "lost.*.log.txt"))
-	if len(logs) != 1 {
-		t.Fatalf("published: %v", logs)
-	}
-	logTxt, _ := os.ReadFile(logs[0])
+	logTxt, _ := os.ReadFile(waitLog(t, root, "meet/*/lost.*.log.txt"))
 	if strings.Contains(string(logTxt), "said while away") || !strings.Contains(string(logTxt), "#info back") {
 		t.Errorf("log:\n%s", logTxt)
 	}

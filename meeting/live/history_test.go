@@ -2,6 +2,7 @@ package live
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,47 +18,16 @@ import (
 )
 
 // channelWatcher reads what a plain client sees said in a channel.
-type channelWatcher struct {
-	lines chan string // "nick text"
-}
+type channelWatcher struct{ *ircdtest.Watcher }
 
-func watch(lc *ircdtest.LineClient, channel string) *channelWatcher {
-	w := &channelWatcher{lines: make(chan string, 4096)}
-	go func() {
-		defer close(w.lines)
-		for {
-			l, err := lc.ReadLine()
-			if err != nil {
-				return
-			}
-			src, rest, _ := strings.Cut(strings.TrimPrefix(l, ":"), " ")
-			nick, _, _ := strings.Cut(src, "!")
-			if text, ok := strings.CutPrefix(rest, "PRIVMSG "+channel+" :"); ok {
-				w.lines <- nick + " " + text
-			}
-		}
-	}()
-	return w
+func watch(lc *ircdtest.LineClient, channel string) channelWatcher {
+	return channelWatcher{lc.Watch(channel, false)}
 }
 
 // until returns every line up to the first that starts with want.
-func (w *channelWatcher) until(t *testing.T, ctx context.Context, want string) []string {
+func (w channelWatcher) until(t *testing.T, ctx context.Context, want string) []string {
 	t.Helper()
-	var got []string
-	for {
-		select {
-		case l, ok := <-w.lines:
-			if !ok {
-				t.Fatalf("watcher closed waiting for %q; saw %q", want, got)
-			}
-			got = append(got, l)
-			if strings.HasPrefix(l, want) {
-				return got
-			}
-		case <-ctx.Done():
-			t.Fatalf("never saw %q; saw %q", want, got)
-		}
-	}
+	return w.Until(t, ctx, fmt.Sprintf("%q", want), func(l string) bool { return strings.HasPrefix(l, want) })
 }
 
 func gavelConfig(port int, pass, nick string, channels ...string) ircclient.Config {
@@ -77,13 +47,7 @@ func TestBouncerPlaybackIsNotRun(t *testing.T) {
 	z := ircdtest.StartZNC(t, srv, ircdtest.ZNCOptions{Nick: "chair", Channels: []string{"#meet"}})
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	alice, err := ircdtest.Dial(ctx, srv.Addr(), "alice")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer alice.Close()
-	must(t, alice.Send("JOIN #meet"))
-	alice.WaitFor(func(l string) bool { return strings.Contains(l, " 366 ") })
+	alice := ircdtest.Joined(t, ctx, srv.Addr(), "alice", "#meet")
 	for _, l := range []string{"#startmeeting The 2020 meeting", "#topic said while gavel was away", "#info old", "#endmeeting"} {
 		must(t, alice.Send("PRIVMSG #meet :"+l))
 	}
@@ -130,50 +94,30 @@ func TestBouncerPlaybackIsNotRun(t *testing.T) {
 // after a crash is not fed the history of its own lines again.
 func TestChanHistoryIsNotRun(t *testing.T) {
 	t.Parallel()
-	srv := ircdtest.StartInspIRCd(t, ircdtest.Options{ChanHistory: true})
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	alice, err := ircdtest.Dial(ctx, srv.Addr(), "alice")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer alice.Close()
-	must(t, alice.Send("JOIN #meet"))
-	must(t, alice.Send("MODE #meet +H 50:1d"))
-	for _, l := range []string{"#startmeeting long ago", "#info old", "#endmeeting"} {
-		must(t, alice.Send("PRIVMSG #meet :"+l))
-	}
-	must(t, alice.Send("PING :stored"))
-	alice.WaitFor(func(l string) bool { return strings.Contains(l, "PONG") && strings.Contains(l, "stored") })
+	srv, alice := oldMeetingInHistory(t, ctx)
 	seenByAlice := watch(alice, "#meet")
 
 	root, jdir := t.TempDir(), t.TempDir()
-	cfg := Config{Archive: publish.New(root, meeting.StyleDefault, ""), JournalDir: jdir}
-	g := startGavel(t, ctx, gavelConfig(srv.Port, "", "gavelbot", "#meet"), cfg)
+	g := gavelbotIn(t, ctx, srv.Port, root, jdir)
 	waitSeen(t, ctx, g.seen, "alice #endmeeting")
 	lines := []string{"#startmeeting Now", "#topic a topic said once", "#info a fact said once"}
-	for _, l := range lines {
-		must(t, alice.Send("PRIVMSG #meet :"+l))
-		waitSeen(t, ctx, g.seen, "alice "+l)
-	}
+	saidAndSeen(t, ctx, alice, g, lines...)
 	if said := seenByAlice.until(t, ctx, "gavelbot Meeting started"); len(said) != 1 {
 		t.Errorf("gavel said before the live meeting: %q", said[:len(said)-1])
 	}
 	// Crash, and come back: chanhistory plays the meeting's own lines
 	// again on join.
 	g.stop()
-	cfg.Archive = publish.New(root, meeting.StyleDefault, "") // a new process: nothing held in memory
-	g = startGavel(t, ctx, gavelConfig(srv.Port, "", "gavelbot", "#meet"), cfg)
+	g = gavelbotIn(t, ctx, srv.Port, root, jdir) // a new process: nothing held in memory
 	defer g.stop()
 	waitSeen(t, ctx, g.seen, "alice #info a fact said once")
 	must(t, alice.Send("PRIVMSG #meet :#endmeeting"))
 	seenByAlice.until(t, ctx, "gavelbot Log:")
 
-	logs, _ := filepath.Glob(filepath.Join(root, "meet", "*", "now.*.log.txt"))
-	if len(logs) != 1 {
-		t.Fatalf("published: %v", logs)
-	}
-	log, _ := os.ReadFile(logs[0])
+	logPath := waitLog(t, root, "meet/*/now.*.log.txt")
+	log, _ := os.ReadFile(logPath)
 	for _, l := range lines {
 		if n := strings.Count(string(log), "<alice> "+l+"\n"); n != 1 {
 			t.Errorf("the log holds %q %d times:\n%s", l, n, log)
@@ -182,7 +126,7 @@ func TestChanHistoryIsNotRun(t *testing.T) {
 	if strings.Contains(string(log), "long ago") {
 		t.Errorf("history in the log:\n%s", log)
 	}
-	minutes, _ := os.ReadFile(strings.TrimSuffix(logs[0], ".log.txt") + ".txt")
+	minutes, _ := os.ReadFile(strings.TrimSuffix(logPath, ".log.txt") + ".txt")
 	if n := strings.Count(string(minutes), "a fact said once"); n != 1 {
 		t.Errorf("the minutes hold the fact %d times:\n%s", n, minutes)
 	}
@@ -204,13 +148,7 @@ func TestLookupAnsweredThroughTheClient(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	alice, err := ircdtest.Dial(ctx, srv.Addr(), "alice")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer alice.Close()
-	must(t, alice.Send("JOIN #meet"))
-	alice.WaitFor(func(l string) bool { return strings.Contains(l, " 366 ") })
+	alice := ircdtest.Joined(t, ctx, srv.Addr(), "alice", "#meet")
 	root := t.TempDir()
 	ic := gavelConfig(srv.Port, "", "gavelbot", "#meet")
 	client, err := ircclient.New(ic, nil)
@@ -243,11 +181,7 @@ func TestLookupAnsweredThroughTheClient(t *testing.T) {
 	}
 	must(t, alice.Send("PRIVMSG #meet :#endmeeting"))
 	w.until(t, ctx, "gavelbot Log:")
-	logs, _ := filepath.Glob(filepath.Join(root, "meet", "*", "lookups.*.log.txt"))
-	if len(logs) != 1 {
-		t.Fatalf("published: %v", logs)
-	}
-	log, _ := os.ReadFile(logs[0])
+	log, _ := os.ReadFile(waitLog(t, root, "meet/*/lookups.*.log.txt"))
 	if n := strings.Count(string(log), "<gavelbot> alice: nirik 'Kevin Fenzi'"); n != 1 {
 		t.Errorf("the answer is %d times in the log:\n%s", n, log)
 	}

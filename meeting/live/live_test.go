@@ -335,23 +335,8 @@ func TestHostileLinesLiveEqualsReplay(t *testing.T) {
 	if len(logs) != 1 {
 		t.Fatalf("logs: %v", logs)
 	}
-	logTxt, _ := os.ReadFile(logs[0])
-	base := strings.TrimSuffix(filepath.Base(logs[0]), ".log.txt")
-	out := t.TempDir()
-	if _, err := replay.Reader(context.Background(), bytes.NewReader(logTxt), filepath.Base(logs[0]),
-		replay.Options{Channel: "#meet", Out: out, URLPrefix: "https://m.example/"}); err != nil {
-		t.Fatal(err)
-	}
-	for _, ext := range []string{".log.txt", ".txt", ".html", ".md", ".json", ".log.html"} {
-		live, _ := os.ReadFile(filepath.Join(dir, base+ext))
-		replayed, err := os.ReadFile(filepath.Join(out, "meet", "2026-11-24", base+ext))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(live, replayed) {
-			t.Errorf("%s: live and replayed differ:\nlive:\n%s\nreplayed:\n%s", ext, live, replayed)
-		}
-	}
+	sameAsReplay(t, context.Background(), root, logs[0], replay.Options{Channel: "#meet", URLPrefix: "https://m.example/"},
+		".log.txt", ".txt", ".html", ".md", ".json", ".log.html")
 }
 
 // busRecorder checks, at each call, that what the call promises is on disk.

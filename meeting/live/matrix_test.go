@@ -67,38 +67,11 @@ func startMatrixGavelWith(t testing.TB, s *dendritetest.Server, u *dendritetest.
 	if g.ctrl, err = New(cfg); err != nil {
 		t.Fatal(err)
 	}
-	joined := make(chan struct{})
-	loopDone := make(chan struct{})
-	var once sync.Once
-	go func() {
-		defer close(loopDone)
-		for {
-			batch, open := g.net.Next(ctx, 256)
-			g.mu.Lock()
-			ups := g.ctrl.HandleBatch(batch)
-			g.mu.Unlock()
-			RunTasks(ctx, ups, func(done func() []Update) { // lookups, as the console runs them
-				g.mu.Lock()
-				g.ctrl.Finish(done)
-				g.mu.Unlock()
-			})
-			for _, ev := range batch {
-				switch ev := ev.(type) {
-				case Join:
-					if ev.From.Self {
-						once.Do(func() { close(joined) })
-					}
-				case Message:
-					if !ev.History {
-						g.seen <- ev.From.Nick + " " + ev.Text
-					}
-				}
-			}
-			if !open {
-				return
-			}
+	joined, loopDone := driveInTest(ctx, g.net, g.ctrl, &g.mu, func(ev Event) {
+		if m, ok := ev.(Message); ok && !m.History {
+			g.seen <- m.From.Nick + " " + m.Text
 		}
-	}()
+	})
 	g.stop = func() {
 		cancel()
 		<-runDone
@@ -138,22 +111,10 @@ func (g *matrixGavel) waitSeen(t testing.TB, want string) {
 // wrote.
 func TestWholeMeetingInAMatrixRoom(t *testing.T) {
 	s := dendritetest.Start(t)
-	chair := s.Register(t, "chair")
-	alice := s.Register(t, "alice")
-	bob := s.Register(t, "bob")
 	ctx := dendritetest.Ctx(t)
-	for u, name := range map[*dendritetest.User]string{chair: "nirik", alice: "Alice", bob: "Bob Smith"} {
-		if err := u.SetDisplayName(ctx, name); err != nil {
-			t.Fatal(err)
-		}
-	}
-	roomID := alice.CreateRoom(t, "meeting")
-	bob.Join(t, roomID)
 	// The chair may set the topic (power 50).
-	pl := map[string]any{"users": map[string]any{alice.UserID: 100, chair.UserID: 50}}
-	if _, err := alice.SendStateEvent(ctx, id.RoomID(roomID), event.StatePowerLevels, "", pl); err != nil {
-		t.Fatal(err)
-	}
+	chair, alice, others, roomID := chairedRoom(t, s, "meeting", "Bob Smith")
+	bob := others[0]
 	room := dendritetest.Alias("meeting")
 	root := t.TempDir()
 	g := startMatrixGavel(t, s, chair, room, Config{Archive: publish.New(root, meeting.StyleDefault, ""), JournalDir: t.TempDir()})
@@ -190,16 +151,8 @@ func TestWholeMeetingInAMatrixRoom(t *testing.T) {
 	say(chair, "nirik", "#endmeeting")
 
 	// The minutes, under Fedora's directory for the room.
-	var logs []string
-	deadline := time.Now().Add(15 * time.Second)
-	for time.Now().Before(deadline) && len(logs) == 0 {
-		logs, _ = filepath.Glob(filepath.Join(root, "meeting_matrix_localhost", "*", "matrix_test.*.log.txt"))
-		time.Sleep(20 * time.Millisecond)
-	}
-	if len(logs) != 1 {
-		t.Fatalf("published logs: %v", logs)
-	}
-	logTxt, _ := os.ReadFile(logs[0])
+	logPath := waitLog(t, root, "meeting_matrix_localhost/*/matrix_test.*.log.txt")
+	logTxt, _ := os.ReadFile(logPath)
 	for _, want := range []string{
 		"<nirik> #startmeeting matrix test",
 		"<Alice> #topic agenda",
@@ -214,7 +167,7 @@ func TestWholeMeetingInAMatrixRoom(t *testing.T) {
 		}
 	}
 	for _, ext := range []string{".html", ".log.html"} {
-		h, _ := os.ReadFile(strings.TrimSuffix(logs[0], ".log.txt") + ext)
+		h, _ := os.ReadFile(strings.TrimSuffix(logPath, ".log.txt") + ext)
 		if bytes.Contains(h, []byte("<script>")) || bytes.Contains(h, []byte("<b>bold")) || !bytes.Contains(h, []byte("&lt;b&gt;bold&lt;/b&gt;")) {
 			t.Errorf("%s: markup of a message is not escaped", ext)
 		}
@@ -234,25 +187,7 @@ func TestWholeMeetingInAMatrixRoom(t *testing.T) {
 		t.Error("no m.notice from gavel in the room")
 	}
 	// The minutes equal the replay of the log gavel wrote.
-	dir := filepath.Dir(logs[0])
-	base := strings.TrimSuffix(filepath.Base(logs[0]), ".log.txt")
-	out := t.TempDir()
-	if _, err := replay.Reader(ctx, bytes.NewReader(logTxt), filepath.Base(logs[0]), replay.Options{Channel: room, Out: out}); err != nil {
-		t.Fatal(err)
-	}
-	for _, ext := range []string{".txt", ".html", ".log.html"} {
-		a, err := os.ReadFile(filepath.Join(dir, base+ext))
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := os.ReadFile(filepath.Join(out, "meeting_matrix_localhost", filepath.Base(dir), base+ext))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(a, b) {
-			t.Errorf("%s: live minutes differ from the replay of the live log", ext)
-		}
-	}
+	sameAsReplay(t, ctx, root, logPath, replay.Options{Channel: room}, ".txt", ".html", ".log.html")
 }
 
 // BenchmarkLiveInboundMatrix measures room events per second through the

@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"maunium.net/go/mautrix/event"
 	"maunium.net/go/mautrix/id"
@@ -18,21 +17,6 @@ import (
 	"gavel/meeting/replay"
 )
 
-// waitLog waits for the one published .log.txt matching pattern under root.
-func waitLog(t *testing.T, root, pattern string) string {
-	t.Helper()
-	var logs []string
-	deadline := time.Now().Add(15 * time.Second)
-	for time.Now().Before(deadline) && len(logs) == 0 {
-		logs, _ = filepath.Glob(filepath.Join(root, pattern))
-		time.Sleep(20 * time.Millisecond)
-	}
-	if len(logs) != 1 {
-		t.Fatalf("published logs: %v", logs)
-	}
-	return logs[0]
-}
-
 // TestFedoraDialectMeetingInAMatrixRoom runs a meeting in Fedora's Matrix
 // dialect on a real homeserver: "!" commands and maubot's short forms,
 // chairs by power level (50) and by #chair, a non-chair refused, a
@@ -40,24 +24,10 @@ func waitLog(t *testing.T, root, pattern string) string {
 // removes one. The minutes say so, and equal the replay of the .log.txt.
 func TestFedoraDialectMeetingInAMatrixRoom(t *testing.T) {
 	s := dendritetest.Start(t)
-	chair := s.Register(t, "chair")
-	alice := s.Register(t, "alice")
-	bob := s.Register(t, "bob")
-	carol := s.Register(t, "carol")
 	ctx := dendritetest.Ctx(t)
-	for u, name := range map[*dendritetest.User]string{chair: "nirik", alice: "Alice", bob: "Bob", carol: "Carol"} {
-		if err := u.SetDisplayName(ctx, name); err != nil {
-			t.Fatal(err)
-		}
-	}
-	roomID := alice.CreateRoom(t, "fedora")
-	bob.Join(t, roomID)
-	carol.Join(t, roomID)
 	// alice is a moderator (and more); bob and carol are not.
-	pl := map[string]any{"users": map[string]any{alice.UserID: 100, chair.UserID: 50}}
-	if _, err := alice.SendStateEvent(ctx, id.RoomID(roomID), event.StatePowerLevels, "", pl); err != nil {
-		t.Fatal(err)
-	}
+	chair, alice, others, roomID := chairedRoom(t, s, "fedora", "Bob", "Carol")
+	bob, carol := others[0], others[1]
 	room := dendritetest.Alias("fedora")
 	root := t.TempDir()
 	cfg := Config{Archive: publish.New(root, meeting.StyleDefault, ""), JournalDir: t.TempDir(),
@@ -121,25 +91,7 @@ func TestFedoraDialectMeetingInAMatrixRoom(t *testing.T) {
 		t.Errorf("%d redacted lines logged, want 3 (the paste's):\n%s", n, logTxt)
 	}
 	// The minutes equal the replay of the log gavel wrote.
-	out := t.TempDir()
-	if _, err := replay.Reader(ctx, bytes.NewReader(logTxt), filepath.Base(logPath),
-		replay.Options{Channel: room, Out: out, Dialect: meeting.DialectFedora}); err != nil {
-		t.Fatal(err)
-	}
-	rel, _ := filepath.Rel(root, base)
-	for _, ext := range []string{".txt", ".html", ".log.html", ".log.txt"} {
-		a, err := os.ReadFile(base + ext)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := os.ReadFile(filepath.Join(out, rel+ext))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(a, b) {
-			t.Errorf("%s: live minutes differ from the replay of the live log:\n%s\n---\n%s", ext, a, b)
-		}
-	}
+	sameAsReplay(t, ctx, root, logPath, replay.Options{Channel: room, Dialect: meeting.DialectFedora}, ".txt", ".html", ".log.html", ".log.txt")
 }
 
 // TestMatrixLookupAnsweredAsNotice: "!fas" in a room is answered there,

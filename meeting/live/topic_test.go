@@ -76,9 +76,7 @@ func TestTopicFitsTopicLenOnHybrid(t *testing.T) {
 		t.Fatal(err)
 	}
 	must(t, observer.Send("JOIN #meet"))
-	if _, err := observer.WaitFor(func(l string) bool { return strings.Contains(l, " 366 ") }); err != nil {
-		t.Fatal(err)
-	}
+	observer.Expect(t, " 366 ")
 	say := func(text string) {
 		g.mu.Lock()
 		g.ctrl.Say("#meet", text)

@@ -16,13 +16,15 @@ import (
 // createTempFunc creates a new temporary file prefix<n>suffix in d, locked
 // (see createLocked), and returns it with its name; unless named is
 // false, where the system can: then the file has no name ("") until it is
-// linked (see writeAtomic). It is a variable of the Archive so that tests
-// can make writes fail as a full disk does.
-type createTempFunc func(d *dirHandle, prefix, suffix string, named bool) (tempFile, string, error)
+// linked (see writeAtomic), and has the mode perm from the start. It is a
+// variable of the Archive so that tests can make writes fail as a full
+// disk does.
+type createTempFunc func(d *dirHandle, prefix, suffix string, named bool, perm os.FileMode) (tempFile, string, error)
 
 // tempFile is what atomic writes and partial logs need of an *os.File.
 type tempFile interface {
 	io.Writer
+	io.ReaderAt
 	Name() string
 	Sync() error
 	Close() error
@@ -30,12 +32,8 @@ type tempFile interface {
 	Fd() uintptr
 }
 
-func lockedCreateTemp(d *dirHandle, prefix, suffix string, named bool) (tempFile, string, error) {
-	f, name, err := createLocked(d, prefix, suffix, named)
-	if err != nil {
-		return nil, "", err // not a typed nil in the interface
-	}
-	return f, name, nil
+func lockedCreateTemp(d *dirHandle, prefix, suffix string, named bool, perm os.FileMode) (tempFile, string, error) {
+	return createLocked(d, prefix, suffix, named, perm)
 }
 
 // randomDigits is a random number of up to ten digits, as os.CreateTemp
@@ -128,6 +126,9 @@ func (s *spill) flush() error {
 // sameBytes reports whether the file name in d is a regular file with the
 // mode perm and the bytes b.
 func sameBytes(d *dirHandle, name string, perm os.FileMode, b []byte) bool {
+	if d.absent(name) {
+		return false
+	}
 	st, err := d.root.Lstat(name)
 	if err != nil || !st.Mode().IsRegular() || st.Mode().Perm() != perm || st.Size() != int64(len(b)) {
 		return false
@@ -186,7 +187,7 @@ func writeAtomic(a *Archive, create createTempFunc, d *dirHandle, name string, p
 	}()
 	sp := &spill{buf: buf, open: func() (io.Writer, error) {
 		var err error
-		if f, tmp, err = create(d, prefix, "", false); err != nil {
+		if f, tmp, err = create(d, prefix, "", false, perm); err != nil {
 			f = nil
 			return nil, err
 		}
@@ -217,6 +218,7 @@ func writeAtomic(a *Archive, create createTempFunc, d *dirHandle, name string, p
 		// it takes a temporary name, locked, to be renamed over it.
 		err := linkUnnamed(d, f, name)
 		if err == nil {
+			d.placed(name)
 			closed = true
 			return sp.n, f.Close()
 		}
@@ -250,7 +252,7 @@ var ErrInputChanged = errors.New("it is a log being replayed, and the new one di
 // is dropped and the file left alone; else tmp is dropped and the error
 // says why. On error tmp is left to the caller.
 func (a *Archive) replace(root *os.Root, from *dirHandle, tmp string, to *dirHandle, name string) error {
-	if a != nil && a.mayBeInput(name) {
+	if a != nil && !to.absent(name) && a.mayBeInput(name) {
 		if st, err := to.root.Lstat(name); err == nil && a.isInput(st) {
 			same, err := sameContent(from.root, tmp, to.root, name)
 			if err != nil {
@@ -274,6 +276,7 @@ func (a *Archive) replace(root *os.Root, from *dirHandle, tmp string, to *dirHan
 	if err != nil {
 		return pathError(to.path, name, err)
 	}
+	to.placed(name)
 	return nil
 }
 

@@ -3,6 +3,7 @@ package publish
 import (
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"sync"
@@ -50,8 +51,8 @@ func (b *Batch) adopt(a *Archive) {
 	b.roots[filepath.Clean(a.Root)] = struct{}{}
 	b.mu.Unlock()
 	create := a.create
-	a.create = func(d *dirHandle, prefix, suffix string, named bool) (tempFile, string, error) {
-		f, name, err := create(d, prefix, suffix, named)
+	a.create = func(d *dirHandle, prefix, suffix string, named bool, perm os.FileMode) (tempFile, string, error) {
+		f, name, err := create(d, prefix, suffix, named, perm)
 		if err != nil {
 			return nil, "", err
 		}

@@ -12,13 +12,13 @@ import (
 
 // syncCounter is a temporary file that counts its syncs.
 type syncCounter struct {
-	*os.File
+	tempFile
 	n *atomic.Int64
 }
 
 func (f syncCounter) Sync() error {
 	f.n.Add(1)
-	return f.File.Sync()
+	return f.tempFile.Sync()
 }
 
 // TestBatchDefersSyncs: an archive of a batch writes every file in place
@@ -29,8 +29,8 @@ func TestBatchDefersSyncs(t *testing.T) {
 		root := t.TempDir()
 		a := New(root, meeting.StyleDefault, "")
 		var syncs atomic.Int64
-		a.create = func(d *dirHandle, prefix, suffix string, named bool) (tempFile, string, error) {
-			f, name, err := createLocked(d, prefix, suffix, named)
+		a.create = func(d *dirHandle, prefix, suffix string, named bool, perm os.FileMode) (tempFile, string, error) {
+			f, name, err := createLocked(d, prefix, suffix, named, perm)
 			if err != nil {
 				return nil, "", err
 			}

@@ -3,11 +3,13 @@ package publish
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
 	"strings"
+	"sync"
 )
 
 // dirHandle is one directory of the archive, opened once: the files of a
@@ -18,6 +20,51 @@ type dirHandle struct {
 	root *os.Root // confined to the directory
 	f    *os.File // the directory itself: its descriptor for *at calls
 	path string   // on disk
+	list *listing // in a regeneration, what is in it (see listing); nil: ask the disk
+}
+
+// listing is, in a regeneration, the names in a directory that are no
+// temporary files: those it held when the archive opened it (one read of
+// the directory) and those the archive gave since. It answers whether a
+// meeting's file is there without a look-up on disk for each name (six
+// or so per meeting): a name it lacks is looked up only where another
+// process could have put it meanwhile and the answer matters (see
+// Session.finaliseLogs).
+type listing struct {
+	mu    sync.Mutex
+	names map[string]struct{}
+}
+
+// newListing lists names, leaving out temporary files.
+func newListing(names []string) *listing {
+	l := &listing{names: make(map[string]struct{}, len(names))}
+	for _, n := range names {
+		if !temporary(n) {
+			l.names[n] = struct{}{}
+		}
+	}
+	return l
+}
+
+// absent reports whether d is known to hold no file named name.
+func (d *dirHandle) absent(name string) bool {
+	if d.list == nil {
+		return false
+	}
+	d.list.mu.Lock()
+	defer d.list.mu.Unlock()
+	_, ok := d.list.names[name]
+	return !ok
+}
+
+// placed records that d now holds a file named name.
+func (d *dirHandle) placed(name string) {
+	if d.list == nil {
+		return
+	}
+	d.list.mu.Lock()
+	d.list.names[name] = struct{}{}
+	d.list.mu.Unlock()
 }
 
 // openDirHandle opens the directory rel of root (the archive root at
@@ -81,6 +128,11 @@ func sweep(d *dirHandle) int {
 	if err != nil {
 		return 0
 	}
+	return sweepNames(d, entries)
+}
+
+// sweepNames is sweep of the names listed in d.
+func sweepNames(d *dirHandle, entries []string) int {
 	n := 0
 	for _, name := range entries {
 		if !temporary(name) {
@@ -93,14 +145,13 @@ func sweep(d *dirHandle) int {
 	return n
 }
 
-// readDirNames lists d from its start.
+// readDirNames lists d from its start, through its own descriptor (no
+// other user of it reads from it: they only name it in *at calls).
 func readDirNames(d *dirHandle) ([]string, error) {
-	f, err := d.root.Open(".")
-	if err != nil {
+	if _, err := d.f.Seek(0, io.SeekStart); err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	return f.Readdirnames(-1)
+	return d.f.Readdirnames(-1)
 }
 
 // sameFile reports whether name in d is the file open as f.

@@ -3,6 +3,7 @@
 package publish
 
 import (
+	"cmp"
 	"os"
 	"syscall"
 )
@@ -16,4 +17,9 @@ func fileKeyOf(fi os.FileInfo) (fileKey, bool) {
 		return fileKey{}, false
 	}
 	return fileKey{uint64(st.Dev), uint64(st.Ino)}, true
+}
+
+// compareKeys orders file keys.
+func compareKeys(x, y fileKey) int {
+	return cmp.Or(cmp.Compare(x.dev, y.dev), cmp.Compare(x.ino, y.ino))
 }

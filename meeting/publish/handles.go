@@ -40,8 +40,10 @@ func (a *Archive) sharedRoot() (*os.Root, error) {
 }
 
 // acquireDir returns the directory rel, open (and swept) once for every
-// session of the archive; releaseDir gives it back.
-func (a *Archive) acquireDir(root *os.Root, rel string, mkdir bool) (*dirHandle, bool, error) {
+// session of the archive, with its listing (see listing); releaseDir
+// gives it back. When it opens the directory, it returns the names in it
+// too.
+func (a *Archive) acquireDir(root *os.Root, rel string, mkdir bool) (*dirHandle, []string, error) {
 	a.aux.Lock()
 	defer a.aux.Unlock()
 	h := &a.handles
@@ -49,18 +51,27 @@ func (a *Archive) acquireDir(root *os.Root, rel string, mkdir bool) (*dirHandle,
 	if sd, ok := h.dirs[rel]; ok {
 		sd.refs++
 		sd.used = h.clock
-		return sd.d, false, nil
+		return sd.d, nil, nil
 	}
 	d, err := openDirHandle(root, a.Root, rel, mkdir)
 	if err != nil {
-		return nil, false, err
+		return nil, nil, err
+	}
+	names, err := readDirNames(d)
+	if err != nil {
+		d.close()
+		return nil, nil, err
+	}
+	d.list = newListing(names)
+	if names == nil {
+		names = []string{} // nil says it was open already
 	}
 	if h.dirs == nil {
 		h.dirs = map[string]*sharedDir{}
 	}
 	h.dirs[rel] = &sharedDir{d: d, refs: 1, used: h.clock}
 	h.trim()
-	return d, true, nil
+	return d, names, nil
 }
 
 func (a *Archive) releaseDir(d *dirHandle) {

@@ -7,7 +7,7 @@ package publish
 // goroutine of its own this way while it reads on; the two writers must
 // each be used from one goroutine.
 func (w *Writer) Handoff() *Writer {
-	h := &Writer{a: w.a, s: w.s}
+	h := &Writer{a: w.a, s: w.s, OnSettle: w.OnSettle, Source: w.Source}
 	w.s = nil
 	return h
 }

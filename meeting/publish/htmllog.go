@@ -127,6 +127,12 @@ func (h *htmlLog) close() error {
 	if h.ended {
 		return h.err
 	}
+	if h.serial && h.err == nil {
+		// The end goes out with the last lines, in one write.
+		h.ended = true
+		h.err = h.w.Close()
+		return h.err
+	}
 	if err := h.flush(); err != nil {
 		h.stop()
 		return err

@@ -1,12 +1,16 @@
 package publish
 
-import "os"
+import (
+	"os"
+	"slices"
+)
 
 // KeepInputs tells a regenerating archive which files are the logs being
 // replayed (the archive may be regenerated in place, its .log.txt files
 // read while minutes are written beside them): none is ever written over
 // unless the new bytes are the same (see ErrInputChanged). It is safe for
-// concurrent use.
+// concurrent use. The inputs are kept in sorted lists, 24 bytes each:
+// a regeneration of a large archive knows all of its logs.
 func (a *Archive) KeepInputs(files ...os.FileInfo) {
 	a.aux.Lock()
 	defer a.aux.Unlock()
@@ -14,19 +18,36 @@ func (a *Archive) KeepInputs(files ...os.FileInfo) {
 		if fi == nil {
 			continue
 		}
-		if a.inputNames == nil {
-			a.inputNames = map[uint64]struct{}{}
-		}
-		a.inputNames[nameHash(fi.Name())] = struct{}{}
-		if k, ok := fileKeyOf(fi); ok {
-			if a.inputs == nil {
-				a.inputs = map[fileKey]struct{}{}
-			}
-			a.inputs[k] = struct{}{}
-		} else {
+		k, ok := fileKeyOf(fi)
+		if !ok {
 			a.otherInputs = append(a.otherInputs, fi)
+		} else if !a.inputsDirty && hasSorted(a.inputs, k, compareKeys) {
+			continue // known already
+		} else {
+			a.inputs = append(a.inputs, k)
 		}
+		a.inputNames = append(a.inputNames, nameHash(fi.Name()))
+		a.inputsDirty = true
 	}
+}
+
+// sortInputs sorts the inputs' lists after KeepInputs added to them.
+// Called with a.aux held.
+func (a *Archive) sortInputs() {
+	if !a.inputsDirty {
+		return
+	}
+	slices.SortFunc(a.inputs, compareKeys)
+	a.inputs = slices.Compact(a.inputs)
+	slices.Sort(a.inputNames)
+	a.inputNames = slices.Compact(a.inputNames)
+	a.inputsDirty = false
+}
+
+// hasSorted reports whether the sorted list holds v.
+func hasSorted[T any](list []T, v T, compare func(T, T) int) bool {
+	_, ok := slices.BinarySearchFunc(list, v, compare)
+	return ok
 }
 
 // mayBeInput reports whether a file named name (without its directory)
@@ -35,7 +56,8 @@ func (a *Archive) KeepInputs(files ...os.FileInfo) {
 func (a *Archive) mayBeInput(name string) bool {
 	a.aux.Lock()
 	defer a.aux.Unlock()
-	_, ok := a.inputNames[nameHash(name)]
+	a.sortInputs()
+	_, ok := slices.BinarySearch(a.inputNames, nameHash(name))
 	return ok
 }
 
@@ -55,7 +77,8 @@ func (a *Archive) isInput(fi os.FileInfo) bool {
 	a.aux.Lock()
 	defer a.aux.Unlock()
 	if k, ok := fileKeyOf(fi); ok {
-		if _, in := a.inputs[k]; in {
+		a.sortInputs()
+		if hasSorted(a.inputs, k, compareKeys) {
 			return true
 		}
 	}

@@ -265,3 +265,126 @@ func TestPresetPathTakenAgain(t *testing.T) {
 		})
 	}
 }
+
+// TestSameSecondMeetingsKeepTheirFiles: two meetings of one name begun in
+// the same second (their logs' first lines are the same), each
+// regenerated alone, as separate processes would: each writes its own
+// files, never the other's, run after run, in either order. With no log
+// file to go by, the whole log tells them apart; with their logs named as
+// an archive names them (name and name-2), each takes the files its log
+// is named for, into a fresh archive as in place.
+func TestSameSecondMeetingsKeepTheirFiles(t *testing.T) {
+	const day = "meet/2026-11-24/"
+	lines := func(info string) []string { return []string{"#startmeeting Twin", "#info " + info, "#endmeeting"} }
+	regenerate := func(t *testing.T, root string, src os.FileInfo, inputs []os.FileInfo, info string) string {
+		t.Helper()
+		a := New(root, meeting.StyleZodbot, "")
+		a.Regenerate = true
+		a.KeepInputs(inputs...)
+		e := meeting.NewEngine(meeting.Options{Channel: "#meet", Style: meeting.StyleZodbot})
+		w := a.Writer()
+		if src != nil {
+			w.Source = &Source{Log: src}
+		}
+		if _, errs := feed(e, w, start, lines(info)...); len(errs) != 0 {
+			t.Fatal(errs)
+		}
+		if err := a.Close(); err != nil {
+			t.Fatal(err)
+		}
+		return e.Meeting().RelBase()
+	}
+	check := func(t *testing.T, root string) {
+		t.Helper()
+		for base, info := range map[string]string{"twin": "first", "twin-2": "second"} {
+			b, err := os.ReadFile(filepath.Join(root, day+base+".2026-11-24-18.00.txt"))
+			if err != nil || !strings.Contains(string(b), info) {
+				t.Errorf("%s: %v\n%s", base, err, b)
+			}
+		}
+		if names := walk(t, root); len(names) != 2*4 {
+			t.Errorf("files: %v", names)
+		}
+	}
+	// No log file: the first takes the name, the second keeps apart.
+	inputs := t.TempDir()
+	for _, order := range [][]string{{"first", "second"}, {"first", "second"}, {"second", "first"}} {
+		for _, info := range order {
+			want := map[string]string{"first": day + "twin.2026-11-24-18.00", "second": day + "twin-2.2026-11-24-18.00"}[info]
+			if got := regenerate(t, inputs, nil, nil, info); got != want {
+				t.Fatalf("%s: %s, want %s", info, got, want)
+			}
+		}
+	}
+	check(t, inputs)
+	// Their logs, named as the archive above names them, as inputs.
+	var logs []os.FileInfo
+	for _, base := range []string{"twin", "twin-2"} {
+		st, err := os.Stat(filepath.Join(inputs, day+base+".2026-11-24-18.00.log.txt"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		logs = append(logs, st)
+	}
+	for _, inPlace := range []bool{false, true} {
+		root := t.TempDir()
+		if inPlace {
+			root = inputs
+		}
+		for run := range 2 {
+			// The second meeting's log first: it still takes name-2.
+			for _, i := range []int{1, 0} {
+				info := []string{"first", "second"}[i]
+				want := day + []string{"twin", "twin-2"}[i] + ".2026-11-24-18.00"
+				if got := regenerate(t, root, logs[i], logs, info); got != want {
+					t.Fatalf("in place %v, run %d, %s: %s, want %s", inPlace, run+1, info, got, want)
+				}
+			}
+			check(t, root)
+		}
+	}
+	for i, base := range []string{"twin", "twin-2"} {
+		if st, err := os.Stat(filepath.Join(inputs, day+base+".2026-11-24-18.00.log.txt")); err != nil || !os.SameFile(st, logs[i]) {
+			t.Errorf("%s: the input log was replaced: %v", base, err)
+		}
+	}
+}
+
+// TestFileWrittenMeanwhileIsNotTaken: a regeneration knows what is in a
+// directory from one read of it; a meeting's log that another process
+// writes there afterwards, where the regeneration would put a meeting of
+// the same name and minute, is never written over: that meeting fails,
+// saying so, and a replay again keeps the two apart.
+func TestFileWrittenMeanwhileIsNotTaken(t *testing.T) {
+	root := t.TempDir()
+	a := New(root, meeting.StyleDefault, "")
+	a.Regenerate = true
+	e := meeting.NewEngine(meeting.Options{Channel: "#meet"})
+	w := a.Writer()
+	if _, errs := feed(e, w, start, "#startmeeting Late", "#info ours"); len(errs) != 0 {
+		t.Fatal(errs)
+	}
+	theirs := filepath.Join(root, "meet", "2026-11-24", "late.2026-11-24-18.00.log.txt")
+	if err := os.WriteFile(theirs, []byte("18:00:00 <other> #startmeeting Late"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, errs := feed(e, w, start.Add(time.Minute), "#endmeeting")
+	if len(errs) != 1 || !errors.Is(errs[0], errAppeared) || !strings.Contains(errs[0].Error(), theirs) {
+		t.Fatalf("errors: %v", errs)
+	}
+	w.Discard()
+	if b, _ := os.ReadFile(theirs); string(b) != "18:00:00 <other> #startmeeting Late" {
+		t.Errorf("the other process's log was written over: %q", b)
+	}
+	a.Close()
+	// Again: the other meeting's log is seen, and this one keeps apart.
+	a = New(root, meeting.StyleDefault, "")
+	a.Regenerate = true
+	m, _, errs := run(t, a, "#meet", start, "#startmeeting Late", "#info ours", "#endmeeting")
+	if len(errs) != 0 || m.BaseName() != "late-2.2026-11-24-18.00" {
+		t.Fatalf("again: %v, %s", errs, m.BaseName())
+	}
+	if left, _ := filepath.Glob(filepath.Join(root, "meet", "2026-11-24", ".*")); len(left) != 0 {
+		t.Errorf("temporary files left: %v", left)
+	}
+}

@@ -22,6 +22,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 
 	"gavel/meeting"
 	"gavel/meeting/minutes"
@@ -33,11 +34,11 @@ type Archive struct {
 	URLPrefix string
 	Style     meeting.Style
 	// Regenerate says the archive is being rebuilt from logs (replay):
-	// files whose .log.txt starts with a meeting's first line are that
-	// meeting's own, and a replay writes over them. Off (live), files
-	// already published are never another meeting's to take, however
-	// alike their first lines: a meeting resumed after a crash finds its
-	// own paths in its journal instead (see Session.resolve).
+	// files whose .log.txt is the log replayed, or holds what the replay
+	// writes there, are that meeting's own, and a replay writes over
+	// them. Off (live), files already published are never another
+	// meeting's to take: a meeting resumed after a crash finds its own
+	// paths in its journal instead (see Session.resolve).
 	Regenerate bool
 	// Serial writes a meeting's files one after another on the caller's
 	// goroutine instead of in parallel: for callers that keep every core
@@ -53,10 +54,11 @@ type Archive struct {
 
 	aux         sync.Mutex      // guards what follows (taken with or without mu, never the other way)
 	swept       map[string]bool // directories swept (see Session.dir)
-	inputs      map[fileKey]struct{}
-	inputNames  map[uint64]struct{} // the inputs' names, without their directories, hashed (see nameHash)
-	otherInputs []os.FileInfo       // inputs without a fileKey (see KeepInputs)
-	handles     handles             // what a regenerating archive keeps open (see handles)
+	inputs      []fileKey       // the inputs, sorted unless inputsDirty (see KeepInputs)
+	inputNames  []uint64        // their names, without their directories, hashed (see nameHash), sorted likewise
+	inputsDirty bool            // inputs were added since the lists were sorted
+	otherInputs []os.FileInfo   // inputs without a fileKey (see KeepInputs)
+	handles     handles         // what a regenerating archive keeps open (see handles)
 }
 
 // New returns an archive rooted at root.
@@ -90,10 +92,13 @@ type Session struct {
 	named    string                // the meeting's name when its paths were last settled
 	settled  bool                  // named is set
 	onSettle SettleFunc            // told each path resolve chooses; may be nil
+	src      *Source               // in a regeneration, the log replayed (see Writer.Source)
+	suffix   int                   // in a regeneration, the candidate the meeting's name took (see choose)
 
 	txt, html         tempFile   // the partial logs
 	logDir            *dirHandle // their directory
-	txtName, htmlName string     // their names in it
+	txtName, htmlName string     // their names in it ("" while unnamed: see Open)
+	stem              string     // the start of their names
 	spools            [2]*spool
 	bufs              [2]*bufio.Writer // the log writers' buffers (see logBuffer)
 	logTxt            *minutes.LogText
@@ -134,12 +139,12 @@ func (a *Archive) Open(m *meeting.Meeting) (*Session, error) {
 		return nil, err
 	}
 	s.logDir = d
-	stem := "." + m.BaseNameFor("meeting")
-	if s.txt, s.txtName, err = a.createPartial(d, stem+".log.txt"); err != nil {
+	s.stem = "." + m.BaseNameFor("meeting")
+	if s.txt, s.txtName, err = a.createPartial(d, s.stem+".log.txt", s.perm(m)); err != nil {
 		s.Close()
 		return nil, a.pathError(dir, err)
 	}
-	if s.html, s.htmlName, err = a.createPartial(d, stem+".log.html"); err != nil {
+	if s.html, s.htmlName, err = a.createPartial(d, s.stem+".log.html", s.perm(m)); err != nil {
 		s.Close()
 		return nil, a.pathError(dir, err)
 	}
@@ -190,10 +195,10 @@ func (s *Session) openDir(rel string, mkdir bool) (*dirHandle, error) {
 	a := s.a
 	var d *dirHandle
 	var err error
+	var names []string
 	if a.Regenerate {
-		var opened bool
-		d, opened, err = a.acquireDir(s.root, rel, mkdir)
-		if err == nil && !opened {
+		d, names, err = a.acquireDir(s.root, rel, mkdir)
+		if err == nil && names == nil {
 			if s.dirs == nil {
 				s.dirs = map[string]*dirHandle{}
 			}
@@ -210,17 +215,21 @@ func (s *Session) openDir(rel string, mkdir bool) (*dirHandle, error) {
 		s.dirs = map[string]*dirHandle{}
 	}
 	s.dirs[rel] = d
-	a.aux.Lock()
-	sweepIt := !a.Regenerate || !a.swept[rel]
-	if a.Regenerate {
-		if a.swept == nil {
-			a.swept = map[string]bool{}
-		}
-		a.swept[rel] = true
+	if !a.Regenerate {
+		sweep(d)
+		return d, nil
 	}
+	// The temporary files to sweep, the first time, from the listing
+	// acquireDir read.
+	a.aux.Lock()
+	sweepIt := !a.swept[rel]
+	if a.swept == nil {
+		a.swept = map[string]bool{}
+	}
+	a.swept[rel] = true
 	a.aux.Unlock()
 	if sweepIt {
-		sweep(d)
+		sweepNames(d, names)
 	}
 	return d, nil
 }
@@ -241,7 +250,7 @@ func (s *Session) baseFor(m *meeting.Meeting, name string) (string, error) {
 	if m != s.m {
 		return "", errors.New("publish: a session publishes the meeting it was opened for")
 	}
-	if s.first == nil {
+	if s.first == nil && !s.a.Regenerate {
 		// Nothing logged yet: the first line will say whose files these are.
 		return m.RelBaseFor(name), nil
 	}
@@ -256,8 +265,11 @@ func (s *Session) baseFor(m *meeting.Meeting, name string) (string, error) {
 }
 
 // createPartial creates a streamed log in d, locked (see createLocked).
-func (a *Archive) createPartial(d *dirHandle, stem string) (tempFile, string, error) {
-	return a.create(d, stem+partialSuffix, "", true)
+// In a regeneration it stays unnamed (where the system can) until it is
+// whole, created with perm: nobody needs to find it before, the log
+// replayed holds every line, and a crash leaves nothing behind.
+func (a *Archive) createPartial(d *dirHandle, stem string, perm os.FileMode) (tempFile, string, error) {
+	return a.create(d, stem+partialSuffix, "", !a.Regenerate, perm)
 }
 
 // Meeting is the meeting the session publishes.
@@ -283,10 +295,12 @@ func (s *Session) Log(l meeting.Line) error {
 	if s.closed {
 		return fmt.Errorf("publish %s: %w", s.txt.Name(), errLogClosed)
 	}
-	if s.first == nil {
+	// In a regeneration, the paths are settled when the first file is
+	// written (see resolve).
+	if s.first == nil && !s.a.Regenerate {
 		s.first = firstLine(l, s.a.Style)
 	}
-	if !s.settled || s.m.Name != s.named {
+	if !s.a.Regenerate && (!s.settled || s.m.Name != s.named) {
 		if _, err := s.base(s.m); err != nil {
 			return err
 		}
@@ -339,14 +353,14 @@ func (s *Session) Save(m *meeting.Meeting) ([]File, error) {
 	}
 	var files []File
 	var errs []error
-	for _, c := range []struct {
-		ext, from, end string
-	}{{".log.txt", s.logDir.relOf(s.txtName), ""}, {".log.html", s.logDir.relOf(s.htmlName), minutes.LogHTMLEnd}} {
+	for i, c := range []struct {
+		ext, end string
+	}{{".log.txt", ""}, {".log.html", minutes.LogHTMLEnd}} {
 		if s.closed {
 			c.end = "" // the page is ended already
 		}
 		n, err := s.writeAtomic(base+c.ext, s.perm(m), func(w io.Writer) error {
-			if err := s.copyFile(w, c.from); err != nil {
+			if _, err := io.Copy(w, s.logReader(i)); err != nil {
 				return err
 			}
 			_, err := io.WriteString(w, c.end)
@@ -389,10 +403,6 @@ func (s *Session) writeMinutes(m *meeting.Meeting, files []File, errs []error) (
 	}
 	dirs := []string{dir}
 	if s.a.Style == meeting.StyleZodbot {
-		logTxt := rel + ".log.txt"
-		if !s.renamed[0] {
-			logTxt = s.logDir.relOf(s.txtName)
-		}
 		for _, stub := range m.Stubs {
 			sb, err := s.baseFor(m, stub.Name)
 			if err != nil {
@@ -402,7 +412,7 @@ func (s *Session) writeMinutes(m *meeting.Meeting, files []File, errs []error) (
 			if sb == rel {
 				continue
 			}
-			jobs = append(jobs, &job{rel: sb + ".log.txt", write: func(w io.Writer) error { return s.copyLines(w, logTxt, stub.Lines) }})
+			jobs = append(jobs, &job{rel: sb + ".log.txt", write: func(w io.Writer) error { return copyLines(w, s.logReader(0), stub.Lines) }})
 			dirs = append(dirs, path.Dir(sb))
 		}
 	}
@@ -430,10 +440,21 @@ func (s *Session) writeMinutes(m *meeting.Meeting, files []File, errs []error) (
 	return files, errors.Join(errs...)
 }
 
+// errAppeared says a file appeared, written by another process, where a
+// regeneration had chosen to write a meeting's files.
+var errAppeared = errors.New("written by another process meanwhile, where this meeting's files were to go: replay the log again")
+
 // Finish ends the logs, moves them into place, and writes the minutes. On
 // error nothing is lost: the logs stay (partial or final) and Finish can be
 // called again, as often as needed.
 func (s *Session) Finish(m *meeting.Meeting) ([]File, error) {
+	if !s.finalised && s.a.Regenerate {
+		// The whole log tells this meeting's files from others' (see
+		// resolve).
+		if err := s.completeLogs(m); err != nil {
+			return nil, err
+		}
+	}
 	base, err := s.base(m)
 	if err != nil {
 		return nil, err
@@ -454,6 +475,86 @@ func (s *Session) Finish(m *meeting.Meeting) ([]File, error) {
 // their final names, base plus extension. Each step is done once: a retry
 // goes on from the step that failed.
 func (s *Session) finaliseLogs(m *meeting.Meeting, base string) error {
+	if err := s.completeLogs(m); err != nil {
+		return err
+	}
+	exts := [2]string{".log.txt", ".log.html"}
+	files := [2]tempFile{s.txt, s.html}
+	names := [2]*string{&s.txtName, &s.htmlName}
+	for i, f := range files {
+		if s.renamed[i] {
+			continue
+		}
+		d, name, err := s.at(base + exts[i])
+		if err != nil {
+			return err
+		}
+		if s.a.Regenerate && s.onDisk(d, name, i, s.perm(m)) {
+			// The file there holds these bytes already (a regeneration
+			// run again, or in place): left as it is, nothing written.
+			s.renamed[i] = true
+			continue
+		}
+		if *names[i] == "" {
+			// Unnamed: it appears whole at its name, if that is free;
+			// else it takes a partial's name, locked, to be renamed
+			// over it.
+			absent := d.absent(name)
+			err := linkUnnamed(d, f, name)
+			if err == nil {
+				d.placed(name)
+				s.renamed[i] = true
+				continue
+			}
+			if !errors.Is(err, os.ErrExist) {
+				return pathError(d.path, name, err)
+			}
+			if absent {
+				// The meeting's paths were chosen without this file,
+				// which another process wrote since the directory was
+				// listed: it may be another meeting's. Tried again, the
+				// choice sees it.
+				d.placed(name)
+				return pathError(d.path, name, errAppeared)
+			}
+			if *names[i], err = linkTemp(s.logDir, f, s.stem+exts[i]+partialSuffix, ""); err != nil {
+				return pathError(s.logDir.path, s.stem+exts[i], err)
+			}
+		}
+		if err := s.a.replace(s.root, s.logDir, *names[i], d, name); err != nil {
+			return err
+		}
+		s.renamed[i] = true
+	}
+	// The files stay open, for the stubs' copies (see writeMinutes),
+	// until Close.
+	s.finalised = true
+	return nil
+}
+
+// onDisk reports whether the file name in d is a regular file with the
+// mode perm and the bytes of the session's log i (0 .log.txt, 1
+// .log.html), ended.
+func (s *Session) onDisk(d *dirHandle, name string, i int, perm os.FileMode) bool {
+	if d.absent(name) {
+		return false
+	}
+	st, err := d.root.Lstat(name)
+	n := s.spools[i].written()
+	if err != nil || !st.Mode().IsRegular() || st.Mode().Perm() != perm || st.Size() != n {
+		return false
+	}
+	f, err := d.root.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	return samePrefix(s.logReader(i), f, n)
+}
+
+// completeLogs ends the streamed logs and syncs them, with their final
+// mode, under their partial names.
+func (s *Session) completeLogs(m *meeting.Meeting) error {
 	if !s.closed {
 		s.logTxt.Close()
 		if err := s.htmlW.close(); err != nil {
@@ -461,9 +562,7 @@ func (s *Session) finaliseLogs(m *meeting.Meeting, base string) error {
 		}
 		s.closed = true
 	}
-	files := [2]tempFile{s.txt, s.html}
-	exts := [2]string{".log.txt", ".log.html"}
-	for i, f := range files {
+	for i, f := range [2]tempFile{s.txt, s.html} {
 		if s.synced[i] {
 			continue
 		}
@@ -478,23 +577,6 @@ func (s *Session) finaliseLogs(m *meeting.Meeting, base string) error {
 		}
 		s.synced[i] = true
 	}
-	names := [2]string{s.txtName, s.htmlName}
-	for i := range files {
-		if s.renamed[i] {
-			continue
-		}
-		d, name, err := s.at(base + exts[i])
-		if err != nil {
-			return err
-		}
-		if err := s.a.replace(s.root, s.logDir, names[i], d, name); err != nil {
-			return err
-		}
-		s.renamed[i] = true
-	}
-	s.finalised = true
-	s.txt.Close()
-	s.html.Close()
 	return nil
 }
 
@@ -510,7 +592,7 @@ func (s *Session) Close() error {
 		if f == nil {
 			continue
 		}
-		if !s.renamed[i] {
+		if !s.renamed[i] && names[i] != "" {
 			// Removed while still locked: no sweep takes it meanwhile.
 			if err := s.logDir.root.Remove(names[i]); err != nil && !errors.Is(err, os.ErrNotExist) {
 				errs = append(errs, pathError(s.logDir.path, names[i], err))
@@ -554,25 +636,16 @@ func urlJoin(prefix, rel string) string {
 	return prefix + "/" + rel
 }
 
-// copyFile copies the archive-relative file rel into w.
-func (s *Session) copyFile(w io.Writer, rel string) error {
-	r, err := s.open(rel)
-	if err != nil {
-		return err
-	}
-	defer r.Close()
-	_, err = io.Copy(w, r)
-	return err
+// logReader reads the session's .log.txt (i 0) or .log.html (i 1) from
+// its descriptor, as written so far.
+func (s *Session) logReader(i int) io.Reader {
+	f := [2]tempFile{s.txt, s.html}[i]
+	return io.NewSectionReader(f, 0, s.spools[i].written())
 }
 
 // copyLines copies the first n lines of a .log.txt (joined by "\n", no
 // trailing newline) into w.
-func (s *Session) copyLines(w io.Writer, rel string, n int) error {
-	r, err := s.open(rel)
-	if err != nil {
-		return err
-	}
-	defer r.Close()
+func copyLines(w io.Writer, r io.Reader, n int) error {
 	br := bufio.NewReaderSize(r, 4<<10) // a stub is a few lines
 	for i := 0; i < n; i++ {
 		line, err := br.ReadString('\n')
@@ -587,15 +660,6 @@ func (s *Session) copyLines(w io.Writer, rel string, n int) error {
 		}
 	}
 	return nil
-}
-
-// open opens the archive-relative file rel for reading.
-func (s *Session) open(rel string) (*os.File, error) {
-	d, name, err := s.at(rel)
-	if err != nil {
-		return nil, err
-	}
-	return d.root.Open(name)
 }
 
 // writeAtomic writes the archive-relative file rel atomically (see

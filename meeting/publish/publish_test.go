@@ -41,7 +41,7 @@ func meetingOf(t *testing.T, a *Archive, lines ...string) (*meeting.Meeting, *Se
 
 // fullDisk is a temp file that fails with ENOSPC once it holds limit bytes.
 type fullDisk struct {
-	*os.File
+	tempFile
 	limit, n int
 }
 
@@ -50,16 +50,16 @@ func (f *fullDisk) Write(p []byte) (int, error) {
 		return 0, &os.PathError{Op: "write", Path: f.Name(), Err: syscall.ENOSPC}
 	}
 	f.n += len(p)
-	return f.File.Write(p)
+	return f.tempFile.Write(p)
 }
 
 func TestFullDiskLosesNothing(t *testing.T) {
 	root := t.TempDir()
 	a := New(root, meeting.StyleDefault, "")
 	m, s, e := meetingOf(t, a, "#startmeeting Full disk", "#topic one", "#info kept")
-	a.create = func(d *dirHandle, prefix, suffix string, named bool) (tempFile, string, error) {
-		f, name, err := createLocked(d, prefix, suffix, named)
-		return &fullDisk{File: f, limit: 100}, name, err
+	a.create = func(d *dirHandle, prefix, suffix string, named bool, perm os.FileMode) (tempFile, string, error) {
+		f, name, err := createLocked(d, prefix, suffix, named, perm)
+		return &fullDisk{tempFile: f, limit: 100}, name, err
 	}
 	_, err := s.Save(m)
 	if !errors.Is(err, syscall.ENOSPC) || !strings.Contains(err.Error(), "publish ") {

@@ -83,7 +83,7 @@ func TestFailedFinishCanBeRetried(t *testing.T) {
 // toggledDisk is a file that fails writes with ENOSPC while full is set,
 // as a full disk does.
 type toggledDisk struct {
-	*os.File
+	tempFile
 	full *atomic.Bool
 }
 
@@ -91,7 +91,7 @@ func (f *toggledDisk) Write(p []byte) (int, error) {
 	if f.full.Load() {
 		return 0, &os.PathError{Op: "write", Path: f.Name(), Err: syscall.ENOSPC}
 	}
-	return f.File.Write(p)
+	return f.tempFile.Write(p)
 }
 
 // TestFullDiskWhileStreaming: the disk fills during the meeting; the log
@@ -101,12 +101,12 @@ func TestFullDiskWhileStreaming(t *testing.T) {
 	root := t.TempDir()
 	a := New(root, meeting.StyleDefault, "")
 	var full atomic.Bool
-	a.create = func(d *dirHandle, prefix, suffix string, named bool) (tempFile, string, error) {
-		f, name, err := createLocked(d, prefix, suffix, named)
+	a.create = func(d *dirHandle, prefix, suffix string, named bool, perm os.FileMode) (tempFile, string, error) {
+		f, name, err := createLocked(d, prefix, suffix, named, perm)
 		if err != nil {
 			return nil, "", err
 		}
-		return &toggledDisk{File: f, full: &full}, name, nil
+		return &toggledDisk{tempFile: f, full: &full}, name, nil
 	}
 	e := meeting.NewEngine(meeting.Options{Channel: "#meet"})
 	w := a.Writer()

@@ -190,6 +190,7 @@ func TestInputLogIsNeverRewritten(t *testing.T) {
 			a.KeepInputs(before)
 			e := meeting.NewEngine(meeting.Options{Channel: "#meet", Style: meeting.StyleZodbot})
 			w := a.Writer()
+			w.Source = &Source{Log: before}
 			_, errs := feed(e, w, start, "#startmeeting Input", "#endmeeting")
 			after, err := os.Stat(in)
 			if err != nil || !os.SameFile(before, after) {
@@ -223,8 +224,8 @@ func TestInputLogIsNeverRewritten(t *testing.T) {
 
 // TestSameBytesLeftAsTheyAre: a regeneration that writes a file with the
 // bytes and mode it already has leaves it as it is (the same file, not a
-// new one: nothing written); a file with other bytes, or another mode, is
-// replaced.
+// new one: nothing written); a file of the meeting with other bytes, or
+// another mode, is replaced.
 func TestSameBytesLeftAsTheyAre(t *testing.T) {
 	root := t.TempDir()
 	dir := filepath.Join(root, "meet", "2026-11-24")
@@ -251,7 +252,7 @@ func TestSameBytesLeftAsTheyAre(t *testing.T) {
 	}
 	publishOnce("#startmeeting Same", "#info one", "#endmeeting")
 	before := map[string]os.FileInfo{}
-	for _, ext := range []string{"html", "txt", "md", "json"} {
+	for _, ext := range []string{"html", "txt", "md", "json", "log.html", "log.txt"} {
 		before[ext] = stat(ext)
 	}
 	publishOnce("#startmeeting Same", "#info one", "#endmeeting")
@@ -260,8 +261,16 @@ func TestSameBytesLeftAsTheyAre(t *testing.T) {
 			t.Errorf("%s with the same bytes was written again", ext)
 		}
 	}
+	// Not the meeting's .log.txt, nor the start of its .log.html: with
+	// other bytes there, the files are another meeting's.
+	delete(before, "log.txt")
+	for ext := range before {
+		p := filepath.Join(dir, "same.2026-11-24-18.00."+ext)
+		b, _ := os.ReadFile(p)
+		os.WriteFile(p, append(b, "other bytes"...), 0o644)
+	}
 	os.Chmod(filepath.Join(dir, "same.2026-11-24-18.00.txt"), 0o600)
-	publishOnce("#startmeeting Same", "#info two", "#endmeeting")
+	publishOnce("#startmeeting Same", "#info one", "#endmeeting")
 	for ext, st := range before {
 		now := stat(ext)
 		if os.SameFile(st, now) {
@@ -271,7 +280,7 @@ func TestSameBytesLeftAsTheyAre(t *testing.T) {
 			t.Errorf("%s: mode %v", ext, now.Mode())
 		}
 	}
-	if b, _ := os.ReadFile(filepath.Join(dir, "same.2026-11-24-18.00.txt")); !strings.Contains(string(b), "two") {
+	if b, _ := os.ReadFile(filepath.Join(dir, "same.2026-11-24-18.00.txt")); !strings.Contains(string(b), "one") {
 		t.Errorf("txt:\n%s", b)
 	}
 	if left, _ := filepath.Glob(filepath.Join(dir, ".*")); len(left) != 0 {

@@ -16,6 +16,9 @@ type Writer struct {
 	// OnSettle is given to every session the writer opens (see
 	// Session.OnSettle).
 	OnSettle SettleFunc
+	// Source, in a regeneration, is the log replayed (see Source); nil
+	// when unknown.
+	Source *Source
 }
 
 // Writer returns a writer of the archive's files.
@@ -33,6 +36,7 @@ func (w *Writer) Apply(m *meeting.Meeting, eff meeting.Effect) ([]File, error) {
 				return nil, err
 			}
 			s.OnSettle(w.OnSettle)
+			s.src = w.Source
 			w.s = s
 		}
 		return nil, w.s.Log(eff.Line)

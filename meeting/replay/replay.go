@@ -46,6 +46,10 @@ type Options struct {
 	// and inputs (publish.Archive.KeepInputs). It must be regenerating
 	// (publish.Archive.Regenerate), as publish.Batch.Archive makes it.
 	Archive *publish.Archive
+	// Stubs are the logs zodbot left as rename stubs of this log's
+	// meetings (see Stubs), which their replay writes again: in a
+	// regeneration in place they are the meetings' own files.
+	Stubs []os.FileInfo
 	// Files, when set, is given each meeting's files (without repeats) as
 	// soon as the meeting is written, and Result.Files stays empty: memory
 	// then does not grow with the number of meetings in a log.
@@ -118,14 +122,17 @@ func Reader(ctx context.Context, r io.Reader, name string, opts Options) (Result
 		archive.Regenerate = true
 		defer archive.Close()
 	}
-	if f, ok := r.(*os.File); ok {
+	src := &publish.Source{Stubs: opts.Stubs}
+	if f, ok := r.(interface{ Stat() (os.FileInfo, error) }); ok {
 		// Regenerating in place: the log read is never written over
 		// with other bytes.
 		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
 			archive.KeepInputs(st)
+			src.Log = st
 		}
 	}
 	p.writer = archive.Writer()
+	p.writer.Source = src
 	p.serial = archive.Serial
 	p.res.Channel = channel
 	err = p.play(ctx, rd)
@@ -155,6 +162,7 @@ type player struct {
 	// first error stops the replay.
 	finishing chan finishJob
 	finished  chan struct{}
+	pending   sync.WaitGroup // meetings handed to the finisher and not finished yet
 	mu        sync.Mutex
 	finishErr error
 	allSeen   map[string]int // path -> index in res.Files (report unset)
@@ -215,14 +223,19 @@ func readAhead(rd *logfile.Reader, done <-chan struct{}) (<-chan *batch, chan<- 
 	return full, free
 }
 
-// batches returns the batches of events of rd one after another: read
+// batches are the batches of logs in memory, reused from log to log: a
+// regeneration replays thousands of logs a second.
+var batches = sync.Pool{New: func() any { return &batch{events: make([]meeting.Event, 0, batchSize)} }}
+
+// eventBatches returns the batches of events of rd one after another: read
 // ahead on a goroutine of their own, unless the log is in memory already
 // (see logfile.Reader.InMemory), where parsing it costs less than handing
 // it over. Each batch is given back with recycle once handled; stop ends
 // the reading and waits for it.
-func batches(rd *logfile.Reader) (next func() (*batch, bool), recycle func(*batch), stop func()) {
+func eventBatches(rd *logfile.Reader) (next func() (*batch, bool), recycle func(*batch), stop func()) {
 	if rd.InMemory() {
-		b := &batch{events: make([]meeting.Event, 0, batchSize)}
+		b := batches.Get().(*batch)
+		b.err = nil
 		next = func() (*batch, bool) {
 			if b.err != nil {
 				return nil, false
@@ -238,7 +251,11 @@ func batches(rd *logfile.Reader) (next func() (*batch, bool), recycle func(*batc
 			}
 			return b, true
 		}
-		return next, func(*batch) {}, func() {}
+		return next, func(*batch) {}, func() {
+			clear(b.events[:cap(b.events)]) // no event of this log kept alive
+			b.events = b.events[:0]
+			batches.Put(b)
+		}
 	}
 	done := make(chan struct{})
 	full, free := readAhead(rd, done)
@@ -273,7 +290,7 @@ func (p *player) play(ctx context.Context, rd *logfile.Reader) (err error) {
 			err = p.finishErr
 		}
 	}()
-	next, recycle, stop := batches(rd)
+	next, recycle, stop := eventBatches(rd)
 	defer stop()
 	for {
 		b, ok := next()
@@ -326,6 +343,7 @@ func (p *player) finisher() {
 	defer close(p.finished)
 	for j := range p.finishing {
 		p.finish(j)
+		p.pending.Done()
 	}
 }
 
@@ -409,10 +427,17 @@ func (p *player) apply(eff meeting.Effect) error {
 		if p.serial {
 			p.finish(j)
 		} else {
+			p.pending.Add(1)
 			p.finishing <- j
 		}
 		p.files, p.seen = nil, map[string]int{}
 		return nil
+	}
+	if eff.Kind == meeting.EffectSave {
+		// A #save chooses the meeting's paths (see publish.Session.resolve)
+		// after those of the meetings before it, as a finished meeting
+		// does: the same paths however the goroutines run.
+		p.pending.Wait()
 	}
 	files, err := p.writer.Apply(p.engine.Meeting(), eff)
 	p.files = merge(p.files, p.seen, files)

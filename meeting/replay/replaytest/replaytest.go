@@ -103,50 +103,93 @@ var ArchiveHours = []int{8, 10, 12, 14, 16}
 // in lexical order per day.
 func Archive(tb testing.TB, root string, days int) []string {
 	tb.Helper()
+	lines := seedLines(tb)
+	var paths []string
+	for d := range days {
+		for k, name := range ArchiveNames {
+			start := seedStart.AddDate(0, 0, d).Add(time.Duration(ArchiveHours[k]-18) * time.Hour)
+			paths = append(paths, writeMeeting(tb, root, lines, name, "", start, ""))
+		}
+	}
+	return paths
+}
+
+// Twins adds to the archive Archive wrote under root, on each of its
+// first days days, two meetings that share the name and the minute of
+// one of that day's, as an archive keeps them apart, with "-2" after the
+// name: council-2, begun in the same second as council (the first lines
+// of their logs are the same), and qa-2, begun 20 seconds after qa. Each
+// says one #info line differently from its namesake. It returns the paths
+// written.
+func Twins(tb testing.TB, root string, days int) []string {
+	tb.Helper()
+	lines := seedLines(tb)
+	var paths []string
+	for d := range days {
+		for _, twin := range []struct {
+			name  string
+			after time.Duration
+		}{{"council", 0}, {"qa", 20 * time.Second}} {
+			k := slices.Index(ArchiveNames, twin.name)
+			start := seedStart.AddDate(0, 0, d).Add(time.Duration(ArchiveHours[k]-18)*time.Hour + twin.after)
+			paths = append(paths, writeMeeting(tb, root, lines, twin.name, "-2", start, " (said at the second meeting of the name)"))
+		}
+	}
+	return paths
+}
+
+// seedStart is when the seed meeting starts.
+var seedStart = time.Date(2015, 4, 30, 18, 0, 3, 0, time.UTC)
+
+// seedLines are the lines of the seed log.
+func seedLines(tb testing.TB) [][]byte {
 	seed, err := os.ReadFile(SeedLog())
 	if err != nil {
 		tb.Fatal(err)
 	}
-	lines := bytes.Split(bytes.TrimRight(seed, "\n"), []byte("\n"))
-	first := time.Date(2015, 4, 30, 18, 0, 3, 0, time.UTC)
-	var paths []string
+	return bytes.Split(bytes.TrimRight(seed, "\n"), []byte("\n"))
+}
+
+// writeMeeting writes the seed meeting moved to start and named name, as
+// <name><suffix>.<stamp>.log.txt, with its first #info line ending in
+// twist, and returns its path.
+func writeMeeting(tb testing.TB, root string, lines [][]byte, name, suffix string, start time.Time, twist string) string {
+	tb.Helper()
 	var b bytes.Buffer
-	for d := range days {
-		for k, name := range ArchiveNames {
-			start := first.AddDate(0, 0, d).Add(time.Duration(ArchiveHours[k]-18) * time.Hour)
-			b.Reset()
-			for _, l := range lines {
-				var h, m, s int
-				if len(l) < 9 || l[8] != ' ' {
-					b.Write(l)
-					b.WriteByte('\n')
-					continue
-				}
-				fmt.Sscanf(string(l[:8]), "%d:%d:%d", &h, &m, &s)
-				h += ArchiveHours[k] - 18
-				fmt.Fprintf(&b, "%02d:%02d:%02d", h, m, s)
-				rest := l[8:]
-				switch {
-				case bytes.Contains(rest, []byte("#meetingname ")):
-					rest = []byte(" <nirik> #meetingname " + name)
-				case bytes.Contains(rest, []byte("Meeting started ")):
-					rest = bytes.Replace(rest, []byte(first.Format("Mon Jan _2 15:04:05 2006")), []byte(start.Format("Mon Jan _2 15:04:05 2006")), 1)
-				}
-				b.Write(rest)
-				b.WriteByte('\n')
-			}
-			day := start.Format("2006-01-02")
-			p := filepath.Join(root, "fedora-meeting", day, name+"."+start.Format("2006-01-02-15.04")+".log.txt")
-			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-				tb.Fatal(err)
-			}
-			if err := os.WriteFile(p, bytes.TrimSuffix(b.Bytes(), []byte("\n")), 0o644); err != nil {
-				tb.Fatal(err)
-			}
-			paths = append(paths, p)
+	shift := int(start.Sub(seedStart).Round(time.Second) / time.Second)
+	twisted := twist == ""
+	for _, l := range lines {
+		var h, m, s int
+		if len(l) < 9 || l[8] != ' ' {
+			b.Write(l)
+			b.WriteByte('\n')
+			continue
 		}
+		fmt.Sscanf(string(l[:8]), "%d:%d:%d", &h, &m, &s)
+		sec := (h*3600 + m*60 + s + shift%86400 + 86400) % 86400
+		fmt.Fprintf(&b, "%02d:%02d:%02d", sec/3600, sec/60%60, sec%60)
+		rest := l[8:]
+		switch {
+		case bytes.Contains(rest, []byte("#meetingname ")):
+			rest = []byte(" <nirik> #meetingname " + name)
+		case bytes.Contains(rest, []byte("Meeting started ")):
+			rest = bytes.Replace(rest, []byte(seedStart.Format("Mon Jan _2 15:04:05 2006")), []byte(start.Format("Mon Jan _2 15:04:05 2006")), 1)
+		case !twisted && bytes.Contains(rest, []byte("> #info ")):
+			rest = append(slices.Clip(rest), twist...)
+			twisted = true
+		}
+		b.Write(rest)
+		b.WriteByte('\n')
 	}
-	return paths
+	day := start.Format("2006-01-02")
+	p := filepath.Join(root, "fedora-meeting", day, name+suffix+"."+start.Format("2006-01-02-15.04")+".log.txt")
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		tb.Fatal(err)
+	}
+	if err := os.WriteFile(p, bytes.TrimSuffix(b.Bytes(), []byte("\n")), 0o644); err != nil {
+		tb.Fatal(err)
+	}
+	return p
 }
 
 // WatchHeap samples the live heap every few milliseconds until the returned
