@@ -379,8 +379,10 @@ func (c *Client) joinAll(ctx context.Context) {
 			joined[string(r)] = true
 		}
 	}
-	// A few joins at a time: each waits on the homeserver's room server,
-	// most of it not on us.
+	// Several rooms at a time: each alias resolved, room joined and state
+	// read waits on the homeserver, not on us. (Dendrite makes its joins
+	// one at a time whatever the number in flight; the reads go on beside
+	// them.)
 	refs := make(chan string)
 	var wg sync.WaitGroup
 	for range min(joinConcurrency, len(c.cfg.Rooms)) {
@@ -403,7 +405,7 @@ func (c *Client) joinAll(ctx context.Context) {
 }
 
 // joinConcurrency is how many rooms are joined at once at start.
-const joinConcurrency = 4
+const joinConcurrency = 8
 
 // Join joins a room (alias or ID) while running; the result arrives as a
 // Joined or an Error event.
@@ -551,8 +553,10 @@ func (c *Client) refuseEncrypted(ctx context.Context, r *room) {
 }
 
 // filter is the inline sync filter: our rooms only, timeline limit, no
-// presence, ephemeral or account data.
-func (c *Client) filter() string {
+// presence, ephemeral or account data. The very first sync (first) has
+// the smaller timeline limit (its timeline is history) and lazy-loaded
+// members (each room's whole state was loaded when it was joined).
+func (c *Client) filter(first bool) string {
 	c.mu.Lock()
 	ids := make([]string, 0, len(c.rooms))
 	for id := range c.rooms {
@@ -561,16 +565,17 @@ func (c *Client) filter() string {
 	c.mu.Unlock()
 	slices.Sort(ids)
 	none := map[string]any{"not_types": []string{"*"}}
-	f := map[string]any{
-		"presence":     none,
+	room := map[string]any{
+		"rooms":        ids,
+		"timeline":     map[string]any{"limit": c.cfg.TimelineLimit},
+		"ephemeral":    none,
 		"account_data": none,
-		"room": map[string]any{
-			"rooms":        ids,
-			"timeline":     map[string]any{"limit": c.cfg.TimelineLimit},
-			"ephemeral":    none,
-			"account_data": none,
-		},
 	}
+	if first {
+		room["timeline"] = map[string]any{"limit": c.cfg.FirstTimelineLimit}
+		room["state"] = map[string]any{"lazy_load_members": true}
+	}
+	f := map[string]any{"presence": none, "account_data": none, "room": room}
 	b, _ := json.Marshal(f)
 	return string(b)
 }
@@ -593,7 +598,7 @@ func (c *Client) syncLoop(ctx context.Context) error {
 		c.mu.Lock()
 		c.kickSync = kick
 		c.mu.Unlock()
-		resp, err := c.cli.FullSyncRequest(sctx, mautrix.ReqSync{Timeout: int(timeout / time.Millisecond), Since: since, FilterID: c.filter()})
+		resp, err := c.cli.FullSyncRequest(sctx, mautrix.ReqSync{Timeout: int(timeout / time.Millisecond), Since: since, FilterID: c.filter(first)})
 		kicked := sctx.Err() != nil
 		kick()
 		if err != nil {

@@ -35,8 +35,14 @@ type Config struct {
 	// SyncTimeout is the long-poll timeout of /sync (default 30 s).
 	SyncTimeout time.Duration
 	// TimelineLimit is how many timeline events a sync gives per room
-	// before it says "limited" (default 50).
+	// before it says "limited" and the rest is paged back with /messages
+	// (default 1000: what was said while gavel was down comes in one
+	// round trip; Dendrite's /messages gives at most 100 events a page).
 	TimelineLimit int
+	// FirstTimelineLimit is the timeline limit of the account's very
+	// first sync (no sync token saved yet), whose timeline is history,
+	// shown and never run (default 50).
+	FirstTimelineLimit int
 	// MaxBody and MaxLines bound one message body; more is cut and flagged
 	// (defaults 16384 bytes, 200 lines).
 	MaxBody  int
@@ -92,7 +98,10 @@ func (c *Config) defaults() {
 		c.SyncTimeout = 30 * time.Second
 	}
 	if c.TimelineLimit <= 0 {
-		c.TimelineLimit = 50
+		c.TimelineLimit = 1000
+	}
+	if c.FirstTimelineLimit <= 0 {
+		c.FirstTimelineLimit = 50
 	}
 	if c.MaxBody <= 0 {
 		c.MaxBody = 16384

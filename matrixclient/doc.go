@@ -35,11 +35,14 @@
 //
 // History: events from before we joined a room, and the whole timeline of
 // the very first sync (no sync token yet), carry Meta.History; show them,
-// never run them as a meeting. When a sync's timeline is limited (events
-// were left out), the client pages back with /messages to the last event it
-// delivered for the room (or to the one given with SetLastKnown), so the
-// events missed arrive in order with their server timestamps, not marked
-// as history.
+// never run them as a meeting. The very first sync asks for a short
+// timeline (Config.FirstTimelineLimit) with lazy-loaded members; later ones
+// for up to Config.TimelineLimit events a room (1000), so what was said
+// while gavel was down comes back in one round trip. When a sync's
+// timeline is limited (events were left out), the client pages back with
+// /messages to the last event it delivered for the room (or to the one
+// given with SetLastKnown), so the events missed arrive in order with
+// their server timestamps, not marked as history.
 //
 // Encrypted rooms are refused: the client leaves them and reports one
 // Error naming the room. A wrong homeserver URL, a refused login or a room

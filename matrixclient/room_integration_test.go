@@ -199,6 +199,7 @@ func TestRestartDeliversMissedEventsOnce(t *testing.T) {
 	}{
 		{"sync timeline holds them", 50, 5},
 		{"limited timeline paged back", 3, 12},
+		{"default limit holds more than the first sync's", 0, 60},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := dendritetest.Start(t)
@@ -217,10 +218,10 @@ func TestRestartDeliversMissedEventsOnce(t *testing.T) {
 			}
 			var sent []string
 			for i := range tc.missed {
-				sent = append(sent, alice.Text(t, room, "while down "+string(rune('a'+i))))
+				sent = append(sent, alice.Text(t, room, "while down "+itoa(i)))
 			}
 			c2 := run(t, cfg)
-			last := "while down " + string(rune('a'+tc.missed-1))
+			last := "while down " + itoa(tc.missed-1)
 			c2.rec.waitFor(t, 0, wait, "the last missed line", isMessage(room, last))
 			time.Sleep(200 * time.Millisecond)
 			msgs := c2.rec.messages(room, 0)
@@ -237,8 +238,8 @@ func TestRestartDeliversMissedEventsOnce(t *testing.T) {
 			if strings.Join(got, ",") != strings.Join(sent, ",") {
 				t.Errorf("after restart got %d events %q, want the %d missed ones %q", len(got), got, len(sent), sent)
 			}
-			if tc.limit < tc.missed && msgs[0].Backfill != true {
-				t.Errorf("first missed line not marked as backfill: %+v", msgs[0])
+			if paged := tc.limit > 0 && tc.limit < tc.missed; msgs[0].Backfill != paged {
+				t.Errorf("first missed line marked as backfill %v, want %v: %+v", msgs[0].Backfill, paged, msgs[0])
 			}
 		})
 	}

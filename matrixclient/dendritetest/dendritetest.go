@@ -316,3 +316,23 @@ func (u *User) Text(tb testing.TB, room, body string) string {
 	tb.Helper()
 	return u.Send(tb, room, map[string]any{"msgtype": "m.text", "body": body})
 }
+
+// WaitInTimeline waits (polling, at most a minute) until eventID is the
+// newest event of room in /messages: Dendrite answers a send before its
+// sync API has taken the event (a moment later, longer when busy), and a
+// benchmark that times a catch-up starts its clock only once all of it
+// can be served.
+func (u *User) WaitInTimeline(tb testing.TB, room, eventID string) {
+	tb.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		resp, err := u.Messages(Ctx(tb), id.RoomID(room), "", "", mautrix.DirectionBackward, nil, 1)
+		if err == nil && len(resp.Chunk) > 0 && string(resp.Chunk[0].ID) == eventID {
+			return
+		}
+		if time.Now().After(deadline) {
+			tb.Fatalf("dendritetest: %s is not the newest event of %s after a minute (%v)", eventID, room, err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
