@@ -1,11 +1,5 @@
 package minutes
 
-import (
-	"time"
-
-	"gavel/meeting"
-)
-
 // JSONSchema is the value of the "schema" field of B.json.
 const JSONSchema = "gavel.minutes/1"
 
@@ -100,72 +94,4 @@ type JSONVote struct {
 	Time     string              `json:"time"`
 	Line     int                 `json:"line"`
 	Ended    bool                `json:"ended"`
-}
-
-func rfc3339(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format(time.RFC3339)
-}
-
-// jsonDoc builds the JSON document of the meeting (default-style rules
-// for attendee order and action attribution).
-func (v *view) jsonDoc() *JSONMinutes {
-	m := v.m
-	d := &JSONMinutes{
-		Schema:           JSONSchema,
-		Channel:          m.Channel,
-		Title:            v.title,
-		Topic:            m.Title,
-		Name:             m.Name,
-		Owner:            m.Owner,
-		Chairs:           append([]string{}, m.ChairList()...),
-		Start:            rfc3339(m.Start),
-		End:              rfc3339(m.End),
-		LogsURL:          v.logsURL,
-		Files:            map[string]string{},
-		Items:            []JSONItem{},
-		Attendees:        []JSONAttendee{},
-		ActionsByPerson:  []JSONPersonActions{},
-		UnassignedAction: []string{},
-		Votes:            []JSONVote{},
-	}
-	for _, k := range Kinds(meeting.StyleDefault) {
-		d.Files[k.Ext()] = v.base + "." + k.Ext()
-	}
-	topic := ""
-	for _, it := range m.Items {
-		if it.Kind == meeting.KindTopic {
-			topic = it.Text
-		}
-		ji := JSONItem{Type: string(it.Kind), Nick: it.Nick, Time: rfc3339(it.Time), Text: it.Text, Topic: topic, Line: it.Line}
-		if it.Kind == meeting.KindLink {
-			ji.URL = linkURL(it.Text)
-		}
-		d.Items = append(d.Items, ji)
-	}
-	for _, p := range v.people {
-		d.Attendees = append(d.Attendees, JSONAttendee{Nick: p.Nick, Lines: p.Lines})
-	}
-	for _, p := range v.byPerson {
-		pa := JSONPersonActions{Nick: p.nick, Actions: []string{}}
-		for _, a := range p.items {
-			pa.Actions = append(pa.Actions, a.Text)
-		}
-		d.ActionsByPerson = append(d.ActionsByPerson, pa)
-	}
-	for _, a := range v.unassigned {
-		d.UnassignedAction = append(d.UnassignedAction, a.Text)
-	}
-	for _, vote := range m.Votes {
-		jv := JSONVote{Question: vote.Question, Options: append([]string{}, vote.Options...), Results: map[string][]string{},
-			Nick: vote.Nick, Time: rfc3339(vote.Time), Line: vote.Line, Ended: vote.Ended}
-		res := vote.Results()
-		for i, o := range vote.Options {
-			jv.Results[o] = append([]string{}, res[i]...)
-		}
-		d.Votes = append(d.Votes, jv)
-	}
-	return d
 }

@@ -3,123 +3,20 @@ package minutes
 import (
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
 	"gavel/meeting"
 )
 
-// This file writes B.json in one pass, already indented: the bytes
-// json.Encoder gives with SetIndent("", "  ") and HTML escaping on (the
-// document's key order, map keys sorted by byte, "[]" and "{}" for empty
-// lists and maps, "null" for nil ones, a final newline), without
-// reflection, without a compact copy to indent afterwards.
-
-// appendJSON appends d, as described above.
-func appendJSON(b []byte, d *JSONMinutes) []byte {
-	e := jsonWriter{b: b}
-	e.open('{')
-	e.strField("schema", d.Schema)
-	e.strField("channel", d.Channel)
-	e.strField("title", d.Title)
-	e.strField("topic", d.Topic)
-	e.strField("name", d.Name)
-	e.strField("owner", d.Owner)
-	e.key("chairs")
-	e.strings(d.Chairs)
-	e.strField("start", d.Start)
-	e.strField("end", d.End)
-	e.strField("logs_url", d.LogsURL)
-	e.key("files")
-	e.stringMap(d.Files)
-	e.key("items")
-	if d.Items == nil {
-		e.null()
-	} else {
-		e.open('[')
-		for i := range d.Items {
-			it := &d.Items[i]
-			e.elem()
-			e.open('{')
-			e.strField("type", it.Type)
-			e.strField("nick", it.Nick)
-			e.strField("time", it.Time)
-			e.strField("text", it.Text)
-			e.strField("topic", it.Topic)
-			if it.URL != "" {
-				e.strField("url", it.URL)
-			}
-			e.intField("line", it.Line)
-			e.close('}')
-		}
-		e.close(']')
-	}
-	e.key("attendees")
-	if d.Attendees == nil {
-		e.null()
-	} else {
-		e.open('[')
-		for _, a := range d.Attendees {
-			e.elem()
-			e.open('{')
-			e.strField("nick", a.Nick)
-			e.intField("lines", a.Lines)
-			e.close('}')
-		}
-		e.close(']')
-	}
-	e.key("actions_by_person")
-	if d.ActionsByPerson == nil {
-		e.null()
-	} else {
-		e.open('[')
-		for _, p := range d.ActionsByPerson {
-			e.elem()
-			e.open('{')
-			e.strField("nick", p.Nick)
-			e.key("actions")
-			e.strings(p.Actions)
-			e.close('}')
-		}
-		e.close(']')
-	}
-	e.key("unassigned_actions")
-	e.strings(d.UnassignedAction)
-	e.key("votes")
-	if d.Votes == nil {
-		e.null()
-	} else {
-		e.open('[')
-		for i := range d.Votes {
-			v := &d.Votes[i]
-			e.elem()
-			e.open('{')
-			e.strField("question", v.Question)
-			e.key("options")
-			e.strings(v.Options)
-			e.key("results")
-			if v.Results == nil {
-				e.null()
-			} else {
-				e.open('{')
-				for _, k := range sortedKeys(v.Results) {
-					e.key(k)
-					e.strings(v.Results[k])
-				}
-				e.close('}')
-			}
-			e.strField("nick", v.Nick)
-			e.strField("time", v.Time)
-			e.intField("line", v.Line)
-			e.key("ended")
-			e.b = strconv.AppendBool(e.b, v.Ended)
-			e.close('}')
-		}
-		e.close(']')
-	}
-	e.close('}')
-	return append(e.b, '\n')
-}
+// This file writes B.json in one pass from the view, already indented:
+// the bytes json.Encoder gives for the JSONMinutes document with
+// SetIndent("", "  ") and HTML escaping on (the document's key order, map
+// keys sorted by byte, "[]" and "{}" for empty lists and maps, a final
+// newline), without reflection, without the document in between and
+// without a compact copy to indent afterwards. The tests hold it to
+// encoding/json's bytes for the document.
 
 // jsonWriter appends indented JSON: open and close bracket a list or an
 // object, key and elem start one of its members (with the comma and the
@@ -168,8 +65,6 @@ func (e *jsonWriter) newline() {
 	}
 }
 
-func (e *jsonWriter) null() { e.b = append(e.b, "null"...) }
-
 func (e *jsonWriter) strField(k, v string) {
 	e.key(k)
 	e.b = appendJSONString(e.b, v)
@@ -180,38 +75,14 @@ func (e *jsonWriter) intField(k string, v int) {
 	e.b = strconv.AppendInt(e.b, int64(v), 10)
 }
 
+// strings writes a list of strings, "[]" when there are none.
 func (e *jsonWriter) strings(l []string) {
-	if l == nil {
-		e.null()
-		return
-	}
 	e.open('[')
 	for _, s := range l {
 		e.elem()
 		e.b = appendJSONString(e.b, s)
 	}
 	e.close(']')
-}
-
-func (e *jsonWriter) stringMap(m map[string]string) {
-	if m == nil {
-		e.null()
-		return
-	}
-	e.open('{')
-	for _, k := range sortedKeys(m) {
-		e.strField(k, m[k])
-	}
-	e.close('}')
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 // jsonSafe marks the ASCII bytes a JSON string holds as they are, with
@@ -305,15 +176,10 @@ func appendJSONChars(b []byte, s string) []byte {
 	return append(b, s[start:]...)
 }
 
-// appendJSONMinutes appends B.json of the view: the bytes
-// appendJSON(b, v.jsonDoc()) gives, written from the view without the
-// document in between. Votes are rare: a meeting with any goes through
-// the document.
+// appendJSONMinutes appends B.json of the view (default-style rules for
+// attendee order and action attribution), as described above.
 func (v *view) appendJSONMinutes(b []byte) []byte {
 	m := v.m
-	if len(m.Votes) > 0 {
-		return appendJSON(b, v.jsonDoc())
-	}
 	e := jsonWriter{b: b}
 	e.open('{')
 	e.strField("schema", JSONSchema)
@@ -323,7 +189,7 @@ func (v *view) appendJSONMinutes(b []byte) []byte {
 	e.strField("name", m.Name)
 	e.strField("owner", m.Owner)
 	e.key("chairs")
-	e.strings(append(make([]string, 0, len(m.Chairs)+1), m.ChairList()...))
+	e.strings(m.ChairList())
 	e.timeField("start", m.Start)
 	e.timeField("end", m.End)
 	e.strField("logs_url", v.logsURL)
@@ -396,6 +262,36 @@ func (v *view) appendJSONMinutes(b []byte) []byte {
 	e.close(']')
 	e.key("votes")
 	e.open('[')
+	for _, vote := range m.Votes {
+		e.elem()
+		e.open('{')
+		e.strField("question", vote.Question)
+		e.key("options")
+		e.strings(vote.Options)
+		e.key("results")
+		e.open('{')
+		// A map from option to voters: keys sorted by byte, each once.
+		res := vote.Results()
+		order := make([]int, len(vote.Options))
+		for i := range order {
+			order[i] = i
+		}
+		slices.SortStableFunc(order, func(i, j int) int { return strings.Compare(vote.Options[i], vote.Options[j]) })
+		for k, i := range order {
+			if k > 0 && vote.Options[order[k-1]] == vote.Options[i] {
+				continue // an option named twice has the same voters
+			}
+			e.key(vote.Options[i])
+			e.strings(res[i])
+		}
+		e.close('}')
+		e.strField("nick", vote.Nick)
+		e.timeField("time", vote.Time)
+		e.intField("line", vote.Line)
+		e.key("ended")
+		e.b = strconv.AppendBool(e.b, vote.Ended)
+		e.close('}')
+	}
 	e.close(']')
 	e.close('}')
 	return append(e.b, '\n')

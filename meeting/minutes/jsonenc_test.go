@@ -10,7 +10,8 @@ import (
 	"gavel/meeting"
 )
 
-// encodingJSON is the reference appendJSON must match byte for byte.
+// encodingJSON is the reference appendJSONMinutes must match byte for
+// byte.
 func encodingJSON(t testing.TB, d *JSONMinutes) []byte {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -21,34 +22,99 @@ func encodingJSON(t testing.TB, d *JSONMinutes) []byte {
 	return buf.Bytes()
 }
 
-// docOf is a document with s in every string and as a map key, with lists
-// empty, nil and full.
-func docOf(s string, n int) *JSONMinutes {
-	d := &JSONMinutes{Schema: JSONSchema, Channel: s, Title: s, Topic: s, Name: s, Owner: s, Start: s, End: s, LogsURL: s}
-	if n == 0 {
-		return d // every list and map nil
+// jsonDoc builds the JSON document of the view (default-style rules for
+// attendee order and action attribution) field by field: encoding/json's
+// bytes for it are what appendJSONMinutes must write.
+func (v *view) jsonDoc() *JSONMinutes {
+	m := v.m
+	d := &JSONMinutes{
+		Schema:           JSONSchema,
+		Channel:          m.Channel,
+		Title:            v.title,
+		Topic:            m.Title,
+		Name:             m.Name,
+		Owner:            m.Owner,
+		Chairs:           append([]string{}, m.ChairList()...),
+		Start:            rfc3339(m.Start),
+		End:              rfc3339(m.End),
+		LogsURL:          v.logsURL,
+		Files:            map[string]string{},
+		Items:            []JSONItem{},
+		Attendees:        []JSONAttendee{},
+		ActionsByPerson:  []JSONPersonActions{},
+		UnassignedAction: []string{},
+		Votes:            []JSONVote{},
 	}
-	d.Chairs = []string{}
-	d.Files = map[string]string{}
-	d.Items = []JSONItem{}
-	d.Attendees = []JSONAttendee{}
-	d.ActionsByPerson = []JSONPersonActions{}
-	d.UnassignedAction = []string{}
-	d.Votes = []JSONVote{}
-	for i := 1; i < n; i++ {
-		d.Chairs = append(d.Chairs, s, "b")
-		d.Files[s] = s
-		d.Files["log.txt"] = "x.log.txt"
-		d.Items = append(d.Items, JSONItem{Type: "LINK", Nick: s, Time: s, Text: s, Topic: s, URL: s, Line: i - 5},
-			JSONItem{Type: "INFO", Line: 1 << 40})
-		d.Attendees = append(d.Attendees, JSONAttendee{Nick: s, Lines: -i})
-		d.ActionsByPerson = append(d.ActionsByPerson, JSONPersonActions{Nick: s, Actions: []string{}},
-			JSONPersonActions{Nick: s, Actions: []string{s, s}}, JSONPersonActions{Nick: s})
-		d.UnassignedAction = append(d.UnassignedAction, s)
-		d.Votes = append(d.Votes, JSONVote{Question: s, Options: []string{s, "No"}, Results: map[string][]string{s: {s}, "No": {}, "": nil}, Ended: i%2 == 0},
-			JSONVote{})
+	for _, k := range Kinds(meeting.StyleDefault) {
+		d.Files[k.Ext()] = v.base + "." + k.Ext()
+	}
+	topic := ""
+	for _, it := range m.Items {
+		if it.Kind == meeting.KindTopic {
+			topic = it.Text
+		}
+		ji := JSONItem{Type: string(it.Kind), Nick: it.Nick, Time: rfc3339(it.Time), Text: it.Text, Topic: topic, Line: it.Line}
+		if it.Kind == meeting.KindLink {
+			ji.URL = linkURL(it.Text)
+		}
+		d.Items = append(d.Items, ji)
+	}
+	for _, p := range v.people {
+		d.Attendees = append(d.Attendees, JSONAttendee{Nick: p.Nick, Lines: p.Lines})
+	}
+	for _, p := range v.byPerson {
+		pa := JSONPersonActions{Nick: p.nick, Actions: []string{}}
+		for _, a := range p.items {
+			pa.Actions = append(pa.Actions, a.Text)
+		}
+		d.ActionsByPerson = append(d.ActionsByPerson, pa)
+	}
+	for _, a := range v.unassigned {
+		d.UnassignedAction = append(d.UnassignedAction, a.Text)
+	}
+	for _, vote := range m.Votes {
+		jv := JSONVote{Question: vote.Question, Options: append([]string{}, vote.Options...), Results: map[string][]string{},
+			Nick: vote.Nick, Time: rfc3339(vote.Time), Line: vote.Line, Ended: vote.Ended}
+		res := vote.Results()
+		for i, o := range vote.Options {
+			jv.Results[o] = append([]string{}, res[i]...)
+		}
+		d.Votes = append(d.Votes, jv)
 	}
 	return d
+}
+
+func rfc3339(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+// meetingWith is a meeting with s in every string it has (the channel,
+// the names, every item's nick and text, a vote's question, options and
+// voters), with n of each thing it holds.
+func meetingWith(s string, n int) *meeting.Meeting {
+	at := time.Date(2020, 6, 10, 12, 2, 26, 0, time.UTC)
+	m := &meeting.Meeting{Channel: s, Owner: s, Title: s, Name: s, Start: at, LastLine: at.Add(time.Minute)}
+	if n%2 == 1 {
+		m.End = at.Add(time.Hour)
+	}
+	for i := range n {
+		m.Chairs = append(m.Chairs, s, "b")
+		m.Attendees = append(m.Attendees, meeting.Attendee{Nick: s, Lines: i}, meeting.Attendee{Nick: "b", Lines: 1 << 40})
+		m.Items = append(m.Items,
+			meeting.Item{Kind: meeting.KindLink, Nick: s, Time: at, Text: s, Line: i - 5},
+			meeting.Item{Kind: meeting.KindLink, Nick: s, Time: at, Text: "https://x.example/" + s, Line: i},
+			meeting.Item{Kind: meeting.KindTopic, Nick: "b", Text: s, Line: 1 << 40},
+			meeting.Item{Kind: meeting.KindAction, Nick: s, Time: at, Text: s + " and b", Line: i},
+			meeting.Item{Kind: meeting.KindInfo, Text: s})
+		m.Votes = append(m.Votes,
+			&meeting.Vote{Question: s, Options: []string{s, "No", s, ""}, Ballots: map[string]string{s: s, "b": "No", "c": ""},
+				Voters: []string{s, "b", "c"}, Nick: s, Time: at, Line: i, Ended: i%2 == 0},
+			&meeting.Vote{})
+	}
+	return m
 }
 
 func TestAppendJSONMatchesEncodingJSON(t *testing.T) {
@@ -58,8 +124,8 @@ func TestAppendJSONMatchesEncodingJSON(t *testing.T) {
 		"invalid \xff\xfe utf-8 \xe2\x82", "surrogate \xed\xa0\x80", "zz", "\xf4\x90\x80\x80",
 	} {
 		for n := range 4 {
-			d := docOf(s, n)
-			if got, want := appendJSON(nil, d), encodingJSON(t, d); !bytes.Equal(got, want) {
+			v := newView(meetingWith(s, n), "base.x", Options{Style: meeting.StyleDefault, URLPrefix: s, RelDir: s})
+			if got, want := v.appendJSONMinutes(nil), encodingJSON(t, v.jsonDoc()); !bytes.Equal(got, want) {
 				t.Errorf("%q, %d of each:\ngot  %s\nwant %s", s, n, got, want)
 			}
 		}
@@ -71,8 +137,8 @@ func FuzzAppendJSON(f *testing.F) {
 		f.Add(s, uint8(2))
 	}
 	f.Fuzz(func(t *testing.T, s string, n uint8) {
-		d := docOf(s, int(n%4))
-		if got, want := appendJSON(nil, d), encodingJSON(t, d); !bytes.Equal(got, want) {
+		v := newView(meetingWith(s, int(n%4)), "base.x", Options{Style: meeting.StyleDefault, URLPrefix: "https://m.example/", RelDir: s})
+		if got, want := v.appendJSONMinutes(nil), encodingJSON(t, v.jsonDoc()); !bytes.Equal(got, want) {
 			t.Fatalf("%q:\ngot  %s\nwant %s", s, got, want)
 		}
 	})
@@ -100,7 +166,7 @@ func meetingOf(s string, n int) *meeting.Meeting {
 }
 
 // FuzzJSONMinutes: B.json written from the view is the document that
-// jsonDoc builds, as appendJSON writes it.
+// jsonDoc builds, as encoding/json writes it.
 func FuzzJSONMinutes(f *testing.F) {
 	for _, s := range []string{"", "alice|bob", "a<b>|\"q\"|\xff|é|alice", "x|x|X|x", "http://a|https://b c"} {
 		f.Add(s, uint8(0))
@@ -109,7 +175,7 @@ func FuzzJSONMinutes(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string, n uint8) {
 		m := meetingOf(s, int(n))
 		v := newView(m, "base.x", Options{Style: meeting.StyleDefault, URLPrefix: "https://m.example/", RelDir: "c/" + s})
-		if got, want := v.appendJSONMinutes([]byte("x")), appendJSON([]byte("x"), v.jsonDoc()); !bytes.Equal(got, want) {
+		if got, want := v.appendJSONMinutes([]byte("x")), append([]byte("x"), encodingJSON(t, v.jsonDoc())...); !bytes.Equal(got, want) {
 			t.Fatalf("%q:\ngot  %s\nwant %s", s, got, want)
 		}
 	})
