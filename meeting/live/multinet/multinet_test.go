@@ -2,16 +2,12 @@ package multinet
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"gavel/ircclient"
 	"gavel/ircclient/ircdtest"
-	"gavel/matrixclient"
 	"gavel/matrixclient/dendritetest"
 	"gavel/meeting/live"
 )
@@ -64,21 +60,7 @@ func TestMultiOverIRCAndMatrix(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 
-	ic := ircclient.DefaultConfig()
-	ic.Server, ic.Port, ic.TLS, ic.Nick, ic.Channels, ic.SendUnpaced = ircdtest.Host, srv.Port, false, "chair", []string{"#Meet"}, true
-	irc, err := ircclient.New(ic, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pw := filepath.Join(t.TempDir(), "pw")
-	if err := os.WriteFile(pw, []byte(chair.Password), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	mx, err := matrixclient.New(matrixclient.Config{Homeserver: hs.URL, UserID: chair.UserID, PasswordFile: pw,
-		Rooms: []string{dendritetest.Alias("meet")}, StateDir: t.TempDir(), SyncTimeout: 5 * time.Second}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	irc, mx := chairClients(t, srv.Port, "#Meet", hs, chair, 5*time.Second, nil)
 	runCtx, stop := context.WithCancel(ctx)
 	defer stop()
 	go irc.Run(runCtx)

@@ -11,7 +11,6 @@ import (
 
 	"gavel/ircclient"
 	"gavel/ircclient/ircdtest"
-	"gavel/matrixclient"
 	"gavel/matrixclient/dendritetest"
 	"gavel/meeting"
 	"gavel/meeting/live"
@@ -33,22 +32,9 @@ func TestOneNetworkDownTheOtherMeetsOn(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 
-	ic := ircclient.DefaultConfig()
-	ic.Server, ic.Port, ic.TLS, ic.Nick, ic.Channels, ic.SendUnpaced = ircdtest.Host, srv.Port, false, "chair", []string{"#meet"}, true
-	ic.ReconnectMin, ic.ReconnectMax = 50*time.Millisecond, 200*time.Millisecond
-	irc, err := ircclient.New(ic, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pw := filepath.Join(t.TempDir(), "pw")
-	if err := os.WriteFile(pw, []byte(chairU.Password), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	mx, err := matrixclient.New(matrixclient.Config{Homeserver: hs.URL, UserID: chairU.UserID, PasswordFile: pw,
-		Rooms: []string{dendritetest.Alias("meet")}, StateDir: t.TempDir(), SyncTimeout: 2 * time.Second}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	irc, mx := chairClients(t, srv.Port, "#meet", hs, chairU, 2*time.Second, func(ic *ircclient.Config) {
+		ic.ReconnectMin, ic.ReconnectMax = 50*time.Millisecond, 200*time.Millisecond
+	})
 	runCtx, stop := context.WithCancel(ctx)
 	var running sync.WaitGroup
 	running.Add(3)
