@@ -103,6 +103,29 @@ func (g *matrixGavel) waitSeen(t testing.TB, want string) {
 	}
 }
 
+// say has u say text in the room (its alias room, its ID roomID): the
+// chair (the account gavel runs as) through the controller, as the
+// console sends a typed line, anyone else through their own client; then
+// it waits until gavel has handled each of its lines as nick's.
+func (g *matrixGavel) say(t testing.TB, chair, u *dendritetest.User, room, roomID, nick, text string) {
+	t.Helper()
+	if u == chair {
+		g.mu.Lock()
+		ups := g.ctrl.Say(room, text)
+		g.mu.Unlock()
+		for _, up := range ups {
+			if up.Kind == UpdateError {
+				t.Fatalf("chair says %q: %v", text, up.Err)
+			}
+		}
+	} else {
+		u.Text(t, roomID, text)
+	}
+	for _, l := range strings.Split(text, "\n") {
+		g.waitSeen(t, nick+" "+l)
+	}
+}
+
 // TestWholeMeetingInAMatrixRoom runs a meeting in a room of a real
 // homeserver: gavel chairs it as the chair's own account through the live
 // controller, two others speak (one pastes several lines), the replies go
@@ -121,21 +144,7 @@ func TestWholeMeetingInAMatrixRoom(t *testing.T) {
 
 	say := func(u *dendritetest.User, nick, text string) {
 		t.Helper()
-		if u == chair {
-			g.mu.Lock()
-			ups := g.ctrl.Say(room, text)
-			g.mu.Unlock()
-			for _, up := range ups {
-				if up.Kind == UpdateError {
-					t.Fatalf("chair says %q: %v", text, up.Err)
-				}
-			}
-		} else {
-			u.Text(t, roomID, text)
-		}
-		for _, l := range strings.Split(text, "\n") {
-			g.waitSeen(t, nick+" "+l)
-		}
+		g.say(t, chair, u, room, roomID, nick, text)
 	}
 	say(chair, "nirik", "#startmeeting matrix test")
 	g.waitSeen(t, "nirik Meeting started …") // gavel's reply, as our line

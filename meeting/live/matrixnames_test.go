@@ -47,19 +47,7 @@ func TestMatrixNamesCompareExactlyLiveAndReplayed(t *testing.T) {
 
 	say := func(u *dendritetest.User, nick, text string) {
 		t.Helper()
-		if u == chairU {
-			g.mu.Lock()
-			ups := g.ctrl.Say(room, text)
-			g.mu.Unlock()
-			for _, up := range ups {
-				if up.Kind == UpdateError {
-					t.Fatalf("chair says %q: %v", text, up.Err)
-				}
-			}
-		} else {
-			u.Text(t, roomID, text)
-		}
-		g.waitSeen(t, nick+" "+text)
+		g.say(t, chairU, u, room, roomID, nick, text)
 	}
 	say(chairU, "Chair", "#startmeeting names")
 	say(chairU, "Chair", "#chair ALICE carol")
