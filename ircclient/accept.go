@@ -179,7 +179,7 @@ func (s *session) pendingLocked(p Pending) {
 	if f := c.fold(p.Target); c.isChannelLocked(p.Target) && c.chans[f] == nil && !c.want[f] {
 		return
 	}
-	c.events.push(p)
+	c.events.Push(p)
 }
 
 // labelPrefix starts the labels of our lines (labeled-response).
@@ -265,7 +265,7 @@ func (s *session) settle(seq uint64, refusal *Error) {
 		}
 		u := Unsent{Meta: refusal.Meta, Target: h.target, Line: h.ev, Refusal: refusal}
 		u.Hint = s.hintLocked(h.target)
-		c.events.push(u)
+		c.events.Push(u)
 		return
 	}
 }
@@ -365,7 +365,7 @@ const (
 func (s *session) loseHeldLocked() {
 	now := Meta{Time: time.Now()}
 	for _, h := range s.held {
-		s.c.events.push(Unsent{Meta: now, Target: h.target, Line: h.ev})
+		s.c.events.Push(Unsent{Meta: now, Target: h.target, Line: h.ev})
 	}
 	s.held, s.barriers = nil, nil
 }

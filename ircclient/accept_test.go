@@ -322,7 +322,7 @@ func BenchmarkHeldBurst(b *testing.B) {
 		for len(s.urgent) > 0 {
 			<-s.urgent
 		}
-		c.events.buf = c.events.buf[:0]
+		c.events.Take()
 	}
 }
 

@@ -113,7 +113,7 @@ func (c *Client) joinedLocked(name string, at time.Time) *channel {
 func (c *Client) flushEchoLocked(channel string) {
 	f := c.fold(channel)
 	for _, ev := range c.echoWait[f] {
-		c.events.push(ev)
+		c.events.Push(ev)
 	}
 	delete(c.echoWait, f)
 }
@@ -125,13 +125,13 @@ func (c *Client) flushEchoLocked(channel string) {
 // channel are dropped like the server's echo of them would be. c.mu is held.
 func (c *Client) emitEchoLocked(target string, ev Event) {
 	if !c.isChannelLocked(target) {
-		c.events.push(ev)
+		c.events.Push(ev)
 		return
 	}
 	f := c.fold(target)
 	switch {
 	case c.chans[f] != nil:
-		c.events.push(ev)
+		c.events.Push(ev)
 	case c.want[f]:
 		c.echoWait[f] = append(c.echoWait[f], ev)
 	default:

@@ -176,14 +176,14 @@ func TestLocalEchoWaitsForJoin(t *testing.T) {
 		return Message{Meta: Meta{Time: time.Now()}, Source: Source{Nick: "chair", Self: true}, Target: target, Text: text}
 	}
 	c.addChannels([]string{"#meet", "#banned"})
-	before := len(c.events.buf)
+	before := len(c.events.Queued())
 	emitEcho(c, "#meet", echo("#meet", "early"))
 	emitEcho(c, "#banned", echo("#banned", "refused"))
 	emitEcho(c, "#random", echo("#random", "not joining"))
 	emitEcho(c, "bob", echo("bob", "private"))
 	evs := feed(t, s, ":chair!c@h JOIN #meet", ":irc.test 474 chair #banned :Cannot join channel (+b)", ":chair!c@h JOIN #banned")
 	var got []string
-	for _, ev := range c.events.buf[before:] {
+	for _, ev := range c.events.Queued()[before:] {
 		switch e := ev.(type) {
 		case Message:
 			got = append(got, "msg "+e.Target+" "+e.Text)
@@ -325,10 +325,7 @@ func BenchmarkHandleChannelMessage(b *testing.B) {
 		}
 		s.handle(msg)
 		if n++; n%4096 == 0 {
-			c.events.mu.Lock()
-			clear(c.events.buf)
-			c.events.buf = c.events.buf[:0]
-			c.events.mu.Unlock()
+			c.events.Take()
 		}
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "lines/s")

@@ -12,6 +12,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"gavel/internal/eventq"
 )
 
 var (
@@ -54,7 +56,7 @@ type Client struct {
 	cfg    Config
 	log    *slog.Logger
 	tls    *tls.Config
-	events *eventQueue
+	events *eventq.Queue[Event]
 	sendq  *sendQueue
 	ran    atomic.Bool
 	lag    atomic.Int64 // nanoseconds; see Lag
@@ -94,7 +96,7 @@ func New(cfg Config, log *slog.Logger) (*Client, error) {
 	c := &Client{
 		cfg:      cfg,
 		log:      log.With("irc", cfg.Addr()),
-		events:   newEventQueue(cfg.EventBuffer, log),
+		events:   eventq.New[Event](cfg.EventBuffer, log),
 		sendq:    newSendQueue(cfg.SendQueueMax),
 		isup:     isupport{},
 		fold:     CaseFold(""),
@@ -117,7 +119,7 @@ func New(cfg Config, log *slog.Logger) (*Client, error) {
 
 // Events is the single ordered stream of events. It is closed after Run
 // returns (the last event is a State with State == Stopped).
-func (c *Client) Events() <-chan Event { return c.events.out }
+func (c *Client) Events() <-chan Event { return c.events.Out() }
 
 // Run connects and keeps the connection up until ctx is cancelled (it then
 // sends QUIT), Quit is called, or a fatal error (ErrSASL, ErrNoNick,
@@ -132,26 +134,26 @@ func (c *Client) Run(ctx context.Context) (err error) {
 	if !c.ran.CompareAndSwap(false, true) {
 		return ErrAlreadyRunning
 	}
-	go c.events.pump(2 * time.Second)
+	go c.events.Pump(2 * time.Second)
 	defer func() {
-		c.events.push(State{Meta: now(), State: Stopped, Server: c.cfg.Addr(), Err: err})
-		c.events.close()
+		c.events.Push(State{Meta: now(), State: Stopped, Server: c.cfg.Addr(), Err: err})
+		c.events.Close()
 	}()
 	failures := 0
 	for {
-		c.events.push(State{Meta: now(), State: Connecting, Server: c.cfg.Addr(), Attempt: failures})
+		c.events.Push(State{Meta: now(), State: Connecting, Server: c.cfg.Addr(), Attempt: failures})
 		connected, up, serr := c.runSession(ctx)
 		if errors.Is(serr, errQuit) || ctx.Err() != nil {
 			if connected {
-				c.events.push(State{Meta: now(), State: Disconnected, Server: c.cfg.Addr()})
+				c.events.Push(State{Meta: now(), State: Disconnected, Server: c.cfg.Addr()})
 			}
 			return nil
 		}
 		if connected {
-			c.events.push(State{Meta: now(), State: Disconnected, Server: c.cfg.Addr(), Err: serr})
+			c.events.Push(State{Meta: now(), State: Disconnected, Server: c.cfg.Addr(), Err: serr})
 			c.log.Warn("disconnected", "err", serr, "up", up.Round(time.Millisecond))
 		} else {
-			c.events.push(State{Meta: now(), State: ConnectFailed, Server: c.cfg.Addr(), Err: serr})
+			c.events.Push(State{Meta: now(), State: ConnectFailed, Server: c.cfg.Addr(), Err: serr})
 			c.log.Warn("could not connect", "err", serr)
 		}
 		var fe fatalError
@@ -169,7 +171,7 @@ func (c *Client) Run(ctx context.Context) (err error) {
 		}
 		delay := backoff(failures, c.cfg.ReconnectMin, c.cfg.ReconnectMax, c.cfg.ReconnectJitter, nil)
 		failures++
-		c.events.push(State{Meta: now(), State: Reconnecting, Server: c.cfg.Addr(), Attempt: failures, Delay: delay, Err: serr})
+		c.events.Push(State{Meta: now(), State: Reconnecting, Server: c.cfg.Addr(), Attempt: failures, Delay: delay, Err: serr})
 		t := time.NewTimer(delay)
 		select {
 		case <-t.C:

@@ -103,7 +103,7 @@ func (s *session) handle(msg ircmsg.Message) error {
 		}
 	}
 	if ev != nil {
-		c.events.push(ev)
+		c.events.Push(ev)
 		switch e := ev.(type) {
 		case Join:
 			if e.Self && !e.History {

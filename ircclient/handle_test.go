@@ -33,11 +33,11 @@ func feed(t testing.TB, s *session, lines ...string) []Event {
 		if err != nil {
 			t.Fatalf("parse %q: %v", l, err)
 		}
-		before := len(s.c.events.buf)
+		before := len(s.c.events.Queued())
 		if err := s.handle(msg); err != nil {
 			t.Fatalf("handle %q: %v", l, err)
 		}
-		evs = append(evs, s.c.events.buf[before:]...)
+		evs = append(evs, s.c.events.Queued()[before:]...)
 	}
 	return evs
 }

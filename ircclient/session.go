@@ -543,7 +543,7 @@ func (s *session) registeredNow(msg ircmsg.Message) error {
 	if c.Fold(st.Nick) != c.Fold(c.cfg.Nick) {
 		st.Wanted = c.cfg.Nick
 	}
-	c.events.push(st)
+	c.events.Push(st)
 	s.send("PING :gavel-registered")
 	return nil
 }

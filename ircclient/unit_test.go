@@ -91,25 +91,6 @@ func TestBucket(t *testing.T) {
 	}
 }
 
-func TestEventQueueNeverDrops(t *testing.T) {
-	q := newEventQueue(1, slog.New(slog.DiscardHandler))
-	go q.pump(time.Second)
-	for i := range 50000 { // far more than the channel holds; push must not block
-		q.push(State{Attempt: i})
-	}
-	q.close()
-	n := 0
-	for ev := range q.out {
-		if ev.(State).Attempt != n {
-			t.Fatalf("event %d out of order: %d", n, ev.(State).Attempt)
-		}
-		n++
-	}
-	if n != 50000 {
-		t.Fatalf("got %d events, want 50000", n)
-	}
-}
-
 func TestSendQueue(t *testing.T) {
 	q := newSendQueue(3)
 	if err := q.push(outLine{b: []byte("a")}, outLine{b: []byte("b")}); err != nil {

@@ -16,6 +16,8 @@ import (
 	"maunium.net/go/mautrix"
 	"maunium.net/go/mautrix/event"
 	"maunium.net/go/mautrix/id"
+
+	"gavel/internal/eventq"
 )
 
 // Client is one Matrix account's connection. Create it with New, start it
@@ -24,7 +26,7 @@ type Client struct {
 	cfg    Config
 	log    *slog.Logger
 	cli    *mautrix.Client
-	events *eventQueue
+	events *eventq.Queue[Event]
 	sendq  *sendQueue
 	lim    limits
 	ran    atomic.Bool
@@ -70,7 +72,7 @@ func New(cfg Config, log *slog.Logger) (*Client, error) {
 		cfg:       cfg,
 		log:       log.With("matrix", cfg.UserID),
 		cli:       cli,
-		events:    newEventQueue(cfg.EventBuffer, log),
+		events:    eventq.New[Event](cfg.EventBuffer, log),
 		sendq:     newSendQueue(),
 		lim:       limits{maxBytes: cfg.MaxBody, maxLines: cfg.MaxLines},
 		txnPfx:    fmt.Sprintf("gavel%d", time.Now().UnixNano()),
@@ -84,7 +86,7 @@ func New(cfg Config, log *slog.Logger) (*Client, error) {
 
 // Events is the single ordered stream of events. It is closed after Run
 // returns (the last event is a State with State == Stopped).
-func (c *Client) Events() <-chan Event { return c.events.out }
+func (c *Client) Events() <-chan Event { return c.events.Out() }
 
 // UserID is our user ID.
 func (c *Client) UserID() string { return c.cfg.UserID }
@@ -157,7 +159,7 @@ func (c *Client) Ack(room, eventID string) {
 	c.sess.Acked[room] = eventID
 }
 
-func (c *Client) emit(ev Event) { c.events.push(ev) }
+func (c *Client) emit(ev Event) { c.events.Push(ev) }
 
 func (c *Client) errorf(room string, format string, args ...any) {
 	err := fmt.Errorf(format, args...)
@@ -173,6 +175,9 @@ func (c *Client) Run(ctx context.Context) (err error) {
 	if !c.ran.CompareAndSwap(false, true) {
 		return ErrAlreadyRunning
 	}
+	// After Run, a consumer that stopped reading has two seconds for the
+	// events left before they are dropped and Events closes.
+	go c.events.Pump(2 * time.Second)
 	defer func() {
 		if ctx.Err() != nil && !IsPermanent(err) {
 			err = nil
@@ -186,7 +191,7 @@ func (c *Client) Run(ctx context.Context) (err error) {
 			sess.save(c.cfg.StateDir) // the acks since the last sync
 		}
 		c.emit(State{Time: time.Now(), State: Stopped, Server: c.cfg.Homeserver, Err: err})
-		c.events.close()
+		c.events.Close()
 	}()
 	c.emit(State{Time: time.Now(), State: Connecting, Server: c.cfg.Homeserver})
 	if err := c.start(ctx); err != nil {
