@@ -167,10 +167,12 @@ func BenchmarkSyncToEvents(b *testing.B) {
 		r := newRoom("!r:x", "!r:x", "@chair:x")
 		r.setMember("@alice:x", "join", "Alice")
 		c.rooms["!r:x"] = r
+		go c.events.Pump(time.Second) // as Run starts it
 		c.process(context.Background(), resp, "s1", false)
 		for range n {
 			<-c.Events()
 		}
+		c.events.Close()
 	}
 	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "events/s")
 }
