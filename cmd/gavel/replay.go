@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"gavel/meeting"
@@ -239,11 +240,23 @@ func replayAll(ctx context.Context, logs []logArg, stdin io.Reader, stdout, stde
 	o := newOrdered(stdout, stderr, 4*workers)
 	var mu sync.Mutex
 	var total replayTotals
-	jobs := make(chan int)
+	// Each worker takes the next log itself: handing logs out from one
+	// goroutine cost a switch per log, and on a busy machine a worker
+	// waited for that goroutine to be scheduled.
+	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
-			for i := range jobs {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(logs) {
+					return
+				}
+				o.Start(i)
+				if ctx.Err() != nil {
+					o.End(i) // not started: those waiting behind it go on (to stop)
+					return
+				}
 				out, errw := o.Writers(i)
 				var t replayTotals
 				var err error
@@ -264,14 +277,6 @@ func replayAll(ctx context.Context, logs []logArg, stdin io.Reader, stdout, stde
 			}
 		})
 	}
-	for i := range logs {
-		o.Start(i)
-		if ctx.Err() != nil {
-			break
-		}
-		jobs <- i
-	}
-	close(jobs)
 	wg.Wait()
 	if len(logs) > 1 || total.interrupted > 0 {
 		fmt.Fprintf(stdout, "%d logs: %d meeting(s), %d file(s) written", total.logs-total.interrupted, total.meetings, total.files)
