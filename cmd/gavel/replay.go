@@ -142,7 +142,19 @@ type logArg struct {
 // could not be read.
 func findLogs(args []string, out string, fail, skip func(error)) ([]logArg, error) {
 	var logs []logArg
-	outAbs, _ := filepath.Abs(out)
+	// filepath.Abs asks the system for the working directory each time
+	// (two stats): ask once, for every log of a large archive.
+	wd, wdErr := os.Getwd()
+	abs := func(p string) (string, error) {
+		if filepath.IsAbs(p) {
+			return filepath.Clean(p), nil
+		}
+		if wdErr != nil {
+			return "", wdErr
+		}
+		return filepath.Join(wd, p), nil
+	}
+	outAbs, _ := abs(out)
 
 	for _, a := range args {
 		st, err := os.Stat(a)
@@ -162,7 +174,7 @@ func findLogs(args []string, out string, fail, skip func(error)) ([]logArg, erro
 				return nil
 			}
 			if d.IsDir() && path != a {
-				if abs, err := filepath.Abs(path); err == nil && abs == outAbs {
+				if p, err := abs(path); err == nil && p == outAbs {
 					return filepath.SkipDir // the minutes being written
 				}
 			}
@@ -193,12 +205,12 @@ func findLogs(args []string, out string, fail, skip func(error)) ([]logArg, erro
 	// once: one set of files.
 	seen := map[string]bool{}
 	logs = slices.DeleteFunc(logs, func(l logArg) bool {
-		abs, err := filepath.Abs(l.path)
+		p, err := abs(l.path)
 		if l.path == "-" || err != nil {
 			return false
 		}
-		dup := seen[abs]
-		seen[abs] = true
+		dup := seen[p]
+		seen[p] = true
 		return dup
 	})
 	paths := make([]string, len(logs))
