@@ -25,6 +25,7 @@ import (
 	"math"
 	"os"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 	"unsafe"
@@ -182,9 +183,14 @@ type Reader struct {
 	// block of them (see NextShared).
 	shared bool
 	msgs   []meeting.Message
-	stats  Stats
-	err    error // sticky: io.EOF or the read error
-	lineN  int
+	// head and block are the memory Close gives back for reuse: the
+	// bytes read ahead (the log itself when in memory) and the first
+	// block of messages.
+	head  []byte
+	block []meeting.Message
+	stats Stats
+	err   error // sticky: io.EOF or the read error
+	lineN int
 
 	replies bool   // "Meeting started ... UTC" replies date the lines
 	dated   bool   // the log's date is known (see Dated)
@@ -246,6 +252,7 @@ func NewReader(r io.Reader, opts Options) (*Reader, error) {
 	if err := rd.setFormat(f); err != nil {
 		return nil, err
 	}
+	rd.head = head
 	rest := r
 	if readErr != nil {
 		rest = errReader{readErr}
@@ -324,6 +331,9 @@ func headSize(r io.Reader) int {
 
 // readMore reads from r until buf holds n bytes or r ends (eof).
 func readMore(r io.Reader, buf []byte, n int) (_ []byte, eof bool, err error) {
+	if buf == nil {
+		buf = reusedBytes(n)
+	}
 	if cap(buf) < n {
 		nb := make([]byte, len(buf), n)
 		copy(nb, buf)
@@ -637,7 +647,7 @@ func (r *Reader) message(t time.Time, nick, text []byte, action bool) (meeting.E
 	}
 	if r.shared {
 		if len(r.msgs) == 0 {
-			r.msgs = make([]meeting.Message, r.msgBlock())
+			r.msgs = r.newMsgBlock()
 		}
 		p := &r.msgs[0]
 		r.msgs = r.msgs[1:]
@@ -654,6 +664,21 @@ const (
 	maxMsgBlock = 4096
 )
 
+// newMsgBlock returns the next block of messages for NextShared: the
+// first one reused from a closed Reader when one is big enough.
+func (r *Reader) newMsgBlock() []meeting.Message {
+	n := r.msgBlock()
+	if r.block == nil {
+		if v, ok := msgBlocks.Get().(*[]meeting.Message); ok && cap(*v) >= n {
+			r.block = (*v)[:n]
+		} else {
+			r.block = make([]meeting.Message, n)
+		}
+		return r.block
+	}
+	return make([]meeting.Message, n)
+}
+
 // msgBlock is the size of the next block of messages: as many as the
 // rest of a log in memory has lines, if not too many.
 func (r *Reader) msgBlock() int {
@@ -661,6 +686,47 @@ func (r *Reader) msgBlock() int {
 		return msgBlock
 	}
 	return min(bytes.Count(r.mem[r.memOff:], []byte{'\n'})+1, maxMsgBlock)
+}
+
+// heads and msgBlocks keep the memory of closed Readers (see Close) for
+// the next ones: a regeneration reads thousands of logs a second, and
+// their bytes and messages were most of what it allocated.
+var heads, msgBlocks sync.Pool
+
+// reusedBytes returns an empty buffer of n bytes at least, one a closed
+// Reader gave back if it is big enough.
+func reusedBytes(n int) []byte {
+	if v, ok := heads.Get().(*[]byte); ok && cap(*v) >= n {
+		return (*v)[:0]
+	}
+	return make([]byte, 0, n)
+}
+
+// ErrClosed is what a Reader returns once closed.
+var ErrClosed = errors.New("logfile: read after Close")
+
+// Close gives the Reader's memory back, for the next Reader to reuse: the
+// bytes it read ahead (all of a log read in memory, which the nicks and
+// texts of its events are) and the first block of NextShared's messages.
+// Whoever keeps a nick, a text or an event past Close must have copied it
+// (the meeting engine clones what it keeps). Close zeroes that memory,
+// so that a string kept by mistake reads as NUL bytes, never as the
+// words of another log. Next returns ErrClosed afterwards.
+func (r *Reader) Close() {
+	if r.head != nil {
+		b := r.head[:cap(r.head)]
+		clear(b)
+		b = b[:0]
+		heads.Put(&b)
+	}
+	if r.block != nil {
+		b := r.block[:cap(r.block)]
+		clear(b)
+		msgBlocks.Put(&b)
+	}
+	r.head, r.block, r.mem, r.msgs, r.inMem = nil, nil, nil, nil, false
+	r.br = nil
+	r.err = ErrClosed
 }
 
 // startedPrefix starts MeetBot's reply to #startmeeting: "Meeting started
