@@ -260,12 +260,24 @@ func readEvents(data []byte, opts Options, shared bool) ([]meeting.Event, Stats,
 }
 
 // sameReading checks that a log read in memory (it fits in the head), the
-// same log read through the buffer, and read in memory with NextShared,
-// give the same events, stats, date and channel.
+// same log read through the buffer, read in memory with NextShared, and
+// read so into the memory a closed Reader of a bigger log gave back, give
+// the same events, stats, date and channel.
 func sameReading(t *testing.T, data []byte, opts Options) {
 	t.Helper()
 	sameReadings(t, data, opts, func(o *Options, shared *bool) { o.streamed = true })
 	sameReadings(t, data, opts, func(o *Options, shared *bool) { *shared = true })
+	sameReadings(t, data, opts, func(o *Options, shared *bool) {
+		*shared = true
+		bigger := bytes.Repeat([]byte("18:00:00 <zz> zzzz\n"), len(data)/19+2)
+		r, err := NewReader(bytes.NewReader(bigger), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, err := r.NextShared(); err == nil; _, err = r.NextShared() {
+		}
+		r.Close()
+	})
 }
 
 // sameReadings compares reading data with opts and reading it with the
