@@ -399,7 +399,13 @@ func clock(t time.Time) string {
 
 // appendClock appends HH:MM:SS of t in UTC without allocating.
 func appendClock(b []byte, t time.Time) []byte {
-	h, m, s := t.UTC().Clock()
+	// The seconds of the UTC day, from the Unix time: cheaper than
+	// t.UTC().Clock(), and the same, for every line of every file.
+	sec := int(t.Unix() % 86400)
+	if sec < 0 {
+		sec += 86400
+	}
+	h, m, s := sec/3600, sec/60%60, sec%60
 	return append(b, byte('0'+h/10), byte('0'+h%10), ':', byte('0'+m/10), byte('0'+m%10), ':', byte('0'+s/10), byte('0'+s%10))
 }
 
