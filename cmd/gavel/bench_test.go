@@ -38,13 +38,7 @@ func BenchmarkRegenerateArchive(b *testing.B) {
 				heap := replaytest.WatchHeapCycles()
 				cpu0 := replaytest.CPUTime()
 				for i := 0; i < b.N; i++ {
-					b.StopTimer()
-					out := benchDir(b)
-					b.StartTimer()
-					var errs bytes.Buffer
-					if code := run(context.Background(), []string{"replay", "--style", style, in, "--out", out}, nil, io.Discard, &errs); code != 0 {
-						b.Fatalf("exit %d: %s", code, errs.String())
-					}
+					regenerate(b, "--style", style, in)
 				}
 				b.StopTimer()
 				b.ReportMetric(float64(meetings*b.N)/b.Elapsed().Seconds(), "meetings/s")
@@ -66,6 +60,18 @@ func BenchmarkRegenerateArchive(b *testing.B) {
 				}
 			})
 		}
+	}
+}
+
+// regenerate runs "gavel replay ARGS --out OUT" as a user types it, into
+// a new directory OUT (made with the timer stopped).
+func regenerate(b *testing.B, args ...string) {
+	b.StopTimer()
+	out := benchDir(b)
+	b.StartTimer()
+	var errs bytes.Buffer
+	if code := run(context.Background(), append(append([]string{"replay"}, args...), "--out", out), nil, io.Discard, &errs); code != 0 {
+		b.Fatalf("exit %d: %s", code, errs.String())
 	}
 }
 
@@ -104,13 +110,7 @@ func BenchmarkRegenerateArchiveMemory(b *testing.B) {
 		b.Run(fmt.Sprintf("meetings=%d", meetings), func(b *testing.B) {
 			heap := replaytest.WatchHeapCycles()
 			for i := 0; i < b.N; i++ {
-				b.StopTimer()
-				out := benchDir(b)
-				b.StartTimer()
-				var errs bytes.Buffer
-				if code := run(context.Background(), []string{"replay", in, "--out", out}, nil, io.Discard, &errs); code != 0 {
-					b.Fatalf("exit %d: %s", code, errs.String())
-				}
+				regenerate(b, in)
 			}
 			b.StopTimer()
 			cycles := heap()[1:] // the first is the heap before the run
