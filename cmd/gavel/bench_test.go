@@ -95,7 +95,7 @@ func benchDir(b *testing.B) string {
 // collections are of the same moments of the work (at 400% a short run
 // collects once or not at all, before its workers are busy, and a long
 // one many times while they allocate, which counts what they allocate
-// during the mark as live). The live heap after each collection may not
+// during the mark as live). The live heap after each collection must not
 // grow with the meetings.
 func BenchmarkRegenerateArchiveMemory(b *testing.B) {
 	sizes := []int{20, 365}
