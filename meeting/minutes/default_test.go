@@ -199,7 +199,13 @@ func TestDefaultStyle(t *testing.T) {
 		}
 	}
 	md := render(t, FileMarkdown, m, meeting.StyleDefault)
-	for _, want := range []string{"# \\#gavel: Weekly\n", "<https://example.org/board>", "## Votes", "- **bobby**\n  - bobby to fix the build\n"} {
+	logURL := "https://example.org/test/2026-03-01/test.2026-03-01-15.00.log.html"
+	for _, want := range []string{"# \\#gavel: Weekly\n", "<https://example.org/board>", "## Votes", "- **bobby**\n  - bobby to fix the build\n",
+		// who said a topic, an item and a vote, when, and the line in the log
+		"### Work\n\n_(alice, 15:00:04, log [5](" + logURL + "#l-5))_\n\n",
+		"- **ACTION:** bobby to fix the build (alice, 15:00:05, log [6](" + logURL + "#l-6))\n",
+		"- Ship? (alice, 15:00:09, log [11](" + logURL + "#l-11))\n  - Yes (2): bob, alice\n",
+	} {
 		if !strings.Contains(md, want) {
 			t.Errorf("md lacks %q:\n%s", want, md)
 		}

@@ -3,6 +3,7 @@ package minutes
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	"gavel/meeting"
 )
@@ -62,6 +63,16 @@ func appendMdLink(b []byte, url string) []byte {
 	return append(b, '>')
 }
 
+// appendMdSaid appends who said an item, when, and a link to its line of
+// the HTML log: "nick, HH:MM:SS, log [N](dest#l-N)".
+func appendMdSaid(b []byte, dest, nick string, t time.Time, line int) []byte {
+	b = appendMdEsc(b, nick)
+	b = append(b, ", "...)
+	b = appendClock(b, t)
+	b = append(b, ", log "...)
+	return appendMdLogLink(b, dest, line)
+}
+
 // appendMdLogLink appends a link to a line of the HTML log; dest is the
 // log's URL as a link destination (mdDest).
 func appendMdLogLink(b []byte, dest string, line int) []byte {
@@ -98,11 +109,7 @@ func appendMdItem(b []byte, it meeting.Item, dest string) []byte {
 		b = appendMdEsc(b, it.Text)
 	}
 	b = append(b, " ("...)
-	b = appendMdEsc(b, it.Nick)
-	b = append(b, ", "...)
-	b = appendClock(b, it.Time)
-	b = append(b, ", log "...)
-	b = appendMdLogLink(b, dest, it.Line)
+	b = appendMdSaid(b, dest, it.Nick, it.Time, it.Line)
 	return append(b, ')')
 }
 
@@ -149,11 +156,7 @@ func (v *view) appendMarkdown(b []byte) []byte {
 			b = append(b, "### "...)
 			b = appendMdEsc(b, it.Text)
 			b = append(b, "\n\n_("...)
-			b = appendMdEsc(b, it.Nick)
-			b = append(b, ", "...)
-			b = appendClock(b, it.Time)
-			b = append(b, ", log "...)
-			b = appendMdLogLink(b, dest, it.Line)
+			b = appendMdSaid(b, dest, it.Nick, it.Time, it.Line)
 			b = append(b, ")_\n\n"...)
 			i++
 		}
@@ -209,11 +212,7 @@ func (v *view) appendMarkdown(b []byte) []byte {
 			b = append(b, "- "...)
 			b = appendMdEsc(b, vote.Question)
 			b = append(b, " ("...)
-			b = appendMdEsc(b, vote.Nick)
-			b = append(b, ", "...)
-			b = appendClock(b, vote.Time)
-			b = append(b, ", log "...)
-			b = appendMdLogLink(b, dest, vote.Line)
+			b = appendMdSaid(b, dest, vote.Nick, vote.Time, vote.Line)
 			b = append(b, ")\n"...)
 			res := vote.Results()
 			for i, o := range vote.Options {
