@@ -172,7 +172,7 @@ agenda_forge = %q
 	relrod := speaker(t, ctx, srv.Addr(), "relrod", "#fesco")
 	esteban := speaker(t, ctx, srv.Addr(), "stbnruiz", "#meet")
 
-	tc := startTmux(t, []string{"XDG_STATE_HOME=" + dir, "XDG_CONFIG_HOME=" + dir}, bin, "--config", config, "--log", filepath.Join(dir, "gavel.log"))
+	tc := startConsole(t, dir, bin, config)
 	meet.waitFor(t, ctx, "chair JOIN", false)
 	tc.waitScreen(ctx, "Agenda (4)", "1. Mirror migration")
 	say := func(obs channelReader, line string) {

@@ -74,10 +74,8 @@ func TestChairToolsSurviveSIGKILL(t *testing.T) {
 	meet := observe(t, ctx, srv.Addr(), "observer", "#meet")
 	alice := speaker(t, ctx, srv.Addr(), "alice", "#meet")
 	bob := speaker(t, ctx, srv.Addr(), "bob", "#meet")
-	env := []string{"XDG_STATE_HOME=" + dir, "XDG_CONFIG_HOME=" + dir}
-	args := []string{bin, "--config", config, "--log", filepath.Join(dir, "gavel.log")}
 
-	tc := startTmux(t, env, args...)
+	tc := startConsole(t, dir, bin, config)
 	meet.waitFor(t, ctx, "chair JOIN", false)
 	tc.waitScreen(ctx, "Agenda (3)", "1. Alpha")
 	var seen []string // every line of the channel
@@ -109,7 +107,7 @@ func TestChairToolsSurviveSIGKILL(t *testing.T) {
 	tc.waitScreen(ctx, "GAVEL-EXITED rc=137")
 	waitNickFree(t, ctx, srv.Addr(), "chair")
 
-	tc2 := startTmux(t, env, args...)
+	tc2 := startConsole(t, dir, bin, config)
 	seen = append(seen, meet.waitFor(t, ctx, "chair JOIN", false)...)
 	tc2.waitScreen(ctx, "meeting resumed from the journal", "✓ alice +1", "✓ bob -1", "· carol", "2/3 voted · quorum 2 ✓ met", "▶ 1. Alpha", "/20:00")
 	after := shownTools(tc2.screen())
@@ -171,9 +169,8 @@ func TestHeadlessTakesOverTheChairsVote(t *testing.T) {
 	meet := observe(t, ctx, srv.Addr(), "observer", "#meet")
 	alice := speaker(t, ctx, srv.Addr(), "alice", "#meet")
 	bob := speaker(t, ctx, srv.Addr(), "bob", "#meet")
-	env := []string{"XDG_STATE_HOME=" + dir, "XDG_CONFIG_HOME=" + dir}
 
-	tc := startTmux(t, env, bin, "--config", config, "--log", filepath.Join(dir, "gavel.log"))
+	tc := startConsole(t, dir, bin, config)
 	meet.waitFor(t, ctx, "chair JOIN", false)
 	for _, l := range []string{"#startmeeting Takeover", "#chair alice"} {
 		tc.typeLine(l)
@@ -193,7 +190,7 @@ func TestHeadlessTakesOverTheChairsVote(t *testing.T) {
 	tc.waitScreen(ctx, "GAVEL-EXITED rc=137")
 	waitNickFree(t, ctx, srv.Addr(), "chair")
 
-	h := runHeadless(t, bin, env, "--config", config)
+	h := runHeadless(t, bin, []string{"XDG_STATE_HOME=" + dir, "XDG_CONFIG_HOME=" + dir}, "--config", config)
 	h.next(t, ctx, "gavel: #meet: resumed meeting")
 	h.next(t, ctx, "gavel: joined #meet")
 	bob("#meet", "#vote -1")

@@ -20,6 +20,14 @@ type tmuxConsole struct {
 	sock string
 }
 
+// startConsole runs the binary bin's console in tmux with config, its
+// state and configuration under dir (XDG_STATE_HOME, XDG_CONFIG_HOME) and
+// its log in dir/gavel.log, as every console test starts it.
+func startConsole(t *testing.T, dir, bin, config string) *tmuxConsole {
+	t.Helper()
+	return startTmux(t, []string{"XDG_STATE_HOME=" + dir, "XDG_CONFIG_HOME=" + dir}, bin, "--config", config, "--log", filepath.Join(dir, "gavel.log"))
+}
+
 func startTmux(t *testing.T, env []string, args ...string) *tmuxConsole {
 	t.Helper()
 	ircdtest.Require(t, "tmux")
@@ -93,7 +101,7 @@ func TestChairTypesOnNgircd(t *testing.T) {
 	defer cancel()
 	obs := observe(t, ctx, srv.Addr(), "observer", "#meet")
 
-	tc := startTmux(t, []string{"XDG_STATE_HOME=" + dir, "XDG_CONFIG_HOME=" + dir}, bin, "--config", config, "--log", filepath.Join(dir, "gavel.log"))
+	tc := startConsole(t, dir, bin, config)
 	obs.waitFor(t, ctx, "chair JOIN", false)
 
 	typed := []string{

@@ -38,7 +38,7 @@ func TestConsoleChairsAMatrixMeeting(t *testing.T) {
 	defer cancel()
 
 	start := time.Now()
-	tc := startTmux(t, []string{"XDG_STATE_HOME=" + dir, "XDG_CONFIG_HOME=" + dir}, bin, "--config", config, "--log", filepath.Join(dir, "gavel.log"))
+	tc := startConsole(t, dir, bin, config)
 	// Power 50 and up is "@" (Alice 100, the chair 50), Bob none; the
 	// power level follows the display name.
 	tc.waitScreen(ctx, "2:#meet:localhost", "Members (3)", "● @Alice 100", "● @gavelbot 50", "●  Bob_Smith ")
@@ -102,7 +102,7 @@ func TestConsoleWindowsForChannelsAndRooms(t *testing.T) {
 	defer cancel()
 	meet := observe(t, ctx, srv.Addr(), "observer", "#meet")
 
-	tc := startTmux(t, []string{"XDG_STATE_HOME=" + dir, "XDG_CONFIG_HOME=" + dir}, bin, "--config", config, "--log", filepath.Join(dir, "gavel.log"))
+	tc := startConsole(t, dir, bin, config)
 	meet.waitFor(t, ctx, "chair JOIN", false)
 	tc.waitScreen(ctx, "2:#meet ", "3:#meet:localhost", "● @observer")
 
@@ -139,7 +139,7 @@ func TestConsoleSaysAWrongPasswordOnce(t *testing.T) {
 		Matrix: &testMatrix{Homeserver: w.s.URL, UserID: w.gavel.UserID, PasswordFile: wrong, Rooms: []string{dendritetest.Alias("meet")}}}.write(t, dir)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	tc := startTmux(t, []string{"XDG_STATE_HOME=" + dir, "XDG_CONFIG_HOME=" + dir}, bin, "--config", config)
+	tc := startConsole(t, dir, bin, config)
 	tc.waitScreen(ctx, "1:gavel", "stopped") // the console is up, the client stopped
 	tc.typeLine("/window 1")
 	tc.waitScreen(ctx, "matrix: login as "+w.gavel.UserID, "refused", "stopped")

@@ -29,7 +29,7 @@ func TestConsoleStatusBarOfBothNetworks(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 
-	tc := startTmux(t, []string{"XDG_STATE_HOME=" + dir, "XDG_CONFIG_HOME=" + dir}, bin, "--config", config, "--log", filepath.Join(dir, "gavel.log"))
+	tc := startConsole(t, dir, bin, config)
 	both := "127.0.0.1: chair ● connected │ localhost: " + w.gavel.UserID + " ● connected"
 	tc.waitScreen(ctx, "2:#meet ", "3:#meet:localhost", both)
 	t.Logf("the screen:\n%s", tc.screen())
