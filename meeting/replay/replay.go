@@ -98,14 +98,13 @@ func Reader(ctx context.Context, r io.Reader, name string, opts Options) (Result
 		return Result{}, fmt.Errorf("%s: %w", name, err)
 	}
 	// The next log reuses this one's memory: nothing returned or kept
-	// in the archive may point into it (the channel is cloned below,
-	// the engine clones what it keeps).
+	// in the archive may point into it (the engine clones what it keeps;
+	// the reader's channel is a copy).
 	defer rd.Close()
 	if !rd.Dated() {
 		return Result{}, fmt.Errorf("%s: %w", name, ErrNoDate)
 	}
 	channel, _ := logfile.MeetingOf("", cmp.Or(opts.Channel, fileChannel, rd.Channel()), time.Time{})
-	channel = strings.Clone(channel) // it outlives rd's bytes (see Close)
 	if channel == "" {
 		return Result{}, fmt.Errorf("%s: %w", name, ErrNoChannel)
 	}
