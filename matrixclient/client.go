@@ -483,7 +483,7 @@ func (c *Client) joinOnce(ctx context.Context, ref string, joined map[string]boo
 		}
 		r.apply(stateEvent{Type: e.Type.Type, StateKey: *e.StateKey, Sender: string(e.Sender), Content: e.Content.VeryRaw})
 		if e.Type.Type == "m.room.member" && *e.StateKey == c.cfg.UserID {
-			r.ownJoin = string(e.ID)
+			r.ownJoin, r.ownJoinTS = string(e.ID), e.Timestamp
 		}
 	}
 	if r.encrypted {
@@ -735,7 +735,9 @@ func (c *Client) processRoom(ctx context.Context, r *room, jr *mautrix.SyncJoine
 	// In a room this client has just joined, the events up to its join
 	// are history, those after it are not (also in the very first sync:
 	// said after gavel came). Every other room's timeline in the very first
-	// sync is history.
+	// sync is history. Dendrite may send a room just joined before its
+	// timeline reaches the join: until a timeline holds the join, the
+	// events sent before it (by the server's clock) are history.
 	own := -1
 	if r.fresh && r.ownJoin != "" {
 		for i, e := range jr.Timeline.Events {
@@ -745,9 +747,11 @@ func (c *Client) processRoom(ctx context.Context, r *room, jr *mautrix.SyncJoine
 		}
 	}
 	fresh := r.fresh
-	r.fresh = false
+	awaitingJoin := fresh && own < 0 && r.ownJoin != ""
+	r.fresh = awaitingJoin
 	for i, e := range jr.Timeline.Events {
-		h := how{history: i <= own || first && !(fresh && own >= 0)}
+		before := awaitingJoin && e.Timestamp <= r.ownJoinTS
+		h := how{history: i <= own || before || first && !(fresh && own >= 0)}
 		if c.deliver(r, e, h) {
 			c.refuseEncrypted(ctx, r)
 			return

@@ -68,8 +68,9 @@ type room struct {
 	names     map[string]int // display name -> joined/invited members that have it
 	encrypted bool
 	me        string
-	fresh     bool   // joined by this client; its first timeline may hold events from before
+	fresh     bool   // joined by this client; until its timeline reaches our join, it holds events from before
 	ownJoin   string // event ID of our m.room.member state event when the room was loaded
+	ownJoinTS int64  // its origin_server_ts (ms)
 }
 
 func newRoom(id, requested, me string) *room {
