@@ -213,6 +213,15 @@ func (s *Server) Stop() {
 	if cmd == nil || cmd.Process == nil {
 		return
 	}
+	select {
+	case <-done:
+		// Nobody stopped it: say why it died, or a test that fails on
+		// it only shows a client that could no longer connect.
+		b, _ := os.ReadFile(filepath.Join(s.Dir, "dendrite.out"))
+		s.tb.Logf("dendritetest: dendrite exited on its own (%v); the end of its output:\n%s", cmd.ProcessState, tail(b, 4000))
+		return
+	default:
+	}
 	cmd.Process.Kill()
 	select {
 	case <-done:
