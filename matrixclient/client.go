@@ -476,16 +476,31 @@ func (c *Client) joinOnce(ctx context.Context, ref string, joined map[string]boo
 		return c.joinErr(ref, err)
 	}
 	r := newRoom(roomID, ref, c.cfg.UserID)
-	r.fresh = fresh
 	for _, e := range state {
 		if e.StateKey == nil {
 			continue
 		}
 		r.apply(stateEvent{Type: e.Type.Type, StateKey: *e.StateKey, Sender: string(e.Sender), Content: e.Content.VeryRaw})
-		if e.Type.Type == "m.room.member" && *e.StateKey == c.cfg.UserID {
-			r.ownJoin, r.ownJoinTS = string(e.ID), e.Timestamp
+		if fresh && e.Type.Type == "m.room.member" && *e.StateKey == c.cfg.UserID {
+			r.mark, r.markTS = string(e.ID), e.Timestamp
 		}
 	}
+	c.mu.Lock()
+	firstSync := c.sess.Since == ""
+	c.mu.Unlock()
+	if !fresh && firstSync {
+		// A room we were in, before our first sync: its timeline there
+		// is the room's past up to now, and what is said from now on
+		// (the room is announced below) is not.
+		newest, err := c.cli.Messages(ctx, id.RoomID(roomID), "", "", mautrix.DirectionBackward, nil, 1)
+		if err != nil {
+			return c.joinErr(ref, err)
+		}
+		if len(newest.Chunk) > 0 {
+			r.mark, r.markTS = string(newest.Chunk[0].ID), newest.Chunk[0].Timestamp
+		}
+	}
+	r.awaitingMark = r.mark != ""
 	if r.encrypted {
 		c.refuseEncrypted(ctx, r)
 		return nil
@@ -732,26 +747,31 @@ func (c *Client) processRoom(ctx context.Context, r *room, jr *mautrix.SyncJoine
 		}
 		c.fillGap(ctx, r, from, jr)
 	}
-	// In a room this client has just joined, the events up to its join
-	// are history, those after it are not (also in the very first sync:
-	// said after gavel came). Every other room's timeline in the very first
-	// sync is history. Dendrite may send a room just joined before its
-	// timeline reaches the join: until a timeline holds the join, the
-	// events sent before it (by the server's clock) are history.
-	own := -1
-	if r.fresh && r.ownJoin != "" {
+	// Until a timeline reaches the room's mark, its events up to the mark
+	// are history (Dendrite may send a room just joined before its
+	// timeline reaches the join: then those sent before the mark by the
+	// server's clock are). A room without a mark in the very first sync
+	// (none could be read) has only history there.
+	marked := r.awaitingMark
+	at := -1
+	if marked {
 		for i, e := range jr.Timeline.Events {
-			if string(e.ID) == r.ownJoin {
-				own = i
+			if string(e.ID) == r.mark {
+				at = i
 			}
 		}
+		r.awaitingMark = at < 0
 	}
-	fresh := r.fresh
-	awaitingJoin := fresh && own < 0 && r.ownJoin != ""
-	r.fresh = awaitingJoin
+	if c.log.Enabled(ctx, slog.LevelDebug) {
+		c.log.Debug("matrix: timeline", "room", r.id, "events", len(jr.Timeline.Events), "limited", jr.Timeline.Limited,
+			"first", first, "mark", r.mark, "mark_index", at, "awaiting_mark", r.awaitingMark)
+	}
 	for i, e := range jr.Timeline.Events {
-		before := awaitingJoin && e.Timestamp <= r.ownJoinTS
-		h := how{history: i <= own || before || first && !(fresh && own >= 0)}
+		history := first
+		if marked {
+			history = i <= at || at < 0 && e.Timestamp <= r.markTS
+		}
+		h := how{history: history}
 		if c.deliver(r, e, h) {
 			c.refuseEncrypted(ctx, r)
 			return

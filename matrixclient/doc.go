@@ -33,9 +33,12 @@
 // creators from m.room.create), the topic, the canonical alias and our
 // user ID; Room returns a copy.
 //
-// History: events from before we joined a room, and the whole timeline of
-// the very first sync (no sync token yet), carry Meta.History; show them,
-// never run them as a meeting. The very first sync asks for a short
+// History: the events of a room up to its mark carry Meta.History; show
+// them, never run them as a meeting. The mark is the newest event when the
+// client took the room: our join when it joined the room, or, in a room it
+// was in before its very first sync (no sync token yet), the newest event
+// the server had then; what is said after the room was announced (Joined)
+// is never history. The very first sync asks for a short
 // timeline (Config.FirstTimelineLimit) with lazy-loaded members; later ones
 // for up to Config.TimelineLimit events a room (1000), so what was said
 // while gavel was down comes back in one round trip. When a sync's

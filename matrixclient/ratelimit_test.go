@@ -46,6 +46,8 @@ func (f *fakeLimits) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, `{"joined_rooms":["!r:test"]}`)
 	case p == "/_matrix/client/v3/rooms/!r:test/state":
 		io.WriteString(w, `[]`)
+	case p == "/_matrix/client/v3/rooms/!r:test/messages":
+		io.WriteString(w, `{"chunk":[],"start":"t0"}`) // the room has no events, as its state has none
 	case p == "/_matrix/client/v3/sync":
 		f.syncs = append(f.syncs, time.Now())
 		if f.syncSeen++; f.syncSeen <= f.limited {

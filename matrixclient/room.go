@@ -68,9 +68,14 @@ type room struct {
 	names     map[string]int // display name -> joined/invited members that have it
 	encrypted bool
 	me        string
-	fresh     bool   // joined by this client; until its timeline reaches our join, it holds events from before
-	ownJoin   string // event ID of our m.room.member state event when the room was loaded
-	ownJoinTS int64  // its origin_server_ts (ms)
+	// mark is the newest event of the room when this client took it: our
+	// own join when it joined the room, else (before its first sync) the
+	// newest event the server had. Until a timeline reaches the mark
+	// (awaitingMark), a sync's events up to it, or sent no later than it,
+	// are history; those after it were said with gavel there.
+	mark         string
+	markTS       int64 // its origin_server_ts (ms)
+	awaitingMark bool
 }
 
 func newRoom(id, requested, me string) *room {

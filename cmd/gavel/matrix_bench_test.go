@@ -68,10 +68,7 @@ func BenchmarkStartupToRoomsJoined(b *testing.B) {
 
 // startToSynced starts the binary, with the timer on when timed, and
 // stops the timer when it has said "joined" for every room and saved a
-// new session with a sync position; then it kills the binary, half a second later (its next
-// sync is then a long poll: a request cut in the middle of Dendrite's
-// SQLite transaction can leave the connection unusable, and the next
-// registration fails).
+// new session with a sync position; then it kills the binary.
 func startToSynced(b *testing.B, bin, config, session string, rooms int, timed bool) {
 	b.Helper()
 	before, _ := os.Stat(session)
@@ -88,7 +85,6 @@ func startToSynced(b *testing.B, bin, config, session string, rooms int, timed b
 		b.Fatal(err)
 	}
 	defer func() {
-		time.Sleep(500 * time.Millisecond)
 		cmd.Process.Kill()
 		cmd.Wait()
 	}()

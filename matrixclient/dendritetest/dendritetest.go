@@ -1,13 +1,16 @@
 // Package dendritetest starts throwaway Dendrite homeservers (v0.13.8,
 // github.com/matrix-org/dendrite) on random loopback ports for tests:
-// SQLite in the test's temporary directory (generate-config -ci, which also
-// turns rate limiting off), federation off, open registration. The binaries
+// each on its own PostgreSQL cluster (Debian's postgresql package), made
+// for it on another random loopback port, as Dendrite is deployed (on
+// SQLite, v0.13.8 answers 500 to some requests under load: "cannot start
+// a transaction within a transaction"); generate-config -ci, which also
+// turns rate limiting off; federation off, open registration. The binaries
 // come from .ci/dendrite.sh, which builds them (without cgo, outside gavel's
 // module) into a cache keyed by version when they are missing. The server
 // is a child of the test process and is killed in t.Cleanup.
 //
-// When Dendrite cannot be built the test is skipped, or fails when the
-// environment has CI=true.
+// When Dendrite cannot be built or PostgreSQL is not installed the test
+// is skipped, or fails when the environment has CI=true.
 package dendritetest
 
 import (
@@ -70,12 +73,19 @@ func BinDir(tb testing.TB) string {
 		binDir = strings.TrimSpace(string(out))
 	})
 	if binErr != nil {
-		if os.Getenv("CI") == "true" {
-			tb.Fatalf("dendritetest: Dendrite unavailable (CI=true, so this is a failure): %v", binErr)
-		}
-		tb.Skipf("dendritetest: Dendrite unavailable: %v", binErr)
+		unavailable(tb, binErr)
 	}
 	return binDir
+}
+
+// unavailable skips tb for want of what a homeserver needs, or fails it
+// when the environment has CI=true.
+func unavailable(tb testing.TB, err error) {
+	tb.Helper()
+	if os.Getenv("CI") == "true" {
+		tb.Fatalf("dendritetest: Dendrite unavailable (CI=true, so this is a failure): %v", err)
+	}
+	tb.Skipf("dendritetest: Dendrite unavailable: %v", err)
 }
 
 // Server is a running Dendrite.
@@ -118,8 +128,9 @@ func Start(tb testing.TB) *Server {
 		}
 		return out
 	}
+	pg := startPostgres(tb)
 	run("generate-keys", "--private-key", filepath.Join(dir, "matrix_key.pem"))
-	cfg := string(run("generate-config", "-ci", "-dir", dir))
+	cfg := string(run("generate-config", "-ci", "-dir", dir, "-db", pg.dsn()))
 	for _, r := range [][2]string{
 		{"  private_key: matrix_key.pem\n", "  private_key: " + filepath.Join(dir, "matrix_key.pem") + "\n"},
 		{"  disable_federation: false\n", "  disable_federation: true\n"},
@@ -134,7 +145,7 @@ func Start(tb testing.TB) *Server {
 		tb.Fatal(err)
 	}
 	s := &Server{tb: tb, Dir: dir}
-	tb.Cleanup(s.Stop)
+	tb.Cleanup(s.Stop) // before the database's cleanup: Dendrite stops first
 	s.start()
 	return s
 }
@@ -229,6 +240,15 @@ func (s *Server) Stop() {
 	}
 }
 
+// outputTail is the end of Dendrite's output, for a failure message.
+func (s *Server) outputTail() string {
+	if s == nil {
+		return ""
+	}
+	b, _ := os.ReadFile(filepath.Join(s.Dir, "dendrite.out"))
+	return "\nthe end of dendrite's output:\n" + string(tail(b, 6000))
+}
+
 // Restart stops the server and starts it again with the same data, on the
 // same port when it is still free (else URL and Port change).
 func (s *Server) Restart() {
@@ -243,10 +263,11 @@ type User struct {
 	UserID   string
 	Password string
 	*mautrix.Client
+	server *Server
 }
 
-// Register creates an account (one at a time: Dendrite's SQLite may answer
-// "database is locked" to concurrent writes, so the request is retried).
+// Register creates an account (one at a time, and retried a few times
+// when the server is still settling after its start).
 func (s *Server) Register(tb testing.TB, name string) *User {
 	tb.Helper()
 	s.mu.Lock()
@@ -273,7 +294,7 @@ func (s *Server) Register(tb testing.TB, name string) *User {
 	}
 	cli.UserID, cli.AccessToken = resp.UserID, resp.AccessToken
 	cli.DeviceID = resp.DeviceID
-	return &User{UserID: string(resp.UserID), Password: pw, Client: cli}
+	return &User{UserID: string(resp.UserID), Password: pw, Client: cli, server: s}
 }
 
 // Ctx is a context for one request from a test (30 s).
@@ -315,7 +336,7 @@ func (u *User) Send(tb testing.TB, room string, content map[string]any) string {
 	tb.Helper()
 	resp, err := u.SendMessageEvent(Ctx(tb), id.RoomID(room), event.EventMessage, content)
 	if err != nil {
-		tb.Fatalf("dendritetest: %s sends to %s: %v", u.UserID, room, err)
+		tb.Fatalf("dendritetest: %s sends to %s: %v%s", u.UserID, room, err, u.server.outputTail())
 	}
 	return string(resp.EventID)
 }

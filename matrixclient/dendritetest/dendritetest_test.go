@@ -1,8 +1,14 @@
 package dendritetest
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"maunium.net/go/mautrix"
+	"maunium.net/go/mautrix/event"
+	"maunium.net/go/mautrix/id"
 )
 
 func TestServerRegistersUsersAndRooms(t *testing.T) {
@@ -17,10 +23,34 @@ func TestServerRegistersUsersAndRooms(t *testing.T) {
 	}
 	room := alice.CreateRoom(t, "rig")
 	bob.Join(t, Alias("rig"))
-	if id := bob.Text(t, room, "hello"); !strings.HasPrefix(id, "$") {
-		t.Fatalf("event ID %q", id)
+	hello := bob.Text(t, room, "hello")
+	if !strings.HasPrefix(hello, "$") {
+		t.Fatalf("event ID %q", hello)
 	}
+	bob.WaitInTimeline(t, room, hello) // else the kill may lose it on its way to the sync API
 	s.Restart()
 	carol := s.Register(t, "carol")
 	carol.Join(t, room)
+	// The room and its line outlived the restart, kept in PostgreSQL:
+	// no SQLite database beside the config.
+	if dbs, _ := filepath.Glob(filepath.Join(s.Dir, "*.db")); len(dbs) > 0 {
+		t.Errorf("Dendrite made SQLite databases %v; it should use PostgreSQL", dbs)
+	}
+	if _, err := os.Stat(filepath.Join(s.Dir, "dendrite.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := carol.Messages(Ctx(t), id.RoomID(room), "", "", mautrix.DirectionBackward, nil, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, e := range resp.Chunk {
+		found = found || e.Type == event.EventMessage && e.Content.Raw["body"] == "hello"
+	}
+	if !found {
+		for _, e := range resp.Chunk {
+			t.Logf("%s %s %v", e.Type.Type, e.Sender, e.Content.Raw)
+		}
+		t.Errorf("the line said before the restart is gone from the room")
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -55,9 +56,19 @@ func startMatrixGavelWith(t testing.TB, s *dendritetest.Server, u *dendritetest.
 	if tune != nil {
 		tune(&mc)
 	}
-	client, err := matrixclient.New(mc, nil)
+	// What the client and the controller log shows with a failed test
+	// (a benchmark's output shows always: warnings only).
+	level := slog.LevelDebug
+	if _, bench := t.(*testing.B); bench {
+		level = slog.LevelWarn
+	}
+	logger := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: level}))
+	client, err := matrixclient.New(mc, logger)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = logger
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	runDone := make(chan struct{})
@@ -248,12 +259,6 @@ func BenchmarkLiveInboundMatrix(b *testing.B) {
 	for _, g := range gs {
 		g.waitSeen(b, "alice #startmeeting Load")
 	}
-	// A request cut while Dendrite (its SQLite without cgo) is inside a
-	// transaction for it can leave a database connection unusable (later
-	// sends fail with HTTP 500): each gavel is stopped once its next
-	// sync waits in the long poll.
-	const settle = 500 * time.Millisecond
-	time.Sleep(settle)
 	for _, g := range gs {
 		g.stop()
 	}
@@ -272,7 +277,6 @@ func BenchmarkLiveInboundMatrix(b *testing.B) {
 		if lines < (n+1)*perOp {
 			b.Fatalf("%d lines in the meeting's log after op %d", lines, n)
 		}
-		time.Sleep(settle)
 		g.stop()
 	}
 	b.ResetTimer()
