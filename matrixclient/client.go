@@ -762,6 +762,19 @@ func (c *Client) processRoom(ctx context.Context, r *room, jr *mautrix.SyncJoine
 		}
 		r.awaitingMark = at < 0
 	}
+	if first && marked && at < 0 && jr.Timeline.Limited && len(jr.Timeline.Events) > 0 &&
+		jr.Timeline.Events[0].Timestamp > r.markTS {
+		// The very first sync's window begins after the mark: the lines
+		// between were said with gavel there; page back to the mark.
+		c.mu.Lock()
+		_, byID := c.lastKnown[r.id]
+		_, byRef := c.lastKnown[r.requested]
+		if !byID && !byRef { // else SetLastKnown's event is where to page back to
+			c.lastKnown[r.id] = r.mark
+		}
+		c.mu.Unlock()
+		c.fillGap(ctx, r, jr.Timeline.PrevBatch, jr)
+	}
 	if c.log.Enabled(ctx, slog.LevelDebug) {
 		c.log.Debug("matrix: timeline", "room", r.id, "events", len(jr.Timeline.Events), "limited", jr.Timeline.Limited,
 			"first", first, "mark", r.mark, "mark_index", at, "awaiting_mark", r.awaitingMark)

@@ -2,6 +2,7 @@ package matrixclient
 
 import (
 	"errors"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -409,3 +410,54 @@ func TestRoomThatTurnsEncryptionOnIsLeft(t *testing.T) {
 		t.Error("the room is still in the client's state")
 	}
 }
+
+// TestFirstSyncPagesBackToTheMark: lines said in a room the account is in
+// already, after gavel took the room and before its very first sync, are
+// no history, and when that sync's short timeline cannot hold them all,
+// the rest is paged back to the room's mark: all arrive, in order, once.
+func TestFirstSyncPagesBackToTheMark(t *testing.T) {
+	s := dendritetest.Start(t)
+	chair := s.Register(t, "chair")
+	alice := s.Register(t, "alice")
+	room := alice.CreateRoom(t, "busy")
+	chair.Join(t, room)
+	alice.WaitInTimeline(t, room, alice.Text(t, room, "before gavel"))
+	cfg := chairConfig(t, s, chair, t.TempDir(), room)
+	cfg.FirstTimelineLimit = 2
+	// The lines are said when the very first sync is asked for (gavel has
+	// taken the room by then), and are in the room's timeline before it
+	// goes to the server.
+	var sent []string
+	base := http.DefaultTransport
+	cfg.HTTPClient = &http.Client{Timeout: time.Minute, Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		if strings.HasSuffix(r.URL.Path, "/sync") && r.URL.Query().Get("since") == "" && sent == nil {
+			for i := range 5 {
+				sent = append(sent, alice.Text(t, room, "said at once "+itoa(i)))
+			}
+			alice.WaitInTimeline(t, room, sent[len(sent)-1])
+		}
+		return base.RoundTrip(r)
+	})}
+	c := run(t, cfg)
+	c.rec.waitFor(t, 0, wait, "synced", isState(Synced))
+	var got []string
+	for _, m := range c.rec.messages(room, 0) {
+		if m.Lines[0] == "before gavel" {
+			if !m.History {
+				t.Error("the line from before gavel is not history")
+			}
+			continue
+		}
+		if m.History {
+			t.Errorf("%q, said after gavel took the room, is history", m.Lines[0])
+		}
+		got = append(got, m.EventID)
+	}
+	if strings.Join(got, ",") != strings.Join(sent, ",") {
+		t.Errorf("got %q, want the %d lines said %q", got, len(sent), sent)
+	}
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
