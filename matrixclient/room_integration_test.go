@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -424,21 +425,31 @@ func TestFirstSyncPagesBackToTheMark(t *testing.T) {
 	alice.WaitInTimeline(t, room, alice.Text(t, room, "before gavel"))
 	cfg := chairConfig(t, s, chair, t.TempDir(), room)
 	cfg.FirstTimelineLimit = 2
-	// The lines are said when the very first sync is asked for (gavel has
-	// taken the room by then), and are in the room's timeline before it
-	// goes to the server.
-	var sent []string
+	// The very first sync waits at the client's door (gavel has taken the
+	// room by then) while the test says the lines and waits until they
+	// are in the room's timeline.
+	asked, said := make(chan struct{}), make(chan struct{})
+	var once sync.Once
 	base := http.DefaultTransport
 	cfg.HTTPClient = &http.Client{Timeout: time.Minute, Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
-		if strings.HasSuffix(r.URL.Path, "/sync") && r.URL.Query().Get("since") == "" && sent == nil {
-			for i := range 5 {
-				sent = append(sent, alice.Text(t, room, "said at once "+itoa(i)))
-			}
-			alice.WaitInTimeline(t, room, sent[len(sent)-1])
+		if strings.HasSuffix(r.URL.Path, "/sync") && r.URL.Query().Get("since") == "" {
+			once.Do(func() { close(asked) })
+			<-said
 		}
 		return base.RoundTrip(r)
 	})}
 	c := run(t, cfg)
+	select {
+	case <-asked:
+	case <-time.After(wait):
+		t.Fatal("no first sync")
+	}
+	var sent []string
+	for i := range 5 {
+		sent = append(sent, alice.Text(t, room, "said at once "+itoa(i)))
+	}
+	alice.WaitInTimeline(t, room, sent[len(sent)-1])
+	close(said)
 	c.rec.waitFor(t, 0, wait, "synced", isState(Synced))
 	var got []string
 	for _, m := range c.rec.messages(room, 0) {

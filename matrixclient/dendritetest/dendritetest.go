@@ -240,7 +240,8 @@ func (s *Server) Stop() {
 	}
 }
 
-// outputTail is the end of Dendrite's output, for a failure message.
+// outputTail is the end of Dendrite's output, for the message of a
+// request that failed.
 func (s *Server) outputTail() string {
 	if s == nil {
 		return ""
@@ -315,7 +316,7 @@ func (u *User) CreateRoom(tb testing.TB, aliasLocal string, initial ...*event.Ev
 		InitialState:  initial,
 	})
 	if err != nil {
-		tb.Fatalf("dendritetest: %s creates room %q: %v", u.UserID, aliasLocal, err)
+		tb.Fatalf("dendritetest: %s creates room %q: %v%s", u.UserID, aliasLocal, err, u.server.outputTail())
 	}
 	return string(resp.RoomID)
 }
@@ -327,7 +328,7 @@ func Alias(local string) string { return "#" + local + ":" + ServerName }
 func (u *User) Join(tb testing.TB, room string) {
 	tb.Helper()
 	if _, err := u.JoinRoom(Ctx(tb), room, nil); err != nil {
-		tb.Fatalf("dendritetest: %s joins %s: %v", u.UserID, room, err)
+		tb.Fatalf("dendritetest: %s joins %s: %v%s", u.UserID, room, err, u.server.outputTail())
 	}
 }
 
